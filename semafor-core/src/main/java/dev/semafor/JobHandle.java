@@ -1,0 +1,74 @@
+package dev.semafor;
+
+import dev.semafor.broker.Broker;
+import dev.semafor.broker.JobRecord;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** A job's id, and ways to look at it or wait for it. */
+public final class JobHandle {
+  private static final long MAX_POLL_MS = 200;
+
+  private final String id;
+  private final Broker broker;
+  private final Json json;
+
+  JobHandle(String id, Broker broker, Json json) {
+    this.id = id;
+    this.broker = broker;
+    this.json = json;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  /** The job as the broker has it now. */
+  public JobRecord snapshot() {
+    return broker
+        .get(id)
+        .orElseThrow(() -> new SemaforException("no job with id " + id + " (pruned?)"));
+  }
+
+  public JobState state() {
+    return snapshot().state();
+  }
+
+  /**
+   * Waits until the job finishes (succeeded, dead or cancelled) and returns it.
+   *
+   * @throws TimeoutException if it has not finished within {@code timeout}
+   */
+  public JobRecord await(Duration timeout) throws TimeoutException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long pauseMs = 1;
+    while (true) {
+      JobRecord r = snapshot();
+      if (r.state().isFinished()) {
+        return r;
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new TimeoutException(
+            "job " + id + " still " + r.state() + " after " + timeout.toMillis() + " ms");
+      }
+      TimeUnit.MILLISECONDS.sleep(Math.min(pauseMs, TimeUnit.NANOSECONDS.toMillis(left) + 1));
+      pauseMs = Math.min(MAX_POLL_MS, pauseMs * 2);
+    }
+  }
+
+  /** The result bound to {@code type}, once the job has succeeded. */
+  public <T> T result(Class<T> type) {
+    JobRecord r = snapshot();
+    if (r.state() != JobState.SUCCEEDED) {
+      throw new SemaforException("job " + id + " has no result: it is " + r.state());
+    }
+    return json.read(r.result(), type);
+  }
+
+  @Override
+  public String toString() {
+    return "JobHandle[" + id + "]";
+  }
+}

@@ -1,0 +1,18 @@
+package dev.semafor;
+
+import java.util.Objects;
+
+/** A task registered under a name, with the type its JSON input binds to. */
+public record TaskDefinition<I, O>(String name, Class<I> inputType, Task<I, O> task) {
+  public TaskDefinition {
+    JobOptions.checkName(name, "task");
+    Objects.requireNonNull(inputType, "inputType");
+    Objects.requireNonNull(task, "task");
+  }
+
+  /** Binds {@code inputJson} to the input type and runs the task. */
+  public Object invoke(String inputJson, JobContext context, Json json) throws Exception {
+    I input = json.read(inputJson, inputType);
+    return task.run(input, context);
+  }
+}

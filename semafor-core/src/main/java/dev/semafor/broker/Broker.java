@@ -1,0 +1,109 @@
+package dev.semafor.broker;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The one boundary every storage backend implements. A broker stores jobs and hands them out under
+ * leases; it does not decide policy: the core says when a failed job retries and whether it is
+ * dead, and the broker records it. Every backend passes the same contract suite ({@code
+ * semafor-tck}).
+ *
+ * <h2>Delivery</h2>
+ *
+ * At-least-once. {@link #lease} gives each job to one caller at a time, marks it {@code RUNNING},
+ * counts the attempt and issues a fresh token. While the lease is live no other caller receives
+ * that job. A lease that expires ({@link #reapExpiredLeases}) returns the job to its queue, or
+ * makes it {@code DEAD} if it has no attempts left. {@link #complete}, {@link #fail} and {@link
+ * #heartbeat} carry the token; a stale one changes nothing.
+ *
+ * <h2>Order</h2>
+ *
+ * Within one queue a lease takes the highest priority first, FIFO (by id) within a priority, and
+ * only jobs whose run-at has come. Queues named earlier in a request go first.
+ *
+ * <h2>Time</h2>
+ *
+ * A broker reads time from the clock it was opened with, so tests can move it.
+ *
+ * <p>Implementations are thread-safe.
+ */
+public interface Broker extends AutoCloseable {
+
+  /**
+   * Stores new jobs atomically (all or none). Each record carries its id, state ({@code QUEUED} or
+   * {@code SCHEDULED}), run-at and enqueue time. Returns the stored records, in order.
+   */
+  List<JobRecord> enqueue(List<JobRecord> jobs);
+
+  /** Leases up to {@code request.max()} due jobs; an empty list if none is due. */
+  List<Lease> lease(LeaseRequest request);
+
+  /**
+   * Extends each live lease to now + {@code extension}. Returns one status per lease, in order;
+   * {@link LeaseStatus#LOST} for a stale token.
+   */
+  List<LeaseStatus> heartbeat(List<LeaseRef> leases, Duration extension);
+
+  /**
+   * Records successful attempts as {@code SUCCEEDED}. Returns, per completion in order, {@code
+   * true} if applied and {@code false} if its lease was lost (that one changes nothing).
+   */
+  List<Boolean> complete(List<Completion> completions);
+
+  /**
+   * Records failed attempts: scheduled for retry at {@link Failure#retryAt()}, or {@code DEAD} when
+   * it is null. Returns, per failure in order, whether it was applied.
+   */
+  List<Boolean> fail(List<Failure> failures);
+
+  /**
+   * Hands leased jobs that never started back to their queue at once, as if never leased: the
+   * attempt is not counted. Stale tokens are ignored.
+   */
+  void release(List<LeaseRef> leases);
+
+  /** Stores a running job's progress; ignored for a stale token. */
+  void progress(LeaseRef lease, double fraction, String message);
+
+  /** Cancels a job: a waiting one at once; a running one at its worker's next heartbeat. */
+  CancelResult cancel(String jobId);
+
+  Optional<JobRecord> get(String jobId);
+
+  /** Jobs matching the query, newest first. */
+  List<JobRecord> query(JobQuery query);
+
+  /** Counts per queue and state, queues sorted by name. */
+  List<QueueStats> stats();
+
+  /**
+   * Returns every job whose lease has expired to its queue (or to {@code DEAD} if it has no
+   * attempts left). Returns how many were reaped.
+   */
+  int reapExpiredLeases();
+
+  /** Deletes finished jobs that finished more than {@code retention} ago; returns how many. */
+  int prune(Duration retention);
+
+  /** A short description for logs, such as the URL without credentials. */
+  String describe();
+
+  @Override
+  void close();
+
+  /** One completion; throws {@link dev.semafor.LeaseLostException} if its lease was lost. */
+  default void complete(Completion completion) {
+    if (!complete(List.of(completion)).get(0)) {
+      throw new dev.semafor.LeaseLostException(completion.lease().jobId());
+    }
+  }
+
+  /** One failure; throws {@link dev.semafor.LeaseLostException} if its lease was lost. */
+  default void fail(Failure failure) {
+    if (!fail(List.of(failure)).get(0)) {
+      throw new dev.semafor.LeaseLostException(failure.lease().jobId());
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package dev.semafor.broker;
+
+import dev.semafor.BrokerUnavailableException;
+import java.time.InstantSource;
+import java.util.ServiceLoader;
+import java.util.TreeSet;
+
+/** Opens a broker by URL, choosing the provider by scheme. */
+public final class Brokers {
+  /** The environment variable that names the broker when no flag does. */
+  public static final String ENV = "SEMAFOR_BROKER";
+
+  /** The embedded default: one SQLite file in the working directory. */
+  public static final String DEFAULT_URL = "sqlite:semafor.db";
+
+  private Brokers() {}
+
+  public static Broker open(String url) {
+    return open(url, InstantSource.system());
+  }
+
+  public static Broker open(String url, InstantSource clock) {
+    BrokerUrl parsed = BrokerUrl.parse(url);
+    TreeSet<String> known = new TreeSet<>();
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    for (BrokerProvider provider : ServiceLoader.load(BrokerProvider.class, loader)) {
+      if (provider.schemes().contains(parsed.scheme())) {
+        return provider.open(parsed, clock);
+      }
+      known.addAll(provider.schemes());
+    }
+    throw new BrokerUnavailableException(
+        "no broker for '"
+            + parsed.scheme()
+            + ":' URLs (known: "
+            + String.join(", ", known)
+            + "); is its module on the classpath?");
+  }
+
+  /** {@code flag} if given, else {@code $SEMAFOR_BROKER}, else {@link #DEFAULT_URL}. */
+  public static String resolveUrl(String flag) {
+    if (flag != null && !flag.isBlank()) {
+      return flag;
+    }
+    String env = System.getenv(ENV);
+    return env != null && !env.isBlank() ? env : DEFAULT_URL;
+  }
+}

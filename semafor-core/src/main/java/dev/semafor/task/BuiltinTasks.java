@@ -1,0 +1,98 @@
+package dev.semafor.task;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.semafor.JobContext;
+import dev.semafor.SemaforException;
+import dev.semafor.TaskModule;
+import dev.semafor.TaskRegistry;
+
+/**
+ * The built-in tasks, for the demo, benchmarks and tests:
+ *
+ * <ul>
+ *   <li>{@code semafor.noop} — does nothing; the unit of throughput benchmarks.
+ *   <li>{@code semafor.sleep {"ms": N}} — sleeps N ms (interruptible: cancellation stops it).
+ *   <li>{@code semafor.primes {"n": N}} — naive trial division; returns {@code {"n", "prime"}}.
+ *   <li>{@code semafor.echo} — returns its input.
+ *   <li>{@code semafor.fail {"message": M}} — always throws with message M.
+ * </ul>
+ */
+public final class BuiltinTasks implements TaskModule {
+  public static final String NOOP = "semafor.noop";
+  public static final String SLEEP = "semafor.sleep";
+  public static final String PRIMES = "semafor.primes";
+  public static final String ECHO = "semafor.echo";
+  public static final String FAIL = "semafor.fail";
+
+  @Override
+  public void register(TaskRegistry registry) {
+    registry.register(NOOP, JsonNode.class, (input, ctx) -> null);
+    registry.register(SLEEP, SleepInput.class, BuiltinTasks::sleep);
+    registry.register(PRIMES, PrimesInput.class, (input, ctx) -> primes(input, ctx));
+    registry.register(ECHO, JsonNode.class, (input, ctx) -> input);
+    registry.register(FAIL, FailInput.class, BuiltinTasks::fail);
+  }
+
+  /** Input of {@code semafor.sleep}. */
+  public record SleepInput(long ms) {
+    public SleepInput {
+      if (ms < 0) {
+        throw new IllegalArgumentException("ms must not be negative: " + ms);
+      }
+    }
+  }
+
+  /** Input of {@code semafor.primes}. */
+  public record PrimesInput(long n) {}
+
+  /** Result of {@code semafor.primes}. */
+  public record PrimesResult(long n, boolean prime) {}
+
+  /** Input of {@code semafor.fail}. */
+  public record FailInput(String message) {}
+
+  private static Object sleep(SleepInput input, JobContext ctx) throws InterruptedException {
+    Thread.sleep(input.ms());
+    return null;
+  }
+
+  private static PrimesResult primes(PrimesInput input, JobContext ctx) {
+    return new PrimesResult(input.n(), isPrime(input.n(), ctx));
+  }
+
+  private static Object fail(FailInput input, JobContext ctx) {
+    String message =
+        input == null || input.message() == null ? "failed on purpose" : input.message();
+    throw new SemaforException(message);
+  }
+
+  /** Naive trial division by odd numbers, as in the classic experiment. */
+  public static boolean isPrime(long n) {
+    return isPrime(n, null);
+  }
+
+  private static boolean isPrime(long n, JobContext ctx) {
+    if (n < 2) {
+      return false;
+    }
+    if (n == 2) {
+      return true;
+    }
+    if (n % 2 == 0) {
+      return false;
+    }
+    long root = (long) Math.sqrt((double) n);
+    while (root * root > n) {
+      root--;
+    }
+    for (long i = 3; i <= root; i += 2) {
+      if (n % i == 0) {
+        return false;
+      }
+      if (ctx != null && (i & 0xFFFFFF) == 1 && ctx.isCancelled()) {
+        ctx.checkCancelled();
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,134 @@
+package dev.semafor.worker;
+
+import dev.semafor.JobContext;
+import dev.semafor.broker.Lease;
+import dev.semafor.broker.LeaseRef;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * One leased job on its way through a worker: taken from the local queue by a pool member, run, and
+ * reported with an {@link Outcome}. Also the {@link JobContext} the task sees.
+ *
+ * <p>{@link #POISON} is the sentinel that tells a pool member to stop.
+ */
+public final class Assignment implements JobContext {
+  /** The poison pill: a member that takes it exits its loop. */
+  public static final Assignment POISON = new Assignment();
+
+  private final Lease lease;
+  private final ProgressSink progressSink;
+  private final AtomicBoolean cancelled = new AtomicBoolean();
+  private final long leasedAtNanos;
+  private volatile Thread runner;
+  private volatile Consumer<Assignment> onCancel;
+
+  /** Receives a task's progress reports (the worker throttles and writes them). */
+  @FunctionalInterface
+  public interface ProgressSink {
+    void report(Assignment assignment, double fraction, String message);
+  }
+
+  public Assignment(Lease lease, ProgressSink progressSink, long leasedAtNanos) {
+    this.lease = Objects.requireNonNull(lease, "lease");
+    this.progressSink = Objects.requireNonNull(progressSink, "progressSink");
+    this.leasedAtNanos = leasedAtNanos;
+  }
+
+  private Assignment() {
+    this.lease = null;
+    this.progressSink = null;
+    this.leasedAtNanos = 0;
+  }
+
+  public boolean isPoison() {
+    return this == POISON;
+  }
+
+  public Lease lease() {
+    return lease;
+  }
+
+  public LeaseRef ref() {
+    return lease.ref();
+  }
+
+  public long leasedAtNanos() {
+    return leasedAtNanos;
+  }
+
+  /** The thread running the task in this JVM, if any; set by in-process pools. */
+  public Thread runner() {
+    return runner;
+  }
+
+  public void runner(Thread thread) {
+    this.runner = thread;
+  }
+
+  /**
+   * Registers what to do when the job is cancelled while running (a process pool kills its child
+   * here). Runs at once if already cancelled.
+   */
+  public void onCancel(Consumer<Assignment> action) {
+    this.onCancel = action;
+    if (cancelled.get()) {
+      action.accept(this);
+    }
+  }
+
+  /** Marks the job cancelled, interrupts its thread and runs the cancel action. Idempotent. */
+  public void cancel() {
+    if (cancelled.compareAndSet(false, true)) {
+      Thread t = runner;
+      if (t != null) {
+        t.interrupt();
+      }
+      Consumer<Assignment> action = onCancel;
+      if (action != null) {
+        action.accept(this);
+      }
+    }
+  }
+
+  @Override
+  public String jobId() {
+    return lease.job().id();
+  }
+
+  @Override
+  public String task() {
+    return lease.job().task();
+  }
+
+  @Override
+  public String queue() {
+    return lease.job().queue();
+  }
+
+  @Override
+  public int attempt() {
+    return lease.job().attempts();
+  }
+
+  @Override
+  public int maxAttempts() {
+    return lease.job().maxAttempts();
+  }
+
+  @Override
+  public boolean isCancelled() {
+    return cancelled.get();
+  }
+
+  @Override
+  public void progress(double fraction, String message) {
+    progressSink.report(this, fraction, message);
+  }
+
+  @Override
+  public String toString() {
+    return isPoison() ? "Assignment[POISON]" : "Assignment[" + jobId() + "]";
+  }
+}
