@@ -14,8 +14,15 @@ public final class LabMain {
     System.exit(commandLine().execute(args));
   }
 
-  /** The lab's command line, configured as {@code semafor lab} is. */
+  /** The lab's command line; an experiment that fails prints its message, not a stack trace. */
   public static CommandLine commandLine() {
-    return new CommandLine(new LabCommand());
+    CommandLine cl = new CommandLine(new LabCommand());
+    cl.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          commandLine.getErr().println("error: " + (e.getMessage() != null ? e.getMessage() : e));
+          commandLine.getErr().flush();
+          return 1;
+        });
+    return cl;
   }
 }

@@ -3,6 +3,7 @@ package dev.semafor.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.semafor.SemaforException;
 import dev.semafor.TaskRegistry;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -32,6 +33,24 @@ class LabCommandTest {
         .containsOnlyKeys("spinner", "primes", "contention", "help");
     assertThat(code).isZero();
     assertThat(new ObjectMapper().readTree(out.toString()).get("rows")).hasSize(5);
+  }
+
+  @Command(name = "boom")
+  static final class Boom implements Runnable {
+    @Override
+    public void run() {
+      throw new SemaforException("the experiment broke");
+    }
+  }
+
+  @Test
+  void aFailingExperimentPrintsItsMessageNotAStackTrace() {
+    CommandLine cl = LabMain.commandLine().addSubcommand(new Boom());
+    StringWriter err = new StringWriter();
+    cl.setErr(new PrintWriter(err, true));
+
+    assertThat(cl.execute("boom")).isEqualTo(1);
+    assertThat(err.toString()).isEqualTo("error: the experiment broke" + System.lineSeparator());
   }
 
   @Test
