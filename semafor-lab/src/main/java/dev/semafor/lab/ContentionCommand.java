@@ -117,8 +117,8 @@ final class ContentionCommand implements Callable<Integer> {
         none.lost() > 0
             ? String.format(
                 Locale.ROOT,
-                "-> without a lock %,d updates (%.1f%%) were lost: two units read the same value"
-                    + " and both wrote it back plus one",
+                "-> without a lock %,d updates (%.1f%%) were lost: a unit read the count, another"
+                    + " updated it meanwhile, and the first wrote back its stale value plus one",
                 none.lost(),
                 100.0 * none.lost() / none.expected())
             : "-> this time no update was lost without a lock: a race may or may not bite");
