@@ -87,6 +87,27 @@ public interface Broker extends AutoCloseable {
   /** Deletes finished jobs that finished more than {@code retention} ago; returns how many. */
   int prune(Duration retention);
 
+  /**
+   * Puts a {@code DEAD} or {@code CANCELLED} job back on its queue as if newly enqueued: state
+   * {@code QUEUED}, run-at now, attempts reset to 0, result and finish time cleared. The last error
+   * is kept, so the job's history still says why it died. An operator's action (dashboard, {@code
+   * semafor retry}), not the core's retry policy.
+   *
+   * @return true if the job was retried; false if there is no such job or it is in another state
+   */
+  default boolean retry(String jobId) {
+    throw new UnsupportedOperationException(describe() + " cannot retry jobs yet");
+  }
+
+  /**
+   * Deletes one finished job ({@code SUCCEEDED}, {@code DEAD} or {@code CANCELLED}) at once.
+   *
+   * @return true if it was deleted; false if there is no such job or it has not finished
+   */
+  default boolean delete(String jobId) {
+    throw new UnsupportedOperationException(describe() + " cannot delete jobs yet");
+  }
+
   /** A short description for logs, such as the URL without credentials. */
   String describe();
 

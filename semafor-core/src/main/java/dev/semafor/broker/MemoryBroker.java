@@ -394,6 +394,56 @@ public final class MemoryBroker implements Broker {
   }
 
   @Override
+  public boolean retry(String jobId) {
+    checkOpen();
+    lock.lock();
+    try {
+      Slot slot = jobs.get(jobId);
+      if (slot == null
+          || (slot.record.state() != JobState.DEAD && slot.record.state() != JobState.CANCELLED)) {
+        return false;
+      }
+      Instant now = clock.instant();
+      transition(
+          slot,
+          slot.record.toBuilder()
+              .state(JobState.QUEUED)
+              .attempts(0)
+              .runAt(now)
+              .result(null)
+              .startedAt(null)
+              .finishedAt(null)
+              .leaseExpiresAt(null)
+              .workerId(null)
+              .progress(0)
+              .progressMessage(null)
+              .cancelRequested(false)
+              .build());
+      schedule(queue(slot.record.queue()), slot, now);
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public boolean delete(String jobId) {
+    checkOpen();
+    lock.lock();
+    try {
+      Slot slot = jobs.get(jobId);
+      if (slot == null || !slot.record.state().isFinished()) {
+        return false;
+      }
+      jobs.remove(jobId);
+      queue(slot.record.queue()).counts[slot.record.state().ordinal()]--;
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
   public String describe() {
     return "memory:";
   }
