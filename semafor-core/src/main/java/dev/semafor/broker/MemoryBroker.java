@@ -49,6 +49,9 @@ public final class MemoryBroker implements Broker {
   /** Running jobs per concurrency key. Guarded by {@link #lock}. */
   private final Map<String, Integer> runningByKey = new HashMap<>();
 
+  /** The worker registry by id; a concurrent map, so it needs no lock. */
+  private final Map<String, WorkerInfo> workers = new ConcurrentHashMap<>();
+
   /** Guarded by {@link #lock}. */
   private long sequence;
 
@@ -441,6 +444,31 @@ public final class MemoryBroker implements Broker {
     } finally {
       lock.unlock();
     }
+  }
+
+  @Override
+  public void registerWorker(WorkerInfo info) {
+    checkOpen();
+    workers.put(info.id(), info.heartbeat(clock.instant(), info.inFlight()));
+  }
+
+  @Override
+  public void heartbeatWorker(String workerId, int inFlight) {
+    checkOpen();
+    Instant now = clock.instant();
+    workers.computeIfPresent(workerId, (id, info) -> info.heartbeat(now, inFlight));
+  }
+
+  @Override
+  public List<WorkerInfo> workers() {
+    checkOpen();
+    return List.copyOf(new TreeMap<>(workers).values());
+  }
+
+  @Override
+  public void unregisterWorker(String workerId) {
+    checkOpen();
+    workers.remove(workerId);
   }
 
   @Override
