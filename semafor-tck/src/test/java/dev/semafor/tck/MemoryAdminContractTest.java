@@ -1,0 +1,12 @@
+package dev.semafor.tck;
+
+import dev.semafor.broker.Broker;
+import dev.semafor.broker.MemoryBroker;
+import java.time.InstantSource;
+
+class MemoryAdminContractTest extends AdminContract {
+  @Override
+  protected Broker openBroker(InstantSource clock) {
+    return new MemoryBroker(clock);
+  }
+}
