@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  *       builder refuses anything else. It then also refuses requests whose {@code Host} is not a
  *       loopback name, so a web page cannot reach it by rebinding its own domain to 127.0.0.1.
  *   <li><b>Token.</b> With a token, every request but the login page and the static assets needs
- *       it: {@code Authorization: Bearer TOKEN} (API clients, Prometheus), or the {@code
+ *       it (logging out does not): {@code Authorization: Bearer TOKEN} (API clients, Prometheus), or the {@code
  *       semafor_token} cookie that the login form or a one-time {@code ?token=} on a page sets
  *       (HttpOnly, SameSite=Strict). A missing or wrong token gets 401; a page request is sent to
  *       the login form instead.
@@ -216,7 +216,7 @@ final class AccessGuard {
   }
 
   private static boolean isPublic(String path) {
-    return path.equals("/login") || path.startsWith("/assets/") || path.equals("/favicon.ico");
+    return path.equals("/login") || path.equals("/logout") || path.startsWith("/assets/");
   }
 
   /** A browser page load: a GET outside the API and the metrics endpoint. */

@@ -27,6 +27,7 @@ final class AdminApi {
   private final TaskRegistry registry;
   private final InstantSource clock;
   private final Duration goneAfter;
+  private final boolean tokenRequired;
   private final byte[] openApi;
 
   AdminApi(
@@ -36,7 +37,8 @@ final class AdminApi {
       ScheduleSource schedules,
       TaskRegistry registry,
       InstantSource clock,
-      Duration goneAfter) {
+      Duration goneAfter,
+      boolean tokenRequired) {
     this.broker = broker;
     this.sampler = sampler;
     this.metrics = metrics;
@@ -44,6 +46,7 @@ final class AdminApi {
     this.registry = registry;
     this.clock = clock;
     this.goneAfter = goneAfter;
+    this.tokenRequired = tokenRequired;
     this.openApi = resource(OPENAPI_RESOURCE);
   }
 
@@ -74,7 +77,8 @@ final class AdminApi {
             "broker", broker.describe(),
             "tasks", registry.names(),
             "time", clock.instant(),
-            "gone_after_ms", goneAfter.toMillis()));
+            "gone_after_ms", goneAfter.toMillis(),
+            "token_required", tokenRequired));
   }
 
   private void queues(Context ctx) {

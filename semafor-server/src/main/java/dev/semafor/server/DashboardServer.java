@@ -110,7 +110,15 @@ public final class DashboardServer implements AutoCloseable {
         });
     problems.register(app);
     new JobsApi(b.broker, client, requests, mapper, serverMetrics, b.maxBodyBytes).register(app);
-    new AdminApi(b.broker, sampler, serverMetrics, b.schedules, b.registry, b.clock, b.goneAfter)
+    new AdminApi(
+            b.broker,
+            sampler,
+            serverMetrics,
+            b.schedules,
+            b.registry,
+            b.clock,
+            b.goneAfter,
+            guard.hasToken())
         .register(app);
     app.get(
         "/metrics",
