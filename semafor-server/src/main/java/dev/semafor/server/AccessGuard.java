@@ -23,11 +23,11 @@ import java.util.regex.Pattern;
  *   <li><b>Bind.</b> Without a token the server binds only to loopback ({@link #isLoopback}); the
  *       builder refuses anything else. It then also refuses requests whose {@code Host} is not a
  *       loopback name, so a web page cannot reach it by rebinding its own domain to 127.0.0.1.
- *   <li><b>Token.</b> With a token, every request but the login page and the static assets needs
- *       it (logging out does not): {@code Authorization: Bearer TOKEN} (API clients, Prometheus), or the {@code
- *       semafor_token} cookie that the login form or a one-time {@code ?token=} on a page sets
- *       (HttpOnly, SameSite=Strict). A missing or wrong token gets 401; a page request is sent to
- *       the login form instead.
+ *   <li><b>Token.</b> With a token, every request but the login page and the static assets needs it
+ *       (logging out does not): {@code Authorization: Bearer TOKEN} (API clients, Prometheus), or
+ *       the {@code semafor_token} cookie that the login form or a one-time {@code ?token=} on a
+ *       page sets (HttpOnly, SameSite=Strict). A missing or wrong token gets 401; a page request is
+ *       sent to the login form instead.
  *   <li><b>Cross-site requests.</b> A state-changing request (anything but GET, HEAD, OPTIONS) is
  *       refused with 403 if the browser says it came from another site ({@code Sec-Fetch-Site}
  *       other than {@code same-origin} or {@code none}), or its {@code Origin} is not this server.

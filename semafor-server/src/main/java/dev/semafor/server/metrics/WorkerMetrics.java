@@ -1,37 +1,47 @@
 package dev.semafor.server.metrics;
 
-import dev.semafor.ExecutionModel;
 import dev.semafor.broker.JobRecord;
 import dev.semafor.broker.Lease;
-import dev.semafor.broker.LeaseRef;
 import dev.semafor.worker.Assignment;
 import dev.semafor.worker.Outcome;
+import dev.semafor.worker.Worker;
+import dev.semafor.worker.WorkerListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Worker-side meters, fed by {@link WorkerListener} events. Bind it to a registry, then hand it to
- * the worker as its listener:
+ * Worker-side meters, fed by the {@link WorkerListener} events of the workers in this process. Bind
+ * it to a registry, pass it to the worker as its listener, then {@link #watch} the worker:
+ *
+ * <pre>{@code
+ * WorkerMetrics metrics = server.workerMetrics();   // or new WorkerMetrics() bound to your registry
+ * Worker worker = new Worker(broker, registry, config, Json.defaults(), clock, metrics);
+ * metrics.watch(worker.start());
+ * }</pre>
  *
  * <ul>
- *   <li>{@code semafor.jobs.succeeded|failed|retried|dead|cancelled} counters, by task and queue
- *       ({@code failed} counts every failed attempt: {@code retried} + {@code dead});
- *   <li>{@code semafor.job.run} timer (run time histogram) by task and queue; {@code
- *       semafor.job.queue.wait} timer (lease time minus run-at) by queue;
- *   <li>{@code semafor.jobs.in.flight} and {@code semafor.pool.utilization} (in flight divided by
- *       the concurrency of the workers started in this process);
- *   <li>{@code semafor.leases.expired} (reaped) and {@code semafor.leases.lost} counters.
+ *   <li>{@code semafor.jobs.succeeded|failed|retried|dead|cancelled} counters by task and queue
+ *       ({@code failed} counts every failed attempt, so it is {@code retried + dead});
+ *   <li>{@code semafor.job.run} (run time of an attempt) by task and queue, and {@code
+ *       semafor.job.queue.wait} (lease time minus run-at) by queue: timers with histogram buckets;
+ *   <li>{@code semafor.jobs.in.flight} (jobs running now) and {@code semafor.pool.utilization}
+ *       (running divided by the concurrency of the watched workers);
+ *   <li>{@code semafor.leases.lost} (results the broker refused because the lease was lost) and
+ *       {@code semafor.leases.expired} (expired leases reaped, see {@link #onLeasesReaped}).
  * </ul>
  *
- * Thread-safe: meters are Micrometer's, the rest atomics.
+ * <p>Retried versus dead: the listener learns an attempt's outcome before the worker writes it, so
+ * this class applies the worker's rule (a retryable failure with attempts left is retried) to tell
+ * them apart. Thread-safe: Micrometer's meters and atomics.
  */
 public final class WorkerMetrics implements WorkerListener, MeterBinder {
   /** Histogram buckets for run times and queue waits, from a millisecond to ten minutes. */
@@ -52,10 +62,10 @@ public final class WorkerMetrics implements WorkerListener, MeterBinder {
   };
 
   private final AtomicInteger inFlight = new AtomicInteger();
-  private final Map<String, Integer> concurrencyByWorker = new ConcurrentHashMap<>();
+  private final Set<Worker> watched = new CopyOnWriteArraySet<>();
   private volatile MeterRegistry registry;
-  private Counter leasesExpired;
-  private Counter leasesLost;
+  private volatile Counter leasesExpired;
+  private volatile Counter leasesLost;
 
   @Override
   public void bindTo(MeterRegistry meterRegistry) {
@@ -63,43 +73,44 @@ public final class WorkerMetrics implements WorkerListener, MeterBinder {
         .description("Jobs running on this process's workers")
         .register(meterRegistry);
     Gauge.builder("semafor.pool.utilization", this, WorkerMetrics::utilization)
-        .description("Jobs in flight divided by the pool concurrency of this process's workers")
+        .description("Jobs running divided by the pool concurrency of the watched workers")
         .register(meterRegistry);
     leasesExpired =
         Counter.builder("semafor.leases.expired")
-            .description("Expired leases whose jobs were returned to their queues")
+            .description("Expired leases whose jobs were returned to their queues or made dead")
             .register(meterRegistry);
     leasesLost =
         Counter.builder("semafor.leases.lost")
-            .description("Leases this process's workers lost before recording a result")
+            .description("Results the broker refused because the lease had been lost")
             .register(meterRegistry);
     this.registry = meterRegistry;
   }
 
-  @Override
-  public void onWorkerStarted(String workerId, ExecutionModel model, int concurrency) {
-    concurrencyByWorker.put(workerId, concurrency);
+  /** Counts {@code worker}'s pool in {@code semafor.pool.utilization} until it terminates. */
+  public WorkerMetrics watch(Worker worker) {
+    watched.add(worker);
+    return this;
   }
 
   @Override
-  public void onWorkerStopped(String workerId) {
-    concurrencyByWorker.remove(workerId);
-  }
-
-  @Override
-  public void onLeased(Lease lease) {
+  public void onLeased(List<Lease> leases) {
     MeterRegistry r = registry;
-    JobRecord job = lease.job();
-    if (r == null || job.startedAt() == null) {
+    if (r == null) {
       return;
     }
-    Duration waited = Duration.between(job.runAt(), job.startedAt());
-    Timer.builder("semafor.job.queue.wait")
-        .description("Time from a job's run-at to its lease")
-        .tag("queue", job.queue())
-        .serviceLevelObjectives(BUCKETS)
-        .register(r)
-        .record(waited.isNegative() ? Duration.ZERO : waited);
+    for (Lease lease : leases) {
+      JobRecord job = lease.job();
+      if (job.startedAt() == null) {
+        continue;
+      }
+      Duration waited = Duration.between(job.runAt(), job.startedAt());
+      Timer.builder("semafor.job.queue.wait")
+          .description("Time from a job's run-at to its lease")
+          .tag("queue", job.queue())
+          .serviceLevelObjectives(BUCKETS)
+          .register(r)
+          .record(waited.isNegative() ? Duration.ZERO : waited);
+    }
   }
 
   @Override
@@ -108,7 +119,7 @@ public final class WorkerMetrics implements WorkerListener, MeterBinder {
   }
 
   @Override
-  public void onFinished(Assignment assignment, Outcome outcome, Fate fate, Duration runTime) {
+  public void onFinished(Assignment assignment, Outcome outcome, long runNanos) {
     inFlight.decrementAndGet();
     MeterRegistry r = registry;
     if (r == null) {
@@ -120,41 +131,50 @@ public final class WorkerMetrics implements WorkerListener, MeterBinder {
         .tags("task", job.task(), "queue", job.queue())
         .serviceLevelObjectives(BUCKETS)
         .register(r)
-        .record(runTime);
-    switch (Objects.requireNonNull(fate, "fate")) {
-      case SUCCEEDED -> count(r, "semafor.jobs.succeeded", "Jobs that succeeded", job);
-      case RETRYING -> {
+        .record(Math.max(0, runNanos), TimeUnit.NANOSECONDS);
+    switch (outcome) {
+      case Outcome.Succeeded s -> count(r, "semafor.jobs.succeeded", "Jobs that succeeded", job);
+      case Outcome.Failed f -> {
         count(r, "semafor.jobs.failed", "Failed attempts (retried or dead)", job);
-        count(r, "semafor.jobs.retried", "Failed attempts scheduled to run again", job);
+        if (f.retryable() && job.attempts() < job.maxAttempts()) {
+          count(r, "semafor.jobs.retried", "Failed attempts scheduled to run again", job);
+        } else {
+          count(r, "semafor.jobs.dead", "Jobs that failed for the last time", job);
+        }
       }
-      case DEAD -> {
-        count(r, "semafor.jobs.failed", "Failed attempts (retried or dead)", job);
-        count(r, "semafor.jobs.dead", "Jobs that failed for the last time", job);
-      }
-      case CANCELLED -> count(r, "semafor.jobs.cancelled", "Jobs cancelled while running", job);
-      case LOST -> {
-        // counted by onLeaseLost
-      }
+      case Outcome.Cancelled c ->
+          count(r, "semafor.jobs.cancelled", "Jobs stopped because they were cancelled", job);
     }
   }
 
   @Override
-  public void onLeaseLost(LeaseRef lease) {
-    if (leasesLost != null) {
-      leasesLost.increment();
+  public void onLeaseLost(Assignment assignment) {
+    Counter c = leasesLost;
+    if (c != null) {
+      c.increment();
     }
   }
 
-  @Override
+  /**
+   * Counts leases a reaper found expired and returned. Not yet a {@link WorkerListener} event: the
+   * worker's heartbeater would call it with what {@code Broker.reapExpiredLeases()} returned.
+   */
   public void onLeasesReaped(int count) {
-    if (leasesExpired != null && count > 0) {
-      leasesExpired.increment(count);
+    Counter c = leasesExpired;
+    if (c != null && count > 0) {
+      c.increment(count);
     }
   }
 
   private double utilization() {
-    int concurrency = concurrencyByWorker.values().stream().mapToInt(Integer::intValue).sum();
-    return concurrency == 0 ? 0 : (double) inFlight.get() / concurrency;
+    watched.removeIf(Worker::isTerminated);
+    int concurrency = 0;
+    int running = 0;
+    for (Worker w : watched) {
+      concurrency += w.config().concurrency();
+      running += w.pool().running();
+    }
+    return concurrency == 0 ? 0 : (double) running / concurrency;
   }
 
   private static void count(MeterRegistry r, String name, String description, JobRecord job) {
