@@ -241,7 +241,7 @@ final class AccessGuard {
     return Map.of(
         "X-Content-Type-Options", "nosniff",
         "X-Frame-Options", "DENY",
-        "Referrer-Policy", "no-referrer",
+        "Referrer-Policy", "same-origin",
         "Cross-Origin-Opener-Policy", "same-origin",
         "Cross-Origin-Resource-Policy", "same-origin");
   }

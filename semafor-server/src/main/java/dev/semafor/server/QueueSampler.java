@@ -125,11 +125,10 @@ final class QueueSampler {
       }
     }
     long millis = Duration.between(oldest.at(), newest.at()).toMillis();
-    if (millis <= 0) {
-      return 0;
-    }
     long grew = succeeded ? newest.succeeded() - oldest.succeeded() : newest.dead() - oldest.dead();
-    return Math.max(0, grew) * 60_000.0 / millis;
+    // Over less than a window (just started) this is what the window holds so far: a short burst
+    // is never extrapolated into a rate it did not keep up.
+    return Math.max(0, grew) * 60_000.0 / Math.max(RATE_WINDOW.toMillis(), millis);
   }
 
   private static List<Step> steps(Deque<Point> points) {

@@ -63,8 +63,8 @@ class AdminApiTest extends ApiFixture {
 
     QueueSampler.QueueView q = sampler.views().get(0);
 
-    assertThat(q.succeededPerMinute()).isEqualTo(12.0);
-    assertThat(q.deadPerMinute()).isEqualTo(2.0);
+    assertThat(q.succeededPerMinute()).isEqualTo(6.0);
+    assertThat(q.deadPerMinute()).isEqualTo(1.0);
     assertThat(q.history())
         .singleElement()
         .satisfies(
@@ -73,6 +73,27 @@ class AdminApiTest extends ApiFixture {
               assertThat(step.dead()).isEqualTo(1);
               assertThat(step.at()).isEqualTo(clock.instant());
             });
+  }
+
+  @Test
+  void ratesCoverTheLastMinuteOnly() {
+    startOnTestClock();
+    for (int i = 0; i < 5; i++) {
+      enqueue("{\"task\":\"semafor.noop\",\"queue\":\"q\"}");
+    }
+    QueueSampler sampler = new QueueSampler(broker, clock, 100);
+    sampler.sample();
+    for (int i = 0; i < 3; i++) {
+      succeedNext("q", null);
+    }
+    clock.advance(Duration.ofSeconds(30));
+    sampler.sample();
+    clock.advance(Duration.ofSeconds(40));
+    succeedNext("q", null);
+    sampler.sample();
+
+    // the window now starts at the sample 40 s ago: only the last job counts
+    assertThat(sampler.views().get(0).succeededPerMinute()).isEqualTo(1.0);
   }
 
   @Test

@@ -7,6 +7,7 @@
 "use strict";
 
 const POLL_MS = 2000;
+const HISTORY_SLOTS = 60; // the server keeps 60 sampling intervals per queue
 const STATES = ["scheduled", "queued", "running", "succeeded", "dead", "cancelled"];
 const ATTRS = new Set([
   "class", "href", "title", "id", "type", "name", "value", "for", "placeholder", "role",
@@ -34,6 +35,12 @@ function h(tag, props, ...children) {
   }
   append(el, children);
   return el;
+}
+
+/** Replaces el's children, skipping null, undefined and false like h() does. */
+function setChildren(el, ...children) {
+  el.replaceChildren();
+  return append(el, children);
 }
 
 function append(el, children) {
@@ -107,14 +114,36 @@ function duration(fromIso, toIso) {
   return Math.floor(ms / 60000) + "m " + Math.round((ms % 60000) / 1000) + "s";
 }
 
+/** Re-renders a view part only when its data changed, so rows under the pointer stay put. */
+function changeTracker() {
+  let last = null;
+  return (data) => {
+    const sig = JSON.stringify(data);
+    if (sig === last) return false;
+    last = sig;
+    return true;
+  };
+}
+
+/** Brings every relative time under root up to date without rebuilding anything. */
+function tickTimes(root) {
+  const now = Date.now();
+  for (const t of root.querySelectorAll("time[datetime]")) {
+    t.textContent = ago(t.getAttribute("datetime"), now);
+  }
+}
+
 function time(iso) {
   if (!iso) return h("span", { class: "muted" }, "—");
   return h("time", { datetime: iso, title: new Date(iso).toLocaleString() }, ago(iso));
 }
 
 function rate(perMinute) {
-  if (perMinute >= 100) return Math.round(perMinute) + "/min";
-  return (Math.round(perMinute * 10) / 10) + "/min";
+  return Math.round(perMinute).toLocaleString() + "/min";
+}
+
+function plural(n, one, many) {
+  return n.toLocaleString() + " " + (n === 1 ? one : many);
 }
 
 function badge(state) {
@@ -135,22 +164,24 @@ function empty(text) {
 
 // ---- charts ----
 
-/** An inline SVG sparkline of the numbers in values (oldest first). */
-function sparkline(values, kind, label) {
+/**
+ * An inline SVG sparkline of values (oldest first) in a fixed number of slots, right-aligned, so
+ * time runs at the same scale however much history there is yet.
+ */
+function sparkline(values, kind, label, slots = HISTORY_SLOTS) {
   const w = 160, hgt = 36, pad = 2;
-  const svg = s("svg", { viewBox: `0 0 ${w} ${hgt}`, class: "spark " + kind, role: "img" });
+  const svg = s("svg", { viewBox: `0 0 ${w} ${hgt}`, preserveAspectRatio: "none", class: "spark " + kind, role: "img" });
   svg.setAttribute("aria-label", label);
   const title = s("title");
   title.textContent = label;
   svg.append(title);
-  const max = Math.max(1, ...values);
-  const n = values.length;
-  const x = (i) => (n <= 1 ? w : pad + (i * (w - 2 * pad)) / (n - 1));
+  const recent = values.slice(-slots);
+  const padded = new Array(slots - recent.length).fill(0).concat(recent);
+  const max = Math.max(1, ...padded);
+  const x = (i) => pad + (i * (w - 2 * pad)) / (slots - 1);
   const y = (v) => hgt - pad - (v / max) * (hgt - 2 * pad);
-  const pts = n === 0 ? [[0, y(0)], [w, y(0)]] : values.map((v, i) => [x(i), y(v)]);
-  if (n === 1) pts.unshift([0, pts[0][1]]);
-  const line = pts.map((p) => p[0].toFixed(1) + "," + p[1].toFixed(1)).join(" ");
-  svg.append(s("polygon", { points: `${pts[0][0]},${hgt} ${line} ${pts[pts.length - 1][0]},${hgt}`, class: "area" }));
+  const line = padded.map((v, i) => x(i).toFixed(1) + "," + y(v).toFixed(1)).join(" ");
+  svg.append(s("polygon", { points: `${x(0)},${hgt} ${line} ${x(slots - 1)},${hgt}`, class: "area" }));
   svg.append(s("polyline", { points: line, class: "line" }));
   return svg;
 }
@@ -191,6 +222,7 @@ async function refresh() {
   const live = document.getElementById("live");
   try {
     await current.refresh();
+    tickTimes(document.getElementById("main"));
     live.textContent = "live · " + new Date().toLocaleTimeString();
     live.classList.remove("offline");
   } catch (e) {
@@ -239,12 +271,12 @@ views.overview = () => {
         fails += q.dead_per_minute;
       }
       const active = workers.filter((w) => w.status === "active").length;
-      totals.replaceChildren(
+      setChildren(totals,
         stat("Waiting", sum.queued + sum.scheduled, sum.scheduled + " scheduled"),
-        stat("Running", sum.running, active + (active === 1 ? " worker" : " workers") + " active"),
+        stat("Running", sum.running, plural(active, "worker", "workers") + " active"),
         stat("Succeeded", sum.succeeded, rate(through) + " in the last minute", "good"),
         stat("Dead", sum.dead, rate(fails) + " in the last minute", sum.dead > 0 ? "bad" : ""));
-      cards.replaceChildren(...(queues.length ? queues.map(queueCard) : [empty("No queues yet: enqueue a job and it appears here.")]));
+      setChildren(cards, ...(queues.length ? queues.map(queueCard) : [empty("No queues yet: enqueue a job and it appears here.")]));
     },
   };
 };
@@ -261,7 +293,7 @@ function queueCard(q) {
   return h("article", { class: "card queue", "data-testid": "queue-card" },
     h("header", {},
       h("h3", {}, h("a", { href: qs() }, q.name)),
-      h("span", { class: "muted" }, q.total.toLocaleString() + " jobs")),
+      h("span", { class: "muted" }, plural(q.total, "job", "jobs"))),
     h("div", { class: "chips" },
       STATES.map((st) => h("a", { class: "chip", "data-state": st, href: qs(st), title: st },
         h("span", { class: "chip-n" }, q.counts[st].toLocaleString()),
@@ -290,6 +322,7 @@ function jobList(params, deadOnly) {
   const filters = deadOnly ? null : filterForm(params);
   const table = h("div", { class: "table-wrap" });
   const pager = h("div", { class: "pager" });
+  const changed = changeTracker();
   const root = h("section", {},
     h("h1", {}, deadOnly ? "Dead jobs" : "Jobs"),
     deadOnly ? h("p", { class: "muted" }, "Jobs that failed their last attempt. Retry puts one back on its queue with its attempts reset; delete removes it.") : null,
@@ -307,8 +340,9 @@ function jobList(params, deadOnly) {
       q.set("limit", limit);
       q.set("offset", offset);
       const page = await api("/jobs?" + q);
-      table.replaceChildren(page.jobs.length ? jobTable(page.jobs, deadOnly) : empty(deadOnly ? "No dead jobs. " : "No jobs match."));
-      pager.replaceChildren(
+      if (!changed(page)) return;
+      setChildren(table, page.jobs.length ? jobTable(page.jobs, deadOnly) : empty(deadOnly ? "No dead jobs." : "No jobs match."));
+      setChildren(pager,
         h("span", { class: "muted" }, page.jobs.length ? `${offset + 1}–${offset + page.jobs.length}` : ""),
         pageLink("← Newer", params, offset - limit, offset > 0, deadOnly),
         pageLink("Older →", params, offset + limit, page.has_more, deadOnly));
@@ -395,7 +429,7 @@ function filterForm(params) {
 function fill(select, anyLabel, names, selected) {
   const all = new Set(names);
   if (selected) all.add(selected);
-  select.replaceChildren(h("option", { value: "" }, anyLabel),
+  setChildren(select, h("option", { value: "" }, anyLabel),
     [...all].sort().map((n) => h("option", { value: n, selected: n === selected }, n)));
 }
 
@@ -425,7 +459,7 @@ views.job = (r) => {
     h("p", {}, h("a", { href: "#/jobs" }, "← All jobs")),
     head,
     body);
-  let lastJson = "";
+  const changed = changeTracker();
   return {
     root,
     async refresh() {
@@ -434,21 +468,19 @@ views.job = (r) => {
         job = await api("/jobs/" + encodeURIComponent(id));
       } catch (e) {
         if (e.status === 404) {
-          head.replaceChildren(h("h1", {}, "Job not found"));
-          body.replaceChildren(empty("No job with id " + id + " (deleted or pruned)."));
+          setChildren(head, h("h1", {}, "Job not found"));
+          setChildren(body, empty("No job with id " + id + " (deleted or pruned)."));
           return;
         }
         throw e;
       }
-      const json = JSON.stringify(job);
-      if (json === lastJson) return; // unchanged: keep scroll position and open details
-      lastJson = json;
-      head.replaceChildren(
+      if (!changed(job)) return; // unchanged: keep scroll position and open details
+      setChildren(head,
         h("div", {},
           h("h1", {}, job.task, " ", badge(job.state)),
           h("div", { class: "mono muted", "data-testid": "job-id" }, job.id)),
         h("div", { class: "actions" }, jobActions(job)));
-      body.replaceChildren(
+      setChildren(body,
         h("div", { class: "card" },
           h("h2", {}, "Progress"),
           progressBar(job.progress, job.state, false),
@@ -504,11 +536,13 @@ views.workers = () => {
     h("h1", {}, "Workers"),
     h("p", { class: "muted", id: "gone-note" }, "A worker that stops heartbeating is shown as gone."),
     table);
+  const changed = changeTracker();
   return {
     root,
     async refresh() {
       const { workers } = await api("/workers");
-      table.replaceChildren(workers.length ? h("table", {},
+      if (!changed(workers)) return;
+      setChildren(table, workers.length ? h("table", {},
         h("thead", {}, h("tr", {}, ["", "Worker", "Host", "PID", "Model", "Concurrency", "In flight", "Queues", "Started", "Last heartbeat"].map((c) => h("th", {}, c)))),
         h("tbody", {}, workers.map((w) => h("tr", { "data-state": w.status, "data-testid": "worker-row" },
           h("td", {}, h("span", { class: "dot", "data-state": w.status, title: w.status }, w.status)),
@@ -532,11 +566,13 @@ views.workers = () => {
 views.schedules = () => {
   const table = h("div", { class: "table-wrap" });
   const root = h("section", {}, h("h1", {}, "Schedules"), table);
+  const changed = changeTracker();
   return {
     root,
     async refresh() {
       const { schedules } = await api("/schedules");
-      table.replaceChildren(schedules.length ? h("table", {},
+      if (!changed(schedules)) return;
+      setChildren(table, schedules.length ? h("table", {},
         h("thead", {}, h("tr", {}, ["Name", "Cron", "Task", "Queue", "Next run", "Last run"].map((c) => h("th", {}, c)))),
         h("tbody", {}, schedules.map((x) => h("tr", {},
           h("td", {}, x.name), h("td", { class: "mono" }, x.cron), h("td", {}, x.task), h("td", {}, x.queue),
