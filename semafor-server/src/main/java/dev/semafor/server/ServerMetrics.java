@@ -7,13 +7,14 @@ import dev.semafor.broker.QueueStats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +37,12 @@ final class ServerMetrics implements MeterBinder {
   private final InstantSource clock;
   private final Duration goneAfter;
   private MeterRegistry registry;
-  private MultiGauge queueJobs;
-  private MultiGauge queueDepth;
+
+  /**
+   * The value behind each queue gauge, by meter name and tags: registered once, then set at every
+   * update (a queue that disappears reads 0). Guarded by this.
+   */
+  private final Map<List<String>, AtomicLong> gauges = new HashMap<>();
 
   ServerMetrics(Broker broker, InstantSource clock, Duration goneAfter) {
     this.broker = broker;
@@ -48,14 +53,6 @@ final class ServerMetrics implements MeterBinder {
   @Override
   public void bindTo(MeterRegistry meterRegistry) {
     this.registry = meterRegistry;
-    queueJobs =
-        MultiGauge.builder("semafor.queue.jobs")
-            .description("Jobs per queue and state, from the broker")
-            .register(meterRegistry);
-    queueDepth =
-        MultiGauge.builder("semafor.queue.depth")
-            .description("Jobs ready to run (QUEUED) per queue, from the broker")
-            .register(meterRegistry);
     for (boolean gone : new boolean[] {false, true}) {
       Gauge.builder("semafor.workers", this, m -> m.countWorkers(gone))
           .description("Workers in the broker's registry")
@@ -75,20 +72,42 @@ final class ServerMetrics implements MeterBinder {
     }
   }
 
-  /** Sets the queue gauges to {@code stats}; queues no longer present disappear. */
-  void update(List<QueueStats> stats) {
-    List<MultiGauge.Row<?>> jobs = new ArrayList<>();
-    List<MultiGauge.Row<?>> depth = new ArrayList<>();
+  /** Sets the queue gauges to {@code stats}; queues no longer present read 0. */
+  synchronized void update(List<QueueStats> stats) {
+    gauges.values().forEach(v -> v.set(0));
     for (QueueStats s : stats) {
       for (JobState state : JobState.values()) {
-        jobs.add(
-            MultiGauge.Row.of(
-                Tags.of("queue", s.queue(), "state", JobViews.state(state)), s.count(state)));
+        gauge(
+                "semafor.queue.jobs",
+                "Jobs per queue and state, from the broker",
+                "queue",
+                s.queue(),
+                "state",
+                JobViews.state(state))
+            .set(s.count(state));
       }
-      depth.add(MultiGauge.Row.of(Tags.of("queue", s.queue()), s.count(JobState.QUEUED)));
+      gauge(
+              "semafor.queue.depth",
+              "Jobs ready to run (QUEUED) per queue, from the broker",
+              "queue",
+              s.queue())
+          .set(s.count(JobState.QUEUED));
     }
-    queueJobs.register(jobs, true);
-    queueDepth.register(depth, true);
+  }
+
+  private AtomicLong gauge(String name, String description, String... tags) {
+    List<String> key = new ArrayList<>(List.of(tags));
+    key.add(0, name);
+    return gauges.computeIfAbsent(
+        List.copyOf(key),
+        k -> {
+          AtomicLong value = new AtomicLong();
+          Gauge.builder(name, value, AtomicLong::get)
+              .description(description)
+              .tags(tags)
+              .register(registry);
+          return value;
+        });
   }
 
   private double countWorkers(boolean gone) {
