@@ -341,7 +341,7 @@ class DashboardBrowserTest {
                 + (20 + i % 4 * 15)
                 + "},\"queue\":\"emails\"}");
       }
-      Thread.sleep(50);
+      Thread.sleep(50); // pacing, not synchronization: it spreads the work over the chart
     }
     wait.until(
         d -> count("emails", JobState.SUCCEEDED) == 54 && count("reports", JobState.DEAD) == 6);
@@ -351,9 +351,8 @@ class DashboardBrowserTest {
             ExpectedConditions.textToBe(
                 By.cssSelector(".stat.good .stat-sub"), "0/min in the last minute")));
 
+    wait.until(ExpectedConditions.textToBe(By.cssSelector(".stat.bad .stat-value"), "6"));
     assertThat(driver.findElements(By.cssSelector("[data-testid=queue-card]"))).hasSize(2);
-    assertThat(driver.findElement(By.cssSelector(".stat.bad .stat-value")).getText())
-        .isEqualTo("6");
     screenshot("overview");
   }
 
