@@ -3,6 +3,7 @@ package dev.semafor.tck;
 import dev.semafor.broker.Broker;
 import java.time.InstantSource;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The Broker contract suite (TCK): every case every backend must pass. A backend's test subclasses
@@ -18,12 +19,13 @@ import org.junit.jupiter.api.Nested;
  * }</pre>
  *
  * <p>Each contract area is a nested class, so a failure reads as {@code
- * MemoryBrokerTckTest$Leasing.leaseTakesHigherPriorityFirst}. Every test gets a new broker from
- * {@link #newBroker} on a {@link SettableClock}, which starts at {@code 2030-01-01T00:00:00Z} and
- * moves only when the test moves it; the broker is closed after the test. Time-dependent cases move
- * the clock instead of sleeping; the concurrency case uses real threads. The subclass's own
- * {@code @BeforeEach}/{@code @AfterEach} methods run around each case (to create and drop a
- * database, say). See {@code docs/tck.md} for what each area guarantees.
+ * MemoryBrokerTckTest$Leasing.leaseTakesHigherPriorityFirst}, and is tagged ({@code tck-lease},
+ * {@code tck-retry}, …) so one area runs alone with {@code mvn test -Dgroups=tck-lease}. Every test
+ * gets a new broker from {@link #newBroker} on a {@link SettableClock}, which starts at {@code
+ * 2030-01-01T00:00:00Z} and moves only when the test moves it; the broker is closed after the test.
+ * Time-dependent cases move the clock instead of sleeping; the concurrency case uses real threads.
+ * The subclass's own {@code @BeforeEach}/{@code @AfterEach} methods run around each case (to create
+ * and drop a database, say). See {@code docs/tck.md} for what each area guarantees.
  */
 public abstract class BrokerContract {
 
@@ -34,6 +36,7 @@ public abstract class BrokerContract {
   protected abstract Broker newBroker(InstantSource clock);
 
   @Nested
+  @Tag("tck-enqueue")
   class Enqueueing extends EnqueueContract {
     @Override
     protected Broker newBroker(InstantSource clock) {
@@ -42,6 +45,7 @@ public abstract class BrokerContract {
   }
 
   @Nested
+  @Tag("tck-lease")
   class Leasing extends LeaseContract {
     @Override
     protected Broker newBroker(InstantSource clock) {
@@ -50,6 +54,7 @@ public abstract class BrokerContract {
   }
 
   @Nested
+  @Tag("tck-heartbeat")
   class Heartbeats extends HeartbeatContract {
     @Override
     protected Broker newBroker(InstantSource clock) {
@@ -58,6 +63,7 @@ public abstract class BrokerContract {
   }
 
   @Nested
+  @Tag("tck-completion")
   class Completions extends CompletionContract {
     @Override
     protected Broker newBroker(InstantSource clock) {
@@ -66,6 +72,7 @@ public abstract class BrokerContract {
   }
 
   @Nested
+  @Tag("tck-cancel")
   class Cancelling extends CancelContract {
     @Override
     protected Broker newBroker(InstantSource clock) {
@@ -74,6 +81,7 @@ public abstract class BrokerContract {
   }
 
   @Nested
+  @Tag("tck-query")
   class QueriesAndStats extends QueryContract {
     @Override
     protected Broker newBroker(InstantSource clock) {
@@ -82,6 +90,7 @@ public abstract class BrokerContract {
   }
 
   @Nested
+  @Tag("tck-reap")
   class ReapingAndPruning extends ReapAndPruneContract {
     @Override
     protected Broker newBroker(InstantSource clock) {
@@ -90,6 +99,7 @@ public abstract class BrokerContract {
   }
 
   @Nested
+  @Tag("tck-retry")
   class Retries extends RetryContract {
     @Override
     protected Broker newBroker(InstantSource clock) {
@@ -98,6 +108,7 @@ public abstract class BrokerContract {
   }
 
   @Nested
+  @Tag("tck-concurrency")
   class ConcurrentLeasing extends ConcurrentLeaseContract {
     @Override
     protected Broker newBroker(InstantSource clock) {
