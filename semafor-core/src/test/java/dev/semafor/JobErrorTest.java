@@ -22,7 +22,7 @@ class JobErrorTest {
   void aDeepStackTraceIsCutToTheBoundAndSaysHowMuchWasLeftOut() {
     JobError error = JobError.of(recurse(5_000));
 
-    assertThat(error.stackTrace()).hasSizeLessThan(JobError.MAX_STACK_CHARS + 40);
+    assertThat(error.stackTrace()).hasSizeLessThanOrEqualTo(JobError.MAX_STACK_CHARS);
     assertThat(error.stackTrace()).containsPattern("\n… \\(\\d+ more\\)$");
   }
 
@@ -30,9 +30,30 @@ class JobErrorTest {
   void aLongMessageIsCutToTheBound() {
     JobError error = JobError.of("E", "x".repeat(10_000));
 
-    assertThat(error.message())
-        .startsWith("x".repeat(JobError.MAX_MESSAGE_CHARS))
-        .endsWith("(7952 more)");
+    int kept = error.message().indexOf('\n');
+    assertThat(error.message()).hasSizeLessThanOrEqualTo(JobError.MAX_MESSAGE_CHARS);
+    assertThat(kept).isGreaterThan(JobError.MAX_MESSAGE_CHARS - 30);
+    assertThat(error.message()).isEqualTo("x".repeat(kept) + "\n… (" + (10_000 - kept) + " more)");
+  }
+
+  @Test
+  void anErrorReadBackFromItsPartsEqualsTheOriginal() {
+    JobError cut = JobError.of(recurse(5_000));
+    JobError longMessage = JobError.of("E", "y".repeat(50_000));
+
+    assertThat(new JobError(cut.type(), cut.message(), cut.stackTrace())).isEqualTo(cut);
+    assertThat(new JobError("E", longMessage.message(), "")).isEqualTo(longMessage);
+  }
+
+  @Test
+  void aCutNeverSplitsASurrogatePair() {
+    String emoji = "\uD83D\uDE00"; // one code point, two chars
+    for (String lead : new String[] {"", "a"}) {
+      JobError error = JobError.of("E", lead + emoji.repeat(JobError.MAX_MESSAGE_CHARS));
+
+      String kept = error.message().substring(0, error.message().indexOf('\n'));
+      assertThat(kept).isEqualTo(lead + emoji.repeat((kept.length() - lead.length()) / 2));
+    }
   }
 
   @Test

@@ -112,7 +112,7 @@ abstract class CompletionContract extends BrokerFixture {
 
     assertThat(broker.fail(List.of(Failure.dead(lease.ref(), error)))).containsExactly(true);
 
-    assertThat(error.stackTrace().length()).isLessThan(JobError.MAX_STACK_CHARS + 100);
+    assertThat(error.stackTrace()).hasSizeLessThanOrEqualTo(JobError.MAX_STACK_CHARS);
     JobRecord dead = job(lease.job().id());
     assertThatJob(dead)
         .isInState(JobState.DEAD)
