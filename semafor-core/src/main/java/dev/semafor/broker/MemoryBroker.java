@@ -32,9 +32,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * surfaces. {@link #get} reads without the lock.
  */
 public final class MemoryBroker implements Broker {
-  private static final Comparator<Slot> READY_ORDER =
-      Comparator.<Slot>comparingInt(s -> -s.record.priority()).thenComparingLong(s -> s.seq);
-
   private final InstantSource clock;
   private final ReentrantLock lock = new ReentrantLock();
   private final String tokenSalt = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
@@ -72,7 +69,7 @@ public final class MemoryBroker implements Broker {
     checkOpen();
     lock.lock();
     try {
-      Set<String> ids = new HashSet<>();
+      Set<String> ids = new HashSet<>(batch.size() * 2);
       for (JobRecord job : batch) {
         if (jobs.containsKey(job.id()) || !ids.add(job.id())) {
           throw new IllegalArgumentException("a job with id " + job.id() + " already exists");
@@ -89,7 +86,19 @@ public final class MemoryBroker implements Broker {
         jobs.put(job.id(), slot);
         QueueState q = queue(job.queue());
         q.counts[job.state().ordinal()]++;
-        schedule(q, slot, now);
+        if (job.runAt().isAfter(now)) {
+          if (job.state() == JobState.QUEUED) {
+            // Not due yet, whatever the record said: only SCHEDULED jobs are promoted when due.
+            transition(slot, job.toBuilder().state(JobState.SCHEDULED).build());
+          }
+          q.scheduled.add(new Pending(slot, job.runAt()));
+        } else {
+          if (job.state() == JobState.SCHEDULED) {
+            transition(slot, job.toBuilder().state(JobState.QUEUED).build());
+          }
+          slot.inReady = true;
+          q.ready.addFresh(job.priority(), slot);
+        }
         stored.add(slot.record);
       }
       return stored;
@@ -489,10 +498,6 @@ public final class MemoryBroker implements Broker {
       }
       pushReady(q, slot);
     } else {
-      if (slot.record.state() == JobState.QUEUED) {
-        // Not due yet, whatever the record said: only SCHEDULED jobs are promoted when due.
-        transition(slot, slot.record.toBuilder().state(JobState.SCHEDULED).build());
-      }
       q.scheduled.add(new Pending(slot, slot.record.runAt()));
     }
   }
@@ -500,7 +505,7 @@ public final class MemoryBroker implements Broker {
   private void pushReady(QueueState q, Slot slot) {
     if (!slot.inReady) {
       slot.inReady = true;
-      q.ready.add(slot);
+      q.ready.addReturning(slot.record.priority(), slot);
     }
   }
 
@@ -531,7 +536,7 @@ public final class MemoryBroker implements Broker {
   private record Pending(Slot slot, Instant runAt) {}
 
   private static final class QueueState {
-    final PriorityQueue<Slot> ready = new PriorityQueue<>(READY_ORDER);
+    final ReadyQueue<Slot> ready = new ReadyQueue<>(s -> s.seq);
     final PriorityQueue<Pending> scheduled =
         new PriorityQueue<>(
             Comparator.comparing(Pending::runAt).thenComparingLong(p -> p.slot.seq));
