@@ -35,16 +35,16 @@ public abstract class AdminContract {
   private static final String QUEUE = "admin";
 
   /** The clock every broker under test reads; tests move it by hand. */
-  protected final ManualClock clock = new ManualClock(Instant.parse("2030-01-01T00:00:00Z"));
+  protected final SettableClock clock = new SettableClock(Instant.parse("2030-01-01T00:00:00Z"));
 
   protected Broker broker;
 
   /** Opens a new broker with no jobs and no workers, reading time from {@code clock}. */
-  protected abstract Broker openBroker(InstantSource clock);
+  protected abstract Broker newBroker(InstantSource clock);
 
   @BeforeEach
   void openBrokerUnderTest() {
-    broker = openBroker(clock);
+    broker = newBroker(clock);
   }
 
   @AfterEach
@@ -326,23 +326,5 @@ public abstract class AdminContract {
   private static WorkerInfo worker(String id, Instant startedAt) {
     return new WorkerInfo(
         id, "box", 4242, ExecutionModel.VIRTUAL, 8, List.of("a", "b"), 0, startedAt, null);
-  }
-
-  /** A clock that moves only when told to. Thread-safe. */
-  public static final class ManualClock implements InstantSource {
-    private volatile Instant now;
-
-    public ManualClock(Instant start) {
-      this.now = start;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    public synchronized void advance(Duration by) {
-      now = now.plus(by);
-    }
   }
 }

@@ -6,7 +6,7 @@ import java.time.InstantSource;
 
 class MemoryAdminContractTest extends AdminContract {
   @Override
-  protected Broker openBroker(InstantSource clock) {
+  protected Broker newBroker(InstantSource clock) {
     return new MemoryBroker(clock);
   }
 }
