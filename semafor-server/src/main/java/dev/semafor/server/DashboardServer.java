@@ -57,7 +57,11 @@ public final class DashboardServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(DashboardServer.class);
 
-  private final Builder config;
+  private final Broker broker;
+  private final String bind;
+  private final int requestedPort;
+  private final Duration sampleInterval;
+  private final boolean tokenRequired;
   private final Javalin app;
   private final QueueSampler sampler;
   private final ServerMetrics serverMetrics;
@@ -67,7 +71,11 @@ public final class DashboardServer implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
 
   private DashboardServer(Builder b) {
-    this.config = b;
+    this.broker = b.broker;
+    this.bind = b.bind;
+    this.requestedPort = b.port;
+    this.sampleInterval = b.sampleInterval;
+    this.tokenRequired = b.token != null;
     this.meterRegistry =
         b.meterRegistry != null
             ? b.meterRegistry
@@ -145,14 +153,14 @@ public final class DashboardServer implements AutoCloseable {
 
   /** Starts listening and sampling; returns this. */
   public DashboardServer start() {
-    app.start(config.bind, config.port);
-    long interval = config.sampleInterval.toMillis();
+    app.start(bind, requestedPort);
+    long interval = sampleInterval.toMillis();
     scheduler.scheduleWithFixedDelay(this::sampleQuietly, 0, interval, TimeUnit.MILLISECONDS);
     LOG.info(
         "dashboard at {} (broker {}, {})",
         url(),
-        config.broker.describe(),
-        config.token == null ? "loopback only, no token" : "token required");
+        broker.describe(),
+        tokenRequired ? "token required" : "loopback only, no token");
     return this;
   }
 
@@ -163,7 +171,7 @@ public final class DashboardServer implements AutoCloseable {
 
   /** The dashboard's address, such as {@code http://127.0.0.1:7070/}. */
   public String url() {
-    String host = config.bind.contains(":") ? "[" + config.bind + "]" : config.bind;
+    String host = bind.contains(":") ? "[" + bind + "]" : bind;
     return "http://" + host + ":" + port() + "/";
   }
 
@@ -196,7 +204,7 @@ public final class DashboardServer implements AutoCloseable {
       sampler.sample();
       serverMetrics.update(sampler.latest());
     } catch (Throwable t) {
-      LOG.warn("cannot sample queue stats from {}", config.broker.describe(), t);
+      LOG.warn("cannot sample queue stats from {}", broker.describe(), t);
     }
   }
 
