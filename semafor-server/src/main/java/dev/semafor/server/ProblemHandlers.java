@@ -54,6 +54,16 @@ final class ProblemHandlers {
           write(ctx, new Problem(503, "broker-unavailable", "Broker unavailable", e.getMessage()));
         });
     app.exception(
+        UnsupportedOperationException.class,
+        (e, ctx) ->
+            write(
+                ctx,
+                new Problem(
+                    501,
+                    "not-implemented",
+                    "Not implemented by this broker",
+                    String.valueOf(e.getMessage()))));
+    app.exception(
         HttpResponseException.class,
         (e, ctx) -> {
           HttpStatus status = HttpStatus.forStatus(e.getStatus());
