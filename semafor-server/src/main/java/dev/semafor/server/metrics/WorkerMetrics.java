@@ -3,6 +3,7 @@ package dev.semafor.server.metrics;
 import dev.semafor.broker.JobRecord;
 import dev.semafor.broker.Lease;
 import dev.semafor.worker.Assignment;
+import dev.semafor.worker.Fate;
 import dev.semafor.worker.Outcome;
 import dev.semafor.worker.Worker;
 import dev.semafor.worker.WorkerListener;
@@ -39,9 +40,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       {@code semafor.leases.expired} (expired leases reaped, see {@link #onLeasesReaped}).
  * </ul>
  *
- * <p>Retried versus dead: the listener learns an attempt's outcome before the worker writes it, so
- * this class applies the worker's rule (a retryable failure with attempts left is retried) to tell
- * them apart. Thread-safe: Micrometer's meters and atomics.
+ * <p>Outcome counters are taken when the broker has recorded the attempt ({@link #onRecorded}), so
+ * a result rejected for a lost lease counts only as lost. Thread-safe: Micrometer's meters and
+ * atomics.
  */
 public final class WorkerMetrics implements WorkerListener, MeterBinder {
   /** Histogram buckets for run times and queue waits, from a millisecond to ten minutes. */
@@ -132,17 +133,26 @@ public final class WorkerMetrics implements WorkerListener, MeterBinder {
         .serviceLevelObjectives(BUCKETS)
         .register(r)
         .record(Math.max(0, runNanos), TimeUnit.NANOSECONDS);
-    switch (outcome) {
-      case Outcome.Succeeded s -> count(r, "semafor.jobs.succeeded", "Jobs that succeeded", job);
-      case Outcome.Failed f -> {
+  }
+
+  @Override
+  public void onRecorded(Assignment assignment, Outcome outcome, Fate fate) {
+    MeterRegistry r = registry;
+    if (r == null) {
+      return;
+    }
+    JobRecord job = assignment.lease().job();
+    switch (fate) {
+      case SUCCEEDED -> count(r, "semafor.jobs.succeeded", "Jobs that succeeded", job);
+      case RETRIED -> {
         count(r, "semafor.jobs.failed", "Failed attempts (retried or dead)", job);
-        if (f.retryable() && job.attempts() < job.maxAttempts()) {
-          count(r, "semafor.jobs.retried", "Failed attempts scheduled to run again", job);
-        } else {
-          count(r, "semafor.jobs.dead", "Jobs that failed for the last time", job);
-        }
+        count(r, "semafor.jobs.retried", "Failed attempts scheduled to run again", job);
       }
-      case Outcome.Cancelled c ->
+      case DEAD -> {
+        count(r, "semafor.jobs.failed", "Failed attempts (retried or dead)", job);
+        count(r, "semafor.jobs.dead", "Jobs that failed for the last time", job);
+      }
+      case CANCELLED ->
           count(r, "semafor.jobs.cancelled", "Jobs stopped because they were cancelled", job);
     }
   }
@@ -155,10 +165,8 @@ public final class WorkerMetrics implements WorkerListener, MeterBinder {
     }
   }
 
-  /**
-   * Counts leases a reaper found expired and returned. Not yet a {@link WorkerListener} event: the
-   * worker's heartbeater would call it with what {@code Broker.reapExpiredLeases()} returned.
-   */
+  /** Counts leases this worker's heartbeater found expired and reaped. */
+  @Override
   public void onLeasesReaped(int count) {
     Counter c = leasesExpired;
     if (c != null && count > 0) {
