@@ -342,6 +342,9 @@ final class Member implements Runnable {
 
   private void replaceIfDead() throws InterruptedException {
     ChildProcess c = child;
+    if (pool.isClosed()) {
+      return;
+    }
     if (c == null || !c.isAlive() || c.killReason() != null) {
       if (c != null) {
         log.info("replacing {} ({})", c, c.isAlive() ? c.killReason() : "exited");

@@ -89,6 +89,7 @@ public final class ProcessPool implements ExecutionPool {
 
   private volatile OutcomeSink sink;
   private volatile List<Member> members = List.of();
+  private volatile List<Thread> threads = List.of();
   private volatile boolean closed;
 
   private ProcessPool(Builder b) {
@@ -152,12 +153,14 @@ public final class ProcessPool implements ExecutionPool {
       throw e;
     }
     List<Member> started = new ArrayList<>();
+    List<Thread> memberThreads = new ArrayList<>();
     for (int i = 0; i < size; i++) {
       Member member = new Member(this, i, first.get(i));
       started.add(member);
-      Thread.ofPlatform().name("semafor-process-" + i).start(member);
+      memberThreads.add(Thread.ofPlatform().name("semafor-process-" + i).start(member));
     }
     members = List.copyOf(started);
+    threads = List.copyOf(memberThreads);
   }
 
   @Override
@@ -199,7 +202,10 @@ public final class ProcessPool implements ExecutionPool {
     return pids;
   }
 
-  /** Kills every child, wakes every member, and waits (briefly) for the children to be gone. */
+  /**
+   * Kills every child and wakes every member (a job still running fails, retryable, as killed
+   * because the pool closed), then waits briefly for the children to be gone.
+   */
   @Override
   public void close() {
     if (closed) {
@@ -209,6 +215,9 @@ public final class ProcessPool implements ExecutionPool {
     List<ChildProcess> toKill = List.copyOf(children);
     for (ChildProcess c : toKill) {
       c.kill(ChildProcess.KillReason.CLOSED);
+    }
+    for (Thread thread : threads) {
+      thread.interrupt();
     }
     for (ChildProcess c : toKill) {
       c.awaitExit(Duration.ofSeconds(5));

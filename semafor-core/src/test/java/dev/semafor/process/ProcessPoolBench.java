@@ -1,0 +1,261 @@
+package dev.semafor.process;
+
+import dev.semafor.JobIds;
+import dev.semafor.Json;
+import dev.semafor.TaskRegistry;
+import dev.semafor.broker.JobRecord;
+import dev.semafor.broker.Lease;
+import dev.semafor.task.BuiltinTasks;
+import dev.semafor.worker.Assignment;
+import dev.semafor.worker.JobExecutor;
+import dev.semafor.worker.Outcome;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Benchmarks of the process pool (not a test; run by hand, see docs/processes.md):
+ *
+ * <ul>
+ *   <li>{@code primes}: the 20 primality checks of {@code semafor demo}, in this JVM one after
+ *       another vs. in a pool of two children;
+ *   <li>{@code noop}: {@code semafor.noop} round trips through a pool of two children — throughput
+ *       with a full inbox, and the latency of one job at a time.
+ * </ul>
+ *
+ * Each figure is measured three times; the median is reported. Arguments: {@code primes}, {@code
+ * noop} or none (both), then optional JVM options for the children.
+ */
+public final class ProcessPoolBench {
+  static final long[] DEMO_NUMBERS = {
+    2L,
+    142702110479723L,
+    299593572317531L,
+    3333333333333301L,
+    3333333333333333L,
+    3333335652092209L,
+    4444444444444423L,
+    4444444444444444L,
+    4444444488888889L,
+    5555553133149889L,
+    5555555555555503L,
+    5555555555555555L,
+    6666666666666666L,
+    6666666666666719L,
+    6666667141414921L,
+    7777777536340681L,
+    7777777777777753L,
+    7777777777777777L,
+    9999999999999917L,
+    9999999999999999L
+  };
+  private static final int RUNS = 3;
+  private static final int NOOP_JOBS = 200_000;
+  private static final int LATENCY_JOBS = 20_000;
+
+  private final List<String> jvmOptions;
+
+  private ProcessPoolBench(List<String> jvmOptions) {
+    this.jvmOptions = jvmOptions;
+  }
+
+  public static void main(String[] args) throws Exception {
+    String what = args.length > 0 ? args[0] : "all";
+    List<String> options =
+        args.length > 1
+            ? List.of(Arrays.copyOfRange(args, 1, args.length))
+            : ProcessPool.DEFAULT_JVM_OPTIONS;
+    ProcessPoolBench bench = new ProcessPoolBench(options);
+    System.out.printf(
+        "java %s, %d cpus, child options %s%n",
+        Runtime.version(), Runtime.getRuntime().availableProcessors(), options);
+    if (what.equals("all") || what.equals("primes")) {
+      bench.primes();
+    }
+    if (what.equals("all") || what.equals("noop")) {
+      bench.noop();
+    }
+    System.exit(0);
+  }
+
+  private void primes() throws Exception {
+    double[] sequential = new double[RUNS];
+    double[] processes = new double[RUNS];
+    double[] withStart = new double[RUNS];
+    for (int run = 0; run < RUNS; run++) {
+      sequential[run] = sequentialPrimes();
+      long start = System.nanoTime();
+      try (ProcessPool pool = pool(2)) {
+        Sink sink = new Sink();
+        BlockingQueue<Assignment> inbox = new LinkedBlockingQueue<>();
+        pool.start(inbox, sink);
+        double started = seconds(System.nanoTime() - start);
+        long t0 = System.nanoTime();
+        CountDownLatch done = sink.expect(DEMO_NUMBERS.length);
+        for (long n : DEMO_NUMBERS) {
+          inbox.add(assignment(BuiltinTasks.PRIMES, "{\"n\":" + n + "}"));
+        }
+        done.await();
+        processes[run] = seconds(System.nanoTime() - t0);
+        withStart[run] = processes[run] + started;
+        sink.check(DEMO_NUMBERS.length);
+      }
+      System.out.printf(
+          "primes run %d: sequential %.3f s, processes x2 %.3f s (%.3f s with pool start)%n",
+          run + 1, sequential[run], processes[run], withStart[run]);
+    }
+    double seq = median(sequential);
+    double proc = median(processes);
+    System.out.printf(
+        "primes median: sequential %.3f s, processes x2 %.3f s => speed-up %.2fx"
+            + " (%.2fx counting the pool start)%n",
+        seq, proc, seq / proc, seq / median(withStart));
+  }
+
+  private static double sequentialPrimes() {
+    JobExecutor executor = new JobExecutor(TaskRegistry.withBuiltins(), Json.defaults());
+    long t0 = System.nanoTime();
+    for (long n : DEMO_NUMBERS) {
+      Assignment a = assignment(BuiltinTasks.PRIMES, "{\"n\":" + n + "}");
+      Outcome outcome = executor.execute(a.task(), a.lease().job().input(), a);
+      if (!(outcome instanceof Outcome.Succeeded)) {
+        throw new IllegalStateException("primes failed: " + outcome);
+      }
+    }
+    return seconds(System.nanoTime() - t0);
+  }
+
+  private void noop() throws Exception {
+    double[] perJob = new double[RUNS];
+    double[] rate = new double[RUNS];
+    double[] latency = new double[RUNS];
+    try (ProcessPool pool = pool(2)) {
+      Sink sink = new Sink();
+      BlockingQueue<Assignment> inbox = new LinkedBlockingQueue<>();
+      pool.start(inbox, sink);
+      throughput(inbox, sink, 50_000); // warm-up: JIT in parent and children
+      for (int run = 0; run < RUNS; run++) {
+        double s = throughput(inbox, sink, NOOP_JOBS);
+        perJob[run] = s * 1e6 / NOOP_JOBS;
+        rate[run] = NOOP_JOBS / s;
+        System.out.printf(
+            "noop run %d: %d jobs through 2 children in %.3f s = %.0f jobs/s, %.1f us/job%n",
+            run + 1, NOOP_JOBS, s, rate[run], perJob[run]);
+      }
+    }
+    try (ProcessPool pool = pool(1)) {
+      Sink sink = new Sink();
+      BlockingQueue<Assignment> inbox = new SynchronousQueue<>();
+      pool.start(inbox, sink);
+      roundTrips(inbox, sink, 5_000);
+      for (int run = 0; run < RUNS; run++) {
+        latency[run] = roundTrips(inbox, sink, LATENCY_JOBS);
+        System.out.printf(
+            "noop latency run %d: median round trip %.1f us (one job in flight)%n",
+            run + 1, latency[run]);
+      }
+    }
+    System.out.printf(
+        "noop median: %.0f jobs/s, %.1f us/job with 2 children; one-at-a-time round trip %.1f us%n",
+        median(rate), median(perJob), median(latency));
+  }
+
+  private static double throughput(BlockingQueue<Assignment> inbox, Sink sink, int jobs)
+      throws InterruptedException {
+    List<Assignment> batch = new ArrayList<>(jobs);
+    for (int i = 0; i < jobs; i++) {
+      batch.add(assignment(BuiltinTasks.NOOP, "null"));
+    }
+    CountDownLatch done = sink.expect(jobs);
+    long t0 = System.nanoTime();
+    inbox.addAll(batch);
+    done.await();
+    double s = seconds(System.nanoTime() - t0);
+    sink.check(jobs);
+    return s;
+  }
+
+  /** Median microseconds from handing one job over to its outcome, one job at a time. */
+  private static double roundTrips(BlockingQueue<Assignment> inbox, Sink sink, int jobs)
+      throws InterruptedException {
+    double[] micros = new double[jobs];
+    for (int i = 0; i < jobs; i++) {
+      Assignment a = assignment(BuiltinTasks.NOOP, "null");
+      CountDownLatch done = sink.expect(1);
+      long t0 = System.nanoTime();
+      inbox.put(a);
+      done.await();
+      micros[i] = (System.nanoTime() - t0) / 1e3;
+      sink.check(1);
+    }
+    return median(micros);
+  }
+
+  private ProcessPool pool(int size) {
+    return ProcessPool.builder().size(size).jvmOptions(jvmOptions).build();
+  }
+
+  private static Assignment assignment(String task, String input) {
+    Instant now = Instant.now();
+    JobRecord job =
+        JobRecord.builder()
+            .id(JobIds.next(now))
+            .task(task)
+            .input(input)
+            .attempts(1)
+            .runAt(now)
+            .enqueuedAt(now)
+            .build();
+    return new Assignment(
+        new Lease(job, "t", now.plus(Duration.ofMinutes(10))), (a, f, m) -> {}, 0);
+  }
+
+  private static double seconds(long nanos) {
+    return nanos / 1e9;
+  }
+
+  static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int mid = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  }
+
+  /** Counts outcomes; any that is not a success is remembered and fails the run. */
+  private static final class Sink implements dev.semafor.worker.OutcomeSink {
+    private volatile CountDownLatch latch = new CountDownLatch(0);
+    private final AtomicInteger succeeded = new AtomicInteger();
+    private volatile Outcome bad;
+
+    CountDownLatch expect(int jobs) {
+      succeeded.set(0);
+      latch = new CountDownLatch(jobs);
+      return latch;
+    }
+
+    @Override
+    public void accept(Assignment assignment, Outcome outcome) {
+      if (outcome instanceof Outcome.Succeeded) {
+        succeeded.incrementAndGet();
+      } else {
+        bad = outcome;
+      }
+      latch.countDown();
+    }
+
+    void check(int jobs) {
+      if (bad != null || succeeded.get() != jobs) {
+        throw new IllegalStateException(
+            String.format(Locale.ROOT, "%d of %d succeeded; bad: %s", succeeded.get(), jobs, bad));
+      }
+    }
+  }
+}
