@@ -110,7 +110,7 @@ public final class ChildMain {
 
   /** Announces readiness, then serves frames from {@code in} until a Stop; returns the status. */
   int serve(InputStream in) {
-    send(new Frame.Ready(ProcessHandle.current().pid()));
+    send(new Frame.Ready(ProcessHandle.current().pid(), executor.registry().names()));
     Thread reader = new Thread(() -> readLoop(in), "semafor-child-reader");
     reader.setDaemon(true);
     reader.start();

@@ -71,12 +71,12 @@ final class ChildProcess {
   }
 
   /**
-   * Waits for the child's Ready frame, killing it after {@code timeout}.
+   * Waits for the child's Ready frame, killing it after {@code timeout}; returns that frame.
    *
    * @throws WorkerProcessStartException if it exits (or is killed) before it is ready
    * @throws ProtocolException if its first frame is not Ready
    */
-  void awaitReady(Duration timeout, ScheduledExecutorService watchdog) throws IOException {
+  Frame.Ready awaitReady(Duration timeout, ScheduledExecutorService watchdog) throws IOException {
     ScheduledFuture<?> deadline =
         watchdog.schedule(
             () -> kill(KillReason.START_TIMEOUT), timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -90,8 +90,8 @@ final class ChildProcess {
     } finally {
       deadline.cancel(false);
     }
-    if (first instanceof Frame.Ready) {
-      return;
+    if (first instanceof Frame.Ready ready) {
+      return ready;
     }
     if (first == null) {
       int code = awaitExit(OUTPUT_DRAIN);
@@ -112,6 +112,11 @@ final class ChildProcess {
 
   long pid() {
     return process.pid();
+  }
+
+  /** Runs {@code action} once the child has exited, however it ended. */
+  void onExit(Runnable action) {
+    process.onExit().thenRun(action);
   }
 
   boolean isAlive() {

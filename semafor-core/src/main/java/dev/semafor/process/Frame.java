@@ -1,6 +1,7 @@
 package dev.semafor.process;
 
 import dev.semafor.worker.Outcome;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -35,7 +36,11 @@ sealed interface Frame {
   record Stop() implements Frame {}
 
   /** Sent once by a child when its task registry is loaded and it waits for work. */
-  record Ready(long pid) implements Frame {}
+  record Ready(long pid, List<String> tasks) implements Frame {
+    public Ready {
+      tasks = List.copyOf(tasks);
+    }
+  }
 
   /** A progress report from the running job. */
   record Progress(String jobId, double fraction, String message) implements Frame {

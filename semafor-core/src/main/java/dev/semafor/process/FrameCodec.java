@@ -13,6 +13,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Writes and reads {@link Frame}s: a 4-byte big-endian length, then that many bytes of UTF-8 JSON
@@ -141,7 +143,8 @@ final class FrameCodec {
               text(node, "input", at));
       case "cancel" -> new Frame.Cancel(text(node, "id", at));
       case "stop" -> new Frame.Stop();
-      case "ready" -> new Frame.Ready(number(node, "pid", at).longValue());
+      case "ready" ->
+          new Frame.Ready(number(node, "pid", at).longValue(), texts(node, "tasks", at));
       case "progress" ->
           new Frame.Progress(
               text(node, "id", at),
@@ -198,7 +201,14 @@ final class FrameCodec {
       }
       case Frame.Cancel c -> g.writeStringField("id", c.jobId());
       case Frame.Stop s -> {}
-      case Frame.Ready r -> g.writeNumberField("pid", r.pid());
+      case Frame.Ready r -> {
+        g.writeNumberField("pid", r.pid());
+        g.writeArrayFieldStart("tasks");
+        for (String task : r.tasks()) {
+          g.writeString(task);
+        }
+        g.writeEndArray();
+      }
       case Frame.Progress p -> {
         g.writeStringField("id", p.jobId());
         g.writeNumberField("fraction", p.fraction());
@@ -247,6 +257,21 @@ final class FrameCodec {
       throw new ProtocolException(where + " lacks the text field '" + field + "'");
     }
     return value.textValue();
+  }
+
+  private static List<String> texts(JsonNode node, String field, String where) {
+    JsonNode value = node.get(field);
+    if (value == null || !value.isArray()) {
+      throw new ProtocolException(where + " lacks the array field '" + field + "'");
+    }
+    List<String> texts = new ArrayList<>(value.size());
+    for (JsonNode element : value) {
+      if (!element.isTextual()) {
+        throw new ProtocolException(where + " field '" + field + "' holds a non-text element");
+      }
+      texts.add(element.textValue());
+    }
+    return texts;
   }
 
   private static String optionalText(JsonNode node, String field, String where) {

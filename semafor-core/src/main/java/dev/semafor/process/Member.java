@@ -32,7 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Member implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(ProcessPool.class);
-  private static final long IDLE_CHECK_MILLIS = 500;
   private static final Duration EXIT_WAIT = Duration.ofSeconds(5);
   private static final Duration MAX_RESPAWN_BACKOFF = Duration.ofSeconds(30);
 
@@ -54,13 +53,19 @@ final class Member implements Runnable {
   /** Guarded by {@link #lock}. */
   private ScheduledFuture<?> graceKill;
 
+  /** True while the member thread waits for an assignment. Guarded by {@link #lock}. */
+  private boolean idle;
+
   /** This slot's child; null while it is being replaced. Written by the member thread only. */
   private volatile ChildProcess child;
+
+  private volatile Thread thread;
 
   Member(ProcessPool pool, int slot, ChildProcess first) {
     this.pool = pool;
     this.slot = slot;
     this.child = first;
+    watch(first);
   }
 
   /** The pid of this slot's live child, or -1. */
@@ -71,23 +76,20 @@ final class Member implements Runnable {
 
   @Override
   public void run() {
+    thread = Thread.currentThread();
     try {
       while (!pool.isClosed()) {
         try {
-          Assignment assignment = pool.inbox().poll(IDLE_CHECK_MILLIS, TimeUnit.MILLISECONDS);
-          if (assignment == null) {
-            replaceIfDead();
-          } else if (assignment.isPoison()) {
+          Assignment assignment = takeNext();
+          if (assignment.isPoison()) {
             stopChild();
             return;
-          } else {
-            runOne(assignment);
           }
+          runOne(assignment);
         } catch (InterruptedException e) {
           if (pool.isClosed()) {
             return;
-          }
-          log.warn("process pool slot {} was interrupted while running; going on", slot);
+          } // else woken while idle because the child died: takeNext refills the slot
         } catch (Throwable t) {
           log.error("process pool slot {} failed a pass; going on", slot, t);
         }
@@ -99,6 +101,42 @@ final class Member implements Runnable {
       }
       exited.countDown();
     }
+  }
+
+  /**
+   * Takes the next assignment. While it waits, a child that dies interrupts it (see {@link
+   * #watch}), so an idle slot is refilled at once.
+   */
+  private Assignment takeNext() throws InterruptedException {
+    ChildProcess c = child;
+    if (c == null || !c.isAlive()) {
+      replaceIfDead();
+    }
+    synchronized (lock) {
+      idle = true;
+    }
+    try {
+      return pool.inbox().take();
+    } finally {
+      synchronized (lock) {
+        idle = false;
+      }
+      if (!pool.isClosed()) {
+        Thread.interrupted(); // a death notice that came as the take returned; handled later
+      }
+    }
+  }
+
+  /** Arranges for this slot's thread to be woken if {@code c} dies while the slot is idle. */
+  private void watch(ChildProcess c) {
+    c.onExit(
+        () -> {
+          synchronized (lock) {
+            if (idle && child == c && thread != null) {
+              thread.interrupt();
+            }
+          }
+        });
   }
 
   /** Runs one job and always reports an outcome for it. */
@@ -371,6 +409,7 @@ final class Member implements Runnable {
       try {
         c = pool.startChild();
         child = c;
+        watch(c);
         return c;
       } catch (IOException | SemaforException e) {
         log.warn(

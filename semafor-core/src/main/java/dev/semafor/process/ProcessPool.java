@@ -17,8 +17,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link ExecutionModel#PROCESSES} pool: N child JVMs, started once and kept, each fed by one
@@ -46,7 +49,7 @@ import java.util.function.Consumer;
  *       and fails with a {@link dev.semafor.JobTimeoutException} error.
  *   <li>A cancelled job gets a Cancel frame (its {@code isCancelled()} turns true and its thread is
  *       interrupted); if it still runs after {@link Builder#cancelGrace}, its child is killed.
- *   <li>A child that dies while idle is replaced within half a second, or before the next job.
+ *   <li>A child that dies while idle is replaced at once.
  *   <li>A child that cannot be started is retried with growing pauses (up to 30 s); only the first
  *       start, in {@link #start}, fails fast with a {@link WorkerProcessStartException}.
  * </ul>
@@ -64,6 +67,7 @@ import java.util.function.Consumer;
  * SIGKILL — sees its stdin close and exits at once.
  */
 public final class ProcessPool implements ExecutionPool {
+  private static final Logger log = LoggerFactory.getLogger(ProcessPool.class);
   public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC");
   public static final Duration DEFAULT_CANCEL_GRACE = Duration.ofSeconds(5);
   public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
@@ -77,6 +81,8 @@ public final class ProcessPool implements ExecutionPool {
   private final Duration stopTimeout;
   private final Duration startTimeout;
   private final Consumer<String> childOutput;
+  private final List<String> expectedTasks;
+  private final AtomicBoolean warnedMissing = new AtomicBoolean();
 
   /** Every child started and not yet discarded, for {@link #close}. */
   private final Set<ChildProcess> children = ConcurrentHashMap.newKeySet();
@@ -101,6 +107,7 @@ public final class ProcessPool implements ExecutionPool {
     this.stopTimeout = b.stopTimeout;
     this.startTimeout = b.startTimeout;
     this.childOutput = b.childOutput;
+    this.expectedTasks = b.expectedTasks;
     this.watchdog =
         new ScheduledThreadPoolExecutor(
             1, r -> Thread.ofPlatform().daemon().name("semafor-process-watchdog").unstarted(r));
@@ -142,7 +149,7 @@ public final class ProcessPool implements ExecutionPool {
         first.add(startUnready());
       }
       for (ChildProcess c : first) {
-        c.awaitReady(startTimeout, watchdog);
+        warnIfTasksMissing(c.awaitReady(startTimeout, watchdog));
       }
     } catch (IOException e) {
       close();
@@ -161,6 +168,18 @@ public final class ProcessPool implements ExecutionPool {
     }
     members = List.copyOf(started);
     threads = List.copyOf(memberThreads);
+  }
+
+  private void warnIfTasksMissing(Frame.Ready ready) {
+    List<String> missing = new ArrayList<>(expectedTasks);
+    missing.removeAll(ready.tasks());
+    if (!missing.isEmpty() && warnedMissing.compareAndSet(false, true)) {
+      log.warn(
+          "tasks registered in this JVM are unknown to its worker processes, so their jobs will"
+              + " fail there: {} (a child finds tasks only through a TaskModule listed in"
+              + " META-INF/services/dev.semafor.TaskModule on its classpath)",
+          missing);
+    }
   }
 
   @Override
@@ -303,6 +322,7 @@ public final class ProcessPool implements ExecutionPool {
     private Json json = Json.defaults();
     private Consumer<String> childOutput = System.err::println;
     private int maxFrameBytes = FrameCodec.DEFAULT_MAX_FRAME_BYTES;
+    private List<String> expectedTasks = List.of();
 
     private Builder() {}
 
@@ -372,6 +392,16 @@ public final class ProcessPool implements ExecutionPool {
     /** Where the children's stderr lines go (prefixed with their pid); default System.err. */
     public Builder childOutput(Consumer<String> output) {
       this.childOutput = Objects.requireNonNull(output, "childOutput");
+      return this;
+    }
+
+    /**
+     * Task names this JVM knows (its registry's); the pool warns at start if its children do not
+     * know them all, as happens with tasks registered by hand rather than by a {@link
+     * dev.semafor.TaskModule}.
+     */
+    public Builder expectedTasks(List<String> names) {
+      this.expectedTasks = List.copyOf(names);
       return this;
     }
 

@@ -36,7 +36,12 @@ class ChildMainTest {
     child = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
     toChild = child.getOutputStream();
     fromChild = child.getInputStream();
-    assertThat(codec.read(fromChild)).isEqualTo(new Frame.Ready(child.pid()));
+    Frame ready = codec.read(fromChild);
+    assertThat(ready).isInstanceOf(Frame.Ready.class);
+    assertThat(((Frame.Ready) ready).pid()).isEqualTo(child.pid());
+    assertThat(((Frame.Ready) ready).tasks())
+        .contains(BuiltinTasks.NOOP, ProcessTestTasks.BLOCK)
+        .isSorted();
   }
 
   @AfterEach
@@ -108,7 +113,7 @@ class ChildMainTest {
 
   @Test
   void rejectsAFrameOnlyAChildSends() throws Exception {
-    send(new Frame.Ready(1));
+    send(new Frame.Ready(1, List.of()));
 
     assertThat(codec.read(fromChild))
         .isEqualTo(new Frame.Rejected("unexpected ready frame from the parent"));

@@ -26,7 +26,7 @@ class FrameCodecTest {
                 "01J", "semafor.echo", "default", 2, 3, "{\"text\":\"h\u00e9llo \u4e2d\"}"),
             new Frame.Cancel("01J"),
             new Frame.Stop(),
-            new Frame.Ready(4242),
+            new Frame.Ready(4242, List.of("semafor.noop", "my.task")),
             new Frame.Progress("01J", 0.5, "half"),
             new Frame.Progress("01J", 1.0, null),
             new Frame.Done("01J", new Outcome.Succeeded("{\"n\":7,\"prime\":true}")),
