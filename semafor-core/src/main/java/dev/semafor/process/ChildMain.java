@@ -14,6 +14,8 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,9 +33,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <h2>Threads</h2>
  *
- * The main thread runs jobs one at a time, in the order they arrive. A reader thread reads frames
- * the whole time: it queues {@link Frame.Run} and {@link Frame.Stop} for the main thread, and
- * applies {@link Frame.Cancel} at once (sets the job's cancelled flag and interrupts it).
+ * The main thread runs jobs one at a time, in the order they arrive (the parent may send several
+ * ahead). A reader thread reads frames the whole time: it queues {@link Frame.Run} and {@link
+ * Frame.Stop} for the main thread, and applies {@link Frame.Cancel} at once: the running job's
+ * cancelled flag is set and its thread interrupted; a queued job is answered "cancelled before it
+ * started" when its turn comes; a cancel for a job already done is ignored.
  *
  * <h2>Exit</h2>
  *
@@ -73,11 +77,11 @@ public final class ChildMain {
   /** The job running now, or null. Guarded by {@link #lock}. */
   private Context current;
 
-  /**
-   * The id of a job cancelled before it started (its Cancel overtook it), or null. The parent keeps
-   * one job in flight per child, so one is enough. Guarded by {@link #lock}.
-   */
-  private String cancelledEarly;
+  /** Ids of the jobs queued here and not started. Guarded by {@link #lock}. */
+  private final Set<String> queued = new HashSet<>();
+
+  /** Ids of queued jobs cancelled before they started. Guarded by {@link #lock}. */
+  private final Set<String> cancelledEarly = new HashSet<>();
 
   ChildMain(FrameCodec codec, JobExecutor executor, OutputStream out) {
     this.codec = codec;
@@ -135,7 +139,12 @@ public final class ChildMain {
         Frame frame = codec.read(in);
         switch (frame) {
           case null -> parentGone();
-          case Frame.Run run -> work.add(run);
+          case Frame.Run run -> {
+            synchronized (lock) {
+              queued.add(run.jobId());
+            }
+            work.add(run);
+          }
           case Frame.Stop stop -> work.add(stop);
           case Frame.Cancel cancel -> cancel(cancel.jobId());
           default ->
@@ -154,8 +163,8 @@ public final class ChildMain {
     Context context = new Context(run, Thread.currentThread());
     boolean cancelledBeforeStart;
     synchronized (lock) {
-      cancelledBeforeStart = run.jobId().equals(cancelledEarly);
-      cancelledEarly = null;
+      queued.remove(run.jobId());
+      cancelledBeforeStart = cancelledEarly.remove(run.jobId());
       current = cancelledBeforeStart ? null : context;
     }
     Outcome outcome;
@@ -190,9 +199,9 @@ public final class ChildMain {
     synchronized (lock) {
       if (current != null && current.jobId().equals(jobId)) {
         current.cancel();
-      } else {
-        cancelledEarly = jobId;
-      }
+      } else if (queued.contains(jobId)) {
+        cancelledEarly.add(jobId);
+      } // else it finished already: nothing to do
     }
   }
 

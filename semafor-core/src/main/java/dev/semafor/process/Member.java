@@ -1,7 +1,6 @@
 package dev.semafor.process;
 
 import dev.semafor.JobError;
-import dev.semafor.JobTimeoutException;
 import dev.semafor.SemaforException;
 import dev.semafor.broker.JobRecord;
 import dev.semafor.process.ChildProcess.KillReason;
@@ -9,49 +8,52 @@ import dev.semafor.worker.Assignment;
 import dev.semafor.worker.Outcome;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One slot of a {@link ProcessPool}: a platform thread that owns one child JVM at a time. It takes
  * an {@link Assignment} from the inbox, sends its Run frame, reads frames until the Done frame
- * (forwarding progress), and reports the outcome; then it replaces the child if it died or has run
- * its quota of jobs. {@link Assignment#POISON} stops the child with a Stop frame and ends the slot.
+ * (forwarding progress), and reports the outcome; a child that died or has run its quota of jobs is
+ * replaced before the next job. {@link Assignment#POISON} stops the child with a Stop frame and
+ * ends the slot.
+ *
+ * <h2>Pipelining</h2>
+ *
+ * Jobs that take well under a millisecond would spend most of their time in pipe wake-ups. So when
+ * this slot's recent jobs are short and every other slot is busy, the member sends more jobs before
+ * the first is done (up to {@link #MAX_IN_FLIGHT}, and about {@link
+ * ProcessPool.Builder#pipelineBudget} worth of work by the slot's recent mean), and the child runs
+ * them in order. The {@link Flight} tracks them; only the oldest is running. Long jobs are never
+ * pipelined, so none waits behind another while a slot is free.
  *
  * <h2>Who kills a child</h2>
  *
- * The pool's watchdog thread kills a child when the job's time limit passes or a cancel's grace
- * runs out; the member thread, blocked reading, then sees the stream end and reports a timeout or a
+ * The pool's watchdog kills a child when its running job's time limit passes or a cancel's grace
+ * runs out; the member, blocked reading, then sees the stream end and reports a timeout or a
  * cancellation from the recorded {@link KillReason}. A child that dies with no reason recorded died
- * by itself or was killed from outside: its job fails, retryable, with a {@link
- * WorkerProcessDiedException} that says how. Kills are only ever aimed at the job they were set
- * for: {@link #killIfCurrent} checks it under {@link #lock}.
+ * by itself or was killed from outside: its running job fails, retryable, with a {@link
+ * WorkerProcessDiedException} that says how. Jobs queued behind it had not started: they go to the
+ * replacement child.
  */
 final class Member implements Runnable {
+  static final int MAX_IN_FLIGHT = 16;
+
+  /** Jobs a slot must have finished before it judges jobs short enough to pipeline. */
+  static final int MIN_SAMPLES = 8;
+
   private static final Logger log = LoggerFactory.getLogger(ProcessPool.class);
   private static final Duration EXIT_WAIT = Duration.ofSeconds(5);
   private static final Duration MAX_RESPAWN_BACKOFF = Duration.ofSeconds(30);
 
   private final ProcessPool pool;
   private final int slot;
+  private final Flight flight;
   final CountDownLatch exited = new CountDownLatch(1);
 
   private final Object lock = new Object();
-
-  /** The job running now, or null. Guarded by {@link #lock}. */
-  private Assignment current;
-
-  /** The child running {@link #current}. Guarded by {@link #lock}. */
-  private ChildProcess currentChild;
-
-  /** Guarded by {@link #lock}. */
-  private ScheduledFuture<?> timeoutKill;
-
-  /** Guarded by {@link #lock}. */
-  private ScheduledFuture<?> graceKill;
 
   /** True while the member thread waits for an assignment. Guarded by {@link #lock}. */
   private boolean idle;
@@ -61,9 +63,23 @@ final class Member implements Runnable {
 
   private volatile Thread thread;
 
+  /**
+   * Mean run time of recent jobs in ns: it rises fast (halfway to a longer sample) and falls slowly
+   * (a tenth of the way to a shorter one), so one long job stops pipelining at once. Member thread
+   * only.
+   */
+  private double meanRunNanos;
+
+  /** Jobs finished on this slot, up to {@link #MIN_SAMPLES}. Member thread only. */
+  private int samples;
+
+  /** A poison pill was taken while jobs were in flight. Member thread only. */
+  private boolean stopping;
+
   Member(ProcessPool pool, int slot, ChildProcess first) {
     this.pool = pool;
     this.slot = slot;
+    this.flight = new Flight(pool.watchdog(), pool.codec(), pool.cancelGrace());
     this.child = first;
     watch(first);
   }
@@ -80,18 +96,25 @@ final class Member implements Runnable {
     try {
       while (!pool.isClosed()) {
         try {
-          Assignment assignment = takeNext();
-          if (assignment.isPoison()) {
-            stopChild();
-            return;
+          if (flight.isEmpty()) {
+            Assignment next = stopping ? Assignment.POISON : takeNext();
+            if (next.isPoison()) {
+              stopChild();
+              return;
+            }
+            dispatch(next);
           }
-          runOne(assignment);
+          fillPipeline();
+          if (!flight.isEmpty()) {
+            awaitOne();
+          }
         } catch (InterruptedException e) {
           if (pool.isClosed()) {
             return;
           } // else woken while idle because the child died: takeNext refills the slot
         } catch (Throwable t) {
           log.error("process pool slot {} failed a pass; going on", slot, t);
+          abandonFlight(t);
         }
       }
     } finally {
@@ -99,31 +122,233 @@ final class Member implements Runnable {
       if (c != null && c.isAlive()) {
         c.kill(KillReason.CLOSED);
       }
+      List<Assignment> left = flight.drain();
+      pool.runningCount().addAndGet(-left.size());
+      failUnstarted(left, "the process pool closed before the job finished");
       exited.countDown();
     }
   }
 
   /**
-   * Takes the next assignment. While it waits, a child that dies interrupts it (see {@link
-   * #watch}), so an idle slot is refilled at once.
+   * Refills or recycles the child if needed, then takes the next assignment. While it waits, a
+   * child that dies interrupts it (see {@link #watch}), so an idle slot is refilled at once.
    */
   private Assignment takeNext() throws InterruptedException {
-    ChildProcess c = child;
-    if (c == null || !c.isAlive()) {
-      replaceIfDead();
-    }
+    maintainChild();
     synchronized (lock) {
       idle = true;
     }
+    pool.idleMembers().incrementAndGet();
     try {
       return pool.inbox().take();
     } finally {
+      pool.idleMembers().decrementAndGet();
       synchronized (lock) {
         idle = false;
       }
       if (!pool.isClosed()) {
         Thread.interrupted(); // a death notice that came as the take returned; handled later
       }
+    }
+  }
+
+  /** Takes more jobs while they are short, the pipeline has room, and no other slot is idle. */
+  private void fillPipeline() throws InterruptedException {
+    while (!stopping
+        && flight.size() < window()
+        && pool.idleMembers().get() == 0
+        && underQuota(child)) {
+      Assignment next = pool.inbox().poll();
+      if (next == null) {
+        return;
+      }
+      if (next.isPoison()) {
+        stopping = true;
+        return;
+      }
+      dispatch(next);
+    }
+  }
+
+  private int window() {
+    if (samples < MIN_SAMPLES) {
+      return 1;
+    }
+    double byTime = pool.pipelineBudget().toNanos() / (meanRunNanos + 1);
+    return (int) Math.max(1, Math.min(MAX_IN_FLIGHT, byTime));
+  }
+
+  private boolean underQuota(ChildProcess c) {
+    return c != null && (pool.maxJobsPerChild() == 0 || c.jobs() < pool.maxJobsPerChild());
+  }
+
+  private void observe(long ranNanos) {
+    if (samples == 0) {
+      meanRunNanos = ranNanos;
+    } else {
+      meanRunNanos += (ranNanos - meanRunNanos) * (ranNanos > meanRunNanos ? 0.5 : 0.1);
+    }
+    samples = Math.min(samples + 1, MIN_SAMPLES);
+  }
+
+  /** Sends one job to the child (a fresh one if the flight is empty and the child is gone). */
+  private void dispatch(Assignment assignment) throws InterruptedException {
+    if (assignment.isCancelled()) {
+      report(assignment, new Outcome.Cancelled("cancelled before it started"));
+      return;
+    }
+    byte[] frame;
+    try {
+      frame = pool.codec().encode(runFrame(assignment.lease().job()));
+    } catch (ProtocolException e) {
+      report(
+          assignment,
+          failed(
+              ProtocolException.class,
+              "cannot send the job to a worker process: " + e.getMessage(),
+              false));
+      return;
+    }
+    ChildProcess c = flight.isEmpty() ? readyChild() : child;
+    try {
+      c.send(frame);
+    } catch (IOException e) {
+      if (flight.isEmpty()) { // it died while idle: the job has not started, so try a new one
+        log.info("{} was gone before it got a job; replacing it", c);
+        discard(c);
+        c = readyChild();
+        trySend(c, frame);
+      } // else it died with jobs in flight: awaitOne sees the end and sends this one on
+    }
+    c.countJob();
+    pool.runningCount().incrementAndGet();
+    flight.add(assignment, c);
+    assignment.onCancel(flight::cancel);
+  }
+
+  private static void trySend(ChildProcess c, byte[] frame) {
+    try {
+      c.send(frame);
+    } catch (IOException e) {
+      // dead again at once: awaitOne reports it
+    }
+  }
+
+  private static Frame.Run runFrame(JobRecord job) {
+    return new Frame.Run(
+        job.id(),
+        job.task(),
+        job.queue(),
+        job.attempts(),
+        job.maxAttempts(),
+        job.input() == null ? "null" : job.input());
+  }
+
+  /** Reads the child's frames until the running job is done or the child is gone. */
+  private void awaitOne() throws InterruptedException {
+    ChildProcess c = child;
+    Assignment head = flight.head();
+    while (true) {
+      Frame frame;
+      try {
+        frame = c.read();
+      } catch (ProtocolException e) {
+        c.kill(KillReason.PROTOCOL_ERROR);
+        c.awaitExit(EXIT_WAIT);
+        String message = c + " sent a malformed frame and was killed: " + e.getMessage();
+        endFlight(c, failed(ProtocolException.class, message + c.lastOutput(), true));
+        return;
+      } catch (IOException e) {
+        frame = null;
+      }
+      switch (frame) {
+        case null -> {
+          endFlight(c, Outcomes.ofEnd(head, c, c.awaitExit(EXIT_WAIT), pool.cancelGrace()));
+          return;
+        }
+        case Frame.Progress p when p.jobId().equals(head.jobId()) -> progress(head, p);
+        case Frame.Done d when d.jobId().equals(head.jobId()) -> {
+          long ran = flight.finishHead();
+          pool.runningCount().decrementAndGet();
+          observe(ran);
+          report(head, d.outcome());
+          return;
+        }
+        case Frame.Rejected r -> {
+          c.kill(KillReason.PROTOCOL_ERROR);
+          c.awaitExit(EXIT_WAIT);
+          endFlight(
+              c, failed(ProtocolException.class, c + " rejected a frame: " + r.message(), false));
+          return;
+        }
+        default -> {
+          c.kill(KillReason.PROTOCOL_ERROR);
+          c.awaitExit(EXIT_WAIT);
+          String message = c + " sent an unexpected " + FrameCodec.kind(frame) + " frame";
+          endFlight(c, failed(ProtocolException.class, message + " and was killed", true));
+          return;
+        }
+      }
+    }
+  }
+
+  /**
+   * The child is gone: reports {@code headOutcome} for the running job and sends the jobs queued
+   * behind it, which had not started, to a replacement.
+   */
+  private void endFlight(ChildProcess c, Outcome headOutcome) throws InterruptedException {
+    List<Assignment> all = flight.drain();
+    pool.runningCount().addAndGet(-all.size());
+    report(all.get(0), headOutcome);
+    discard(c);
+    List<Assignment> unstarted = all.subList(1, all.size());
+    pool.resentCount().addAndGet(unstarted.size());
+    for (int i = 0; i < unstarted.size(); i++) {
+      try {
+        dispatch(unstarted.get(i));
+      } catch (InterruptedException | RuntimeException e) {
+        failUnstarted(unstarted.subList(i, unstarted.size()), "its worker process died: " + e);
+        throw e;
+      }
+    }
+  }
+
+  /** After an unexpected error: the child's state is unknown, so fail what it held and kill it. */
+  private void abandonFlight(Throwable t) {
+    List<Assignment> all = flight.drain();
+    pool.runningCount().addAndGet(-all.size());
+    for (Assignment a : all) {
+      report(a, new Outcome.Failed(JobError.of(t), true));
+    }
+    ChildProcess c = child;
+    if (c != null && !all.isEmpty()) {
+      discard(c);
+    }
+  }
+
+  private void failUnstarted(List<Assignment> assignments, String why) {
+    for (Assignment a : assignments) {
+      report(a, failed(WorkerProcessDiedException.class, why, true));
+    }
+  }
+
+  static Outcome failed(Class<? extends SemaforException> type, String message, boolean retryable) {
+    return new Outcome.Failed(JobError.of(type.getName(), message), retryable);
+  }
+
+  private static void progress(Assignment assignment, Frame.Progress p) {
+    try {
+      assignment.progress(p.fraction(), p.message());
+    } catch (RuntimeException e) {
+      log.warn("progress of job {} was not recorded", assignment.jobId(), e);
+    }
+  }
+
+  private void report(Assignment assignment, Outcome outcome) {
+    try {
+      pool.sink().accept(assignment, outcome);
+    } catch (Throwable t) {
+      log.error("the outcome of job {} could not be reported: {}", assignment.jobId(), outcome, t);
     }
   }
 
@@ -139,257 +364,17 @@ final class Member implements Runnable {
         });
   }
 
-  /** Runs one job and always reports an outcome for it. */
-  private void runOne(Assignment assignment) throws InterruptedException {
-    pool.runningCount().incrementAndGet();
-    Outcome outcome;
-    try {
-      outcome = attempt(assignment);
-    } catch (InterruptedException e) {
-      outcome =
-          failed(WorkerProcessDiedException.class, "the process pool closed before the job ran");
-      report(assignment, outcome);
-      throw e;
-    } catch (Throwable t) {
-      outcome = new Outcome.Failed(JobError.of(t), true);
-    } finally {
-      pool.runningCount().decrementAndGet();
-    }
-    report(assignment, outcome);
-    afterJob();
-  }
-
-  private Outcome attempt(Assignment assignment) throws InterruptedException, IOException {
-    if (assignment.isCancelled()) {
-      return new Outcome.Cancelled("cancelled before it started");
-    }
-    JobRecord job = assignment.lease().job();
-    byte[] frame;
-    try {
-      frame =
-          pool.codec()
-              .encode(
-                  new Frame.Run(
-                      job.id(),
-                      job.task(),
-                      job.queue(),
-                      job.attempts(),
-                      job.maxAttempts(),
-                      job.input() == null ? "null" : job.input()));
-    } catch (ProtocolException e) {
-      return failed(
-          ProtocolException.class,
-          "cannot send the job to a worker process: " + e.getMessage(),
-          false);
-    }
-    ChildProcess c = send(frame);
-    c.countJob();
-    Duration timeout = job.timeout();
-    synchronized (lock) {
-      current = assignment;
-      currentChild = c;
-      if (timeout != null) {
-        timeoutKill =
-            pool.watchdog()
-                .schedule(
-                    () -> killIfCurrent(assignment, c, KillReason.TIMEOUT),
-                    timeout.toNanos(),
-                    TimeUnit.NANOSECONDS);
-      }
-    }
-    assignment.onCancel(this::cancel);
-    try {
-      return awaitOutcome(assignment, c);
-    } finally {
-      synchronized (lock) {
-        current = null;
-        currentChild = null;
-        cancelKill(timeoutKill);
-        cancelKill(graceKill);
-        timeoutKill = null;
-        graceKill = null;
-      }
-    }
-  }
-
-  /** Sends a Run frame, to a fresh child if the current one died while idle. */
-  private ChildProcess send(byte[] frame) throws InterruptedException, IOException {
-    ChildProcess c = readyChild();
-    try {
-      c.send(frame);
-      return c;
-    } catch (IOException e) {
-      log.info("{} was gone before it got a job; replacing it", c);
-      discard(c);
-      c = readyChild();
-      c.send(frame);
-      return c;
-    }
-  }
-
-  private Outcome awaitOutcome(Assignment assignment, ChildProcess c) {
-    while (true) {
-      Frame frame;
-      try {
-        frame = c.read();
-      } catch (ProtocolException e) {
-        c.kill(KillReason.PROTOCOL_ERROR);
-        c.awaitExit(EXIT_WAIT);
-        return failed(
-            ProtocolException.class,
-            c + " sent a malformed frame and was killed: " + e.getMessage() + c.lastOutput(),
-            true);
-      } catch (IOException e) {
-        frame = null;
-      }
-      switch (frame) {
-        case null -> {
-          return deathOutcome(assignment, c);
-        }
-        case Frame.Progress p when p.jobId().equals(assignment.jobId()) -> progress(assignment, p);
-        case Frame.Done d when d.jobId().equals(assignment.jobId()) -> {
-          return d.outcome();
-        }
-        case Frame.Rejected r -> {
-          c.kill(KillReason.PROTOCOL_ERROR);
-          c.awaitExit(EXIT_WAIT);
-          return failed(
-              ProtocolException.class, c + " rejected the job frame: " + r.message(), false);
-        }
-        default -> {
-          c.kill(KillReason.PROTOCOL_ERROR);
-          c.awaitExit(EXIT_WAIT);
-          return failed(
-              ProtocolException.class,
-              c + " sent an unexpected " + FrameCodec.kind(frame) + " frame and was killed",
-              true);
-        }
-      }
-    }
-  }
-
-  /** The outcome of a job whose child's stdout ended: killed by the pool, or died. */
-  private Outcome deathOutcome(Assignment assignment, ChildProcess c) {
-    int code = c.awaitExit(EXIT_WAIT);
-    KillReason reason = c.killReason();
-    if (reason == KillReason.TIMEOUT) {
-      Duration limit = assignment.lease().job().timeout();
-      String message = new JobTimeoutException(assignment.jobId(), limit).getMessage();
-      return failed(
-          JobTimeoutException.class, message + "; " + c + " was killed and replaced", true);
-    }
-    if (reason == KillReason.CANCEL_GRACE) {
-      return new Outcome.Cancelled(
-          "cancelled; "
-              + c
-              + " did not stop within "
-              + pool.cancelGrace().toMillis()
-              + " ms and was killed");
-    }
-    if (reason == KillReason.CLOSED) {
-      return failed(
-          WorkerProcessDiedException.class,
-          c + " was killed because the process pool closed",
-          true);
-    }
-    return failed(
-        WorkerProcessDiedException.class,
-        c
-            + " died while running job "
-            + assignment.jobId()
-            + ": "
-            + ExitStatus.describe(code)
-            + c.lastOutput(),
-        true);
-  }
-
-  private static Outcome failed(Class<? extends SemaforException> type, String message) {
-    return failed(type, message, true);
-  }
-
-  private static Outcome failed(
-      Class<? extends SemaforException> type, String message, boolean retryable) {
-    return new Outcome.Failed(JobError.of(type.getName(), message), retryable);
-  }
-
-  private static void progress(Assignment assignment, Frame.Progress p) {
-    try {
-      assignment.progress(p.fraction(), p.message());
-    } catch (RuntimeException e) {
-      log.warn("progress of job {} was not recorded", assignment.jobId(), e);
-    }
-  }
-
-  /** The cancel action of a running job: a Cancel frame now, a kill after the grace. */
-  private void cancel(Assignment assignment) {
-    synchronized (lock) {
-      if (current != assignment) {
-        return;
-      }
-      ChildProcess c = currentChild;
-      try {
-        c.send(pool.codec().encode(new Frame.Cancel(assignment.jobId())));
-      } catch (IOException e) {
-        return; // the child is dying; the member thread sees its stream end
-      }
-      if (graceKill == null) {
-        graceKill =
-            pool.watchdog()
-                .schedule(
-                    () -> killIfCurrent(assignment, c, KillReason.CANCEL_GRACE),
-                    pool.cancelGrace().toNanos(),
-                    TimeUnit.NANOSECONDS);
-      }
-    }
-  }
-
-  private void killIfCurrent(Assignment assignment, ChildProcess c, KillReason reason) {
-    synchronized (lock) {
-      if (current == assignment && currentChild == c) {
-        log.info("killing {} running job {}: {}", c, assignment.jobId(), reason);
-        c.kill(reason);
-      }
-    }
-  }
-
-  private static void cancelKill(ScheduledFuture<?> kill) {
-    if (kill != null) {
-      kill.cancel(false);
-    }
-  }
-
-  private void report(Assignment assignment, Outcome outcome) {
-    try {
-      pool.sink().accept(assignment, outcome);
-    } catch (Throwable t) {
-      log.error("the outcome of job {} could not be reported: {}", assignment.jobId(), outcome, t);
-    }
-  }
-
   /** Replaces the child if it died, or retires it once it has run its quota of jobs. */
-  private void afterJob() throws InterruptedException {
-    ChildProcess c = child;
-    if (c == null || !c.isAlive() || c.killReason() != null) {
-      replaceIfDead();
-    } else if (pool.maxJobsPerChild() > 0 && c.jobs() >= pool.maxJobsPerChild()) {
-      log.debug("recycling {} after {} jobs", c, c.jobs());
-      retire(c);
-      readyChild();
-    }
-  }
-
-  private void replaceIfDead() throws InterruptedException {
+  private void maintainChild() throws InterruptedException {
     ChildProcess c = child;
     if (pool.isClosed()) {
       return;
     }
-    if (c == null || !c.isAlive() || c.killReason() != null) {
-      if (c != null) {
-        log.info("replacing {} ({})", c, c.isAlive() ? c.killReason() : "exited");
-        discard(c);
-      }
-      readyChild();
+    if (c != null && c.isAlive() && c.killReason() == null && !underQuota(c)) {
+      log.debug("recycling {} after {} jobs", c, c.jobs());
+      retire(c);
     }
+    readyChild();
   }
 
   /** This slot's child, started (with growing pauses between failures) if there is none. */
@@ -399,6 +384,7 @@ final class Member implements Runnable {
       return c;
     }
     if (c != null) {
+      log.info("replacing {} ({})", c, c.isAlive() ? c.killReason() : "exited");
       discard(c);
     }
     Duration backoff = Duration.ofMillis(100);
@@ -418,10 +404,10 @@ final class Member implements Runnable {
             backoff.toMillis(),
             e.getMessage());
         Thread.sleep(backoff);
-        backoff =
-            backoff.multipliedBy(2).compareTo(MAX_RESPAWN_BACKOFF) > 0
-                ? MAX_RESPAWN_BACKOFF
-                : backoff.multipliedBy(2);
+        backoff = backoff.multipliedBy(2);
+        if (backoff.compareTo(MAX_RESPAWN_BACKOFF) > 0) {
+          backoff = MAX_RESPAWN_BACKOFF;
+        }
       }
     }
   }

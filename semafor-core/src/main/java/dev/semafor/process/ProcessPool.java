@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +73,7 @@ public final class ProcessPool implements ExecutionPool {
   public static final Duration DEFAULT_CANCEL_GRACE = Duration.ofSeconds(5);
   public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
+  public static final Duration DEFAULT_PIPELINE_BUDGET = Duration.ofMillis(2);
 
   private final int size;
   private final ChildCommand command;
@@ -88,6 +90,9 @@ public final class ProcessPool implements ExecutionPool {
   private final Set<ChildProcess> children = ConcurrentHashMap.newKeySet();
 
   private final AtomicInteger running = new AtomicInteger();
+  private final AtomicInteger idleMembers = new AtomicInteger();
+  private final AtomicLong resent = new AtomicLong();
+  private final Duration pipelineBudget;
   private final ScheduledThreadPoolExecutor watchdog;
 
   /** Set once by {@link #start}, under {@code this}. */
@@ -107,6 +112,7 @@ public final class ProcessPool implements ExecutionPool {
     this.stopTimeout = b.stopTimeout;
     this.startTimeout = b.startTimeout;
     this.childOutput = b.childOutput;
+    this.pipelineBudget = b.pipelineBudget;
     this.expectedTasks = b.expectedTasks;
     this.watchdog =
         new ScheduledThreadPoolExecutor(
@@ -294,6 +300,20 @@ public final class ProcessPool implements ExecutionPool {
     return running;
   }
 
+  /** Jobs sent again to a replacement child because they had not started in one that died. */
+  AtomicLong resentCount() {
+    return resent;
+  }
+
+  Duration pipelineBudget() {
+    return pipelineBudget;
+  }
+
+  /** Members waiting for an assignment right now. */
+  AtomicInteger idleMembers() {
+    return idleMembers;
+  }
+
   int maxJobsPerChild() {
     return maxJobsPerChild;
   }
@@ -323,6 +343,7 @@ public final class ProcessPool implements ExecutionPool {
     private Consumer<String> childOutput = System.err::println;
     private int maxFrameBytes = FrameCodec.DEFAULT_MAX_FRAME_BYTES;
     private List<String> expectedTasks = List.of();
+    private Duration pipelineBudget = DEFAULT_PIPELINE_BUDGET;
 
     private Builder() {}
 
@@ -380,6 +401,21 @@ public final class ProcessPool implements ExecutionPool {
     /** How long a child may take to become ready; default 60 s. */
     public Builder startTimeout(Duration timeout) {
       this.startTimeout = positive(timeout, "startTimeout");
+      return this;
+    }
+
+    /**
+     * How much work a member may queue in its child ahead of the running job, judged by the mean
+     * run time of its recent jobs (at most 16 jobs); default 2 ms. Short jobs then cost one pipe
+     * round trip per batch rather than per job. Jobs are only queued ahead while no other member is
+     * idle. {@link Duration#ZERO} turns it off: one job per child at a time.
+     */
+    public Builder pipelineBudget(Duration budget) {
+      Objects.requireNonNull(budget, "pipelineBudget");
+      if (budget.isNegative()) {
+        throw new IllegalArgumentException("pipelineBudget must not be negative: " + budget);
+      }
+      this.pipelineBudget = budget;
       return this;
     }
 

@@ -1,20 +1,27 @@
 package dev.semafor.process;
 
+import dev.semafor.Client;
 import dev.semafor.JobIds;
+import dev.semafor.JobOptions;
+import dev.semafor.JobState;
 import dev.semafor.Json;
 import dev.semafor.TaskRegistry;
 import dev.semafor.broker.JobRecord;
 import dev.semafor.broker.Lease;
+import dev.semafor.broker.MemoryBroker;
 import dev.semafor.task.BuiltinTasks;
 import dev.semafor.worker.Assignment;
 import dev.semafor.worker.JobExecutor;
 import dev.semafor.worker.Outcome;
+import dev.semafor.worker.Worker;
+import dev.semafor.worker.WorkerConfig;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -31,8 +38,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       with a full inbox, and the latency of one job at a time.
  * </ul>
  *
- * Each figure is measured three times; the median is reported. Arguments: {@code primes}, {@code
- * noop} or none (both), then optional JVM options for the children.
+ * and the same two end to end, through a burst-mode {@link Worker} on the memory broker ({@code
+ * worker-primes}: {@code --model sequential} vs {@code --model processes --concurrency 2}; {@code
+ * worker-noop}). Each figure is measured three times; the median is reported. Arguments: {@code
+ * primes}, {@code noop}, {@code worker-primes}, {@code worker-noop} or {@code all} (the default),
+ * then optional JVM options for the children.
  */
 public final class ProcessPoolBench {
   static final long[] DEMO_NUMBERS = {
@@ -77,11 +87,20 @@ public final class ProcessPoolBench {
     System.out.printf(
         "java %s, %d cpus, child options %s%n",
         Runtime.version(), Runtime.getRuntime().availableProcessors(), options);
-    if (what.equals("all") || what.equals("primes")) {
-      bench.primes();
-    }
-    if (what.equals("all") || what.equals("noop")) {
-      bench.noop();
+    switch (what) {
+      case "primes" -> bench.primes();
+      case "noop" -> bench.noop();
+      case "worker-primes" -> bench.workerPrimes();
+      case "worker-noop" -> bench.workerNoop();
+      case "all" -> {
+        bench.primes();
+        bench.noop();
+        bench.workerPrimes();
+        bench.workerNoop();
+      }
+      default ->
+          throw new IllegalArgumentException(
+              "expected primes, noop, worker-primes, worker-noop or all: " + what);
     }
     System.exit(0);
   }
@@ -118,6 +137,97 @@ public final class ProcessPoolBench {
         "primes median: sequential %.3f s, processes x2 %.3f s => speed-up %.2fx"
             + " (%.2fx counting the pool start)%n",
         seq, proc, seq / proc, seq / median(withStart));
+  }
+
+  /** The demo's 20 jobs through a burst-mode Worker on the memory broker, per model. */
+  private void workerPrimes() throws Exception {
+    double[] sequential = new double[RUNS];
+    double[] processes = new double[RUNS];
+    double[] withStart = new double[RUNS];
+    for (int run = 0; run < RUNS; run++) {
+      sequential[run] = drain("model=sequential", primesBroker())[0];
+      double[] p = drain("model=processes,concurrency=2", primesBroker());
+      processes[run] = p[0];
+      withStart[run] = p[1];
+      System.out.printf(
+          "worker primes run %d: --model sequential %.3f s, --model processes --concurrency 2"
+              + " %.3f s (%.3f s with pool start)%n",
+          run + 1, sequential[run], processes[run], withStart[run]);
+    }
+    double seq = median(sequential);
+    double proc = median(processes);
+    System.out.printf(
+        "worker primes median: sequential %.3f s, processes x2 %.3f s => speed-up %.2fx"
+            + " (%.2fx counting the pool start)%n",
+        seq, proc, seq / proc, seq / median(withStart));
+  }
+
+  /** {@code semafor.noop} jobs through a burst-mode Worker with two children. */
+  private void workerNoop() throws Exception {
+    double[] rate = new double[RUNS];
+    drain("model=processes,concurrency=2", noopBroker(50_000)); // warm-up of this JVM
+    for (int run = 0; run < RUNS; run++) {
+      double s = drain("model=processes,concurrency=2", noopBroker(NOOP_JOBS))[0];
+      rate[run] = NOOP_JOBS / s;
+      System.out.printf(
+          "worker noop run %d: %d jobs in %.3f s = %.0f jobs/s, %.1f us/job%n",
+          run + 1, NOOP_JOBS, s, rate[run], s * 1e6 / NOOP_JOBS);
+    }
+    double r = median(rate);
+    System.out.printf(
+        "worker noop median: %.0f jobs/s, %.1f us/job (memory broker, 2 children)%n", r, 1e6 / r);
+  }
+
+  /**
+   * Runs a burst-mode worker until the broker is drained; returns {seconds after start() returned,
+   * seconds including start()}.
+   */
+  private double[] drain(String config, MemoryBroker broker) throws Exception {
+    long jobs = broker.stats().stream().mapToLong(q -> q.count(JobState.QUEUED)).sum();
+    Worker worker =
+        new Worker(
+            broker,
+            TaskRegistry.discover(),
+            WorkerConfig.builder()
+                .model(WorkerConfig.parse(config).model())
+                .concurrency(WorkerConfig.parse(config).concurrency())
+                .childJvmOptions(jvmOptions)
+                .burst(true)
+                .build());
+    long t0 = System.nanoTime();
+    worker.start();
+    long t1 = System.nanoTime();
+    if (!worker.awaitTermination(Duration.ofMinutes(10))) {
+      throw new IllegalStateException("the worker did not drain the broker");
+    }
+    long t2 = System.nanoTime();
+    if (worker.stats().succeeded() != jobs) {
+      throw new IllegalStateException(worker.stats() + " but " + jobs + " jobs were queued");
+    }
+    return new double[] {seconds(t2 - t1), seconds(t2 - t0)};
+  }
+
+  private static MemoryBroker primesBroker() {
+    MemoryBroker broker = new MemoryBroker();
+    Client client = new Client(broker);
+    for (long n : DEMO_NUMBERS) {
+      client.enqueue(BuiltinTasks.PRIMES, Map.of("n", n));
+    }
+    return broker;
+  }
+
+  private static MemoryBroker noopBroker(int jobs) {
+    MemoryBroker broker = new MemoryBroker();
+    Client client = new Client(broker);
+    List<Client.JobRequest> batch = new ArrayList<>(1000);
+    for (int i = 0; i < jobs; i++) {
+      batch.add(new Client.JobRequest(BuiltinTasks.NOOP, null, JobOptions.defaults()));
+      if (batch.size() == 1000) {
+        client.enqueueAll(batch);
+        batch.clear();
+      }
+    }
+    return broker;
   }
 
   private static double sequentialPrimes() {
