@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * Jobs that take well under a millisecond would spend most of their time in pipe wake-ups. So when
  * this slot's recent jobs are short and every other slot is busy, the member sends more jobs before
  * the first is done (up to {@link #MAX_IN_FLIGHT}, and about {@link
- * ProcessPool.Builder#pipelineBudget} worth of work by the slot's recent mean), and the child runs
+ * ProcessPoolBuilder#pipelineBudget} worth of work by the slot's recent mean), and the child runs
  * them in order. The {@link Flight} tracks them; only the oldest is running. Long jobs are never
  * pipelined, so none waits behind another while a slot is free.
  *
@@ -46,7 +46,6 @@ final class Member implements Runnable {
 
   private static final Logger log = LoggerFactory.getLogger(ProcessPool.class);
   private static final Duration EXIT_WAIT = Duration.ofSeconds(5);
-  private static final Duration MAX_RESPAWN_BACKOFF = Duration.ofSeconds(30);
 
   private final ProcessPool pool;
   private final int slot;
@@ -377,7 +376,7 @@ final class Member implements Runnable {
     readyChild();
   }
 
-  /** This slot's child, started (with growing pauses between failures) if there is none. */
+  /** This slot's child, started (see {@link ProcessPool#startChildPatiently}) if there is none. */
   private ChildProcess readyChild() throws InterruptedException {
     ChildProcess c = child;
     if (c != null && c.isAlive() && c.killReason() == null) {
@@ -387,29 +386,10 @@ final class Member implements Runnable {
       log.info("replacing {} ({})", c, c.isAlive() ? c.killReason() : "exited");
       discard(c);
     }
-    Duration backoff = Duration.ofMillis(100);
-    while (true) {
-      if (pool.isClosed()) {
-        throw new InterruptedException("the process pool is closed");
-      }
-      try {
-        c = pool.startChild();
-        child = c;
-        watch(c);
-        return c;
-      } catch (IOException | SemaforException e) {
-        log.warn(
-            "process pool slot {} could not start a worker process; retrying in {} ms: {}",
-            slot,
-            backoff.toMillis(),
-            e.getMessage());
-        Thread.sleep(backoff);
-        backoff = backoff.multipliedBy(2);
-        if (backoff.compareTo(MAX_RESPAWN_BACKOFF) > 0) {
-          backoff = MAX_RESPAWN_BACKOFF;
-        }
-      }
-    }
+    c = pool.startChildPatiently(slot);
+    child = c;
+    watch(c);
+    return c;
   }
 
   /** Stops the child with a Stop frame, killing it if it does not exit in time. */

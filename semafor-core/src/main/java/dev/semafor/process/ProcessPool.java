@@ -1,12 +1,11 @@
 package dev.semafor.process;
 
 import dev.semafor.ExecutionModel;
-import dev.semafor.Json;
+import dev.semafor.SemaforException;
 import dev.semafor.worker.Assignment;
 import dev.semafor.worker.ExecutionPool;
 import dev.semafor.worker.OutcomeSink;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *
  * Length-prefixed JSON frames ({@link FrameCodec}) over each child's stdin and stdout; the child's
  * {@code System.out} goes to its stderr, which this JVM forwards line by line (to {@code
- * System.err} unless {@link Builder#childOutput} says otherwise).
+ * System.err} unless {@link ProcessPoolBuilder#childOutput} says otherwise).
  *
  * <h2>Faults</h2>
  *
@@ -49,14 +48,15 @@ import org.slf4j.LoggerFactory;
  *   <li>A job over its time limit ({@code JobOptions.timeout}) has its child killed and replaced,
  *       and fails with a {@link dev.semafor.JobTimeoutException} error.
  *   <li>A cancelled job gets a Cancel frame (its {@code isCancelled()} turns true and its thread is
- *       interrupted); if it still runs after {@link Builder#cancelGrace}, its child is killed.
+ *       interrupted); if it still runs after {@link ProcessPoolBuilder#cancelGrace}, its child is
+ *       killed.
  *   <li>A child that dies while idle is replaced at once.
  *   <li>A child that cannot be started is retried with growing pauses (up to 30 s); only the first
  *       start, in {@link #start}, fails fast with a {@link WorkerProcessStartException}.
  * </ul>
  *
- * The pool keeps its size through all of these. With {@link Builder#maxJobsPerChild} set, a child
- * is stopped and replaced after that many jobs.
+ * The pool keeps its size through all of these. With {@link ProcessPoolBuilder#maxJobsPerChild}
+ * set, a child is stopped and replaced after that many jobs.
  *
  * <h2>Lifecycle</h2>
  *
@@ -64,8 +64,8 @@ import org.slf4j.LoggerFactory;
  * {@link #start} blocks until every child is ready (typically well under a second), so a bad JVM
  * option fails there with the child's own error. {@link #stop} queues one poison pill per member
  * behind the queued work; each member sends its child a Stop frame and waits up to {@link
- * Builder#stopTimeout} for it to exit before killing it. A child whose parent dies — even by
- * SIGKILL — sees its stdin close and exits at once.
+ * ProcessPoolBuilder#stopTimeout} for it to exit before killing it. A child whose parent dies —
+ * even by SIGKILL — sees its stdin close and exits at once.
  */
 public final class ProcessPool implements ExecutionPool {
   private static final Logger log = LoggerFactory.getLogger(ProcessPool.class);
@@ -74,6 +74,7 @@ public final class ProcessPool implements ExecutionPool {
   public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_PIPELINE_BUDGET = Duration.ofMillis(2);
+  static final Duration MAX_RESTART_PAUSE = Duration.ofSeconds(30);
 
   private final int size;
   private final ChildCommand command;
@@ -103,7 +104,7 @@ public final class ProcessPool implements ExecutionPool {
   private volatile List<Thread> threads = List.of();
   private volatile boolean closed;
 
-  private ProcessPool(Builder b) {
+  ProcessPool(ProcessPoolBuilder b) {
     this.size = b.size;
     this.command = ChildCommand.ofCurrentJvm(b.jvmOptions, b.extraClasspath);
     this.codec = new FrameCodec(b.json, b.maxFrameBytes);
@@ -120,8 +121,8 @@ public final class ProcessPool implements ExecutionPool {
     this.watchdog.setRemoveOnCancelPolicy(true);
   }
 
-  public static Builder builder() {
-    return new Builder();
+  public static ProcessPoolBuilder builder() {
+    return new ProcessPoolBuilder();
   }
 
   @Override
@@ -267,6 +268,35 @@ public final class ProcessPool implements ExecutionPool {
     return c;
   }
 
+  /**
+   * Starts a child for {@code slot}, retrying with growing pauses (up to {@link
+   * #MAX_RESTART_PAUSE}) while starts fail.
+   *
+   * @throws InterruptedException if interrupted, or once the pool is closed
+   */
+  ChildProcess startChildPatiently(int slot) throws InterruptedException {
+    Duration pause = Duration.ofMillis(100);
+    while (true) {
+      if (closed) {
+        throw new InterruptedException("the process pool is closed");
+      }
+      try {
+        return startChild();
+      } catch (IOException | SemaforException e) {
+        log.warn(
+            "process pool slot {} could not start a worker process; retrying in {} ms: {}",
+            slot,
+            pause.toMillis(),
+            e.getMessage());
+        Thread.sleep(pause);
+        pause = pause.multipliedBy(2);
+        if (pause.compareTo(MAX_RESTART_PAUSE) > 0) {
+          pause = MAX_RESTART_PAUSE;
+        }
+      }
+    }
+  }
+
   private ChildProcess startUnready() throws IOException {
     ChildProcess c = ChildProcess.start(command, codec, childOutput);
     children.add(c);
@@ -328,135 +358,5 @@ public final class ProcessPool implements ExecutionPool {
 
   private static long remaining(long deadline) {
     return Math.max(0, deadline - System.nanoTime());
-  }
-
-  /** Settings of a {@link ProcessPool}; each setter checks its argument at once. */
-  public static final class Builder {
-    private int size = 1;
-    private List<String> jvmOptions = DEFAULT_JVM_OPTIONS;
-    private List<Path> extraClasspath = List.of();
-    private int maxJobsPerChild;
-    private Duration cancelGrace = DEFAULT_CANCEL_GRACE;
-    private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
-    private Duration startTimeout = DEFAULT_START_TIMEOUT;
-    private Json json = Json.defaults();
-    private Consumer<String> childOutput = System.err::println;
-    private int maxFrameBytes = FrameCodec.DEFAULT_MAX_FRAME_BYTES;
-    private List<String> expectedTasks = List.of();
-    private Duration pipelineBudget = DEFAULT_PIPELINE_BUDGET;
-
-    private Builder() {}
-
-    /** How many children (and jobs at once); default 1. */
-    public Builder size(int size) {
-      if (size < 1) {
-        throw new IllegalArgumentException("size must be at least 1: " + size);
-      }
-      this.size = size;
-      return this;
-    }
-
-    /**
-     * Options for each child JVM, such as {@code -Xmx256m}; default {@link #DEFAULT_JVM_OPTIONS}.
-     * An empty list means the JVM's own defaults.
-     */
-    public Builder jvmOptions(List<String> jvmOptions) {
-      for (String option : jvmOptions) {
-        if (option == null || option.isBlank()) {
-          throw new IllegalArgumentException("a JVM option must not be blank: " + jvmOptions);
-        }
-      }
-      this.jvmOptions = List.copyOf(jvmOptions);
-      return this;
-    }
-
-    /** Jars or folders added to the children's classpath after this JVM's own. */
-    public Builder extraClasspath(List<Path> entries) {
-      this.extraClasspath = List.copyOf(entries);
-      return this;
-    }
-
-    /** Replaces a child after this many jobs; 0 (the default) never does. */
-    public Builder maxJobsPerChild(int maxJobsPerChild) {
-      if (maxJobsPerChild < 0) {
-        throw new IllegalArgumentException(
-            "maxJobsPerChild must not be negative: " + maxJobsPerChild);
-      }
-      this.maxJobsPerChild = maxJobsPerChild;
-      return this;
-    }
-
-    /** How long a cancelled job may keep running before its child is killed; default 5 s. */
-    public Builder cancelGrace(Duration grace) {
-      this.cancelGrace = positive(grace, "cancelGrace");
-      return this;
-    }
-
-    /** How long a child told to stop may take to exit before it is killed; default 10 s. */
-    public Builder stopTimeout(Duration timeout) {
-      this.stopTimeout = positive(timeout, "stopTimeout");
-      return this;
-    }
-
-    /** How long a child may take to become ready; default 60 s. */
-    public Builder startTimeout(Duration timeout) {
-      this.startTimeout = positive(timeout, "startTimeout");
-      return this;
-    }
-
-    /**
-     * How much work a member may queue in its child ahead of the running job, judged by the mean
-     * run time of its recent jobs (at most 16 jobs); default 2 ms. Short jobs then cost one pipe
-     * round trip per batch rather than per job. Jobs are only queued ahead while no other member is
-     * idle. {@link Duration#ZERO} turns it off: one job per child at a time.
-     */
-    public Builder pipelineBudget(Duration budget) {
-      Objects.requireNonNull(budget, "pipelineBudget");
-      if (budget.isNegative()) {
-        throw new IllegalArgumentException("pipelineBudget must not be negative: " + budget);
-      }
-      this.pipelineBudget = budget;
-      return this;
-    }
-
-    /** The codec for frames; default {@link Json#defaults()}. */
-    public Builder json(Json json) {
-      this.json = Objects.requireNonNull(json, "json");
-      return this;
-    }
-
-    /** Where the children's stderr lines go (prefixed with their pid); default System.err. */
-    public Builder childOutput(Consumer<String> output) {
-      this.childOutput = Objects.requireNonNull(output, "childOutput");
-      return this;
-    }
-
-    /**
-     * Task names this JVM knows (its registry's); the pool warns at start if its children do not
-     * know them all, as happens with tasks registered by hand rather than by a {@link
-     * dev.semafor.TaskModule}.
-     */
-    public Builder expectedTasks(List<String> names) {
-      this.expectedTasks = List.copyOf(names);
-      return this;
-    }
-
-    /** The parent's bound on one frame (children keep the default); for tests. */
-    Builder maxFrameBytes(int maxFrameBytes) {
-      this.maxFrameBytes = maxFrameBytes;
-      return this;
-    }
-
-    public ProcessPool build() {
-      return new ProcessPool(this);
-    }
-
-    private static Duration positive(Duration d, String name) {
-      Objects.requireNonNull(d, name);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive: " + d);
-      }
-      return d;
-    }
   }
 }

@@ -32,7 +32,7 @@ final class PoolFixture implements AutoCloseable {
   final List<String> childOutput = new CopyOnWriteArrayList<>();
   final ProcessPool pool;
 
-  PoolFixture(ProcessPool.Builder builder) {
+  PoolFixture(ProcessPoolBuilder builder) {
     pool =
         builder
             .childOutput(
