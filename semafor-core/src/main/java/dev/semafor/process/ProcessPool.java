@@ -171,7 +171,8 @@ public final class ProcessPool implements ExecutionPool {
     for (int i = 0; i < size; i++) {
       Member member = new Member(this, i, first.get(i));
       started.add(member);
-      memberThreads.add(Thread.ofPlatform().name("semafor-process-" + i).start(member));
+      memberThreads.add(
+          Thread.ofPlatform().name("semafor-processes-" + i).daemon(true).start(member));
     }
     members = List.copyOf(started);
     threads = List.copyOf(memberThreads);

@@ -38,13 +38,16 @@ public final class ProcessPoolBuilder {
 
   /**
    * Options for each child JVM, such as {@code -Xmx256m}; default {@link
-   * ProcessPool#DEFAULT_JVM_OPTIONS}. An empty list means the JVM's own defaults.
+   * ProcessPool#DEFAULT_JVM_OPTIONS}. An empty list means the JVM's own defaults. Options that
+   * would write to stdout ({@code -verbose:gc}, {@code -Xlog:gc}) are refused: stdout carries the
+   * protocol; log to stderr or a file instead ({@code -Xlog:gc:stderr}).
    */
   public ProcessPoolBuilder jvmOptions(List<String> jvmOptions) {
     for (String option : jvmOptions) {
       if (option == null || option.isBlank()) {
         throw new IllegalArgumentException("a JVM option must not be blank: " + jvmOptions);
       }
+      ChildCommand.checkOption(option);
     }
     this.jvmOptions = List.copyOf(jvmOptions);
     return this;
