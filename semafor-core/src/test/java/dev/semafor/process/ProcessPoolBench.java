@@ -114,6 +114,7 @@ public final class ProcessPoolBench {
    */
   private void primes() throws Exception {
     double[] sequential = new double[RUNS];
+    double[] threads = new double[RUNS];
     double[] processes = new double[RUNS];
     double coldSequential = sequentialPrimes();
     long start = System.nanoTime();
@@ -123,22 +124,55 @@ public final class ProcessPoolBench {
       pool.start(inbox, sink);
       double started = seconds(System.nanoTime() - start);
       double cold = poolPrimes(inbox, sink);
+      threadPrimes(); // warm-up
       System.out.printf(
           "primes cold: sequential %.3f s, processes x2 %.3f s (+ %.3f s pool start)%n",
           coldSequential, cold, started);
       for (int run = 0; run < RUNS; run++) {
         sequential[run] = sequentialPrimes();
+        threads[run] = threadPrimes();
         processes[run] = poolPrimes(inbox, sink);
         System.out.printf(
-            "primes run %d: sequential %.3f s, processes x2 %.3f s%n",
-            run + 1, sequential[run], processes[run]);
+            "primes run %d: sequential %.3f s, threads x2 %.3f s, processes x2 %.3f s%n",
+            run + 1, sequential[run], threads[run], processes[run]);
       }
     }
     double seq = median(sequential);
     double proc = median(processes);
+    double thr = median(threads);
     System.out.printf(
-        "primes median: sequential %.3f s, processes x2 %.3f s => speed-up %.2fx%n",
-        seq, proc, seq / proc);
+        "primes median: sequential %.3f s, processes x2 %.3f s => speed-up %.2fx"
+            + " (control, threads x2 in one JVM: %.3f s => %.2fx)%n",
+        seq, proc, seq / proc, thr, seq / thr);
+  }
+
+  /**
+   * The control: the same jobs on two threads of this JVM, taking from one queue in order — what
+   * this machine's two cores allow right now, without any process overhead.
+   */
+  private static double threadPrimes() throws Exception {
+    JobExecutor executor = new JobExecutor(TaskRegistry.withBuiltins(), Json.defaults());
+    BlockingQueue<Assignment> queue = new LinkedBlockingQueue<>();
+    for (long n : DEMO_NUMBERS) {
+      queue.add(assignment(BuiltinTasks.PRIMES, "{\"n\":" + n + "}"));
+    }
+    long t0 = System.nanoTime();
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      threads.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    Assignment a;
+                    while ((a = queue.poll()) != null) {
+                      executor.execute(a.task(), a.lease().job().input(), a);
+                    }
+                  }));
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    return seconds(System.nanoTime() - t0);
   }
 
   private static double poolPrimes(BlockingQueue<Assignment> inbox, Sink sink)
