@@ -52,47 +52,46 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class JdbcBroker implements Broker {
   private static final int PRUNE_CHUNK = 10_000;
 
-  private static final String COMPLETE =
+  static final String COMPLETE =
       "UPDATE "
           + TABLE
           + " SET state = 'SUCCEEDED', result = ?, finished_at = ?, lease_expires_at = NULL,"
           + " lease_token = NULL, progress = 1.0 WHERE rid = ? AND id = ? AND lease_token = ? AND state ="
           + " 'RUNNING'";
-  private static final String FAIL =
+  static final String FAIL =
       "UPDATE "
           + TABLE
           + " SET state = ?, run_at = COALESCE(?, run_at), finished_at = ?, error_type = ?,"
           + " error_message = ?, error_stack = ?, lease_expires_at = NULL, lease_token = NULL"
           + " WHERE rid = ? AND id = ? AND lease_token = ? AND state = 'RUNNING'";
-  private static final String RELEASE =
+  static final String RELEASE =
       "UPDATE "
           + TABLE
           + " SET state = 'QUEUED', attempts = attempts - 1, started_at = NULL,"
           + " lease_expires_at = NULL, worker_id = NULL, lease_token = NULL"
           + " WHERE rid = ? AND id = ? AND lease_token = ? AND state = 'RUNNING'";
-  private static final String HEARTBEAT =
+  static final String HEARTBEAT =
       "UPDATE "
           + TABLE
           + " SET lease_expires_at = ? WHERE rid = ? AND id = ? AND lease_token = ? AND state = 'RUNNING'"
           + " RETURNING cancel_requested";
-  private static final String PROGRESS =
+  static final String PROGRESS =
       "UPDATE "
           + TABLE
           + " SET progress = ?, progress_message = ?"
           + " WHERE rid = ? AND id = ? AND lease_token = ? AND state = 'RUNNING'";
-  private static final String STATE_OF = "SELECT state FROM " + TABLE + " WHERE id = ?";
-  private static final String REQUEST_CANCEL =
-      "UPDATE " + TABLE + " SET cancel_requested = 1 WHERE id = ?";
-  private static final String CANCEL =
+  static final String STATE_OF = "SELECT state FROM " + TABLE + " WHERE id = ?";
+  static final String REQUEST_CANCEL = "UPDATE " + TABLE + " SET cancel_requested = 1 WHERE id = ?";
+  static final String CANCEL =
       "UPDATE " + TABLE + " SET state = 'CANCELLED', finished_at = ? WHERE id = ?";
-  private static final String PRUNE =
+  static final String PRUNE =
       "DELETE FROM "
           + TABLE
           + " WHERE rid IN (SELECT rid FROM "
           + TABLE
           + " WHERE finished_at IS NOT NULL AND finished_at <= ?"
           + " AND state IN ('SUCCEEDED', 'DEAD', 'CANCELLED') LIMIT ?)";
-  private static final String EXISTS = "SELECT 1 FROM " + TABLE + " WHERE id = ?";
+  static final String EXISTS = "SELECT 1 FROM " + TABLE + " WHERE id = ?";
 
   private final Dialect dialect;
   private final InstantSource clock;
@@ -173,7 +172,18 @@ public final class JdbcBroker implements Broker {
   @Override
   public List<Lease> lease(LeaseRequest request) {
     String prefix = tokenSalt + Long.toString(leaseCalls.incrementAndGet(), 36) + ".";
-    return write("lease", s -> leasing.lease(s, request, clock.instant(), prefix));
+    try {
+      return writers.use(
+          s -> {
+            Instant now = clock.instant();
+            if (!leasing.anyDue(s, request.queues(), now)) {
+              return List.of();
+            }
+            return transaction(s, t -> leasing.lease(t, request, now, prefix));
+          });
+    } catch (SQLException e) {
+      throw dialect.unavailable("lease", e);
+    }
   }
 
   @Override
@@ -383,18 +393,20 @@ public final class JdbcBroker implements Broker {
   }
 
   private <T> T writeRaw(SessionPool.SqlWork<T> work) throws SQLException {
-    return writers.use(
-        s -> {
-          s.execute(dialect.beginWrite());
-          try {
-            T result = work.run(s);
-            s.execute("COMMIT");
-            return result;
-          } catch (SQLException | RuntimeException | Error e) {
-            Schema.rollbackQuietly(s);
-            throw e;
-          }
-        });
+    return writers.use(s -> transaction(s, work));
+  }
+
+  /** Runs {@code work} on {@code s} between the dialect's begin and a commit, or rolls back. */
+  private <T> T transaction(Session s, SessionPool.SqlWork<T> work) throws SQLException {
+    s.execute(dialect.beginWrite());
+    try {
+      T result = work.run(s);
+      s.execute("COMMIT");
+      return result;
+    } catch (SQLException | RuntimeException | Error e) {
+      Schema.rollbackQuietly(s);
+      throw e;
+    }
   }
 
   private <T> T read(String doing, SessionPool.SqlWork<T> work) {

@@ -18,8 +18,8 @@ import java.util.Optional;
 
 /** The read side: {@code get}, {@code query} and {@code stats}, each one statement. */
 final class JobQueries {
-  private static final String BY_ID = "SELECT " + COLUMNS + " FROM " + TABLE + " WHERE id = ?";
-  private static final String STATS =
+  static final String BY_ID = "SELECT " + COLUMNS + " FROM " + TABLE + " WHERE id = ?";
+  static final String STATS =
       "SELECT queue, state, COUNT(*) FROM " + TABLE + " GROUP BY queue, state ORDER BY queue";
 
   private JobQueries() {}

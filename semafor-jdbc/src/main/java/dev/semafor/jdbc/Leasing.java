@@ -39,32 +39,41 @@ import java.util.Map;
  * </ol>
  *
  * <p>The common case is therefore three statements per batch, whatever the batch size.
+ *
+ * <p>Before all that, {@link #anyDue} looks, outside any transaction, whether there is anything to
+ * lease at all: idle workers polling an empty queue then never take the write lock, which matters
+ * when several processes share one SQLite file.
  */
 final class Leasing {
   private static final int SKIP_PAGE = 256;
 
-  private static final String PROMOTE =
+  static final String PROMOTE =
       "UPDATE " + TABLE + " SET state = 'QUEUED' WHERE state = 'SCHEDULED' AND run_at <= ?";
 
-  private static final String RUNNING_WITH_KEY =
+  static final String ANY_DUE =
+      "SELECT 1 FROM " + TABLE + " WHERE state = 'SCHEDULED' AND run_at <= ? LIMIT 1";
+  static final String ANY_QUEUED =
+      "SELECT 1 FROM " + TABLE + " WHERE queue = ? AND state = 'QUEUED' LIMIT 1";
+
+  static final String RUNNING_WITH_KEY =
       "SELECT COUNT(*) FROM "
           + TABLE
           + " WHERE state = 'RUNNING' AND concurrency_key = ? AND concurrency_key IS NOT NULL";
 
-  private static final String EXPIRED =
+  static final String EXPIRED =
       "SELECT rid, lease_expires_at, worker_id, attempts, max_attempts FROM "
           + TABLE
           + " WHERE state = 'RUNNING' AND lease_expires_at <= ?";
 
-  private static final String REAP =
+  static final String REAP =
       "UPDATE "
           + TABLE
           + " SET state = ?, run_at = COALESCE(?, run_at), finished_at = ?, error_type = ?,"
           + " error_message = ?, error_stack = '', lease_expires_at = NULL, lease_token = NULL"
           + " WHERE rid = ? AND state = 'RUNNING'";
 
-  private final String candidates;
-  private final String take;
+  final String candidates;
+  final String take;
   private final Dialect dialect;
 
   Leasing(Dialect dialect) {
@@ -83,6 +92,31 @@ final class Leasing {
             + dialect.inIds("rid")
             + " AND state = 'QUEUED' RETURNING "
             + JobRows.LEASED_COLUMNS;
+  }
+
+  /**
+   * Whether a lease may find something: a job queued in one of {@code queues}, or any scheduled job
+   * come due. Two index probes; run before the write transaction, so it may be stale by the time
+   * the lease runs, which only costs an empty lease.
+   */
+  boolean anyDue(Session s, List<String> queues, Instant now) throws SQLException {
+    PreparedStatement due = s.prepare(ANY_DUE);
+    due.setLong(1, millis(now));
+    try (ResultSet rs = due.executeQuery()) {
+      if (rs.next()) {
+        return true;
+      }
+    }
+    PreparedStatement queued = s.prepare(ANY_QUEUED);
+    for (String queue : queues) {
+      queued.setString(1, queue);
+      try (ResultSet rs = queued.executeQuery()) {
+        if (rs.next()) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Leases up to {@code request.max()} due jobs, in lease order. */
