@@ -44,7 +44,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * A job is {@code RUNNING} with a {@code lease_token} while leased; completion, failure, release,
  * heartbeat and progress all match on id <em>and</em> token <em>and</em> {@code RUNNING}, so a
- * stale token changes nothing. The lease algorithm is in {@link Leasing}.
+ * stale token changes nothing ({@link Attempts}). The lease algorithm is in {@link Leasing}.
  *
  * <p>Times are stored as epoch milliseconds, so records come back with their times cut to whole
  * milliseconds ({@link #enqueue} returns them so).
@@ -52,34 +52,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class JdbcBroker implements Broker {
   private static final int PRUNE_CHUNK = 10_000;
 
-  static final String COMPLETE =
-      "UPDATE "
-          + TABLE
-          + " SET state = 'SUCCEEDED', result = ?, finished_at = ?, lease_expires_at = NULL,"
-          + " lease_token = NULL, progress = 1.0 WHERE rid = ? AND id = ? AND lease_token = ? AND state ="
-          + " 'RUNNING'";
-  static final String FAIL =
-      "UPDATE "
-          + TABLE
-          + " SET state = ?, run_at = COALESCE(?, run_at), finished_at = ?, error_type = ?,"
-          + " error_message = ?, error_stack = ?, lease_expires_at = NULL, lease_token = NULL"
-          + " WHERE rid = ? AND id = ? AND lease_token = ? AND state = 'RUNNING'";
-  static final String RELEASE =
-      "UPDATE "
-          + TABLE
-          + " SET state = 'QUEUED', attempts = attempts - 1, started_at = NULL,"
-          + " lease_expires_at = NULL, worker_id = NULL, lease_token = NULL"
-          + " WHERE rid = ? AND id = ? AND lease_token = ? AND state = 'RUNNING'";
-  static final String HEARTBEAT =
-      "UPDATE "
-          + TABLE
-          + " SET lease_expires_at = ? WHERE rid = ? AND id = ? AND lease_token = ? AND state = 'RUNNING'"
-          + " RETURNING cancel_requested";
-  static final String PROGRESS =
-      "UPDATE "
-          + TABLE
-          + " SET progress = ?, progress_message = ?"
-          + " WHERE rid = ? AND id = ? AND lease_token = ? AND state = 'RUNNING'";
   static final String STATE_OF = "SELECT state FROM " + TABLE + " WHERE id = ?";
   static final String REQUEST_CANCEL = "UPDATE " + TABLE + " SET cancel_requested = 1 WHERE id = ?";
   static final String CANCEL =
@@ -191,24 +163,7 @@ public final class JdbcBroker implements Broker {
     if (leases.isEmpty()) {
       return List.of();
     }
-    return write(
-        "heartbeat",
-        s -> {
-          long expires = millis(clock.instant().plus(extension));
-          PreparedStatement ps = s.prepare(HEARTBEAT);
-          List<LeaseStatus> out = new ArrayList<>(leases.size());
-          for (LeaseRef ref : leases) {
-            ps.setLong(1, expires);
-            bindLease(ps, 2, ref);
-            try (ResultSet rs = ps.executeQuery()) {
-              out.add(
-                  !rs.next()
-                      ? LeaseStatus.LOST
-                      : rs.getInt(1) != 0 ? LeaseStatus.CANCEL_REQUESTED : LeaseStatus.ACTIVE);
-            }
-          }
-          return out;
-        });
+    return write("heartbeat", s -> Attempts.heartbeat(s, leases, clock.instant().plus(extension)));
   }
 
   @Override
@@ -216,19 +171,7 @@ public final class JdbcBroker implements Broker {
     if (completions.isEmpty()) {
       return List.of();
     }
-    return write(
-        "complete",
-        s -> {
-          long now = millis(clock.instant());
-          PreparedStatement ps = s.prepare(COMPLETE);
-          for (Completion c : completions) {
-            ps.setString(1, c.result());
-            ps.setLong(2, now);
-            bindLease(ps, 3, c.lease());
-            ps.addBatch();
-          }
-          return applied(ps.executeBatch());
-        });
+    return write("complete", s -> Attempts.complete(s, completions, clock.instant()));
   }
 
   @Override
@@ -236,28 +179,7 @@ public final class JdbcBroker implements Broker {
     if (failures.isEmpty()) {
       return List.of();
     }
-    return write(
-        "fail",
-        s -> {
-          Instant now = clock.instant();
-          PreparedStatement ps = s.prepare(FAIL);
-          for (Failure f : failures) {
-            Instant retryAt = f.retryAt();
-            JobState next =
-                retryAt == null
-                    ? JobState.DEAD
-                    : retryAt.isAfter(now) ? JobState.SCHEDULED : JobState.QUEUED;
-            ps.setString(1, next.name());
-            JobRows.setMillis(ps, 2, retryAt == null ? null : millis(retryAt));
-            JobRows.setMillis(ps, 3, retryAt == null ? millis(now) : null);
-            ps.setString(4, f.error() == null ? null : f.error().type());
-            ps.setString(5, f.error() == null ? null : f.error().message());
-            ps.setString(6, f.error() == null ? null : f.error().stackTrace());
-            bindLease(ps, 7, f.lease());
-            ps.addBatch();
-          }
-          return applied(ps.executeBatch());
-        });
+    return write("fail", s -> Attempts.fail(s, failures, clock.instant()));
   }
 
   @Override
@@ -268,12 +190,8 @@ public final class JdbcBroker implements Broker {
     write(
         "release",
         s -> {
-          PreparedStatement ps = s.prepare(RELEASE);
-          for (LeaseRef ref : leases) {
-            bindLease(ps, 1, ref);
-            ps.addBatch();
-          }
-          return ps.executeBatch();
+          Attempts.release(s, leases);
+          return null;
         });
   }
 
@@ -282,11 +200,8 @@ public final class JdbcBroker implements Broker {
     write(
         "progress",
         s -> {
-          PreparedStatement ps = s.prepare(PROGRESS);
-          ps.setDouble(1, Double.isNaN(fraction) ? 0 : Math.max(0, Math.min(1, fraction)));
-          ps.setString(2, message);
-          bindLease(ps, 3, lease);
-          return ps.executeUpdate();
+          Attempts.progress(s, lease, fraction, message);
+          return null;
         });
   }
 
@@ -415,21 +330,6 @@ public final class JdbcBroker implements Broker {
     } catch (SQLException e) {
       throw dialect.unavailable(doing, e);
     }
-  }
-
-  /** Binds a lease's row, job id and token to {@code rid = ? AND id = ? AND lease_token = ?}. */
-  private static void bindLease(PreparedStatement ps, int index, LeaseRef ref) throws SQLException {
-    ps.setLong(index, Leasing.rowOf(ref));
-    ps.setString(index + 1, ref.jobId());
-    ps.setString(index + 2, ref.token());
-  }
-
-  private static List<Boolean> applied(int[] counts) {
-    List<Boolean> out = new ArrayList<>(counts.length);
-    for (int n : counts) {
-      out.add(n > 0);
-    }
-    return out;
   }
 
   /** Names the id that broke uniqueness: one already stored, or one the batch holds twice. */

@@ -132,11 +132,11 @@ class SqliteSchemaTest {
         .anyMatch(p -> p.contains("semafor_jobs_finished"));
     String byRow = "SEARCH semafor_jobs USING INTEGER PRIMARY KEY (rowid=?)";
     assertThat(plan(file, leasing.take, 1L, 2L, "w", "t.", "[1,2]")).contains(byRow);
-    assertThat(plan(file, JdbcBroker.COMPLETE, "null", 1L, 1L, "id", "t.1")).containsExactly(byRow);
-    assertThat(plan(file, JdbcBroker.FAIL, "DEAD", null, 1L, "E", "m", "s", 1L, "id", "t.1"))
+    assertThat(plan(file, Attempts.COMPLETE, "null", 1L, 1L, "id", "t.1")).containsExactly(byRow);
+    assertThat(plan(file, Attempts.FAIL, "DEAD", null, 1L, "E", "m", "s", 1L, "id", "t.1"))
         .containsExactly(byRow);
-    assertThat(plan(file, JdbcBroker.HEARTBEAT, 1L, 1L, "id", "t.1")).containsExactly(byRow);
-    assertThat(plan(file, JdbcBroker.RELEASE, 1L, "id", "t.1")).containsExactly(byRow);
+    assertThat(plan(file, Attempts.HEARTBEAT, 1L, 1L, "id", "t.1")).containsExactly(byRow);
+    assertThat(plan(file, Attempts.RELEASE, 1L, "id", "t.1")).containsExactly(byRow);
     assertThat(plan(file, JobQueries.BY_ID, "id")).anyMatch(p -> p.contains("semafor_jobs_id"));
     for (String sql : List.of(JdbcBroker.STATE_OF, JdbcBroker.CANCEL, JdbcBroker.REQUEST_CANCEL)) {
       assertThat(
