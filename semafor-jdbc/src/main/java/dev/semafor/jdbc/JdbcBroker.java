@@ -35,10 +35,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <h2>Transactions</h2>
  *
- * Every change runs in one write transaction ({@link Dialect#beginWrite()}), whatever the batch
- * size: a batch of enqueues, leases, completions or failures costs one commit, and is all or
- * nothing. Each batch statement is prepared once per connection and reused. Reads (get, query,
- * stats) use their own connections, so they neither wait for nor delay writes.
+ * Every change runs in a write transaction ({@link Dialect#beginWrite()}), whatever the batch size:
+ * a batch of enqueues, leases, completions or failures is all or nothing and costs at most one
+ * commit; calls that wait for the writer at the same time share one ({@link WriteCombiner}). Each
+ * statement is prepared once per connection and reused. Reads (get, query, stats, and the look
+ * before a lease) use their own connections, so they neither wait for nor delay writes.
  *
  * <h2>Leases</h2>
  *
@@ -69,6 +70,7 @@ public final class JdbcBroker implements Broker {
   private final InstantSource clock;
   private final SessionPool writers;
   private final SessionPool readers;
+  private final WriteCombiner writes;
   private final Leasing leasing;
   private final String tokenSalt =
       Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36) + "-";
@@ -80,6 +82,7 @@ public final class JdbcBroker implements Broker {
     this.clock = clock;
     this.writers = writers;
     this.readers = readers;
+    this.writes = new WriteCombiner(writers, dialect.beginWrite());
     this.leasing = new Leasing(dialect);
   }
 
@@ -144,18 +147,10 @@ public final class JdbcBroker implements Broker {
   @Override
   public List<Lease> lease(LeaseRequest request) {
     String prefix = tokenSalt + Long.toString(leaseCalls.incrementAndGet(), 36) + ".";
-    try {
-      return writers.use(
-          s -> {
-            Instant now = clock.instant();
-            if (!leasing.anyDue(s, request.queues(), now)) {
-              return List.of();
-            }
-            return transaction(s, t -> leasing.lease(t, request, now, prefix));
-          });
-    } catch (SQLException e) {
-      throw dialect.unavailable("lease", e);
+    if (!read("lease", s -> leasing.anyDue(s, request.queues(), clock.instant()))) {
+      return List.of(); // nothing to lease: no write lock taken
     }
+    return write("lease", s -> leasing.lease(s, request, clock.instant(), prefix));
   }
 
   @Override
@@ -308,20 +303,7 @@ public final class JdbcBroker implements Broker {
   }
 
   private <T> T writeRaw(SessionPool.SqlWork<T> work) throws SQLException {
-    return writers.use(s -> transaction(s, work));
-  }
-
-  /** Runs {@code work} on {@code s} between the dialect's begin and a commit, or rolls back. */
-  private <T> T transaction(Session s, SessionPool.SqlWork<T> work) throws SQLException {
-    s.execute(dialect.beginWrite());
-    try {
-      T result = work.run(s);
-      s.execute("COMMIT");
-      return result;
-    } catch (SQLException | RuntimeException | Error e) {
-      Schema.rollbackQuietly(s);
-      throw e;
-    }
+    return writes.write(work);
   }
 
   private <T> T read(String doing, SessionPool.SqlWork<T> work) {

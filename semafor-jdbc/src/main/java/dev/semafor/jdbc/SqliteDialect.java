@@ -27,8 +27,8 @@ import org.sqlite.SQLiteConfig;
  *
  * {@code journal_mode=WAL} (set once, stored in the file), {@code synchronous=NORMAL} (a commit is
  * durable against a process crash; the last commits may be lost if the machine loses power, never
- * corrupted), a busy timeout, a page cache big enough to hold the hot indexes, and a larger
- * auto-checkpoint so that checkpoints come in fewer, bigger steps.
+ * corrupted), a busy timeout, and a page cache big enough to hold the hot indexes. Checkpoints run
+ * in the background ({@link SqliteCheckpointer}), not in the writer's commits.
  */
 final class SqliteDialect implements Dialect {
   /** How long a write waits for another process's write lock before giving up. */
@@ -36,7 +36,10 @@ final class SqliteDialect implements Dialect {
 
   private static final long CACHE_KIB = 64 * 1024;
   private static final long MMAP_BYTES = 256L * 1024 * 1024;
-  private static final int WAL_AUTOCHECKPOINT_PAGES = 4_000;
+
+  /** The writer's own checkpoint: a backstop, should the background checkpoints fall behind. */
+  private static final int WAL_AUTOCHECKPOINT_PAGES = 50_000;
+
   private static final long JOURNAL_SIZE_LIMIT = 64L * 1024 * 1024;
 
   private static final String JOBS = JobRows.TABLE;
@@ -86,6 +89,9 @@ final class SqliteDialect implements Dialect {
 
   private final SqliteLocation location;
 
+  /** Started with the first writer connection; guarded by {@code this}. */
+  private SqliteCheckpointer checkpointer;
+
   SqliteDialect(SqliteLocation location) {
     this.location = location;
   }
@@ -129,7 +135,17 @@ final class SqliteDialect implements Dialect {
       connection.close();
       throw e;
     }
+    if (location.isFile() && role == Role.WRITER) {
+      startCheckpoints(config);
+    }
     return connection;
+  }
+
+  private synchronized void startCheckpoints(SQLiteConfig config) throws SQLException {
+    if (checkpointer == null) {
+      checkpointer =
+          new SqliteCheckpointer(config.createConnection(location.jdbcUrl()), describe()).start();
+    }
   }
 
   @Override
@@ -199,8 +215,11 @@ final class SqliteDialect implements Dialect {
   }
 
   @Override
-  public void close() {
-    // nothing beyond the connections
+  public synchronized void close() {
+    if (checkpointer != null) {
+      checkpointer.close();
+      checkpointer = null;
+    }
   }
 
   private String sentence(String problem) {
