@@ -21,6 +21,7 @@ public final class Assignment implements JobContext {
   private final ProgressSink progressSink;
   private final AtomicBoolean cancelled = new AtomicBoolean();
   private final long leasedAtNanos;
+  private volatile long startedAtNanos;
   private volatile Thread runner;
   private volatile Consumer<Assignment> onCancel;
 
@@ -56,6 +57,16 @@ public final class Assignment implements JobContext {
 
   public long leasedAtNanos() {
     return leasedAtNanos;
+  }
+
+  /** Stamps the moment a pool member took this assignment from the local queue. */
+  public void markStarted() {
+    startedAtNanos = System.nanoTime();
+  }
+
+  /** When a pool member took it ({@link System#nanoTime()}), or 0 if none has yet. */
+  public long startedAtNanos() {
+    return startedAtNanos;
   }
 
   /** The thread running the task in this JVM, if any; set by in-process pools. */

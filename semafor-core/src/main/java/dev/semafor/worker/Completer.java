@@ -1,0 +1,159 @@
+package dev.semafor.worker;
+
+import dev.semafor.JobError;
+import dev.semafor.broker.Broker;
+import dev.semafor.broker.Completion;
+import dev.semafor.broker.Failure;
+import dev.semafor.broker.JobRecord;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes finished attempts to the broker in batches, on one thread. Pool members hand it outcomes
+ * ({@link #accept}); it drains whatever has gathered, decides each failure's fate — retry at {@code
+ * now + backoff} while attempts are left and the error is retryable, else dead — and writes
+ * successes and failures with one broker call each.
+ *
+ * <p>If the broker is briefly unreachable the batch is kept and tried again, so no result is
+ * dropped while the worker runs; leases that expire meanwhile make the broker reject the late
+ * results, which is the at-least-once contract.
+ */
+final class Completer implements OutcomeSink {
+  private static final Logger log = LoggerFactory.getLogger(Completer.class);
+  private static final int MAX_BATCH = 512;
+
+  private record Done(Assignment assignment, Outcome outcome) {}
+
+  /** Called for each attempt once the broker has recorded it (or rejected it). */
+  interface Recorded {
+    void recorded(Assignment a, Outcome outcome, boolean applied, Kind kind);
+  }
+
+  enum Kind {
+    SUCCEEDED,
+    RETRIED,
+    DEAD,
+    CANCELLED
+  }
+
+  private final Broker broker;
+  private final InstantSource clock;
+  private final RandomGenerator random;
+  private final Recorded recorded;
+  private final LinkedBlockingQueue<Done> queue = new LinkedBlockingQueue<>();
+  private final Thread thread;
+  private volatile boolean stopping;
+
+  Completer(
+      Broker broker, InstantSource clock, RandomGenerator random, Recorded recorded, String name) {
+    this.broker = broker;
+    this.clock = clock;
+    this.random = random;
+    this.recorded = recorded;
+    this.thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this::loop);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  @Override
+  public void accept(Assignment assignment, Outcome outcome) {
+    queue.add(new Done(assignment, outcome));
+  }
+
+  /** Writes everything handed in so far, then stops. */
+  void stopAndFlush(long timeoutMillis) throws InterruptedException {
+    stopping = true;
+    thread.interrupt();
+    thread.join(timeoutMillis);
+  }
+
+  private void loop() {
+    List<Done> batch = new ArrayList<>(MAX_BATCH);
+    while (true) {
+      try {
+        if (batch.isEmpty()) {
+          Done first = stopping ? queue.poll() : queue.poll(1, TimeUnit.SECONDS);
+          if (first == null) {
+            if (stopping) {
+              return;
+            }
+            continue;
+          }
+          batch.add(first);
+        }
+        queue.drainTo(batch, MAX_BATCH - batch.size());
+        write(batch);
+        batch.clear();
+      } catch (InterruptedException e) {
+        // stopAndFlush(): keep going until the queue is empty
+      } catch (Throwable t) {
+        log.warn("could not record {} results, retrying: {}", batch.size(), t.toString());
+        pause();
+      }
+    }
+  }
+
+  private void pause() {
+    try {
+      Thread.sleep(stopping ? 50 : 500);
+    } catch (InterruptedException e) {
+      // stopping; the loop checks
+    }
+  }
+
+  private void write(List<Done> batch) {
+    Instant now = clock.instant();
+    List<Completion> completions = new ArrayList<>(batch.size());
+    List<Done> succeeded = new ArrayList<>(batch.size());
+    List<Failure> failures = new ArrayList<>();
+    List<Done> failed = new ArrayList<>();
+    List<Kind> failedKinds = new ArrayList<>();
+    for (Done d : batch) {
+      switch (d.outcome) {
+        case Outcome.Succeeded s -> {
+          completions.add(new Completion(d.assignment.ref(), s.resultJson()));
+          succeeded.add(d);
+        }
+        case Outcome.Failed f -> {
+          JobRecord job = d.assignment.lease().job();
+          boolean retry = f.retryable() && job.attempts() < job.maxAttempts();
+          Instant at = retry ? now.plus(job.backoff().delay(job.attempts(), random)) : null;
+          failures.add(new Failure(d.assignment.ref(), f.error(), at));
+          failed.add(d);
+          failedKinds.add(retry ? Kind.RETRIED : Kind.DEAD);
+        }
+        case Outcome.Cancelled c -> {
+          failures.add(
+              Failure.dead(d.assignment.ref(), JobError.of("dev.semafor.Cancelled", c.reason())));
+          failed.add(d);
+          failedKinds.add(Kind.CANCELLED);
+        }
+      }
+    }
+    if (!completions.isEmpty()) {
+      List<Boolean> applied = broker.complete(completions);
+      for (int i = 0; i < succeeded.size(); i++) {
+        Done d = succeeded.get(i);
+        recorded.recorded(d.assignment, d.outcome, applied.get(i), Kind.SUCCEEDED);
+      }
+      // Written: if the failures below throw, only they are tried again.
+      batch.removeIf(d -> d.outcome instanceof Outcome.Succeeded);
+    }
+    if (!failures.isEmpty()) {
+      List<Boolean> applied = broker.fail(failures);
+      for (int i = 0; i < failed.size(); i++) {
+        Done d = failed.get(i);
+        recorded.recorded(d.assignment, d.outcome, applied.get(i), failedKinds.get(i));
+      }
+    }
+  }
+}

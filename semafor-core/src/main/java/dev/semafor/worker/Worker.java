@@ -1,0 +1,376 @@
+package dev.semafor.worker;
+
+import dev.semafor.Json;
+import dev.semafor.TaskRegistry;
+import dev.semafor.broker.Broker;
+import dev.semafor.broker.Lease;
+import dev.semafor.broker.LeaseRef;
+import dev.semafor.broker.LeaseRequest;
+import dev.semafor.broker.LeaseStatus;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consumer side: leases jobs from a broker and runs them on an {@link ExecutionPool}.
+ *
+ * <h2>Threads</h2>
+ *
+ * <ul>
+ *   <li>One <b>fetcher</b> leases in batches into a local queue (the {@link Inbox}), never holding
+ *       more than {@code concurrency + prefetch} jobs (see {@link WorkerConfig} for how prefetch
+ *       adapts to job length).
+ *   <li>The <b>pool</b>'s members take from the local queue and run jobs.
+ *   <li>One <b>completer</b> writes outcomes in batches and decides retries ({@link Completer}).
+ *   <li>One <b>heartbeater</b> extends the leases of every job the worker holds, passes on
+ *       cancellations, and reaps leases other workers left to expire ({@link Heartbeater}).
+ * </ul>
+ *
+ * <h2>Lifecycle</h2>
+ *
+ * NEW ─start─▶ RUNNING ─close (or burst: queues empty)─▶ STOPPING ─▶ TERMINATED. Closing stops the
+ * fetcher, hands every leased job that has not started back to the broker at once, lets running
+ * jobs finish within the grace period, stops the pool with poison pills, writes the last outcomes,
+ * and releases whatever is still leased. Nothing it held stays {@code RUNNING}.
+ */
+public final class Worker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Worker.class);
+  private static final int MAX_LEASE_BATCH = 512;
+  private static final long TARGET_WAIT_NANOS = WorkerConfig.DEFAULT_PREFETCH_WAIT.toNanos();
+
+  enum State {
+    NEW,
+    RUNNING,
+    STOPPING,
+    TERMINATED
+  }
+
+  private final Broker broker;
+  private final WorkerConfig config;
+  private final InstantSource clock;
+  private final ExecutionPool pool;
+  private final WorkerListener listener;
+  private final Completer completer;
+  private final Heartbeater heartbeater;
+  private final Inbox inbox;
+
+  /** Every job this worker holds a lease on: waiting in the inbox or running. */
+  private final Map<String, Assignment> held = new ConcurrentHashMap<>();
+
+  private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+  private final CountDownLatch terminated = new CountDownLatch(1);
+  private final Thread fetcher;
+  private volatile boolean fetcherWaiting;
+
+  /** Exponentially weighted mean run time of recent jobs, in nanoseconds; racy by design. */
+  private volatile double meanRunNanos = -1;
+
+  private final LongAdder leased = new LongAdder();
+  private final LongAdder succeeded = new LongAdder();
+  private final LongAdder retried = new LongAdder();
+  private final LongAdder dead = new LongAdder();
+  private final LongAdder cancelled = new LongAdder();
+  private final LongAdder released = new LongAdder();
+  private final LongAdder lost = new LongAdder();
+
+  public Worker(Broker broker, TaskRegistry registry, WorkerConfig config) {
+    this(broker, registry, config, Json.defaults(), InstantSource.system(), WorkerListener.NONE);
+  }
+
+  public Worker(
+      Broker broker,
+      TaskRegistry registry,
+      WorkerConfig config,
+      Json json,
+      InstantSource clock,
+      WorkerListener listener) {
+    this.broker = Objects.requireNonNull(broker, "broker");
+    this.config = Objects.requireNonNull(config, "config");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.listener = Objects.requireNonNull(listener, "listener");
+    this.pool = Pools.create(config, new JobExecutor(registry, json));
+    this.inbox = new Inbox(this::taken);
+    this.completer =
+        new Completer(broker, clock, new SplittableRandom(), this::recorded, "semafor-completer");
+    this.heartbeater = new Heartbeater(broker, config, held, this::leaseLost);
+    this.fetcher = Thread.ofPlatform().name("semafor-fetcher").daemon(true).unstarted(this::fetch);
+  }
+
+  public String id() {
+    return config.workerId();
+  }
+
+  public WorkerConfig config() {
+    return config;
+  }
+
+  public ExecutionPool pool() {
+    return pool;
+  }
+
+  /** Starts fetching and running jobs. Returns at once. */
+  public Worker start() {
+    if (!state.compareAndSet(State.NEW, State.RUNNING)) {
+      throw new IllegalStateException("worker " + id() + " was already started");
+    }
+    log.info("worker {} starting on {}: {}", id(), broker.describe(), config);
+    pool.start(inbox, this::finished);
+    completer.start();
+    heartbeater.start();
+    fetcher.start();
+    return this;
+  }
+
+  /** Waits until the worker has stopped; true if it did within {@code timeout}. */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    return terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  public boolean isTerminated() {
+    return terminated.getCount() == 0;
+  }
+
+  public WorkerStats stats() {
+    return new WorkerStats(
+        leased.sum(),
+        succeeded.sum(),
+        retried.sum(),
+        dead.sum(),
+        cancelled.sum(),
+        released.sum(),
+        lost.sum(),
+        held.size());
+  }
+
+  /** Stops gracefully (see the class comment) and waits until done. Idempotent. */
+  @Override
+  public void close() {
+    if (state.compareAndSet(State.NEW, State.TERMINATED)) {
+      terminated.countDown();
+      return;
+    }
+    if (state.compareAndSet(State.RUNNING, State.STOPPING)) {
+      shutdown();
+    }
+    try {
+      terminated.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ---- fetcher ----
+
+  private void fetch() {
+    long idleNanos = 0;
+    while (state.get() == State.RUNNING) {
+      try {
+        int want = wanted();
+        if (want <= 0) {
+          waitForRoom();
+          continue;
+        }
+        List<Lease> leases =
+            broker.lease(
+                new LeaseRequest(
+                    config.queues(),
+                    Math.min(want, MAX_LEASE_BATCH),
+                    id(),
+                    config.leaseDuration()));
+        if (!leases.isEmpty()) {
+          idleNanos = 0;
+          accept(leases);
+          continue;
+        }
+        if (config.burst() && held.isEmpty()) {
+          log.info("worker {}: queues are empty, stopping (burst mode)", id());
+          Thread.ofPlatform().name("semafor-burst-stop").start(this::close);
+          return;
+        }
+        idleNanos =
+            idleNanos == 0 ? 1_000_000 : Math.min(idleNanos * 2, config.pollInterval().toNanos());
+        LockSupport.parkNanos(this, idleNanos);
+      } catch (Throwable t) {
+        if (state.get() != State.RUNNING) {
+          return;
+        }
+        log.warn("worker {}: fetching failed, will retry: {}", id(), t.toString());
+        LockSupport.parkNanos(this, config.pollInterval().toNanos());
+      }
+    }
+  }
+
+  /** How many more jobs to lease now: free members plus the prefetch, less what is held. */
+  private int wanted() {
+    return config.concurrency() + prefetch() - held.size();
+  }
+
+  private int prefetch() {
+    double mean = meanRunNanos;
+    if (mean <= 0) {
+      return config.prefetch();
+    }
+    double byTime = TARGET_WAIT_NANOS * (double) config.concurrency() / Math.max(mean, 1.0);
+    return (int) Math.max(config.prefetch(), Math.min(config.maxPrefetch(), byTime));
+  }
+
+  private void accept(List<Lease> leases) {
+    leased.add(leases.size());
+    long now = System.nanoTime();
+    List<Assignment> batch = new ArrayList<>(leases.size());
+    for (Lease lease : leases) {
+      Assignment a = new Assignment(lease, heartbeater::progress, now);
+      held.put(lease.job().id(), a);
+      batch.add(a);
+    }
+    listener.onLeased(leases);
+    inbox.addAll(batch);
+  }
+
+  private void waitForRoom() {
+    fetcherWaiting = true;
+    try {
+      if (wanted() <= 0 && state.get() == State.RUNNING) {
+        LockSupport.parkNanos(this, config.pollInterval().toNanos());
+      }
+    } finally {
+      fetcherWaiting = false;
+    }
+  }
+
+  private void wakeFetcher() {
+    if (fetcherWaiting) {
+      LockSupport.unpark(fetcher);
+    }
+  }
+
+  // ---- pool and completer callbacks ----
+
+  private void taken(Assignment a) {
+    listener.onStarted(a);
+    wakeFetcher();
+  }
+
+  private void finished(Assignment a, Outcome outcome) {
+    long started = a.startedAtNanos();
+    long ran = started == 0 ? 0 : System.nanoTime() - started;
+    double mean = meanRunNanos;
+    meanRunNanos = mean < 0 ? ran : mean + (ran - mean) * 0.05;
+    listener.onFinished(a, outcome, ran);
+    completer.accept(a, outcome);
+  }
+
+  private void recorded(Assignment a, Outcome outcome, boolean applied, Completer.Kind kind) {
+    held.remove(a.jobId(), a);
+    if (!applied) {
+      lost.increment();
+      listener.onLeaseLost(a);
+    } else {
+      switch (kind) {
+        case SUCCEEDED -> succeeded.increment();
+        case RETRIED -> retried.increment();
+        case DEAD -> dead.increment();
+        case CANCELLED -> cancelled.increment();
+      }
+    }
+    wakeFetcher();
+  }
+
+  private void leaseLost(Assignment a, LeaseStatus status) {
+    if (status == LeaseStatus.LOST) {
+      log.warn(
+          "worker {}: lease of job {} was lost; its result will be discarded", id(), a.jobId());
+    }
+    a.cancel();
+  }
+
+  // ---- shutdown ----
+
+  private void shutdown() {
+    long started = System.nanoTime();
+    try {
+      fetcher.interrupt();
+      LockSupport.unpark(fetcher);
+      if (Thread.currentThread() != fetcher) {
+        fetcher.join();
+      }
+      releaseUnstarted();
+      boolean clean = pool.stop(config.shutdownGrace());
+      if (!clean) {
+        log.warn(
+            "worker {}: jobs still running after the {} ms grace; interrupting them",
+            id(),
+            config.shutdownGrace().toMillis());
+        pool.close();
+        pool.stop(Duration.ofSeconds(5));
+      }
+      completer.stopAndFlush(TimeUnit.SECONDS.toMillis(30));
+      heartbeater.stop();
+      releaseRemaining();
+      pool.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      releaseRemaining();
+    } finally {
+      state.set(State.TERMINATED);
+      terminated.countDown();
+      log.info(
+          "worker {} stopped in {} ms: {}",
+          id(),
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+          stats());
+    }
+  }
+
+  /** Hands every job still waiting in the local queue back to the broker. */
+  private void releaseUnstarted() {
+    List<Assignment> waiting = new ArrayList<>();
+    inbox.drainTo(waiting);
+    List<LeaseRef> refs = new ArrayList<>(waiting.size());
+    for (Assignment a : waiting) {
+      if (!a.isPoison()) {
+        refs.add(a.ref());
+        held.remove(a.jobId(), a);
+      }
+    }
+    release(refs);
+  }
+
+  /** Releases leases whose outcome never reached the broker (a job the pool gave up on). */
+  private void releaseRemaining() {
+    List<LeaseRef> refs = new ArrayList<>();
+    for (Assignment a : held.values()) {
+      refs.add(a.ref());
+    }
+    held.clear();
+    release(refs);
+  }
+
+  private void release(List<LeaseRef> refs) {
+    if (refs.isEmpty()) {
+      return;
+    }
+    try {
+      broker.release(refs);
+      released.add(refs.size());
+    } catch (RuntimeException e) {
+      log.warn(
+          "worker {}: could not release {} leases; they return when their leases expire: {}",
+          id(),
+          refs.size(),
+          e.toString());
+    }
+  }
+}

@@ -1,0 +1,321 @@
+package dev.semafor.worker;
+
+import dev.semafor.ExecutionModel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * How a worker runs: which queues it serves, on which execution model, how many jobs at once, and
+ * its timings. Immutable and validated; build with {@link #builder()} or parse the compact form
+ * ({@link #parse}, e.g. {@code model=virtual,concurrency=200,queues=a|b}).
+ *
+ * <p>Prefetch: a worker leases at most {@code concurrency + prefetch} jobs. {@code prefetch} is the
+ * floor; for jobs that finish in well under a millisecond the worker raises it (up to {@link
+ * #maxPrefetch()}) so that the jobs waiting in its local queue would take no more than {@link
+ * #DEFAULT_PREFETCH_WAIT} to drain. Long jobs therefore never hold short ones hostage.
+ */
+public record WorkerConfig(
+    List<String> queues,
+    ExecutionModel model,
+    int concurrency,
+    int prefetch,
+    int maxPrefetch,
+    Duration leaseDuration,
+    Duration heartbeatInterval,
+    Duration pollInterval,
+    Duration shutdownGrace,
+    boolean burst,
+    String workerId,
+    int maxJobsPerChild,
+    List<String> childJvmOptions) {
+
+  public static final List<String> DEFAULT_QUEUES = List.of("default");
+  public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_POLL = Duration.ofMillis(200);
+  public static final Duration DEFAULT_GRACE = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_PREFETCH_WAIT = Duration.ofMillis(20);
+  public static final int DEFAULT_MAX_PREFETCH = 512;
+
+  public WorkerConfig {
+    queues = List.copyOf(queues);
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(leaseDuration, "leaseDuration");
+    Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
+    Objects.requireNonNull(pollInterval, "pollInterval");
+    Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+    Objects.requireNonNull(workerId, "workerId");
+    childJvmOptions = List.copyOf(childJvmOptions);
+    if (queues.isEmpty() || queues.stream().anyMatch(q -> q == null || q.isBlank())) {
+      throw new IllegalArgumentException("a worker needs at least one non-blank queue: " + queues);
+    }
+    if (concurrency < 1) {
+      throw new IllegalArgumentException("concurrency must be at least 1: " + concurrency);
+    }
+    if (model == ExecutionModel.SEQUENTIAL && concurrency != 1) {
+      throw new IllegalArgumentException(
+          "the sequential model runs one job at a time; concurrency was " + concurrency);
+    }
+    if (prefetch < 0 || maxPrefetch < prefetch) {
+      throw new IllegalArgumentException(
+          "prefetch must be in 0..maxPrefetch (" + prefetch + ", " + maxPrefetch + ")");
+    }
+    if (!heartbeatInterval.isPositive() || heartbeatInterval.compareTo(leaseDuration) >= 0) {
+      throw new IllegalArgumentException(
+          "heartbeat interval "
+              + heartbeatInterval
+              + " must be positive and shorter than the lease "
+              + leaseDuration);
+    }
+    if (!pollInterval.isPositive()) {
+      throw new IllegalArgumentException("poll interval must be positive: " + pollInterval);
+    }
+    if (shutdownGrace.isNegative()) {
+      throw new IllegalArgumentException("shutdown grace must not be negative");
+    }
+    if (maxJobsPerChild < 0) {
+      throw new IllegalArgumentException("maxJobsPerChild must not be negative");
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /**
+   * Parses the compact form: comma-separated {@code key=value} pairs, keys {@code queues}
+   * (separated by {@code |}), {@code model}, {@code concurrency}, {@code prefetch}, {@code lease},
+   * {@code heartbeat}, {@code poll}, {@code grace} (durations like {@code 30s}, {@code 500ms},
+   * {@code 2m}), {@code burst}, {@code id}, {@code max-jobs-per-child}.
+   */
+  public static WorkerConfig parse(String text) {
+    Builder b = builder();
+    if (text == null || text.isBlank()) {
+      return b.build();
+    }
+    for (String pair : text.split(",")) {
+      int eq = pair.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException(
+            "expected key=value in worker config, got '" + pair + "'");
+      }
+      String key = pair.substring(0, eq).trim().toLowerCase(Locale.ROOT);
+      String value = pair.substring(eq + 1).trim();
+      switch (key) {
+        case "queues" -> b.queues(Arrays.asList(value.split("\\|")));
+        case "model" -> b.model(ExecutionModel.parse(value));
+        case "concurrency" -> b.concurrency(parseInt(key, value));
+        case "prefetch" -> b.prefetch(parseInt(key, value));
+        case "lease" -> b.leaseDuration(Durations.parse(value));
+        case "heartbeat" -> b.heartbeatInterval(Durations.parse(value));
+        case "poll" -> b.pollInterval(Durations.parse(value));
+        case "grace" -> b.shutdownGrace(Durations.parse(value));
+        case "burst" -> b.burst(Boolean.parseBoolean(value));
+        case "id" -> b.workerId(value);
+        case "max-jobs-per-child" -> b.maxJobsPerChild(parseInt(key, value));
+        default -> throw new IllegalArgumentException("unknown worker config key '" + key + "'");
+      }
+    }
+    return b.build();
+  }
+
+  /** The compact form, as logged at start. */
+  @Override
+  public String toString() {
+    return "model="
+        + model.label()
+        + ",concurrency="
+        + concurrency
+        + ",queues="
+        + String.join("|", queues)
+        + ",prefetch="
+        + prefetch
+        + ",lease="
+        + Durations.format(leaseDuration)
+        + ",heartbeat="
+        + Durations.format(heartbeatInterval)
+        + ",poll="
+        + Durations.format(pollInterval)
+        + ",grace="
+        + Durations.format(shutdownGrace)
+        + ",burst="
+        + burst
+        + ",id="
+        + workerId
+        + (model == ExecutionModel.PROCESSES ? ",max-jobs-per-child=" + maxJobsPerChild : "");
+  }
+
+  private static int parseInt(String key, String value) {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be a whole number, got '" + value + "'");
+    }
+  }
+
+  /** A validating builder; {@link #build()} checks the whole config at once. */
+  public static final class Builder {
+    private List<String> queues = DEFAULT_QUEUES;
+    private ExecutionModel model = ExecutionModel.THREADS;
+    private Integer concurrency;
+    private Integer prefetch;
+    private int maxPrefetch = DEFAULT_MAX_PREFETCH;
+    private Duration leaseDuration = DEFAULT_LEASE;
+    private Duration heartbeatInterval = DEFAULT_HEARTBEAT;
+    private Duration pollInterval = DEFAULT_POLL;
+    private Duration shutdownGrace = DEFAULT_GRACE;
+    private boolean burst;
+    private String workerId;
+    private int maxJobsPerChild;
+    private List<String> childJvmOptions = List.of();
+
+    private Builder() {}
+
+    private Builder(WorkerConfig c) {
+      queues = c.queues;
+      model = c.model;
+      concurrency = c.concurrency;
+      prefetch = c.prefetch;
+      maxPrefetch = c.maxPrefetch;
+      leaseDuration = c.leaseDuration;
+      heartbeatInterval = c.heartbeatInterval;
+      pollInterval = c.pollInterval;
+      shutdownGrace = c.shutdownGrace;
+      burst = c.burst;
+      workerId = c.workerId;
+      maxJobsPerChild = c.maxJobsPerChild;
+      childJvmOptions = c.childJvmOptions;
+    }
+
+    public Builder queues(List<String> v) {
+      List<String> trimmed = new ArrayList<>();
+      for (String q : v) {
+        trimmed.add(q == null ? null : q.trim());
+      }
+      queues = trimmed;
+      return this;
+    }
+
+    public Builder queues(String... v) {
+      return queues(Arrays.asList(v));
+    }
+
+    public Builder model(ExecutionModel v) {
+      model = v;
+      return this;
+    }
+
+    public Builder concurrency(int v) {
+      concurrency = v;
+      return this;
+    }
+
+    public Builder prefetch(int v) {
+      prefetch = v;
+      return this;
+    }
+
+    public Builder maxPrefetch(int v) {
+      maxPrefetch = v;
+      return this;
+    }
+
+    public Builder leaseDuration(Duration v) {
+      leaseDuration = v;
+      return this;
+    }
+
+    public Builder heartbeatInterval(Duration v) {
+      heartbeatInterval = v;
+      return this;
+    }
+
+    public Builder pollInterval(Duration v) {
+      pollInterval = v;
+      return this;
+    }
+
+    public Builder shutdownGrace(Duration v) {
+      shutdownGrace = v;
+      return this;
+    }
+
+    public Builder burst(boolean v) {
+      burst = v;
+      return this;
+    }
+
+    public Builder workerId(String v) {
+      workerId = v;
+      return this;
+    }
+
+    public Builder maxJobsPerChild(int v) {
+      maxJobsPerChild = v;
+      return this;
+    }
+
+    public Builder childJvmOptions(List<String> v) {
+      childJvmOptions = v;
+      return this;
+    }
+
+    public WorkerConfig build() {
+      int c = concurrency != null ? concurrency : defaultConcurrency(model);
+      int p = prefetch != null ? prefetch : Math.min(c, 4);
+      String id = workerId != null ? workerId : defaultWorkerId();
+      Duration hb = heartbeatInterval;
+      if (hb.compareTo(leaseDuration) >= 0 && heartbeatInterval == DEFAULT_HEARTBEAT) {
+        hb = leaseDuration.dividedBy(3);
+      }
+      return new WorkerConfig(
+          queues,
+          model,
+          c,
+          p,
+          Math.max(p, maxPrefetch),
+          leaseDuration,
+          hb,
+          pollInterval,
+          shutdownGrace,
+          burst,
+          id,
+          maxJobsPerChild,
+          childJvmOptions);
+    }
+
+    private static int defaultConcurrency(ExecutionModel model) {
+      int cores = Runtime.getRuntime().availableProcessors();
+      return switch (model) {
+        case SEQUENTIAL -> 1;
+        case THREADS, PROCESSES -> cores;
+        case VIRTUAL -> 100;
+      };
+    }
+
+    private static String defaultWorkerId() {
+      String host = System.getenv().getOrDefault("HOSTNAME", "");
+      if (host.isBlank()) {
+        try {
+          host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+          host = "localhost";
+        }
+      }
+      return host
+          + "-"
+          + ProcessHandle.current().pid()
+          + "-"
+          + UUID.randomUUID().toString().substring(0, 8);
+    }
+  }
+}

@@ -1,0 +1,24 @@
+package dev.semafor.worker;
+
+import dev.semafor.broker.Lease;
+import java.util.List;
+
+/**
+ * Hooks into a worker's life, for metrics and tools. Every method defaults to nothing. Called on
+ * the worker's own threads: return quickly and never throw.
+ */
+public interface WorkerListener {
+  /** Jobs were leased into the local queue. */
+  default void onLeased(List<Lease> leases) {}
+
+  /** A pool member began running a job. */
+  default void onStarted(Assignment assignment) {}
+
+  /** An attempt ended; {@code runNanos} is the time it ran on its pool member. */
+  default void onFinished(Assignment assignment, Outcome outcome, long runNanos) {}
+
+  /** The broker rejected a result because the lease was lost. */
+  default void onLeaseLost(Assignment assignment) {}
+
+  WorkerListener NONE = new WorkerListener() {};
+}
