@@ -23,10 +23,12 @@ import picocli.CommandLine.Spec;
       "Exit codes: 0 done, 2 bad input (nothing changed), 1 unexpected failure."
     },
     subcommands = {
-      // DemoCommand.class, WorkerCommand.class, BenchCommand.class: after the Worker lands
+      DemoCommand.class,
+      WorkerCommand.class,
       EnqueueCommand.class,
       StatusCommand.class,
-      JobCommand.class
+      JobCommand.class,
+      BenchCommand.class
     })
 public final class SemaforCommand implements Callable<Integer> {
   private final Cli cli;

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A plain-text table: a header row, then rows; the first column is left-aligned, the others are
- * right-aligned unless named in {@link #leftAligned}. Two spaces between columns.
+ * A plain-text table: a header row, then rows, two spaces between columns. By default the first
+ * column is left-aligned and the others right-aligned; {@link #align} says otherwise.
  */
 final class Table {
   private final List<String> header;
@@ -19,10 +19,14 @@ final class Table {
     left[0] = true;
   }
 
-  /** Makes column {@code index} left-aligned. */
-  Table leftAligned(int... indexes) {
-    for (int i : indexes) {
-      left[i] = true;
+  /** One letter per column, {@code l} for left and {@code r} for right, e.g. {@code "rllr"}. */
+  Table align(String letters) {
+    if (letters.length() != left.length || !letters.matches("[lr]*")) {
+      throw new IllegalArgumentException(
+          "alignment '" + letters + "' for " + left.length + " columns");
+    }
+    for (int i = 0; i < left.length; i++) {
+      left[i] = letters.charAt(i) == 'l';
     }
     return this;
   }
