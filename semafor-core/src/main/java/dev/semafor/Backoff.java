@@ -13,6 +13,7 @@ public record Backoff(Duration base, Duration max, double jitter) {
   public static final Duration DEFAULT_BASE = Duration.ofSeconds(1);
   public static final Duration DEFAULT_MAX = Duration.ofMinutes(10);
   public static final double DEFAULT_JITTER = 0.2;
+  private static final Backoff DEFAULT = new Backoff(DEFAULT_BASE, DEFAULT_MAX, DEFAULT_JITTER);
 
   public Backoff {
     Objects.requireNonNull(base, "base");
@@ -29,7 +30,7 @@ public record Backoff(Duration base, Duration max, double jitter) {
   }
 
   public static Backoff defaults() {
-    return new Backoff(DEFAULT_BASE, DEFAULT_MAX, DEFAULT_JITTER);
+    return DEFAULT;
   }
 
   public static Backoff exponential(Duration base, Duration max) {

@@ -40,6 +40,9 @@ public final class Json {
 
   /** Writes a value as JSON; {@code null} becomes the JSON text {@code null}. */
   public String write(Object value) {
+    if (value == null) {
+      return "null";
+    }
     try {
       return mapper.writeValueAsString(value);
     } catch (JsonProcessingException e) {

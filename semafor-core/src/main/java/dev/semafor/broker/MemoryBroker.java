@@ -30,9 +30,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * surfaces. {@link #get} reads without the lock.
  */
 public final class MemoryBroker implements Broker {
-  private static final Comparator<Slot> READY_ORDER =
-      Comparator.<Slot>comparingInt(s -> -s.record.priority()).thenComparingLong(s -> s.seq);
-
   private final InstantSource clock;
   private final ReentrantLock lock = new ReentrantLock();
   private final String tokenSalt = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
@@ -81,7 +78,15 @@ public final class MemoryBroker implements Broker {
         jobs.put(job.id(), slot);
         QueueState q = queue(job.queue());
         q.counts[job.state().ordinal()]++;
-        schedule(q, slot, now);
+        if (job.runAt().isAfter(now)) {
+          q.scheduled.add(new Pending(slot, job.runAt()));
+        } else {
+          if (job.state() == JobState.SCHEDULED) {
+            transition(slot, job.toBuilder().state(JobState.QUEUED).build());
+          }
+          slot.inReady = true;
+          q.ready.addFresh(job.priority(), slot);
+        }
       }
       return batch;
     } finally {
@@ -487,7 +492,7 @@ public final class MemoryBroker implements Broker {
   private void pushReady(QueueState q, Slot slot) {
     if (!slot.inReady) {
       slot.inReady = true;
-      q.ready.add(slot);
+      q.ready.addReturning(slot.record.priority(), slot);
     }
   }
 
@@ -518,7 +523,7 @@ public final class MemoryBroker implements Broker {
   private record Pending(Slot slot, Instant runAt) {}
 
   private static final class QueueState {
-    final PriorityQueue<Slot> ready = new PriorityQueue<>(READY_ORDER);
+    final ReadyQueue<Slot> ready = new ReadyQueue<>(s -> s.seq);
     final PriorityQueue<Pending> scheduled =
         new PriorityQueue<>(
             Comparator.comparing(Pending::runAt).thenComparingLong(p -> p.slot.seq));

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,8 @@ import org.slf4j.LoggerFactory;
 final class Completer implements OutcomeSink {
   private static final Logger log = LoggerFactory.getLogger(Completer.class);
   private static final int MAX_BATCH = 512;
+  private static final int GATHER = 64;
+  private static final long GATHER_NANOS = 200_000;
 
   private record Done(Assignment assignment, Outcome outcome) {}
 
@@ -89,6 +92,10 @@ final class Completer implements OutcomeSink {
             continue;
           }
           batch.add(first);
+        }
+        if (!stopping && queue.size() < GATHER) {
+          // Let a stream of short jobs gather into one write instead of one wake-up per job.
+          LockSupport.parkNanos(GATHER_NANOS);
         }
         queue.drainTo(batch, MAX_BATCH - batch.size());
         write(batch);

@@ -178,7 +178,7 @@ public final class Worker implements AutoCloseable {
     while (state.get() == State.RUNNING) {
       try {
         int want = wanted();
-        if (want <= 0) {
+        if (want <= 0 || (want < refillBatch() && held.size() >= config.concurrency())) {
           waitForRoom();
           continue;
         }
@@ -217,6 +217,14 @@ public final class Worker implements AutoCloseable {
     return config.concurrency() + prefetch() - held.size();
   }
 
+  /**
+   * Refills wait until this many slots are free (or a member would otherwise idle), so that a
+   * stream of short jobs is leased in batches rather than one wake-up per job.
+   */
+  private int refillBatch() {
+    return Math.max(1, (prefetch() + 1) / 2);
+  }
+
   private int prefetch() {
     double mean = meanRunNanos;
     if (mean <= 0) {
@@ -239,10 +247,15 @@ public final class Worker implements AutoCloseable {
     inbox.addAll(batch);
   }
 
+  private boolean roomToFill() {
+    int want = wanted();
+    return want >= refillBatch() || (want > 0 && held.size() < config.concurrency());
+  }
+
   private void waitForRoom() {
     fetcherWaiting = true;
     try {
-      if (wanted() <= 0 && state.get() == State.RUNNING) {
+      if (!roomToFill() && state.get() == State.RUNNING) {
         LockSupport.parkNanos(this, config.pollInterval().toNanos());
       }
     } finally {
@@ -251,7 +264,7 @@ public final class Worker implements AutoCloseable {
   }
 
   private void wakeFetcher() {
-    if (fetcherWaiting) {
+    if (fetcherWaiting && roomToFill()) {
       LockSupport.unpark(fetcher);
     }
   }

@@ -1,0 +1,86 @@
+package dev.semafor.broker;
+
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.TreeMap;
+
+/**
+ * The ready jobs of one queue in lease order: highest priority first, lowest sequence (enqueue
+ * order) first within a priority. Not thread-safe; the memory broker guards it.
+ *
+ * <p>Most jobs arrive in sequence order (fresh enqueues), so each priority level keeps them in a
+ * plain FIFO deque: O(1) in and out, no comparisons, cache-friendly at a million jobs. Jobs that
+ * come back out of order (released, retried, promoted from the schedule) go to a small heap beside
+ * it; taking compares the two heads.
+ */
+final class ReadyQueue<T> {
+  /** Reads an element's sequence number. */
+  interface Sequenced<T> {
+    long seq(T t);
+  }
+
+  private final Sequenced<T> seqOf;
+  private final TreeMap<Integer, Level<T>> levels = new TreeMap<>(Comparator.reverseOrder());
+  private int size;
+
+  ReadyQueue(Sequenced<T> seqOf) {
+    this.seqOf = seqOf;
+  }
+
+  /** Adds an element known to have a higher sequence than every fresh one at its priority. */
+  void addFresh(int priority, T item) {
+    Level<T> level = level(priority);
+    T last = level.fresh.peekLast();
+    if (last != null && seqOf.seq(last) > seqOf.seq(item)) {
+      level.returning.add(item);
+    } else {
+      level.fresh.addLast(item);
+    }
+    size++;
+  }
+
+  /** Adds an element in any sequence order. */
+  void addReturning(int priority, T item) {
+    level(priority).returning.add(item);
+    size++;
+  }
+
+  /** Takes the next element in lease order, or null. */
+  T poll() {
+    while (!levels.isEmpty()) {
+      Map.Entry<Integer, Level<T>> first = levels.firstEntry();
+      Level<T> level = first.getValue();
+      T a = level.fresh.peekFirst();
+      T b = level.returning.peek();
+      if (a == null && b == null) {
+        levels.pollFirstEntry();
+        continue;
+      }
+      size--;
+      if (b == null || (a != null && seqOf.seq(a) < seqOf.seq(b))) {
+        return level.fresh.pollFirst();
+      }
+      return level.returning.poll();
+    }
+    return null;
+  }
+
+  int size() {
+    return size;
+  }
+
+  private Level<T> level(int priority) {
+    return levels.computeIfAbsent(priority, p -> new Level<>(seqOf));
+  }
+
+  private static final class Level<T> {
+    final ArrayDeque<T> fresh = new ArrayDeque<>();
+    final PriorityQueue<T> returning;
+
+    Level(Sequenced<T> seqOf) {
+      returning = new PriorityQueue<>((x, y) -> Long.compare(seqOf.seq(x), seqOf.seq(y)));
+    }
+  }
+}
