@@ -1,6 +1,7 @@
 package dev.semafor.cli;
 
 import dev.semafor.broker.Brokers;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +65,7 @@ public record Cli(
     try {
       String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
       return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
-    } catch (Exception e) {
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
       return false;
     }
   }
