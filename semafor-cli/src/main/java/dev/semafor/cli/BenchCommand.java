@@ -176,7 +176,7 @@ final class BenchCommand implements Callable<Integer> {
 
     void print(PrintWriter out) {
       out.printf(
-          "bench: %s noop jobs on %s, %s × %d%n",
+          "bench: %s noop jobs on %s, %s x %d%n",
           Output.count(jobs), broker, config.model().label(), config.concurrency());
       out.printf(
           "  enqueue   %s jobs in %s: %s jobs/s%n",
@@ -189,8 +189,8 @@ final class BenchCommand implements Callable<Integer> {
           Output.duration(Duration.ofNanos(drainNanos)),
           Output.rate(jobsPerSec()));
       out.printf("  latency (%s sampled jobs)%n", Output.count(latencies.samples()));
-      out.printf("    enqueue→start   %s%n", Latencies.line(latencies.toStart()));
-      out.printf("    enqueue→finish  %s%n", Latencies.line(latencies.toFinish()));
+      out.printf("    enqueue-to-start   %s%n", Latencies.line(latencies.toStart()));
+      out.printf("    enqueue-to-finish  %s%n", Latencies.line(latencies.toFinish()));
     }
   }
 }

@@ -9,7 +9,7 @@ final class BrokerOption {
   @Option(
       names = {"-b", "--broker"},
       paramLabel = "URL",
-      description = "Broker URL: sqlite:FILE, memory:, … (default: $SEMAFOR_BROKER).")
+      description = "Broker URL: sqlite:FILE, memory:, ... (default: $SEMAFOR_BROKER).")
   String url;
 
   /** The URL this command uses: the flag, else the environment, else the embedded default. */

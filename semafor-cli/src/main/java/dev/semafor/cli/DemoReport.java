@@ -122,7 +122,7 @@ record DemoReport(
     out.println();
     out.printf(
         Locale.ROOT,
-        "%d numbers, %d prime, in %s wall time: %.1f jobs/s (%s × %d on %s)%n",
+        "%d numbers, %d prime, in %s wall time: %.1f jobs/s (%s x %d on %s)%n",
         rows.size(),
         primes(),
         DemoCommand.seconds(wallNanos),

@@ -94,7 +94,7 @@ final class EnqueueCommand implements Callable<Integer> {
         } else {
           cli.out()
               .printf(
-                  "enqueued %s %s jobs on queue '%s' (ids %s … %s)%n",
+                  "enqueued %s %s jobs on queue '%s' (ids %s to %s)%n",
                   Output.count(count), task, queue, first.get(0).id(), last.id());
         }
       }

@@ -56,7 +56,7 @@ final class Output {
   static String duration(Duration d) {
     double ms = d.toNanos() / 1e6;
     if (ms < 1) {
-      return String.format(Locale.ROOT, "%.0f µs", ms * 1000);
+      return String.format(Locale.ROOT, "%.0f us", ms * 1000);
     }
     if (ms < 1000) {
       return String.format(Locale.ROOT, "%.1f ms", ms);

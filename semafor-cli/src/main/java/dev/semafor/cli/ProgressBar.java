@@ -3,16 +3,24 @@ package dev.semafor.cli;
 import java.io.PrintWriter;
 import java.util.Locale;
 
-/** A one-line progress bar redrawn in place with a carriage return; only for terminals. */
+/**
+ * A one-line progress bar redrawn in place with a carriage return; only for terminals. Block
+ * characters when stderr speaks UTF-8, plain ASCII otherwise.
+ */
 final class ProgressBar {
   private static final int WIDTH = 30;
   private final PrintWriter err;
   private final int total;
+  private final String full;
+  private final String empty;
   private int lastLength;
 
   ProgressBar(PrintWriter err, int total) {
     this.err = err;
     this.total = total;
+    boolean utf8 = "UTF-8".equalsIgnoreCase(System.getProperty("stderr.encoding", ""));
+    this.full = utf8 ? "\u2588" : "#";
+    this.empty = utf8 ? "\u2591" : ".";
   }
 
   void draw(int done, long elapsedNanos) {
@@ -21,8 +29,8 @@ final class ProgressBar {
         String.format(
             Locale.ROOT,
             "  [%s%s] %d/%d  %.1f s",
-            "█".repeat(filled),
-            "░".repeat(WIDTH - filled),
+            full.repeat(filled),
+            empty.repeat(WIDTH - filled),
             Math.min(done, total),
             total,
             elapsedNanos / 1e9);

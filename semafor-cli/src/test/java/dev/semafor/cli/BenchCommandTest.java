@@ -36,8 +36,8 @@ class BenchCommandTest {
     Result r = CliRun.run("bench", "-b", "memory:", "--jobs", "500", "-m", "virtual", "-c", "8");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out())
-        .contains("500 noop jobs on memory:, virtual × 8")
-        .contains("enqueue ", "drain ", "enqueue→start", "enqueue→finish", "jobs/s");
+        .contains("500 noop jobs on memory:, virtual x 8")
+        .contains("enqueue ", "drain ", "enqueue-to-start", "enqueue-to-finish", "jobs/s");
   }
 
   @Test

@@ -62,6 +62,6 @@ class DemoCommandTest {
                   + (isPrime(n) ? "yes" : "no")
                   + "\\s+[0-9.]+ ms\\s+semafor-sequential-0");
     }
-    assertThat(r.out()).contains("20 numbers, ").contains("sequential × 1 on memory:");
+    assertThat(r.out()).contains("20 numbers, ").contains("sequential x 1 on memory:");
   }
 }

@@ -37,7 +37,7 @@ class EnqueueCommandTest {
     assertThat(r.outLines()).hasSize(1);
     assertThat(r.lastOutLine())
         .matches(
-            "enqueued 25,001 semafor.noop jobs on queue 'bulk' \\(ids " + ID + " … " + ID + "\\)");
+            "enqueued 25,001 semafor.noop jobs on queue 'bulk' \\(ids " + ID + " to " + ID + "\\)");
   }
 
   @Test
