@@ -9,10 +9,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -67,18 +69,28 @@ public final class MemoryBroker implements Broker {
     checkOpen();
     lock.lock();
     try {
+      Set<String> ids = new HashSet<>(batch.size() * 2);
       for (JobRecord job : batch) {
-        if (jobs.containsKey(job.id())) {
+        if (jobs.containsKey(job.id()) || !ids.add(job.id())) {
           throw new IllegalArgumentException("a job with id " + job.id() + " already exists");
+        }
+        if (!job.state().isWaiting()) {
+          throw new IllegalArgumentException(
+              "job " + job.id() + " is " + job.state() + "; only QUEUED or SCHEDULED jobs enqueue");
         }
       }
       Instant now = clock.instant();
+      List<JobRecord> stored = new ArrayList<>(batch.size());
       for (JobRecord job : batch) {
         Slot slot = new Slot(sequence++, job);
         jobs.put(job.id(), slot);
         QueueState q = queue(job.queue());
         q.counts[job.state().ordinal()]++;
         if (job.runAt().isAfter(now)) {
+          if (job.state() == JobState.QUEUED) {
+            // Not due yet, whatever the record said: only SCHEDULED jobs are promoted when due.
+            transition(slot, job.toBuilder().state(JobState.SCHEDULED).build());
+          }
           q.scheduled.add(new Pending(slot, job.runAt()));
         } else {
           if (job.state() == JobState.SCHEDULED) {
@@ -87,8 +99,9 @@ public final class MemoryBroker implements Broker {
           slot.inReady = true;
           q.ready.addFresh(job.priority(), slot);
         }
+        stored.add(slot.record);
       }
-      return batch;
+      return stored;
     } finally {
       lock.unlock();
     }
@@ -238,6 +251,12 @@ public final class MemoryBroker implements Broker {
         }
         finishLease(slot);
         JobRecord r = slot.record;
+        if (r.cancelRequested()) {
+          transition(
+              slot,
+              r.toBuilder().state(JobState.CANCELLED).finishedAt(now).leaseExpiresAt(null).build());
+          continue;
+        }
         transition(
             slot,
             r.toBuilder()
@@ -362,7 +381,9 @@ public final class MemoryBroker implements Broker {
                 "dev.semafor.LeaseExpired",
                 "lease expired at " + r.leaseExpiresAt() + " (worker " + r.workerId() + " gone?)");
         JobRecord.Builder next = r.toBuilder().error(error).leaseExpiresAt(null);
-        if (r.hasAttemptsLeft()) {
+        if (r.cancelRequested()) {
+          transition(slot, next.state(JobState.CANCELLED).finishedAt(now).build());
+        } else if (r.hasAttemptsLeft()) {
           transition(slot, next.state(JobState.QUEUED).runAt(now).build());
           schedule(queue(r.queue()), slot, now);
         } else {

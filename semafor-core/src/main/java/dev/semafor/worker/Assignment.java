@@ -20,6 +20,8 @@ public final class Assignment implements JobContext {
   private final Lease lease;
   private final ProgressSink progressSink;
   private final AtomicBoolean cancelled = new AtomicBoolean();
+  private final AtomicBoolean timedOut = new AtomicBoolean();
+  private volatile java.util.concurrent.Future<?> timeoutTimer;
   private final long leasedAtNanos;
   private volatile long startedAtNanos;
   private volatile Thread runner;
@@ -87,6 +89,33 @@ public final class Assignment implements JobContext {
     if (cancelled.get()) {
       action.accept(this);
     }
+  }
+
+  /**
+   * Marks the attempt as over its time limit and interrupts its thread. The in-process pools then
+   * fail it with a {@link dev.semafor.JobTimeoutException}; a task that never checks for
+   * interruption runs on (a thread cannot be killed: use the processes model for a hard limit).
+   * Idempotent.
+   */
+  public void timeOut() {
+    if (timedOut.compareAndSet(false, true)) {
+      Thread t = runner;
+      if (t != null) {
+        t.interrupt();
+      }
+    }
+  }
+
+  public boolean isTimedOut() {
+    return timedOut.get();
+  }
+
+  void timeoutTimer(java.util.concurrent.Future<?> timer) {
+    this.timeoutTimer = timer;
+  }
+
+  java.util.concurrent.Future<?> timeoutTimer() {
+    return timeoutTimer;
   }
 
   /** Marks the job cancelled, interrupts its thread and runs the cancel action. Idempotent. */

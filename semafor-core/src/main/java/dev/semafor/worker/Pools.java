@@ -1,6 +1,7 @@
 package dev.semafor.worker;
 
 import dev.semafor.JobError;
+import dev.semafor.JobTimeoutException;
 
 /** Creates the pool for a worker's execution model: the one way to run each kind of pool. */
 public final class Pools {
@@ -28,7 +29,12 @@ public final class Pools {
       if (a.isCancelled()) {
         return new Outcome.Cancelled("cancelled before it started");
       }
-      return executor.execute(a.task(), a.lease().job().input(), a);
+      Outcome outcome = executor.execute(a.task(), a.lease().job().input(), a);
+      if (a.isTimedOut() && !(outcome instanceof Outcome.Succeeded)) {
+        JobTimeoutException e = new JobTimeoutException(a.jobId(), a.lease().job().timeout());
+        return new Outcome.Failed(JobError.of(e), true);
+      }
+      return outcome;
     } catch (RuntimeException | Error e) {
       return new Outcome.Failed(JobError.of(e), true);
     } finally {

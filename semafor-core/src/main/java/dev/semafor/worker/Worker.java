@@ -1,5 +1,6 @@
 package dev.semafor.worker;
 
+import dev.semafor.ExecutionModel;
 import dev.semafor.Json;
 import dev.semafor.TaskRegistry;
 import dev.semafor.broker.Broker;
@@ -16,6 +17,7 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -65,6 +67,7 @@ public final class Worker implements AutoCloseable {
   private final Completer completer;
   private final Heartbeater heartbeater;
   private final Inbox inbox;
+  private final ScheduledThreadPoolExecutor timeouts;
 
   /** Every job this worker holds a lease on: waiting in the inbox or running. */
   private final Map<String, Assignment> held = new ConcurrentHashMap<>();
@@ -105,6 +108,10 @@ public final class Worker implements AutoCloseable {
     this.completer =
         new Completer(broker, clock, new SplittableRandom(), this::recorded, "semafor-completer");
     this.heartbeater = new Heartbeater(broker, config, held, this::leaseLost);
+    this.timeouts =
+        new ScheduledThreadPoolExecutor(
+            1, Thread.ofPlatform().name("semafor-timeouts").daemon(true).factory());
+    this.timeouts.setRemoveOnCancelPolicy(true);
     this.fetcher = Thread.ofPlatform().name("semafor-fetcher").daemon(true).unstarted(this::fetch);
   }
 
@@ -272,11 +279,20 @@ public final class Worker implements AutoCloseable {
   // ---- pool and completer callbacks ----
 
   private void taken(Assignment a) {
+    Duration limit = a.lease().job().timeout();
+    if (limit != null && pool.model() != ExecutionModel.PROCESSES) {
+      // The process pool enforces time limits itself, by killing the child.
+      a.timeoutTimer(timeouts.schedule(a::timeOut, limit.toNanos(), TimeUnit.NANOSECONDS));
+    }
     listener.onStarted(a);
     wakeFetcher();
   }
 
   private void finished(Assignment a, Outcome outcome) {
+    java.util.concurrent.Future<?> timer = a.timeoutTimer();
+    if (timer != null) {
+      timer.cancel(false);
+    }
     long started = a.startedAtNanos();
     long ran = started == 0 ? 0 : System.nanoTime() - started;
     double mean = meanRunNanos;
@@ -331,6 +347,7 @@ public final class Worker implements AutoCloseable {
       }
       completer.stopAndFlush(TimeUnit.SECONDS.toMillis(30));
       heartbeater.stop();
+      timeouts.shutdownNow();
       releaseRemaining();
       pool.close();
     } catch (InterruptedException e) {

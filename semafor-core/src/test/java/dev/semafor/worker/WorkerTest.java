@@ -184,6 +184,31 @@ class WorkerTest {
     assertThat(worker.stats().cancelled()).isEqualTo(1);
   }
 
+  @ParameterizedTest
+  @EnumSource(
+      value = ExecutionModel.class,
+      names = {"THREADS", "VIRTUAL"})
+  void jobOverItsTimeLimitIsInterruptedAndFailedWithATimeout(ExecutionModel model)
+      throws Exception {
+    JobHandle slow =
+        client.enqueue(
+            BuiltinTasks.SLEEP,
+            Map.of("ms", 60_000),
+            JobOptions.defaults().timeout(Duration.ofMillis(100)).maxAttempts(1));
+    JobHandle quick =
+        client.enqueue(
+            BuiltinTasks.SLEEP,
+            Map.of("ms", 1),
+            JobOptions.defaults().timeout(Duration.ofSeconds(30)));
+    start(config(model, 2).build());
+
+    JobRecord r = slow.await(Duration.ofSeconds(20));
+    assertThat(r.state()).isEqualTo(JobState.DEAD);
+    assertThat(r.error().type()).isEqualTo(dev.semafor.JobTimeoutException.class.getName());
+    assertThat(r.error().message()).contains("timed out after 100 ms");
+    assertThat(quick.await(Duration.ofSeconds(20)).state()).isEqualTo(JobState.SUCCEEDED);
+  }
+
   @Test
   void shortJobsAreNotHeldHostageBehindALongOne() throws Exception {
     // One worker is busy with a long job; short jobs enqueued after it must go to the idle
