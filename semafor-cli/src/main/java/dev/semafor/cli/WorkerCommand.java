@@ -44,7 +44,7 @@ final class WorkerCommand implements Callable<Integer> {
   @Option(
       names = "--prefetch",
       paramLabel = "N",
-      description = "Jobs leased ahead of free capacity (default: min(concurrency, 4)).")
+      description = "Jobs leased ahead of free capacity (default: the concurrency, at most 4).")
   private Integer prefetch;
 
   @Option(

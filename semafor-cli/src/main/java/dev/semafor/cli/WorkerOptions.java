@@ -9,7 +9,9 @@ final class WorkerOptions {
   @Option(
       names = {"-m", "--model"},
       paramLabel = "MODEL",
-      description = "Execution model: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+      converter = ModelConverter.class,
+      description =
+          "Execution model: sequential, threads, virtual or processes (default: threads).")
   ExecutionModel model = ExecutionModel.THREADS;
 
   @Option(

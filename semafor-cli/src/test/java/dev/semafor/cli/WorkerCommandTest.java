@@ -26,7 +26,7 @@ class WorkerCommandTest {
     Result r = CliRun.run("worker", "-b", "memory:", "--model", "fibers");
     assertThat(r.code()).isEqualTo(Main.USAGE);
     assertThat(r.errLines()).hasSize(1);
-    assertThat(r.err()).contains("fibers", "THREADS", "VIRTUAL");
+    assertThat(r.err()).contains("'fibers'", "sequential, threads, virtual or processes");
   }
 
   @Test
