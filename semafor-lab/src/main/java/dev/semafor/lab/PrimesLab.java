@@ -19,8 +19,10 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -33,10 +35,11 @@ import java.util.function.Consumer;
  *
  * <h2>What is timed</h2>
  *
- * The worker is started and given one warm-up job per member first (this starts the pool, and a
- * process pool's JVMs, and compiles the loop), as the notes' workers amortize their start-up by
- * standing by for inputs. The clock then runs from enqueueing the numbers until the last result is
- * back; each number's time is the time its member spent on it. Closing the worker is timed apart.
+ * The worker is started and given warm-up jobs until every member has run one (this starts the
+ * pool, and a process pool's JVMs, and compiles the loop), as the notes' workers amortize their
+ * start-up by standing by for inputs. The clock then runs from enqueueing the numbers until the
+ * last result is back; each number's time is the time its member spent on it. Closing the worker is
+ * timed apart.
  */
 final class PrimesLab {
   /** The 20 numbers of {@code semafor demo} (and of the notes' {@code procs.py}). */
@@ -66,6 +69,7 @@ final class PrimesLab {
   /** A prime that takes a member a few tens of milliseconds: the warm-up job. */
   static final long WARM_UP_N = 142702110479723L;
 
+  private static final int WARM_UP_ROUNDS = 10;
   private static final String QUEUE = "lab-primes";
   private static final Duration POLL = Duration.ofMillis(2);
   private static final Duration RESULT_TIMEOUT = Duration.ofMinutes(10);
@@ -145,14 +149,12 @@ final class PrimesLab {
       List<Check> checks = new ArrayList<>();
       long startup;
       long total;
+      int warmUps;
       long handoffs = 0;
       try {
         long s0 = System.nanoTime();
         worker.start();
-        enqueue(client, config, Collections.nCopies(config.workers(), WARM_UP_N));
-        for (int i = 0; i < config.workers(); i++) {
-          results.next();
-        }
+        warmUps = warmUp(client, config, results);
         startup = System.nanoTime() - s0;
         long t0 = System.nanoTime();
         enqueue(client, config, numbers);
@@ -170,7 +172,7 @@ final class PrimesLab {
       long c0 = System.nanoTime();
       worker.close(); // stops the pool with poison pills
       long stop = System.nanoTime() - c0;
-      checkAccounted(worker.stats(), numbers.size() + config.workers());
+      checkAccounted(worker.stats(), numbers.size() + warmUps);
       return new Run(
           config.model().label(),
           config.gil(),
@@ -182,6 +184,25 @@ final class PrimesLab {
           handoffs,
           List.copyOf(checks));
     }
+  }
+
+  /**
+   * Runs warm-up jobs, in rounds of one job per member, until every member has run one (at most
+   * {@value #WARM_UP_ROUNDS} rounds), so that no member starts or compiles its loop on the clock.
+   * Returns how many jobs it ran.
+   */
+  private static int warmUp(Client client, Config config, Results results)
+      throws InterruptedException {
+    Set<String> warmed = new HashSet<>();
+    int jobs = 0;
+    for (int round = 0; round < WARM_UP_ROUNDS && warmed.size() < config.workers(); round++) {
+      enqueue(client, config, Collections.nCopies(config.workers(), WARM_UP_N));
+      for (int i = 0; i < config.workers(); i++) {
+        warmed.add(results.next().check().worker());
+        jobs++;
+      }
+    }
+    return jobs;
   }
 
   static WorkerConfig workerConfig(Config config) {
