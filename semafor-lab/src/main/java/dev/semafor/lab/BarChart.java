@@ -15,17 +15,19 @@ final class BarChart {
   private static final int BAR_SPACE = 420;
   private static final int RIGHT = 150;
   private static final int ROW = 34;
-  private static final int TOP = 64;
+  private static final int TOP = 52;
 
   /** One bar: {@code value} sets its length; {@code text} is written after it. */
   record Bar(String label, double value, String text, boolean highlight) {}
 
   private BarChart() {}
 
-  static String svg(String title, String subtitle, List<Bar> bars) {
+  /** The chart: a title, a line per note under it, then the bars. */
+  static String svg(String title, List<String> notes, List<Bar> bars) {
     double max = bars.stream().mapToDouble(Bar::value).max().orElse(1);
     int width = LEFT + BAR_SPACE + RIGHT;
-    int height = TOP + bars.size() * ROW + 20;
+    int top = TOP + 18 * notes.size();
+    int height = top + bars.size() * ROW + 10;
     StringBuilder b = new StringBuilder();
     b.append(
         String.format(
@@ -40,10 +42,12 @@ final class BarChart {
         String.format(
             Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", width, height));
     b.append(text(12, 24, "font-size=\"16\" font-weight=\"bold\"", title));
-    b.append(text(12, 44, "fill=\"#555\"", subtitle));
+    for (int i = 0; i < notes.size(); i++) {
+      b.append(text(12, 44 + 18 * i, "fill=\"#555\"", notes.get(i)));
+    }
     for (int i = 0; i < bars.size(); i++) {
       Bar bar = bars.get(i);
-      int y = TOP + i * ROW;
+      int y = top + i * ROW;
       int len = max <= 0 ? 0 : (int) Math.round(bar.value() / max * BAR_SPACE);
       b.append(text(LEFT - 10, y + 17, "text-anchor=\"end\"", bar.label()));
       b.append(

@@ -139,18 +139,22 @@ final class PrimesCompare {
             new BarChart.Bar(
                 row.label() + " ×" + row.workers(),
                 row.totalSeconds(),
-                String.format(Locale.ROOT, "%.2f s   %.2f×", row.totalSeconds(), row.speedup()),
+                String.format(Locale.ROOT, "%.2f s · %.2f×", row.totalSeconds(), row.speedup()),
                 row.gil()));
       }
     }
-    String subtitle =
-        String.format(
-            Locale.ROOT,
-            "%d primality checks; total time (shorter is better) and speedup over sequential;"
-                + " %d cores, load %.2f",
-            r.numbers(),
-            r.cores(),
-            r.loadBefore());
-    return BarChart.svg("semafor lab primes --compare", subtitle, bars);
+    List<String> notes =
+        List.of(
+            String.format(
+                Locale.ROOT,
+                "%d primality checks: total time (shorter is better) and speedup over sequential",
+                r.numbers()),
+            String.format(
+                Locale.ROOT,
+                "red: with the simulated GIL · %d cores · load average %.2f · best of %d",
+                r.cores(),
+                r.loadBefore(),
+                r.repeat()));
+    return BarChart.svg("semafor lab primes --compare", notes, bars);
   }
 }
