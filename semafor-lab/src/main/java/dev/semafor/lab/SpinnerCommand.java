@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
           + " its event loop. With --work sleep every model spins.",
       "",
       "The notes check is_prime(5000111000222021), about 3 s for CPython but 0.2 s for Java; the"
-          + " default --n is the prime 2^62-57, about 3 s for Java. Use --n to choose."
+          + " default --n is the prime 2^62-57, a few seconds for Java. Use --n to choose."
     })
 final class SpinnerCommand implements Callable<Integer> {
   static final String PARALLELISM = "jdk.virtualThreadScheduler.parallelism";

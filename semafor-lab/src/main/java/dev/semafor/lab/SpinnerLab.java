@@ -37,7 +37,7 @@ import java.util.concurrent.TimeoutException;
  * blocks its event loop. Platform threads and processes are preempted by the OS and keep spinning.
  */
 final class SpinnerLab {
-  /** 2^62 − 57, a prime: naive trial division takes Java about 3 s here. */
+  /** 2^62 − 57, a prime: naive trial division takes Java about 2.5 s on an idle core here. */
   static final long DEFAULT_N = 4_611_686_018_427_387_847L;
 
   /** The number in the notes: about 3 s for CPython, about 0.2 s for Java. */
