@@ -172,7 +172,7 @@ final class SpinnerLab {
       answer.complete(line);
       spinning.join();
       if (!child.waitFor(10, TimeUnit.SECONDS)) {
-        child.destroyForcibly();
+        child.destroyForcibly().waitFor();
       }
     }
     if (line == null || child.exitValue() != 0) {
