@@ -40,9 +40,9 @@ import java.util.Map;
  *
  * <p>The common case is therefore three statements per batch, whatever the batch size.
  *
- * <p>Before all that, {@link #anyDue} looks, outside any transaction, whether there is anything to
- * lease at all: idle workers polling an empty queue then never take the write lock, which matters
- * when several processes share one SQLite file.
+ * <p>Before all that, the broker asks {@link #anyDue} on its reader connection whether there is
+ * anything to lease at all: idle workers polling an empty queue then never take the write lock,
+ * which matters when several processes share one SQLite file.
  */
 final class Leasing {
   private static final int SKIP_PAGE = 256;

@@ -55,9 +55,9 @@ class SqliteSchemaTest {
   @Test
   void aVersion1FileIsUpgradedInPlaceAndKeepsItsJobs() throws Exception {
     Path file = dir.resolve("old.db");
-    SqliteDialect dialect = new SqliteDialect(SqliteLocation.parse(file.toString()));
     JobRecord old = Jobs.queued("from.v1", clock).priority(3).build();
-    try (Session s = new Session(dialect.connect(Dialect.Role.WRITER))) {
+    try (SqliteDialect dialect = new SqliteDialect(SqliteLocation.parse(file.toString()));
+        Session s = new Session(dialect.connect(Dialect.Role.WRITER))) {
       Schema.migrate(s, dialect, 1);
       PreparedStatement insert = s.prepare(JobRows.INSERT);
       JobRows.bindInsert(insert, old);
