@@ -23,6 +23,19 @@ import java.util.Optional;
  * Within one queue a lease takes the highest priority first, FIFO (by id) within a priority, and
  * only jobs whose run-at has come. Queues named earlier in a request go first.
  *
+ * <h2>Rules every backend keeps (checked by the TCK)</h2>
+ *
+ * <ul>
+ *   <li>Enqueueing a duplicate id, or a job that is not {@code QUEUED} or {@code SCHEDULED}, throws
+ *       {@link IllegalArgumentException} naming the id; nothing of the batch is stored.
+ *   <li>A leased batch is listed in lease order. A job is due when its run-at ≤ now.
+ *   <li>A heartbeat after expiry but before the reaper ran still extends the lease.
+ *   <li>A released job keeps its place in line (it is not sent to the back).
+ *   <li>A job whose cancellation was requested while it ran becomes {@code CANCELLED} when its
+ *       lease is released or reaped, never queued again.
+ *   <li>Query time ranges are half-open: {@code [from, to)}. An empty broker has no stats.
+ * </ul>
+ *
  * <h2>Time</h2>
  *
  * A broker reads time from the clock it was opened with, so tests can move it.
@@ -86,6 +99,57 @@ public interface Broker extends AutoCloseable {
 
   /** Deletes finished jobs that finished more than {@code retention} ago; returns how many. */
   int prune(Duration retention);
+
+  /**
+   * Puts a {@code DEAD} or {@code CANCELLED} job back on its queue as if newly enqueued: state
+   * {@code QUEUED}, run-at now, attempts reset to 0, result and finish time cleared. The last error
+   * is kept, so the job's history still says why it died. An operator's action (dashboard, {@code
+   * semafor retry}), not the core's retry policy.
+   *
+   * @return true if the job was retried; false if there is no such job or it is in another state
+   */
+  default boolean retry(String jobId) {
+    throw new UnsupportedOperationException(describe() + " cannot retry jobs yet");
+  }
+
+  /**
+   * Deletes one finished job ({@code SUCCEEDED}, {@code DEAD} or {@code CANCELLED}) at once.
+   *
+   * @return true if it was deleted; false if there is no such job or it has not finished
+   */
+  default boolean delete(String jobId) {
+    throw new UnsupportedOperationException(describe() + " cannot delete jobs yet");
+  }
+
+  /**
+   * Adds a worker to the registry, or replaces the entry with the same id. The broker stamps {@link
+   * WorkerInfo#lastHeartbeat()} with its own clock.
+   */
+  default void registerWorker(WorkerInfo info) {
+    throw new UnsupportedOperationException(describe() + " has no worker registry yet");
+  }
+
+  /**
+   * Records that a registered worker is alive and holds {@code inFlight} jobs, stamping its
+   * heartbeat with the broker's clock. Ignored for an id that is not registered (a worker that
+   * finds itself missing from {@link #workers()} registers again).
+   */
+  default void heartbeatWorker(String workerId, int inFlight) {
+    throw new UnsupportedOperationException(describe() + " has no worker registry yet");
+  }
+
+  /**
+   * Every registered worker, sorted by id, including those that stopped heartbeating (see {@link
+   * WorkerInfo#isGone}); a broker may forget gone workers after a while.
+   */
+  default List<WorkerInfo> workers() {
+    throw new UnsupportedOperationException(describe() + " has no worker registry yet");
+  }
+
+  /** Removes a worker from the registry (it stopped cleanly). Ignored for an unknown id. */
+  default void unregisterWorker(String workerId) {
+    throw new UnsupportedOperationException(describe() + " has no worker registry yet");
+  }
 
   /** A short description for logs, such as the URL without credentials. */
   String describe();

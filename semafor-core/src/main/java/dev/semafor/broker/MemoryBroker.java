@@ -48,6 +48,9 @@ public final class MemoryBroker implements Broker {
   /** Running jobs per concurrency key. Guarded by {@link #lock}. */
   private final Map<String, Integer> runningByKey = new HashMap<>();
 
+  /** The worker registry by id; a concurrent map, so it needs no lock. */
+  private final Map<String, WorkerInfo> workers = new ConcurrentHashMap<>();
+
   /** Guarded by {@link #lock}. */
   private long sequence;
 
@@ -251,6 +254,12 @@ public final class MemoryBroker implements Broker {
         }
         finishLease(slot);
         JobRecord r = slot.record;
+        if (r.cancelRequested()) {
+          transition(
+              slot,
+              r.toBuilder().state(JobState.CANCELLED).finishedAt(now).leaseExpiresAt(null).build());
+          continue;
+        }
         transition(
             slot,
             r.toBuilder()
@@ -375,7 +384,9 @@ public final class MemoryBroker implements Broker {
                 "dev.semafor.LeaseExpired",
                 "lease expired at " + r.leaseExpiresAt() + " (worker " + r.workerId() + " gone?)");
         JobRecord.Builder next = r.toBuilder().error(error).leaseExpiresAt(null);
-        if (r.hasAttemptsLeft()) {
+        if (r.cancelRequested()) {
+          transition(slot, next.state(JobState.CANCELLED).finishedAt(now).build());
+        } else if (r.hasAttemptsLeft()) {
           transition(slot, next.state(JobState.QUEUED).runAt(now).build());
           schedule(queue(r.queue()), slot, now);
         } else {
@@ -409,6 +420,81 @@ public final class MemoryBroker implements Broker {
     } finally {
       lock.unlock();
     }
+  }
+
+  @Override
+  public boolean retry(String jobId) {
+    checkOpen();
+    lock.lock();
+    try {
+      Slot slot = jobs.get(jobId);
+      if (slot == null
+          || (slot.record.state() != JobState.DEAD && slot.record.state() != JobState.CANCELLED)) {
+        return false;
+      }
+      Instant now = clock.instant();
+      transition(
+          slot,
+          slot.record.toBuilder()
+              .state(JobState.QUEUED)
+              .attempts(0)
+              .runAt(now)
+              .result(null)
+              .startedAt(null)
+              .finishedAt(null)
+              .leaseExpiresAt(null)
+              .workerId(null)
+              .progress(0)
+              .progressMessage(null)
+              .cancelRequested(false)
+              .build());
+      schedule(queue(slot.record.queue()), slot, now);
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public boolean delete(String jobId) {
+    checkOpen();
+    lock.lock();
+    try {
+      Slot slot = jobs.get(jobId);
+      if (slot == null || !slot.record.state().isFinished()) {
+        return false;
+      }
+      jobs.remove(jobId);
+      queue(slot.record.queue()).counts[slot.record.state().ordinal()]--;
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void registerWorker(WorkerInfo info) {
+    checkOpen();
+    workers.put(info.id(), info.heartbeat(clock.instant(), info.inFlight()));
+  }
+
+  @Override
+  public void heartbeatWorker(String workerId, int inFlight) {
+    checkOpen();
+    Instant now = clock.instant();
+    workers.computeIfPresent(workerId, (id, info) -> info.heartbeat(now, inFlight));
+  }
+
+  @Override
+  public List<WorkerInfo> workers() {
+    checkOpen();
+    return List.copyOf(new TreeMap<>(workers).values());
+  }
+
+  @Override
+  public void unregisterWorker(String workerId) {
+    checkOpen();
+    workers.remove(workerId);
   }
 
   @Override

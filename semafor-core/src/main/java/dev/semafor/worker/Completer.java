@@ -36,14 +36,7 @@ final class Completer implements OutcomeSink {
 
   /** Called for each attempt once the broker has recorded it (or rejected it). */
   interface Recorded {
-    void recorded(Assignment a, Outcome outcome, boolean applied, Kind kind);
-  }
-
-  enum Kind {
-    SUCCEEDED,
-    RETRIED,
-    DEAD,
-    CANCELLED
+    void recorded(Assignment a, Outcome outcome, boolean applied, Fate fate);
   }
 
   private final Broker broker;
@@ -123,7 +116,7 @@ final class Completer implements OutcomeSink {
     List<Done> succeeded = new ArrayList<>(batch.size());
     List<Failure> failures = new ArrayList<>();
     List<Done> failed = new ArrayList<>();
-    List<Kind> failedKinds = new ArrayList<>();
+    List<Fate> failedKinds = new ArrayList<>();
     for (Done d : batch) {
       switch (d.outcome) {
         case Outcome.Succeeded s -> {
@@ -136,13 +129,13 @@ final class Completer implements OutcomeSink {
           Instant at = retry ? now.plus(job.backoff().delay(job.attempts(), random)) : null;
           failures.add(new Failure(d.assignment.ref(), f.error(), at));
           failed.add(d);
-          failedKinds.add(retry ? Kind.RETRIED : Kind.DEAD);
+          failedKinds.add(retry ? Fate.RETRIED : Fate.DEAD);
         }
         case Outcome.Cancelled c -> {
           failures.add(
               Failure.dead(d.assignment.ref(), JobError.of("dev.semafor.Cancelled", c.reason())));
           failed.add(d);
-          failedKinds.add(Kind.CANCELLED);
+          failedKinds.add(Fate.CANCELLED);
         }
       }
     }
@@ -150,7 +143,7 @@ final class Completer implements OutcomeSink {
       List<Boolean> applied = broker.complete(completions);
       for (int i = 0; i < succeeded.size(); i++) {
         Done d = succeeded.get(i);
-        recorded.recorded(d.assignment, d.outcome, applied.get(i), Kind.SUCCEEDED);
+        recorded.recorded(d.assignment, d.outcome, applied.get(i), Fate.SUCCEEDED);
       }
       // Written: if the failures below throw, only they are tried again.
       batch.removeIf(d -> d.outcome instanceof Outcome.Succeeded);

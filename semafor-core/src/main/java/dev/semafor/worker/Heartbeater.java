@@ -33,12 +33,18 @@ final class Heartbeater {
   private final WorkerConfig config;
   private final Map<String, Assignment> held;
   private final LeaseProblem problems;
+  private final WorkerListener listener;
   private final Map<Assignment, Progress> pendingProgress = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer;
 
   Heartbeater(
-      Broker broker, WorkerConfig config, Map<String, Assignment> held, LeaseProblem problems) {
+      Broker broker,
+      WorkerConfig config,
+      Map<String, Assignment> held,
+      LeaseProblem problems,
+      WorkerListener listener) {
     this.broker = broker;
+    this.listener = listener;
     this.config = config;
     this.held = held;
     this.problems = problems;
@@ -80,9 +86,15 @@ final class Heartbeater {
       int reaped = broker.reapExpiredLeases();
       if (reaped > 0) {
         log.info("reaped {} expired leases", reaped);
+        listener.onLeasesReaped(reaped);
       }
     } catch (Throwable t) {
       log.warn("heartbeat failed, will retry: {}", t.toString());
+    }
+    try {
+      broker.heartbeatWorker(config.workerId(), held.size());
+    } catch (Throwable t) {
+      log.debug("worker registry heartbeat failed: {}", t.toString());
     }
   }
 

@@ -64,6 +64,31 @@ abstract class ReapAndPruneContract extends BrokerFixture {
   }
 
   @Test
+  final void reapCancelsAJobWhoseCancellationWasRequestedInsteadOfQueueingItAgain() {
+    JobRecord given = enqueue(queued("t").maxAttempts(3));
+    Lease expired = leaseOne(QUEUE);
+    broker.cancel(given.id());
+    Instant reapedAt = clock.set(expired.expiresAt().plusSeconds(1));
+
+    assertThat(broker.reapExpiredLeases()).isEqualTo(1);
+
+    assertThatJob(job(given.id())).isInState(JobState.CANCELLED).wasFinishedAt(reapedAt);
+    assertThat(lease(10, QUEUE)).isEmpty();
+  }
+
+  @Test
+  final void releaseCancelsAJobWhoseCancellationWasRequested() {
+    JobRecord given = enqueue(queued("t"));
+    Lease lease = leaseOne(QUEUE);
+    broker.cancel(given.id());
+
+    broker.release(List.of(lease.ref()));
+
+    assertThatJob(job(given.id())).isInState(JobState.CANCELLED);
+    assertThat(lease(10, QUEUE)).isEmpty();
+  }
+
+  @Test
   final void reapLeavesLiveLeasesAlone() {
     broker.enqueue(queued("t").build(clock, 2));
     Lease shortLease =
