@@ -88,6 +88,16 @@ final class SqliteDialect implements Dialect {
               + JOBS
               + " (finished_at) WHERE finished_at IS NOT NULL");
 
+  /** Version 3: the worker registry. */
+  private static final List<String> V3 =
+      List.of(
+          "CREATE TABLE "
+              + WorkerRegistry.TABLE
+              + " (id TEXT PRIMARY KEY, host TEXT NOT NULL, pid INTEGER NOT NULL,"
+              + " model TEXT NOT NULL, concurrency INTEGER NOT NULL, queues TEXT NOT NULL,"
+              + " in_flight INTEGER NOT NULL, started_at INTEGER NOT NULL,"
+              + " last_heartbeat INTEGER NOT NULL)");
+
   private final SqliteLocation location;
 
   /** Started with the first writer connection; guarded by {@code this}. */
@@ -162,7 +172,7 @@ final class SqliteDialect implements Dialect {
 
   @Override
   public List<List<String>> migrations() {
-    return List.of(V1, V2);
+    return List.of(V1, V2, V3);
   }
 
   @Override
