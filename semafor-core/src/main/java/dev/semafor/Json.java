@@ -1,8 +1,10 @@
 package dev.semafor;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,7 +31,11 @@ public final class Json {
   }
 
   public static ObjectMapper defaultMapper() {
-    return JsonMapper.builder()
+    // A shared buffer pool: Jackson's default recycles per thread, which recycles nothing when
+    // every job runs on a new virtual thread.
+    JsonFactory factory =
+        JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build();
+    return JsonMapper.builder(factory)
         .addModule(new JavaTimeModule())
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
         .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)

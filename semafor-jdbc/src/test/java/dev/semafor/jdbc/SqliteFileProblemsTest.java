@@ -107,7 +107,7 @@ class SqliteFileProblemsTest {
     assertRefused(file)
         .hasMessageContaining("written by a newer Semafor")
         .hasMessageContaining("schema version 99")
-        .hasMessageContaining("up to 2");
+        .hasMessageContaining("up to 3");
   }
 
   @Test
