@@ -22,6 +22,7 @@ public final class Assignment implements JobContext {
   private final AtomicBoolean cancelled = new AtomicBoolean();
   private final AtomicBoolean timedOut = new AtomicBoolean();
   private volatile java.util.concurrent.Future<?> timeoutTimer;
+  private volatile java.time.Duration timeLimit;
   private final long leasedAtNanos;
   private volatile long startedAtNanos;
   private volatile Thread runner;
@@ -110,8 +111,18 @@ public final class Assignment implements JobContext {
     return timedOut.get();
   }
 
-  void timeoutTimer(java.util.concurrent.Future<?> timer) {
+  void timeoutTimer(java.util.concurrent.Future<?> timer, java.time.Duration limit) {
     this.timeoutTimer = timer;
+    this.timeLimit = limit;
+  }
+
+  /**
+   * The time limit the worker enforces on this attempt: the job's own, else its task's default;
+   * null if none.
+   */
+  public java.time.Duration timeLimit() {
+    java.time.Duration limit = timeLimit;
+    return limit != null ? limit : lease.job().timeout();
   }
 
   java.util.concurrent.Future<?> timeoutTimer() {
