@@ -13,6 +13,7 @@ public record Backoff(Duration base, Duration max, double jitter) {
   public static final Duration DEFAULT_BASE = Duration.ofSeconds(1);
   public static final Duration DEFAULT_MAX = Duration.ofMinutes(10);
   public static final double DEFAULT_JITTER = 0.2;
+  private static final Duration LONGEST = Duration.ofMillis(Long.MAX_VALUE);
   private static final Backoff DEFAULT = new Backoff(DEFAULT_BASE, DEFAULT_MAX, DEFAULT_JITTER);
 
   public Backoff {
@@ -42,18 +43,25 @@ public record Backoff(Duration base, Duration max, double jitter) {
     return new Backoff(Duration.ZERO, Duration.ZERO, 0);
   }
 
-  /** The un-jittered delay before retry number {@code retry} (1 for the first retry). */
+  /**
+   * The un-jittered delay before retry number {@code retry} (1 for the first retry): {@code base ·
+   * 2^(retry-1)}, or {@code max} once that reaches it. Never overflows, however large the retry.
+   */
   public Duration nominalDelay(int retry) {
     if (retry < 1) {
       throw new IllegalArgumentException("retry numbers start at 1: " + retry);
     }
-    long baseMs = base.toMillis();
-    int shift = Math.min(retry - 1, 40);
-    long ms = baseMs == 0 ? 0 : baseMs << shift;
-    if (ms < 0 || ms > max.toMillis() || (baseMs != 0 && (ms >> shift) != baseMs)) {
-      ms = max.toMillis();
+    long baseMs = saturatedMillis(base);
+    long maxMs = saturatedMillis(max);
+    int shift = retry - 1;
+    if (baseMs == 0) {
+      return Duration.ZERO;
     }
-    return Duration.ofMillis(ms);
+    // base << shift <= max  <=>  base <= max >> shift (for non-negative values, without overflow)
+    if (shift >= Long.SIZE - 1 || baseMs > (maxMs >> shift)) {
+      return Duration.ofMillis(maxMs);
+    }
+    return Duration.ofMillis(baseMs << shift);
   }
 
   /** The jittered delay before retry number {@code retry}. */
@@ -64,5 +72,10 @@ public record Backoff(Duration base, Duration max, double jitter) {
     }
     double factor = 1 + jitter * (2 * random.nextDouble() - 1);
     return Duration.ofMillis(Math.round(ms * factor));
+  }
+
+  /** Whole milliseconds, or {@link Long#MAX_VALUE} for a duration too long to count them. */
+  private static long saturatedMillis(Duration d) {
+    return d.compareTo(LONGEST) >= 0 ? Long.MAX_VALUE : d.toMillis();
   }
 }

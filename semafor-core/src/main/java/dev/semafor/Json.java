@@ -1,7 +1,10 @@
 package dev.semafor;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -31,6 +34,7 @@ public final class Json {
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
         .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .build();
   }
 
@@ -52,38 +56,80 @@ public final class Json {
   }
 
   /**
-   * Reads {@code text} as {@code type}. A {@code null} or blank text reads as JSON {@code null}.
+   * Reads {@code text} as {@code type}. A {@code null} or blank text reads as JSON {@code null},
+   * which only {@code Void}, {@code JsonNode} and {@code Object} accept.
    *
-   * @throws PayloadException if the text is not JSON or does not bind to the type
+   * @throws PayloadException if the text is not JSON (the message gives line and column), does not
+   *     bind to the type (the message names the field), or is null where a value is required
    */
   public <T> T read(String text, Class<T> type) {
-    String source = text == null || text.isBlank() ? "null" : text;
+    T value;
     try {
-      T value = mapper.readValue(source, type);
-      if (value == null && type != Void.class && type != JsonNode.class && type != Object.class) {
-        throw new PayloadException("payload is null but " + type.getSimpleName() + " is required");
-      }
-      return value;
+      value = mapper.readValue(orNull(text), type);
+    } catch (StreamReadException e) {
+      throw new PayloadException(notJson(e), e);
     } catch (JsonProcessingException e) {
       throw new PayloadException(
-          "payload does not bind to " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+          "payload does not bind to "
+              + type.getSimpleName()
+              + where(e)
+              + ": "
+              + e.getOriginalMessage(),
+          e);
     }
+    if (value == null && type != Void.class && type != JsonNode.class && type != Object.class) {
+      throw new PayloadException("payload is null but " + type.getSimpleName() + " is required");
+    }
+    return value;
   }
 
-  /** Parses and re-writes {@code text} in compact form, or throws {@link PayloadException}. */
+  /**
+   * Parses and re-writes {@code text} in compact form (null or blank: {@code null}), or throws
+   * {@link PayloadException}.
+   */
   public String normalize(String text) {
     try {
-      return mapper.writeValueAsString(mapper.readTree(text == null ? "null" : text));
+      return mapper.writeValueAsString(mapper.readTree(orNull(text)));
     } catch (JsonProcessingException e) {
-      throw new PayloadException("invalid JSON: " + e.getOriginalMessage(), e);
+      throw new PayloadException(notJson(e), e);
     }
   }
 
+  /** Parses {@code text} as a JSON tree, or throws {@link PayloadException}. */
   public JsonNode tree(String text) {
     try {
-      return mapper.readTree(text == null ? "null" : text);
+      return mapper.readTree(orNull(text));
     } catch (JsonProcessingException e) {
-      throw new PayloadException("invalid JSON: " + e.getOriginalMessage(), e);
+      throw new PayloadException(notJson(e), e);
     }
+  }
+
+  private static String orNull(String text) {
+    return text == null || text.isBlank() ? "null" : text;
+  }
+
+  private static String notJson(JsonProcessingException e) {
+    JsonLocation at = e.getLocation();
+    String where =
+        at == null || at.getLineNr() < 1
+            ? ""
+            : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+    return "payload is not valid JSON" + where + ": " + e.getOriginalMessage();
+  }
+
+  /** " at field.path" for a binding error inside an object, else "". */
+  private static String where(JsonProcessingException e) {
+    if (!(e instanceof JsonMappingException m) || m.getPath().isEmpty()) {
+      return "";
+    }
+    StringBuilder path = new StringBuilder();
+    for (JsonMappingException.Reference ref : m.getPath()) {
+      if (ref.getFieldName() != null) {
+        path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        path.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return path.isEmpty() ? "" : " at '" + path + "'";
   }
 }

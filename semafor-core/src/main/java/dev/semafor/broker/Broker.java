@@ -24,6 +24,19 @@ import java.util.Optional;
  * Within one queue a lease takes the highest priority first, FIFO (by id) within a priority, and
  * only jobs whose run-at has come. Queues named earlier in a request go first.
  *
+ * <h2>Rules every backend keeps (checked by the TCK)</h2>
+ *
+ * <ul>
+ *   <li>Enqueueing a duplicate id, or a job that is not {@code QUEUED} or {@code SCHEDULED}, throws
+ *       {@link IllegalArgumentException} naming the id; nothing of the batch is stored.
+ *   <li>A leased batch is listed in lease order. A job is due when its run-at ≤ now.
+ *   <li>A heartbeat after expiry but before the reaper ran still extends the lease.
+ *   <li>A released job keeps its place in line (it is not sent to the back).
+ *   <li>A job whose cancellation was requested while it ran becomes {@code CANCELLED} when its
+ *       lease is released or reaped, never queued again.
+ *   <li>Query time ranges are half-open: {@code [from, to)}. An empty broker has no stats.
+ * </ul>
+ *
  * <h2>Job control</h2>
  *
  * Whatever must hold across workers happens inside one call, atomically: unique keys at {@link

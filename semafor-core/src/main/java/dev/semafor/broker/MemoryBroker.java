@@ -309,6 +309,12 @@ public final class MemoryBroker implements Broker {
         }
         finishLease(slot);
         JobRecord r = slot.record;
+        if (r.cancelRequested()) {
+          transition(
+              slot,
+              r.toBuilder().state(JobState.CANCELLED).finishedAt(now).leaseExpiresAt(null).build());
+          continue;
+        }
         transition(
             slot,
             r.toBuilder()
@@ -484,7 +490,9 @@ public final class MemoryBroker implements Broker {
                 "dev.semafor.LeaseExpired",
                 "lease expired at " + r.leaseExpiresAt() + " (worker " + r.workerId() + " gone?)");
         JobRecord.Builder next = r.toBuilder().error(error).leaseExpiresAt(null);
-        if (r.hasAttemptsLeft()) {
+        if (r.cancelRequested()) {
+          transition(slot, next.state(JobState.CANCELLED).finishedAt(now).build());
+        } else if (r.hasAttemptsLeft()) {
           transition(slot, next.state(JobState.QUEUED).runAt(now).build());
           schedule(queue(r.queue()), slot, now);
         } else {

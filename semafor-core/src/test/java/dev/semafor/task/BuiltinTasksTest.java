@@ -1,0 +1,66 @@
+package dev.semafor.task;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BuiltinTasksTest {
+  /** The twenty numbers of {@code semafor demo}. */
+  private static final long[] DEMO = {
+    2L,
+    142702110479723L,
+    299593572317531L,
+    3333333333333301L,
+    3333333333333333L,
+    3333335652092209L,
+    4444444444444423L,
+    4444444444444444L,
+    4444444488888889L,
+    5555553133149889L,
+    5555555555555503L,
+    5555555555555555L,
+    6666666666666666L,
+    6666666666666719L,
+    6666667141414921L,
+    7777777536340681L,
+    7777777777777753L,
+    7777777777777777L,
+    9999999999999917L,
+    9999999999999999L
+  };
+
+  /**
+   * Trial division of the larger demo primes takes 0.1–0.4 s each here; the numbers below this
+   * bound (primes, a prime square, semiprimes and easy composites) keep the test well under a
+   * second. The demo itself runs them all.
+   */
+  private static final long FAST_BOUND = 5_000_000_000_000_000L;
+
+  @Test
+  void isPrimeAgreesWithBigIntegerOnTheSmallerDemoNumbers() {
+    long[] smaller = Arrays.stream(DEMO).filter(n -> n < FAST_BOUND).toArray();
+    assertThat(smaller).hasSize(9);
+
+    for (long n : smaller) {
+      assertThat(BuiltinTasks.isPrime(n))
+          .as("isPrime(%d)", n)
+          .isEqualTo(BigInteger.valueOf(n).isProbablePrime(50));
+    }
+  }
+
+  @Test
+  void isPrimeAgreesWithBigIntegerOnEveryNumberUpToTenThousand() {
+    List<Long> disagreements = new ArrayList<>();
+    for (long n = -5; n <= 10_000; n++) {
+      if (BuiltinTasks.isPrime(n) != (n > 1 && BigInteger.valueOf(n).isProbablePrime(50))) {
+        disagreements.add(n);
+      }
+    }
+
+    assertThat(disagreements).isEmpty();
+  }
+}

@@ -1,0 +1,12 @@
+package dev.semafor.broker;
+
+import dev.semafor.tck.BrokerContract;
+import java.time.InstantSource;
+
+/** The memory broker passes the whole contract suite. */
+class MemoryBrokerTckTest extends BrokerContract {
+  @Override
+  protected Broker newBroker(InstantSource clock) {
+    return new MemoryBroker(clock);
+  }
+}
