@@ -3,6 +3,7 @@ package dev.semafor.tck;
 import dev.semafor.broker.Broker;
 import java.time.InstantSource;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 
 /**
  * The job-control part of the Broker contract: concurrency and rate limits, unique jobs,
@@ -20,7 +21,8 @@ import org.junit.jupiter.api.Nested;
  *
  * Each area is a nested class; each case gets a new broker on a {@link SettableClock} that starts
  * at {@code 2030-01-01T00:00:00Z} and moves only when the case moves it. Race cases use real
- * threads and latches.
+ * threads and latches. Tags, to run one area: {@code tck-limits}, {@code tck-unique}, {@code
+ * tck-control}, {@code tck-workflow}, {@code tck-schedule}.
  */
 public abstract class JobControlContract {
 
@@ -28,6 +30,7 @@ public abstract class JobControlContract {
   protected abstract Broker newBroker(InstantSource clock);
 
   @Nested
+  @Tag("tck-limits")
   class Limits extends LimitsContract {
     @Override
     protected Broker newBroker(InstantSource clock) {
@@ -36,6 +39,7 @@ public abstract class JobControlContract {
   }
 
   @Nested
+  @Tag("tck-unique")
   class UniqueJobs extends UniqueContract {
     @Override
     protected Broker newBroker(InstantSource clock) {
@@ -44,6 +48,7 @@ public abstract class JobControlContract {
   }
 
   @Nested
+  @Tag("tck-control")
   class CancellationAndDelays extends CancelAndDelayContract {
     @Override
     protected Broker newBroker(InstantSource clock) {
@@ -52,6 +57,7 @@ public abstract class JobControlContract {
   }
 
   @Nested
+  @Tag("tck-workflow")
   class Workflows extends WorkflowContract {
     @Override
     protected Broker newBroker(InstantSource clock) {
@@ -60,6 +66,7 @@ public abstract class JobControlContract {
   }
 
   @Nested
+  @Tag("tck-schedule")
   class Schedules extends ScheduleContract {
     @Override
     protected Broker newBroker(InstantSource clock) {
