@@ -111,14 +111,17 @@ public final class Assignment implements JobContext {
     return timedOut.get();
   }
 
-  void timeoutTimer(java.util.concurrent.Future<?> timer, java.time.Duration limit) {
+  void timeoutTimer(java.util.concurrent.Future<?> timer) {
     this.timeoutTimer = timer;
+  }
+
+  void timeLimit(java.time.Duration limit) {
     this.timeLimit = limit;
   }
 
   /**
-   * The time limit the worker enforces on this attempt: the job's own, else its task's default;
-   * null if none.
+   * The time limit of this attempt: the job's own, else its task's default (set by the worker);
+   * null if none. In-process pools have the worker enforce it; the process pool kills the child.
    */
   public java.time.Duration timeLimit() {
     java.time.Duration limit = timeLimit;

@@ -276,6 +276,7 @@ public final class Worker implements AutoCloseable {
     List<Assignment> batch = new ArrayList<>(leases.size());
     for (Lease lease : leases) {
       Assignment a = new Assignment(lease, heartbeater::progress, now);
+      a.timeLimit(timeLimit(lease.job()));
       held.put(lease.job().id(), a);
       batch.add(a);
     }
@@ -308,10 +309,10 @@ public final class Worker implements AutoCloseable {
   // ---- pool and completer callbacks ----
 
   private void taken(Assignment a) {
-    Duration limit = timeLimit(a.lease().job());
+    Duration limit = a.timeLimit();
     if (limit != null && pool.model() != ExecutionModel.PROCESSES) {
       // The process pool enforces time limits itself, by killing the child.
-      a.timeoutTimer(timeouts.schedule(a::timeOut, limit.toNanos(), TimeUnit.NANOSECONDS), limit);
+      a.timeoutTimer(timeouts.schedule(a::timeOut, limit.toNanos(), TimeUnit.NANOSECONDS));
     }
     listener.onStarted(a);
     wakeFetcher();
