@@ -157,6 +157,57 @@ public interface Broker extends AutoCloseable {
    */
   int prune(Duration retention);
 
+  /**
+   * Puts a {@code DEAD} or {@code CANCELLED} job back on its queue as if newly enqueued: state
+   * {@code QUEUED}, run-at now, attempts reset to 0, result and finish time cleared. The last error
+   * is kept, so the job's history still says why it died. An operator's action (dashboard, {@code
+   * semafor retry}), not the core's retry policy.
+   *
+   * @return true if the job was retried; false if there is no such job or it is in another state
+   */
+  default boolean retry(String jobId) {
+    throw new UnsupportedOperationException(describe() + " cannot retry jobs yet");
+  }
+
+  /**
+   * Deletes one finished job ({@code SUCCEEDED}, {@code DEAD} or {@code CANCELLED}) at once.
+   *
+   * @return true if it was deleted; false if there is no such job or it has not finished
+   */
+  default boolean delete(String jobId) {
+    throw new UnsupportedOperationException(describe() + " cannot delete jobs yet");
+  }
+
+  /**
+   * Adds a worker to the registry, or replaces the entry with the same id. The broker stamps {@link
+   * WorkerInfo#lastHeartbeat()} with its own clock.
+   */
+  default void registerWorker(WorkerInfo info) {
+    throw new UnsupportedOperationException(describe() + " has no worker registry yet");
+  }
+
+  /**
+   * Records that a registered worker is alive and holds {@code inFlight} jobs, stamping its
+   * heartbeat with the broker's clock. Ignored for an id that is not registered (a worker that
+   * finds itself missing from {@link #workers()} registers again).
+   */
+  default void heartbeatWorker(String workerId, int inFlight) {
+    throw new UnsupportedOperationException(describe() + " has no worker registry yet");
+  }
+
+  /**
+   * Every registered worker, sorted by id, including those that stopped heartbeating (see {@link
+   * WorkerInfo#isGone}); a broker may forget gone workers after a while.
+   */
+  default List<WorkerInfo> workers() {
+    throw new UnsupportedOperationException(describe() + " has no worker registry yet");
+  }
+
+  /** Removes a worker from the registry (it stopped cleanly). Ignored for an unknown id. */
+  default void unregisterWorker(String workerId) {
+    throw new UnsupportedOperationException(describe() + " has no worker registry yet");
+  }
+
   /** A short description for logs, such as the URL without credentials. */
   String describe();
 

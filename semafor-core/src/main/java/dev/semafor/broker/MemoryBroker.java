@@ -65,6 +65,9 @@ public final class MemoryBroker implements Broker {
   /** Schedules by name. Guarded by {@link #lock}. */
   private final Map<String, ScheduleRecord> schedules = new TreeMap<>();
 
+  /** The worker registry by id; a concurrent map, so it needs no lock. */
+  private final Map<String, WorkerInfo> workers = new ConcurrentHashMap<>();
+
   /** Guarded by {@link #lock}. */
   private long sequence;
 
@@ -530,6 +533,82 @@ public final class MemoryBroker implements Broker {
     } finally {
       lock.unlock();
     }
+  }
+
+  @Override
+  public boolean retry(String jobId) {
+    checkOpen();
+    lock.lock();
+    try {
+      Slot slot = jobs.get(jobId);
+      if (slot == null
+          || (slot.record.state() != JobState.DEAD && slot.record.state() != JobState.CANCELLED)) {
+        return false;
+      }
+      Instant now = clock.instant();
+      transition(
+          slot,
+          slot.record.toBuilder()
+              .state(JobState.QUEUED)
+              .attempts(0)
+              .runAt(now)
+              .result(null)
+              .startedAt(null)
+              .finishedAt(null)
+              .leaseExpiresAt(null)
+              .workerId(null)
+              .progress(0)
+              .progressMessage(null)
+              .cancelRequested(false)
+              .build());
+      schedule(queue(slot.record.queue()), slot, now);
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public boolean delete(String jobId) {
+    checkOpen();
+    lock.lock();
+    try {
+      Slot slot = jobs.get(jobId);
+      if (slot == null || !slot.record.state().isFinished()) {
+        return false;
+      }
+      jobs.remove(jobId);
+      queue(slot.record.queue()).counts[slot.record.state().ordinal()]--;
+      groups.pruned(slot.record);
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void registerWorker(WorkerInfo info) {
+    checkOpen();
+    workers.put(info.id(), info.heartbeat(clock.instant(), info.inFlight()));
+  }
+
+  @Override
+  public void heartbeatWorker(String workerId, int inFlight) {
+    checkOpen();
+    Instant now = clock.instant();
+    workers.computeIfPresent(workerId, (id, info) -> info.heartbeat(now, inFlight));
+  }
+
+  @Override
+  public List<WorkerInfo> workers() {
+    checkOpen();
+    return List.copyOf(new TreeMap<>(workers).values());
+  }
+
+  @Override
+  public void unregisterWorker(String workerId) {
+    checkOpen();
+    workers.remove(workerId);
   }
 
   @Override

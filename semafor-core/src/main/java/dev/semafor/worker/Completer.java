@@ -42,14 +42,7 @@ final class Completer implements OutcomeSink {
 
   /** Called for each attempt once the broker has recorded it (or rejected it). */
   interface Recorded {
-    void recorded(Assignment a, Outcome outcome, boolean applied, Kind kind);
-  }
-
-  enum Kind {
-    SUCCEEDED,
-    RETRIED,
-    DEAD,
-    CANCELLED
+    void recorded(Assignment a, Outcome outcome, boolean applied, Fate fate);
   }
 
   private final Broker broker;
@@ -129,7 +122,7 @@ final class Completer implements OutcomeSink {
     List<Done> succeeded = new ArrayList<>(batch.size());
     List<Failure> failures = new ArrayList<>();
     List<Done> failed = new ArrayList<>();
-    List<Kind> failedKinds = new ArrayList<>();
+    List<Fate> failedKinds = new ArrayList<>();
     for (Done d : batch) {
       switch (d.outcome) {
         case Outcome.Succeeded s -> {
@@ -139,7 +132,7 @@ final class Completer implements OutcomeSink {
           } catch (RuntimeException e) {
             failures.add(Failure.dead(d.assignment.ref(), JobError.of(e)));
             failed.add(d);
-            failedKinds.add(Kind.DEAD);
+            failedKinds.add(Fate.DEAD);
             continue;
           }
           completions.add(new Completion(d.assignment.ref(), s.resultJson(), then));
@@ -151,14 +144,14 @@ final class Completer implements OutcomeSink {
           Instant at = retry ? now.plus(job.backoff().delay(job.attempts(), random)) : null;
           failures.add(new Failure(d.assignment.ref(), f.error(), at));
           failed.add(d);
-          failedKinds.add(retry ? Kind.RETRIED : Kind.DEAD);
+          failedKinds.add(retry ? Fate.RETRIED : Fate.DEAD);
         }
         case Outcome.Cancelled c -> {
           failures.add(
               Failure.cancelled(
                   d.assignment.ref(), JobError.of("dev.semafor.Cancelled", c.reason())));
           failed.add(d);
-          failedKinds.add(Kind.CANCELLED);
+          failedKinds.add(Fate.CANCELLED);
         }
       }
     }
@@ -166,7 +159,7 @@ final class Completer implements OutcomeSink {
       List<Boolean> applied = broker.complete(completions);
       for (int i = 0; i < succeeded.size(); i++) {
         Done d = succeeded.get(i);
-        recorded.recorded(d.assignment, d.outcome, applied.get(i), Kind.SUCCEEDED);
+        recorded.recorded(d.assignment, d.outcome, applied.get(i), Fate.SUCCEEDED);
       }
       // Written: if the failures below throw, only they are tried again.
       batch.removeAll(succeeded);

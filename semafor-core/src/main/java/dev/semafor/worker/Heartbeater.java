@@ -42,6 +42,7 @@ final class Heartbeater {
   private final InstantSource clock;
   private final Map<String, Assignment> held;
   private final LeaseProblem problems;
+  private final WorkerListener listener;
   private final Map<Assignment, Progress> pendingProgress = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer;
 
@@ -53,8 +54,10 @@ final class Heartbeater {
       WorkerConfig config,
       InstantSource clock,
       Map<String, Assignment> held,
-      LeaseProblem problems) {
+      LeaseProblem problems,
+      WorkerListener listener) {
     this.broker = broker;
+    this.listener = listener;
     this.config = config;
     this.clock = clock;
     this.held = held;
@@ -98,10 +101,16 @@ final class Heartbeater {
       int reaped = broker.reapExpiredLeases();
       if (reaped > 0) {
         log.info("reaped {} expired leases", reaped);
+        listener.onLeasesReaped(reaped);
       }
       pruneNowAndThen();
     } catch (Throwable t) {
       log.warn("heartbeat failed, will retry: {}", t.toString());
+    }
+    try {
+      broker.heartbeatWorker(config.workerId(), held.size());
+    } catch (Throwable t) {
+      log.debug("worker registry heartbeat failed: {}", t.toString());
     }
   }
 

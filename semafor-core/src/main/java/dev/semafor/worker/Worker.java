@@ -10,6 +10,7 @@ import dev.semafor.broker.Lease;
 import dev.semafor.broker.LeaseRef;
 import dev.semafor.broker.LeaseRequest;
 import dev.semafor.broker.LeaseStatus;
+import dev.semafor.broker.WorkerInfo;
 import dev.semafor.schedule.Schedule;
 import dev.semafor.schedule.Scheduler;
 import java.time.Duration;
@@ -117,7 +118,7 @@ public final class Worker implements AutoCloseable {
     this.inbox = new Inbox(this::taken);
     this.completer =
         new Completer(broker, clock, new SplittableRandom(), this::recorded, "semafor-completer");
-    this.heartbeater = new Heartbeater(broker, config, clock, held, this::leaseLost);
+    this.heartbeater = new Heartbeater(broker, config, clock, held, this::leaseLost, listener);
     this.scheduler = new Scheduler(new Client(broker, registry, json, clock), clock);
     this.timeouts =
         new ScheduledThreadPoolExecutor(
@@ -161,6 +162,7 @@ public final class Worker implements AutoCloseable {
       throw new IllegalStateException("worker " + id() + " was already started");
     }
     log.info("worker {} starting on {}: {}", id(), broker.describe(), config);
+    register();
     pool.start(inbox, this::finished);
     completer.start();
     heartbeater.start();
@@ -204,6 +206,40 @@ public final class Worker implements AutoCloseable {
       terminated.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  private void register() {
+    try {
+      broker.registerWorker(
+          new WorkerInfo(
+              id(),
+              host(),
+              ProcessHandle.current().pid(),
+              config.model(),
+              config.concurrency(),
+              config.queues(),
+              0,
+              clock.instant(),
+              null));
+    } catch (RuntimeException e) {
+      log.warn("worker {}: could not register with {}: {}", id(), broker.describe(), e.toString());
+    }
+  }
+
+  private void unregister() {
+    try {
+      broker.unregisterWorker(id());
+    } catch (RuntimeException e) {
+      log.warn("worker {}: could not unregister: {}", id(), e.toString());
+    }
+  }
+
+  private static String host() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "localhost";
     }
   }
 
@@ -339,13 +375,14 @@ public final class Worker implements AutoCloseable {
     completer.accept(a, outcome);
   }
 
-  private void recorded(Assignment a, Outcome outcome, boolean applied, Completer.Kind kind) {
+  private void recorded(Assignment a, Outcome outcome, boolean applied, Fate fate) {
     held.remove(a.jobId(), a);
     if (!applied) {
       lost.increment();
       listener.onLeaseLost(a);
     } else {
-      switch (kind) {
+      listener.onRecorded(a, outcome, fate);
+      switch (fate) {
         case SUCCEEDED -> succeeded.increment();
         case RETRIED -> retried.increment();
         case DEAD -> dead.increment();
@@ -389,6 +426,7 @@ public final class Worker implements AutoCloseable {
       timeouts.shutdownNow();
       releaseRemaining();
       pool.close();
+      unregister();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       releaseRemaining();

@@ -17,6 +17,17 @@ public interface WorkerListener {
   /** An attempt ended; {@code runNanos} is the time it ran on its pool member. */
   default void onFinished(Assignment assignment, Outcome outcome, long runNanos) {}
 
+  /**
+   * The broker recorded an attempt's outcome, and what became of the job: succeeded, retried, dead
+   * or cancelled. Not called when the lease was lost ({@link #onLeaseLost} is).
+   */
+  default void onRecorded(Assignment assignment, Outcome outcome, Fate fate) {}
+
+  /**
+   * This worker's heartbeater found {@code count} expired leases (of dead workers) and reaped them.
+   */
+  default void onLeasesReaped(int count) {}
+
   /** The broker rejected a result because the lease was lost. */
   default void onLeaseLost(Assignment assignment) {}
 

@@ -210,6 +210,23 @@ class WorkerTest {
   }
 
   @Test
+  void workerRegistersWhileRunningAndUnregistersWhenClosed() {
+    Worker worker = start(config(ExecutionModel.VIRTUAL, 8).workerId("registry-test").build());
+
+    assertThat(broker.workers())
+        .singleElement()
+        .satisfies(
+            w -> {
+              assertThat(w.id()).isEqualTo("registry-test");
+              assertThat(w.model()).isEqualTo(ExecutionModel.VIRTUAL);
+              assertThat(w.concurrency()).isEqualTo(8);
+              assertThat(w.pid()).isEqualTo(ProcessHandle.current().pid());
+            });
+    worker.close();
+    assertThat(broker.workers()).isEmpty();
+  }
+
+  @Test
   void shortJobsAreNotHeldHostageBehindALongOne() throws Exception {
     // One worker is busy with a long job; short jobs enqueued after it must go to the idle
     // worker instead of waiting in the busy worker's local queue.

@@ -85,6 +85,31 @@ class WorkflowTest {
   }
 
   @Test
+  void retryingTheDeadStepOfAChainCarriesTheChainOn() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean failOnce =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    registry.register(
+        "test.flaky",
+        Integer.class,
+        (n, ctx) -> {
+          if (failOnce.getAndSet(false)) {
+            throw new IllegalStateException("not yet");
+          }
+          return n;
+        });
+    WorkflowHandle h =
+        client.enqueue(
+            chain(step("test.flaky", 5, JobOptions.defaults().maxAttempts(1)), step("test.add")));
+    start();
+    assertThat(h.await(Duration.ofSeconds(20))).isEqualTo(WorkflowHandle.Status.FAILED);
+
+    assertThat(broker.retry(h.jobIds().get(0))).isTrue();
+
+    assertThat(h.await(Duration.ofSeconds(20))).isEqualTo(WorkflowHandle.Status.SUCCEEDED);
+    assertThat(h.result(Integer.class)).isEqualTo(6);
+  }
+
+  @Test
   void aChainSurvivesItsWorkerStopping() throws Exception {
     WorkflowHandle h =
         client.enqueue(

@@ -115,4 +115,13 @@ public abstract class BrokerContract {
       return BrokerContract.this.newBroker(clock);
     }
   }
+
+  @Nested
+  @Tag("tck-admin")
+  class Admin extends AdminContract {
+    @Override
+    protected Broker newBroker(InstantSource clock) {
+      return BrokerContract.this.newBroker(clock);
+    }
+  }
 }

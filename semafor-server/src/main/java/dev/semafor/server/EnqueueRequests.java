@@ -1,0 +1,194 @@
+package dev.semafor.server;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.semafor.Client;
+import dev.semafor.JobOptions;
+import dev.semafor.Json;
+import dev.semafor.PayloadException;
+import dev.semafor.TaskDefinition;
+import dev.semafor.TaskRegistry;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Reads enqueue requests ({@code POST /api/v1/jobs} and {@code /jobs/batch}) into {@link
+ * Client.JobRequest}s, refusing anything doubtful before a job is stored: a body that is not JSON
+ * or has the wrong shape (400, unknown fields included, so a misspelt {@code delay} is not silently
+ * ignored), a task this server does not know, an input that does not bind to the task's input type,
+ * or options out of range (422). Errors in a batch name the job's index.
+ */
+final class EnqueueRequests {
+  /** One job as the API accepts it. Only {@code task} is required. */
+  record EnqueueBody(
+      String task,
+      JsonNode input,
+      String queue,
+      Integer priority,
+      Long delayMs,
+      Instant runAt,
+      Integer maxAttempts,
+      Long timeoutMs,
+      String uniqueKey) {}
+
+  record BatchBody(List<EnqueueBody> jobs) {}
+
+  private final ObjectReader singleReader;
+  private final ObjectReader batchReader;
+  private final TaskRegistry registry;
+  private final Json json;
+  private final int maxBatch;
+
+  EnqueueRequests(ObjectMapper apiMapper, TaskRegistry registry, Json json, int maxBatch) {
+    ObjectReader base =
+        apiMapper
+            .reader()
+            .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    this.singleReader = base.forType(EnqueueBody.class);
+    this.batchReader = base.forType(BatchBody.class);
+    this.registry = registry;
+    this.json = json;
+    this.maxBatch = maxBatch;
+  }
+
+  Client.JobRequest single(byte[] body) {
+    EnqueueBody job = read(singleReader, body);
+    return toRequest(job, "");
+  }
+
+  List<Client.JobRequest> batch(byte[] body) {
+    BatchBody batch = read(batchReader, body);
+    if (batch.jobs() == null || batch.jobs().isEmpty()) {
+      throw Problem.badRequest("a batch needs a non-empty \"jobs\" array");
+    }
+    if (batch.jobs().size() > maxBatch) {
+      throw Problem.tooLarge(
+          "a batch holds at most " + maxBatch + " jobs; this one has " + batch.jobs().size());
+    }
+    List<Client.JobRequest> requests = new ArrayList<>(batch.jobs().size());
+    for (int i = 0; i < batch.jobs().size(); i++) {
+      EnqueueBody job = batch.jobs().get(i);
+      if (job == null) {
+        throw Problem.badRequest("jobs[" + i + "] is null");
+      }
+      requests.add(toRequest(job, "jobs[" + i + "]: "));
+    }
+    return requests;
+  }
+
+  private static <T> T read(ObjectReader reader, byte[] body) {
+    if (body.length == 0) {
+      throw Problem.badRequest("the request body is empty; expected a JSON object");
+    }
+    try {
+      T value = reader.readValue(body);
+      if (value == null) {
+        throw Problem.badRequest("expected a JSON object, got null");
+      }
+      return value;
+    } catch (JsonParseException e) {
+      throw Problem.malformedJson("the body is not valid JSON: " + e.getOriginalMessage());
+    } catch (UnrecognizedPropertyException e) {
+      throw Problem.badRequest(
+          "unknown field '"
+              + e.getPropertyName()
+              + "'"
+              + where(e)
+              + " (known: "
+              + e.getKnownPropertyIds().stream()
+                  .map(Object::toString)
+                  .sorted()
+                  .collect(Collectors.joining(", "))
+              + ")");
+    } catch (JsonMappingException e) {
+      throw Problem.badRequest("wrong shape" + where(e) + ": " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw Problem.malformedJson("cannot read the body: " + e.getMessage());
+    }
+  }
+
+  private static String where(JsonMappingException e) {
+    StringBuilder path = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        path.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return path.isEmpty() ? "" : " at " + path;
+  }
+
+  private Client.JobRequest toRequest(EnqueueBody b, String where) {
+    if (b.task() == null || b.task().isBlank()) {
+      throw Problem.badRequest(where + "\"task\" is required");
+    }
+    TaskDefinition<?, ?> definition =
+        registry
+            .find(b.task())
+            .orElseThrow(
+                () ->
+                    new Problem(
+                        422,
+                        "unknown-task",
+                        "Unknown task",
+                        where
+                            + "unknown task '"
+                            + b.task()
+                            + "'; this server knows: "
+                            + String.join(", ", registry.names()),
+                        Map.of("task", b.task(), "known_tasks", registry.names())));
+    String inputJson = b.input() == null ? "null" : b.input().toString();
+    try {
+      json.read(inputJson, definition.inputType());
+    } catch (PayloadException e) {
+      throw new Problem(
+          422, "invalid-input", "Input does not fit the task", where + e.getMessage());
+    }
+    return new Client.JobRequest(b.task(), new Client.RawJson(inputJson), options(b, where));
+  }
+
+  private static JobOptions options(EnqueueBody b, String where) {
+    if (b.delayMs() != null && b.runAt() != null) {
+      throw Problem.invalid(where + "give delay_ms or run_at, not both");
+    }
+    try {
+      JobOptions o = JobOptions.defaults();
+      if (b.queue() != null) {
+        o = o.queue(b.queue());
+      }
+      if (b.priority() != null) {
+        o = o.priority(b.priority());
+      }
+      if (b.delayMs() != null) {
+        o = o.delay(Duration.ofMillis(b.delayMs()));
+      }
+      if (b.runAt() != null) {
+        o = o.runAt(b.runAt());
+      }
+      if (b.maxAttempts() != null) {
+        o = o.maxAttempts(b.maxAttempts());
+      }
+      if (b.timeoutMs() != null) {
+        o = o.timeout(Duration.ofMillis(b.timeoutMs()));
+      }
+      if (b.uniqueKey() != null) {
+        o = o.uniqueKey(b.uniqueKey());
+      }
+      return o;
+    } catch (IllegalArgumentException e) {
+      throw Problem.invalid(where + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package dev.semafor.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.semafor.BrokerUnavailableException;
+import dev.semafor.PayloadException;
+import dev.semafor.UnknownTaskException;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns every failure into an {@code application/problem+json} response with the most specific
+ * status that fits. Unexpected exceptions are logged here and answered with a 500 that does not
+ * leak their text.
+ */
+final class ProblemHandlers {
+  static final String CONTENT_TYPE = "application/problem+json";
+  private static final Logger LOG = LoggerFactory.getLogger(ProblemHandlers.class);
+
+  private final ObjectMapper mapper;
+
+  ProblemHandlers(ObjectMapper mapper) {
+    this.mapper = mapper;
+  }
+
+  void register(Javalin app) {
+    app.exception(Problem.class, (e, ctx) -> write(ctx, e));
+    app.exception(
+        UnknownTaskException.class,
+        (e, ctx) ->
+            write(
+                ctx,
+                new Problem(
+                    422,
+                    "unknown-task",
+                    "Unknown task",
+                    e.getMessage(),
+                    Map.of("task", e.task()))));
+    app.exception(
+        PayloadException.class,
+        (e, ctx) ->
+            write(
+                ctx,
+                new Problem(422, "invalid-input", "Input does not fit the task", e.getMessage())));
+    app.exception(
+        BrokerUnavailableException.class,
+        (e, ctx) -> {
+          LOG.warn("broker unavailable while serving {} {}", ctx.method(), ctx.path(), e);
+          write(ctx, new Problem(503, "broker-unavailable", "Broker unavailable", e.getMessage()));
+        });
+    app.exception(
+        UnsupportedOperationException.class,
+        (e, ctx) ->
+            write(
+                ctx,
+                new Problem(
+                    501,
+                    "not-implemented",
+                    "Not implemented by this broker",
+                    String.valueOf(e.getMessage()))));
+    app.exception(
+        HttpResponseException.class,
+        (e, ctx) -> {
+          HttpStatus status = HttpStatus.forStatus(e.getStatus());
+          String detail =
+              e.getMessage() == null || e.getMessage().isBlank()
+                  ? status.getMessage()
+                  : e.getMessage();
+          if (e.getStatus() == 404) {
+            detail = "no such resource: " + ctx.method() + " " + ctx.path();
+          } else if (e.getStatus() == 405) {
+            detail = ctx.method() + " is not allowed on " + ctx.path();
+          }
+          write(ctx, new Problem(e.getStatus(), slug(status), status.getMessage(), detail));
+        });
+    app.exception(
+        Exception.class,
+        (e, ctx) -> {
+          LOG.error("unexpected failure serving {} {}", ctx.method(), ctx.path(), e);
+          write(
+              ctx,
+              new Problem(
+                  500,
+                  "internal",
+                  "Internal server error",
+                  "the server failed unexpectedly; its log has the details"));
+        });
+  }
+
+  /** Writes {@code problem} as the response. */
+  void write(Context ctx, Problem problem) {
+    ctx.status(problem.status()).contentType(CONTENT_TYPE);
+    if (problem.status() == 401) {
+      ctx.header("WWW-Authenticate", "Bearer realm=\"semafor\"");
+    }
+    try {
+      ctx.result(mapper.writeValueAsString(problem.body(ctx.path())));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write a problem document", e);
+    }
+  }
+
+  private static String slug(HttpStatus status) {
+    return status.getMessage().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+  }
+}
