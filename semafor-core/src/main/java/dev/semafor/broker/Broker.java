@@ -41,7 +41,9 @@ import java.util.Optional;
  *
  * Whatever must hold across workers happens inside one call, atomically: unique keys at {@link
  * #enqueue}; concurrency and rate limits at {@link #lease}; a chain's next step and a chord's
- * callback at {@link #complete}; one job per schedule tick at {@link #claimTick}.
+ * callback at {@link #complete}; one job per schedule tick at {@link #claimTick}. A backend that
+ * does not have a job-control method yet inherits a default that throws {@link
+ * UnsupportedOperationException}; the TCK's {@code JobControlContract} expects every one.
  *
  * <h2>Time</h2>
  *
@@ -67,7 +69,9 @@ public interface Broker extends AutoCloseable {
    * Stores a group and its members atomically (see {@link GroupRecord}). Each member carries the
    * group's id and its index (0 to size - 1). Returns the stored members, in order.
    */
-  List<JobRecord> enqueueGroup(GroupRecord group, List<JobRecord> members);
+  default List<JobRecord> enqueueGroup(GroupRecord group, List<JobRecord> members) {
+    throw new UnsupportedOperationException(describe() + " cannot store groups yet");
+  }
 
   /**
    * Leases up to {@code request.max()} due jobs; an empty list if none is due.
@@ -124,7 +128,9 @@ public interface Broker extends AutoCloseable {
    * The ids of the jobs leased to {@code workerId} that are still running and whose cancellation
    * was requested. A read a worker can afford often (usually an empty answer).
    */
-  List<String> cancelRequested(String workerId);
+  default List<String> cancelRequested(String workerId) {
+    throw new UnsupportedOperationException(describe() + " cannot list cancel requests yet");
+  }
 
   /**
    * Claims one tick of a periodic schedule, atomically: if the stored last tick of {@code
@@ -132,10 +138,14 @@ public interface Broker extends AutoCloseable {
    * set to {@code tick}, enqueues {@code job} (if not null) and returns true; otherwise changes
    * nothing and returns false. However many workers claim the same tick, one wins.
    */
-  boolean claimTick(ScheduleRecord schedule, Instant tick, JobRecord job);
+  default boolean claimTick(ScheduleRecord schedule, Instant tick, JobRecord job) {
+    throw new UnsupportedOperationException(describe() + " cannot run schedules yet");
+  }
 
   /** The schedules claimed so far, sorted by name. */
-  List<ScheduleRecord> schedules();
+  default List<ScheduleRecord> schedules() {
+    throw new UnsupportedOperationException(describe() + " cannot run schedules yet");
+  }
 
   Optional<JobRecord> get(String jobId);
 

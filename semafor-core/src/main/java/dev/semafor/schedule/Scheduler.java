@@ -161,6 +161,12 @@ public final class Scheduler implements AutoCloseable {
 
   private static ScheduleRecord record(Schedule s, Instant tick) {
     return new ScheduleRecord(
-        s.name(), s.cron(), s.zone(), s.task(), tick, s.nextTick(tick).orElse(null));
+        s.name(),
+        s.cron(),
+        s.zone(),
+        s.task(),
+        s.options().queue(),
+        tick,
+        s.nextTick(tick).orElse(null));
   }
 }

@@ -49,6 +49,11 @@ final class Heartbeater {
   /** When the last prune ran, in {@link System#nanoTime()}; only the timer thread touches it. */
   private long lastPruneNanos;
 
+  /**
+   * False once the broker said it cannot list cancel requests; only the timer thread touches it.
+   */
+  private boolean pollCancels = true;
+
   Heartbeater(
       Broker broker,
       WorkerConfig config,
@@ -117,7 +122,7 @@ final class Heartbeater {
   private void checkIn() {
     try {
       writeProgress();
-      if (!held.isEmpty()) {
+      if (pollCancels && !held.isEmpty()) {
         for (String id : broker.cancelRequested(config.workerId())) {
           Assignment a = held.get(id);
           if (a != null) {
@@ -125,6 +130,9 @@ final class Heartbeater {
           }
         }
       }
+    } catch (UnsupportedOperationException e) {
+      pollCancels = false;
+      log.info("{}; running jobs learn of cancellations at heartbeats", e.getMessage());
     } catch (Throwable t) {
       log.warn("progress and cancellation check failed, will retry: {}", t.toString());
     }

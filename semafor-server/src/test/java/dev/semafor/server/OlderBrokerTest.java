@@ -21,8 +21,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * A backend that does not have the admin methods yet (retry, delete, worker registry) gets a 501
- * that says so for those endpoints, and everything else still works.
+ * A backend that does not have the admin methods yet (retry, delete, worker registry, schedules)
+ * gets a 501 that says so for those endpoints, and everything else still works.
  */
 class OlderBrokerTest {
 
@@ -45,6 +45,7 @@ class OlderBrokerTest {
           http.method("POST", "/api/v1/jobs/" + id + "/retry"), 501, "not-implemented");
       ApiFixture.assertProblem(http.delete("/api/v1/jobs/" + id), 501, "not-implemented");
       ApiFixture.assertProblem(http.get("/api/v1/workers"), 501, "not-implemented");
+      ApiFixture.assertProblem(http.get("/api/v1/schedules"), 501, "not-implemented");
       assertThat(http.get("/api/v1/queues").status()).isEqualTo(200);
       assertThat(http.get("/api/v1/jobs/" + id).json().get("state").asText())
           .isEqualTo("cancelled");

@@ -25,7 +25,7 @@ public abstract class ScheduleContract extends JobControlFixture {
   private static final ZoneId ZONE = ZoneId.of("Europe/Sofia");
 
   private static ScheduleRecord schedule(String name, Instant next) {
-    return new ScheduleRecord(name, "* * * * *", ZONE, "tick", null, next);
+    return new ScheduleRecord(name, "* * * * *", ZONE, "tick", "cron", null, next);
   }
 
   private long tickJobs() {
@@ -69,6 +69,7 @@ public abstract class ScheduleContract extends JobControlFixture {
     assertThat(nightly.cron()).isEqualTo("* * * * *");
     assertThat(nightly.zone()).isEqualTo(ZONE);
     assertThat(nightly.task()).isEqualTo("tick");
+    assertThat(nightly.queue()).isEqualTo("cron");
     assertThat(nightly.lastTick()).isEqualTo(t1);
     assertThat(nightly.nextTick()).isEqualTo(t1.plusSeconds(60));
   }
