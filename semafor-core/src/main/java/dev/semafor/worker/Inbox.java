@@ -3,8 +3,9 @@ package dev.semafor.worker;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * The worker's local queue between its fetcher and its pool. Taking from it stamps the assignment's
- * start time and tells the fetcher there may be room for more.
+ * The worker's local queue between its fetcher and its pool. Taking from it ({@link #take()} or
+ * {@link #poll()}) stamps the assignment's start time and tells the fetcher there may be room for
+ * more.
  */
 final class Inbox extends LinkedBlockingQueue<Assignment> {
   private static final long serialVersionUID = 1L;
@@ -22,7 +23,17 @@ final class Inbox extends LinkedBlockingQueue<Assignment> {
 
   @Override
   public Assignment take() throws InterruptedException {
-    Assignment a = super.take();
+    return taken(super.take());
+  }
+
+  /** The process pool polls for more short jobs to pipeline to its children. */
+  @Override
+  public Assignment poll() {
+    Assignment a = super.poll();
+    return a == null ? null : taken(a);
+  }
+
+  private Assignment taken(Assignment a) {
     if (!a.isPoison()) {
       a.markStarted();
       listener.taken(a);

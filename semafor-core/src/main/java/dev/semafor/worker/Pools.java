@@ -2,6 +2,7 @@ package dev.semafor.worker;
 
 import dev.semafor.JobError;
 import dev.semafor.JobTimeoutException;
+import dev.semafor.process.ProcessPool;
 
 /** Creates the pool for a worker's execution model: the one way to run each kind of pool. */
 public final class Pools {
@@ -14,8 +15,15 @@ public final class Pools {
       case THREADS -> new LoopPool(config.model(), config.concurrency(), executor, prefix);
       case VIRTUAL -> new VirtualPool(config.concurrency(), executor, prefix);
       case PROCESSES ->
-          throw new IllegalArgumentException(
-              "the processes model is not built into this version of semafor-core");
+          ProcessPool.builder()
+              .size(config.concurrency())
+              .maxJobsPerChild(config.maxJobsPerChild())
+              .jvmOptions(
+                  config.childJvmOptions().isEmpty()
+                      ? ProcessPool.DEFAULT_JVM_OPTIONS
+                      : config.childJvmOptions())
+              .expectedTasks(executor.registry().names())
+              .build();
     };
   }
 

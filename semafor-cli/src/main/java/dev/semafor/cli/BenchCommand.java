@@ -1,0 +1,196 @@
+package dev.semafor.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.semafor.Client;
+import dev.semafor.Client.JobRequest;
+import dev.semafor.JobHandle;
+import dev.semafor.JobIds;
+import dev.semafor.JobOptions;
+import dev.semafor.TaskRegistry;
+import dev.semafor.broker.Broker;
+import dev.semafor.task.BuiltinTasks;
+import dev.semafor.worker.Worker;
+import dev.semafor.worker.WorkerConfig;
+import dev.semafor.worker.WorkerStats;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code semafor bench}: enqueues N {@code semafor.noop} jobs on a queue of their own, in batches,
+ * then drains them with an in-process worker in burst mode, and reports the enqueue rate, the drain
+ * rate (jobs/s, from the worker's start until the broker has recorded the last outcome) and latency
+ * percentiles read back from the broker for a sample of jobs (see {@link Latencies}). Because every
+ * job is enqueued before the worker starts, latencies include the wait behind the backlog.
+ */
+@Command(
+    name = "bench",
+    sortOptions = false,
+    description = "Enqueue N no-op jobs, drain them with an in-process worker, report rates.")
+final class BenchCommand implements Callable<Integer> {
+  /** How many jobs' latencies are read back from the broker at most. */
+  static final int MAX_SAMPLES = 20_000;
+
+  /** With no job finishing for this long, the bench gives up. */
+  static final Duration STALL = Duration.ofSeconds(60);
+
+  @ParentCommand private SemaforCommand root;
+  @Mixin private BrokerOption broker;
+  @Mixin private WorkerOptions worker;
+
+  @Option(names = "--jobs", paramLabel = "N", description = "Jobs to run (default: 100000).")
+  private int jobs = 100_000;
+
+  @Option(
+      names = "--batch",
+      paramLabel = "N",
+      description = "Jobs per enqueue call (default: 1000).")
+  private int batch = 1_000;
+
+  @Option(names = "--json", description = "Print one JSON object.")
+  private boolean json;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    if (jobs < 1) {
+      throw new IllegalArgumentException("--jobs must be at least 1: " + jobs);
+    }
+    if (batch < 1) {
+      throw new IllegalArgumentException("--batch must be at least 1: " + batch);
+    }
+    Cli cli = root.cli();
+    Logging.quietUnless(root.verbose());
+    String queue = "bench-" + JobIds.next(Instant.now()).toLowerCase(java.util.Locale.ROOT);
+    WorkerConfig config = worker.builder().queues(List.of(queue)).burst(true).build();
+    try (Broker b = broker.open(cli)) {
+      long t0 = System.nanoTime();
+      List<String> sample = enqueue(new Client(b), queue);
+      long enqueueNanos = System.nanoTime() - t0;
+
+      Worker w = new Worker(b, TaskRegistry.withBuiltins(), config);
+      long t1 = System.nanoTime();
+      w.start();
+      WorkerStats stats = awaitAll(w);
+      long drainNanos = System.nanoTime() - t1;
+      w.close();
+
+      Latencies latencies = Latencies.of(b, sample);
+      Result result =
+          new Result(broker.resolve(cli), config, jobs, enqueueNanos, drainNanos, stats, latencies);
+      if (json) {
+        cli.out().println(Output.json(result.toJson()));
+      } else {
+        result.print(cli.out());
+      }
+      if (stats.succeeded() != jobs) {
+        throw new IllegalStateException(
+            "only " + stats.succeeded() + " of " + jobs + " jobs succeeded: " + stats);
+      }
+    }
+    return 0;
+  }
+
+  /** Enqueues every job in batches; returns the ids of an evenly spaced sample. */
+  private List<String> enqueue(Client client, String queue) {
+    JobRequest request =
+        new JobRequest(BuiltinTasks.NOOP, null, JobOptions.defaults().queue(queue));
+    int every = Math.max(1, jobs / MAX_SAMPLES);
+    List<String> sample = new ArrayList<>();
+    for (int done = 0; done < jobs; ) {
+      int n = Math.min(batch, jobs - done);
+      List<JobHandle> handles = client.enqueueAll(Collections.nCopies(n, request));
+      for (int i = 0; i < n; i++) {
+        if ((done + i) % every == 0) {
+          sample.add(handles.get(i).id());
+        }
+      }
+      done += n;
+    }
+    return sample;
+  }
+
+  /** Waits until the broker has recorded every job's outcome, or nothing moved for a while. */
+  private WorkerStats awaitAll(Worker w) throws InterruptedException {
+    long lastFinished = -1;
+    long lastMove = System.nanoTime();
+    while (true) {
+      WorkerStats s = w.stats();
+      if (s.finished() >= jobs || w.isTerminated()) {
+        return s;
+      }
+      if (s.finished() != lastFinished) {
+        lastFinished = s.finished();
+        lastMove = System.nanoTime();
+      } else if (System.nanoTime() - lastMove > STALL.toNanos()) {
+        w.close();
+        throw new IllegalStateException(
+            "no job finished for " + STALL.toSeconds() + " s; stopped at " + s);
+      }
+      TimeUnit.MILLISECONDS.sleep(1);
+    }
+  }
+
+  /** What one bench run measured. */
+  record Result(
+      String broker,
+      WorkerConfig config,
+      int jobs,
+      long enqueueNanos,
+      long drainNanos,
+      WorkerStats stats,
+      Latencies latencies) {
+    double enqueuePerSec() {
+      return jobs / (enqueueNanos / 1e9);
+    }
+
+    double jobsPerSec() {
+      return stats.succeeded() / (drainNanos / 1e9);
+    }
+
+    ObjectNode toJson() {
+      ObjectNode node =
+          Output.object()
+              .put("broker", broker)
+              .put("model", config.model().label())
+              .put("concurrency", config.concurrency())
+              .put("jobs", jobs)
+              .put("succeeded", stats.succeeded())
+              .put("enqueue_seconds", Output.millis(enqueueNanos / 1e9))
+              .put("enqueue_per_sec", Math.round(enqueuePerSec()))
+              .put("drain_seconds", Output.millis(drainNanos / 1e9))
+              .put("jobs_per_sec", Math.round(jobsPerSec()))
+              .put("latency_samples", latencies.samples());
+      node.set("latency_ms", Latencies.json(latencies.toFinish()));
+      node.set("start_latency_ms", Latencies.json(latencies.toStart()));
+      return node;
+    }
+
+    void print(PrintWriter out) {
+      out.printf(
+          "bench: %s noop jobs on %s, %s x %d%n",
+          Output.count(jobs), broker, config.model().label(), config.concurrency());
+      out.printf(
+          "  enqueue   %s jobs in %s: %s jobs/s%n",
+          Output.count(jobs),
+          Output.duration(Duration.ofNanos(enqueueNanos)),
+          Output.rate(enqueuePerSec()));
+      out.printf(
+          "  drain     %s jobs in %s: %s jobs/s%n",
+          Output.count(stats.succeeded()),
+          Output.duration(Duration.ofNanos(drainNanos)),
+          Output.rate(jobsPerSec()));
+      out.printf("  latency (%s sampled jobs)%n", Output.count(latencies.samples()));
+      out.printf("    enqueue-to-start   %s%n", Latencies.line(latencies.toStart()));
+      out.printf("    enqueue-to-finish  %s%n", Latencies.line(latencies.toFinish()));
+    }
+  }
+}

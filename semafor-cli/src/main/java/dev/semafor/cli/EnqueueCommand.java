@@ -1,0 +1,115 @@
+package dev.semafor.cli;
+
+import dev.semafor.Client;
+import dev.semafor.Client.JobRequest;
+import dev.semafor.Client.RawJson;
+import dev.semafor.JobHandle;
+import dev.semafor.JobOptions;
+import dev.semafor.TaskDefinition;
+import dev.semafor.broker.Broker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code semafor enqueue TASK [INPUT_JSON]}: puts jobs on a queue. Everything is checked first (the
+ * task is known, the JSON parses and binds to the task's input, the broker opens); only then is
+ * anything written. Prints the job's id alone on the last line, or with {@code --count} a one-line
+ * summary.
+ */
+@Command(
+    name = "enqueue",
+    sortOptions = false,
+    description = "Put a job (or --count copies of it) on a queue; prints the job's id.")
+final class EnqueueCommand implements Callable<Integer> {
+  /** Jobs per broker call with {@code --count}. */
+  static final int BATCH = 10_000;
+
+  @ParentCommand private SemaforCommand root;
+  @Mixin private BrokerOption broker;
+  @Mixin private TaskClasspath classpath;
+
+  @Parameters(index = "0", paramLabel = "TASK", description = "Task name, e.g. semafor.primes.")
+  private String task;
+
+  @Parameters(
+      index = "1",
+      arity = "0..1",
+      paramLabel = "INPUT_JSON",
+      description = "The job's input as JSON, e.g. '{\"n\": 97}' (default: null).")
+  private String input;
+
+  @Option(names = "--queue", paramLabel = "Q", description = "Queue (default: default).")
+  private String queue = JobOptions.DEFAULT_QUEUE;
+
+  @Option(names = "--priority", paramLabel = "P", description = "Higher runs first (default: 0).")
+  private int priority;
+
+  @Option(
+      names = "--delay",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "Run no sooner than this from now: 250ms, 5s, 2m, 1h, 1d.")
+  private Duration delay;
+
+  @Option(
+      names = "--max-attempts",
+      paramLabel = "N",
+      description = "Attempts before the job is dead (default: 3).")
+  private int maxAttempts = JobOptions.DEFAULT_MAX_ATTEMPTS;
+
+  @Option(names = "--count", paramLabel = "N", description = "Enqueue N copies (default: 1).")
+  private int count = 1;
+
+  @Override
+  public Integer call() {
+    Cli cli = root.cli();
+    if (count < 1) {
+      throw new IllegalArgumentException("--count must be at least 1: " + count);
+    }
+    if (maxAttempts < 1) {
+      throw new IllegalArgumentException("--max-attempts must be at least 1: " + maxAttempts);
+    }
+    JobOptions options = options();
+    try (TaskClasspath.Tasks tasks = classpath.load(cli)) {
+      TaskDefinition<?, ?> definition = tasks.registry().require(task);
+      String payload = InputCheck.check(definition, input);
+      try (Broker b = broker.open(cli)) {
+        Client client = new Client(b); // task and payload were checked above, once for all copies
+        List<JobHandle> first = enqueue(client, payload, options, Math.min(count, BATCH));
+        JobHandle last = first.get(first.size() - 1);
+        for (int done = first.size(); done < count; done += BATCH) {
+          List<JobHandle> batch = enqueue(client, payload, options, Math.min(BATCH, count - done));
+          last = batch.get(batch.size() - 1);
+        }
+        if (count == 1) {
+          cli.out().println(last.id());
+        } else {
+          cli.out()
+              .printf(
+                  "enqueued %s %s jobs on queue '%s' (ids %s to %s)%n",
+                  Output.count(count), task, queue, first.get(0).id(), last.id());
+        }
+      }
+    }
+    return 0;
+  }
+
+  private JobOptions options() {
+    JobOptions options = JobOptions.defaults().queue(queue).priority(priority);
+    options = options.maxAttempts(maxAttempts);
+    return delay == null ? options : options.delay(delay);
+  }
+
+  private List<JobHandle> enqueue(Client client, String payload, JobOptions options, int n) {
+    JobRequest request = new JobRequest(task, new RawJson(payload), options);
+    return client.enqueueAll(new ArrayList<>(Collections.nCopies(n, request)));
+  }
+}

@@ -1,0 +1,114 @@
+package dev.semafor.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.semafor.JobError;
+import dev.semafor.SemaforException;
+import dev.semafor.broker.Broker;
+import dev.semafor.broker.JobRecord;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code semafor job ID}: one job as the broker has it. */
+@Command(name = "job", description = "Show one job: state, attempts, times, result or error.")
+final class JobCommand implements Callable<Integer> {
+  @ParentCommand private SemaforCommand root;
+  @Mixin private BrokerOption broker;
+
+  @Parameters(index = "0", paramLabel = "ID", description = "The job's id.")
+  private String id;
+
+  @Option(names = "--json", description = "Print one JSON object.")
+  private boolean json;
+
+  @Option(names = "--stack", description = "Show the error's stack trace (text output).")
+  private boolean stack;
+
+  @Override
+  public Integer call() {
+    Cli cli = root.cli();
+    JobRecord job;
+    try (Broker b = broker.open(cli)) {
+      job =
+          b.get(id)
+              .orElseThrow(
+                  () -> new SemaforException("no job with id '" + id + "' in " + b.describe()));
+    }
+    if (json) {
+      cli.out().println(Output.json(toJson(job)));
+    } else {
+      print(cli.out(), job);
+    }
+    return 0;
+  }
+
+  /** The job as JSON: snake_case keys, ISO-8601 times, input and result as JSON values. */
+  static ObjectNode toJson(JobRecord job) {
+    ObjectNode node =
+        Output.object()
+            .put("id", job.id())
+            .put("task", job.task())
+            .put("queue", job.queue())
+            .put("state", job.state().name())
+            .put("priority", job.priority())
+            .put("attempts", job.attempts())
+            .put("max_attempts", job.maxAttempts())
+            .put("enqueued_at", Output.iso(job.enqueuedAt()))
+            .put("run_at", Output.iso(job.runAt()))
+            .put("started_at", Output.iso(job.startedAt()))
+            .put("finished_at", Output.iso(job.finishedAt()))
+            .put("worker_id", job.workerId())
+            .put("progress", job.progress())
+            .put("progress_message", job.progressMessage());
+    node.set("input", Output.tree(job.input()));
+    node.set("result", job.result() == null ? null : Output.tree(job.result()));
+    JobError error = job.error();
+    if (error == null) {
+      node.putNull("error");
+    } else {
+      node.putObject("error")
+          .put("type", error.type())
+          .put("message", error.message())
+          .put("stack_trace", error.stackTrace());
+    }
+    return node;
+  }
+
+  private void print(PrintWriter out, JobRecord job) {
+    line(out, "id", job.id());
+    line(out, "task", job.task());
+    line(out, "queue", job.queue() + " (priority " + job.priority() + ")");
+    line(out, "state", job.state().name());
+    line(out, "attempts", job.attempts() + " of " + job.maxAttempts());
+    line(out, "enqueued", Output.iso(job.enqueuedAt()));
+    if (!job.runAt().equals(job.enqueuedAt())) {
+      line(out, "run at", Output.iso(job.runAt()));
+    }
+    line(out, "started", Output.iso(job.startedAt()));
+    line(out, "finished", Output.iso(job.finishedAt()));
+    line(out, "worker", job.workerId());
+    if (job.progress() > 0 || job.progressMessage() != null) {
+      String message = job.progressMessage() == null ? "" : " " + job.progressMessage();
+      line(out, "progress", String.format(Locale.ROOT, "%.0f%%", job.progress() * 100) + message);
+    }
+    line(out, "input", job.input());
+    line(out, "result", job.result());
+    if (job.error() != null) {
+      line(out, "error", job.error().toString());
+      if (stack && !job.error().stackTrace().isEmpty()) {
+        out.println(job.error().stackTrace().stripTrailing());
+      }
+    }
+  }
+
+  private static void line(PrintWriter out, String key, String value) {
+    if (value != null) {
+      out.printf("%-10s%s%n", key, value);
+    }
+  }
+}

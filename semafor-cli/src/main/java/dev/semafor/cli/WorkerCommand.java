@@ -1,0 +1,121 @@
+package dev.semafor.cli;
+
+import dev.semafor.broker.Broker;
+import dev.semafor.worker.Worker;
+import dev.semafor.worker.WorkerConfig;
+import dev.semafor.worker.WorkerStats;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code semafor worker}: runs jobs until stopped (or, with {@code --burst}, until its queues are
+ * empty).
+ *
+ * <h2>Stopping</h2>
+ *
+ * SIGTERM or Ctrl-C starts the JVM's shutdown; a shutdown hook closes the worker gracefully (no
+ * more fetching, unstarted jobs handed back at once, running ones finish within {@code --grace}),
+ * closes the broker, and ends the process with exit code 0. The hook ends it with {@link
+ * Runtime#halt} because a JVM stopped by a signal would otherwise exit with 128 + the signal's
+ * number; halting skips hooks other libraries registered, which is why the broker is closed first.
+ */
+@Command(
+    name = "worker",
+    sortOptions = false,
+    description = "Run jobs from the given queues until stopped (SIGTERM or Ctrl-C).")
+final class WorkerCommand implements Callable<Integer> {
+  @ParentCommand private SemaforCommand root;
+  @Mixin private BrokerOption broker;
+  @Mixin private WorkerOptions worker;
+  @Mixin private TaskClasspath classpath;
+
+  @Option(
+      names = {"-q", "--queues"},
+      paramLabel = "Q1,Q2",
+      description = "Queues to serve, earlier ones first (default: default).")
+  private String queues = String.join(",", WorkerConfig.DEFAULT_QUEUES);
+
+  @Option(
+      names = "--prefetch",
+      paramLabel = "N",
+      description = "Jobs leased ahead of free capacity (default: the concurrency, at most 4).")
+  private Integer prefetch;
+
+  @Option(
+      names = "--grace",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "How long running jobs may take to finish at shutdown (default: 30s).")
+  private Duration grace = WorkerConfig.DEFAULT_GRACE;
+
+  @Option(names = "--burst", description = "Exit once the queues are empty.")
+  private boolean burst;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Cli cli = root.cli();
+    WorkerConfig config = config();
+    try (TaskClasspath.Tasks tasks = classpath.load(cli)) {
+      Thread.currentThread().setContextClassLoader(tasks.loader());
+      Broker b = broker.open(cli);
+      Worker w;
+      try {
+        w = new Worker(b, tasks.registry(), config);
+      } catch (RuntimeException e) {
+        b.close();
+        throw e;
+      }
+      return run(cli, b, w);
+    }
+  }
+
+  private WorkerConfig config() {
+    List<String> names = Arrays.stream(queues.split(",")).map(String::trim).toList();
+    WorkerConfig.Builder b = worker.builder().queues(names).shutdownGrace(grace).burst(burst);
+    if (prefetch != null) {
+      b.prefetch(prefetch);
+    }
+    return b.build();
+  }
+
+  private static int run(Cli cli, Broker broker, Worker worker) throws InterruptedException {
+    Thread hook =
+        Thread.ofPlatform()
+            .name("semafor-shutdown")
+            .unstarted(
+                () -> {
+                  stop(cli, broker, worker);
+                  Runtime.getRuntime().halt(0);
+                });
+    Runtime.getRuntime().addShutdownHook(hook);
+    worker.start();
+    while (!worker.awaitTermination(Duration.ofHours(1))) {
+      // a worker runs until it is closed or, in burst mode, its queues are empty
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      hook.join(); // a signal came: the hook is stopping the worker and will end the process
+    }
+    stop(cli, broker, worker);
+    return 0;
+  }
+
+  private static void stop(Cli cli, Broker broker, Worker worker) {
+    worker.close();
+    broker.close();
+    WorkerStats s = worker.stats();
+    cli.out()
+        .printf(
+            "worker %s stopped: %d succeeded, %d retried, %d dead, %d cancelled, %d released%n",
+            worker.id(), s.succeeded(), s.retried(), s.dead(), s.cancelled(), s.released());
+    cli.out().flush();
+    cli.err().flush();
+  }
+}

@@ -1,0 +1,67 @@
+package dev.semafor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.semafor.Json;
+import dev.semafor.cli.CliRun.Result;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DemoCommandTest {
+  /** An oracle independent of the task's own trial division. */
+  private static boolean isPrime(long n) {
+    return BigInteger.valueOf(n).isProbablePrime(64);
+  }
+
+  @Test
+  void jsonHasEveryNumberWithTheRightAnswerAndTotals() throws Exception {
+    Result r = CliRun.run("demo", "--broker", "memory:", "--model", "threads", "-c", "2", "--json");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.outLines()).hasSize(1);
+    JsonNode json = Json.defaults().mapper().readTree(r.out());
+    JsonNode results = json.get("results");
+    assertThat(results).hasSize(DemoCommand.NUMBERS.size());
+    List<Long> numbers = new ArrayList<>();
+    for (JsonNode row : results) {
+      long n = row.get("n").asLong();
+      numbers.add(n);
+      assertThat(row.get("state").asText()).isEqualTo("SUCCEEDED");
+      assertThat(row.get("prime").asBoolean()).as("%d prime?", n).isEqualTo(isPrime(n));
+      assertThat(row.get("ms").asDouble()).isNotNegative();
+      assertThat(row.get("ran_on").asText()).startsWith("semafor-threads-");
+    }
+    assertThat(numbers).containsExactlyElementsOf(DemoCommand.NUMBERS);
+    JsonNode totals = json.get("totals");
+    long primes = DemoCommand.NUMBERS.stream().filter(DemoCommandTest::isPrime).count();
+    assertThat(totals.get("jobs").asInt()).isEqualTo(20);
+    assertThat(totals.get("primes").asLong()).isEqualTo(primes);
+    assertThat(totals.get("succeeded").asInt()).isEqualTo(20);
+    assertThat(totals.get("wall_seconds").asDouble()).isPositive();
+    assertThat(totals.get("jobs_per_sec").asDouble()).isPositive();
+    assertThat(json.get("queue").asText()).startsWith("demo-");
+  }
+
+  @Test
+  void tableHasARowPerNumberAndTheTotals() {
+    Result r = CliRun.run(Map.of("SEMAFOR_BROKER", "memory:"), "demo", "--model", "sequential");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).as("no note: the broker came from the environment").isEmpty();
+    List<String> lines = r.outLines();
+    assertThat(lines.get(0)).matches("\\s*n\\s+prime\\s+time\\s+ran on");
+    for (int i = 0; i < DemoCommand.NUMBERS.size(); i++) {
+      long n = DemoCommand.NUMBERS.get(i);
+      assertThat(lines.get(i + 1))
+          .matches(
+              "\\s*"
+                  + n
+                  + "\\s+"
+                  + (isPrime(n) ? "yes" : "no")
+                  + "\\s+[0-9.]+ ms\\s+semafor-sequential-0");
+    }
+    assertThat(r.out()).contains("20 numbers, ").contains("sequential x 1 on memory:");
+  }
+}

@@ -1,0 +1,91 @@
+package dev.semafor.process;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The command line that starts one child JVM: the parent's own {@code java} binary, the options
+ * every child needs, the user's options, the classpath, and {@link ChildMain}.
+ *
+ * <p>Always set, before the user's options (so a user's later flag wins where the JVM allows):
+ * {@code -XX:+ExitOnOutOfMemoryError} (an out-of-memory child dies at once, and its job fails with
+ * a clear error, instead of limping on), {@code -XX:+DisplayVMOutputToStderr} and {@code
+ * -Xlog:disable -Xlog:all=warning:stderr} (the JVM's own messages and log stay off the protocol
+ * stream, which is stdout), and {@code -Xshare:auto} (class data sharing for a faster start).
+ *
+ * <p>{@link #checkOption} refuses user options that would write to stdout.
+ */
+record ChildCommand(Path javaBinary, List<String> jvmOptions, String classpath) {
+  static final List<String> FIXED_OPTIONS =
+      List.of(
+          "-XX:+ExitOnOutOfMemoryError",
+          "-XX:+DisplayVMOutputToStderr",
+          "-Xlog:disable",
+          "-Xlog:all=warning:stderr",
+          "-Xshare:auto");
+
+  ChildCommand {
+    Objects.requireNonNull(javaBinary, "javaBinary");
+    jvmOptions = List.copyOf(jvmOptions);
+    Objects.requireNonNull(classpath, "classpath");
+  }
+
+  /**
+   * A command using this JVM's {@code java.home} and {@code java.class.path}, with {@code
+   * extraClasspath} appended.
+   */
+  static ChildCommand ofCurrentJvm(List<String> jvmOptions, List<Path> extraClasspath) {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    List<String> entries = new ArrayList<>();
+    String own = System.getProperty("java.class.path", "");
+    if (!own.isEmpty()) {
+      entries.add(own);
+    }
+    for (Path path : extraClasspath) {
+      entries.add(path.toAbsolutePath().toString());
+    }
+    return new ChildCommand(java, jvmOptions, String.join(File.pathSeparator, entries));
+  }
+
+  /**
+   * Checks that a user's JVM option does not send output to stdout, the protocol's stream: {@code
+   * -verbose:…} and {@code -Xlog} without an output other than stdout are refused.
+   *
+   * @throws IllegalArgumentException naming the option and what to use instead
+   */
+  static void checkOption(String option) {
+    if (option.startsWith("-verbose")) {
+      throw new IllegalArgumentException(
+          "JVM option "
+              + option
+              + " writes to stdout, which carries the process pool's protocol;"
+              + " use -Xlog with an output instead, e.g. -Xlog:gc:stderr");
+    }
+    if (option.equals("-Xlog") || option.startsWith("-Xlog:")) {
+      String[] parts = option.split(":", -1);
+      boolean disables = parts.length == 2 && parts[1].equals("disable");
+      boolean toStdout = parts.length < 3 || parts[2].isEmpty() || parts[2].equals("stdout");
+      if (!disables && toStdout) {
+        throw new IllegalArgumentException(
+            "JVM option "
+                + option
+                + " logs to stdout, which carries the process pool's protocol;"
+                + " name another output, e.g. -Xlog:gc:stderr or -Xlog:gc:file=gc.log");
+      }
+    }
+  }
+
+  List<String> toList() {
+    List<String> command = new ArrayList<>();
+    command.add(javaBinary.toString());
+    command.addAll(FIXED_OPTIONS);
+    command.addAll(jvmOptions);
+    command.add("-cp");
+    command.add(classpath);
+    command.add(ChildMain.class.getName());
+    return command;
+  }
+}

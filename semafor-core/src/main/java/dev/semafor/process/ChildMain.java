@@ -1,0 +1,376 @@
+package dev.semafor.process;
+
+import dev.semafor.JobContext;
+import dev.semafor.JobError;
+import dev.semafor.Json;
+import dev.semafor.TaskRegistry;
+import dev.semafor.task.BuiltinTasks;
+import dev.semafor.worker.JobExecutor;
+import dev.semafor.worker.Outcome;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The main class of a {@link ProcessPool} child JVM: a loop that reads a job frame from stdin, runs
+ * it with a {@link JobExecutor} over the tasks {@link TaskRegistry#discover()} finds on the
+ * classpath, writes the outcome frame to stdout, and stands by for the next.
+ *
+ * <h2>Streams</h2>
+ *
+ * stdin and stdout belong to the protocol ({@link FrameCodec}). Before anything else runs, {@code
+ * System.out} is re-pointed to stderr and {@code System.in} is emptied, so a task that prints or
+ * reads cannot corrupt the frames; the parent forwards stderr to its own.
+ *
+ * <h2>Threads</h2>
+ *
+ * The main thread runs jobs one at a time, in the order they arrive (the parent may send several
+ * ahead). A reader thread reads frames the whole time: it queues {@link Frame.Run} and {@link
+ * Frame.Stop} for the main thread, and applies {@link Frame.Cancel} at once: the running job's
+ * cancelled flag is set and its thread interrupted; a queued job is answered "cancelled before it
+ * started" when its turn comes; a cancel for a job already done is ignored.
+ *
+ * <h2>Exit</h2>
+ *
+ * <ul>
+ *   <li>0 after a {@link Frame.Stop}, once the jobs before it are done;
+ *   <li>0 at once (halt) when stdin closes — the parent is gone, even if it was SIGKILLed, so a
+ *       child never outlives it;
+ *   <li>{@value #EXIT_PROTOCOL} after a malformed frame, which is reported back as {@link
+ *       Frame.Rejected} and on stderr;
+ *   <li>{@value #EXIT_STARTUP} if the task modules cannot be loaded.
+ * </ul>
+ */
+public final class ChildMain {
+  /** The exit status after a malformed frame from the parent. */
+  public static final int EXIT_PROTOCOL = 2;
+
+  /** The exit status when the task registry cannot be built. */
+  public static final int EXIT_STARTUP = 70;
+
+  /** Progress frames are sent at most this often; the latest one is always sent before Done. */
+  static final long PROGRESS_INTERVAL_NANOS = 10_000_000L;
+
+  /** Progress messages longer than this are cut. */
+  static final int MAX_PROGRESS_MESSAGE_CHARS = 1_000;
+
+  private final FrameCodec codec;
+  private final JobExecutor executor;
+
+  /** The protocol stream. Guarded by itself. */
+  private final OutputStream out;
+
+  /** Run and Stop frames, in arrival order, for the main thread. */
+  private final BlockingQueue<Frame> work = new LinkedBlockingQueue<>();
+
+  private final Object lock = new Object();
+
+  /** The job running now, or null. Guarded by {@link #lock}. */
+  private Context current;
+
+  /** Ids of the jobs queued here and not started. Guarded by {@link #lock}. */
+  private final Set<String> queued = new HashSet<>();
+
+  /** Ids of queued jobs cancelled before they started. Guarded by {@link #lock}. */
+  private final Set<String> cancelledEarly = new HashSet<>();
+
+  ChildMain(FrameCodec codec, JobExecutor executor, OutputStream out) {
+    this.codec = codec;
+    this.executor = executor;
+    this.out = out;
+  }
+
+  public static void main(String[] args) {
+    OutputStream protocolOut =
+        new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+    InputStream protocolIn =
+        new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16);
+    System.setOut(System.err);
+    System.setIn(InputStream.nullInputStream());
+
+    Json json = Json.defaults();
+    TaskRegistry registry;
+    try {
+      registry = TaskRegistry.discover();
+    } catch (Throwable t) {
+      System.err.println("semafor child: cannot load the task modules: " + t);
+      t.printStackTrace();
+      Runtime.getRuntime().halt(EXIT_STARTUP);
+      return;
+    }
+    JobExecutor executor = new JobExecutor(registry, json);
+    warmUp(registry, executor, json);
+    ChildMain child = new ChildMain(new FrameCodec(json), executor, protocolOut);
+    System.exit(child.serve(protocolIn));
+  }
+
+  /**
+   * Builds the JSON binding of every task's input type and runs one {@code semafor.noop} before the
+   * child reports ready, so that its first jobs do not pay for that (about 100–200 ms in a fresh
+   * JVM).
+   */
+  private static void warmUp(TaskRegistry registry, JobExecutor executor, Json json) {
+    for (String name : registry.names()) {
+      try {
+        json.mapper().readerFor(registry.require(name).inputType());
+      } catch (RuntimeException e) {
+        // the job itself will report a type that cannot bind
+      }
+    }
+    if (registry.contains(BuiltinTasks.NOOP)) {
+      executor.execute(BuiltinTasks.NOOP, "null", new WarmUpContext());
+    }
+  }
+
+  /** The context of the warm-up run. */
+  private record WarmUpContext() implements JobContext {
+    @Override
+    public String jobId() {
+      return "warm-up";
+    }
+
+    @Override
+    public String task() {
+      return BuiltinTasks.NOOP;
+    }
+
+    @Override
+    public String queue() {
+      return "warm-up";
+    }
+
+    @Override
+    public int attempt() {
+      return 1;
+    }
+
+    @Override
+    public int maxAttempts() {
+      return 1;
+    }
+
+    @Override
+    public boolean isCancelled() {
+      return false;
+    }
+
+    @Override
+    public void progress(double fraction, String message) {}
+  }
+
+  /** Announces readiness, then serves frames from {@code in} until a Stop; returns the status. */
+  int serve(InputStream in) {
+    send(new Frame.Ready(ProcessHandle.current().pid(), executor.registry().names()));
+    Thread reader = new Thread(() -> readLoop(in), "semafor-child-reader");
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      while (true) {
+        Frame frame = work.take();
+        if (frame instanceof Frame.Run run) {
+          runJob(run);
+        } else {
+          return 0;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 0;
+    }
+  }
+
+  private void readLoop(InputStream in) {
+    try {
+      while (true) {
+        Frame frame = codec.read(in);
+        switch (frame) {
+          case null -> parentGone();
+          case Frame.Run run -> {
+            synchronized (lock) {
+              queued.add(run.jobId());
+            }
+            work.add(run);
+          }
+          case Frame.Stop stop -> work.add(stop);
+          case Frame.Cancel cancel -> cancel(cancel.jobId());
+          default ->
+              throw new ProtocolException(
+                  "unexpected " + FrameCodec.kind(frame) + " frame from the parent");
+        }
+      }
+    } catch (ProtocolException e) {
+      reject(e.getMessage());
+    } catch (IOException e) {
+      parentGone();
+    }
+  }
+
+  private void runJob(Frame.Run run) {
+    Context context = new Context(run, Thread.currentThread());
+    boolean cancelledBeforeStart;
+    synchronized (lock) {
+      queued.remove(run.jobId());
+      cancelledBeforeStart = cancelledEarly.remove(run.jobId());
+      current = cancelledBeforeStart ? null : context;
+    }
+    Outcome outcome;
+    if (cancelledBeforeStart) {
+      outcome = new Outcome.Cancelled("cancelled before it started");
+    } else {
+      try {
+        outcome = executor.execute(run.task(), run.input(), context);
+      } finally {
+        synchronized (lock) {
+          current = null;
+        }
+        Thread.interrupted(); // a cancel that raced the end of the job must not reach the next one
+      }
+      context.flushProgress();
+    }
+    byte[] done;
+    try {
+      done = codec.encode(new Frame.Done(run.jobId(), outcome));
+    } catch (ProtocolException e) {
+      ProtocolException tooLarge =
+          new ProtocolException(
+              "the result of job " + run.jobId() + " cannot be sent back: " + e.getMessage(), e);
+      done =
+          codec.encode(
+              new Frame.Done(run.jobId(), new Outcome.Failed(JobError.of(tooLarge), false)));
+    }
+    send(done);
+  }
+
+  private void cancel(String jobId) {
+    synchronized (lock) {
+      if (current != null && current.jobId().equals(jobId)) {
+        current.cancel();
+      } else if (queued.contains(jobId)) {
+        cancelledEarly.add(jobId);
+      } // else it finished already: nothing to do
+    }
+  }
+
+  private void send(Frame frame) {
+    send(codec.encode(frame));
+  }
+
+  private void send(byte[] encodedFrame) {
+    synchronized (out) {
+      try {
+        out.write(encodedFrame);
+        out.flush();
+      } catch (IOException e) {
+        parentGone();
+      }
+    }
+  }
+
+  private void reject(String message) {
+    System.err.println("semafor child: rejected a malformed frame from the parent: " + message);
+    synchronized (out) {
+      try {
+        codec.write(out, new Frame.Rejected(message));
+      } catch (IOException | RuntimeException e) {
+        // the parent learns from the exit status instead
+      }
+    }
+    Runtime.getRuntime().halt(EXIT_PROTOCOL);
+  }
+
+  /** stdin closed: nobody is left to report to, so stop now, mid-job or not. */
+  private static void parentGone() {
+    Runtime.getRuntime().halt(0);
+  }
+
+  /** The {@link JobContext} of one job in this child. */
+  private final class Context implements JobContext {
+    private final Frame.Run run;
+    private final Thread runner;
+    private final AtomicBoolean cancelled = new AtomicBoolean();
+
+    /** Guarded by this. */
+    private Frame.Progress pending;
+
+    /** Guarded by this. */
+    private long lastSentNanos = System.nanoTime() - PROGRESS_INTERVAL_NANOS;
+
+    Context(Frame.Run run, Thread runner) {
+      this.run = run;
+      this.runner = runner;
+    }
+
+    void cancel() {
+      if (cancelled.compareAndSet(false, true)) {
+        runner.interrupt();
+      }
+    }
+
+    @Override
+    public String jobId() {
+      return run.jobId();
+    }
+
+    @Override
+    public String task() {
+      return run.task();
+    }
+
+    @Override
+    public String queue() {
+      return run.queue();
+    }
+
+    @Override
+    public int attempt() {
+      return run.attempt();
+    }
+
+    @Override
+    public int maxAttempts() {
+      return run.maxAttempts();
+    }
+
+    @Override
+    public boolean isCancelled() {
+      return cancelled.get();
+    }
+
+    @Override
+    public void progress(double fraction, String message) {
+      if (Double.isNaN(fraction)) {
+        return;
+      }
+      double clamped = Math.max(0.0, Math.min(1.0, fraction));
+      String text =
+          message == null || message.length() <= MAX_PROGRESS_MESSAGE_CHARS
+              ? message
+              : message.substring(0, MAX_PROGRESS_MESSAGE_CHARS);
+      synchronized (this) {
+        pending = new Frame.Progress(run.jobId(), clamped, text);
+        long now = System.nanoTime();
+        if (now - lastSentNanos >= PROGRESS_INTERVAL_NANOS) {
+          lastSentNanos = now;
+          flushProgress();
+        }
+      }
+    }
+
+    synchronized void flushProgress() {
+      if (pending != null) {
+        send(pending);
+        pending = null;
+      }
+    }
+  }
+}

@@ -1,0 +1,156 @@
+package dev.semafor.process;
+
+import dev.semafor.process.ChildProcess.KillReason;
+import dev.semafor.worker.Assignment;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The jobs one member has sent to its child and not yet seen finish, oldest first. A child runs its
+ * jobs one at a time in the order they came, so the oldest (the <em>head</em>) is the one running;
+ * the rest wait in the child's queue and have not started.
+ *
+ * <p>Only the head is on the clock: its time limit starts when it becomes the head, and a kill for
+ * a timeout or an expired cancel grace is aimed at it alone — {@link #killIfHead} checks, under
+ * this object's lock, that the job is still the head on the same child before it kills.
+ *
+ * <p>Thread-safe: the member thread adds and removes jobs; the pool's watchdog kills; any thread
+ * may cancel.
+ */
+final class Flight {
+  private static final Logger log = LoggerFactory.getLogger(ProcessPool.class);
+
+  private final ScheduledExecutorService watchdog;
+  private final FrameCodec codec;
+  private final Duration cancelGrace;
+
+  /** Guarded by this. */
+  private final ArrayDeque<Assignment> jobs = new ArrayDeque<>();
+
+  /** The child the jobs were sent to. Guarded by this. */
+  private ChildProcess child;
+
+  /** Guarded by this. */
+  private ScheduledFuture<?> timeoutKill;
+
+  /** Guarded by this. */
+  private ScheduledFuture<?> graceKill;
+
+  /** When the head became the head ({@link System#nanoTime()}). Guarded by this. */
+  private long headSince;
+
+  Flight(ScheduledExecutorService watchdog, FrameCodec codec, Duration cancelGrace) {
+    this.watchdog = watchdog;
+    this.codec = codec;
+    this.cancelGrace = cancelGrace;
+  }
+
+  synchronized void add(Assignment assignment, ChildProcess to) {
+    jobs.addLast(assignment);
+    child = to;
+    if (jobs.size() == 1) {
+      startHead();
+    }
+  }
+
+  synchronized boolean isEmpty() {
+    return jobs.isEmpty();
+  }
+
+  synchronized int size() {
+    return jobs.size();
+  }
+
+  synchronized Assignment head() {
+    return jobs.peekFirst();
+  }
+
+  /** Removes the finished head and puts the next on the clock; returns how long the head ran. */
+  synchronized long finishHead() {
+    stopClock();
+    jobs.removeFirst();
+    long ran = System.nanoTime() - headSince;
+    if (!jobs.isEmpty()) {
+      startHead();
+    }
+    return ran;
+  }
+
+  /** Removes every job, head first (after the child died). */
+  synchronized List<Assignment> drain() {
+    stopClock();
+    List<Assignment> all = new ArrayList<>(jobs);
+    jobs.clear();
+    return all;
+  }
+
+  /**
+   * The cancel action of a job in flight: a Cancel frame to its child now and, if it is running, a
+   * kill once the grace has passed. A job no longer in flight is left alone.
+   */
+  synchronized void cancel(Assignment assignment) {
+    if (!jobs.contains(assignment)) {
+      return;
+    }
+    try {
+      child.send(codec.encode(new Frame.Cancel(assignment.jobId())));
+    } catch (IOException e) {
+      return; // the child is dying; the member sees its stream end
+    }
+    if (jobs.peekFirst() == assignment) {
+      scheduleGraceKill(assignment);
+    }
+  }
+
+  private void startHead() {
+    Assignment head = jobs.peekFirst();
+    headSince = System.nanoTime();
+    Duration limit = head.lease().job().timeout();
+    ChildProcess c = child;
+    if (limit != null) {
+      timeoutKill =
+          watchdog.schedule(
+              () -> killIfHead(head, c, KillReason.TIMEOUT), limit.toNanos(), TimeUnit.NANOSECONDS);
+    }
+    if (head.isCancelled()) { // cancelled while it waited in the child's queue
+      scheduleGraceKill(head);
+    }
+  }
+
+  private void scheduleGraceKill(Assignment head) {
+    if (graceKill == null) {
+      ChildProcess c = child;
+      graceKill =
+          watchdog.schedule(
+              () -> killIfHead(head, c, KillReason.CANCEL_GRACE),
+              cancelGrace.toNanos(),
+              TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void stopClock() {
+    if (timeoutKill != null) {
+      timeoutKill.cancel(false);
+      timeoutKill = null;
+    }
+    if (graceKill != null) {
+      graceKill.cancel(false);
+      graceKill = null;
+    }
+  }
+
+  private synchronized void killIfHead(Assignment assignment, ChildProcess c, KillReason reason) {
+    if (jobs.peekFirst() == assignment && child == c) {
+      log.info("killing {} running job {}: {}", c, assignment.jobId(), reason);
+      c.kill(reason);
+    }
+  }
+}

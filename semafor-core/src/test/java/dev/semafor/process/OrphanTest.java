@@ -1,0 +1,45 @@
+package dev.semafor.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A parent JVM killed with SIGKILL leaves no child behind: each sees its stdin close and exits. */
+class OrphanTest {
+  @Test
+  void childrenOfASigkilledParentExit() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process parent =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                OrphanParentMain.class.getName())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    List<Long> children;
+    try (BufferedReader out =
+        new BufferedReader(
+            new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8))) {
+      String line = out.readLine();
+      assertThat(line).as("the parent's report").startsWith("pids ");
+      children = Arrays.stream(line.substring(5).split(" ")).map(Long::valueOf).toList();
+    } finally {
+      parent.destroyForcibly(); // SIGKILL: no shutdown hook, no close()
+    }
+    assertThat(children).hasSize(2).allMatch(PoolFixture::alive);
+    assertThat(parent.waitFor()).isEqualTo(137);
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(children).noneMatch(PoolFixture::alive));
+  }
+}

@@ -1,0 +1,112 @@
+package dev.semafor.process;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.semafor.JobIds;
+import dev.semafor.broker.JobRecord;
+import dev.semafor.broker.Lease;
+import dev.semafor.worker.Assignment;
+import dev.semafor.worker.Outcome;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/**
+ * A started {@link ProcessPool} with a real inbox and a sink that records outcomes and progress,
+ * for tests. Jobs are {@link JobRecord}s under a lease, as a worker would hand them over.
+ */
+final class PoolFixture implements AutoCloseable {
+  static final Duration WAIT = Duration.ofSeconds(60);
+
+  final BlockingQueue<Assignment> inbox = new LinkedBlockingQueue<>();
+  final Map<String, CompletableFuture<Outcome>> outcomes = new ConcurrentHashMap<>();
+  final List<String> progress = new CopyOnWriteArrayList<>();
+  final List<String> childOutput = new CopyOnWriteArrayList<>();
+  final ProcessPool pool;
+
+  PoolFixture(ProcessPoolBuilder builder) {
+    pool =
+        builder
+            .childOutput(
+                line -> {
+                  childOutput.add(line);
+                  System.err.println(line);
+                })
+            .build();
+    pool.start(inbox, (assignment, outcome) -> future(assignment.jobId()).complete(outcome));
+  }
+
+  static PoolFixture of(int size) {
+    return new PoolFixture(ProcessPool.builder().size(size));
+  }
+
+  Assignment submit(String task, String input) {
+    return submit(task, input, b -> b);
+  }
+
+  Assignment submit(String task, String input, UnaryOperator<JobRecord.Builder> options) {
+    Instant now = Instant.now();
+    JobRecord job =
+        options
+            .apply(
+                JobRecord.builder()
+                    .id(JobIds.next(now))
+                    .task(task)
+                    .input(input)
+                    .attempts(1)
+                    .runAt(now)
+                    .enqueuedAt(now))
+            .build();
+    Assignment assignment =
+        new Assignment(
+            new Lease(job, "token", now.plusSeconds(60)),
+            (a, fraction, message) -> progress.add(a.jobId() + " " + fraction + " " + message),
+            System.nanoTime());
+    inbox.add(assignment);
+    return assignment;
+  }
+
+  Outcome outcome(Assignment assignment) throws Exception {
+    return future(assignment.jobId()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  /** Waits until the job's task reports it started, and returns the pid of its child. */
+  long awaitStarted(Assignment assignment) {
+    String prefix = assignment.jobId() + " 0.0 " + ProcessTestTasks.STARTED;
+    String line =
+        await()
+            .atMost(WAIT)
+            .until(
+                () -> progress.stream().filter(p -> p.startsWith(prefix)).findFirst().orElse(null),
+                java.util.Objects::nonNull);
+    return Long.parseLong(line.substring(prefix.length()));
+  }
+
+  /** Waits until the pool has {@code size} live children again, none of them {@code gone}. */
+  List<Long> awaitFullWithout(int size, long gone) {
+    return await()
+        .atMost(WAIT)
+        .until(pool::pids, pids -> pids.size() == size && !pids.contains(gone));
+  }
+
+  private CompletableFuture<Outcome> future(String jobId) {
+    return outcomes.computeIfAbsent(jobId, id -> new CompletableFuture<>());
+  }
+
+  static boolean alive(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+}

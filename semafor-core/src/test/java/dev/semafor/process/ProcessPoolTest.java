@@ -1,0 +1,204 @@
+package dev.semafor.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.semafor.Json;
+import dev.semafor.task.BuiltinTasks;
+import dev.semafor.worker.Assignment;
+import dev.semafor.worker.Outcome;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The process pool's normal paths: round trips, output, progress, cancellation, stop, recycling.
+ */
+class ProcessPoolTest {
+  @Test
+  void runsBuiltinTasksInChildJvmsAndKeepsThem() throws Exception {
+    try (PoolFixture f = PoolFixture.of(2)) {
+      List<Long> children = f.pool.pids();
+      assertThat(children).hasSize(2).doesNotContain(ProcessHandle.current().pid());
+
+      Assignment echo = f.submit(BuiltinTasks.ECHO, "{\"text\":\"h\u00e9llo\",\"n\":[1,2]}");
+      Assignment prime = f.submit(BuiltinTasks.PRIMES, "{\"n\":142702110479723}");
+      Assignment composite = f.submit(BuiltinTasks.PRIMES, "{\"n\":4444444444444444}");
+      Assignment pid = f.submit(ProcessTestTasks.PID, "null");
+
+      assertThat(f.outcome(echo))
+          .isEqualTo(new Outcome.Succeeded("{\"text\":\"h\u00e9llo\",\"n\":[1,2]}"));
+      assertThat(f.outcome(prime))
+          .isEqualTo(new Outcome.Succeeded("{\"n\":142702110479723,\"prime\":true}"));
+      assertThat(f.outcome(composite))
+          .isEqualTo(new Outcome.Succeeded("{\"n\":4444444444444444,\"prime\":false}"));
+      Outcome.Succeeded ranOn = (Outcome.Succeeded) f.outcome(pid);
+      assertThat(Long.parseLong(ranOn.resultJson())).isIn(children);
+      assertThat(f.pool.pids()).as("children are kept between jobs").isEqualTo(children);
+      assertThat(f.pool.running()).isZero();
+    }
+  }
+
+  @Test
+  void taskPrintingToStdoutDoesNotCorruptTheProtocol() throws Exception {
+    try (PoolFixture f = PoolFixture.of(1)) {
+      Assignment printing = f.submit(ProcessTestTasks.PRINT, "{\"k\":\"v\"}");
+      Assignment after = f.submit(BuiltinTasks.ECHO, "42");
+
+      assertThat(f.outcome(printing)).isEqualTo(new Outcome.Succeeded("{\"k\":\"v\"}"));
+      assertThat(f.outcome(after)).isEqualTo(new Outcome.Succeeded("42"));
+      await()
+          .atMost(PoolFixture.WAIT)
+          .until(
+              () ->
+                  f.childOutput.stream()
+                      .anyMatch(l -> l.endsWith("hello from " + printing.jobId())));
+    }
+  }
+
+  @Test
+  void unknownTaskFailsWithoutRetryAndLeavesTheChildAlone() throws Exception {
+    try (PoolFixture f = PoolFixture.of(1)) {
+      List<Long> children = f.pool.pids();
+      Outcome outcome = f.outcome(f.submit("no.such.task", "null"));
+
+      assertThat(outcome).isInstanceOf(Outcome.Failed.class);
+      Outcome.Failed failed = (Outcome.Failed) outcome;
+      assertThat(failed.retryable()).isFalse();
+      assertThat(failed.error().type()).isEqualTo("dev.semafor.UnknownTaskException");
+      assertThat(failed.error().message()).startsWith("unknown task 'no.such.task'");
+      assertThat(f.pool.pids()).isEqualTo(children);
+    }
+  }
+
+  @Test
+  void progressReportsCrossThePipeInOrder() throws Exception {
+    try (PoolFixture f = PoolFixture.of(1)) {
+      Assignment steps = f.submit(ProcessTestTasks.STEPS, "{\"steps\":3}");
+
+      assertThat(f.outcome(steps)).isEqualTo(new Outcome.Succeeded("\"done\""));
+      String id = steps.jobId();
+      assertThat(f.progress)
+          .containsExactly(
+              id + " " + (1.0 / 3) + " step 1",
+              id + " " + (2.0 / 3) + " step 2",
+              id + " 1.0 step 3");
+    }
+  }
+
+  @Test
+  void cancellationCrossesThePipeAndTheChildSurvives() throws Exception {
+    try (PoolFixture f = PoolFixture.of(1)) {
+      Assignment waiting = f.submit(ProcessTestTasks.AWAIT_CANCEL, "null");
+      long pid = f.awaitStarted(waiting);
+
+      waiting.cancel();
+
+      assertThat(f.outcome(waiting)).isEqualTo(new Outcome.Cancelled("cancelled while running"));
+      assertThat(f.pool.pids()).containsExactly(pid);
+      assertThat(f.outcome(f.submit(BuiltinTasks.ECHO, "1"))).isEqualTo(new Outcome.Succeeded("1"));
+    }
+  }
+
+  @Test
+  void jobCancelledBeforeItStartsIsNotRun() throws Exception {
+    try (PoolFixture f = PoolFixture.of(1)) {
+      Assignment blocker = f.submit(ProcessTestTasks.AWAIT_CANCEL, "null");
+      f.awaitStarted(blocker);
+      Assignment queued = f.submit(ProcessTestTasks.EXIT, "{\"code\":9}");
+      queued.cancel();
+      blocker.cancel();
+
+      assertThat(f.outcome(queued)).isEqualTo(new Outcome.Cancelled("cancelled before it started"));
+      assertThat(f.pool.pids()).hasSize(1);
+    }
+  }
+
+  @Test
+  void cancelledJobThatIgnoresItIsKilledAfterTheGrace() throws Exception {
+    try (PoolFixture f =
+        new PoolFixture(ProcessPool.builder().size(2).cancelGrace(Duration.ofMillis(300)))) {
+      Assignment stubborn = f.submit(ProcessTestTasks.BLOCK, "null");
+      long pid = f.awaitStarted(stubborn);
+
+      stubborn.cancel();
+
+      assertThat(f.outcome(stubborn))
+          .isEqualTo(
+              new Outcome.Cancelled(
+                  "cancelled; worker process "
+                      + pid
+                      + " did not stop within 300 ms and was killed"));
+      assertThat(PoolFixture.alive(pid)).isFalse();
+      f.awaitFullWithout(2, pid);
+    }
+  }
+
+  @Test
+  void poisonPillsStopEveryChild() throws Exception {
+    PoolFixture f = PoolFixture.of(2);
+    try {
+      List<Long> children = f.pool.pids();
+      Assignment last = f.submit(BuiltinTasks.ECHO, "\"before the pills\"");
+
+      assertThat(f.pool.stop(Duration.ofSeconds(30))).isTrue();
+
+      assertThat(f.outcome(last)).isEqualTo(new Outcome.Succeeded("\"before the pills\""));
+      assertThat(children).noneMatch(PoolFixture::alive);
+      assertThat(f.pool.pids()).isEmpty();
+    } finally {
+      f.close();
+    }
+  }
+
+  @Test
+  void recyclesAChildAfterMaxJobs() throws Exception {
+    try (PoolFixture f = new PoolFixture(ProcessPool.builder().size(1).maxJobsPerChild(2))) {
+      long first = pidOf(f, f.submit(ProcessTestTasks.PID, "null"));
+      long second = pidOf(f, f.submit(ProcessTestTasks.PID, "null"));
+      long third = pidOf(f, f.submit(ProcessTestTasks.PID, "null"));
+
+      assertThat(second).isEqualTo(first);
+      assertThat(third).isNotEqualTo(first);
+      assertThat(PoolFixture.alive(first)).isFalse();
+      assertThat(f.pool.pids()).containsExactly(third);
+    }
+  }
+
+  @Test
+  void jobInputOverTheFrameLimitFailsWithoutRetryAndSparesTheChild() throws Exception {
+    try (PoolFixture f =
+        new PoolFixture(ProcessPool.builder().size(1).json(Json.defaults()).maxFrameBytes(1024))) {
+      List<Long> children = f.pool.pids();
+      Outcome outcome = f.outcome(f.submit(BuiltinTasks.ECHO, "\"" + "x".repeat(2000) + "\""));
+
+      assertThat(outcome).isInstanceOf(Outcome.Failed.class);
+      Outcome.Failed failed = (Outcome.Failed) outcome;
+      assertThat(failed.retryable()).isFalse();
+      assertThat(failed.error().message())
+          .matches(
+              "cannot send the job to a worker process: run frame of \\d+ bytes exceeds"
+                  + " the limit of 1024 bytes");
+      assertThat(f.pool.pids()).isEqualTo(children);
+    }
+  }
+
+  @Test
+  void startFailsClearlyWhenChildrenCannotStart() {
+    ProcessPool pool =
+        ProcessPool.builder().size(2).jvmOptions(List.of("-XX:+NoSuchOptionForSemafor")).build();
+    assertThatThrownBy(
+            () -> pool.start(new java.util.concurrent.LinkedBlockingQueue<>(), (a, o) -> {}))
+        .isInstanceOf(WorkerProcessStartException.class)
+        .hasMessageContaining("exited during start-up: exit code 1")
+        .hasMessageContaining("NoSuchOptionForSemafor");
+    assertThat(pool.pids()).isEmpty();
+  }
+
+  private static long pidOf(PoolFixture f, Assignment assignment) throws Exception {
+    Outcome.Succeeded ok = (Outcome.Succeeded) f.outcome(assignment);
+    return Json.defaults().read(ok.resultJson(), JsonNode.class).asLong();
+  }
+}

@@ -1,0 +1,141 @@
+package dev.semafor.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.semafor.Backoff;
+import dev.semafor.Client;
+import dev.semafor.JobHandle;
+import dev.semafor.JobOptions;
+import dev.semafor.JobState;
+import dev.semafor.JobTimeoutException;
+import dev.semafor.TaskRegistry;
+import dev.semafor.broker.JobRecord;
+import dev.semafor.broker.MemoryBroker;
+import dev.semafor.task.BuiltinTasks;
+import dev.semafor.worker.Worker;
+import dev.semafor.worker.WorkerConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A {@link Worker} on the processes model, end to end on the memory broker. */
+class ProcessWorkerTest {
+  private static final Duration WAIT = Duration.ofSeconds(90);
+  private static final JobOptions QUICK_RETRIES =
+      JobOptions.defaults()
+          .maxAttempts(3)
+          .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(40)));
+
+  private final MemoryBroker broker = new MemoryBroker();
+  private final TaskRegistry registry = TaskRegistry.discover();
+  private final Client client = new Client(broker, registry);
+  private Worker worker;
+
+  @AfterEach
+  void closeWorker() {
+    if (worker != null) {
+      worker.close();
+    }
+  }
+
+  private Worker start() {
+    worker =
+        new Worker(
+            broker,
+            registry,
+            WorkerConfig.parse("model=processes,concurrency=2,poll=20ms,heartbeat=200ms,lease=5s"));
+    return worker.start();
+  }
+
+  @Test
+  void jobThatKillsItsChildEveryAttemptEndsDeadWhileTheOthersComplete() throws Exception {
+    JobHandle killer = client.enqueue(ProcessTestTasks.HALT, Map.of("code", 13), QUICK_RETRIES);
+    List<JobHandle> others = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      others.add(
+          i % 2 == 0
+              ? client.enqueue(BuiltinTasks.PRIMES, Map.of("n", 1_000_003L + i))
+              : client.enqueue(BuiltinTasks.ECHO, Map.of("i", i)));
+    }
+    start();
+    ProcessPool pool = (ProcessPool) worker.pool();
+
+    JobRecord dead = killer.await(WAIT);
+
+    assertThat(dead.state()).isEqualTo(JobState.DEAD);
+    assertThat(dead.attempts()).isEqualTo(3);
+    assertThat(dead.error().type()).isEqualTo(WorkerProcessDiedException.class.getName());
+    assertThat(dead.error().message())
+        .matches("worker process \\d+ died while running job " + killer.id() + ": exit code 13");
+    for (JobHandle other : others) {
+      assertThat(other.await(WAIT).state()).as(other.toString()).isEqualTo(JobState.SUCCEEDED);
+    }
+    assertThat(others.get(1).snapshot().result()).isEqualTo("{\"i\":1}");
+    await().atMost(WAIT).until(() -> pool.pids().size() == 2);
+    assertThat(worker.stats().dead()).isEqualTo(1);
+    assertThat(worker.stats().succeeded()).isEqualTo(40);
+  }
+
+  @Test
+  void jobOverItsTimeLimitIsRetriedThenDiesWithATimeoutError() throws Exception {
+    JobHandle slow =
+        client.enqueue(
+            ProcessTestTasks.BLOCK,
+            Map.of(),
+            QUICK_RETRIES.maxAttempts(2).timeout(Duration.ofMillis(500)));
+    JobHandle fine = client.enqueue(BuiltinTasks.ECHO, "fine");
+    start();
+
+    JobRecord dead = slow.await(WAIT);
+
+    assertThat(dead.state()).isEqualTo(JobState.DEAD);
+    assertThat(dead.attempts()).isEqualTo(2);
+    assertThat(dead.error().type()).isEqualTo(JobTimeoutException.class.getName());
+    assertThat(dead.error().message())
+        .matches(
+            "job "
+                + slow.id()
+                + " timed out after 500 ms; worker process \\d+ was killed and replaced");
+    assertThat(fine.await(WAIT).state()).isEqualTo(JobState.SUCCEEDED);
+  }
+
+  @Test
+  void cancellingARunningJobReachesItsChild() throws Exception {
+    JobHandle waiting = client.enqueue(ProcessTestTasks.AWAIT_CANCEL, Map.of());
+    start();
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> {
+              JobRecord r = waiting.snapshot();
+              return r.state() == JobState.RUNNING
+                  && r.progressMessage() != null
+                  && r.progressMessage().startsWith(ProcessTestTasks.STARTED);
+            });
+
+    broker.cancel(waiting.id());
+
+    JobRecord done = waiting.await(WAIT);
+    assertThat(done.state()).isIn(JobState.DEAD, JobState.CANCELLED); // as the broker records it
+    assertThat(done.error().message()).isEqualTo("cancelled while running");
+    assertThat(worker.stats().cancelled()).isEqualTo(1);
+    assertThat(((ProcessPool) worker.pool()).pids()).hasSize(2);
+  }
+
+  @Test
+  void closingTheWorkerStopsEveryChild() throws Exception {
+    JobHandle job = client.enqueue(BuiltinTasks.ECHO, 1);
+    start();
+    assertThat(job.await(WAIT).state()).isEqualTo(JobState.SUCCEEDED);
+    List<Long> children = ((ProcessPool) worker.pool()).pids();
+    assertThat(children).hasSize(2);
+
+    worker.close();
+
+    assertThat(children).noneMatch(PoolFixture::alive);
+  }
+}

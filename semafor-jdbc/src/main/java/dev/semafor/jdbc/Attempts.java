@@ -1,0 +1,140 @@
+package dev.semafor.jdbc;
+
+import static dev.semafor.jdbc.JobRows.TABLE;
+import static dev.semafor.jdbc.JobRows.millis;
+
+import dev.semafor.JobState;
+import dev.semafor.broker.Completion;
+import dev.semafor.broker.Failure;
+import dev.semafor.broker.LeaseRef;
+import dev.semafor.broker.LeaseStatus;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The writes that concern one attempt and carry its lease: heartbeat, complete, fail, release and
+ * progress. Each matches its row by row id (taken from the token, see {@link Leasing#rowOf}), job
+ * id, token and {@code RUNNING} together, so a stale or foreign token matches nothing and changes
+ * nothing. Batches run as one JDBC batch inside the caller's write transaction.
+ */
+final class Attempts {
+  private static final String THIS_LEASE =
+      " WHERE rid = ? AND id = ? AND lease_token = ? AND state = 'RUNNING'";
+
+  static final String HEARTBEAT =
+      "UPDATE " + TABLE + " SET lease_expires_at = ?" + THIS_LEASE + " RETURNING cancel_requested";
+  static final String COMPLETE =
+      "UPDATE "
+          + TABLE
+          + " SET state = 'SUCCEEDED', result = ?, finished_at = ?, lease_expires_at = NULL,"
+          + " lease_token = NULL, progress = 1.0"
+          + THIS_LEASE;
+  static final String FAIL =
+      "UPDATE "
+          + TABLE
+          + " SET state = ?, run_at = COALESCE(?, run_at), finished_at = ?, error_type = ?,"
+          + " error_message = ?, error_stack = ?, lease_expires_at = NULL, lease_token = NULL"
+          + THIS_LEASE;
+  static final String RELEASE =
+      "UPDATE "
+          + TABLE
+          + " SET state = 'QUEUED', attempts = attempts - 1, started_at = NULL,"
+          + " lease_expires_at = NULL, worker_id = NULL, lease_token = NULL"
+          + THIS_LEASE;
+  static final String PROGRESS =
+      "UPDATE " + TABLE + " SET progress = ?, progress_message = ?" + THIS_LEASE;
+
+  private Attempts() {}
+
+  /** Extends each live lease to {@code expires}; one status per lease, in order. */
+  static List<LeaseStatus> heartbeat(Session s, List<LeaseRef> leases, Instant expires)
+      throws SQLException {
+    PreparedStatement ps = s.prepare(HEARTBEAT);
+    List<LeaseStatus> out = new ArrayList<>(leases.size());
+    for (LeaseRef ref : leases) {
+      ps.setLong(1, millis(expires));
+      bindLease(ps, 2, ref);
+      try (ResultSet rs = ps.executeQuery()) {
+        out.add(
+            !rs.next()
+                ? LeaseStatus.LOST
+                : rs.getInt(1) != 0 ? LeaseStatus.CANCEL_REQUESTED : LeaseStatus.ACTIVE);
+      }
+    }
+    return out;
+  }
+
+  static List<Boolean> complete(Session s, List<Completion> completions, Instant now)
+      throws SQLException {
+    PreparedStatement ps = s.prepare(COMPLETE);
+    for (Completion c : completions) {
+      ps.setString(1, c.result());
+      ps.setLong(2, millis(now));
+      bindLease(ps, 3, c.lease());
+      ps.addBatch();
+    }
+    return applied(ps.executeBatch());
+  }
+
+  /**
+   * Records failures: {@code DEAD} (finished now) without a retry time; else waiting for the retry,
+   * {@code QUEUED} at once if that time has already come, {@code SCHEDULED} if not.
+   */
+  static List<Boolean> fail(Session s, List<Failure> failures, Instant now) throws SQLException {
+    PreparedStatement ps = s.prepare(FAIL);
+    for (Failure f : failures) {
+      Instant retryAt = f.retryAt();
+      JobState next =
+          retryAt == null
+              ? JobState.DEAD
+              : retryAt.isAfter(now) ? JobState.SCHEDULED : JobState.QUEUED;
+      ps.setString(1, next.name());
+      JobRows.setMillis(ps, 2, retryAt == null ? null : millis(retryAt));
+      JobRows.setMillis(ps, 3, retryAt == null ? millis(now) : null);
+      ps.setString(4, f.error() == null ? null : f.error().type());
+      ps.setString(5, f.error() == null ? null : f.error().message());
+      ps.setString(6, f.error() == null ? null : f.error().stackTrace());
+      bindLease(ps, 7, f.lease());
+      ps.addBatch();
+    }
+    return applied(ps.executeBatch());
+  }
+
+  /** Puts leased jobs back in line, as if never leased: the attempt is not counted. */
+  static void release(Session s, List<LeaseRef> leases) throws SQLException {
+    PreparedStatement ps = s.prepare(RELEASE);
+    for (LeaseRef ref : leases) {
+      bindLease(ps, 1, ref);
+      ps.addBatch();
+    }
+    ps.executeBatch();
+  }
+
+  static void progress(Session s, LeaseRef lease, double fraction, String message)
+      throws SQLException {
+    PreparedStatement ps = s.prepare(PROGRESS);
+    ps.setDouble(1, Double.isNaN(fraction) ? 0 : Math.max(0, Math.min(1, fraction)));
+    ps.setString(2, message);
+    bindLease(ps, 3, lease);
+    ps.executeUpdate();
+  }
+
+  /** Binds a lease to {@code rid = ? AND id = ? AND lease_token = ?} at {@code index}. */
+  private static void bindLease(PreparedStatement ps, int index, LeaseRef ref) throws SQLException {
+    ps.setLong(index, Leasing.rowOf(ref));
+    ps.setString(index + 1, ref.jobId());
+    ps.setString(index + 2, ref.token());
+  }
+
+  private static List<Boolean> applied(int[] counts) {
+    List<Boolean> out = new ArrayList<>(counts.length);
+    for (int n : counts) {
+      out.add(n > 0);
+    }
+    return out;
+  }
+}

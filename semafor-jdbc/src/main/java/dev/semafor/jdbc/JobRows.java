@@ -1,0 +1,232 @@
+package dev.semafor.jdbc;
+
+import dev.semafor.Backoff;
+import dev.semafor.JobError;
+import dev.semafor.JobState;
+import dev.semafor.broker.JobRecord;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * How a {@link JobRecord} maps to a row of {@code semafor_jobs}: times are epoch milliseconds,
+ * durations milliseconds, the error is three columns (type, message, stack), the backoff three
+ * (base, max, jitter), input and result are JSON text. Columns are read by position, in the order
+ * of {@link #COLUMNS}, which every query selects.
+ */
+final class JobRows {
+  static final String TABLE = "semafor_jobs";
+
+  /** The columns every job query returns, in the order {@link #read} expects. */
+  static final String COLUMNS =
+      "id, task, queue, state, priority, input, result, error_type, error_message, error_stack,"
+          + " attempts, max_attempts, backoff_base_ms, backoff_max_ms, backoff_jitter, timeout_ms,"
+          + " run_at, enqueued_at, started_at, finished_at, lease_expires_at, worker_id,"
+          + " unique_key, concurrency_key, concurrency_limit, progress, progress_message,"
+          + " cancel_requested, lease_token, rid";
+
+  /** Position of {@code rid} in {@link #COLUMNS}. */
+  static final int RID = 30;
+
+  /**
+   * The columns a lease returns: those a waiting job may hold. The rest of a leased record (state,
+   * start, expiry, worker, no result, no finish, no cancel request) follows from the lease itself,
+   * and each column read costs a native call or two: reading eight fewer per job is a quarter off
+   * the lease's cost.
+   */
+  static final String LEASED_COLUMNS =
+      "id, task, queue, priority, input, error_type, error_message, error_stack,"
+          + " attempts, max_attempts, backoff_base_ms, backoff_max_ms, backoff_jitter, timeout_ms,"
+          + " run_at, enqueued_at, unique_key, concurrency_key, concurrency_limit, progress,"
+          + " progress_message, rid";
+
+  /** Position of {@code rid} in {@link #LEASED_COLUMNS}. */
+  static final int LEASED_RID = 22;
+
+  private static final int INSERTED = 28;
+
+  static final String INSERT =
+      "INSERT INTO "
+          + TABLE
+          + " (id, task, queue, state, priority, input, result, error_type, error_message,"
+          + " error_stack, attempts, max_attempts, backoff_base_ms, backoff_max_ms, backoff_jitter,"
+          + " timeout_ms, run_at, enqueued_at, started_at, finished_at, lease_expires_at,"
+          + " worker_id, unique_key, concurrency_key, concurrency_limit, progress,"
+          + " progress_message, cancel_requested) VALUES ("
+          + "?, ".repeat(INSERTED - 1)
+          + "?)";
+
+  private JobRows() {}
+
+  /** Binds {@code job} to {@link #INSERT}. */
+  static void bindInsert(PreparedStatement ps, JobRecord job) throws SQLException {
+    ps.setString(1, job.id());
+    ps.setString(2, job.task());
+    ps.setString(3, job.queue());
+    ps.setString(4, job.state().name());
+    ps.setInt(5, job.priority());
+    ps.setString(6, job.input());
+    ps.setString(7, job.result());
+    JobError error = job.error();
+    ps.setString(8, error == null ? null : error.type());
+    ps.setString(9, error == null ? null : error.message());
+    ps.setString(10, error == null ? null : error.stackTrace());
+    ps.setInt(11, job.attempts());
+    ps.setInt(12, job.maxAttempts());
+    ps.setLong(13, job.backoff().base().toMillis());
+    ps.setLong(14, job.backoff().max().toMillis());
+    ps.setDouble(15, job.backoff().jitter());
+    setMillis(ps, 16, job.timeout() == null ? null : job.timeout().toMillis());
+    ps.setLong(17, millis(job.runAt()));
+    ps.setLong(18, millis(job.enqueuedAt()));
+    setMillis(ps, 19, millisOrNull(job.startedAt()));
+    setMillis(ps, 20, millisOrNull(job.finishedAt()));
+    setMillis(ps, 21, millisOrNull(job.leaseExpiresAt()));
+    ps.setString(22, job.workerId());
+    ps.setString(23, job.uniqueKey());
+    ps.setString(24, job.concurrencyKey());
+    ps.setInt(25, job.concurrencyLimit());
+    ps.setDouble(26, job.progress());
+    ps.setString(27, job.progressMessage());
+    ps.setInt(INSERTED, job.cancelRequested() ? 1 : 0);
+  }
+
+  /** Reads the job at the result set's current row (selected with {@link #COLUMNS}). */
+  static JobRecord read(ResultSet rs) throws SQLException {
+    String errorType = rs.getString(8);
+    JobError error =
+        errorType == null ? null : new JobError(errorType, rs.getString(9), rs.getString(10));
+    Long timeout = nullableLong(rs, 16);
+    return JobRecord.builder()
+        .id(rs.getString(1))
+        .task(rs.getString(2))
+        .queue(rs.getString(3))
+        .state(JobState.valueOf(rs.getString(4)))
+        .priority(rs.getInt(5))
+        .input(rs.getString(6))
+        .result(rs.getString(7))
+        .error(error)
+        .attempts(rs.getInt(11))
+        .maxAttempts(rs.getInt(12))
+        .backoff(
+            new Backoff(
+                Duration.ofMillis(rs.getLong(13)),
+                Duration.ofMillis(rs.getLong(14)),
+                rs.getDouble(15)))
+        .timeout(timeout == null ? null : Duration.ofMillis(timeout))
+        .runAt(Instant.ofEpochMilli(rs.getLong(17)))
+        .enqueuedAt(Instant.ofEpochMilli(rs.getLong(18)))
+        .startedAt(instant(rs, 19))
+        .finishedAt(instant(rs, 20))
+        .leaseExpiresAt(instant(rs, 21))
+        .workerId(rs.getString(22))
+        .uniqueKey(rs.getString(23))
+        .concurrencyKey(rs.getString(24))
+        .concurrencyLimit(rs.getInt(25))
+        .progress(rs.getDouble(26))
+        .progressMessage(rs.getString(27))
+        .cancelRequested(rs.getInt(28) != 0)
+        .build();
+  }
+
+  /** Reads a job just leased (selected with {@link #LEASED_COLUMNS}) as it now stands. */
+  static JobRecord readLeased(ResultSet rs, String workerId, Instant now, Instant expires)
+      throws SQLException {
+    String errorType = rs.getString(6);
+    JobError error =
+        errorType == null ? null : new JobError(errorType, rs.getString(7), rs.getString(8));
+    Long timeout = nullableLong(rs, 14);
+    return JobRecord.builder()
+        .id(rs.getString(1))
+        .task(rs.getString(2))
+        .queue(rs.getString(3))
+        .state(JobState.RUNNING)
+        .priority(rs.getInt(4))
+        .input(rs.getString(5))
+        .error(error)
+        .attempts(rs.getInt(9))
+        .maxAttempts(rs.getInt(10))
+        .backoff(
+            new Backoff(
+                Duration.ofMillis(rs.getLong(11)),
+                Duration.ofMillis(rs.getLong(12)),
+                rs.getDouble(13)))
+        .timeout(timeout == null ? null : Duration.ofMillis(timeout))
+        .runAt(Instant.ofEpochMilli(rs.getLong(15)))
+        .enqueuedAt(Instant.ofEpochMilli(rs.getLong(16)))
+        .startedAt(now)
+        .leaseExpiresAt(expires)
+        .workerId(workerId)
+        .uniqueKey(rs.getString(17))
+        .concurrencyKey(rs.getString(18))
+        .concurrencyLimit(rs.getInt(19))
+        .progress(rs.getDouble(20))
+        .progressMessage(rs.getString(21))
+        .build();
+  }
+
+  /**
+   * The record as it will be stored: times cut to whole milliseconds, and the state that its run-at
+   * implies at {@code now} ({@code QUEUED} once due, else {@code SCHEDULED}).
+   */
+  static JobRecord normalize(JobRecord job, Instant now) {
+    if (!job.state().isWaiting()) {
+      throw new IllegalArgumentException(
+          "only QUEUED or SCHEDULED jobs can be enqueued: job " + job.id() + " is " + job.state());
+    }
+    JobState state = job.runAt().isAfter(now) ? JobState.SCHEDULED : JobState.QUEUED;
+    if (state == job.state()
+        && whole(job.runAt())
+        && whole(job.enqueuedAt())
+        && whole(job.startedAt())
+        && whole(job.finishedAt())
+        && whole(job.leaseExpiresAt())) {
+      return job;
+    }
+    return job.toBuilder()
+        .state(state)
+        .runAt(cut(job.runAt()))
+        .enqueuedAt(cut(job.enqueuedAt()))
+        .startedAt(cut(job.startedAt()))
+        .finishedAt(cut(job.finishedAt()))
+        .leaseExpiresAt(cut(job.leaseExpiresAt()))
+        .build();
+  }
+
+  static long millis(Instant instant) {
+    return instant.toEpochMilli();
+  }
+
+  static void setMillis(PreparedStatement ps, int index, Long value) throws SQLException {
+    if (value == null) {
+      ps.setNull(index, Types.BIGINT);
+    } else {
+      ps.setLong(index, value);
+    }
+  }
+
+  private static Long millisOrNull(Instant instant) {
+    return instant == null ? null : instant.toEpochMilli();
+  }
+
+  private static Long nullableLong(ResultSet rs, int index) throws SQLException {
+    long value = rs.getLong(index);
+    return rs.wasNull() ? null : value;
+  }
+
+  private static Instant instant(ResultSet rs, int index) throws SQLException {
+    Long value = nullableLong(rs, index);
+    return value == null ? null : Instant.ofEpochMilli(value);
+  }
+
+  private static boolean whole(Instant instant) {
+    return instant == null || instant.getNano() % 1_000_000 == 0;
+  }
+
+  private static Instant cut(Instant instant) {
+    return instant == null ? null : Instant.ofEpochMilli(instant.toEpochMilli());
+  }
+}

@@ -1,0 +1,272 @@
+package dev.semafor.jdbc;
+
+import static dev.semafor.jdbc.JobRows.TABLE;
+import static dev.semafor.jdbc.JobRows.millis;
+
+import dev.semafor.broker.JobRecord;
+import dev.semafor.broker.Lease;
+import dev.semafor.broker.LeaseRef;
+import dev.semafor.broker.LeaseRequest;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How jobs are handed out and taken back: {@link #lease} and {@link #reap}. Both run inside the
+ * caller's write transaction, which makes them atomic across threads and processes.
+ *
+ * <h2>Lease</h2>
+ *
+ * <ol>
+ *   <li>Scheduled jobs whose run-at has come become {@code QUEUED} (one range over the partial
+ *       index {@code semafor_jobs_due}; nothing is read when nothing is due). From here on a
+ *       waiting job is due exactly when it is {@code QUEUED}.
+ *   <li>For each queue in the request's order, candidates are read from the partial index {@code
+ *       semafor_jobs_ready} (queue, priority desc, id), which holds waiting jobs only: finished
+ *       jobs, however many, are never looked at. A candidate with a concurrency key is taken only
+ *       while fewer than its limit run (counted once per key over {@code semafor_jobs_limited},
+ *       plus those taken in this call); one at its limit is skipped, and the next page is read past
+ *       it, so a blocked key never starves the jobs behind it.
+ *   <li>One {@code UPDATE ... RETURNING} marks all chosen rows {@code RUNNING} and returns them.
+ *       Each lease's token is the call's token prefix and the row id: unique per attempt, and made
+ *       by the database, not per row in Java.
+ * </ol>
+ *
+ * <p>The common case is therefore three statements per batch, whatever the batch size.
+ *
+ * <p>Before all that, {@link #anyDue} looks, outside any transaction, whether there is anything to
+ * lease at all: idle workers polling an empty queue then never take the write lock, which matters
+ * when several processes share one SQLite file.
+ */
+final class Leasing {
+  private static final int SKIP_PAGE = 256;
+
+  static final String PROMOTE =
+      "UPDATE " + TABLE + " SET state = 'QUEUED' WHERE state = 'SCHEDULED' AND run_at <= ?";
+
+  static final String ANY_DUE =
+      "SELECT 1 FROM " + TABLE + " WHERE state = 'SCHEDULED' AND run_at <= ? LIMIT 1";
+  static final String ANY_QUEUED =
+      "SELECT 1 FROM " + TABLE + " WHERE queue = ? AND state = 'QUEUED' LIMIT 1";
+
+  static final String RUNNING_WITH_KEY =
+      "SELECT COUNT(*) FROM "
+          + TABLE
+          + " WHERE state = 'RUNNING' AND concurrency_key = ? AND concurrency_key IS NOT NULL";
+
+  static final String EXPIRED =
+      "SELECT rid, lease_expires_at, worker_id, attempts, max_attempts FROM "
+          + TABLE
+          + " WHERE state = 'RUNNING' AND lease_expires_at <= ?";
+
+  static final String REAP =
+      "UPDATE "
+          + TABLE
+          + " SET state = ?, run_at = COALESCE(?, run_at), finished_at = ?, error_type = ?,"
+          + " error_message = ?, error_stack = '', lease_expires_at = NULL, lease_token = NULL"
+          + " WHERE rid = ? AND state = 'RUNNING'";
+
+  final String candidates;
+  final String take;
+  private final Dialect dialect;
+
+  Leasing(Dialect dialect) {
+    this.dialect = dialect;
+    this.candidates =
+        dialect.lockCandidates(
+            "SELECT rid, concurrency_key, concurrency_limit FROM "
+                + TABLE
+                + " WHERE queue = ? AND state = 'QUEUED' ORDER BY priority DESC, id LIMIT ? OFFSET ?");
+    this.take =
+        "UPDATE "
+            + TABLE
+            + " SET state = 'RUNNING', attempts = attempts + 1, started_at = ?,"
+            + " lease_expires_at = ?, worker_id = ?, lease_token = ? || CAST(rid AS TEXT),"
+            + " cancel_requested = 0 WHERE "
+            + dialect.inIds("rid")
+            + " AND state = 'QUEUED' RETURNING "
+            + JobRows.LEASED_COLUMNS;
+  }
+
+  /**
+   * Whether a lease may find something: a job queued in one of {@code queues}, or any scheduled job
+   * come due. Two index probes; run before the write transaction, so it may be stale by the time
+   * the lease runs, which only costs an empty lease.
+   */
+  boolean anyDue(Session s, List<String> queues, Instant now) throws SQLException {
+    PreparedStatement due = s.prepare(ANY_DUE);
+    due.setLong(1, millis(now));
+    try (ResultSet rs = due.executeQuery()) {
+      if (rs.next()) {
+        return true;
+      }
+    }
+    PreparedStatement queued = s.prepare(ANY_QUEUED);
+    for (String queue : queues) {
+      queued.setString(1, queue);
+      try (ResultSet rs = queued.executeQuery()) {
+        if (rs.next()) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Leases up to {@code request.max()} due jobs, in lease order. */
+  List<Lease> lease(Session s, LeaseRequest request, Instant now, String tokenPrefix)
+      throws SQLException {
+    PreparedStatement promote = s.prepare(PROMOTE);
+    promote.setLong(1, millis(now));
+    promote.executeUpdate();
+
+    long[] chosen = new long[Math.min(request.max(), 1024)];
+    int count = 0;
+    Map<String, Integer> runningByKey = null;
+    for (String queue : request.queues()) {
+      int offset = 0;
+      while (count < request.max()) {
+        int want = request.max() - count;
+        int page = offset == 0 ? want : Math.max(want, SKIP_PAGE);
+        PreparedStatement ps = s.prepare(candidates);
+        ps.setString(1, queue);
+        ps.setInt(2, page);
+        ps.setInt(3, offset);
+        int seen = 0;
+        try (ResultSet rs = ps.executeQuery()) {
+          while (count < request.max() && rs.next()) {
+            seen++;
+            long rid = rs.getLong(1);
+            String key = rs.getString(2);
+            int limit = rs.getInt(3);
+            if (key != null && limit > 0) {
+              runningByKey = runningByKey == null ? new HashMap<>() : runningByKey;
+              if (!admit(s, runningByKey, key, limit)) {
+                continue;
+              }
+            }
+            if (count == chosen.length) {
+              chosen = Arrays.copyOf(chosen, chosen.length * 2);
+            }
+            chosen[count++] = rid;
+          }
+        }
+        if (seen < page) {
+          break; // this queue has no more candidates
+        }
+        offset += seen;
+      }
+      if (count >= request.max()) {
+        break;
+      }
+    }
+    return count == 0
+        ? List.of()
+        : take(s, Arrays.copyOf(chosen, count), request, now, tokenPrefix);
+  }
+
+  /** Whether one more job with {@code key} may run; counts it if so. */
+  private static boolean admit(Session s, Map<String, Integer> runningByKey, String key, int limit)
+      throws SQLException {
+    Integer running = runningByKey.get(key);
+    if (running == null) {
+      PreparedStatement ps = s.prepare(RUNNING_WITH_KEY);
+      ps.setString(1, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        running = rs.next() ? rs.getInt(1) : 0;
+      }
+    }
+    if (running >= limit) {
+      runningByKey.put(key, running);
+      return false;
+    }
+    runningByKey.put(key, running + 1);
+    return true;
+  }
+
+  private List<Lease> take(
+      Session s, long[] rids, LeaseRequest request, Instant now, String tokenPrefix)
+      throws SQLException {
+    Instant started = Instant.ofEpochMilli(millis(now));
+    Instant expires = Instant.ofEpochMilli(millis(now.plus(request.duration())));
+    PreparedStatement ps = s.prepare(take);
+    ps.setLong(1, millis(started));
+    ps.setLong(2, millis(expires));
+    ps.setString(3, request.workerId());
+    ps.setString(4, tokenPrefix);
+    dialect.bindIds(ps, 5, rids);
+    Map<Long, Lease> byRid = HashMap.newHashMap(rids.length);
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        long rid = rs.getLong(JobRows.LEASED_RID);
+        JobRecord job = JobRows.readLeased(rs, request.workerId(), started, expires);
+        byRid.put(rid, new Lease(job, tokenPrefix + rid, expires));
+      }
+    }
+    List<Lease> leases = new ArrayList<>(byRid.size());
+    for (long rid : rids) {
+      Lease lease = byRid.get(rid);
+      if (lease != null) {
+        leases.add(lease);
+      }
+    }
+    return leases;
+  }
+
+  /**
+   * The row a lease token names (the digits after its last dot), or -1 for a token this broker did
+   * not issue: statements then match no row, as for any stale token.
+   */
+  static long rowOf(LeaseRef ref) {
+    String token = ref.token();
+    int dot = token == null ? -1 : token.lastIndexOf('.');
+    if (dot < 0) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(token, dot + 1, token.length(), 10);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * Returns every job whose lease has expired to its queue, or makes it {@code DEAD} when it has no
+   * attempts left; records why as the job's error. Returns how many.
+   */
+  int reap(Session s, Instant now) throws SQLException {
+    PreparedStatement expired = s.prepare(EXPIRED);
+    expired.setLong(1, millis(now));
+    PreparedStatement reap = s.prepare(REAP);
+    int count = 0;
+    try (ResultSet rs = expired.executeQuery()) {
+      while (rs.next()) {
+        boolean retry = rs.getInt(4) < rs.getInt(5);
+        reap.setString(1, retry ? "QUEUED" : "DEAD");
+        JobRows.setMillis(reap, 2, retry ? millis(now) : null);
+        JobRows.setMillis(reap, 3, retry ? null : millis(now));
+        reap.setString(4, "dev.semafor.LeaseExpired");
+        reap.setString(
+            5,
+            "lease expired at "
+                + Instant.ofEpochMilli(rs.getLong(2))
+                + " (worker "
+                + rs.getString(3)
+                + " gone?)");
+        reap.setLong(6, rs.getLong(1));
+        reap.addBatch();
+        count++;
+      }
+    }
+    if (count > 0) {
+      reap.executeBatch();
+    }
+    return count;
+  }
+}

@@ -1,0 +1,83 @@
+package dev.semafor.jdbc;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies the write-ahead log back into the database file from a thread and connection of its own,
+ * so that the writer never does.
+ *
+ * <p>Left to itself, SQLite checkpoints inside the commit that pushes the log past its limit: that
+ * commit, holding the one write lock, copies thousands of pages and waits for two fsyncs while
+ * every lease and completion queues behind it. Here the writer's automatic checkpoint is set high
+ * (a backstop only), and this thread runs a {@code PASSIVE} checkpoint every {@link #INTERVAL_MS}:
+ * passive checkpoints take no lock a writer needs and never wait, so they run beside the writer on
+ * the other core. Once a checkpoint has copied the whole log, SQLite's next write starts the log
+ * over from its beginning, so the log stays small.
+ *
+ * <p>Errors are logged and the loop goes on: a missed checkpoint only lets the log grow until the
+ * next one (or the backstop).
+ */
+final class SqliteCheckpointer implements AutoCloseable {
+  static final long INTERVAL_MS = 100;
+  private static final Logger log = LoggerFactory.getLogger(SqliteCheckpointer.class);
+
+  private final Connection connection;
+  private final String name;
+  private final Thread thread;
+  private volatile boolean stopped;
+
+  /** Checkpoints through {@code connection}, which it owns and closes. */
+  SqliteCheckpointer(Connection connection, String name) {
+    this.connection = connection;
+    this.name = name;
+    this.thread =
+        Thread.ofPlatform().name("semafor-sqlite-checkpoint").daemon(true).unstarted(this::loop);
+  }
+
+  SqliteCheckpointer start() {
+    thread.start();
+    return this;
+  }
+
+  private void loop() {
+    try (Statement st = connection.createStatement()) {
+      while (!stopped) {
+        LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(INTERVAL_MS));
+        if (stopped) {
+          return;
+        }
+        try (ResultSet ignored = st.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+          // (busy, log frames, frames checkpointed): nothing to act on
+        } catch (SQLException e) {
+          log.warn("background checkpoint of {} failed, will retry: {}", name, e.getMessage());
+        }
+      }
+    } catch (SQLException e) {
+      log.warn("background checkpoints of {} stopped: {}", name, e.getMessage());
+    }
+  }
+
+  /** Stops the thread and closes its connection. */
+  @Override
+  public void close() {
+    stopped = true;
+    LockSupport.unpark(thread);
+    try {
+      thread.join(TimeUnit.SECONDS.toMillis(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      log.warn("closing the checkpoint connection of {}: {}", name, e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,167 @@
+package dev.semafor.jdbc;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs write transactions on the writer connection, combining the writes of threads that are
+ * waiting for it into one transaction: a group commit.
+ *
+ * <h2>Why</h2>
+ *
+ * SQLite has one writer per file, and a commit (writing the transaction's pages to the log) costs
+ * as much as a good part of the work in it. In a worker, the fetcher's leases, the completer's
+ * results, the heartbeats and a producer's enqueues all queue for that one writer; run one by one,
+ * each pays its own commit and writes the pages it shares with the others (the same index pages,
+ * neighbouring rows) again. Combined, they pay one.
+ *
+ * <h2>How</h2>
+ *
+ * A caller queues its request and then waits for the writer ({@link SessionPool}, fair). Whoever
+ * gets it runs everything queued so far, up to {@link #MAX_GROUP} requests, in one transaction,
+ * each request inside a savepoint of its own, and commits once; a caller whose request another
+ * thread already ran finds it done and returns at once. Each call keeps its own contract: a request
+ * that fails is rolled back to its savepoint alone and fails alone, while the rest commit; a failed
+ * {@code BEGIN} or {@code COMMIT} fails the whole group. No caller returns before the commit that
+ * made its work durable.
+ */
+final class WriteCombiner {
+  static final int MAX_GROUP = 64;
+
+  private final SessionPool writers;
+  private final String begin;
+  private final ConcurrentLinkedQueue<Request<?>> queue = new ConcurrentLinkedQueue<>();
+
+  WriteCombiner(SessionPool writers, String begin) {
+    this.writers = writers;
+    this.begin = begin;
+  }
+
+  /** Runs {@code work} in a write transaction, perhaps with others', and returns its result. */
+  <T> T write(SessionPool.SqlWork<T> work) throws SQLException {
+    Request<T> mine = new Request<>(work);
+    queue.add(mine);
+    writers.use(
+        s -> {
+          if (!mine.isDone()) {
+            runGroup(s);
+          }
+          return null;
+        });
+    return mine.outcome();
+  }
+
+  /** How many requests wait to be run (for tests). */
+  int pending() {
+    return queue.size();
+  }
+
+  private void runGroup(Session s) {
+    List<Request<?>> group = new ArrayList<>();
+    Request<?> next;
+    while (group.size() < MAX_GROUP && (next = queue.poll()) != null) {
+      group.add(next);
+    }
+    if (group.isEmpty()) {
+      return; // another connection's group took ours; Request.outcome() waits for it
+    }
+    boolean savepoints = group.size() > 1;
+    try {
+      s.execute(begin);
+      for (Request<?> request : group) {
+        runOne(s, request, savepoints);
+      }
+      s.execute("COMMIT");
+      group.forEach(Request::finish);
+    } catch (Throwable t) {
+      Schema.rollbackQuietly(s);
+      for (Request<?> request : group) {
+        request.finish(t);
+      }
+    }
+  }
+
+  /** Runs one request; with savepoints, a failure undoes that request alone and is kept for it. */
+  private static void runOne(Session s, Request<?> request, boolean savepoints)
+      throws SQLException {
+    if (!savepoints) {
+      request.run(s); // a failure fails the transaction, which is this request alone
+      return;
+    }
+    s.execute("SAVEPOINT semafor_request");
+    try {
+      request.run(s);
+    } catch (SQLException | RuntimeException e) {
+      s.execute("ROLLBACK TO semafor_request");
+      request.failed(e);
+    }
+    s.execute("RELEASE semafor_request");
+  }
+
+  /** One caller's work, its result, and the latch its caller waits on. */
+  private static final class Request<T> {
+    private final SessionPool.SqlWork<T> work;
+    private final CountDownLatch done = new CountDownLatch(1);
+
+    /** Written by the thread running the group, read by the caller after {@link #done}. */
+    private T result;
+
+    private Throwable failure;
+
+    Request(SessionPool.SqlWork<T> work) {
+      this.work = work;
+    }
+
+    void run(Session s) throws SQLException {
+      result = work.run(s);
+    }
+
+    /** Keeps the failure of this request's own work (its savepoint was rolled back). */
+    void failed(Throwable t) {
+      failure = t;
+    }
+
+    /** The group committed: the request's result, or its own failure, stands. */
+    void finish() {
+      done.countDown();
+    }
+
+    /** The group failed as a whole. */
+    void finish(Throwable t) {
+      if (failure == null) {
+        failure = t;
+      }
+      result = null;
+      done.countDown();
+    }
+
+    boolean isDone() {
+      return done.getCount() == 0;
+    }
+
+    T outcome() throws SQLException {
+      boolean interrupted = false;
+      while (true) {
+        try {
+          done.await();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true; // the work may already be committed: wait for the answer
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      return switch (failure) {
+        case null -> result;
+        case SQLException e -> throw e;
+        case RuntimeException e -> throw e;
+        case Error e -> throw e;
+        default -> throw new IllegalStateException("write failed", failure);
+      };
+    }
+  }
+}

@@ -1,0 +1,232 @@
+package dev.semafor.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.semafor.BrokerUnavailableException;
+import dev.semafor.JobError;
+import dev.semafor.JobState;
+import dev.semafor.broker.Broker;
+import dev.semafor.broker.Brokers;
+import dev.semafor.broker.Completion;
+import dev.semafor.broker.Failure;
+import dev.semafor.broker.JobRecord;
+import dev.semafor.broker.Lease;
+import dev.semafor.broker.LeaseRef;
+import dev.semafor.broker.LeaseRequest;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The SQLite broker's own behaviour, beyond the shared contract. */
+class SqliteBrokerTest {
+  @TempDir Path dir;
+  private final TestClock clock = new TestClock();
+  private Path file;
+  private Broker broker;
+
+  @BeforeEach
+  void open() {
+    file = dir.resolve("semafor.db");
+    broker = Brokers.open("sqlite:" + file, clock);
+  }
+
+  @AfterEach
+  void close() {
+    broker.close();
+  }
+
+  @Test
+  void leaseTakesQueuesInOrderThenHigherPriorityThenOlderFirst() {
+    JobRecord lowA = enqueue(Jobs.queued("t", clock).queue("a"));
+    JobRecord highA = enqueue(Jobs.queued("t", clock).queue("a").priority(9));
+    JobRecord firstB = enqueue(Jobs.queued("t", clock).queue("b"));
+    clock.advance(Duration.ofMillis(1));
+    JobRecord secondB = enqueue(Jobs.queued("t", clock).queue("b"));
+    JobRecord urgentB = enqueue(Jobs.queued("t", clock).queue("b").priority(1));
+
+    assertThat(ids(lease(10, "b", "a")))
+        .containsExactly(urgentB.id(), firstB.id(), secondB.id(), highA.id(), lowA.id());
+  }
+
+  @Test
+  void reopeningTheFileFindsEveryJobAsItWasAndLeasesStillHeld() {
+    JobRecord waiting = enqueue(Jobs.queued("waiting", clock));
+    JobRecord later =
+        enqueue(Jobs.queued("later", clock).runAt(clock.instant().plus(Duration.ofHours(1))));
+    List<Lease> leased = lease(1, "default");
+    JobRecord running = enqueue(Jobs.queued("running", clock).queue("r"));
+    Lease held = lease(1, "r").get(0);
+    JobRecord succeeded = enqueue(Jobs.queued("ok", clock).queue("s"));
+    broker.complete(List.of(new Completion(lease(1, "s").get(0).ref(), "{\"n\":1}")));
+    JobRecord dead = enqueue(Jobs.queued("dead", clock).queue("d"));
+    JobError error = JobError.of(new IllegalStateException("boom"));
+    broker.fail(List.of(Failure.dead(lease(1, "d").get(0).ref(), error)));
+    broker.release(List.of(leased.get(0).ref()));
+    List<JobRecord> before = new ArrayList<>();
+    for (JobRecord job : List.of(waiting, later, running, succeeded, dead)) {
+      before.add(broker.get(job.id()).orElseThrow());
+    }
+    broker.close();
+
+    broker = Brokers.open("sqlite:" + file, clock);
+
+    for (JobRecord was : before) {
+      assertThat(broker.get(was.id())).contains(was);
+    }
+    assertThat(broker.get(dead.id()).orElseThrow().error()).isEqualTo(error);
+    assertThat(broker.complete(List.of(new Completion(held.ref(), "1")))).containsExactly(true);
+  }
+
+  @Test
+  void callsAfterCloseFailSayingTheBrokerIsClosed() {
+    broker.close();
+
+    assertThatThrownBy(() -> lease(1, "default"))
+        .isInstanceOf(BrokerUnavailableException.class)
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining("closed");
+    assertThatThrownBy(() -> broker.get("x")).isInstanceOf(BrokerUnavailableException.class);
+  }
+
+  @Test
+  void aConcurrencyLimitHoldsWithinABatchAndAcrossBatches() {
+    List<JobRecord> limited = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      limited.add(
+          enqueue(
+              Jobs.queued("smtp", clock).priority(5).concurrencyKey("smtp").concurrencyLimit(2)));
+    }
+    List<JobRecord> free = broker.enqueue(Jobs.queued("free", 3, clock));
+
+    List<Lease> first = lease(10, "default");
+
+    assertThat(ids(first))
+        .containsExactly(
+            limited.get(0).id(),
+            limited.get(1).id(),
+            free.get(0).id(),
+            free.get(1).id(),
+            free.get(2).id());
+    assertThat(lease(10, "default")).isEmpty();
+    broker.complete(List.of(new Completion(first.get(0).ref(), "null")));
+    assertThat(ids(lease(10, "default"))).containsExactly(limited.get(2).id());
+  }
+
+  @Test
+  void jobsBlockedByTheirConcurrencyLimitDoNotStarveTheJobsBehindThem() {
+    for (int i = 0; i < 600; i++) {
+      enqueue(Jobs.queued("serial", clock).priority(1).concurrencyKey("one").concurrencyLimit(1));
+    }
+    List<JobRecord> behind = broker.enqueue(Jobs.queued("free", 4, clock));
+
+    List<Lease> leases = lease(5, "default");
+
+    assertThat(leases).hasSize(5);
+    assertThat(leases.get(0).job().concurrencyKey()).isEqualTo("one");
+    assertThat(ids(leases.subList(1, 5))).containsExactlyElementsOf(ids(behind));
+  }
+
+  @Test
+  void pruneDeletesEveryOldFinishedJobInChunksAndKeepsTheRest() {
+    int finished = 25_000;
+    for (int i = 0; i < finished; i += 5_000) {
+      broker.enqueue(Jobs.queued("done", 5_000, clock));
+      List<Completion> done = new ArrayList<>();
+      for (Lease lease : lease(5_000, "default")) {
+        done.add(new Completion(lease.ref(), "null"));
+      }
+      broker.complete(done);
+    }
+    List<JobRecord> waiting = broker.enqueue(Jobs.queued("waiting", 3, clock));
+    clock.advance(Duration.ofDays(8));
+
+    assertThat(broker.prune(Duration.ofDays(7))).isEqualTo(finished);
+
+    assertThat(broker.stats().get(0).total()).isEqualTo(3);
+    assertThat(ids(lease(10, "default"))).containsExactlyElementsOf(ids(waiting));
+  }
+
+  @Test
+  void reapingRecordsThatTheLeaseExpiredAndWhichWorkerHeldIt() {
+    JobRecord job = enqueue(Jobs.queued("t", clock));
+    Lease lease =
+        broker.lease(new LeaseRequest(List.of("default"), 1, "w-42", Duration.ofSeconds(5))).get(0);
+    clock.set(lease.expiresAt().plusMillis(1));
+
+    assertThat(broker.reapExpiredLeases()).isEqualTo(1);
+
+    JobRecord reaped = broker.get(job.id()).orElseThrow();
+    assertThat(reaped.state()).isEqualTo(JobState.QUEUED);
+    assertThat(reaped.error().type()).isEqualTo("dev.semafor.LeaseExpired");
+    assertThat(reaped.error().message()).contains("w-42").contains(lease.expiresAt().toString());
+  }
+
+  @Test
+  void aTokenThisBrokerDidNotIssueIsRejectedLikeAStaleOne() {
+    JobRecord job = enqueue(Jobs.queued("t", clock));
+    Lease lease = lease(1, "default").get(0);
+
+    for (String bogus : List.of("", "x", "x.", "x.notanumber", lease.token() + "0", "1")) {
+      LeaseRef ref = new LeaseRef(job.id(), bogus);
+      assertThat(broker.complete(List.of(new Completion(ref, "1"))))
+          .as(bogus)
+          .containsExactly(false);
+    }
+    assertThat(broker.complete(List.of(new Completion(new LeaseRef("other", lease.token()), "1"))))
+        .containsExactly(false);
+    assertThat(broker.complete(List.of(new Completion(lease.ref(), "1")))).containsExactly(true);
+  }
+
+  @Test
+  void enqueueStoresTimesToTheMillisecondAndTheStateTheRunAtImplies() {
+    Instant withMicros = clock.instant().plusNanos(1_234_567);
+    JobRecord queuedForLater =
+        Jobs.queued("t", clock).runAt(withMicros.plus(Duration.ofMinutes(1))).build();
+    JobRecord scheduledButDue =
+        Jobs.queued("t", clock).state(JobState.SCHEDULED).enqueuedAt(withMicros).build();
+
+    List<JobRecord> stored = broker.enqueue(List.of(queuedForLater, scheduledButDue));
+
+    assertThat(stored.get(0).state()).isEqualTo(JobState.SCHEDULED);
+    assertThat(stored.get(0).runAt()).isEqualTo(clock.instant().plusMillis(60_001));
+    assertThat(stored.get(1).state()).isEqualTo(JobState.QUEUED);
+    assertThat(stored.get(1).enqueuedAt()).isEqualTo(clock.instant().plusMillis(1));
+    for (JobRecord job : stored) {
+      assertThat(broker.get(job.id())).contains(job);
+    }
+  }
+
+  @Test
+  void anInMemoryDatabaseServesReadsAndWritesOnItsOneConnection() {
+    try (Broker memory = Brokers.open("sqlite::memory:", clock)) {
+      JobRecord job = memory.enqueue(Jobs.queued("t", 1, clock)).get(0);
+      Lease lease =
+          memory.lease(new LeaseRequest(List.of("default"), 1, "w", Duration.ofSeconds(9))).get(0);
+      memory.complete(List.of(new Completion(lease.ref(), "2")));
+
+      assertThat(memory.describe()).isEqualTo("sqlite::memory:");
+      assertThat(memory.get(job.id()).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
+    }
+  }
+
+  private JobRecord enqueue(JobRecord.Builder job) {
+    return broker.enqueue(List.of(job.build())).get(0);
+  }
+
+  private List<Lease> lease(int max, String... queues) {
+    return broker.lease(new LeaseRequest(List.of(queues), max, "w", Duration.ofSeconds(30)));
+  }
+
+  private static List<String> ids(List<?> items) {
+    return items.stream()
+        .map(i -> i instanceof Lease l ? l.job().id() : ((JobRecord) i).id())
+        .toList();
+  }
+}

@@ -1,0 +1,204 @@
+package dev.semafor.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.semafor.JobState;
+import dev.semafor.TaskRegistry;
+import dev.semafor.broker.Broker;
+import dev.semafor.broker.Brokers;
+import dev.semafor.broker.JobQuery;
+import dev.semafor.broker.JobRecord;
+import dev.semafor.jdbc.it.WorkerMain;
+import dev.semafor.worker.Worker;
+import dev.semafor.worker.WorkerConfig;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Worker <em>processes</em> sharing one SQLite file: each job is run by one of them, once; and the
+ * jobs of a process killed with SIGKILL are run by another worker once their leases expire.
+ */
+class SqliteMultiProcessTest {
+  private static final int JOBS = 30_000;
+
+  @TempDir Path dir;
+  private final List<Process> processes = new ArrayList<>();
+
+  @AfterEach
+  void killLeftovers() {
+    processes.forEach(Process::destroyForcibly);
+  }
+
+  @Test
+  void threeWorkerProcessesOnOneFileRunEveryJobExactlyOnce() throws Exception {
+    String url = "sqlite:" + dir.resolve("shared.db");
+    Set<String> enqueued = new HashSet<>();
+    try (Broker broker = Brokers.open(url)) {
+      for (int i = 0; i < JOBS; i += 1_000) {
+        List<JobRecord> batch = Jobs.queued(WorkerMain.RECORD, 1_000, InstantSource.system());
+        broker.enqueue(batch);
+        batch.forEach(job -> enqueued.add(job.id()));
+      }
+    }
+    List<Path> logs = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      logs.add(dir.resolve("ran-" + i + ".txt"));
+      start(url, "model=virtual,concurrency=32,burst=true,id=proc-" + i, logs.get(i - 1));
+    }
+    for (Process p : processes) {
+      awaitLine(p, "READY");
+    }
+    for (Process p : processes) {
+      go(p);
+    }
+    for (Process p : processes) {
+      assertThat(p.waitFor(2, TimeUnit.MINUTES)).as("worker process exited").isTrue();
+      assertThat(p.exitValue()).isZero();
+    }
+
+    Map<String, Integer> runs = new HashMap<>();
+    List<Integer> perProcess = new ArrayList<>();
+    for (Path log : logs) {
+      List<String> ids = Files.readAllLines(log);
+      perProcess.add(ids.size());
+      ids.forEach(id -> runs.merge(id, 1, Integer::sum));
+    }
+    Map<String, Integer> twice = new HashMap<>(runs);
+    twice.values().removeIf(n -> n == 1);
+    assertThat(twice).as("jobs run more than once").isEmpty();
+    assertThat(runs.keySet()).as("jobs run").isEqualTo(enqueued);
+    assertThat(perProcess).as("jobs run per process").allMatch(n -> n > 0);
+    try (Broker broker = Brokers.open(url)) {
+      assertThat(broker.stats().get(0).count(JobState.SUCCEEDED)).isEqualTo(JOBS);
+      assertThat(
+              broker.query(JobQuery.all().states(JobState.SUCCEEDED).page(JobQuery.MAX_LIMIT, 0)))
+          .allMatch(job -> job.attempts() == 1);
+    }
+  }
+
+  @Test
+  void jobsHeldByAWorkerProcessKilledWithSigkillAreRunByAnotherOnceTheirLeasesExpire()
+      throws Exception {
+    String url = "sqlite:" + dir.resolve("killed.db");
+    int jobs = 10;
+    String sleep = "{\"ms\": 4000}";
+    try (Broker broker = Brokers.open(url)) {
+      List<JobRecord> batch = new ArrayList<>();
+      for (JobRecord job : Jobs.queued("semafor.sleep", jobs, InstantSource.system())) {
+        batch.add(job.toBuilder().input(sleep).build());
+      }
+      broker.enqueue(batch);
+
+      Process victim =
+          start(
+              url,
+              "model=virtual,concurrency=" + jobs + ",lease=2s,heartbeat=500ms,id=victim",
+              dir.resolve("victim.txt"));
+      awaitLine(victim, "READY");
+      go(victim);
+      await().atMost(Duration.ofSeconds(30)).until(() -> runningUnder(broker, "victim") == jobs);
+      victim.destroyForcibly();
+      assertThat(victim.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(runningUnder(broker, "victim"))
+          .as("leases left by the dead process")
+          .isEqualTo(jobs);
+
+      WorkerConfig rescuer =
+          WorkerConfig.parse(
+              "model=virtual,concurrency=" + jobs + ",lease=2s,heartbeat=500ms,id=rescuer");
+      try (Worker worker = new Worker(broker, TaskRegistry.withBuiltins(), rescuer).start()) {
+        await()
+            .atMost(Duration.ofSeconds(40))
+            .until(() -> count(broker, JobState.SUCCEEDED) == jobs);
+      }
+
+      for (JobRecord job : broker.query(JobQuery.all())) {
+        assertThat(job.state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(job.attempts()).as("attempts of %s", job.id()).isEqualTo(2);
+        assertThat(job.workerId()).isEqualTo("rescuer");
+      }
+    }
+  }
+
+  private Process start(String url, String config, Path log) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p =
+        new ProcessBuilder(
+                java,
+                "--enable-native-access=ALL-UNNAMED",
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                WorkerMain.class.getName(),
+                url,
+                config,
+                log.toString())
+            .redirectErrorStream(true)
+            .start();
+    processes.add(p);
+    return p;
+  }
+
+  /** Reads the process's output until a line starts with {@code prefix}. */
+  private static void awaitLine(Process p, String prefix) throws IOException {
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    String line;
+    while ((line = out.readLine()) != null) {
+      if (line.startsWith(prefix)) {
+        drain(out);
+        return;
+      }
+    }
+    throw new AssertionError("worker process ended before printing " + prefix);
+  }
+
+  /** Keeps reading the rest of the output so that the process never blocks on a full pipe. */
+  private static void drain(BufferedReader out) {
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try {
+                while (out.readLine() != null) {
+                  // discarded; the process's log level keeps this short
+                }
+              } catch (IOException e) {
+                // the process is gone
+              }
+            });
+  }
+
+  private static void go(Process p) throws IOException {
+    OutputStream in = p.getOutputStream();
+    in.write("go\n".getBytes(StandardCharsets.UTF_8));
+    in.flush();
+  }
+
+  private static long runningUnder(Broker broker, String workerId) {
+    return broker.query(JobQuery.all().states(JobState.RUNNING)).stream()
+        .filter(job -> workerId.equals(job.workerId()))
+        .count();
+  }
+
+  private static long count(Broker broker, JobState state) {
+    return broker.stats().stream().mapToLong(s -> s.count(state)).sum();
+  }
+}

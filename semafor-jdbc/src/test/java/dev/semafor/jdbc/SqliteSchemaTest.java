@@ -1,0 +1,191 @@
+package dev.semafor.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.semafor.JobState;
+import dev.semafor.broker.Broker;
+import dev.semafor.broker.Brokers;
+import dev.semafor.broker.JobRecord;
+import dev.semafor.broker.Lease;
+import dev.semafor.broker.LeaseRequest;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The schema: created on first use, versioned, upgraded in place, indexed for every hot path. */
+class SqliteSchemaTest {
+  @TempDir Path dir;
+  private final TestClock clock = new TestClock();
+
+  @Test
+  void firstUseCreatesTheFileTheSchemaAtTheCurrentVersionAndWalMode() throws Exception {
+    Path file = dir.resolve("new.db");
+
+    try (Broker broker = Brokers.open("sqlite:" + file, clock)) {
+      assertThat(broker.describe()).isEqualTo("sqlite:" + file);
+    }
+
+    assertThat(file).exists();
+    assertThat(meta(file, "schema_version")).isEqualTo("2");
+    assertThat(SqliteFileProblemsTest.journalMode(file)).isEqualTo("wal");
+    assertThat(indexes(file))
+        .contains(
+            "semafor_jobs_id",
+            "semafor_jobs_ready",
+            "semafor_jobs_due",
+            "semafor_jobs_leased",
+            "semafor_jobs_limited",
+            "semafor_jobs_finished");
+  }
+
+  @Test
+  void aVersion1FileIsUpgradedInPlaceAndKeepsItsJobs() throws Exception {
+    Path file = dir.resolve("old.db");
+    SqliteDialect dialect = new SqliteDialect(SqliteLocation.parse(file.toString()));
+    JobRecord old = Jobs.queued("from.v1", clock).priority(3).build();
+    try (Session s = new Session(dialect.connect(Dialect.Role.WRITER))) {
+      Schema.migrate(s, dialect, 1);
+      PreparedStatement insert = s.prepare(JobRows.INSERT);
+      JobRows.bindInsert(insert, old);
+      insert.executeUpdate();
+    }
+    assertThat(meta(file, "schema_version")).isEqualTo("1");
+    assertThat(indexes(file)).doesNotContain("semafor_jobs_ready");
+
+    try (Broker broker = Brokers.open("sqlite:" + file, clock)) {
+      assertThat(broker.get(old.id())).contains(old);
+      List<Lease> leases =
+          broker.lease(new LeaseRequest(List.of("default"), 5, "w", Duration.ofSeconds(30)));
+      assertThat(leases).extracting(l -> l.job().id()).containsExactly(old.id());
+    }
+
+    assertThat(meta(file, "schema_version")).isEqualTo("2");
+    assertThat(indexes(file)).contains("semafor_jobs_ready", "semafor_jobs_finished");
+  }
+
+  @Test
+  void brokersOpeningANewFileAtOnceCreateTheSchemaOnce() throws Exception {
+    Path file = dir.resolve("raced.db");
+    int openers = 4;
+    CountDownLatch go = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(openers);
+    try {
+      List<Future<Integer>> jobsSeen = new ArrayList<>();
+      for (int i = 0; i < openers; i++) {
+        jobsSeen.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  try (Broker broker = Brokers.open("sqlite:" + file, clock)) {
+                    broker.enqueue(Jobs.queued("t", 10, clock));
+                    return broker.stats().get(0).count(JobState.QUEUED) > 0 ? 1 : 0;
+                  }
+                }));
+      }
+      go.countDown();
+      for (Future<Integer> f : jobsSeen) {
+        assertThat(f.get(1, TimeUnit.MINUTES)).isEqualTo(1);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    try (Broker broker = Brokers.open("sqlite:" + file, clock)) {
+      assertThat(broker.stats().get(0).count(JobState.QUEUED)).isEqualTo(10L * openers);
+    }
+    assertThat(meta(file, "schema_version")).isEqualTo("2");
+  }
+
+  /**
+   * Lease cost stays flat as finished jobs pile up only if no hot statement reads the whole table:
+   * each must search an index, and the waiting-job paths a partial one.
+   */
+  @Test
+  void everyHotStatementSearchesAnIndexAndNoneScansTheTable() throws Exception {
+    Path file = dir.resolve("plans.db");
+    Brokers.open("sqlite:" + file, clock).close();
+    Leasing leasing = new Leasing(new SqliteDialect(SqliteLocation.parse(file.toString())));
+
+    assertThat(plan(file, leasing.candidates, "default", 10, 0))
+        .containsExactly("SEARCH semafor_jobs USING INDEX semafor_jobs_ready (queue=?)");
+    assertThat(plan(file, Leasing.ANY_QUEUED, "default"))
+        .containsExactly("SEARCH semafor_jobs USING COVERING INDEX semafor_jobs_ready (queue=?)");
+    assertThat(plan(file, Leasing.ANY_DUE, 1L)).anyMatch(p -> p.contains("semafor_jobs_due"));
+    assertThat(plan(file, Leasing.PROMOTE, 1L)).anyMatch(p -> p.contains("semafor_jobs_due"));
+    assertThat(plan(file, Leasing.EXPIRED, 1L)).anyMatch(p -> p.contains("semafor_jobs_leased"));
+    assertThat(plan(file, Leasing.RUNNING_WITH_KEY, "k"))
+        .anyMatch(p -> p.contains("semafor_jobs_limited"));
+    assertThat(plan(file, JdbcBroker.PRUNE, 1L, 10))
+        .anyMatch(p -> p.contains("semafor_jobs_finished"));
+    String byRow = "SEARCH semafor_jobs USING INTEGER PRIMARY KEY (rowid=?)";
+    assertThat(plan(file, leasing.take, 1L, 2L, "w", "t.", "[1,2]")).contains(byRow);
+    assertThat(plan(file, Attempts.COMPLETE, "null", 1L, 1L, "id", "t.1")).containsExactly(byRow);
+    assertThat(plan(file, Attempts.FAIL, "DEAD", null, 1L, "E", "m", "s", 1L, "id", "t.1"))
+        .containsExactly(byRow);
+    assertThat(plan(file, Attempts.HEARTBEAT, 1L, 1L, "id", "t.1")).containsExactly(byRow);
+    assertThat(plan(file, Attempts.RELEASE, 1L, "id", "t.1")).containsExactly(byRow);
+    assertThat(plan(file, JobQueries.BY_ID, "id")).anyMatch(p -> p.contains("semafor_jobs_id"));
+    for (String sql : List.of(JdbcBroker.STATE_OF, JdbcBroker.CANCEL, JdbcBroker.REQUEST_CANCEL)) {
+      assertThat(
+              plan(
+                  file,
+                  sql,
+                  sql.contains("finished_at") ? new Object[] {1L, "id"} : new Object[] {"id"}))
+          .as(sql)
+          .anyMatch(p -> p.contains("semafor_jobs_id"));
+    }
+  }
+
+  private static List<String> plan(Path file, String sql, Object... params) throws SQLException {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        PreparedStatement ps = c.prepareStatement("EXPLAIN QUERY PLAN " + sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i]);
+      }
+      List<String> lines = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          lines.add(rs.getString(4));
+        }
+      }
+      assertThat(lines).as("plan of %s", sql).noneMatch(l -> l.startsWith("SCAN semafor_jobs"));
+      return lines;
+    }
+  }
+
+  static String meta(Path file, String key) throws SQLException {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        PreparedStatement ps = c.prepareStatement("SELECT value FROM semafor_meta WHERE key = ?")) {
+      ps.setString(1, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
+  }
+
+  private static List<String> indexes(Path file) throws SQLException {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery("SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name")) {
+      List<String> names = new ArrayList<>();
+      while (rs.next()) {
+        names.add(rs.getString(1));
+      }
+      return names;
+    }
+  }
+}

@@ -1,0 +1,137 @@
+package dev.semafor.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteCommitListener;
+import org.sqlite.SQLiteConnection;
+
+/** Writes that wait for the writer together commit together, and fail alone. */
+class WriteCombinerTest {
+  @TempDir Path dir;
+  private final AtomicInteger commits = new AtomicInteger();
+  private final ExecutorService threads = Executors.newCachedThreadPool();
+  private Session writer;
+  private Session reader;
+  private SessionPool pool;
+  private WriteCombiner combiner;
+
+  @BeforeEach
+  void open() throws SQLException {
+    SqliteDialect dialect = new SqliteDialect(SqliteLocation.parse(dir + "/c.db"));
+    writer = new Session(dialect.connect(Dialect.Role.WRITER));
+    writer.execute("CREATE TABLE t (v TEXT PRIMARY KEY)");
+    writer.connection().unwrap(SQLiteConnection.class).addCommitListener(new Counter());
+    reader = new Session(dialect.connect(Dialect.Role.READER));
+    pool = new SessionPool("test", List.of(writer));
+    combiner = new WriteCombiner(pool, "BEGIN IMMEDIATE");
+  }
+
+  @AfterEach
+  void close() throws SQLException {
+    threads.shutdownNow();
+    pool.close();
+    reader.close();
+  }
+
+  @Test
+  void writesQueuedBehindABusyWriterCommitAsOneGroupAndAFailingOneFailsAlone() throws Exception {
+    CountDownLatch holding = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Future<Integer> first =
+        threads.submit(
+            () ->
+                combiner.write(
+                    s -> {
+                      holding.countDown();
+                      awaitUninterruptibly(release);
+                      return insert(s, "first");
+                    }));
+    holding.await();
+    List<Future<Integer>> queued = new ArrayList<>();
+    for (String v : List.of("a", "b", "first", "c")) { // "first" breaks the primary key
+      queued.add(threads.submit(() -> combiner.write(s -> insert(s, v))));
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> combiner.pending() == 4);
+
+    release.countDown();
+
+    assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+    for (int i : List.of(0, 1, 3)) {
+      assertThat(queued.get(i).get(10, TimeUnit.SECONDS)).isEqualTo(1);
+    }
+    assertThat(queued.get(2))
+        .failsWithin(Duration.ofSeconds(10))
+        .withThrowableThat()
+        .havingCause()
+        .isInstanceOf(SQLException.class);
+    assertThat(commits.get()).as("one commit for the held write, one for the group").isEqualTo(2);
+    assertThat(values()).containsExactly("a", "b", "c", "first");
+  }
+
+  @Test
+  void aWriteAloneThatFailsIsRolledBackAndLaterWritesGoOn() throws Exception {
+    combiner.write(s -> insert(s, "x"));
+
+    assertThat(threads.submit(() -> combiner.write(s -> insert(s, "x"))))
+        .failsWithin(Duration.ofSeconds(10))
+        .withThrowableThat()
+        .havingCause()
+        .isInstanceOf(SQLException.class);
+    combiner.write(s -> insert(s, "y"));
+
+    assertThat(values()).containsExactly("x", "y");
+  }
+
+  private static void awaitUninterruptibly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static int insert(Session s, String v) throws SQLException {
+    PreparedStatement ps = s.prepare("INSERT INTO t (v) VALUES (?)");
+    ps.setString(1, v);
+    return ps.executeUpdate();
+  }
+
+  private List<String> values() throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (ResultSet rs = reader.prepare("SELECT v FROM t ORDER BY v").executeQuery()) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+
+  private final class Counter implements SQLiteCommitListener {
+    @Override
+    public void onCommit() {
+      commits.incrementAndGet();
+    }
+
+    @Override
+    public void onRollback() {}
+  }
+}
