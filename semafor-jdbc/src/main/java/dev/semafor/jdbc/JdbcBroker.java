@@ -8,6 +8,7 @@ import dev.semafor.broker.Broker;
 import dev.semafor.broker.CancelResult;
 import dev.semafor.broker.Completion;
 import dev.semafor.broker.Failure;
+import dev.semafor.broker.GroupRecord;
 import dev.semafor.broker.JobQuery;
 import dev.semafor.broker.JobRecord;
 import dev.semafor.broker.Lease;
@@ -15,6 +16,7 @@ import dev.semafor.broker.LeaseRef;
 import dev.semafor.broker.LeaseRequest;
 import dev.semafor.broker.LeaseStatus;
 import dev.semafor.broker.QueueStats;
+import dev.semafor.broker.ScheduleRecord;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -63,7 +65,9 @@ public final class JdbcBroker implements Broker {
           + " WHERE rid IN (SELECT rid FROM "
           + TABLE
           + " WHERE finished_at IS NOT NULL AND finished_at <= ?"
-          + " AND state IN ('SUCCEEDED', 'DEAD', 'CANCELLED') LIMIT ?)";
+          + " AND state IN ('SUCCEEDED', 'DEAD', 'CANCELLED')"
+          + JobControl.PRUNABLE
+          + " LIMIT ?)";
   static final String EXISTS = "SELECT 1 FROM " + TABLE + " WHERE id = ?";
 
   private final Dialect dialect;
@@ -124,15 +128,55 @@ public final class JdbcBroker implements Broker {
     for (JobRecord job : jobs) {
       stored.add(JobRows.normalize(job, now));
     }
+    boolean unique = stored.stream().anyMatch(job -> job.uniqueKey() != null);
     try {
-      writeRaw(
+      return writeRaw(
           s -> {
+            if (unique) {
+              return JobControl.enqueueUnique(s, stored, now);
+            }
             PreparedStatement ps = s.prepare(JobRows.INSERT);
             for (JobRecord job : stored) {
               JobRows.bindInsert(ps, job);
               ps.addBatch();
             }
             ps.executeBatch();
+            return stored;
+          });
+    } catch (SQLException e) {
+      if (dialect.isUniqueViolation(e)) {
+        throw duplicate(stored);
+      }
+      throw dialect.unavailable("enqueue", e);
+    }
+  }
+
+  @Override
+  public List<JobRecord> enqueueGroup(GroupRecord group, List<JobRecord> members) {
+    Instant now = clock.instant();
+    List<JobRecord> stored = new ArrayList<>(members.size());
+    for (int i = 0; i < members.size(); i++) {
+      JobRecord m = members.get(i);
+      if (!group.id().equals(m.groupId()) || m.groupIndex() != i) {
+        throw new IllegalArgumentException(
+            "member " + i + " (" + m.id() + ") must carry group " + group.id() + " and index " + i);
+      }
+      stored.add(JobRows.normalize(m, now));
+    }
+    if (stored.size() != group.size()) {
+      throw new IllegalArgumentException(
+          "group "
+              + group.id()
+              + " has size "
+              + group.size()
+              + " but "
+              + stored.size()
+              + " members");
+    }
+    try {
+      writeRaw(
+          s -> {
+            JobControl.enqueueGroup(s, group, stored);
             return null;
           });
     } catch (SQLException e) {
@@ -166,7 +210,14 @@ public final class JdbcBroker implements Broker {
     if (completions.isEmpty()) {
       return List.of();
     }
-    return write("complete", s -> Attempts.complete(s, completions, clock.instant()));
+    return write(
+        "complete",
+        s -> {
+          Instant now = clock.instant();
+          List<Boolean> applied = Attempts.complete(s, completions, now);
+          JobControl.afterSuccess(s, dialect, completions, applied, now);
+          return applied;
+        });
   }
 
   @Override
@@ -232,6 +283,29 @@ public final class JdbcBroker implements Broker {
   }
 
   @Override
+  public List<String> cancelRequested(String workerId) {
+    return read("cancel requests", s -> JobControl.cancelRequested(s, workerId));
+  }
+
+  @Override
+  public boolean claimTick(ScheduleRecord schedule, Instant tick, JobRecord job) {
+    JobRecord stored = job == null ? null : JobRows.normalize(job, clock.instant());
+    try {
+      return writeRaw(s -> JobControl.claimTick(s, schedule, tick, stored));
+    } catch (SQLException e) {
+      if (dialect.isUniqueViolation(e) && stored != null) {
+        throw duplicate(List.of(stored));
+      }
+      throw dialect.unavailable("claim a schedule tick", e);
+    }
+  }
+
+  @Override
+  public List<ScheduleRecord> schedules() {
+    return read("schedules", JobControl::schedules);
+  }
+
+  @Override
   public Optional<JobRecord> get(String jobId) {
     return read("get", s -> JobQueries.get(s, jobId));
   }
@@ -269,6 +343,12 @@ public final class JdbcBroker implements Broker {
               });
       total += deleted;
     } while (deleted == PRUNE_CHUNK);
+    write(
+        "prune",
+        s -> {
+          JobControl.forgetFinished(s, clock.instant());
+          return null;
+        });
     return total;
   }
 

@@ -87,6 +87,54 @@ final class SqliteDialect implements Dialect {
               + JOBS
               + " (finished_at) WHERE finished_at IS NOT NULL");
 
+  /**
+   * Version 3: job control. The job columns of unique policies, rate limits, chains and groups;
+   * indexes for the unique key of waiting and running jobs, group members and running jobs whose
+   * cancellation was requested; the tables of rate-limit starts, groups and schedules; and a
+   * trigger that fails a group when a member ends dead or cancelled, whichever statement ended it.
+   */
+  private static final List<String> V3 =
+      List.of(
+          "ALTER TABLE " + JOBS + " ADD COLUMN unique_policy TEXT",
+          "ALTER TABLE " + JOBS + " ADD COLUMN rate_key TEXT",
+          "ALTER TABLE " + JOBS + " ADD COLUMN rate_permits INTEGER NOT NULL DEFAULT 0",
+          "ALTER TABLE " + JOBS + " ADD COLUMN rate_period_ms INTEGER",
+          "ALTER TABLE " + JOBS + " ADD COLUMN next_steps TEXT",
+          "ALTER TABLE " + JOBS + " ADD COLUMN group_id TEXT",
+          "ALTER TABLE " + JOBS + " ADD COLUMN group_index INTEGER NOT NULL DEFAULT 0",
+          "CREATE INDEX semafor_jobs_unique ON "
+              + JOBS
+              + " (unique_key) WHERE unique_key IS NOT NULL"
+              + " AND state IN ('SCHEDULED', 'QUEUED', 'RUNNING')",
+          "CREATE INDEX semafor_jobs_group ON "
+              + JOBS
+              + " (group_id, group_index) WHERE group_id IS NOT NULL",
+          "CREATE INDEX semafor_jobs_cancel ON "
+              + JOBS
+              + " (worker_id) WHERE state = 'RUNNING' AND cancel_requested = 1",
+          "CREATE TABLE "
+              + JobControl.RATE_STARTS
+              + " (rate_key TEXT NOT NULL, started_at INTEGER NOT NULL,"
+              + " expires_at INTEGER NOT NULL)",
+          "CREATE INDEX semafor_rate_starts_key ON "
+              + JobControl.RATE_STARTS
+              + " (rate_key, started_at)",
+          "CREATE INDEX semafor_rate_starts_expiry ON " + JobControl.RATE_STARTS + " (expires_at)",
+          "CREATE TABLE "
+              + JobControl.GROUPS
+              + " (id TEXT PRIMARY KEY, size INTEGER NOT NULL, remaining INTEGER NOT NULL,"
+              + " failed INTEGER NOT NULL, callback TEXT)",
+          "CREATE TABLE "
+              + JobControl.SCHEDULES
+              + " (name TEXT PRIMARY KEY, cron TEXT NOT NULL, zone TEXT NOT NULL,"
+              + " task TEXT NOT NULL, queue TEXT NOT NULL, last_tick INTEGER, next_tick INTEGER)",
+          "CREATE TRIGGER semafor_group_failed AFTER UPDATE OF state ON "
+              + JOBS
+              + " WHEN NEW.group_id IS NOT NULL AND NEW.state IN ('DEAD', 'CANCELLED')"
+              + " AND OLD.state <> NEW.state BEGIN UPDATE "
+              + JobControl.GROUPS
+              + " SET failed = 1 WHERE id = NEW.group_id; END");
+
   private final SqliteLocation location;
 
   /** Started with the first writer connection; guarded by {@code this}. */
@@ -156,7 +204,7 @@ final class SqliteDialect implements Dialect {
 
   @Override
   public List<List<String>> migrations() {
-    return List.of(V1, V2);
+    return List.of(V1, V2, V3);
   }
 
   @Override
