@@ -28,7 +28,9 @@ import picocli.CommandLine.Spec;
       EnqueueCommand.class,
       StatusCommand.class,
       JobCommand.class,
-      BenchCommand.class
+      BenchCommand.class,
+      CancelCommand.class,
+      RetryCommand.class
     })
 public final class SemaforCommand implements Callable<Integer> {
   private final Cli cli;
