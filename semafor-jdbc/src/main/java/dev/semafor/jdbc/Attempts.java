@@ -39,12 +39,19 @@ final class Attempts {
           + " SET state = ?, run_at = COALESCE(?, run_at), finished_at = ?, error_type = ?,"
           + " error_message = ?, error_stack = ?, lease_expires_at = NULL, lease_token = NULL"
           + THIS_LEASE;
+
+  /** Back in line as if never leased; or {@code CANCELLED} if that was asked meanwhile. */
   static final String RELEASE =
       "UPDATE "
           + TABLE
-          + " SET state = 'QUEUED', attempts = attempts - 1, started_at = NULL,"
-          + " lease_expires_at = NULL, worker_id = NULL, lease_token = NULL"
+          + " SET state = CASE WHEN cancel_requested = 1 THEN 'CANCELLED' ELSE 'QUEUED' END,"
+          + " attempts = CASE WHEN cancel_requested = 1 THEN attempts ELSE attempts - 1 END,"
+          + " started_at = CASE WHEN cancel_requested = 1 THEN started_at END,"
+          + " worker_id = CASE WHEN cancel_requested = 1 THEN worker_id END,"
+          + " finished_at = CASE WHEN cancel_requested = 1 THEN ? END,"
+          + " lease_expires_at = NULL, lease_token = NULL"
           + THIS_LEASE;
+
   static final String PROGRESS =
       "UPDATE " + TABLE + " SET progress = ?, progress_message = ?" + THIS_LEASE;
 
@@ -105,11 +112,15 @@ final class Attempts {
     return applied(ps.executeBatch());
   }
 
-  /** Puts leased jobs back in line, as if never leased: the attempt is not counted. */
-  static void release(Session s, List<LeaseRef> leases) throws SQLException {
+  /**
+   * Puts leased jobs back in line, as if never leased: the attempt is not counted. A job whose
+   * cancellation was requested while it was leased becomes {@code CANCELLED} (finished now).
+   */
+  static void release(Session s, List<LeaseRef> leases, Instant now) throws SQLException {
     PreparedStatement ps = s.prepare(RELEASE);
     for (LeaseRef ref : leases) {
-      bindLease(ps, 1, ref);
+      ps.setLong(1, millis(now));
+      bindLease(ps, 2, ref);
       ps.addBatch();
     }
     ps.executeBatch();

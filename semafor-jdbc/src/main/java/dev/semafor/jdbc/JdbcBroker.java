@@ -3,7 +3,6 @@ package dev.semafor.jdbc;
 import static dev.semafor.jdbc.JobRows.TABLE;
 import static dev.semafor.jdbc.JobRows.millis;
 
-import dev.semafor.JobState;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.CancelResult;
 import dev.semafor.broker.Completion;
@@ -17,6 +16,7 @@ import dev.semafor.broker.LeaseRequest;
 import dev.semafor.broker.LeaseStatus;
 import dev.semafor.broker.QueueStats;
 import dev.semafor.broker.ScheduleRecord;
+import dev.semafor.broker.WorkerInfo;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -55,10 +55,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class JdbcBroker implements Broker {
   private static final int PRUNE_CHUNK = 10_000;
 
-  static final String STATE_OF = "SELECT state FROM " + TABLE + " WHERE id = ?";
-  static final String REQUEST_CANCEL = "UPDATE " + TABLE + " SET cancel_requested = 1 WHERE id = ?";
-  static final String CANCEL =
-      "UPDATE " + TABLE + " SET state = 'CANCELLED', finished_at = ? WHERE id = ?";
   static final String PRUNE =
       "DELETE FROM "
           + TABLE
@@ -236,7 +232,7 @@ public final class JdbcBroker implements Broker {
     write(
         "release",
         s -> {
-          Attempts.release(s, leases);
+          Attempts.release(s, leases, clock.instant());
           return null;
         });
   }
@@ -253,33 +249,17 @@ public final class JdbcBroker implements Broker {
 
   @Override
   public CancelResult cancel(String jobId) {
-    return write(
-        "cancel",
-        s -> {
-          PreparedStatement find = s.prepare(STATE_OF);
-          find.setString(1, jobId);
-          JobState state;
-          try (ResultSet rs = find.executeQuery()) {
-            if (!rs.next()) {
-              return CancelResult.NOT_FOUND;
-            }
-            state = JobState.valueOf(rs.getString(1));
-          }
-          if (state.isFinished()) {
-            return CancelResult.ALREADY_FINISHED;
-          }
-          if (state == JobState.RUNNING) {
-            PreparedStatement ps = s.prepare(REQUEST_CANCEL);
-            ps.setString(1, jobId);
-            ps.executeUpdate();
-            return CancelResult.CANCEL_REQUESTED;
-          }
-          PreparedStatement ps = s.prepare(CANCEL);
-          ps.setLong(1, millis(clock.instant()));
-          ps.setString(2, jobId);
-          ps.executeUpdate();
-          return CancelResult.CANCELLED;
-        });
+    return write("cancel", s -> JobCommands.cancel(s, jobId, clock.instant()));
+  }
+
+  @Override
+  public boolean retry(String jobId) {
+    return write("retry", s -> JobCommands.retry(s, jobId, clock.instant()));
+  }
+
+  @Override
+  public boolean delete(String jobId) {
+    return write("delete", s -> JobCommands.delete(s, jobId));
   }
 
   @Override
@@ -350,6 +330,41 @@ public final class JdbcBroker implements Broker {
           return null;
         });
     return total;
+  }
+
+  @Override
+  public void registerWorker(WorkerInfo info) {
+    write(
+        "register worker",
+        s -> {
+          WorkerRegistry.register(s, info, clock.instant());
+          return null;
+        });
+  }
+
+  @Override
+  public void heartbeatWorker(String workerId, int inFlight) {
+    write(
+        "heartbeat worker",
+        s -> {
+          WorkerRegistry.heartbeat(s, workerId, inFlight, clock.instant());
+          return null;
+        });
+  }
+
+  @Override
+  public List<WorkerInfo> workers() {
+    return read("list workers", WorkerRegistry::list);
+  }
+
+  @Override
+  public void unregisterWorker(String workerId) {
+    write(
+        "unregister worker",
+        s -> {
+          WorkerRegistry.unregister(s, workerId);
+          return null;
+        });
   }
 
   @Override

@@ -40,7 +40,7 @@ final class JobControl {
   static final String ACTIVE_WITH_KEY =
       "SELECT "
           + COLUMNS
-          + " FROM "
+          + ", rid FROM "
           + TABLE
           + " WHERE unique_key = ? AND state IN ('SCHEDULED', 'QUEUED', 'RUNNING') LIMIT 1";
   private static final String REPLACE =
@@ -138,7 +138,7 @@ final class JobControl {
     PreparedStatement ps = s.prepare(ACTIVE_WITH_KEY);
     ps.setString(1, uniqueKey);
     try (ResultSet rs = ps.executeQuery()) {
-      return rs.next() ? new Active(rs.getLong(JobRows.RID), JobRows.read(rs)) : null;
+      return rs.next() ? new Active(rs.getLong(JobRows.COLUMN_COUNT + 1), JobRows.read(rs)) : null;
     }
   }
 

@@ -31,14 +31,14 @@ final class JobRows {
           + " attempts, max_attempts, backoff_base_ms, backoff_max_ms, backoff_jitter, timeout_ms,"
           + " run_at, enqueued_at, started_at, finished_at, lease_expires_at, worker_id,"
           + " unique_key, concurrency_key, concurrency_limit, progress, progress_message,"
-          + " cancel_requested, lease_token, rid,"
+          + " cancel_requested,"
           + CONTROL_COLUMNS;
 
-  /** Position of {@code rid} in {@link #COLUMNS}. */
-  static final int RID = 30;
-
   /** Position of the first of {@link #CONTROL_COLUMNS} in {@link #COLUMNS}. */
-  private static final int CONTROL = 31;
+  private static final int CONTROL = 29;
+
+  /** How many columns {@link #COLUMNS} names. */
+  static final int COLUMN_COUNT = 35;
 
   /**
    * The columns a lease returns: those a waiting job may hold. The rest of a leased record (state,

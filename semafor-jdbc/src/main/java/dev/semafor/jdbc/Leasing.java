@@ -39,9 +39,9 @@ import java.util.Map;
  *
  * <p>The common case is therefore three statements per batch, whatever the batch size.
  *
- * <p>Before all that, {@link #anyDue} looks, outside any transaction, whether there is anything to
- * lease at all: idle workers polling an empty queue then never take the write lock, which matters
- * when several processes share one SQLite file.
+ * <p>Before all that, the broker asks {@link #anyDue} on its reader connection whether there is
+ * anything to lease at all: idle workers polling an empty queue then never take the write lock,
+ * which matters when several processes share one SQLite file.
  */
 final class Leasing {
   private static final int SKIP_PAGE = 256;
@@ -57,7 +57,7 @@ final class Leasing {
   static final String RUNNING_WITH_KEY = LeaseLimits.RUNNING_WITH_KEY;
 
   static final String EXPIRED =
-      "SELECT rid, lease_expires_at, worker_id, attempts, max_attempts FROM "
+      "SELECT rid, lease_expires_at, worker_id, attempts, max_attempts, cancel_requested FROM "
           + TABLE
           + " WHERE state = 'RUNNING' AND lease_expires_at <= ?";
 
@@ -216,7 +216,8 @@ final class Leasing {
 
   /**
    * Returns every job whose lease has expired to its queue, or makes it {@code DEAD} when it has no
-   * attempts left; records why as the job's error. Returns how many.
+   * attempts left, or {@code CANCELLED} when its cancellation was requested; records why as the
+   * job's error. Returns how many.
    */
   int reap(Session s, Instant now) throws SQLException {
     PreparedStatement expired = s.prepare(EXPIRED);
@@ -225,8 +226,9 @@ final class Leasing {
     int count = 0;
     try (ResultSet rs = expired.executeQuery()) {
       while (rs.next()) {
-        boolean retry = rs.getInt(4) < rs.getInt(5);
-        reap.setString(1, retry ? "QUEUED" : "DEAD");
+        boolean cancel = rs.getInt(6) != 0;
+        boolean retry = !cancel && rs.getInt(4) < rs.getInt(5);
+        reap.setString(1, cancel ? "CANCELLED" : retry ? "QUEUED" : "DEAD");
         JobRows.setMillis(reap, 2, retry ? millis(now) : null);
         JobRows.setMillis(reap, 3, retry ? null : millis(now));
         reap.setString(4, "dev.semafor.LeaseExpired");
