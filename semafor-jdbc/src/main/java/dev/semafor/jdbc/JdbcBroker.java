@@ -221,7 +221,16 @@ public final class JdbcBroker implements Broker {
     if (failures.isEmpty()) {
       return List.of();
     }
-    return write("fail", s -> Attempts.fail(s, failures, clock.instant()));
+    boolean ends = failures.stream().anyMatch(f -> f.retryAt() == null);
+    return write(
+        "fail",
+        s -> {
+          List<Boolean> applied = Attempts.fail(s, failures, clock.instant());
+          if (ends) {
+            JobControl.failGroups(s);
+          }
+          return applied;
+        });
   }
 
   @Override
@@ -233,6 +242,7 @@ public final class JdbcBroker implements Broker {
         "release",
         s -> {
           Attempts.release(s, leases, clock.instant());
+          JobControl.failGroups(s); // a job whose cancellation was requested ends here
           return null;
         });
   }
@@ -249,7 +259,15 @@ public final class JdbcBroker implements Broker {
 
   @Override
   public CancelResult cancel(String jobId) {
-    return write("cancel", s -> JobCommands.cancel(s, jobId, clock.instant()));
+    return write(
+        "cancel",
+        s -> {
+          CancelResult result = JobCommands.cancel(s, jobId, clock.instant());
+          if (result == CancelResult.CANCELLED) {
+            JobControl.failGroups(s);
+          }
+          return result;
+        });
   }
 
   @Override
@@ -302,7 +320,15 @@ public final class JdbcBroker implements Broker {
 
   @Override
   public int reapExpiredLeases() {
-    return write("reap", s -> leasing.reap(s, clock.instant()));
+    return write(
+        "reap",
+        s -> {
+          int reaped = leasing.reap(s, clock.instant());
+          if (reaped > 0) {
+            JobControl.failGroups(s);
+          }
+          return reaped;
+        });
   }
 
   /** Deletes in chunks, one transaction each, so that other writers are never held up long. */

@@ -94,6 +94,14 @@ final class JobControl {
           + " j WHERE j.group_id = "
           + GROUPS
           + ".id)";
+  private static final String FAIL_GROUPS =
+      "UPDATE "
+          + GROUPS
+          + " SET failed = 1 WHERE remaining > 0 AND failed = 0 AND EXISTS (SELECT 1 FROM "
+          + TABLE
+          + " j WHERE j.group_id = "
+          + GROUPS
+          + ".id AND j.state IN ('DEAD', 'CANCELLED'))";
   private static final String FORGET_STARTS =
       "DELETE FROM " + RATE_STARTS + " WHERE expires_at <= ?";
 
@@ -291,6 +299,11 @@ final class JobControl {
       }
     }
     return ids;
+  }
+
+  /** Marks failed every open group with a member that ended dead or cancelled. */
+  static void failGroups(Session s) throws SQLException {
+    s.prepare(FAIL_GROUPS).executeUpdate();
   }
 
   /** After a prune: forgets groups that are done and have no members left, and old rate starts. */

@@ -1,8 +1,10 @@
 package dev.semafor.jdbc;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.semafor.Backoff;
 import dev.semafor.JobError;
 import dev.semafor.JobState;
+import dev.semafor.Json;
 import dev.semafor.UniquePolicy;
 import dev.semafor.broker.JobRecord;
 import java.sql.PreparedStatement;
@@ -24,6 +26,15 @@ final class JobRows {
   /** The job-control columns (schema version 3), last in every column list, in this order. */
   static final String CONTROL_COLUMNS =
       " unique_policy, rate_key, rate_permits, rate_period_ms, next_steps, group_id, group_index";
+
+  /**
+   * The job-control columns of a leased job folded into one: null for the common job that uses none
+   * (one column read instead of seven), else a JSON array in {@link #CONTROL_COLUMNS} order.
+   */
+  private static final String LEASED_CONTROL_COLUMN =
+      " CASE WHEN unique_key IS NULL AND rate_key IS NULL AND next_steps IS NULL"
+          + " AND group_id IS NULL THEN NULL ELSE json_array(unique_policy, rate_key, rate_permits,"
+          + " rate_period_ms, next_steps, group_id, group_index) END";
 
   /** The columns every job query returns, in the order {@link #read} expects. */
   static final String COLUMNS =
@@ -51,7 +62,7 @@ final class JobRows {
           + " attempts, max_attempts, backoff_base_ms, backoff_max_ms, backoff_jitter, timeout_ms,"
           + " run_at, enqueued_at, unique_key, concurrency_key, concurrency_limit, progress,"
           + " progress_message, rid,"
-          + CONTROL_COLUMNS;
+          + LEASED_CONTROL_COLUMN;
 
   /** Position of {@code rid} in {@link #LEASED_COLUMNS}. */
   static final int LEASED_RID = 22;
@@ -118,6 +129,23 @@ final class JobRows {
   /** The same as {@link #INSERT}, but a job whose id exists is skipped (a chain's next step). */
   static final String INSERT_IF_ABSENT = INSERT + " ON CONFLICT (id) DO NOTHING";
 
+  /** Reads {@link #LEASED_CONTROL_COLUMN} into {@code b}. */
+  private static JobRecord.Builder leasedControl(JobRecord.Builder b, String folded) {
+    if (folded == null) {
+      return b;
+    }
+    JsonNode a = Json.defaults().tree(folded);
+    String policy = a.get(0).textValue();
+    JsonNode period = a.get(3);
+    return b.uniquePolicy(policy == null ? UniquePolicy.REJECT : UniquePolicy.valueOf(policy))
+        .rateKey(a.get(1).textValue())
+        .ratePermits(a.get(2).asInt())
+        .ratePeriod(period.isNull() ? null : Duration.ofMillis(period.asLong()))
+        .next(a.get(4).textValue())
+        .groupId(a.get(5).textValue())
+        .groupIndex(a.get(6).asInt());
+  }
+
   /** Reads the job-control columns, starting at {@code at}, into {@code b}. */
   private static JobRecord.Builder control(JobRecord.Builder b, ResultSet rs, int at)
       throws SQLException {
@@ -177,7 +205,7 @@ final class JobRows {
     JobError error =
         errorType == null ? null : new JobError(errorType, rs.getString(7), rs.getString(8));
     Long timeout = nullableLong(rs, 14);
-    return control(JobRecord.builder(), rs, LEASED_CONTROL)
+    return leasedControl(JobRecord.builder(), rs.getString(LEASED_CONTROL))
         .id(rs.getString(1))
         .task(rs.getString(2))
         .queue(rs.getString(3))

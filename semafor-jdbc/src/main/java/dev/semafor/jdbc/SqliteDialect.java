@@ -101,8 +101,7 @@ final class SqliteDialect implements Dialect {
   /**
    * Version 4: job control. The job columns of unique policies, rate limits, chains and groups;
    * indexes for the unique key of waiting and running jobs, group members and running jobs whose
-   * cancellation was requested; the tables of rate-limit starts, groups and schedules; and a
-   * trigger that fails a group when a member ends dead or cancelled, whichever statement ended it.
+   * cancellation was requested; and the tables of rate-limit starts, groups and schedules.
    */
   private static final List<String> V4 =
       List.of(
@@ -138,13 +137,7 @@ final class SqliteDialect implements Dialect {
           "CREATE TABLE "
               + JobControl.SCHEDULES
               + " (name TEXT PRIMARY KEY, cron TEXT NOT NULL, zone TEXT NOT NULL,"
-              + " task TEXT NOT NULL, queue TEXT NOT NULL, last_tick INTEGER, next_tick INTEGER)",
-          "CREATE TRIGGER semafor_group_failed AFTER UPDATE OF state ON "
-              + JOBS
-              + " WHEN NEW.group_id IS NOT NULL AND NEW.state IN ('DEAD', 'CANCELLED')"
-              + " AND OLD.state <> NEW.state BEGIN UPDATE "
-              + JobControl.GROUPS
-              + " SET failed = 1 WHERE id = NEW.group_id; END");
+              + " task TEXT NOT NULL, queue TEXT NOT NULL, last_tick INTEGER, next_tick INTEGER)");
 
   private final SqliteLocation location;
 
