@@ -140,6 +140,39 @@ public abstract class LimitsContract extends JobControlFixture {
   }
 
   @Test
+  final void getAndLeaseKeepEveryJobControlField() {
+    JobRecord given =
+        job("controlled")
+            .concurrencyKey("c")
+            .concurrencyLimit(3)
+            .rateKey("r")
+            .ratePermits(7)
+            .ratePeriod(Duration.ofSeconds(9))
+            .uniqueKey("u")
+            .uniquePolicy(dev.semafor.UniquePolicy.REPLACE)
+            .next("[{\"id\":\"X\",\"task\":\"t\",\"queue\":\"q\"}]")
+            .build();
+    enqueue(given);
+    JobRecord plain = enqueue(job("plain").build());
+
+    for (JobRecord r : List.of(get(given.id()), lease(1).get(0).job())) {
+      assertThat(r.concurrencyKey()).isEqualTo("c");
+      assertThat(r.concurrencyLimit()).isEqualTo(3);
+      assertThat(r.rateKey()).isEqualTo("r");
+      assertThat(r.ratePermits()).isEqualTo(7);
+      assertThat(r.ratePeriod()).isEqualTo(Duration.ofSeconds(9));
+      assertThat(r.uniqueKey()).isEqualTo("u");
+      assertThat(r.uniquePolicy()).isEqualTo(dev.semafor.UniquePolicy.REPLACE);
+      assertThat(r.next()).isEqualTo(given.next());
+    }
+    JobRecord leasedPlain = lease(1).get(0).job();
+    assertThat(leasedPlain.id()).isEqualTo(plain.id());
+    assertThat(leasedPlain.rateKey()).isNull();
+    assertThat(leasedPlain.next()).isNull();
+    assertThat(leasedPlain.groupId()).isNull();
+  }
+
+  @Test
   final void concurrencyAndRateLimitsBothHold() {
     for (int i = 0; i < 3; i++) {
       enqueue(

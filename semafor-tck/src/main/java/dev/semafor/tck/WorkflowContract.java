@@ -116,6 +116,10 @@ public abstract class WorkflowContract extends JobControlFixture {
     assertThat(found.stream().sorted(Comparator.comparingInt(JobRecord::groupIndex)))
         .extracting(JobRecord::groupIndex)
         .containsExactly(0, 1, 2);
+    assertThat(found).allMatch(m -> group.id().equals(m.groupId()));
+    assertThat(lease(10))
+        .as("leased members keep their group")
+        .allMatch(l -> group.id().equals(l.job().groupId()));
     assertThat(broker.query(JobQuery.all().groupId("no-such-group"))).isEmpty();
   }
 
