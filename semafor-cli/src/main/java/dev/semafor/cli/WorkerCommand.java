@@ -1,5 +1,6 @@
 package dev.semafor.cli;
 
+import dev.semafor.ExecutionModel;
 import dev.semafor.broker.Broker;
 import dev.semafor.worker.Worker;
 import dev.semafor.worker.WorkerConfig;
@@ -62,6 +63,12 @@ final class WorkerCommand implements Callable<Integer> {
     Cli cli = root.cli();
     WorkerConfig config = config();
     try (TaskClasspath.Tasks tasks = classpath.load(cli)) {
+      if (config.model() == ExecutionModel.PROCESSES && tasks.owned() != null) {
+        // WorkerConfig cannot yet hand extra classpath entries to the child JVMs
+        throw new IllegalArgumentException(
+            "--classpath (or $SEMAFOR_CLASSPATH) does not reach the child JVMs of --model"
+                + " processes yet; put the jars on the JVM's own classpath instead");
+      }
       Thread.currentThread().setContextClassLoader(tasks.loader());
       Broker b = broker.open(cli);
       Worker w;

@@ -41,9 +41,8 @@ import java.util.Optional;
  *
  * Whatever must hold across workers happens inside one call, atomically: unique keys at {@link
  * #enqueue}; concurrency and rate limits at {@link #lease}; a chain's next step and a chord's
- * callback at {@link #complete}; one job per schedule tick at {@link #claimTick}. A backend that
- * does not have a job-control method yet inherits a default that throws {@link
- * UnsupportedOperationException}; the TCK's {@code JobControlContract} expects every one.
+ * callback at {@link #complete}; one job per schedule tick at {@link #claimTick}. The TCK's {@code
+ * JobControlContract} checks each of them.
  *
  * <h2>Time</h2>
  *
@@ -69,9 +68,7 @@ public interface Broker extends AutoCloseable {
    * Stores a group and its members atomically (see {@link GroupRecord}). Each member carries the
    * group's id and its index (0 to size - 1). Returns the stored members, in order.
    */
-  default List<JobRecord> enqueueGroup(GroupRecord group, List<JobRecord> members) {
-    throw new UnsupportedOperationException(describe() + " cannot store groups yet");
-  }
+  List<JobRecord> enqueueGroup(GroupRecord group, List<JobRecord> members);
 
   /**
    * Leases up to {@code request.max()} due jobs; an empty list if none is due.
@@ -128,9 +125,7 @@ public interface Broker extends AutoCloseable {
    * The ids of the jobs leased to {@code workerId} that are still running and whose cancellation
    * was requested. A read a worker can afford often (usually an empty answer).
    */
-  default List<String> cancelRequested(String workerId) {
-    throw new UnsupportedOperationException(describe() + " cannot list cancel requests yet");
-  }
+  List<String> cancelRequested(String workerId);
 
   /**
    * Claims one tick of a periodic schedule, atomically: if the stored last tick of {@code
@@ -138,14 +133,10 @@ public interface Broker extends AutoCloseable {
    * set to {@code tick}, enqueues {@code job} (if not null) and returns true; otherwise changes
    * nothing and returns false. However many workers claim the same tick, one wins.
    */
-  default boolean claimTick(ScheduleRecord schedule, Instant tick, JobRecord job) {
-    throw new UnsupportedOperationException(describe() + " cannot run schedules yet");
-  }
+  boolean claimTick(ScheduleRecord schedule, Instant tick, JobRecord job);
 
   /** The schedules claimed so far, sorted by name. */
-  default List<ScheduleRecord> schedules() {
-    throw new UnsupportedOperationException(describe() + " cannot run schedules yet");
-  }
+  List<ScheduleRecord> schedules();
 
   Optional<JobRecord> get(String jobId);
 
@@ -175,48 +166,36 @@ public interface Broker extends AutoCloseable {
    *
    * @return true if the job was retried; false if there is no such job or it is in another state
    */
-  default boolean retry(String jobId) {
-    throw new UnsupportedOperationException(describe() + " cannot retry jobs yet");
-  }
+  boolean retry(String jobId);
 
   /**
    * Deletes one finished job ({@code SUCCEEDED}, {@code DEAD} or {@code CANCELLED}) at once.
    *
    * @return true if it was deleted; false if there is no such job or it has not finished
    */
-  default boolean delete(String jobId) {
-    throw new UnsupportedOperationException(describe() + " cannot delete jobs yet");
-  }
+  boolean delete(String jobId);
 
   /**
    * Adds a worker to the registry, or replaces the entry with the same id. The broker stamps {@link
    * WorkerInfo#lastHeartbeat()} with its own clock.
    */
-  default void registerWorker(WorkerInfo info) {
-    throw new UnsupportedOperationException(describe() + " has no worker registry yet");
-  }
+  void registerWorker(WorkerInfo info);
 
   /**
    * Records that a registered worker is alive and holds {@code inFlight} jobs, stamping its
    * heartbeat with the broker's clock. Ignored for an id that is not registered (a worker that
    * finds itself missing from {@link #workers()} registers again).
    */
-  default void heartbeatWorker(String workerId, int inFlight) {
-    throw new UnsupportedOperationException(describe() + " has no worker registry yet");
-  }
+  void heartbeatWorker(String workerId, int inFlight);
 
   /**
    * Every registered worker, sorted by id, including those that stopped heartbeating (see {@link
    * WorkerInfo#isGone}); a broker may forget gone workers after a while.
    */
-  default List<WorkerInfo> workers() {
-    throw new UnsupportedOperationException(describe() + " has no worker registry yet");
-  }
+  List<WorkerInfo> workers();
 
   /** Removes a worker from the registry (it stopped cleanly). Ignored for an unknown id. */
-  default void unregisterWorker(String workerId) {
-    throw new UnsupportedOperationException(describe() + " has no worker registry yet");
-  }
+  void unregisterWorker(String workerId);
 
   /** A short description for logs, such as the URL without credentials. */
   String describe();
