@@ -125,63 +125,33 @@ public final class JdbcBroker implements Broker {
       stored.add(JobRows.normalize(job, now));
     }
     boolean unique = stored.stream().anyMatch(job -> job.uniqueKey() != null);
-    try {
-      return writeRaw(
-          s -> {
-            if (unique) {
-              return JobControl.enqueueUnique(s, stored, now);
-            }
-            PreparedStatement ps = s.prepare(JobRows.INSERT);
-            for (JobRecord job : stored) {
-              JobRows.bindInsert(ps, job);
-              ps.addBatch();
-            }
-            ps.executeBatch();
-            return stored;
-          });
-    } catch (SQLException e) {
-      if (dialect.isUniqueViolation(e)) {
-        throw duplicate(stored);
-      }
-      throw dialect.unavailable("enqueue", e);
-    }
+    return insert(
+        "enqueue",
+        stored,
+        s -> {
+          if (unique) {
+            return JobControl.enqueueUnique(s, stored, now);
+          }
+          PreparedStatement ps = s.prepare(JobRows.INSERT);
+          for (JobRecord job : stored) {
+            JobRows.bindInsert(ps, job);
+            ps.addBatch();
+          }
+          ps.executeBatch();
+          return stored;
+        });
   }
 
   @Override
   public List<JobRecord> enqueueGroup(GroupRecord group, List<JobRecord> members) {
-    Instant now = clock.instant();
-    List<JobRecord> stored = new ArrayList<>(members.size());
-    for (int i = 0; i < members.size(); i++) {
-      JobRecord m = members.get(i);
-      if (!group.id().equals(m.groupId()) || m.groupIndex() != i) {
-        throw new IllegalArgumentException(
-            "member " + i + " (" + m.id() + ") must carry group " + group.id() + " and index " + i);
-      }
-      stored.add(JobRows.normalize(m, now));
-    }
-    if (stored.size() != group.size()) {
-      throw new IllegalArgumentException(
-          "group "
-              + group.id()
-              + " has size "
-              + group.size()
-              + " but "
-              + stored.size()
-              + " members");
-    }
-    try {
-      writeRaw(
-          s -> {
-            JobControl.enqueueGroup(s, group, stored);
-            return null;
-          });
-    } catch (SQLException e) {
-      if (dialect.isUniqueViolation(e)) {
-        throw duplicate(stored);
-      }
-      throw dialect.unavailable("enqueue", e);
-    }
-    return stored;
+    List<JobRecord> stored = JobControl.checkGroup(group, members, clock.instant());
+    return insert(
+        "enqueue",
+        stored,
+        s -> {
+          JobControl.enqueueGroup(s, group, stored);
+          return stored;
+        });
   }
 
   @Override
@@ -288,14 +258,10 @@ public final class JdbcBroker implements Broker {
   @Override
   public boolean claimTick(ScheduleRecord schedule, Instant tick, JobRecord job) {
     JobRecord stored = job == null ? null : JobRows.normalize(job, clock.instant());
-    try {
-      return writeRaw(s -> JobControl.claimTick(s, schedule, tick, stored));
-    } catch (SQLException e) {
-      if (dialect.isUniqueViolation(e) && stored != null) {
-        throw duplicate(List.of(stored));
-      }
-      throw dialect.unavailable("claim a schedule tick", e);
-    }
+    return insert(
+        "claim a schedule tick",
+        stored == null ? List.of() : List.of(stored),
+        s -> JobControl.claimTick(s, schedule, tick, stored));
   }
 
   @Override
@@ -425,6 +391,18 @@ public final class JdbcBroker implements Broker {
 
   private <T> T writeRaw(SessionPool.SqlWork<T> work) throws SQLException {
     return writes.write(work);
+  }
+
+  /** A write that stores {@code jobs}: a duplicate id becomes an error that names it. */
+  private <T> T insert(String doing, List<JobRecord> jobs, SessionPool.SqlWork<T> work) {
+    try {
+      return writeRaw(work);
+    } catch (SQLException e) {
+      if (dialect.isUniqueViolation(e) && !jobs.isEmpty()) {
+        throw duplicate(jobs);
+      }
+      throw dialect.unavailable(doing, e);
+    }
   }
 
   private <T> T read(String doing, SessionPool.SqlWork<T> work) {

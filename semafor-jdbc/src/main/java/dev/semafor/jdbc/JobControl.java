@@ -150,6 +150,33 @@ final class JobControl {
     }
   }
 
+  /**
+   * The members of {@code group} as they will be stored (normalized at {@code now}), after checking
+   * that each carries the group's id and its index and that they are as many as the group's size.
+   */
+  static List<JobRecord> checkGroup(GroupRecord group, List<JobRecord> members, Instant now) {
+    if (members.size() != group.size()) {
+      throw new IllegalArgumentException(
+          "group "
+              + group.id()
+              + " has size "
+              + group.size()
+              + " but "
+              + members.size()
+              + " members");
+    }
+    List<JobRecord> stored = new ArrayList<>(members.size());
+    for (int i = 0; i < members.size(); i++) {
+      JobRecord m = members.get(i);
+      if (!group.id().equals(m.groupId()) || m.groupIndex() != i) {
+        throw new IllegalArgumentException(
+            "member " + i + " (" + m.id() + ") must carry group " + group.id() + " and index " + i);
+      }
+      stored.add(JobRows.normalize(m, now));
+    }
+    return stored;
+  }
+
   /** Stores a group and its members (already checked and normalized). */
   static void enqueueGroup(Session s, GroupRecord group, List<JobRecord> members)
       throws SQLException {
