@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
       JobCommand.class,
       BenchCommand.class,
       CancelCommand.class,
-      RetryCommand.class
+      RetryCommand.class,
+      SchedulesCommand.class
     })
 public final class SemaforCommand implements Callable<Integer> {
   private final Cli cli;

@@ -215,6 +215,51 @@ class JobControlCommandsTest {
     assertThat(listed.out()).contains(lease.job().id(), "test-worker", "50%", "half way");
   }
 
+  @Test
+  void schedulesListsWhatWorkersClaimed() {
+    assertThat(run("schedules").out()).startsWith("no schedules in sqlite:");
+    Instant tick = Instant.parse("2030-01-01T03:00:00Z");
+    broker.claimTick(
+        new dev.semafor.broker.ScheduleRecord(
+            "nightly",
+            "0 3 * * *",
+            java.time.ZoneId.of("Europe/Sofia"),
+            "semafor.noop",
+            "reports",
+            tick,
+            tick.plus(Duration.ofDays(1))),
+        tick,
+        null);
+
+    Result r = run("schedules");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out())
+        .contains("nightly", "0 3 * * *", "Europe/Sofia", "semafor.noop", "reports")
+        .contains("2030-01-01T03:00:00Z", "2030-01-02T03:00:00Z");
+  }
+
+  @Test
+  void workerScheduleFlagsAreParsedAndCheckedBeforeTheWorkerStarts() {
+    dev.semafor.schedule.Schedule s =
+        ScheduleOptions.parse("nightly|0 3 * * *|Europe/Sofia|reports.render|{\"a\":1}|run-once");
+    assertThat(s.name()).isEqualTo("nightly");
+    assertThat(s.cron()).isEqualTo("0 3 * * *");
+    assertThat(s.zone()).isEqualTo(java.time.ZoneId.of("Europe/Sofia"));
+    assertThat(s.inputJson()).isEqualTo("{\"a\":1}");
+    assertThat(s.missed()).isEqualTo(dev.semafor.schedule.MissedTicks.RUN_ONCE);
+
+    assertOneLineError(
+        run("worker", "--burst", "--schedule", "nightly|0 3 * *|UTC|semafor.noop"),
+        "bad cron expression");
+    assertOneLineError(
+        run("worker", "--burst", "--schedule", "nightly|0 3 * * *|Mars/Base|semafor.noop"),
+        "unknown time zone 'Mars/Base'");
+    assertOneLineError(
+        run("worker", "--burst", "--schedule", "nightly|0 3 * * *|UTC|no.such.task"),
+        "unknown task 'no.such.task'");
+    assertOneLineError(run("worker", "--burst", "--schedule", "just-a-name"), "is not NAME|CRON");
+  }
+
   /** Enqueues a job of {@code task} straight into the broker and makes it dead. */
   private String dead(String task) {
     Instant now = Instant.now();
