@@ -28,7 +28,10 @@ import picocli.CommandLine.Spec;
       EnqueueCommand.class,
       StatusCommand.class,
       JobCommand.class,
-      BenchCommand.class
+      BenchCommand.class,
+      CancelCommand.class,
+      RetryCommand.class,
+      SchedulesCommand.class
     })
 public final class SemaforCommand implements Callable<Integer> {
   private final Cli cli;

@@ -2,6 +2,7 @@ package dev.semafor.cli;
 
 import dev.semafor.ExecutionModel;
 import dev.semafor.broker.Broker;
+import dev.semafor.schedule.Schedule;
 import dev.semafor.worker.Worker;
 import dev.semafor.worker.WorkerConfig;
 import dev.semafor.worker.WorkerStats;
@@ -35,6 +36,7 @@ final class WorkerCommand implements Callable<Integer> {
   @Mixin private BrokerOption broker;
   @Mixin private WorkerOptions worker;
   @Mixin private TaskClasspath classpath;
+  @Mixin private ScheduleOptions control;
 
   @Option(
       names = {"-q", "--queues"},
@@ -70,10 +72,17 @@ final class WorkerCommand implements Callable<Integer> {
                 + " processes yet; put the jars on the JVM's own classpath instead");
       }
       Thread.currentThread().setContextClassLoader(tasks.loader());
+      List<Schedule> schedules = control.parse();
       Broker b = broker.open(cli);
       Worker w;
       try {
         w = new Worker(b, tasks.registry(), config);
+        try {
+          schedules.forEach(w::schedule);
+        } catch (RuntimeException e) {
+          w.close();
+          throw e;
+        }
       } catch (RuntimeException e) {
         b.close();
         throw e;
@@ -84,7 +93,8 @@ final class WorkerCommand implements Callable<Integer> {
 
   private WorkerConfig config() {
     List<String> names = Arrays.stream(queues.split(",")).map(String::trim).toList();
-    WorkerConfig.Builder b = worker.builder().queues(names).shutdownGrace(grace).burst(burst);
+    WorkerConfig.Builder b =
+        control.apply(worker.builder().queues(names).shutdownGrace(grace).burst(burst));
     if (prefetch != null) {
       b.prefetch(prefetch);
     }

@@ -88,8 +88,9 @@ final class Attempts {
   }
 
   /**
-   * Records failures: {@code DEAD} (finished now) without a retry time; else waiting for the retry,
-   * {@code QUEUED} at once if that time has already come, {@code SCHEDULED} if not.
+   * Records failures: {@code DEAD} (or {@code CANCELLED} for a cancelled attempt; finished now)
+   * without a retry time; else waiting for the retry, {@code QUEUED} at once if that time has
+   * already come, {@code SCHEDULED} if not.
    */
   static List<Boolean> fail(Session s, List<Failure> failures, Instant now) throws SQLException {
     PreparedStatement ps = s.prepare(FAIL);
@@ -97,7 +98,7 @@ final class Attempts {
       Instant retryAt = f.retryAt();
       JobState next =
           retryAt == null
-              ? JobState.DEAD
+              ? (f.cancelled() ? JobState.CANCELLED : JobState.DEAD)
               : retryAt.isAfter(now) ? JobState.SCHEDULED : JobState.QUEUED;
       ps.setString(1, next.name());
       JobRows.setMillis(ps, 2, retryAt == null ? null : millis(retryAt));

@@ -98,6 +98,47 @@ final class SqliteDialect implements Dialect {
               + " in_flight INTEGER NOT NULL, started_at INTEGER NOT NULL,"
               + " last_heartbeat INTEGER NOT NULL)");
 
+  /**
+   * Version 4: job control. The job columns of unique policies, rate limits, chains and groups;
+   * indexes for the unique key of waiting and running jobs, group members and running jobs whose
+   * cancellation was requested; and the tables of rate-limit starts, groups and schedules.
+   */
+  private static final List<String> V4 =
+      List.of(
+          "ALTER TABLE " + JOBS + " ADD COLUMN unique_policy TEXT",
+          "ALTER TABLE " + JOBS + " ADD COLUMN rate_key TEXT",
+          "ALTER TABLE " + JOBS + " ADD COLUMN rate_permits INTEGER NOT NULL DEFAULT 0",
+          "ALTER TABLE " + JOBS + " ADD COLUMN rate_period_ms INTEGER",
+          "ALTER TABLE " + JOBS + " ADD COLUMN next_steps TEXT",
+          "ALTER TABLE " + JOBS + " ADD COLUMN group_id TEXT",
+          "ALTER TABLE " + JOBS + " ADD COLUMN group_index INTEGER NOT NULL DEFAULT 0",
+          "CREATE INDEX semafor_jobs_unique ON "
+              + JOBS
+              + " (unique_key) WHERE unique_key IS NOT NULL"
+              + " AND state IN ('SCHEDULED', 'QUEUED', 'RUNNING')",
+          "CREATE INDEX semafor_jobs_group ON "
+              + JOBS
+              + " (group_id, group_index) WHERE group_id IS NOT NULL",
+          "CREATE INDEX semafor_jobs_cancel ON "
+              + JOBS
+              + " (worker_id) WHERE state = 'RUNNING' AND cancel_requested = 1",
+          "CREATE TABLE "
+              + JobControl.RATE_STARTS
+              + " (rate_key TEXT NOT NULL, started_at INTEGER NOT NULL,"
+              + " expires_at INTEGER NOT NULL)",
+          "CREATE INDEX semafor_rate_starts_key ON "
+              + JobControl.RATE_STARTS
+              + " (rate_key, started_at)",
+          "CREATE INDEX semafor_rate_starts_expiry ON " + JobControl.RATE_STARTS + " (expires_at)",
+          "CREATE TABLE "
+              + JobControl.GROUPS
+              + " (id TEXT PRIMARY KEY, size INTEGER NOT NULL, remaining INTEGER NOT NULL,"
+              + " failed INTEGER NOT NULL, callback TEXT)",
+          "CREATE TABLE "
+              + JobControl.SCHEDULES
+              + " (name TEXT PRIMARY KEY, cron TEXT NOT NULL, zone TEXT NOT NULL,"
+              + " task TEXT NOT NULL, queue TEXT NOT NULL, last_tick INTEGER, next_tick INTEGER)");
+
   private final SqliteLocation location;
 
   /** Started with the first writer connection; guarded by {@code this}. */
@@ -172,7 +213,7 @@ final class SqliteDialect implements Dialect {
 
   @Override
   public List<List<String>> migrations() {
-    return List.of(V1, V2, V3);
+    return List.of(V1, V2, V3, V4);
   }
 
   @Override

@@ -21,9 +21,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * A backend that refuses the admin operations (retry, delete, worker registry: a read-only replica,
- * say, throwing {@link UnsupportedOperationException}) gets a 501 that says so for those endpoints,
- * and everything else still works.
+ * A backend that refuses the admin operations (retry, delete, worker registry, schedules: a
+ * read-only replica, say, throwing {@link UnsupportedOperationException}) gets a 501 that says so
+ * for those endpoints, and everything else still works.
  */
 class OlderBrokerTest {
 
@@ -46,6 +46,7 @@ class OlderBrokerTest {
           http.method("POST", "/api/v1/jobs/" + id + "/retry"), 501, "not-implemented");
       ApiFixture.assertProblem(http.delete("/api/v1/jobs/" + id), 501, "not-implemented");
       ApiFixture.assertProblem(http.get("/api/v1/workers"), 501, "not-implemented");
+      ApiFixture.assertProblem(http.get("/api/v1/schedules"), 501, "not-implemented");
       assertThat(http.get("/api/v1/queues").status()).isEqualTo(200);
       assertThat(http.get("/api/v1/jobs/" + id).json().get("state").asText())
           .isEqualTo("cancelled");
@@ -155,6 +156,28 @@ class OlderBrokerTest {
     @Override
     public void unregisterWorker(String workerId) {
       throw new UnsupportedOperationException("core-only broker has no worker registry");
+    }
+
+    @Override
+    public List<JobRecord> enqueueGroup(
+        dev.semafor.broker.GroupRecord group, List<JobRecord> members) {
+      throw new UnsupportedOperationException("core-only broker cannot store groups");
+    }
+
+    @Override
+    public List<String> cancelRequested(String workerId) {
+      return delegate.cancelRequested(workerId);
+    }
+
+    @Override
+    public boolean claimTick(
+        dev.semafor.broker.ScheduleRecord schedule, java.time.Instant tick, JobRecord job) {
+      throw new UnsupportedOperationException("core-only broker cannot run schedules");
+    }
+
+    @Override
+    public List<dev.semafor.broker.ScheduleRecord> schedules() {
+      throw new UnsupportedOperationException("core-only broker cannot run schedules");
     }
   }
 }
