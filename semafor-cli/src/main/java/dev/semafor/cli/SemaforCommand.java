@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
       BenchCommand.class,
       CancelCommand.class,
       RetryCommand.class,
-      SchedulesCommand.class
+      SchedulesCommand.class,
+      DashboardCommand.class
     })
 public final class SemaforCommand implements Callable<Integer> {
   private final Cli cli;

@@ -1,12 +1,15 @@
 package dev.semafor.cli;
 
 import dev.semafor.ExecutionModel;
+import dev.semafor.Json;
 import dev.semafor.broker.Broker;
 import dev.semafor.schedule.Schedule;
 import dev.semafor.worker.Worker;
 import dev.semafor.worker.WorkerConfig;
+import dev.semafor.worker.WorkerListener;
 import dev.semafor.worker.WorkerStats;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -60,6 +63,14 @@ final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--burst", description = "Exit once the queues are empty.")
   private boolean burst;
 
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description =
+          "Serve this worker's Prometheus metrics at http://127.0.0.1:PORT/metrics (0: any free"
+              + " port).")
+  private Integer metricsPort;
+
   @Override
   public Integer call() throws InterruptedException {
     Cli cli = root.cli();
@@ -75,8 +86,21 @@ final class WorkerCommand implements Callable<Integer> {
       List<Schedule> schedules = control.parse();
       Broker b = broker.open(cli);
       Worker w;
+      WorkerMetricsEndpoint metrics = null;
       try {
-        w = new Worker(b, tasks.registry(), config);
+        metrics = metricsPort == null ? null : WorkerMetricsEndpoint.start(metricsPort);
+        w =
+            new Worker(
+                b,
+                tasks.registry(),
+                config,
+                Json.defaults(),
+                InstantSource.system(),
+                metrics == null ? WorkerListener.NONE : metrics.listener());
+        if (metrics != null) {
+          metrics.watch(w);
+          cli.err().println("metrics at " + metrics.url());
+        }
         try {
           schedules.forEach(w::schedule);
         } catch (RuntimeException e) {
@@ -84,10 +108,19 @@ final class WorkerCommand implements Callable<Integer> {
           throw e;
         }
       } catch (RuntimeException e) {
+        if (metrics != null) {
+          metrics.close();
+        }
         b.close();
         throw e;
       }
-      return run(cli, b, w);
+      try {
+        return run(cli, b, w);
+      } finally {
+        if (metrics != null) {
+          metrics.close();
+        }
+      }
     }
   }
 
