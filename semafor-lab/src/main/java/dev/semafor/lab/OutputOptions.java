@@ -1,0 +1,33 @@
+package dev.semafor.lab;
+
+import dev.semafor.Json;
+import java.io.PrintWriter;
+import picocli.CommandLine.Option;
+
+/** The output options every lab command shares: {@code --json} and {@code --[no-]progress}. */
+final class OutputOptions {
+  @Option(names = "--json", description = "Print one JSON object on stdout instead of the report.")
+  boolean json;
+
+  @Option(
+      names = "--progress",
+      negatable = true,
+      description =
+          "Draw progress bars and animations on stderr (default: only when it is a terminal).")
+  Boolean progress;
+
+  /** Whether to draw on stderr: as asked, else only on a terminal. */
+  boolean animate() {
+    return progress != null ? progress : Terminal.isInteractive();
+  }
+
+  /** The flag that passes this choice on to a child JVM. */
+  String progressFlag() {
+    return animate() ? "--progress" : "--no-progress";
+  }
+
+  static void printJson(PrintWriter out, Object value) {
+    out.println(Json.defaults().write(value));
+    out.flush();
+  }
+}
