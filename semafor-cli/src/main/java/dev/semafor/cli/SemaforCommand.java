@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
       CancelCommand.class,
       RetryCommand.class,
       SchedulesCommand.class,
-      DashboardCommand.class
+      DashboardCommand.class,
+      dev.semafor.lab.LabCommand.class
     })
 public final class SemaforCommand implements Callable<Integer> {
   private final Cli cli;
