@@ -1,7 +1,9 @@
 package dev.semafor;
 
 import dev.semafor.broker.Broker;
+import dev.semafor.broker.GroupRecord;
 import dev.semafor.broker.JobRecord;
+import dev.semafor.broker.JobTemplate;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -18,7 +20,11 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>When built with a {@link TaskRegistry}, the client refuses task names it does not know and
- * inputs that do not bind to the task's input type, before anything is written.
+ * inputs that do not bind to the task's input type, before anything is written; and it gives each
+ * job its task's defaults ({@link TaskOptions}) where the job's options set none.
+ *
+ * <p>A job with a unique key may come back as an existing job ({@link JobHandle#existing()}): see
+ * {@link UniquePolicy}.
  */
 public final class Client {
   private final Broker broker;
@@ -64,33 +70,47 @@ public final class Client {
     Instant now = clock.instant();
     List<JobRecord> records = new ArrayList<>(requests.size());
     for (JobRequest r : requests) {
-      records.add(toRecord(r, now));
+      records.add(newJob(r.task(), r.input(), r.options(), now));
     }
     List<JobRecord> stored = broker.enqueue(records);
     List<JobHandle> handles = new ArrayList<>(stored.size());
-    for (JobRecord r : stored) {
-      handles.add(new JobHandle(r.id(), broker, json));
+    for (int i = 0; i < stored.size(); i++) {
+      String id = stored.get(i).id();
+      handles.add(new JobHandle(id, broker, json, !id.equals(records.get(i).id())));
     }
     return handles;
   }
 
-  /** A handle on an existing job by id (whether or not it exists). */
-  public JobHandle handle(String jobId) {
-    return new JobHandle(jobId, broker, json);
+  /**
+   * Enqueues a workflow (chain, group or chord): its first jobs now, the rest as they become due.
+   * Atomic: the whole workflow is stored or none of it.
+   */
+  public WorkflowHandle enqueue(Workflow workflow) {
+    Instant now = clock.instant();
+    return switch (workflow) {
+      case Workflow.Chain chain -> enqueueChain(chain, now);
+      case Workflow.Group group -> enqueueGroup(group, null, now);
+      case Workflow.Chord chord -> enqueueGroup(chord.group(), chord.callback(), now);
+    };
   }
 
-  private JobRecord toRecord(JobRequest r, Instant now) {
+  /** A handle on an existing job by id (whether or not it exists). */
+  public JobHandle handle(String jobId) {
+    return new JobHandle(jobId, broker, json, false);
+  }
+
+  /**
+   * The record {@link #enqueue} would store for this job at {@code now}, checked and with its
+   * task's defaults, without storing it (a scheduler claims it with its tick instead).
+   */
+  public JobRecord newJob(String task, Object input, JobOptions options, Instant now) {
     String inputJson =
-        r.input() instanceof RawJson raw ? json.normalize(raw.text()) : json.write(r.input());
-    if (registry != null) {
-      TaskDefinition<?, ?> def = registry.require(r.task());
-      json.read(inputJson, def.inputType()); // throws PayloadException before anything is stored
-    }
-    JobOptions o = r.options();
+        input instanceof RawJson raw ? json.normalize(raw.text()) : json.write(input);
+    JobOptions o = checked(task, inputJson, options);
     Instant runAt = o.effectiveRunAt(now);
     return JobRecord.builder()
         .id(JobIds.next(now))
-        .task(JobOptions.checkName(r.task(), "task"))
+        .task(task)
         .queue(o.queue())
         .state(runAt.isAfter(now) ? JobState.SCHEDULED : JobState.QUEUED)
         .priority(o.priority())
@@ -101,9 +121,69 @@ public final class Client {
         .runAt(runAt)
         .enqueuedAt(now)
         .uniqueKey(o.uniqueKey())
+        .uniquePolicy(o.uniquePolicy())
         .concurrencyKey(o.concurrencyKey())
         .concurrencyLimit(o.concurrencyLimit())
+        .rateKey(o.rateKey())
+        .ratePermits(o.ratePermits())
+        .ratePeriod(o.ratePeriod())
         .build();
+  }
+
+  /**
+   * Checks the task name (and, with a registry, the task and the input) and returns the options
+   * with the task's defaults. {@code inputJson} null: the input comes later (a workflow step).
+   */
+  private JobOptions checked(String task, String inputJson, JobOptions options) {
+    JobOptions.checkName(task, "task");
+    JobOptions o = options == null ? JobOptions.defaults() : options;
+    if (registry == null) {
+      return o;
+    }
+    TaskDefinition<?, ?> def = registry.require(task);
+    if (inputJson != null) {
+      json.read(inputJson, def.inputType()); // throws PayloadException before anything is stored
+    }
+    return o.withDefaults(task, def.options());
+  }
+
+  private WorkflowHandle enqueueChain(Workflow.Chain chain, Instant now) {
+    List<Workflow.Step> steps = chain.steps();
+    List<JobTemplate> rest = new ArrayList<>(steps.size() - 1);
+    List<String> ids = new ArrayList<>(steps.size());
+    Workflow.Step first = steps.get(0);
+    JobRecord head = newJob(first.task(), first.input(), first.options(), now);
+    ids.add(head.id());
+    for (Workflow.Step s : steps.subList(1, steps.size())) {
+      JobTemplate t = template(s, now);
+      rest.add(t);
+      ids.add(t.id());
+    }
+    broker.enqueue(List.of(head.toBuilder().next(JobTemplate.listToJson(rest)).build()));
+    return new WorkflowHandle(WorkflowHandle.Kind.CHAIN, head.id(), ids, broker, json);
+  }
+
+  private WorkflowHandle enqueueGroup(Workflow.Group group, Workflow.Step callback, Instant now) {
+    String groupId = JobIds.next(now);
+    List<JobRecord> members = new ArrayList<>(group.members().size());
+    List<String> ids = new ArrayList<>(group.members().size() + 1);
+    for (Workflow.Step s : group.members()) {
+      JobRecord m = newJob(s.task(), s.input(), s.options(), now);
+      members.add(m.toBuilder().groupId(groupId).groupIndex(members.size()).build());
+      ids.add(m.id());
+    }
+    JobTemplate then = callback == null ? null : template(callback, now);
+    if (then != null) {
+      ids.add(then.id());
+    }
+    broker.enqueueGroup(GroupRecord.of(groupId, members.size(), then), members);
+    WorkflowHandle.Kind kind = then == null ? WorkflowHandle.Kind.GROUP : WorkflowHandle.Kind.CHORD;
+    return new WorkflowHandle(kind, groupId, ids, broker, json);
+  }
+
+  private JobTemplate template(Workflow.Step step, Instant now) {
+    return JobTemplate.of(
+        JobIds.next(now), step.task(), checked(step.task(), null, step.options()), now);
   }
 
   /** One job to enqueue. */

@@ -13,15 +13,25 @@ public final class JobHandle {
   private final String id;
   private final Broker broker;
   private final Json json;
+  private final boolean existing;
 
-  JobHandle(String id, Broker broker, Json json) {
+  JobHandle(String id, Broker broker, Json json, boolean existing) {
     this.id = id;
     this.broker = broker;
     this.json = json;
+    this.existing = existing;
   }
 
   public String id() {
     return id;
+  }
+
+  /**
+   * True if the enqueue that returned this handle found a job with the same unique key waiting or
+   * running and handed back that job instead of storing a new one ({@link UniquePolicy}).
+   */
+  public boolean existing() {
+    return existing;
   }
 
   /** The job as the broker has it now. */

@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * How one job is to be run. Immutable; each {@code withX}/setter-style method returns a copy.
+ * How one job is to be run. Immutable; each setter-style method returns a changed copy.
  *
  * <pre>{@code
  * JobOptions.defaults().queue("emails").priority(5).delay(Duration.ofMinutes(1)).maxAttempts(5)
@@ -13,6 +13,21 @@ import java.util.Objects;
  *
  * <p>Priority: higher runs first; FIFO within one priority. Run-at and delay are exclusive: the
  * later call wins.
+ *
+ * <h2>Job control</h2>
+ *
+ * <ul>
+ *   <li>{@link #concurrency(String, int)}: at no instant do more than {@code limit} jobs with the
+ *       key run, across every worker.
+ *   <li>{@link #rateLimit(String, int, Duration)}: at most {@code permits} jobs with the key start
+ *       in any window of {@code period}, across every worker.
+ *   <li>{@link #unique(String, UniquePolicy)}: while a job with the key waits or runs, a new one is
+ *       rejected (the existing one is returned) or replaces it.
+ *   <li>{@link #timeout(Duration)}: an attempt that runs longer is interrupted and failed.
+ * </ul>
+ *
+ * Jobs that share a concurrency or rate key should agree on its numbers; each job is checked
+ * against its own.
  */
 public record JobOptions(
     String queue,
@@ -24,7 +39,11 @@ public record JobOptions(
     Duration timeout,
     String uniqueKey,
     String concurrencyKey,
-    int concurrencyLimit) {
+    int concurrencyLimit,
+    UniquePolicy uniquePolicy,
+    String rateKey,
+    int ratePermits,
+    Duration ratePeriod) {
 
   public static final String DEFAULT_QUEUE = "default";
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
@@ -39,11 +58,16 @@ public record JobOptions(
           null,
           null,
           null,
-          0);
+          0,
+          UniquePolicy.REJECT,
+          null,
+          0,
+          null);
 
   public JobOptions {
     queue = checkName(queue, "queue");
     Objects.requireNonNull(backoff, "backoff");
+    Objects.requireNonNull(uniquePolicy, "uniquePolicy");
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be at least 1: " + maxAttempts);
     }
@@ -56,6 +80,22 @@ public record JobOptions(
     if (concurrencyLimit < 0) {
       throw new IllegalArgumentException("concurrencyLimit must not be negative");
     }
+    if (concurrencyKey != null && concurrencyLimit < 1) {
+      throw new IllegalArgumentException(
+          "concurrency key '" + concurrencyKey + "' needs a limit of at least 1");
+    }
+    if (uniqueKey != null) {
+      checkName(uniqueKey, "unique key");
+    }
+    if (rateKey != null) {
+      checkName(rateKey, "rate key");
+      if (ratePermits < 1) {
+        throw new IllegalArgumentException("rate limit permits must be at least 1: " + ratePermits);
+      }
+      if (ratePeriod == null || !ratePeriod.isPositive()) {
+        throw new IllegalArgumentException("rate limit period must be positive: " + ratePeriod);
+      }
+    }
   }
 
   public static JobOptions defaults() {
@@ -63,124 +103,64 @@ public record JobOptions(
   }
 
   public JobOptions queue(String queue) {
-    return new JobOptions(
-        queue,
-        priority,
-        runAt,
-        delay,
-        maxAttempts,
-        backoff,
-        timeout,
-        uniqueKey,
-        concurrencyKey,
-        concurrencyLimit);
+    return copy().queue(queue).build();
   }
 
   public JobOptions priority(int priority) {
-    return new JobOptions(
-        queue,
-        priority,
-        runAt,
-        delay,
-        maxAttempts,
-        backoff,
-        timeout,
-        uniqueKey,
-        concurrencyKey,
-        concurrencyLimit);
+    return copy().priority(priority).build();
   }
 
   public JobOptions runAt(Instant runAt) {
-    return new JobOptions(
-        queue,
-        priority,
-        runAt,
-        null,
-        maxAttempts,
-        backoff,
-        timeout,
-        uniqueKey,
-        concurrencyKey,
-        concurrencyLimit);
+    return copy().runAt(runAt).delay(null).build();
   }
 
   public JobOptions delay(Duration delay) {
-    return new JobOptions(
-        queue,
-        priority,
-        null,
-        delay,
-        maxAttempts,
-        backoff,
-        timeout,
-        uniqueKey,
-        concurrencyKey,
-        concurrencyLimit);
+    return copy().runAt(null).delay(delay).build();
   }
 
   public JobOptions maxAttempts(int maxAttempts) {
-    return new JobOptions(
-        queue,
-        priority,
-        runAt,
-        delay,
-        maxAttempts,
-        backoff,
-        timeout,
-        uniqueKey,
-        concurrencyKey,
-        concurrencyLimit);
+    return copy().maxAttempts(maxAttempts).build();
   }
 
   public JobOptions backoff(Backoff backoff) {
-    return new JobOptions(
-        queue,
-        priority,
-        runAt,
-        delay,
-        maxAttempts,
-        backoff,
-        timeout,
-        uniqueKey,
-        concurrencyKey,
-        concurrencyLimit);
+    return copy().backoff(backoff).build();
   }
 
+  /** Each attempt may run at most this long; then it is interrupted and failed (and retried). */
   public JobOptions timeout(Duration timeout) {
-    return new JobOptions(
-        queue,
-        priority,
-        runAt,
-        delay,
-        maxAttempts,
-        backoff,
-        timeout,
-        uniqueKey,
-        concurrencyKey,
-        concurrencyLimit);
+    return copy().timeout(timeout).build();
   }
 
+  /** {@link #unique(String, UniquePolicy) unique(key, REJECT)}. */
   public JobOptions uniqueKey(String uniqueKey) {
-    return new JobOptions(
-        queue,
-        priority,
-        runAt,
-        delay,
-        maxAttempts,
-        backoff,
-        timeout,
-        uniqueKey,
-        concurrencyKey,
-        concurrencyLimit);
+    return copy().uniqueKey(uniqueKey).uniquePolicy(UniquePolicy.REJECT).build();
+  }
+
+  /**
+   * While a job with this key is scheduled, queued or running, enqueueing another one follows
+   * {@code policy}: see {@link UniquePolicy}.
+   */
+  public JobOptions unique(String key, UniquePolicy policy) {
+    Objects.requireNonNull(key, "unique key");
+    return copy().uniqueKey(key).uniquePolicy(Objects.requireNonNull(policy, "policy")).build();
   }
 
   /** At no instant do more than {@code limit} jobs with this key run, across all workers. */
   public JobOptions concurrency(String key, int limit) {
+    Objects.requireNonNull(key, "concurrency key");
     if (limit < 1) {
       throw new IllegalArgumentException("concurrency limit must be at least 1: " + limit);
     }
-    return new JobOptions(
-        queue, priority, runAt, delay, maxAttempts, backoff, timeout, uniqueKey, key, limit);
+    return copy().concurrencyKey(key).concurrencyLimit(limit).build();
+  }
+
+  /**
+   * At most {@code permits} jobs with this key start in any window of length {@code period}, across
+   * all workers. A job over the limit waits (it keeps its place; jobs of other keys pass it).
+   */
+  public JobOptions rateLimit(String key, int permits, Duration period) {
+    Objects.requireNonNull(key, "rate key");
+    return copy().rateKey(key).ratePermits(permits).ratePeriod(period).build();
   }
 
   /** The instant the job may first run, given the time it is enqueued. */
@@ -191,6 +171,24 @@ public record JobOptions(
     return delay == null ? now : now.plus(delay);
   }
 
+  /**
+   * These options with a task's defaults filled in where this job set nothing: the timeout, the
+   * concurrency limit (keyed by the task's name) and the rate limit (likewise).
+   */
+  public JobOptions withDefaults(String task, TaskOptions defaults) {
+    Builder b = copy();
+    if (timeout == null && defaults.timeout() != null) {
+      b.timeout(defaults.timeout());
+    }
+    if (concurrencyKey == null && defaults.concurrencyLimit() > 0) {
+      b.concurrencyKey(task).concurrencyLimit(defaults.concurrencyLimit());
+    }
+    if (rateKey == null && defaults.ratePermits() > 0) {
+      b.rateKey(task).ratePermits(defaults.ratePermits()).ratePeriod(defaults.ratePeriod());
+    }
+    return b.build();
+  }
+
   static String checkName(String name, String what) {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException(what + " name must not be blank");
@@ -199,5 +197,132 @@ public record JobOptions(
       throw new IllegalArgumentException(what + " name is longer than 200 characters");
     }
     return name;
+  }
+
+  private Builder copy() {
+    return new Builder(this);
+  }
+
+  /** Collects changes for one copy; the record's constructor validates the result. */
+  private static final class Builder {
+    private String queue;
+    private int priority;
+    private Instant runAt;
+    private Duration delay;
+    private int maxAttempts;
+    private Backoff backoff;
+    private Duration timeout;
+    private String uniqueKey;
+    private String concurrencyKey;
+    private int concurrencyLimit;
+    private UniquePolicy uniquePolicy;
+    private String rateKey;
+    private int ratePermits;
+    private Duration ratePeriod;
+
+    Builder(JobOptions o) {
+      queue = o.queue;
+      priority = o.priority;
+      runAt = o.runAt;
+      delay = o.delay;
+      maxAttempts = o.maxAttempts;
+      backoff = o.backoff;
+      timeout = o.timeout;
+      uniqueKey = o.uniqueKey;
+      concurrencyKey = o.concurrencyKey;
+      concurrencyLimit = o.concurrencyLimit;
+      uniquePolicy = o.uniquePolicy;
+      rateKey = o.rateKey;
+      ratePermits = o.ratePermits;
+      ratePeriod = o.ratePeriod;
+    }
+
+    Builder queue(String v) {
+      queue = v;
+      return this;
+    }
+
+    Builder priority(int v) {
+      priority = v;
+      return this;
+    }
+
+    Builder runAt(Instant v) {
+      runAt = v;
+      return this;
+    }
+
+    Builder delay(Duration v) {
+      delay = v;
+      return this;
+    }
+
+    Builder maxAttempts(int v) {
+      maxAttempts = v;
+      return this;
+    }
+
+    Builder backoff(Backoff v) {
+      backoff = v;
+      return this;
+    }
+
+    Builder timeout(Duration v) {
+      timeout = v;
+      return this;
+    }
+
+    Builder uniqueKey(String v) {
+      uniqueKey = v;
+      return this;
+    }
+
+    Builder concurrencyKey(String v) {
+      concurrencyKey = v;
+      return this;
+    }
+
+    Builder concurrencyLimit(int v) {
+      concurrencyLimit = v;
+      return this;
+    }
+
+    Builder uniquePolicy(UniquePolicy v) {
+      uniquePolicy = v;
+      return this;
+    }
+
+    Builder rateKey(String v) {
+      rateKey = v;
+      return this;
+    }
+
+    Builder ratePermits(int v) {
+      ratePermits = v;
+      return this;
+    }
+
+    Builder ratePeriod(Duration v) {
+      ratePeriod = v;
+      return this;
+    }
+
+    JobOptions build() {
+      return new JobOptions(
+          queue,
+          priority,
+          runAt,
+          delay,
+          maxAttempts,
+          backoff,
+          timeout,
+          uniqueKey,
+          concurrencyKey,
+          concurrencyLimit,
+          uniquePolicy,
+          rateKey,
+          ratePermits,
+          ratePeriod);
+    }
   }
 }

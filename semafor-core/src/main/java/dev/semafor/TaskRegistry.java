@@ -44,6 +44,12 @@ public final class TaskRegistry {
     return register(new TaskDefinition<>(name, inputType, task));
   }
 
+  /** Registers a task whose jobs get {@code defaults} unless they set their own. */
+  public <I, O> TaskRegistry register(
+      String name, Class<I> inputType, Task<I, O> task, TaskOptions defaults) {
+    return register(new TaskDefinition<>(name, inputType, task, defaults));
+  }
+
   public TaskRegistry register(TaskDefinition<?, ?> definition) {
     TaskDefinition<?, ?> previous = tasks.putIfAbsent(definition.name(), definition);
     if (previous != null && previous != definition) {

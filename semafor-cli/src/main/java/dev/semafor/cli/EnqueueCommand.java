@@ -35,6 +35,7 @@ final class EnqueueCommand implements Callable<Integer> {
   @ParentCommand private SemaforCommand root;
   @Mixin private BrokerOption broker;
   @Mixin private TaskClasspath classpath;
+  @Mixin private JobControlOptions control;
 
   @Parameters(index = "0", paramLabel = "TASK", description = "Task name, e.g. semafor.primes.")
   private String task;
@@ -77,10 +78,11 @@ final class EnqueueCommand implements Callable<Integer> {
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("--max-attempts must be at least 1: " + maxAttempts);
     }
-    JobOptions options = options();
+    JobOptions options = control.apply(task, options());
     try (TaskClasspath.Tasks tasks = classpath.load(cli)) {
       TaskDefinition<?, ?> definition = tasks.registry().require(task);
       String payload = InputCheck.check(definition, input);
+      options = options.withDefaults(task, definition.options());
       try (Broker b = broker.open(cli)) {
         Client client = new Client(b); // task and payload were checked above, once for all copies
         List<JobHandle> first = enqueue(client, payload, options, Math.min(count, BATCH));
@@ -90,6 +92,15 @@ final class EnqueueCommand implements Callable<Integer> {
           last = batch.get(batch.size() - 1);
         }
         if (count == 1) {
+          if (last.existing()) {
+            cli.err()
+                .println(
+                    "job "
+                        + last.id()
+                        + " with unique key '"
+                        + options.uniqueKey()
+                        + "' is still waiting or running; no new job was added");
+          }
           cli.out().println(last.id());
         } else {
           cli.out()

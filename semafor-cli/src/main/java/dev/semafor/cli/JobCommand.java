@@ -1,20 +1,29 @@
 package dev.semafor.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.semafor.Client;
 import dev.semafor.JobError;
 import dev.semafor.SemaforException;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.JobRecord;
+import dev.semafor.worker.Durations;
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code semafor job ID}: one job as the broker has it. */
+/**
+ * {@code semafor job ID [--wait DURATION]}: one job as the broker has it, its limits, group and
+ * progress included; with {@code --wait}, once it has finished.
+ */
 @Command(name = "job", description = "Show one job: state, attempts, times, result or error.")
 final class JobCommand implements Callable<Integer> {
   @ParentCommand private SemaforCommand root;
@@ -29,6 +38,14 @@ final class JobCommand implements Callable<Integer> {
   @Option(names = "--stack", description = "Show the error's stack trace (text output).")
   private boolean stack;
 
+  @Option(
+      names = "--wait",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description =
+          "Wait up to DURATION for the job to finish (exit 2 with one line if it has not).")
+  private Duration wait;
+
   @Override
   public Integer call() {
     Cli cli = root.cli();
@@ -38,6 +55,9 @@ final class JobCommand implements Callable<Integer> {
           b.get(id)
               .orElseThrow(
                   () -> new SemaforException("no job with id '" + id + "' in " + b.describe()));
+      if (wait != null && !job.state().isFinished()) {
+        job = awaitFinish(b);
+      }
     }
     if (json) {
       cli.out().println(Output.json(toJson(job)));
@@ -45,6 +65,19 @@ final class JobCommand implements Callable<Integer> {
       print(cli.out(), job);
     }
     return 0;
+  }
+
+  private JobRecord awaitFinish(Broker b) {
+    try {
+      return new Client(b).handle(id).await(wait);
+    } catch (TimeoutException e) {
+      String state = b.get(id).map(r -> r.state().name()).orElse("gone");
+      throw new SemaforException(
+          "job " + id + " is still " + state + " after " + Durations.format(wait));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SemaforException("interrupted while waiting for job " + id);
+    }
   }
 
   /** The job as JSON: snake_case keys, ISO-8601 times, input and result as JSON values. */
@@ -92,6 +125,19 @@ final class JobCommand implements Callable<Integer> {
     line(out, "started", Output.iso(job.startedAt()));
     line(out, "finished", Output.iso(job.finishedAt()));
     line(out, "worker", job.workerId());
+    line(out, "limits", limits(job));
+    if (job.uniqueKey() != null) {
+      line(
+          out,
+          "unique",
+          job.uniqueKey() + " (" + job.uniquePolicy().name().toLowerCase(Locale.ROOT) + ")");
+    }
+    if (job.groupId() != null) {
+      line(out, "group", job.groupId() + " (member " + job.groupIndex() + ")");
+    }
+    if (job.cancelRequested() && !job.state().isFinished()) {
+      line(out, "cancel", "requested; the worker stops the job within about a second");
+    }
     if (job.progress() > 0 || job.progressMessage() != null) {
       String message = job.progressMessage() == null ? "" : " " + job.progressMessage();
       line(out, "progress", String.format(Locale.ROOT, "%.0f%%", job.progress() * 100) + message);
@@ -104,6 +150,28 @@ final class JobCommand implements Callable<Integer> {
         out.println(job.error().stackTrace().stripTrailing());
       }
     }
+  }
+
+  /** Concurrency, rate and time limits, or null if the job has none. */
+  static String limits(JobRecord job) {
+    List<String> parts = new ArrayList<>();
+    if (job.isConcurrencyLimited()) {
+      parts.add("concurrency " + job.concurrencyLimit() + " per '" + job.concurrencyKey() + "'");
+    }
+    if (job.isRateLimited()) {
+      parts.add(
+          "rate "
+              + job.ratePermits()
+              + " per "
+              + Durations.format(job.ratePeriod())
+              + " per '"
+              + job.rateKey()
+              + "'");
+    }
+    if (job.timeout() != null) {
+      parts.add("timeout " + Durations.format(job.timeout()));
+    }
+    return parts.isEmpty() ? null : String.join(", ", parts);
   }
 
   private static void line(PrintWriter out, String key, String value) {

@@ -28,7 +28,12 @@ import picocli.CommandLine.Spec;
       EnqueueCommand.class,
       StatusCommand.class,
       JobCommand.class,
-      BenchCommand.class
+      BenchCommand.class,
+      CancelCommand.class,
+      RetryCommand.class,
+      SchedulesCommand.class,
+      DashboardCommand.class,
+      dev.semafor.lab.LabCommand.class
     })
 public final class SemaforCommand implements Callable<Integer> {
   private final Cli cli;

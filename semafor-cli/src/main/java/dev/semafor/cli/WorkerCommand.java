@@ -1,10 +1,15 @@
 package dev.semafor.cli;
 
+import dev.semafor.ExecutionModel;
+import dev.semafor.Json;
 import dev.semafor.broker.Broker;
+import dev.semafor.schedule.Schedule;
 import dev.semafor.worker.Worker;
 import dev.semafor.worker.WorkerConfig;
+import dev.semafor.worker.WorkerListener;
 import dev.semafor.worker.WorkerStats;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -34,6 +39,7 @@ final class WorkerCommand implements Callable<Integer> {
   @Mixin private BrokerOption broker;
   @Mixin private WorkerOptions worker;
   @Mixin private TaskClasspath classpath;
+  @Mixin private ScheduleOptions control;
 
   @Option(
       names = {"-q", "--queues"},
@@ -57,27 +63,71 @@ final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--burst", description = "Exit once the queues are empty.")
   private boolean burst;
 
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description =
+          "Serve this worker's Prometheus metrics at http://127.0.0.1:PORT/metrics (0: any free"
+              + " port).")
+  private Integer metricsPort;
+
   @Override
   public Integer call() throws InterruptedException {
     Cli cli = root.cli();
     WorkerConfig config = config();
     try (TaskClasspath.Tasks tasks = classpath.load(cli)) {
+      if (config.model() == ExecutionModel.PROCESSES && tasks.owned() != null) {
+        // WorkerConfig cannot yet hand extra classpath entries to the child JVMs
+        throw new IllegalArgumentException(
+            "--classpath (or $SEMAFOR_CLASSPATH) does not reach the child JVMs of --model"
+                + " processes yet; put the jars on the JVM's own classpath instead");
+      }
       Thread.currentThread().setContextClassLoader(tasks.loader());
+      List<Schedule> schedules = control.parse();
       Broker b = broker.open(cli);
       Worker w;
+      WorkerMetricsEndpoint metrics = null;
       try {
-        w = new Worker(b, tasks.registry(), config);
+        metrics = metricsPort == null ? null : WorkerMetricsEndpoint.start(metricsPort);
+        w =
+            new Worker(
+                b,
+                tasks.registry(),
+                config,
+                Json.defaults(),
+                InstantSource.system(),
+                metrics == null ? WorkerListener.NONE : metrics.listener());
+        if (metrics != null) {
+          metrics.watch(w);
+          cli.err().println("metrics at " + metrics.url());
+        }
+        try {
+          schedules.forEach(w::schedule);
+        } catch (RuntimeException e) {
+          w.close();
+          throw e;
+        }
       } catch (RuntimeException e) {
+        if (metrics != null) {
+          metrics.close();
+        }
         b.close();
         throw e;
       }
-      return run(cli, b, w);
+      try {
+        return run(cli, b, w);
+      } finally {
+        if (metrics != null) {
+          metrics.close();
+        }
+      }
     }
   }
 
   private WorkerConfig config() {
     List<String> names = Arrays.stream(queues.split(",")).map(String::trim).toList();
-    WorkerConfig.Builder b = worker.builder().queues(names).shutdownGrace(grace).burst(burst);
+    WorkerConfig.Builder b =
+        control.apply(worker.builder().queues(names).shutdownGrace(grace).burst(burst));
     if (prefetch != null) {
       b.prefetch(prefetch);
     }

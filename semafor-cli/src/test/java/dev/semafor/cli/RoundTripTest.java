@@ -18,7 +18,6 @@ class RoundTripTest {
 
   @BeforeEach
   void setUp() {
-    Sqlite.assumeAvailable();
     broker = "sqlite:" + dir.resolve("semafor.db");
   }
 

@@ -35,7 +35,6 @@ class WorkerSigtermTest {
 
   @Test
   void sigtermDrainsRunningJobsReleasesTheRestAndExitsZero(@TempDir Path dir) throws Exception {
-    Sqlite.assumeAvailable();
     String url = "sqlite:" + dir.resolve("semafor.db");
     try (Broker broker = Brokers.open(url)) {
       Client client = new Client(broker);

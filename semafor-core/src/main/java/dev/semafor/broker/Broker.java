@@ -1,6 +1,7 @@
 package dev.semafor.broker;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -36,6 +37,13 @@ import java.util.Optional;
  *   <li>Query time ranges are half-open: {@code [from, to)}. An empty broker has no stats.
  * </ul>
  *
+ * <h2>Job control</h2>
+ *
+ * Whatever must hold across workers happens inside one call, atomically: unique keys at {@link
+ * #enqueue}; concurrency and rate limits at {@link #lease}; a chain's next step and a chord's
+ * callback at {@link #complete}; one job per schedule tick at {@link #claimTick}. The TCK's {@code
+ * JobControlContract} checks each of them.
+ *
  * <h2>Time</h2>
  *
  * A broker reads time from the clock it was opened with, so tests can move it.
@@ -47,10 +55,30 @@ public interface Broker extends AutoCloseable {
   /**
    * Stores new jobs atomically (all or none). Each record carries its id, state ({@code QUEUED} or
    * {@code SCHEDULED}), run-at and enqueue time. Returns the stored records, in order.
+   *
+   * <p>Unique keys: while a job with the same {@link JobRecord#uniqueKey()} is {@code SCHEDULED},
+   * {@code QUEUED} or {@code RUNNING} (including one earlier in the same batch), a new one with
+   * {@link dev.semafor.UniquePolicy#REJECT} is not stored and the existing record is returned in
+   * its place; with {@link dev.semafor.UniquePolicy#REPLACE} a waiting existing job becomes {@code
+   * CANCELLED} and the new one is stored, but a running one is kept and returned (as for reject).
    */
   List<JobRecord> enqueue(List<JobRecord> jobs);
 
-  /** Leases up to {@code request.max()} due jobs; an empty list if none is due. */
+  /**
+   * Stores a group and its members atomically (see {@link GroupRecord}). Each member carries the
+   * group's id and its index (0 to size - 1). Returns the stored members, in order.
+   */
+  List<JobRecord> enqueueGroup(GroupRecord group, List<JobRecord> members);
+
+  /**
+   * Leases up to {@code request.max()} due jobs; an empty list if none is due.
+   *
+   * <p>Limits, counted across every caller: a job with a concurrency key is not leased while {@link
+   * JobRecord#concurrencyLimit()} jobs with that key are {@code RUNNING}; a job with a rate key is
+   * not leased while {@link JobRecord#ratePermits()} jobs with that key started within the last
+   * {@link JobRecord#ratePeriod()}. Such a job keeps its place and is leased once the limit allows;
+   * the jobs behind it are not held up.
+   */
   List<Lease> lease(LeaseRequest request);
 
   /**
@@ -62,12 +90,19 @@ public interface Broker extends AutoCloseable {
   /**
    * Records successful attempts as {@code SUCCEEDED}. Returns, per completion in order, {@code
    * true} if applied and {@code false} if its lease was lost (that one changes nothing).
+   *
+   * <p>Atomically with each success: the jobs in {@link Completion#then()} are enqueued (those
+   * whose id exists already are skipped); and for a group member, the group's remaining count goes
+   * down by one, and the completion that brings it to 0 enqueues the chord's callback with the
+   * members' results as a JSON array in member order — unless the group has failed.
    */
   List<Boolean> complete(List<Completion> completions);
 
   /**
-   * Records failed attempts: scheduled for retry at {@link Failure#retryAt()}, or {@code DEAD} when
-   * it is null. Returns, per failure in order, whether it was applied.
+   * Records failed attempts: scheduled for retry at {@link Failure#retryAt()}, else {@code
+   * CANCELLED} if {@link Failure#cancelled()}, else {@code DEAD}. Returns, per failure in order,
+   * whether it was applied. A group member that ends {@code DEAD} or {@code CANCELLED} — here, by
+   * {@link #cancel}, or by {@link #reapExpiredLeases} — marks its group failed.
    */
   List<Boolean> fail(List<Failure> failures);
 
@@ -80,8 +115,28 @@ public interface Broker extends AutoCloseable {
   /** Stores a running job's progress; ignored for a stale token. */
   void progress(LeaseRef lease, double fraction, String message);
 
-  /** Cancels a job: a waiting one at once; a running one at its worker's next heartbeat. */
+  /**
+   * Cancels a job: a waiting one at once; a running one is marked, and its worker learns it from
+   * {@link #heartbeat} or {@link #cancelRequested}.
+   */
   CancelResult cancel(String jobId);
+
+  /**
+   * The ids of the jobs leased to {@code workerId} that are still running and whose cancellation
+   * was requested. A read a worker can afford often (usually an empty answer).
+   */
+  List<String> cancelRequested(String workerId);
+
+  /**
+   * Claims one tick of a periodic schedule, atomically: if the stored last tick of {@code
+   * schedule.name()} is absent or before {@code tick}, stores {@code schedule} with its last tick
+   * set to {@code tick}, enqueues {@code job} (if not null) and returns true; otherwise changes
+   * nothing and returns false. However many workers claim the same tick, one wins.
+   */
+  boolean claimTick(ScheduleRecord schedule, Instant tick, JobRecord job);
+
+  /** The schedules claimed so far, sorted by name. */
+  List<ScheduleRecord> schedules();
 
   Optional<JobRecord> get(String jobId);
 
@@ -97,7 +152,10 @@ public interface Broker extends AutoCloseable {
    */
   int reapExpiredLeases();
 
-  /** Deletes finished jobs that finished more than {@code retention} ago; returns how many. */
+  /**
+   * Deletes finished jobs that finished more than {@code retention} ago; returns how many. Members
+   * of a group still waiting for its callback are kept until the group is done.
+   */
   int prune(Duration retention);
 
   /**
@@ -108,48 +166,36 @@ public interface Broker extends AutoCloseable {
    *
    * @return true if the job was retried; false if there is no such job or it is in another state
    */
-  default boolean retry(String jobId) {
-    throw new UnsupportedOperationException(describe() + " cannot retry jobs yet");
-  }
+  boolean retry(String jobId);
 
   /**
    * Deletes one finished job ({@code SUCCEEDED}, {@code DEAD} or {@code CANCELLED}) at once.
    *
    * @return true if it was deleted; false if there is no such job or it has not finished
    */
-  default boolean delete(String jobId) {
-    throw new UnsupportedOperationException(describe() + " cannot delete jobs yet");
-  }
+  boolean delete(String jobId);
 
   /**
    * Adds a worker to the registry, or replaces the entry with the same id. The broker stamps {@link
    * WorkerInfo#lastHeartbeat()} with its own clock.
    */
-  default void registerWorker(WorkerInfo info) {
-    throw new UnsupportedOperationException(describe() + " has no worker registry yet");
-  }
+  void registerWorker(WorkerInfo info);
 
   /**
    * Records that a registered worker is alive and holds {@code inFlight} jobs, stamping its
    * heartbeat with the broker's clock. Ignored for an id that is not registered (a worker that
    * finds itself missing from {@link #workers()} registers again).
    */
-  default void heartbeatWorker(String workerId, int inFlight) {
-    throw new UnsupportedOperationException(describe() + " has no worker registry yet");
-  }
+  void heartbeatWorker(String workerId, int inFlight);
 
   /**
    * Every registered worker, sorted by id, including those that stopped heartbeating (see {@link
    * WorkerInfo#isGone}); a broker may forget gone workers after a while.
    */
-  default List<WorkerInfo> workers() {
-    throw new UnsupportedOperationException(describe() + " has no worker registry yet");
-  }
+  List<WorkerInfo> workers();
 
   /** Removes a worker from the registry (it stopped cleanly). Ignored for an unknown id. */
-  default void unregisterWorker(String workerId) {
-    throw new UnsupportedOperationException(describe() + " has no worker registry yet");
-  }
+  void unregisterWorker(String workerId);
 
   /** A short description for logs, such as the URL without credentials. */
   String describe();

@@ -16,7 +16,9 @@ public record JobQuery(
     Instant enqueuedFrom,
     Instant enqueuedTo,
     int limit,
-    int offset) {
+    int offset,
+    String concurrencyKey,
+    String groupId) {
   public static final int DEFAULT_LIMIT = 100;
   public static final int MAX_LIMIT = 10_000;
 
@@ -30,28 +32,63 @@ public record JobQuery(
     }
   }
 
+  /** A query without the job-control filters. */
+  public JobQuery(
+      String queue,
+      String task,
+      Set<JobState> states,
+      Instant enqueuedFrom,
+      Instant enqueuedTo,
+      int limit,
+      int offset) {
+    this(queue, task, states, enqueuedFrom, enqueuedTo, limit, offset, null, null);
+  }
+
   public static JobQuery all() {
     return new JobQuery(null, null, Set.of(), null, null, DEFAULT_LIMIT, 0);
   }
 
   public JobQuery queue(String q) {
-    return new JobQuery(q, task, states, enqueuedFrom, enqueuedTo, limit, offset);
+    return new JobQuery(
+        q, task, states, enqueuedFrom, enqueuedTo, limit, offset, concurrencyKey, groupId);
   }
 
   public JobQuery task(String t) {
-    return new JobQuery(queue, t, states, enqueuedFrom, enqueuedTo, limit, offset);
+    return new JobQuery(
+        queue, t, states, enqueuedFrom, enqueuedTo, limit, offset, concurrencyKey, groupId);
   }
 
   public JobQuery states(JobState... s) {
-    return new JobQuery(queue, task, Set.of(s), enqueuedFrom, enqueuedTo, limit, offset);
+    return new JobQuery(
+        queue, task, Set.of(s), enqueuedFrom, enqueuedTo, limit, offset, concurrencyKey, groupId);
   }
 
   public JobQuery enqueuedBetween(Instant from, Instant to) {
-    return new JobQuery(queue, task, states, from, to, limit, offset);
+    return new JobQuery(queue, task, states, from, to, limit, offset, concurrencyKey, groupId);
   }
 
   public JobQuery page(int newLimit, int newOffset) {
-    return new JobQuery(queue, task, states, enqueuedFrom, enqueuedTo, newLimit, newOffset);
+    return new JobQuery(
+        queue,
+        task,
+        states,
+        enqueuedFrom,
+        enqueuedTo,
+        newLimit,
+        newOffset,
+        concurrencyKey,
+        groupId);
+  }
+
+  /** Only jobs with this concurrency key. */
+  public JobQuery concurrencyKey(String key) {
+    return new JobQuery(queue, task, states, enqueuedFrom, enqueuedTo, limit, offset, key, groupId);
+  }
+
+  /** Only members of this group ({@link GroupRecord}). */
+  public JobQuery groupId(String id) {
+    return new JobQuery(
+        queue, task, states, enqueuedFrom, enqueuedTo, limit, offset, concurrencyKey, id);
   }
 
   /** Whether {@code job} passes every filter of this query (paging aside). */
@@ -60,6 +97,8 @@ public record JobQuery(
         && (task == null || task.equals(job.task()))
         && (states.isEmpty() || states.contains(job.state()))
         && (enqueuedFrom == null || !job.enqueuedAt().isBefore(enqueuedFrom))
-        && (enqueuedTo == null || job.enqueuedAt().isBefore(enqueuedTo));
+        && (enqueuedTo == null || job.enqueuedAt().isBefore(enqueuedTo))
+        && (concurrencyKey == null || concurrencyKey.equals(job.concurrencyKey()))
+        && (groupId == null || groupId.equals(job.groupId()));
   }
 }

@@ -3,6 +3,7 @@ package dev.semafor.broker;
 import dev.semafor.Backoff;
 import dev.semafor.JobError;
 import dev.semafor.JobState;
+import dev.semafor.UniquePolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -13,6 +14,12 @@ import java.util.Objects;
  *
  * <p>{@code input} and {@code result} are JSON text. {@code attempts} counts leases taken (so it is
  * 1 while the first attempt runs). {@code error} is the last attempt's error.
+ *
+ * <p>Job control: {@code uniqueKey}/{@code uniquePolicy}, {@code concurrencyKey}/{@code
+ * concurrencyLimit} (0: no limit) and {@code rateKey}/{@code ratePermits}/{@code ratePeriod} are
+ * enforced by the broker ({@link Broker#enqueue}, {@link Broker#lease}). Workflows: {@code next} is
+ * the rest of a chain as JSON ({@link JobTemplate#listToJson}), enqueued by the core when this job
+ * succeeds; {@code groupId}/{@code groupIndex} place the job in a group ({@link GroupRecord}).
  */
 public record JobRecord(
     String id,
@@ -38,7 +45,14 @@ public record JobRecord(
     int concurrencyLimit,
     double progress,
     String progressMessage,
-    boolean cancelRequested) {
+    boolean cancelRequested,
+    UniquePolicy uniquePolicy,
+    String rateKey,
+    int ratePermits,
+    Duration ratePeriod,
+    String next,
+    String groupId,
+    int groupIndex) {
 
   public JobRecord {
     Objects.requireNonNull(id, "id");
@@ -48,6 +62,7 @@ public record JobRecord(
     Objects.requireNonNull(backoff, "backoff");
     Objects.requireNonNull(runAt, "runAt");
     Objects.requireNonNull(enqueuedAt, "enqueuedAt");
+    uniquePolicy = uniquePolicy == null ? UniquePolicy.REJECT : uniquePolicy;
   }
 
   public static Builder builder() {
@@ -56,6 +71,16 @@ public record JobRecord(
 
   public Builder toBuilder() {
     return new Builder(this);
+  }
+
+  /** True if the job has a concurrency limit. */
+  public boolean isConcurrencyLimited() {
+    return concurrencyKey != null && concurrencyLimit > 0;
+  }
+
+  /** True if the job has a rate limit. */
+  public boolean isRateLimited() {
+    return rateKey != null && ratePermits > 0 && ratePeriod != null;
   }
 
   /** True if the job has attempts left after the current one. */
@@ -89,6 +114,13 @@ public record JobRecord(
     private double progress;
     private String progressMessage;
     private boolean cancelRequested;
+    private UniquePolicy uniquePolicy = UniquePolicy.REJECT;
+    private String rateKey;
+    private int ratePermits;
+    private Duration ratePeriod;
+    private String next;
+    private String groupId;
+    private int groupIndex;
 
     private Builder() {}
 
@@ -117,6 +149,13 @@ public record JobRecord(
       progress = r.progress;
       progressMessage = r.progressMessage;
       cancelRequested = r.cancelRequested;
+      uniquePolicy = r.uniquePolicy;
+      rateKey = r.rateKey;
+      ratePermits = r.ratePermits;
+      ratePeriod = r.ratePeriod;
+      next = r.next;
+      groupId = r.groupId;
+      groupIndex = r.groupIndex;
     }
 
     public Builder id(String v) {
@@ -239,6 +278,42 @@ public record JobRecord(
       return this;
     }
 
+    public Builder uniquePolicy(UniquePolicy v) {
+      uniquePolicy = v;
+      return this;
+    }
+
+    public Builder rateKey(String v) {
+      rateKey = v;
+      return this;
+    }
+
+    public Builder ratePermits(int v) {
+      ratePermits = v;
+      return this;
+    }
+
+    public Builder ratePeriod(Duration v) {
+      ratePeriod = v;
+      return this;
+    }
+
+    /** The rest of a chain as JSON ({@link JobTemplate#listToJson}), or null. */
+    public Builder next(String v) {
+      next = v;
+      return this;
+    }
+
+    public Builder groupId(String v) {
+      groupId = v;
+      return this;
+    }
+
+    public Builder groupIndex(int v) {
+      groupIndex = v;
+      return this;
+    }
+
     public JobRecord build() {
       return new JobRecord(
           id,
@@ -264,7 +339,14 @@ public record JobRecord(
           concurrencyLimit,
           progress,
           progressMessage,
-          cancelRequested);
+          cancelRequested,
+          uniquePolicy,
+          rateKey,
+          ratePermits,
+          ratePeriod,
+          next,
+          groupId,
+          groupIndex);
     }
   }
 }

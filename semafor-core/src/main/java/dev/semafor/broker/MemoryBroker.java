@@ -2,6 +2,7 @@ package dev.semafor.broker;
 
 import dev.semafor.JobError;
 import dev.semafor.JobState;
+import dev.semafor.UniquePolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -26,10 +27,17 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <h2>Structure</h2>
  *
- * One lock guards every mutation. Each queue keeps a heap of ready jobs (priority, then id) and a
- * heap of scheduled ones (run-at); a lease first moves the scheduled jobs that have come due. Heaps
- * are cleaned lazily: an entry whose job is no longer waiting (cancelled, say) is skipped when it
- * surfaces. {@link #get} reads without the lock.
+ * One lock guards every mutation. Each queue keeps its ready jobs in lease order ({@link
+ * ReadyQueue}) and a heap of scheduled ones (run-at); a lease first moves the scheduled jobs that
+ * have come due. Both are cleaned lazily: an entry whose job is no longer waiting (cancelled, say)
+ * is skipped when it surfaces. {@link #get} reads without the lock.
+ *
+ * <h2>Job control</h2>
+ *
+ * Limits live in {@link MemoryLimits} (which parks blocked jobs aside), groups in {@link
+ * MemoryGroups}; unique keys in an index of the waiting and running job per key. Every state change
+ * goes through {@code transition}, which keeps the queue counts, the unique index and the groups'
+ * failure flags right.
  */
 public final class MemoryBroker implements Broker {
   private final InstantSource clock;
@@ -45,8 +53,17 @@ public final class MemoryBroker implements Broker {
   /** Leased jobs by id. Guarded by {@link #lock}. */
   private final Map<String, Slot> running = new HashMap<>();
 
-  /** Running jobs per concurrency key. Guarded by {@link #lock}. */
-  private final Map<String, Integer> runningByKey = new HashMap<>();
+  /** Concurrency and rate limits. Guarded by {@link #lock}. */
+  private final MemoryLimits limits = new MemoryLimits();
+
+  /** Groups and chords. Guarded by {@link #lock}. */
+  private final MemoryGroups groups = new MemoryGroups();
+
+  /** The waiting or running job per unique key. Guarded by {@link #lock}. */
+  private final Map<String, Slot> uniqueActive = new HashMap<>();
+
+  /** Schedules by name. Guarded by {@link #lock}. */
+  private final Map<String, ScheduleRecord> schedules = new TreeMap<>();
 
   /** The worker registry by id; a concurrent map, so it needs no lock. */
   private final Map<String, WorkerInfo> workers = new ConcurrentHashMap<>();
@@ -72,37 +89,74 @@ public final class MemoryBroker implements Broker {
     checkOpen();
     lock.lock();
     try {
-      Set<String> ids = new HashSet<>(batch.size() * 2);
-      for (JobRecord job : batch) {
-        if (jobs.containsKey(job.id()) || !ids.add(job.id())) {
-          throw new IllegalArgumentException("a job with id " + job.id() + " already exists");
-        }
-        if (!job.state().isWaiting()) {
-          throw new IllegalArgumentException(
-              "job " + job.id() + " is " + job.state() + "; only QUEUED or SCHEDULED jobs enqueue");
-        }
-      }
+      checkNew(batch);
       Instant now = clock.instant();
       List<JobRecord> stored = new ArrayList<>(batch.size());
       for (JobRecord job : batch) {
-        Slot slot = new Slot(sequence++, job);
-        jobs.put(job.id(), slot);
-        QueueState q = queue(job.queue());
-        q.counts[job.state().ordinal()]++;
-        if (job.runAt().isAfter(now)) {
-          if (job.state() == JobState.QUEUED) {
-            // Not due yet, whatever the record said: only SCHEDULED jobs are promoted when due.
-            transition(slot, job.toBuilder().state(JobState.SCHEDULED).build());
+        Slot existing = job.uniqueKey() == null ? null : uniqueActive.get(job.uniqueKey());
+        if (existing != null) {
+          if (job.uniquePolicy() != UniquePolicy.REPLACE || !existing.record.state().isWaiting()) {
+            stored.add(existing.record);
+            continue;
           }
-          q.scheduled.add(new Pending(slot, job.runAt()));
-        } else {
-          if (job.state() == JobState.SCHEDULED) {
-            transition(slot, job.toBuilder().state(JobState.QUEUED).build());
-          }
-          slot.inReady = true;
-          q.ready.addFresh(job.priority(), slot);
+          JobError replaced =
+              JobError.of(
+                  "dev.semafor.Replaced",
+                  "replaced by job " + job.id() + " (unique key " + job.uniqueKey() + ")");
+          transition(
+              existing,
+              existing.record.toBuilder()
+                  .state(JobState.CANCELLED)
+                  .error(replaced)
+                  .finishedAt(now)
+                  .build());
         }
-        stored.add(slot.record);
+        stored.add(insert(job, now));
+      }
+      return stored;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public List<JobRecord> enqueueGroup(GroupRecord group, List<JobRecord> members) {
+    checkOpen();
+    if (members.size() != group.size()) {
+      throw new IllegalArgumentException(
+          "group "
+              + group.id()
+              + " has size "
+              + group.size()
+              + " but "
+              + members.size()
+              + " members");
+    }
+    lock.lock();
+    try {
+      if (groups.contains(group.id())) {
+        throw new IllegalArgumentException("a group with id " + group.id() + " already exists");
+      }
+      checkNew(members);
+      for (int i = 0; i < members.size(); i++) {
+        JobRecord m = members.get(i);
+        if (!group.id().equals(m.groupId()) || m.groupIndex() != i) {
+          throw new IllegalArgumentException(
+              "member "
+                  + i
+                  + " ("
+                  + m.id()
+                  + ") must carry group "
+                  + group.id()
+                  + " and index "
+                  + i);
+        }
+      }
+      Instant now = clock.instant();
+      groups.add(group);
+      List<JobRecord> stored = new ArrayList<>(members.size());
+      for (JobRecord m : members) {
+        stored.add(insert(m, now));
       }
       return stored;
     } finally {
@@ -117,8 +171,8 @@ public final class MemoryBroker implements Broker {
     try {
       Instant now = clock.instant();
       Instant expires = now.plus(request.duration());
+      limits.unpark(now, slot -> pushReady(queue(slot.record.queue()), slot));
       List<Lease> leased = new ArrayList<>(Math.min(request.max(), 256));
-      List<Slot> deferred = null;
       for (String name : request.queues()) {
         QueueState q = queues.get(name);
         if (q == null) {
@@ -134,20 +188,12 @@ public final class MemoryBroker implements Broker {
           if (!slot.record.state().isWaiting()) {
             continue;
           }
-          if (!hasConcurrencySlot(slot.record)) {
-            if (deferred == null) {
-              deferred = new ArrayList<>();
-            }
-            deferred.add(slot);
+          MemoryLimits.Block blocked = limits.check(slot.record, now);
+          if (blocked != null) {
+            limits.park(slot, blocked);
             continue;
           }
-          leased.add(start(q, slot, request.workerId(), now, expires));
-        }
-        if (deferred != null) {
-          for (Slot slot : deferred) {
-            pushReady(q, slot);
-          }
-          deferred = null;
+          leased.add(start(slot, request.workerId(), now, expires));
         }
         if (leased.size() >= request.max()) {
           break;
@@ -204,6 +250,17 @@ public final class MemoryBroker implements Broker {
                 .leaseExpiresAt(null)
                 .progress(1.0)
                 .build());
+        for (JobRecord next : c.then()) {
+          if (!jobs.containsKey(next.id())) {
+            insert(next, now);
+          }
+        }
+        if (slot.record.groupId() != null) {
+          JobRecord callback = groups.succeeded(slot.record, c.result(), now);
+          if (callback != null && !jobs.containsKey(callback.id())) {
+            insert(callback, now);
+          }
+        }
         out.add(Boolean.TRUE);
       }
       return out;
@@ -228,7 +285,8 @@ public final class MemoryBroker implements Broker {
         finishLease(slot);
         JobRecord.Builder next = slot.record.toBuilder().error(f.error()).leaseExpiresAt(null);
         if (f.retryAt() == null) {
-          transition(slot, next.state(JobState.DEAD).finishedAt(now).build());
+          JobState end = f.cancelled() ? JobState.CANCELLED : JobState.DEAD;
+          transition(slot, next.state(end).finishedAt(now).build());
         } else {
           transition(slot, next.state(JobState.SCHEDULED).runAt(f.retryAt()).build());
           schedule(queue(slot.record.queue()), slot, now);
@@ -313,6 +371,57 @@ public final class MemoryBroker implements Broker {
       }
       transition(slot, r.toBuilder().state(JobState.CANCELLED).finishedAt(clock.instant()).build());
       return CancelResult.CANCELLED;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public List<String> cancelRequested(String workerId) {
+    checkOpen();
+    lock.lock();
+    try {
+      List<String> ids = new ArrayList<>();
+      for (Slot slot : running.values()) {
+        JobRecord r = slot.record;
+        if (r.cancelRequested() && workerId.equals(r.workerId())) {
+          ids.add(r.id());
+        }
+      }
+      return ids;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public boolean claimTick(ScheduleRecord schedule, Instant tick, JobRecord job) {
+    checkOpen();
+    lock.lock();
+    try {
+      ScheduleRecord stored = schedules.get(schedule.name());
+      if (stored != null && stored.lastTick() != null && !stored.lastTick().isBefore(tick)) {
+        return false;
+      }
+      if (job != null) {
+        checkNew(List.of(job));
+      }
+      schedules.put(schedule.name(), schedule.withTicks(tick, schedule.nextTick()));
+      if (job != null) {
+        insert(job, clock.instant());
+      }
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public List<ScheduleRecord> schedules() {
+    checkOpen();
+    lock.lock();
+    try {
+      return List.copyOf(schedules.values());
     } finally {
       lock.unlock();
     }
@@ -408,13 +517,17 @@ public final class MemoryBroker implements Broker {
       List<Slot> old = new ArrayList<>();
       for (Slot slot : jobs.values()) {
         JobRecord r = slot.record;
-        if (r.state().isFinished() && r.finishedAt() != null && !r.finishedAt().isAfter(cutoff)) {
+        if (r.state().isFinished()
+            && r.finishedAt() != null
+            && !r.finishedAt().isAfter(cutoff)
+            && !groups.holds(r)) {
           old.add(slot);
         }
       }
       for (Slot slot : old) {
         jobs.remove(slot.record.id());
         queue(slot.record.queue()).counts[slot.record.state().ordinal()]--;
+        groups.pruned(slot.record);
       }
       return old.size();
     } finally {
@@ -466,6 +579,7 @@ public final class MemoryBroker implements Broker {
       }
       jobs.remove(jobId);
       queue(slot.record.queue()).counts[slot.record.state().ordinal()]--;
+      groups.pruned(slot.record);
       return true;
     } finally {
       lock.unlock();
@@ -527,7 +641,42 @@ public final class MemoryBroker implements Broker {
     return slot;
   }
 
-  private Lease start(QueueState q, Slot slot, String workerId, Instant now, Instant expires) {
+  /** Refuses a batch with an id that exists or repeats, or a job that is not waiting. */
+  private void checkNew(List<JobRecord> batch) {
+    Set<String> ids = new HashSet<>();
+    for (JobRecord job : batch) {
+      if (jobs.containsKey(job.id()) || !ids.add(job.id())) {
+        throw new IllegalArgumentException("a job with id " + job.id() + " already exists");
+      }
+      if (!job.state().isWaiting()) {
+        throw new IllegalArgumentException(
+            "job " + job.id() + " is " + job.state() + "; only QUEUED or SCHEDULED jobs enqueue");
+      }
+    }
+  }
+
+  /** Stores a new job and puts it where a lease will find it; returns it as stored. */
+  private JobRecord insert(JobRecord job, Instant now) {
+    Slot slot = new Slot(sequence++, job);
+    jobs.put(job.id(), slot);
+    queue(job.queue()).counts[job.state().ordinal()]++;
+    if (job.uniqueKey() != null) {
+      uniqueActive.put(job.uniqueKey(), slot);
+    }
+    QueueState q = queue(job.queue());
+    if (job.runAt().isAfter(now)) {
+      schedule(q, slot, now);
+    } else {
+      if (job.state() == JobState.SCHEDULED) {
+        transition(slot, job.toBuilder().state(JobState.QUEUED).build());
+      }
+      slot.inReady = true;
+      q.ready.addFresh(job.priority(), slot); // a new job has the highest sequence yet
+    }
+    return slot.record;
+  }
+
+  private Lease start(Slot slot, String workerId, Instant now, Instant expires) {
     String token = tokenSalt + Long.toString(++tokens, 36);
     JobRecord r = slot.record;
     slot.token = token;
@@ -542,29 +691,22 @@ public final class MemoryBroker implements Broker {
             .cancelRequested(false)
             .build());
     running.put(r.id(), slot);
-    if (r.concurrencyKey() != null && r.concurrencyLimit() > 0) {
-      runningByKey.merge(r.concurrencyKey(), 1, Integer::sum);
-    }
+    limits.started(r, now);
     return new Lease(slot.record, token, expires);
-  }
-
-  private boolean hasConcurrencySlot(JobRecord r) {
-    if (r.concurrencyKey() == null || r.concurrencyLimit() <= 0) {
-      return true;
-    }
-    return runningByKey.getOrDefault(r.concurrencyKey(), 0) < r.concurrencyLimit();
   }
 
   /** Ends the current lease of a running job: forgets its token and frees its slot. */
   private void finishLease(Slot slot) {
     slot.token = null;
-    running.remove(slot.record.id());
-    JobRecord r = slot.record;
-    if (r.concurrencyKey() != null && r.concurrencyLimit() > 0) {
-      runningByKey.computeIfPresent(r.concurrencyKey(), (k, n) -> n <= 1 ? null : n - 1);
+    if (running.remove(slot.record.id()) != null) {
+      limits.finished(slot.record);
     }
   }
 
+  /**
+   * Moves a job to its next record, checking the state change; keeps the queue counts, the unique
+   * index and the groups in step.
+   */
   private void transition(Slot slot, JobRecord next) {
     JobRecord prev = slot.record;
     prev.state().checkTransition(next.state(), prev.id());
@@ -574,6 +716,17 @@ public final class MemoryBroker implements Broker {
       counts[next.state().ordinal()]++;
     }
     slot.record = next;
+    if (prev.uniqueKey() != null) {
+      if (next.state().isFinished()) {
+        uniqueActive.remove(prev.uniqueKey(), slot);
+      } else {
+        uniqueActive.putIfAbsent(prev.uniqueKey(), slot);
+      }
+    }
+    if (next.groupId() != null
+        && (next.state() == JobState.DEAD || next.state() == JobState.CANCELLED)) {
+      groups.failed(next.groupId());
+    }
   }
 
   /** Puts a waiting job where a lease will find it: ready now, or scheduled for its run-at. */
@@ -584,6 +737,10 @@ public final class MemoryBroker implements Broker {
       }
       pushReady(q, slot);
     } else {
+      if (slot.record.state() == JobState.QUEUED) {
+        // Not due yet, whatever the record said: only SCHEDULED jobs are promoted when due.
+        transition(slot, slot.record.toBuilder().state(JobState.SCHEDULED).build());
+      }
       q.scheduled.add(new Pending(slot, slot.record.runAt()));
     }
   }
@@ -604,18 +761,6 @@ public final class MemoryBroker implements Broker {
         transition(slot, slot.record.toBuilder().state(JobState.QUEUED).build());
         pushReady(q, slot);
       }
-    }
-  }
-
-  private static final class Slot {
-    final long seq;
-    volatile JobRecord record;
-    String token;
-    boolean inReady;
-
-    Slot(long seq, JobRecord record) {
-      this.seq = seq;
-      this.record = record;
     }
   }
 

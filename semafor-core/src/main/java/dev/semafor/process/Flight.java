@@ -113,7 +113,7 @@ final class Flight {
   private void startHead() {
     Assignment head = jobs.peekFirst();
     headSince = System.nanoTime();
-    Duration limit = head.lease().job().timeout();
+    Duration limit = head.timeLimit();
     ChildProcess c = child;
     if (limit != null) {
       timeoutKill =

@@ -17,7 +17,7 @@ final class Outcomes {
   static Outcome ofEnd(Assignment running, ChildProcess c, int exitCode, Duration cancelGrace) {
     KillReason reason = c.killReason();
     if (reason == KillReason.TIMEOUT) {
-      Duration limit = running.lease().job().timeout();
+      Duration limit = running.timeLimit();
       String message = new JobTimeoutException(running.jobId(), limit).getMessage();
       return Member.failed(
           JobTimeoutException.class, message + "; " + c + " was killed and replaced", true);

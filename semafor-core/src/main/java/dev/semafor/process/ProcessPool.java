@@ -58,6 +58,13 @@ import org.slf4j.LoggerFactory;
  * The pool keeps its size through all of these. With {@link ProcessPoolBuilder#maxJobsPerChild}
  * set, a child is stopped and replaced after that many jobs.
  *
+ * <h2>Pipelining</h2>
+ *
+ * While jobs are short and every member is busy, a member sends a few jobs ahead to its child,
+ * which runs them in order (see {@link Member} and {@link ProcessPoolBuilder#pipelineBudget}). A
+ * job's time limit starts when it starts running; jobs waiting behind one whose child died go to
+ * the replacement, never failed for a death they did not cause.
+ *
  * <h2>Lifecycle</h2>
  *
  * NEW ─start─▶ RUNNING ─stop─▶ STOPPED, and {@link #close} from any state kills whatever lives.
@@ -68,13 +75,13 @@ import org.slf4j.LoggerFactory;
  * even by SIGKILL — sees its stdin close and exits at once.
  */
 public final class ProcessPool implements ExecutionPool {
-  private static final Logger log = LoggerFactory.getLogger(ProcessPool.class);
   public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC");
   public static final Duration DEFAULT_CANCEL_GRACE = Duration.ofSeconds(5);
   public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_PIPELINE_BUDGET = Duration.ofMillis(2);
   static final Duration MAX_RESTART_PAUSE = Duration.ofSeconds(30);
+  private static final Logger log = LoggerFactory.getLogger(ProcessPool.class);
 
   private final int size;
   private final ChildCommand command;
@@ -212,6 +219,7 @@ public final class ProcessPool implements ExecutionPool {
     return true;
   }
 
+  /** Jobs handed to children and not yet done: running, or queued in a child behind one. */
   @Override
   public int running() {
     return running.get();

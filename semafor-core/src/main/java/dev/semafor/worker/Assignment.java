@@ -22,6 +22,7 @@ public final class Assignment implements JobContext {
   private final AtomicBoolean cancelled = new AtomicBoolean();
   private final AtomicBoolean timedOut = new AtomicBoolean();
   private volatile java.util.concurrent.Future<?> timeoutTimer;
+  private volatile java.time.Duration timeLimit;
   private final long leasedAtNanos;
   private volatile long startedAtNanos;
   private volatile Thread runner;
@@ -112,6 +113,19 @@ public final class Assignment implements JobContext {
 
   void timeoutTimer(java.util.concurrent.Future<?> timer) {
     this.timeoutTimer = timer;
+  }
+
+  void timeLimit(java.time.Duration limit) {
+    this.timeLimit = limit;
+  }
+
+  /**
+   * The time limit of this attempt: the job's own, else its task's default (set by the worker);
+   * null if none. In-process pools have the worker enforce it; the process pool kills the child.
+   */
+  public java.time.Duration timeLimit() {
+    java.time.Duration limit = timeLimit;
+    return limit != null ? limit : lease.job().timeout();
   }
 
   java.util.concurrent.Future<?> timeoutTimer() {

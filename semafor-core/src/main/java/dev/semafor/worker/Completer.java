@@ -5,6 +5,7 @@ import dev.semafor.broker.Broker;
 import dev.semafor.broker.Completion;
 import dev.semafor.broker.Failure;
 import dev.semafor.broker.JobRecord;
+import dev.semafor.broker.JobTemplate;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -19,8 +20,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes finished attempts to the broker in batches, on one thread. Pool members hand it outcomes
  * ({@link #accept}); it drains whatever has gathered, decides each failure's fate — retry at {@code
- * now + backoff} while attempts are left and the error is retryable, else dead — and writes
- * successes and failures with one broker call each.
+ * now + backoff} while attempts are left and the error is retryable, else dead; cancelled if the
+ * job stopped for a cancellation — and writes successes and failures with one broker call each.
+ *
+ * <p>Chains: when a job with a continuation ({@link JobRecord#next()}) succeeds, the completer
+ * builds the next step's job (input: this result) and hands it to the broker with the success, so
+ * both are stored in one atomic step. A continuation that cannot be read makes the job dead with
+ * that error, visibly, rather than dropping the rest of the chain.
  *
  * <p>If the broker is briefly unreachable the batch is kept and tried again, so no result is
  * dropped while the worker runs; leases that expire meanwhile make the broker reject the late
@@ -120,7 +126,16 @@ final class Completer implements OutcomeSink {
     for (Done d : batch) {
       switch (d.outcome) {
         case Outcome.Succeeded s -> {
-          completions.add(new Completion(d.assignment.ref(), s.resultJson()));
+          List<JobRecord> then;
+          try {
+            then = nextSteps(d.assignment.lease().job(), s.resultJson(), now);
+          } catch (RuntimeException e) {
+            failures.add(Failure.dead(d.assignment.ref(), JobError.of(e)));
+            failed.add(d);
+            failedKinds.add(Fate.DEAD);
+            continue;
+          }
+          completions.add(new Completion(d.assignment.ref(), s.resultJson(), then));
           succeeded.add(d);
         }
         case Outcome.Failed f -> {
@@ -133,7 +148,8 @@ final class Completer implements OutcomeSink {
         }
         case Outcome.Cancelled c -> {
           failures.add(
-              Failure.dead(d.assignment.ref(), JobError.of("dev.semafor.Cancelled", c.reason())));
+              Failure.cancelled(
+                  d.assignment.ref(), JobError.of("dev.semafor.Cancelled", c.reason())));
           failed.add(d);
           failedKinds.add(Fate.CANCELLED);
         }
@@ -146,7 +162,7 @@ final class Completer implements OutcomeSink {
         recorded.recorded(d.assignment, d.outcome, applied.get(i), Fate.SUCCEEDED);
       }
       // Written: if the failures below throw, only they are tried again.
-      batch.removeIf(d -> d.outcome instanceof Outcome.Succeeded);
+      batch.removeAll(succeeded);
     }
     if (!failures.isEmpty()) {
       List<Boolean> applied = broker.fail(failures);
@@ -155,5 +171,18 @@ final class Completer implements OutcomeSink {
         recorded.recorded(d.assignment, d.outcome, applied.get(i), failedKinds.get(i));
       }
     }
+  }
+
+  /** The next step of {@code job}'s chain, created now with {@code result} as its input. */
+  static List<JobRecord> nextSteps(JobRecord job, String result, Instant now) {
+    List<JobTemplate> steps = JobTemplate.listFromJson(job.next());
+    if (steps.isEmpty()) {
+      return List.of();
+    }
+    JobRecord next =
+        steps.get(0).toRecord(result, now).toBuilder()
+            .next(JobTemplate.listToJson(steps.subList(1, steps.size())))
+            .build();
+    return List.of(next);
   }
 }

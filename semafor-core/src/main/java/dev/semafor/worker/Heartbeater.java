@@ -3,6 +3,7 @@ package dev.semafor.worker;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.LeaseRef;
 import dev.semafor.broker.LeaseStatus;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,10 +15,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a worker's leases alive. Every heartbeat interval it extends the lease of every job the
- * worker holds, passes cancellation requests and lost leases to the jobs concerned, writes the
- * latest progress reports (so a chatty task costs at most one write per job per interval), and
- * reaps expired leases left by workers that died.
+ * Keeps a worker's leases alive and its jobs in touch with the broker, on one timer thread:
+ *
+ * <ul>
+ *   <li>Every <b>heartbeat interval</b> it extends the lease of every job the worker holds, passes
+ *       lost leases (and cancellations) to the jobs concerned, reaps expired leases left by workers
+ *       that died, and — if the worker has a retention — prunes old finished jobs now and then.
+ *   <li>Every <b>progress interval</b> (about a second) it writes the latest progress report of
+ *       each job that sent one (so a chatty task costs at most one write per job per interval) and
+ *       asks the broker which of its jobs were cancelled (one cheap read), so that a running job
+ *       sees a cancellation within about a second, not at the next heartbeat.
+ * </ul>
  */
 final class Heartbeater {
   private static final Logger log = LoggerFactory.getLogger(Heartbeater.class);
@@ -31,21 +39,32 @@ final class Heartbeater {
 
   private final Broker broker;
   private final WorkerConfig config;
+  private final InstantSource clock;
   private final Map<String, Assignment> held;
   private final LeaseProblem problems;
   private final WorkerListener listener;
   private final Map<Assignment, Progress> pendingProgress = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer;
 
+  /** When the last prune ran, in {@link System#nanoTime()}; only the timer thread touches it. */
+  private long lastPruneNanos;
+
+  /**
+   * False once the broker said it cannot list cancel requests; only the timer thread touches it.
+   */
+  private boolean pollCancels = true;
+
   Heartbeater(
       Broker broker,
       WorkerConfig config,
+      InstantSource clock,
       Map<String, Assignment> held,
       LeaseProblem problems,
       WorkerListener listener) {
     this.broker = broker;
     this.listener = listener;
     this.config = config;
+    this.clock = clock;
     this.held = held;
     this.problems = problems;
     this.timer =
@@ -56,20 +75,21 @@ final class Heartbeater {
   void start() {
     long every = config.heartbeatInterval().toMillis();
     timer.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
+    long progress = config.progressInterval().toMillis();
+    timer.scheduleWithFixedDelay(this::checkIn, progress, progress, TimeUnit.MILLISECONDS);
   }
 
   void stop() {
     timer.shutdownNow();
   }
 
-  /** Keeps the latest progress of a job; written at the next beat. */
+  /** Keeps the latest progress of a job; written within a progress interval. */
   void progress(Assignment a, double fraction, String message) {
     pendingProgress.put(a, new Progress(fraction, message));
   }
 
   private void beat() {
     try {
-      writeProgress();
       List<Assignment> assignments = new ArrayList<>(held.values());
       if (!assignments.isEmpty()) {
         List<LeaseRef> refs = new ArrayList<>(assignments.size());
@@ -88,6 +108,7 @@ final class Heartbeater {
         log.info("reaped {} expired leases", reaped);
         listener.onLeasesReaped(reaped);
       }
+      pruneNowAndThen();
     } catch (Throwable t) {
       log.warn("heartbeat failed, will retry: {}", t.toString());
     }
@@ -98,11 +119,48 @@ final class Heartbeater {
     }
   }
 
+  private void checkIn() {
+    try {
+      writeProgress();
+      if (pollCancels && !held.isEmpty()) {
+        for (String id : broker.cancelRequested(config.workerId())) {
+          Assignment a = held.get(id);
+          if (a != null) {
+            problems.report(a, LeaseStatus.CANCEL_REQUESTED);
+          }
+        }
+      }
+    } catch (UnsupportedOperationException e) {
+      pollCancels = false;
+      log.info("{}; running jobs learn of cancellations at heartbeats", e.getMessage());
+    } catch (Throwable t) {
+      log.warn("progress and cancellation check failed, will retry: {}", t.toString());
+    }
+  }
+
   private void writeProgress() {
     for (Map.Entry<Assignment, Progress> e : pendingProgress.entrySet()) {
       if (pendingProgress.remove(e.getKey(), e.getValue())) {
         broker.progress(e.getKey().ref(), e.getValue().fraction(), e.getValue().message());
       }
+    }
+  }
+
+  private void pruneNowAndThen() {
+    if (config.retention() == null) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (lastPruneNanos != 0 && now - lastPruneNanos < WorkerConfig.PRUNE_EVERY.toNanos()) {
+      return;
+    }
+    lastPruneNanos = now;
+    int pruned = broker.prune(config.retention());
+    if (pruned > 0) {
+      log.info(
+          "pruned {} jobs that finished before {}",
+          pruned,
+          clock.instant().minus(config.retention()));
     }
   }
 }

@@ -39,7 +39,7 @@ public final class Pools {
       }
       Outcome outcome = executor.execute(a.task(), a.lease().job().input(), a);
       if (a.isTimedOut() && !(outcome instanceof Outcome.Succeeded)) {
-        JobTimeoutException e = new JobTimeoutException(a.jobId(), a.lease().job().timeout());
+        JobTimeoutException e = new JobTimeoutException(a.jobId(), a.timeLimit());
         return new Outcome.Failed(JobError.of(e), true);
       }
       return outcome;

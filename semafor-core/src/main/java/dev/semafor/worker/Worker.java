@@ -1,14 +1,18 @@
 package dev.semafor.worker;
 
+import dev.semafor.Client;
 import dev.semafor.ExecutionModel;
 import dev.semafor.Json;
 import dev.semafor.TaskRegistry;
 import dev.semafor.broker.Broker;
+import dev.semafor.broker.JobRecord;
 import dev.semafor.broker.Lease;
 import dev.semafor.broker.LeaseRef;
 import dev.semafor.broker.LeaseRequest;
 import dev.semafor.broker.LeaseStatus;
 import dev.semafor.broker.WorkerInfo;
+import dev.semafor.schedule.Schedule;
+import dev.semafor.schedule.Scheduler;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -37,8 +41,11 @@ import org.slf4j.LoggerFactory;
  *       adapts to job length).
  *   <li>The <b>pool</b>'s members take from the local queue and run jobs.
  *   <li>One <b>completer</b> writes outcomes in batches and decides retries ({@link Completer}).
- *   <li>One <b>heartbeater</b> extends the leases of every job the worker holds, passes on
- *       cancellations, and reaps leases other workers left to expire ({@link Heartbeater}).
+ *   <li>One <b>heartbeater</b> extends the leases of every job the worker holds, writes progress,
+ *       passes on cancellations within about a second, and reaps leases other workers left to
+ *       expire ({@link Heartbeater}).
+ *   <li>One <b>scheduler</b> enqueues the jobs of the worker's periodic schedules ({@link
+ *       Scheduler}).
  * </ul>
  *
  * <h2>Lifecycle</h2>
@@ -61,6 +68,7 @@ public final class Worker implements AutoCloseable {
   }
 
   private final Broker broker;
+  private final TaskRegistry registry;
   private final WorkerConfig config;
   private final InstantSource clock;
   private final ExecutionPool pool;
@@ -69,6 +77,7 @@ public final class Worker implements AutoCloseable {
   private final Heartbeater heartbeater;
   private final Inbox inbox;
   private final ScheduledThreadPoolExecutor timeouts;
+  private final Scheduler scheduler;
 
   /** Every job this worker holds a lease on: waiting in the inbox or running. */
   private final Map<String, Assignment> held = new ConcurrentHashMap<>();
@@ -101,6 +110,7 @@ public final class Worker implements AutoCloseable {
       InstantSource clock,
       WorkerListener listener) {
     this.broker = Objects.requireNonNull(broker, "broker");
+    this.registry = Objects.requireNonNull(registry, "registry");
     this.config = Objects.requireNonNull(config, "config");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.listener = Objects.requireNonNull(listener, "listener");
@@ -108,7 +118,8 @@ public final class Worker implements AutoCloseable {
     this.inbox = new Inbox(this::taken);
     this.completer =
         new Completer(broker, clock, new SplittableRandom(), this::recorded, "semafor-completer");
-    this.heartbeater = new Heartbeater(broker, config, held, this::leaseLost, listener);
+    this.heartbeater = new Heartbeater(broker, config, clock, held, this::leaseLost, listener);
+    this.scheduler = new Scheduler(new Client(broker, registry, json, clock), clock);
     this.timeouts =
         new ScheduledThreadPoolExecutor(
             1, Thread.ofPlatform().name("semafor-timeouts").daemon(true).factory());
@@ -128,6 +139,23 @@ public final class Worker implements AutoCloseable {
     return pool;
   }
 
+  /**
+   * Runs {@code schedule} on this worker (before or after {@link #start}): its jobs are enqueued on
+   * its ticks, exactly one per tick however many workers run the same schedule.
+   *
+   * @throws IllegalArgumentException if a schedule with that name was added, or its task is not
+   *     registered
+   */
+  public Worker schedule(Schedule schedule) {
+    scheduler.add(schedule);
+    return this;
+  }
+
+  /** This worker's scheduler ({@link #schedule}); its {@link Scheduler#tick()} makes one pass. */
+  public Scheduler scheduler() {
+    return scheduler;
+  }
+
   /** Starts fetching and running jobs. Returns at once. */
   public Worker start() {
     if (!state.compareAndSet(State.NEW, State.RUNNING)) {
@@ -138,6 +166,7 @@ public final class Worker implements AutoCloseable {
     pool.start(inbox, this::finished);
     completer.start();
     heartbeater.start();
+    scheduler.start(Scheduler.DEFAULT_INTERVAL);
     fetcher.start();
     return this;
   }
@@ -283,6 +312,7 @@ public final class Worker implements AutoCloseable {
     List<Assignment> batch = new ArrayList<>(leases.size());
     for (Lease lease : leases) {
       Assignment a = new Assignment(lease, heartbeater::progress, now);
+      a.timeLimit(timeLimit(lease.job()));
       held.put(lease.job().id(), a);
       batch.add(a);
     }
@@ -315,13 +345,21 @@ public final class Worker implements AutoCloseable {
   // ---- pool and completer callbacks ----
 
   private void taken(Assignment a) {
-    Duration limit = a.lease().job().timeout();
+    Duration limit = a.timeLimit();
     if (limit != null && pool.model() != ExecutionModel.PROCESSES) {
       // The process pool enforces time limits itself, by killing the child.
       a.timeoutTimer(timeouts.schedule(a::timeOut, limit.toNanos(), TimeUnit.NANOSECONDS));
     }
     listener.onStarted(a);
     wakeFetcher();
+  }
+
+  /** The job's own time limit, else its task's default; null for none. */
+  private Duration timeLimit(JobRecord job) {
+    if (job.timeout() != null) {
+      return job.timeout();
+    }
+    return registry.find(job.task()).map(d -> d.options().timeout()).orElse(null);
   }
 
   private void finished(Assignment a, Outcome outcome) {
@@ -382,6 +420,7 @@ public final class Worker implements AutoCloseable {
         pool.close();
         pool.stop(Duration.ofSeconds(5));
       }
+      scheduler.close();
       completer.stopAndFlush(TimeUnit.SECONDS.toMillis(30));
       heartbeater.stop();
       timeouts.shutdownNow();

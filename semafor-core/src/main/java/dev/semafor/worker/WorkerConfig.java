@@ -32,7 +32,9 @@ public record WorkerConfig(
     boolean burst,
     String workerId,
     int maxJobsPerChild,
-    List<String> childJvmOptions) {
+    List<String> childJvmOptions,
+    Duration progressInterval,
+    Duration retention) {
 
   public static final List<String> DEFAULT_QUEUES = List.of("default");
   public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
@@ -41,6 +43,12 @@ public record WorkerConfig(
   public static final Duration DEFAULT_GRACE = Duration.ofSeconds(30);
   public static final Duration DEFAULT_PREFETCH_WAIT = Duration.ofMillis(20);
   public static final int DEFAULT_MAX_PREFETCH = 512;
+
+  /** How often progress reports are written and cancellation requests are looked for. */
+  public static final Duration DEFAULT_PROGRESS = Duration.ofSeconds(1);
+
+  /** How often a worker with a {@link #retention()} prunes finished jobs. */
+  public static final Duration PRUNE_EVERY = Duration.ofMinutes(1);
 
   public WorkerConfig {
     queues = List.copyOf(queues);
@@ -81,6 +89,13 @@ public record WorkerConfig(
     if (maxJobsPerChild < 0) {
       throw new IllegalArgumentException("maxJobsPerChild must not be negative");
     }
+    Objects.requireNonNull(progressInterval, "progressInterval");
+    if (!progressInterval.isPositive()) {
+      throw new IllegalArgumentException("progress interval must be positive: " + progressInterval);
+    }
+    if (retention != null && !retention.isPositive()) {
+      throw new IllegalArgumentException("retention must be positive: " + retention);
+    }
   }
 
   public static Builder builder() {
@@ -95,7 +110,9 @@ public record WorkerConfig(
    * Parses the compact form: comma-separated {@code key=value} pairs, keys {@code queues}
    * (separated by {@code |}), {@code model}, {@code concurrency}, {@code prefetch}, {@code lease},
    * {@code heartbeat}, {@code poll}, {@code grace} (durations like {@code 30s}, {@code 500ms},
-   * {@code 2m}), {@code burst}, {@code id}, {@code max-jobs-per-child}.
+   * {@code 2m}), {@code burst}, {@code id}, {@code max-jobs-per-child}, {@code progress} (how often
+   * progress is written and cancellations are looked for), {@code retention} (finished jobs older
+   * than this are pruned; unset keeps them).
    */
   public static WorkerConfig parse(String text) {
     Builder b = builder();
@@ -122,6 +139,8 @@ public record WorkerConfig(
         case "burst" -> b.burst(Boolean.parseBoolean(value));
         case "id" -> b.workerId(value);
         case "max-jobs-per-child" -> b.maxJobsPerChild(parseInt(key, value));
+        case "progress" -> b.progressInterval(Durations.parse(value));
+        case "retention" -> b.retention(Durations.parse(value));
         default -> throw new IllegalArgumentException("unknown worker config key '" + key + "'");
       }
     }
@@ -151,7 +170,11 @@ public record WorkerConfig(
         + burst
         + ",id="
         + workerId
-        + (model == ExecutionModel.PROCESSES ? ",max-jobs-per-child=" + maxJobsPerChild : "");
+        + (model == ExecutionModel.PROCESSES ? ",max-jobs-per-child=" + maxJobsPerChild : "")
+        + (progressInterval.equals(DEFAULT_PROGRESS)
+            ? ""
+            : ",progress=" + Durations.format(progressInterval))
+        + (retention == null ? "" : ",retention=" + Durations.format(retention));
   }
 
   private static int parseInt(String key, String value) {
@@ -177,6 +200,8 @@ public record WorkerConfig(
     private String workerId;
     private int maxJobsPerChild;
     private List<String> childJvmOptions = List.of();
+    private Duration progressInterval = DEFAULT_PROGRESS;
+    private Duration retention;
 
     private Builder() {}
 
@@ -194,6 +219,8 @@ public record WorkerConfig(
       workerId = c.workerId;
       maxJobsPerChild = c.maxJobsPerChild;
       childJvmOptions = c.childJvmOptions;
+      progressInterval = c.progressInterval;
+      retention = c.retention;
     }
 
     public Builder queues(List<String> v) {
@@ -269,6 +296,18 @@ public record WorkerConfig(
       return this;
     }
 
+    /** How often progress is written and cancellation requests are looked for (default 1 s). */
+    public Builder progressInterval(Duration v) {
+      progressInterval = v;
+      return this;
+    }
+
+    /** Finished jobs older than this are pruned by the worker; null (the default) keeps them. */
+    public Builder retention(Duration v) {
+      retention = v;
+      return this;
+    }
+
     public WorkerConfig build() {
       int c = concurrency != null ? concurrency : defaultConcurrency(model);
       int p = prefetch != null ? prefetch : Math.min(c, 4);
@@ -290,7 +329,9 @@ public record WorkerConfig(
           burst,
           id,
           maxJobsPerChild,
-          childJvmOptions);
+          childJvmOptions,
+          progressInterval,
+          retention);
     }
 
     private static int defaultConcurrency(ExecutionModel model) {

@@ -23,6 +23,8 @@ public final class ProcessTestTasks implements TaskModule {
   static final String BLOCK = "process-test.block";
   static final String STEPS = "process-test.steps";
   static final String AWAIT_CANCEL = "process-test.await-cancel";
+  static final String BLOCK_LIMITED = "process-test.block-limited";
+  static final java.time.Duration BLOCK_LIMIT = java.time.Duration.ofMillis(500);
   static final String STARTED = "started pid=";
 
   /** Input of {@link #EXIT} and {@link #HALT}. */
@@ -53,6 +55,11 @@ public final class ProcessTestTasks implements TaskModule {
     registry.register(BLOCK, JsonNode.class, (input, ctx) -> blockForever(ctx));
     registry.register(STEPS, Steps.class, ProcessTestTasks::steps);
     registry.register(AWAIT_CANCEL, JsonNode.class, (input, ctx) -> awaitCancel(ctx));
+    registry.register(
+        BLOCK_LIMITED,
+        JsonNode.class,
+        (input, ctx) -> blockForever(ctx),
+        dev.semafor.TaskOptions.defaults().timeout(BLOCK_LIMIT));
   }
 
   /** Prints things that would break the protocol if they reached stdout, then echoes its input. */

@@ -104,6 +104,26 @@ class ProcessWorkerTest {
   }
 
   @Test
+  void aTasksDefaultTimeLimitKillsTheChild() throws Exception {
+    // A client without the registry: the job carries no limit; the worker applies the task's.
+    JobHandle slow =
+        new Client(broker)
+            .enqueue(ProcessTestTasks.BLOCK_LIMITED, Map.of(), QUICK_RETRIES.maxAttempts(1));
+    assertThat(slow.snapshot().timeout()).isNull();
+    start();
+
+    JobRecord dead = slow.await(WAIT);
+
+    assertThat(dead.state()).isEqualTo(JobState.DEAD);
+    assertThat(dead.error().type()).isEqualTo(JobTimeoutException.class.getName());
+    assertThat(dead.error().message())
+        .matches(
+            "job "
+                + slow.id()
+                + " timed out after 500 ms; worker process \\d+ was killed and replaced");
+  }
+
+  @Test
   void cancellingARunningJobReachesItsChild() throws Exception {
     JobHandle waiting = client.enqueue(ProcessTestTasks.AWAIT_CANCEL, Map.of());
     start();
@@ -120,7 +140,7 @@ class ProcessWorkerTest {
     broker.cancel(waiting.id());
 
     JobRecord done = waiting.await(WAIT);
-    assertThat(done.state()).isIn(JobState.DEAD, JobState.CANCELLED); // as the broker records it
+    assertThat(done.state()).isEqualTo(JobState.CANCELLED);
     assertThat(done.error().message()).isEqualTo("cancelled while running");
     assertThat(worker.stats().cancelled()).isEqualTo(1);
     assertThat(((ProcessPool) worker.pool()).pids()).hasSize(2);

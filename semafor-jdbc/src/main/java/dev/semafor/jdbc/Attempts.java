@@ -39,12 +39,19 @@ final class Attempts {
           + " SET state = ?, run_at = COALESCE(?, run_at), finished_at = ?, error_type = ?,"
           + " error_message = ?, error_stack = ?, lease_expires_at = NULL, lease_token = NULL"
           + THIS_LEASE;
+
+  /** Back in line as if never leased; or {@code CANCELLED} if that was asked meanwhile. */
   static final String RELEASE =
       "UPDATE "
           + TABLE
-          + " SET state = 'QUEUED', attempts = attempts - 1, started_at = NULL,"
-          + " lease_expires_at = NULL, worker_id = NULL, lease_token = NULL"
+          + " SET state = CASE WHEN cancel_requested = 1 THEN 'CANCELLED' ELSE 'QUEUED' END,"
+          + " attempts = CASE WHEN cancel_requested = 1 THEN attempts ELSE attempts - 1 END,"
+          + " started_at = CASE WHEN cancel_requested = 1 THEN started_at END,"
+          + " worker_id = CASE WHEN cancel_requested = 1 THEN worker_id END,"
+          + " finished_at = CASE WHEN cancel_requested = 1 THEN ? END,"
+          + " lease_expires_at = NULL, lease_token = NULL"
           + THIS_LEASE;
+
   static final String PROGRESS =
       "UPDATE " + TABLE + " SET progress = ?, progress_message = ?" + THIS_LEASE;
 
@@ -81,8 +88,9 @@ final class Attempts {
   }
 
   /**
-   * Records failures: {@code DEAD} (finished now) without a retry time; else waiting for the retry,
-   * {@code QUEUED} at once if that time has already come, {@code SCHEDULED} if not.
+   * Records failures: {@code DEAD} (or {@code CANCELLED} for a cancelled attempt; finished now)
+   * without a retry time; else waiting for the retry, {@code QUEUED} at once if that time has
+   * already come, {@code SCHEDULED} if not.
    */
   static List<Boolean> fail(Session s, List<Failure> failures, Instant now) throws SQLException {
     PreparedStatement ps = s.prepare(FAIL);
@@ -90,7 +98,7 @@ final class Attempts {
       Instant retryAt = f.retryAt();
       JobState next =
           retryAt == null
-              ? JobState.DEAD
+              ? (f.cancelled() ? JobState.CANCELLED : JobState.DEAD)
               : retryAt.isAfter(now) ? JobState.SCHEDULED : JobState.QUEUED;
       ps.setString(1, next.name());
       JobRows.setMillis(ps, 2, retryAt == null ? null : millis(retryAt));
@@ -104,11 +112,15 @@ final class Attempts {
     return applied(ps.executeBatch());
   }
 
-  /** Puts leased jobs back in line, as if never leased: the attempt is not counted. */
-  static void release(Session s, List<LeaseRef> leases) throws SQLException {
+  /**
+   * Puts leased jobs back in line, as if never leased: the attempt is not counted. A job whose
+   * cancellation was requested while it was leased becomes {@code CANCELLED} (finished now).
+   */
+  static void release(Session s, List<LeaseRef> leases, Instant now) throws SQLException {
     PreparedStatement ps = s.prepare(RELEASE);
     for (LeaseRef ref : leases) {
-      bindLease(ps, 1, ref);
+      ps.setLong(1, millis(now));
+      bindLease(ps, 2, ref);
       ps.addBatch();
     }
     ps.executeBatch();

@@ -3,11 +3,11 @@ package dev.semafor.jdbc;
 import static dev.semafor.jdbc.JobRows.TABLE;
 import static dev.semafor.jdbc.JobRows.millis;
 
-import dev.semafor.JobState;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.CancelResult;
 import dev.semafor.broker.Completion;
 import dev.semafor.broker.Failure;
+import dev.semafor.broker.GroupRecord;
 import dev.semafor.broker.JobQuery;
 import dev.semafor.broker.JobRecord;
 import dev.semafor.broker.Lease;
@@ -15,6 +15,8 @@ import dev.semafor.broker.LeaseRef;
 import dev.semafor.broker.LeaseRequest;
 import dev.semafor.broker.LeaseStatus;
 import dev.semafor.broker.QueueStats;
+import dev.semafor.broker.ScheduleRecord;
+import dev.semafor.broker.WorkerInfo;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -53,17 +55,15 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class JdbcBroker implements Broker {
   private static final int PRUNE_CHUNK = 10_000;
 
-  static final String STATE_OF = "SELECT state FROM " + TABLE + " WHERE id = ?";
-  static final String REQUEST_CANCEL = "UPDATE " + TABLE + " SET cancel_requested = 1 WHERE id = ?";
-  static final String CANCEL =
-      "UPDATE " + TABLE + " SET state = 'CANCELLED', finished_at = ? WHERE id = ?";
   static final String PRUNE =
       "DELETE FROM "
           + TABLE
           + " WHERE rid IN (SELECT rid FROM "
           + TABLE
           + " WHERE finished_at IS NOT NULL AND finished_at <= ?"
-          + " AND state IN ('SUCCEEDED', 'DEAD', 'CANCELLED') LIMIT ?)";
+          + " AND state IN ('SUCCEEDED', 'DEAD', 'CANCELLED')"
+          + JobControl.PRUNABLE
+          + " LIMIT ?)";
   static final String EXISTS = "SELECT 1 FROM " + TABLE + " WHERE id = ?";
 
   private final Dialect dialect;
@@ -124,24 +124,34 @@ public final class JdbcBroker implements Broker {
     for (JobRecord job : jobs) {
       stored.add(JobRows.normalize(job, now));
     }
-    try {
-      writeRaw(
-          s -> {
-            PreparedStatement ps = s.prepare(JobRows.INSERT);
-            for (JobRecord job : stored) {
-              JobRows.bindInsert(ps, job);
-              ps.addBatch();
-            }
-            ps.executeBatch();
-            return null;
-          });
-    } catch (SQLException e) {
-      if (dialect.isUniqueViolation(e)) {
-        throw duplicate(stored);
-      }
-      throw dialect.unavailable("enqueue", e);
-    }
-    return stored;
+    boolean unique = stored.stream().anyMatch(job -> job.uniqueKey() != null);
+    return insert(
+        "enqueue",
+        stored,
+        s -> {
+          if (unique) {
+            return JobControl.enqueueUnique(s, stored, now);
+          }
+          PreparedStatement ps = s.prepare(JobRows.INSERT);
+          for (JobRecord job : stored) {
+            JobRows.bindInsert(ps, job);
+            ps.addBatch();
+          }
+          ps.executeBatch();
+          return stored;
+        });
+  }
+
+  @Override
+  public List<JobRecord> enqueueGroup(GroupRecord group, List<JobRecord> members) {
+    List<JobRecord> stored = JobControl.checkGroup(group, members, clock.instant());
+    return insert(
+        "enqueue",
+        stored,
+        s -> {
+          JobControl.enqueueGroup(s, group, stored);
+          return stored;
+        });
   }
 
   @Override
@@ -166,7 +176,14 @@ public final class JdbcBroker implements Broker {
     if (completions.isEmpty()) {
       return List.of();
     }
-    return write("complete", s -> Attempts.complete(s, completions, clock.instant()));
+    return write(
+        "complete",
+        s -> {
+          Instant now = clock.instant();
+          List<Boolean> applied = Attempts.complete(s, completions, now);
+          JobControl.afterSuccess(s, dialect, completions, applied, now);
+          return applied;
+        });
   }
 
   @Override
@@ -174,7 +191,16 @@ public final class JdbcBroker implements Broker {
     if (failures.isEmpty()) {
       return List.of();
     }
-    return write("fail", s -> Attempts.fail(s, failures, clock.instant()));
+    boolean ends = failures.stream().anyMatch(f -> f.retryAt() == null);
+    return write(
+        "fail",
+        s -> {
+          List<Boolean> applied = Attempts.fail(s, failures, clock.instant());
+          if (ends) {
+            JobControl.failGroups(s);
+          }
+          return applied;
+        });
   }
 
   @Override
@@ -185,7 +211,8 @@ public final class JdbcBroker implements Broker {
     write(
         "release",
         s -> {
-          Attempts.release(s, leases);
+          Attempts.release(s, leases, clock.instant());
+          JobControl.failGroups(s); // a job whose cancellation was requested ends here
           return null;
         });
   }
@@ -205,30 +232,41 @@ public final class JdbcBroker implements Broker {
     return write(
         "cancel",
         s -> {
-          PreparedStatement find = s.prepare(STATE_OF);
-          find.setString(1, jobId);
-          JobState state;
-          try (ResultSet rs = find.executeQuery()) {
-            if (!rs.next()) {
-              return CancelResult.NOT_FOUND;
-            }
-            state = JobState.valueOf(rs.getString(1));
+          CancelResult result = JobCommands.cancel(s, jobId, clock.instant());
+          if (result == CancelResult.CANCELLED) {
+            JobControl.failGroups(s);
           }
-          if (state.isFinished()) {
-            return CancelResult.ALREADY_FINISHED;
-          }
-          if (state == JobState.RUNNING) {
-            PreparedStatement ps = s.prepare(REQUEST_CANCEL);
-            ps.setString(1, jobId);
-            ps.executeUpdate();
-            return CancelResult.CANCEL_REQUESTED;
-          }
-          PreparedStatement ps = s.prepare(CANCEL);
-          ps.setLong(1, millis(clock.instant()));
-          ps.setString(2, jobId);
-          ps.executeUpdate();
-          return CancelResult.CANCELLED;
+          return result;
         });
+  }
+
+  @Override
+  public boolean retry(String jobId) {
+    return write("retry", s -> JobCommands.retry(s, jobId, clock.instant()));
+  }
+
+  @Override
+  public boolean delete(String jobId) {
+    return write("delete", s -> JobCommands.delete(s, jobId));
+  }
+
+  @Override
+  public List<String> cancelRequested(String workerId) {
+    return read("cancel requests", s -> JobControl.cancelRequested(s, workerId));
+  }
+
+  @Override
+  public boolean claimTick(ScheduleRecord schedule, Instant tick, JobRecord job) {
+    JobRecord stored = job == null ? null : JobRows.normalize(job, clock.instant());
+    return insert(
+        "claim a schedule tick",
+        stored == null ? List.of() : List.of(stored),
+        s -> JobControl.claimTick(s, schedule, tick, stored));
+  }
+
+  @Override
+  public List<ScheduleRecord> schedules() {
+    return read("schedules", JobControl::schedules);
   }
 
   @Override
@@ -248,7 +286,15 @@ public final class JdbcBroker implements Broker {
 
   @Override
   public int reapExpiredLeases() {
-    return write("reap", s -> leasing.reap(s, clock.instant()));
+    return write(
+        "reap",
+        s -> {
+          int reaped = leasing.reap(s, clock.instant());
+          if (reaped > 0) {
+            JobControl.failGroups(s);
+          }
+          return reaped;
+        });
   }
 
   /** Deletes in chunks, one transaction each, so that other writers are never held up long. */
@@ -269,7 +315,48 @@ public final class JdbcBroker implements Broker {
               });
       total += deleted;
     } while (deleted == PRUNE_CHUNK);
+    write(
+        "prune",
+        s -> {
+          JobControl.forgetFinished(s, clock.instant());
+          return null;
+        });
     return total;
+  }
+
+  @Override
+  public void registerWorker(WorkerInfo info) {
+    write(
+        "register worker",
+        s -> {
+          WorkerRegistry.register(s, info, clock.instant());
+          return null;
+        });
+  }
+
+  @Override
+  public void heartbeatWorker(String workerId, int inFlight) {
+    write(
+        "heartbeat worker",
+        s -> {
+          WorkerRegistry.heartbeat(s, workerId, inFlight, clock.instant());
+          return null;
+        });
+  }
+
+  @Override
+  public List<WorkerInfo> workers() {
+    return read("list workers", WorkerRegistry::list);
+  }
+
+  @Override
+  public void unregisterWorker(String workerId) {
+    write(
+        "unregister worker",
+        s -> {
+          WorkerRegistry.unregister(s, workerId);
+          return null;
+        });
   }
 
   @Override
@@ -304,6 +391,18 @@ public final class JdbcBroker implements Broker {
 
   private <T> T writeRaw(SessionPool.SqlWork<T> work) throws SQLException {
     return writes.write(work);
+  }
+
+  /** A write that stores {@code jobs}: a duplicate id becomes an error that names it. */
+  private <T> T insert(String doing, List<JobRecord> jobs, SessionPool.SqlWork<T> work) {
+    try {
+      return writeRaw(work);
+    } catch (SQLException e) {
+      if (dialect.isUniqueViolation(e) && !jobs.isEmpty()) {
+        throw duplicate(jobs);
+      }
+      throw dialect.unavailable(doing, e);
+    }
   }
 
   private <T> T read(String doing, SessionPool.SqlWork<T> work) {

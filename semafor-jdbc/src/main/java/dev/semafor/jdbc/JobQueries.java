@@ -48,6 +48,14 @@ final class JobQueries {
       sql.append(" AND state IN (").append("?, ".repeat(q.states().size() - 1)).append("?)");
       q.states().stream().sorted().forEach(state -> params.add(state.name()));
     }
+    if (q.concurrencyKey() != null) {
+      sql.append(" AND concurrency_key = ?");
+      params.add(q.concurrencyKey());
+    }
+    if (q.groupId() != null) {
+      sql.append(" AND group_id = ?");
+      params.add(q.groupId());
+    }
     if (q.enqueuedFrom() != null) {
       sql.append(" AND enqueued_at >= ?");
       params.add(JobRows.millis(q.enqueuedFrom()));

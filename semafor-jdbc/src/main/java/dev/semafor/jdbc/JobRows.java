@@ -1,8 +1,11 @@
 package dev.semafor.jdbc;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.semafor.Backoff;
 import dev.semafor.JobError;
 import dev.semafor.JobState;
+import dev.semafor.Json;
+import dev.semafor.UniquePolicy;
 import dev.semafor.broker.JobRecord;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,16 +23,33 @@ import java.time.Instant;
 final class JobRows {
   static final String TABLE = "semafor_jobs";
 
+  /** The job-control columns (schema version 3), last in every column list, in this order. */
+  static final String CONTROL_COLUMNS =
+      " unique_policy, rate_key, rate_permits, rate_period_ms, next_steps, group_id, group_index";
+
+  /**
+   * The job-control columns of a leased job folded into one: null for the common job that uses none
+   * (one column read instead of seven), else a JSON array in {@link #CONTROL_COLUMNS} order.
+   */
+  private static final String LEASED_CONTROL_COLUMN =
+      " CASE WHEN unique_key IS NULL AND rate_key IS NULL AND next_steps IS NULL"
+          + " AND group_id IS NULL THEN NULL ELSE json_array(unique_policy, rate_key, rate_permits,"
+          + " rate_period_ms, next_steps, group_id, group_index) END";
+
   /** The columns every job query returns, in the order {@link #read} expects. */
   static final String COLUMNS =
       "id, task, queue, state, priority, input, result, error_type, error_message, error_stack,"
           + " attempts, max_attempts, backoff_base_ms, backoff_max_ms, backoff_jitter, timeout_ms,"
           + " run_at, enqueued_at, started_at, finished_at, lease_expires_at, worker_id,"
           + " unique_key, concurrency_key, concurrency_limit, progress, progress_message,"
-          + " cancel_requested, lease_token, rid";
+          + " cancel_requested,"
+          + CONTROL_COLUMNS;
 
-  /** Position of {@code rid} in {@link #COLUMNS}. */
-  static final int RID = 30;
+  /** Position of the first of {@link #CONTROL_COLUMNS} in {@link #COLUMNS}. */
+  private static final int CONTROL = 29;
+
+  /** How many columns {@link #COLUMNS} names. */
+  static final int COLUMN_COUNT = 35;
 
   /**
    * The columns a lease returns: those a waiting job may hold. The rest of a leased record (state,
@@ -41,12 +61,15 @@ final class JobRows {
       "id, task, queue, priority, input, error_type, error_message, error_stack,"
           + " attempts, max_attempts, backoff_base_ms, backoff_max_ms, backoff_jitter, timeout_ms,"
           + " run_at, enqueued_at, unique_key, concurrency_key, concurrency_limit, progress,"
-          + " progress_message, rid";
+          + " progress_message, rid,"
+          + LEASED_CONTROL_COLUMN;
 
   /** Position of {@code rid} in {@link #LEASED_COLUMNS}. */
   static final int LEASED_RID = 22;
 
-  private static final int INSERTED = 28;
+  private static final int LEASED_CONTROL = 23;
+
+  private static final int INSERTED = 35;
 
   static final String INSERT =
       "INSERT INTO "
@@ -55,7 +78,9 @@ final class JobRows {
           + " error_stack, attempts, max_attempts, backoff_base_ms, backoff_max_ms, backoff_jitter,"
           + " timeout_ms, run_at, enqueued_at, started_at, finished_at, lease_expires_at,"
           + " worker_id, unique_key, concurrency_key, concurrency_limit, progress,"
-          + " progress_message, cancel_requested) VALUES ("
+          + " progress_message, cancel_requested,"
+          + CONTROL_COLUMNS
+          + ") VALUES ("
           + "?, ".repeat(INSERTED - 1)
           + "?)";
 
@@ -91,7 +116,48 @@ final class JobRows {
     ps.setInt(25, job.concurrencyLimit());
     ps.setDouble(26, job.progress());
     ps.setString(27, job.progressMessage());
-    ps.setInt(INSERTED, job.cancelRequested() ? 1 : 0);
+    ps.setInt(28, job.cancelRequested() ? 1 : 0);
+    ps.setString(29, job.uniqueKey() == null ? null : job.uniquePolicy().name());
+    ps.setString(30, job.rateKey());
+    ps.setInt(31, job.ratePermits());
+    setMillis(ps, 32, job.ratePeriod() == null ? null : job.ratePeriod().toMillis());
+    ps.setString(33, job.next());
+    ps.setString(34, job.groupId());
+    ps.setInt(INSERTED, job.groupIndex());
+  }
+
+  /** The same as {@link #INSERT}, but a job whose id exists is skipped (a chain's next step). */
+  static final String INSERT_IF_ABSENT = INSERT + " ON CONFLICT (id) DO NOTHING";
+
+  /** Reads {@link #LEASED_CONTROL_COLUMN} into {@code b}. */
+  private static JobRecord.Builder leasedControl(JobRecord.Builder b, String folded) {
+    if (folded == null) {
+      return b;
+    }
+    JsonNode a = Json.defaults().tree(folded);
+    String policy = a.get(0).textValue();
+    JsonNode period = a.get(3);
+    return b.uniquePolicy(policy == null ? UniquePolicy.REJECT : UniquePolicy.valueOf(policy))
+        .rateKey(a.get(1).textValue())
+        .ratePermits(a.get(2).asInt())
+        .ratePeriod(period.isNull() ? null : Duration.ofMillis(period.asLong()))
+        .next(a.get(4).textValue())
+        .groupId(a.get(5).textValue())
+        .groupIndex(a.get(6).asInt());
+  }
+
+  /** Reads the job-control columns, starting at {@code at}, into {@code b}. */
+  private static JobRecord.Builder control(JobRecord.Builder b, ResultSet rs, int at)
+      throws SQLException {
+    String policy = rs.getString(at);
+    Long period = nullableLong(rs, at + 3);
+    return b.uniquePolicy(policy == null ? UniquePolicy.REJECT : UniquePolicy.valueOf(policy))
+        .rateKey(rs.getString(at + 1))
+        .ratePermits(rs.getInt(at + 2))
+        .ratePeriod(period == null ? null : Duration.ofMillis(period))
+        .next(rs.getString(at + 4))
+        .groupId(rs.getString(at + 5))
+        .groupIndex(rs.getInt(at + 6));
   }
 
   /** Reads the job at the result set's current row (selected with {@link #COLUMNS}). */
@@ -100,7 +166,7 @@ final class JobRows {
     JobError error =
         errorType == null ? null : new JobError(errorType, rs.getString(9), rs.getString(10));
     Long timeout = nullableLong(rs, 16);
-    return JobRecord.builder()
+    return control(JobRecord.builder(), rs, CONTROL)
         .id(rs.getString(1))
         .task(rs.getString(2))
         .queue(rs.getString(3))
@@ -139,7 +205,7 @@ final class JobRows {
     JobError error =
         errorType == null ? null : new JobError(errorType, rs.getString(7), rs.getString(8));
     Long timeout = nullableLong(rs, 14);
-    return JobRecord.builder()
+    return leasedControl(JobRecord.builder(), rs.getString(LEASED_CONTROL))
         .id(rs.getString(1))
         .task(rs.getString(2))
         .queue(rs.getString(3))

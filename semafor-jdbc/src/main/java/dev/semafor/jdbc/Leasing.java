@@ -29,10 +29,9 @@ import java.util.Map;
  *       waiting job is due exactly when it is {@code QUEUED}.
  *   <li>For each queue in the request's order, candidates are read from the partial index {@code
  *       semafor_jobs_ready} (queue, priority desc, id), which holds waiting jobs only: finished
- *       jobs, however many, are never looked at. A candidate with a concurrency key is taken only
- *       while fewer than its limit run (counted once per key over {@code semafor_jobs_limited},
- *       plus those taken in this call); one at its limit is skipped, and the next page is read past
- *       it, so a blocked key never starves the jobs behind it.
+ *       jobs, however many, are never looked at. A candidate with a concurrency or rate key is
+ *       taken only while its limits allow ({@link LeaseLimits}); one at a limit is skipped, and the
+ *       next page is read past it, so a blocked key never starves the jobs behind it.
  *   <li>One {@code UPDATE ... RETURNING} marks all chosen rows {@code RUNNING} and returns them.
  *       Each lease's token is the call's token prefix and the row id: unique per attempt, and made
  *       by the database, not per row in Java.
@@ -40,9 +39,9 @@ import java.util.Map;
  *
  * <p>The common case is therefore three statements per batch, whatever the batch size.
  *
- * <p>Before all that, {@link #anyDue} looks, outside any transaction, whether there is anything to
- * lease at all: idle workers polling an empty queue then never take the write lock, which matters
- * when several processes share one SQLite file.
+ * <p>Before all that, the broker asks {@link #anyDue} on its reader connection whether there is
+ * anything to lease at all: idle workers polling an empty queue then never take the write lock,
+ * which matters when several processes share one SQLite file.
  */
 final class Leasing {
   private static final int SKIP_PAGE = 256;
@@ -55,13 +54,10 @@ final class Leasing {
   static final String ANY_QUEUED =
       "SELECT 1 FROM " + TABLE + " WHERE queue = ? AND state = 'QUEUED' LIMIT 1";
 
-  static final String RUNNING_WITH_KEY =
-      "SELECT COUNT(*) FROM "
-          + TABLE
-          + " WHERE state = 'RUNNING' AND concurrency_key = ? AND concurrency_key IS NOT NULL";
+  static final String RUNNING_WITH_KEY = LeaseLimits.RUNNING_WITH_KEY;
 
   static final String EXPIRED =
-      "SELECT rid, lease_expires_at, worker_id, attempts, max_attempts FROM "
+      "SELECT rid, lease_expires_at, worker_id, attempts, max_attempts, cancel_requested FROM "
           + TABLE
           + " WHERE state = 'RUNNING' AND lease_expires_at <= ?";
 
@@ -80,7 +76,8 @@ final class Leasing {
     this.dialect = dialect;
     this.candidates =
         dialect.lockCandidates(
-            "SELECT rid, concurrency_key, concurrency_limit FROM "
+            "SELECT rid, concurrency_key, concurrency_limit, rate_key, rate_permits,"
+                + " rate_period_ms FROM "
                 + TABLE
                 + " WHERE queue = ? AND state = 'QUEUED' ORDER BY priority DESC, id LIMIT ? OFFSET ?");
     this.take =
@@ -128,7 +125,7 @@ final class Leasing {
 
     long[] chosen = new long[Math.min(request.max(), 1024)];
     int count = 0;
-    Map<String, Integer> runningByKey = null;
+    LeaseLimits limits = new LeaseLimits(s, now);
     for (String queue : request.queues()) {
       int offset = 0;
       while (count < request.max()) {
@@ -144,12 +141,10 @@ final class Leasing {
             seen++;
             long rid = rs.getLong(1);
             String key = rs.getString(2);
-            int limit = rs.getInt(3);
-            if (key != null && limit > 0) {
-              runningByKey = runningByKey == null ? new HashMap<>() : runningByKey;
-              if (!admit(s, runningByKey, key, limit)) {
-                continue;
-              }
+            String rateKey = rs.getString(4);
+            if ((key != null || rateKey != null)
+                && !limits.tryTake(key, rs.getInt(3), rateKey, rs.getInt(5), rs.getLong(6))) {
+              continue;
             }
             if (count == chosen.length) {
               chosen = Arrays.copyOf(chosen, chosen.length * 2);
@@ -166,28 +161,11 @@ final class Leasing {
         break;
       }
     }
-    return count == 0
-        ? List.of()
-        : take(s, Arrays.copyOf(chosen, count), request, now, tokenPrefix);
-  }
-
-  /** Whether one more job with {@code key} may run; counts it if so. */
-  private static boolean admit(Session s, Map<String, Integer> runningByKey, String key, int limit)
-      throws SQLException {
-    Integer running = runningByKey.get(key);
-    if (running == null) {
-      PreparedStatement ps = s.prepare(RUNNING_WITH_KEY);
-      ps.setString(1, key);
-      try (ResultSet rs = ps.executeQuery()) {
-        running = rs.next() ? rs.getInt(1) : 0;
-      }
+    if (count == 0) {
+      return List.of();
     }
-    if (running >= limit) {
-      runningByKey.put(key, running);
-      return false;
-    }
-    runningByKey.put(key, running + 1);
-    return true;
+    limits.record();
+    return take(s, Arrays.copyOf(chosen, count), request, now, tokenPrefix);
   }
 
   private List<Lease> take(
@@ -238,7 +216,8 @@ final class Leasing {
 
   /**
    * Returns every job whose lease has expired to its queue, or makes it {@code DEAD} when it has no
-   * attempts left; records why as the job's error. Returns how many.
+   * attempts left, or {@code CANCELLED} when its cancellation was requested; records why as the
+   * job's error. Returns how many.
    */
   int reap(Session s, Instant now) throws SQLException {
     PreparedStatement expired = s.prepare(EXPIRED);
@@ -247,8 +226,9 @@ final class Leasing {
     int count = 0;
     try (ResultSet rs = expired.executeQuery()) {
       while (rs.next()) {
-        boolean retry = rs.getInt(4) < rs.getInt(5);
-        reap.setString(1, retry ? "QUEUED" : "DEAD");
+        boolean cancel = rs.getInt(6) != 0;
+        boolean retry = !cancel && rs.getInt(4) < rs.getInt(5);
+        reap.setString(1, cancel ? "CANCELLED" : retry ? "QUEUED" : "DEAD");
         JobRows.setMillis(reap, 2, retry ? millis(now) : null);
         JobRows.setMillis(reap, 3, retry ? null : millis(now));
         reap.setString(4, "dev.semafor.LeaseExpired");

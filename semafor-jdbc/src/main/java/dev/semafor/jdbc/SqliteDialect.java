@@ -17,11 +17,12 @@ import org.sqlite.SQLiteConfig;
  * SQLite admits one writer at a time per file, whatever the number of connections: a pool of
  * writers would only move the queueing from a Java lock into SQLite's busy handler, which waits by
  * sleeping (up to 100 ms a try) and answers {@code SQLITE_BUSY} when it gives up. One writer behind
- * a fair lock queues in Java, in order, with no sleeps, and keeps its prepared statements. In WAL
- * mode readers never block the writer nor each other, so one reader connection serves get, query
- * and stats beside it. Several <em>processes</em> on one file still meet in SQLite's lock: each
- * write transaction begins with {@code BEGIN IMMEDIATE} (taking the write lock at once, so no
- * transaction ever has to be retried) and waits up to {@link #BUSY_TIMEOUT_MS} for it.
+ * a fair lock queues in Java, in order, with no sleeps, keeps its prepared statements, and lets the
+ * writes that wait for it share a commit ({@link WriteCombiner}). In WAL mode readers never block
+ * the writer nor each other, so one reader connection serves get, query and stats beside it.
+ * Several <em>processes</em> on one file still meet in SQLite's lock: each write transaction begins
+ * with {@code BEGIN IMMEDIATE} (taking the write lock at once, so no transaction ever has to be
+ * retried) and waits up to {@link #BUSY_TIMEOUT_MS} for it.
  *
  * <h2>Settings</h2>
  *
@@ -87,6 +88,57 @@ final class SqliteDialect implements Dialect {
               + JOBS
               + " (finished_at) WHERE finished_at IS NOT NULL");
 
+  /** Version 3: the worker registry. */
+  private static final List<String> V3 =
+      List.of(
+          "CREATE TABLE "
+              + WorkerRegistry.TABLE
+              + " (id TEXT PRIMARY KEY, host TEXT NOT NULL, pid INTEGER NOT NULL,"
+              + " model TEXT NOT NULL, concurrency INTEGER NOT NULL, queues TEXT NOT NULL,"
+              + " in_flight INTEGER NOT NULL, started_at INTEGER NOT NULL,"
+              + " last_heartbeat INTEGER NOT NULL)");
+
+  /**
+   * Version 4: job control. The job columns of unique policies, rate limits, chains and groups;
+   * indexes for the unique key of waiting and running jobs, group members and running jobs whose
+   * cancellation was requested; and the tables of rate-limit starts, groups and schedules.
+   */
+  private static final List<String> V4 =
+      List.of(
+          "ALTER TABLE " + JOBS + " ADD COLUMN unique_policy TEXT",
+          "ALTER TABLE " + JOBS + " ADD COLUMN rate_key TEXT",
+          "ALTER TABLE " + JOBS + " ADD COLUMN rate_permits INTEGER NOT NULL DEFAULT 0",
+          "ALTER TABLE " + JOBS + " ADD COLUMN rate_period_ms INTEGER",
+          "ALTER TABLE " + JOBS + " ADD COLUMN next_steps TEXT",
+          "ALTER TABLE " + JOBS + " ADD COLUMN group_id TEXT",
+          "ALTER TABLE " + JOBS + " ADD COLUMN group_index INTEGER NOT NULL DEFAULT 0",
+          "CREATE INDEX semafor_jobs_unique ON "
+              + JOBS
+              + " (unique_key) WHERE unique_key IS NOT NULL"
+              + " AND state IN ('SCHEDULED', 'QUEUED', 'RUNNING')",
+          "CREATE INDEX semafor_jobs_group ON "
+              + JOBS
+              + " (group_id, group_index) WHERE group_id IS NOT NULL",
+          "CREATE INDEX semafor_jobs_cancel ON "
+              + JOBS
+              + " (worker_id) WHERE state = 'RUNNING' AND cancel_requested = 1",
+          "CREATE TABLE "
+              + JobControl.RATE_STARTS
+              + " (rate_key TEXT NOT NULL, started_at INTEGER NOT NULL,"
+              + " expires_at INTEGER NOT NULL)",
+          "CREATE INDEX semafor_rate_starts_key ON "
+              + JobControl.RATE_STARTS
+              + " (rate_key, started_at)",
+          "CREATE INDEX semafor_rate_starts_expiry ON " + JobControl.RATE_STARTS + " (expires_at)",
+          "CREATE TABLE "
+              + JobControl.GROUPS
+              + " (id TEXT PRIMARY KEY, size INTEGER NOT NULL, remaining INTEGER NOT NULL,"
+              + " failed INTEGER NOT NULL, callback TEXT)",
+          "CREATE TABLE "
+              + JobControl.SCHEDULES
+              + " (name TEXT PRIMARY KEY, cron TEXT NOT NULL, zone TEXT NOT NULL,"
+              + " task TEXT NOT NULL, queue TEXT NOT NULL, last_tick INTEGER, next_tick INTEGER)");
+
   private final SqliteLocation location;
 
   /** Started with the first writer connection; guarded by {@code this}. */
@@ -136,15 +188,20 @@ final class SqliteDialect implements Dialect {
       throw e;
     }
     if (location.isFile() && role == Role.WRITER) {
-      startCheckpoints(config);
+      try {
+        startCheckpoints(config);
+      } catch (SQLException e) {
+        connection.close();
+        throw e;
+      }
     }
     return connection;
   }
 
   private synchronized void startCheckpoints(SQLiteConfig config) throws SQLException {
     if (checkpointer == null) {
-      checkpointer =
-          new SqliteCheckpointer(config.createConnection(location.jdbcUrl()), describe()).start();
+      Connection own = config.createConnection(location.jdbcUrl());
+      checkpointer = new SqliteCheckpointer(own, describe()).start();
     }
   }
 
@@ -156,7 +213,7 @@ final class SqliteDialect implements Dialect {
 
   @Override
   public List<List<String>> migrations() {
-    return List.of(V1, V2);
+    return List.of(V1, V2, V3, V4);
   }
 
   @Override

@@ -85,6 +85,17 @@ class SqliteBrokerTest {
   }
 
   @Test
+  void closingTheLastBrokerFoldsTheLogBackIntoTheFile() {
+    broker.enqueue(Jobs.queued("t", 100, clock));
+    assertThat(Path.of(file + "-wal")).exists();
+
+    broker.close();
+
+    assertThat(Path.of(file + "-wal")).doesNotExist();
+    assertThat(Path.of(file + "-shm")).doesNotExist();
+  }
+
+  @Test
   void callsAfterCloseFailSayingTheBrokerIsClosed() {
     broker.close();
 

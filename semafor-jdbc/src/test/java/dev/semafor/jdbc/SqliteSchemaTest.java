@@ -14,7 +14,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +27,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The schema: created on first use, versioned, upgraded in place, indexed for every hot path. */
 class SqliteSchemaTest {
+  /** The current schema version. */
+  private static final String CURRENT =
+      Integer.toString(new SqliteDialect(SqliteLocation.parse("x.db")).migrations().size());
+
+  /** How version 1 stored a job: the columns it had. */
+  private static final String V1_INSERT =
+      "INSERT INTO semafor_jobs (id, task, queue, state, priority, input, attempts, max_attempts,"
+          + " backoff_base_ms, backoff_max_ms, backoff_jitter, run_at, enqueued_at,"
+          + " concurrency_limit, progress, cancel_requested)"
+          + " VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, 0, 0, 0)";
+
   @TempDir Path dir;
   private final TestClock clock = new TestClock();
 
@@ -40,7 +50,7 @@ class SqliteSchemaTest {
     }
 
     assertThat(file).exists();
-    assertThat(meta(file, "schema_version")).isEqualTo("2");
+    assertThat(meta(file, "schema_version")).isEqualTo(CURRENT);
     assertThat(SqliteFileProblemsTest.journalMode(file)).isEqualTo("wal");
     assertThat(indexes(file))
         .contains(
@@ -53,14 +63,25 @@ class SqliteSchemaTest {
   }
 
   @Test
-  void aVersion1FileIsUpgradedInPlaceAndKeepsItsJobs() throws Exception {
+  void aVersion1FileIsUpgradedInPlaceToTheCurrentVersionAndKeepsItsJobs() throws Exception {
     Path file = dir.resolve("old.db");
-    SqliteDialect dialect = new SqliteDialect(SqliteLocation.parse(file.toString()));
     JobRecord old = Jobs.queued("from.v1", clock).priority(3).build();
-    try (Session s = new Session(dialect.connect(Dialect.Role.WRITER))) {
+    try (SqliteDialect dialect = new SqliteDialect(SqliteLocation.parse(file.toString()));
+        Session s = new Session(dialect.connect(Dialect.Role.WRITER))) {
       Schema.migrate(s, dialect, 1);
-      PreparedStatement insert = s.prepare(JobRows.INSERT);
-      JobRows.bindInsert(insert, old);
+      PreparedStatement insert = s.prepare(V1_INSERT);
+      insert.setString(1, old.id());
+      insert.setString(2, old.task());
+      insert.setString(3, old.queue());
+      insert.setString(4, old.state().name());
+      insert.setInt(5, old.priority());
+      insert.setString(6, old.input());
+      insert.setInt(7, old.maxAttempts());
+      insert.setLong(8, old.backoff().base().toMillis());
+      insert.setLong(9, old.backoff().max().toMillis());
+      insert.setDouble(10, old.backoff().jitter());
+      insert.setLong(11, old.runAt().toEpochMilli());
+      insert.setLong(12, old.enqueuedAt().toEpochMilli());
       insert.executeUpdate();
     }
     assertThat(meta(file, "schema_version")).isEqualTo("1");
@@ -73,8 +94,9 @@ class SqliteSchemaTest {
       assertThat(leases).extracting(l -> l.job().id()).containsExactly(old.id());
     }
 
-    assertThat(meta(file, "schema_version")).isEqualTo("2");
+    assertThat(meta(file, "schema_version")).isEqualTo(CURRENT);
     assertThat(indexes(file)).contains("semafor_jobs_ready", "semafor_jobs_finished");
+    assertThat(tables(file)).contains("semafor_workers");
   }
 
   @Test
@@ -106,7 +128,7 @@ class SqliteSchemaTest {
     try (Broker broker = Brokers.open("sqlite:" + file, clock)) {
       assertThat(broker.stats().get(0).count(JobState.QUEUED)).isEqualTo(10L * openers);
     }
-    assertThat(meta(file, "schema_version")).isEqualTo("2");
+    assertThat(meta(file, "schema_version")).isEqualTo(CURRENT);
   }
 
   /**
@@ -130,23 +152,27 @@ class SqliteSchemaTest {
         .anyMatch(p -> p.contains("semafor_jobs_limited"));
     assertThat(plan(file, JdbcBroker.PRUNE, 1L, 10))
         .anyMatch(p -> p.contains("semafor_jobs_finished"));
+    assertThat(plan(file, JobControl.CANCEL_REQUESTED, "w"))
+        .anyMatch(p -> p.contains("semafor_jobs_cancel"));
+    assertThat(plan(file, LeaseLimits.STARTS_SINCE, "k", 1L))
+        .anyMatch(p -> p.contains("semafor_rate_starts_key"));
+    assertThat(plan(file, JobControl.ACTIVE_WITH_KEY, "u"))
+        .anyMatch(p -> p.contains("semafor_jobs_unique"));
+    assertThat(plan(file, JobControl.RESULTS, "g")).anyMatch(p -> p.contains("semafor_jobs_group"));
     String byRow = "SEARCH semafor_jobs USING INTEGER PRIMARY KEY (rowid=?)";
     assertThat(plan(file, leasing.take, 1L, 2L, "w", "t.", "[1,2]")).contains(byRow);
     assertThat(plan(file, Attempts.COMPLETE, "null", 1L, 1L, "id", "t.1")).containsExactly(byRow);
     assertThat(plan(file, Attempts.FAIL, "DEAD", null, 1L, "E", "m", "s", 1L, "id", "t.1"))
         .containsExactly(byRow);
     assertThat(plan(file, Attempts.HEARTBEAT, 1L, 1L, "id", "t.1")).containsExactly(byRow);
-    assertThat(plan(file, Attempts.RELEASE, 1L, "id", "t.1")).containsExactly(byRow);
+    assertThat(plan(file, Attempts.RELEASE, 1L, 1L, "id", "t.1")).containsExactly(byRow);
     assertThat(plan(file, JobQueries.BY_ID, "id")).anyMatch(p -> p.contains("semafor_jobs_id"));
-    for (String sql : List.of(JdbcBroker.STATE_OF, JdbcBroker.CANCEL, JdbcBroker.REQUEST_CANCEL)) {
-      assertThat(
-              plan(
-                  file,
-                  sql,
-                  sql.contains("finished_at") ? new Object[] {1L, "id"} : new Object[] {"id"}))
-          .as(sql)
-          .anyMatch(p -> p.contains("semafor_jobs_id"));
-    }
+    String byId = "semafor_jobs_id";
+    assertThat(plan(file, JobCommands.STATE_OF, "id")).anyMatch(p -> p.contains(byId));
+    assertThat(plan(file, JobCommands.CANCEL, 1L, "id")).anyMatch(p -> p.contains(byId));
+    assertThat(plan(file, JobCommands.REQUEST_CANCEL, "id")).anyMatch(p -> p.contains(byId));
+    assertThat(plan(file, JobCommands.RETRY, 1L, "id")).anyMatch(p -> p.contains(byId));
+    assertThat(plan(file, JobCommands.DELETE, "id")).anyMatch(p -> p.contains(byId));
   }
 
   private static List<String> plan(Path file, String sql, Object... params) throws SQLException {
@@ -176,14 +202,24 @@ class SqliteSchemaTest {
     }
   }
 
+  private static List<String> tables(Path file) throws SQLException {
+    return names(file, "table");
+  }
+
   private static List<String> indexes(Path file) throws SQLException {
+    return names(file, "index");
+  }
+
+  private static List<String> names(Path file, String type) throws SQLException {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
-        Statement st = c.createStatement();
-        ResultSet rs =
-            st.executeQuery("SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name")) {
+        PreparedStatement ps =
+            c.prepareStatement("SELECT name FROM sqlite_master WHERE type = ? ORDER BY name")) {
+      ps.setString(1, type);
       List<String> names = new ArrayList<>();
-      while (rs.next()) {
-        names.add(rs.getString(1));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          names.add(rs.getString(1));
+        }
       }
       return names;
     }

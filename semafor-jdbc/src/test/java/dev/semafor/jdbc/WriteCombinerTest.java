@@ -28,6 +28,7 @@ class WriteCombinerTest {
   @TempDir Path dir;
   private final AtomicInteger commits = new AtomicInteger();
   private final ExecutorService threads = Executors.newCachedThreadPool();
+  private SqliteDialect dialect;
   private Session writer;
   private Session reader;
   private SessionPool pool;
@@ -35,7 +36,7 @@ class WriteCombinerTest {
 
   @BeforeEach
   void open() throws SQLException {
-    SqliteDialect dialect = new SqliteDialect(SqliteLocation.parse(dir + "/c.db"));
+    dialect = new SqliteDialect(SqliteLocation.parse(dir + "/c.db"));
     writer = new Session(dialect.connect(Dialect.Role.WRITER));
     writer.execute("CREATE TABLE t (v TEXT PRIMARY KEY)");
     writer.connection().unwrap(SQLiteConnection.class).addCommitListener(new Counter());
@@ -49,6 +50,7 @@ class WriteCombinerTest {
     threads.shutdownNow();
     pool.close();
     reader.close();
+    dialect.close();
   }
 
   @Test

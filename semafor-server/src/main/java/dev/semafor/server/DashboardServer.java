@@ -225,12 +225,13 @@ public final class DashboardServer implements AutoCloseable {
     private int maxBatch = DEFAULT_MAX_BATCH;
     private Duration sampleInterval = DEFAULT_SAMPLE_INTERVAL;
     private Duration goneAfter = WorkerInfo.DEFAULT_GONE_AFTER;
-    private ScheduleSource schedules = ScheduleSource.none();
+    private ScheduleSource schedules;
     private PrometheusMeterRegistry meterRegistry;
     private UnaryOperator<String> environment = System::getenv;
 
     private Builder(Broker broker) {
       this.broker = Objects.requireNonNull(broker, "broker");
+      this.schedules = ScheduleSource.of(broker);
     }
 
     /** The address to listen on; default 127.0.0.1. Anything not loopback needs a token. */

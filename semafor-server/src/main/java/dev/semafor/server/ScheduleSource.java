@@ -1,16 +1,30 @@
 package dev.semafor.server;
 
+import dev.semafor.broker.Broker;
+import dev.semafor.broker.ScheduleRecord;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Where the dashboard reads recurring schedules from. Until cron schedules exist in the core the
- * server uses {@link #none()}, and {@code GET /api/v1/schedules} answers an empty list.
+ * Where the dashboard reads recurring schedules from: by default the broker's ({@link
+ * #of(Broker)}), which lists every schedule a worker has claimed a tick of.
  */
 @FunctionalInterface
 public interface ScheduleSource {
   /** The schedules to show, in display order. */
   List<Schedule> schedules();
+
+  /** The schedules the broker knows ({@link Broker#schedules()}), by name. */
+  static ScheduleSource of(Broker broker) {
+    return () -> {
+      List<Schedule> out = new ArrayList<>();
+      for (ScheduleRecord r : broker.schedules()) {
+        out.add(new Schedule(r.name(), r.cron(), r.task(), r.queue(), r.nextTick(), r.lastTick()));
+      }
+      return out;
+    };
+  }
 
   /** No schedules. */
   static ScheduleSource none() {
@@ -19,7 +33,7 @@ public interface ScheduleSource {
 
   /**
    * One recurring schedule: it enqueues {@code task} on {@code queue} whenever {@code cron} fires.
-   * {@code lastRunAt} is null until it first fires.
+   * {@code lastRunAt} is the latest tick handled (null if none).
    */
   record Schedule(
       String name, String cron, String task, String queue, Instant nextRunAt, Instant lastRunAt) {}

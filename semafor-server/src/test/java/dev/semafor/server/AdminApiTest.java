@@ -171,13 +171,38 @@ class AdminApiTest extends ApiFixture {
   }
 
   @Test
-  void schedulesIsAnEmptyListUntilASourceIsGiven() {
+  void schedulesIsAnEmptyListUntilAWorkerRunsOne() {
     startDefault();
 
     JsonNode body = http.get("/api/v1/schedules").json();
 
     assertThat(body.get("schedules").isArray()).isTrue();
     assertThat(body.get("schedules")).isEmpty();
+  }
+
+  @Test
+  void schedulesComeFromTheBrokerByDefault() {
+    broker = new MemoryBroker();
+    Instant tick = Instant.parse("2030-01-01T03:00:00Z");
+    broker.claimTick(
+        new dev.semafor.broker.ScheduleRecord(
+            "nightly",
+            "0 3 * * *",
+            java.time.ZoneId.of("UTC"),
+            "semafor.noop",
+            "reports",
+            tick,
+            tick.plusSeconds(86_400)),
+        tick,
+        null);
+    start(builder());
+
+    JsonNode s = http.get("/api/v1/schedules").json().get("schedules").get(0);
+
+    assertThat(s.get("name").asText()).isEqualTo("nightly");
+    assertThat(s.get("queue").asText()).isEqualTo("reports");
+    assertThat(s.get("last_run_at").asText()).isEqualTo("2030-01-01T03:00:00Z");
+    assertThat(s.get("next_run_at").asText()).isEqualTo("2030-01-02T03:00:00Z");
   }
 
   @Test

@@ -21,8 +21,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * A backend that does not have the admin methods yet (retry, delete, worker registry) gets a 501
- * that says so for those endpoints, and everything else still works.
+ * A backend that refuses the admin operations (retry, delete, worker registry, schedules: a
+ * read-only replica, say, throwing {@link UnsupportedOperationException}) gets a 501 that says so
+ * for those endpoints, and everything else still works.
  */
 class OlderBrokerTest {
 
@@ -45,13 +46,14 @@ class OlderBrokerTest {
           http.method("POST", "/api/v1/jobs/" + id + "/retry"), 501, "not-implemented");
       ApiFixture.assertProblem(http.delete("/api/v1/jobs/" + id), 501, "not-implemented");
       ApiFixture.assertProblem(http.get("/api/v1/workers"), 501, "not-implemented");
+      ApiFixture.assertProblem(http.get("/api/v1/schedules"), 501, "not-implemented");
       assertThat(http.get("/api/v1/queues").status()).isEqualTo(200);
       assertThat(http.get("/api/v1/jobs/" + id).json().get("state").asText())
           .isEqualTo("cancelled");
     }
   }
 
-  /** A broker with only the core SPI: every call goes to a memory broker, the defaults stay. */
+  /** A broker that refuses admin operations; every other call goes to a memory broker. */
   private record CoreOnly(Broker delegate) implements Broker {
     @Override
     public List<JobRecord> enqueue(List<JobRecord> jobs) {
@@ -125,5 +127,57 @@ class OlderBrokerTest {
 
     @Override
     public void close() {}
+
+    @Override
+    public boolean retry(String jobId) {
+      throw new UnsupportedOperationException("core-only broker cannot retry jobs");
+    }
+
+    @Override
+    public boolean delete(String jobId) {
+      throw new UnsupportedOperationException("core-only broker cannot delete jobs");
+    }
+
+    @Override
+    public void registerWorker(dev.semafor.broker.WorkerInfo info) {
+      throw new UnsupportedOperationException("core-only broker has no worker registry");
+    }
+
+    @Override
+    public void heartbeatWorker(String workerId, int inFlight) {
+      throw new UnsupportedOperationException("core-only broker has no worker registry");
+    }
+
+    @Override
+    public List<dev.semafor.broker.WorkerInfo> workers() {
+      throw new UnsupportedOperationException("core-only broker has no worker registry");
+    }
+
+    @Override
+    public void unregisterWorker(String workerId) {
+      throw new UnsupportedOperationException("core-only broker has no worker registry");
+    }
+
+    @Override
+    public List<JobRecord> enqueueGroup(
+        dev.semafor.broker.GroupRecord group, List<JobRecord> members) {
+      throw new UnsupportedOperationException("core-only broker cannot store groups");
+    }
+
+    @Override
+    public List<String> cancelRequested(String workerId) {
+      return delegate.cancelRequested(workerId);
+    }
+
+    @Override
+    public boolean claimTick(
+        dev.semafor.broker.ScheduleRecord schedule, java.time.Instant tick, JobRecord job) {
+      throw new UnsupportedOperationException("core-only broker cannot run schedules");
+    }
+
+    @Override
+    public List<dev.semafor.broker.ScheduleRecord> schedules() {
+      throw new UnsupportedOperationException("core-only broker cannot run schedules");
+    }
   }
 }

@@ -1,0 +1,130 @@
+package dev.semafor.cli;
+
+import dev.semafor.JobState;
+import dev.semafor.SemaforException;
+import dev.semafor.broker.Broker;
+import dev.semafor.broker.JobQuery;
+import dev.semafor.broker.JobRecord;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code semafor retry ID...} or {@code semafor retry --task T [--queue Q] [--state dead]}: puts
+ * dead (or cancelled) jobs back on their queues, attempts reset, last error kept.
+ */
+@Command(
+    name = "retry",
+    description = {
+      "Put dead or cancelled jobs back on their queues (attempts reset, last error kept).",
+      "By id, or every job matching --task/--queue/--state."
+    })
+final class RetryCommand implements Callable<Integer> {
+  private static final int PAGE = 1_000;
+
+  @ParentCommand private SemaforCommand root;
+  @Mixin private BrokerOption broker;
+
+  @Parameters(arity = "0..*", paramLabel = "ID", description = "Job ids.")
+  private List<String> ids = List.of();
+
+  @Option(names = "--task", paramLabel = "T", description = "Retry every matching job of task T.")
+  private String task;
+
+  @Option(names = "--queue", paramLabel = "Q", description = "Only jobs of queue Q.")
+  private String queue;
+
+  @Option(
+      names = "--state",
+      paramLabel = "dead|cancelled",
+      description = "Which jobs to retry by query (default: dead).")
+  private String state;
+
+  @Override
+  public Integer call() {
+    Cli cli = root.cli();
+    boolean byQuery = task != null || queue != null || state != null;
+    if (ids.isEmpty() == !byQuery) {
+      throw new IllegalArgumentException(
+          ids.isEmpty()
+              ? "name job ids, or select jobs with --task, --queue and --state"
+              : "give job ids or --task/--queue/--state, not both");
+    }
+    try (Broker b = broker.open(cli)) {
+      return byQuery ? retryMatching(cli, b) : retryIds(cli, b);
+    }
+  }
+
+  private int retryIds(Cli cli, Broker b) {
+    int refused = 0;
+    for (String id : ids) {
+      if (b.retry(id)) {
+        cli.out().println(id + " queued again");
+        continue;
+      }
+      refused++;
+      String why =
+          b.get(id)
+              .map(r -> "it is " + r.state() + "; only dead or cancelled jobs can be retried")
+              .orElse("no such job in " + b.describe());
+      cli.err().println("semafor retry: " + id + ": " + why);
+    }
+    if (refused == ids.size()) {
+      throw new SemaforException("nothing retried");
+    }
+    return refused > 0 ? Main.USAGE : 0;
+  }
+
+  private int retryMatching(Cli cli, Broker b) {
+    JobState which = parseState();
+    JobQuery query = JobQuery.all().task(task).queue(queue).states(which).page(PAGE, 0);
+    Set<String> seen = new HashSet<>();
+    int retried = 0;
+    while (true) {
+      List<JobRecord> page = b.query(query);
+      int fresh = 0;
+      for (JobRecord r : page) {
+        if (seen.add(r.id())) {
+          fresh++;
+          if (b.retry(r.id())) {
+            retried++;
+          }
+        }
+      }
+      if (fresh == 0) {
+        break; // retried jobs leave the state, so each page holds new ones until none is left
+      }
+    }
+    cli.out()
+        .println(
+            "retried "
+                + Output.count(retried)
+                + " "
+                + which.name().toLowerCase(Locale.ROOT)
+                + " job"
+                + (retried == 1 ? "" : "s")
+                + (task == null ? "" : " of task '" + task + "'")
+                + (queue == null ? "" : " on queue '" + queue + "'"));
+    return 0;
+  }
+
+  private JobState parseState() {
+    if (state == null) {
+      return JobState.DEAD;
+    }
+    return switch (state.toLowerCase(Locale.ROOT)) {
+      case "dead" -> JobState.DEAD;
+      case "cancelled", "canceled" -> JobState.CANCELLED;
+      default ->
+          throw new IllegalArgumentException(
+              "--state must be dead or cancelled (only those can be retried): " + state);
+    };
+  }
+}

@@ -1,0 +1,285 @@
+package dev.semafor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.semafor.JobError;
+import dev.semafor.JobIds;
+import dev.semafor.JobState;
+import dev.semafor.UniquePolicy;
+import dev.semafor.broker.Broker;
+import dev.semafor.broker.Brokers;
+import dev.semafor.broker.Completion;
+import dev.semafor.broker.Failure;
+import dev.semafor.broker.JobRecord;
+import dev.semafor.broker.Lease;
+import dev.semafor.broker.LeaseRequest;
+import dev.semafor.cli.CliRun.Result;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The job-control side of the command line: enqueue flags, cancel, retry, job --wait, status. */
+class JobControlCommandsTest {
+  @TempDir Path dir;
+  private String url;
+  private Broker broker;
+
+  @BeforeEach
+  void open() {
+    url = "sqlite:" + dir.resolve("control.db");
+    broker = Brokers.open(url);
+  }
+
+  @AfterEach
+  void close() {
+    broker.close();
+  }
+
+  private Result run(String... args) {
+    String[] all = new String[args.length + 2];
+    System.arraycopy(args, 0, all, 0, args.length);
+    all[args.length] = "--broker";
+    all[args.length + 1] = url;
+    return CliRun.run(all);
+  }
+
+  private String enqueue(String... args) {
+    Result r = run(args);
+    assertThat(r.code()).as(r.err()).isZero();
+    return r.lastOutLine();
+  }
+
+  private Lease leaseOne() {
+    return broker
+        .lease(new LeaseRequest(List.of("default"), 1, "test-worker", Duration.ofMinutes(5)))
+        .get(0);
+  }
+
+  @Test
+  void enqueueFlagsReachTheStoredJob() {
+    String id =
+        enqueue(
+            "enqueue",
+            "semafor.noop",
+            "--concurrency-key",
+            "tenant-42",
+            "--concurrency-limit",
+            "2",
+            "--rate-limit",
+            "100/1s",
+            "--unique-key",
+            "report-7",
+            "--on-conflict",
+            "replace",
+            "--timeout",
+            "30s",
+            "--max-attempts",
+            "5");
+
+    JobRecord job = broker.get(id).orElseThrow();
+    assertThat(job.concurrencyKey()).isEqualTo("tenant-42");
+    assertThat(job.concurrencyLimit()).isEqualTo(2);
+    assertThat(job.rateKey()).as("the task's name by default").isEqualTo("semafor.noop");
+    assertThat(job.ratePermits()).isEqualTo(100);
+    assertThat(job.ratePeriod()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(job.uniqueKey()).isEqualTo("report-7");
+    assertThat(job.uniquePolicy()).isEqualTo(UniquePolicy.REPLACE);
+    assertThat(job.timeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(job.maxAttempts()).isEqualTo(5);
+
+    Result shown = run("job", id);
+    assertThat(shown.out())
+        .contains("concurrency 2 per 'tenant-42'", "rate 100 per 1s", "timeout 30s")
+        .contains("report-7 (replace)");
+  }
+
+  @Test
+  void aRateGivenAsABareUnitMeansOneOfIt() {
+    String id = enqueue("enqueue", "semafor.noop", "--rate-limit", "10/m", "--rate-key", "api");
+    JobRecord job = broker.get(id).orElseThrow();
+    assertThat(job.rateKey()).isEqualTo("api");
+    assertThat(job.ratePeriod()).isEqualTo(Duration.ofMinutes(1));
+  }
+
+  @Test
+  void aRejectedDuplicatePrintsTheExistingJobsId() {
+    String first = enqueue("enqueue", "semafor.noop", "--unique-key", "nightly");
+    Result second = run("enqueue", "semafor.noop", "--unique-key", "nightly");
+
+    assertThat(second.code()).isZero();
+    assertThat(second.lastOutLine()).isEqualTo(first);
+    assertThat(second.err()).contains("job " + first, "'nightly'", "no new job was added");
+  }
+
+  @Test
+  void flagsThatNeedAPartnerFailWithOneLineAndEnqueueNothing() {
+    assertOneLineError(
+        run("enqueue", "semafor.noop", "--on-conflict", "replace"),
+        "--on-conflict needs --unique-key");
+    assertOneLineError(
+        run("enqueue", "semafor.noop", "--concurrency-key", "k"),
+        "--concurrency-key needs --concurrency-limit");
+    assertOneLineError(
+        run("enqueue", "semafor.noop", "--rate-key", "k"), "--rate-key needs --rate-limit");
+    assertOneLineError(run("enqueue", "semafor.noop", "--rate-limit", "fast"), "is not N/PERIOD");
+    assertOneLineError(
+        run("enqueue", "semafor.noop", "--rate-limit", "0/1s"), "at least 1 start per period");
+    assertThat(broker.stats()).isEmpty();
+  }
+
+  @Test
+  void cancelCancelsAWaitingJobAndAsksARunningOneToStop() {
+    String running = enqueue("enqueue", "semafor.noop");
+    String waiting = enqueue("enqueue", "semafor.noop");
+    assertThat(leaseOne().job().id()).isEqualTo(running);
+
+    Result r = run("cancel", waiting, running);
+
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.outLines())
+        .containsExactly(
+            waiting + " cancelled", running + " is running: asked its worker to stop it");
+    assertThat(broker.get(waiting).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
+    assertThat(broker.get(running).orElseThrow().cancelRequested()).isTrue();
+    assertThat(run("cancel", waiting).lastOutLine()).contains("had already finished (CANCELLED)");
+  }
+
+  @Test
+  void cancellingAJobThatDoesNotExistFails() {
+    Result r = run("cancel", "01NOSUCHJOB0000000000000000");
+    assertThat(r.code()).isEqualTo(Main.USAGE);
+    assertThat(r.err()).contains("no job with id '01NOSUCHJOB0000000000000000'");
+  }
+
+  @Test
+  void retryPutsDeadJobsBackByQueryOrById() {
+    String a1 = dead("reports.a");
+    String a2 = dead("reports.a");
+    String b = dead("reports.b");
+
+    Result byTask = run("retry", "--task", "reports.a");
+    assertThat(byTask.code()).as(byTask.err()).isZero();
+    assertThat(byTask.lastOutLine()).isEqualTo("retried 2 dead jobs of task 'reports.a'");
+    assertThat(broker.get(a1).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+    assertThat(broker.get(a2).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+    assertThat(broker.get(b).orElseThrow().state()).isEqualTo(JobState.DEAD);
+
+    Result byId = run("retry", b);
+    assertThat(byId.lastOutLine()).isEqualTo(b + " queued again");
+    JobRecord again = broker.get(b).orElseThrow();
+    assertThat(again.attempts()).isZero();
+    assertThat(again.error().message()).as("the last error is kept").isEqualTo("boom");
+
+    Result notDead = run("retry", a1);
+    assertThat(notDead.code()).isEqualTo(Main.USAGE);
+    assertThat(notDead.err()).contains("it is QUEUED; only dead or cancelled jobs can be retried");
+  }
+
+  @Test
+  void retryNeedsIdsOrAQueryNotBoth() {
+    assertOneLineError(run("retry"), "name job ids, or select jobs with --task");
+    assertOneLineError(run("retry", "X", "--task", "t"), "not both");
+    assertOneLineError(run("retry", "--state", "queued"), "--state must be dead or cancelled");
+  }
+
+  @Test
+  void jobWaitFailsWithOneLineWhenTheJobIsNotDoneInTime() {
+    String id = enqueue("enqueue", "semafor.noop");
+
+    Result late = run("job", id, "--wait", "100ms");
+    assertOneLineError(late, "job " + id + " is still QUEUED after 100ms");
+
+    Lease lease = leaseOne();
+    broker.complete(new Completion(lease.ref(), "{\"ok\":true}"));
+    Result done = run("job", id, "--wait", "10s");
+    assertThat(done.code()).as(done.err()).isZero();
+    assertThat(done.out()).contains("SUCCEEDED", "{\"ok\":true}");
+  }
+
+  @Test
+  void statusCountsRunningJobsWithProgressAndListsThemOnRequest() {
+    enqueue("enqueue", "semafor.noop");
+    Lease lease = leaseOne();
+    broker.progress(lease.ref(), 0.5, "half way");
+
+    Result status = run("status");
+    assertThat(status.out()).contains("running: 1 job, 1 reporting progress");
+    assertThat(status.out()).doesNotContain("half way");
+
+    Result listed = run("status", "--running");
+    assertThat(listed.out()).contains(lease.job().id(), "test-worker", "50%", "half way");
+  }
+
+  @Test
+  void schedulesListsWhatWorkersClaimed() {
+    assertThat(run("schedules").out()).startsWith("no schedules in sqlite:");
+    Instant tick = Instant.parse("2030-01-01T03:00:00Z");
+    broker.claimTick(
+        new dev.semafor.broker.ScheduleRecord(
+            "nightly",
+            "0 3 * * *",
+            java.time.ZoneId.of("Europe/Sofia"),
+            "semafor.noop",
+            "reports",
+            tick,
+            tick.plus(Duration.ofDays(1))),
+        tick,
+        null);
+
+    Result r = run("schedules");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out())
+        .contains("nightly", "0 3 * * *", "Europe/Sofia", "semafor.noop", "reports")
+        .contains("2030-01-01T03:00:00Z", "2030-01-02T03:00:00Z");
+  }
+
+  @Test
+  void workerScheduleFlagsAreParsedAndCheckedBeforeTheWorkerStarts() {
+    dev.semafor.schedule.Schedule s =
+        ScheduleOptions.parse("nightly|0 3 * * *|Europe/Sofia|reports.render|{\"a\":1}|run-once");
+    assertThat(s.name()).isEqualTo("nightly");
+    assertThat(s.cron()).isEqualTo("0 3 * * *");
+    assertThat(s.zone()).isEqualTo(java.time.ZoneId.of("Europe/Sofia"));
+    assertThat(s.inputJson()).isEqualTo("{\"a\":1}");
+    assertThat(s.missed()).isEqualTo(dev.semafor.schedule.MissedTicks.RUN_ONCE);
+
+    assertOneLineError(
+        run("worker", "--burst", "--schedule", "nightly|0 3 * *|UTC|semafor.noop"),
+        "bad cron expression");
+    assertOneLineError(
+        run("worker", "--burst", "--schedule", "nightly|0 3 * * *|Mars/Base|semafor.noop"),
+        "unknown time zone 'Mars/Base'");
+    assertOneLineError(
+        run("worker", "--burst", "--schedule", "nightly|0 3 * * *|UTC|no.such.task"),
+        "unknown task 'no.such.task'");
+    assertOneLineError(run("worker", "--burst", "--schedule", "just-a-name"), "is not NAME|CRON");
+  }
+
+  /** Enqueues a job of {@code task} straight into the broker and makes it dead. */
+  private String dead(String task) {
+    Instant now = Instant.now();
+    JobRecord job =
+        JobRecord.builder()
+            .id(JobIds.next(now))
+            .task(task)
+            .maxAttempts(1)
+            .runAt(now)
+            .enqueuedAt(now)
+            .build();
+    broker.enqueue(List.of(job));
+    Lease lease = leaseOne();
+    broker.fail(Failure.dead(lease.ref(), JobError.of("test.Boom", "boom")));
+    return job.id();
+  }
+
+  private static void assertOneLineError(Result r, String message) {
+    assertThat(r.code()).isEqualTo(Main.USAGE);
+    assertThat(r.errLines()).hasSize(1);
+    assertThat(r.err()).contains(message);
+  }
+}

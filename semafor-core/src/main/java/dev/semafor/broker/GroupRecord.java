@@ -1,0 +1,40 @@
+package dev.semafor.broker;
+
+import java.util.Objects;
+
+/**
+ * A group of jobs that run in parallel ({@link Broker#enqueueGroup}); with a {@code callback} it is
+ * a chord. {@code remaining} counts members that have not succeeded yet: each success decrements
+ * it, and the one that brings it to 0 enqueues the callback (with the members' results, in member
+ * order) in the same atomic step, so it starts exactly once. A member that ends {@code DEAD} or
+ * {@code CANCELLED} marks the group {@code failed}, and the callback never runs.
+ */
+public record GroupRecord(
+    String id, int size, int remaining, JobTemplate callback, boolean failed) {
+  public GroupRecord {
+    Objects.requireNonNull(id, "id");
+    if (size < 1) {
+      throw new IllegalArgumentException("a group needs at least one member: " + size);
+    }
+    if (remaining < 0 || remaining > size) {
+      throw new IllegalArgumentException("remaining must be in 0.." + size + ": " + remaining);
+    }
+  }
+
+  /** A new group of {@code size} members, none finished; {@code callback} may be null. */
+  public static GroupRecord of(String id, int size, JobTemplate callback) {
+    return new GroupRecord(id, size, size, callback, false);
+  }
+
+  /** The callback's input: the members' results (JSON texts, in member order) as a JSON array. */
+  public static String resultsArray(Iterable<String> results) {
+    StringBuilder out = new StringBuilder("[");
+    for (String r : results) {
+      if (out.length() > 1) {
+        out.append(',');
+      }
+      out.append(r == null ? "null" : r);
+    }
+    return out.append(']').toString();
+  }
+}

@@ -1,0 +1,348 @@
+package dev.semafor.jdbc;
+
+import static dev.semafor.jdbc.JobRows.COLUMNS;
+import static dev.semafor.jdbc.JobRows.TABLE;
+import static dev.semafor.jdbc.JobRows.millis;
+
+import dev.semafor.UniquePolicy;
+import dev.semafor.broker.Completion;
+import dev.semafor.broker.GroupRecord;
+import dev.semafor.broker.JobRecord;
+import dev.semafor.broker.JobTemplate;
+import dev.semafor.broker.ScheduleRecord;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The job-control writes and reads of the JDBC broker, each inside the caller's transaction: unique
+ * keys at enqueue, groups and chords, a chain's next steps, schedule ticks and cancel requests.
+ * (The limits are in {@link LeaseLimits}.)
+ *
+ * <h2>Groups</h2>
+ *
+ * A group is a row of {@value #GROUPS} (size, remaining, failed, the callback's template as JSON).
+ * Each member's success decrements {@code remaining} with an {@code UPDATE ... RETURNING} in the
+ * same transaction as the success, so the writes of two workers finishing the last two members are
+ * ordered by the database, and exactly one of them reads 0 and stores the callback, whose input is
+ * the members' results read in member order. A member that ends dead or cancelled fails the group
+ * through the trigger {@code semafor_group_failed}, whichever statement ended it.
+ */
+final class JobControl {
+  static final String RATE_STARTS = "semafor_rate_starts";
+  static final String GROUPS = "semafor_groups";
+  static final String SCHEDULES = "semafor_schedules";
+
+  static final String ACTIVE_WITH_KEY =
+      "SELECT "
+          + COLUMNS
+          + ", rid FROM "
+          + TABLE
+          + " WHERE unique_key = ? AND state IN ('SCHEDULED', 'QUEUED', 'RUNNING') LIMIT 1";
+  private static final String REPLACE =
+      "UPDATE "
+          + TABLE
+          + " SET state = 'CANCELLED', finished_at = ?, error_type = 'dev.semafor.Replaced',"
+          + " error_message = ?, error_stack = '' WHERE rid = ? AND state IN ('SCHEDULED', 'QUEUED')";
+  private static final String GROUP_EXISTS = "SELECT 1 FROM " + GROUPS + " WHERE id = ?";
+  private static final String INSERT_GROUP =
+      "INSERT INTO " + GROUPS + " (id, size, remaining, failed, callback) VALUES (?, ?, ?, ?, ?)";
+  private static final String COUNT_DOWN =
+      "UPDATE "
+          + GROUPS
+          + " SET remaining = remaining - 1 WHERE id = ? AND remaining > 0"
+          + " RETURNING remaining, failed, callback";
+  static final String RESULTS =
+      "SELECT result FROM " + TABLE + " WHERE group_id = ? ORDER BY group_index";
+  private static final String CLAIM =
+      "INSERT INTO "
+          + SCHEDULES
+          + " (name, cron, zone, task, queue, last_tick, next_tick) VALUES (?, ?, ?, ?, ?, ?, ?)"
+          + " ON CONFLICT (name) DO UPDATE SET cron = excluded.cron, zone = excluded.zone,"
+          + " task = excluded.task, queue = excluded.queue, last_tick = excluded.last_tick,"
+          + " next_tick = excluded.next_tick"
+          + " WHERE "
+          + SCHEDULES
+          + ".last_tick IS NULL"
+          + " OR "
+          + SCHEDULES
+          + ".last_tick < excluded.last_tick";
+  static final String SCHEDULE_LIST =
+      "SELECT name, cron, zone, task, queue, last_tick, next_tick FROM "
+          + SCHEDULES
+          + " ORDER BY name";
+  static final String CANCEL_REQUESTED =
+      "SELECT id FROM "
+          + TABLE
+          + " WHERE state = 'RUNNING' AND cancel_requested = 1 AND worker_id = ?";
+
+  /** Finished jobs may be pruned unless their group still waits for results. */
+  static final String PRUNABLE =
+      " AND (group_id IS NULL OR group_id NOT IN (SELECT id FROM "
+          + GROUPS
+          + " WHERE remaining > 0 AND failed = 0))";
+
+  private static final String FORGET_GROUPS =
+      "DELETE FROM "
+          + GROUPS
+          + " WHERE (remaining = 0 OR failed = 1) AND NOT EXISTS (SELECT 1 FROM "
+          + TABLE
+          + " j WHERE j.group_id = "
+          + GROUPS
+          + ".id)";
+  private static final String FAIL_GROUPS =
+      "UPDATE "
+          + GROUPS
+          + " SET failed = 1 WHERE remaining > 0 AND failed = 0 AND EXISTS (SELECT 1 FROM "
+          + TABLE
+          + " j WHERE j.group_id = "
+          + GROUPS
+          + ".id AND j.state IN ('DEAD', 'CANCELLED'))";
+  private static final String FORGET_STARTS =
+      "DELETE FROM " + RATE_STARTS + " WHERE expires_at <= ?";
+
+  private JobControl() {}
+
+  /**
+   * Stores jobs one by one, honouring unique keys (see {@link dev.semafor.broker.Broker#enqueue});
+   * returns what {@code enqueue} returns: per job, the stored job or the existing one kept in its
+   * place.
+   */
+  static List<JobRecord> enqueueUnique(Session s, List<JobRecord> jobs, Instant now)
+      throws SQLException {
+    List<JobRecord> out = new ArrayList<>(jobs.size());
+    PreparedStatement insert = s.prepare(JobRows.INSERT);
+    for (JobRecord job : jobs) {
+      if (job.uniqueKey() != null) {
+        Active existing = active(s, job.uniqueKey());
+        if (existing != null) {
+          boolean waiting = existing.job().state().isWaiting();
+          if (job.uniquePolicy() != UniquePolicy.REPLACE || !waiting) {
+            out.add(existing.job());
+            continue;
+          }
+          PreparedStatement replace = s.prepare(REPLACE);
+          replace.setLong(1, millis(now));
+          replace.setString(
+              2, "replaced by job " + job.id() + " (unique key " + job.uniqueKey() + ")");
+          replace.setLong(3, existing.rid());
+          replace.executeUpdate();
+        }
+      }
+      JobRows.bindInsert(insert, job);
+      insert.executeUpdate();
+      out.add(job);
+    }
+    return out;
+  }
+
+  private record Active(long rid, JobRecord job) {}
+
+  private static Active active(Session s, String uniqueKey) throws SQLException {
+    PreparedStatement ps = s.prepare(ACTIVE_WITH_KEY);
+    ps.setString(1, uniqueKey);
+    try (ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? new Active(rs.getLong(JobRows.COLUMN_COUNT + 1), JobRows.read(rs)) : null;
+    }
+  }
+
+  /**
+   * The members of {@code group} as they will be stored (normalized at {@code now}), after checking
+   * that each carries the group's id and its index and that they are as many as the group's size.
+   */
+  static List<JobRecord> checkGroup(GroupRecord group, List<JobRecord> members, Instant now) {
+    if (members.size() != group.size()) {
+      throw new IllegalArgumentException(
+          "group "
+              + group.id()
+              + " has size "
+              + group.size()
+              + " but "
+              + members.size()
+              + " members");
+    }
+    List<JobRecord> stored = new ArrayList<>(members.size());
+    for (int i = 0; i < members.size(); i++) {
+      JobRecord m = members.get(i);
+      if (!group.id().equals(m.groupId()) || m.groupIndex() != i) {
+        throw new IllegalArgumentException(
+            "member " + i + " (" + m.id() + ") must carry group " + group.id() + " and index " + i);
+      }
+      stored.add(JobRows.normalize(m, now));
+    }
+    return stored;
+  }
+
+  /** Stores a group and its members (already checked and normalized). */
+  static void enqueueGroup(Session s, GroupRecord group, List<JobRecord> members)
+      throws SQLException {
+    PreparedStatement exists = s.prepare(GROUP_EXISTS);
+    exists.setString(1, group.id());
+    try (ResultSet rs = exists.executeQuery()) {
+      if (rs.next()) {
+        throw new IllegalArgumentException("a group with id " + group.id() + " already exists");
+      }
+    }
+    PreparedStatement ps = s.prepare(INSERT_GROUP);
+    ps.setString(1, group.id());
+    ps.setInt(2, group.size());
+    ps.setInt(3, group.remaining());
+    ps.setInt(4, group.failed() ? 1 : 0);
+    ps.setString(5, group.callback() == null ? null : group.callback().toJson());
+    ps.executeUpdate();
+    PreparedStatement insert = s.prepare(JobRows.INSERT);
+    for (JobRecord m : members) {
+      JobRows.bindInsert(insert, m);
+      insert.addBatch();
+    }
+    insert.executeBatch();
+  }
+
+  /**
+   * What follows the applied completions, in their transaction: each one's {@code then} jobs
+   * (skipped if their id exists), and for each group member its group's count-down, the last one
+   * storing the chord's callback.
+   */
+  static void afterSuccess(
+      Session s, Dialect dialect, List<Completion> completions, List<Boolean> applied, Instant now)
+      throws SQLException {
+    long[] rids = new long[completions.size()];
+    int n = 0;
+    for (int i = 0; i < completions.size(); i++) {
+      if (!applied.get(i)) {
+        continue;
+      }
+      Completion c = completions.get(i);
+      rids[n++] = Leasing.rowOf(c.lease());
+      if (!c.then().isEmpty()) {
+        PreparedStatement then = s.prepare(JobRows.INSERT_IF_ABSENT);
+        for (JobRecord next : c.then()) {
+          JobRows.bindInsert(then, JobRows.normalize(next, now));
+          then.executeUpdate();
+        }
+      }
+    }
+    if (n == 0) {
+      return;
+    }
+    // One look for the group members among them: most completions are of no group.
+    PreparedStatement members =
+        s.prepare(
+            "SELECT group_id FROM "
+                + TABLE
+                + " WHERE "
+                + dialect.inIds("rid")
+                + " AND group_id IS NOT NULL ORDER BY rid");
+    dialect.bindIds(members, 1, java.util.Arrays.copyOf(rids, n));
+    List<String> groups = new ArrayList<>();
+    try (ResultSet rs = members.executeQuery()) {
+      while (rs.next()) {
+        groups.add(rs.getString(1));
+      }
+    }
+    for (String groupId : groups) {
+      countDown(s, groupId, now);
+    }
+  }
+
+  private static void countDown(Session s, String groupId, Instant now) throws SQLException {
+    PreparedStatement ps = s.prepare(COUNT_DOWN);
+    ps.setString(1, groupId);
+    String callback;
+    try (ResultSet rs = ps.executeQuery()) {
+      if (!rs.next() || rs.getInt(1) != 0 || rs.getInt(2) != 0) {
+        return;
+      }
+      callback = rs.getString(3);
+    }
+    if (callback == null) {
+      return;
+    }
+    List<String> results = new ArrayList<>();
+    PreparedStatement read = s.prepare(RESULTS);
+    read.setString(1, groupId);
+    try (ResultSet rs = read.executeQuery()) {
+      while (rs.next()) {
+        results.add(rs.getString(1));
+      }
+    }
+    JobRecord job = JobTemplate.fromJson(callback).toRecord(GroupRecord.resultsArray(results), now);
+    PreparedStatement insert = s.prepare(JobRows.INSERT_IF_ABSENT);
+    JobRows.bindInsert(insert, JobRows.normalize(job, now));
+    insert.executeUpdate();
+  }
+
+  /** See {@link dev.semafor.broker.Broker#claimTick}. */
+  static boolean claimTick(Session s, ScheduleRecord r, Instant tick, JobRecord job)
+      throws SQLException {
+    PreparedStatement ps = s.prepare(CLAIM);
+    ps.setString(1, r.name());
+    ps.setString(2, r.cron());
+    ps.setString(3, r.zone().getId());
+    ps.setString(4, r.task());
+    ps.setString(5, r.queue());
+    ps.setLong(6, millis(tick));
+    JobRows.setMillis(ps, 7, r.nextTick() == null ? null : millis(r.nextTick()));
+    if (ps.executeUpdate() == 0) {
+      return false;
+    }
+    if (job != null) {
+      PreparedStatement insert = s.prepare(JobRows.INSERT);
+      JobRows.bindInsert(insert, job);
+      insert.executeUpdate();
+    }
+    return true;
+  }
+
+  static List<ScheduleRecord> schedules(Session s) throws SQLException {
+    List<ScheduleRecord> out = new ArrayList<>();
+    try (ResultSet rs = s.prepare(SCHEDULE_LIST).executeQuery()) {
+      while (rs.next()) {
+        out.add(
+            new ScheduleRecord(
+                rs.getString(1),
+                rs.getString(2),
+                ZoneId.of(rs.getString(3)),
+                rs.getString(4),
+                rs.getString(5),
+                instant(rs, 6),
+                instant(rs, 7)));
+      }
+    }
+    return out;
+  }
+
+  static List<String> cancelRequested(Session s, String workerId) throws SQLException {
+    PreparedStatement ps = s.prepare(CANCEL_REQUESTED);
+    ps.setString(1, workerId);
+    List<String> ids = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        ids.add(rs.getString(1));
+      }
+    }
+    return ids;
+  }
+
+  /** Marks failed every open group with a member that ended dead or cancelled. */
+  static void failGroups(Session s) throws SQLException {
+    s.prepare(FAIL_GROUPS).executeUpdate();
+  }
+
+  /** After a prune: forgets groups that are done and have no members left, and old rate starts. */
+  static void forgetFinished(Session s, Instant now) throws SQLException {
+    s.prepare(FORGET_GROUPS).executeUpdate();
+    PreparedStatement ps = s.prepare(FORGET_STARTS);
+    ps.setLong(1, millis(now));
+    ps.executeUpdate();
+  }
+
+  private static Instant instant(ResultSet rs, int index) throws SQLException {
+    long value = rs.getLong(index);
+    return rs.wasNull() ? null : Instant.ofEpochMilli(value);
+  }
+}

@@ -1,0 +1,125 @@
+package dev.semafor.jdbc;
+
+import static dev.semafor.jdbc.JobRows.millis;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The concurrency and rate limits of one lease call, inside its write transaction (so no other
+ * lease can count between the check and the take).
+ *
+ * <p>Concurrency: the {@code RUNNING} jobs per key, counted once per key over the partial index
+ * {@code semafor_jobs_limited}, plus the jobs this call takes. Rate: the rows of {@code
+ * semafor_rate_starts} per key that started within the job's period, counted once per key, plus
+ * this call's takes; {@link #record} appends a row per start taken and deletes the key's rows that
+ * no period needs any more.
+ */
+final class LeaseLimits {
+  static final String RUNNING_WITH_KEY =
+      "SELECT COUNT(*) FROM "
+          + JobRows.TABLE
+          + " WHERE state = 'RUNNING' AND concurrency_key = ? AND concurrency_key IS NOT NULL";
+  static final String STARTS_SINCE =
+      "SELECT COUNT(*) FROM " + JobControl.RATE_STARTS + " WHERE rate_key = ? AND started_at > ?";
+  static final String START =
+      "INSERT INTO "
+          + JobControl.RATE_STARTS
+          + " (rate_key, started_at, expires_at) VALUES (?, ?, ?)";
+  static final String FORGET =
+      "DELETE FROM " + JobControl.RATE_STARTS + " WHERE rate_key = ? AND expires_at <= ?";
+
+  private final Session session;
+  private final long now;
+  private final Map<String, Integer> running = new HashMap<>();
+  private final Map<String, Integer> starts = new HashMap<>();
+  private final List<Start> taken = new ArrayList<>();
+
+  private record Start(String key, long periodMs) {}
+
+  LeaseLimits(Session session, Instant now) {
+    this.session = session;
+    this.now = millis(now);
+  }
+
+  /**
+   * Whether a job with these limits may start now; if so it is counted against both. A null key (or
+   * a limit of 0) is no limit.
+   */
+  boolean tryTake(String concurrencyKey, int limit, String rateKey, int permits, long periodMs)
+      throws SQLException {
+    boolean limited = concurrencyKey != null && limit > 0;
+    boolean rated = rateKey != null && permits > 0 && periodMs > 0;
+    if (limited && running(concurrencyKey) >= limit) {
+      return false;
+    }
+    if (rated && starts(rateKey, periodMs) >= permits) {
+      return false;
+    }
+    if (limited) {
+      running.merge(concurrencyKey, 1, Integer::sum);
+    }
+    if (rated) {
+      starts.merge(rateKey, 1, Integer::sum);
+      taken.add(new Start(rateKey, periodMs));
+    }
+    return true;
+  }
+
+  /** Stores the rate-limited starts taken, and forgets each key's starts that aged out. */
+  void record() throws SQLException {
+    if (taken.isEmpty()) {
+      return;
+    }
+    PreparedStatement insert = session.prepare(START);
+    for (Start start : taken) {
+      insert.setString(1, start.key());
+      insert.setLong(2, now);
+      insert.setLong(3, now + start.periodMs());
+      insert.addBatch();
+    }
+    insert.executeBatch();
+    PreparedStatement forget = session.prepare(FORGET);
+    for (String key : starts.keySet()) {
+      forget.setString(1, key);
+      forget.setLong(2, now);
+      forget.addBatch();
+    }
+    forget.executeBatch();
+  }
+
+  private int running(String key) throws SQLException {
+    Integer n = running.get(key);
+    if (n == null) {
+      n = count(RUNNING_WITH_KEY, key, null);
+      running.put(key, n);
+    }
+    return n;
+  }
+
+  private int starts(String key, long periodMs) throws SQLException {
+    Integer n = starts.get(key);
+    if (n == null) {
+      n = count(STARTS_SINCE, key, now - periodMs);
+      starts.put(key, n);
+    }
+    return n;
+  }
+
+  private int count(String sql, String key, Long since) throws SQLException {
+    PreparedStatement ps = session.prepare(sql);
+    ps.setString(1, key);
+    if (since != null) {
+      ps.setLong(2, since);
+    }
+    try (ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? rs.getInt(1) : 0;
+    }
+  }
+}
