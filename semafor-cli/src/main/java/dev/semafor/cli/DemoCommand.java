@@ -41,28 +41,7 @@ import picocli.CommandLine.ParentCommand;
     description = "Check 20 big numbers for primality with an in-process worker; show the results.")
 final class DemoCommand implements Callable<Integer> {
   /** The numbers of the classic experiment. */
-  static final List<Long> NUMBERS =
-      List.of(
-          2L,
-          142702110479723L,
-          299593572317531L,
-          3333333333333301L,
-          3333333333333333L,
-          3333335652092209L,
-          4444444444444423L,
-          4444444444444444L,
-          4444444488888889L,
-          5555553133149889L,
-          5555555555555503L,
-          5555555555555555L,
-          6666666666666666L,
-          6666666666666719L,
-          6666667141414921L,
-          7777777536340681L,
-          7777777777777753L,
-          7777777777777777L,
-          9999999999999917L,
-          9999999999999999L);
+  static final List<Long> NUMBERS = dev.semafor.task.BuiltinTasks.DEMO_NUMBERS;
 
   @ParentCommand private SemaforCommand root;
   @Mixin private WorkerOptions worker;

@@ -5,6 +5,7 @@ import dev.semafor.JobContext;
 import dev.semafor.SemaforException;
 import dev.semafor.TaskModule;
 import dev.semafor.TaskRegistry;
+import java.util.List;
 
 /**
  * The built-in tasks, for the demo, benchmarks and tests:
@@ -23,6 +24,34 @@ public final class BuiltinTasks implements TaskModule {
   public static final String PRIMES = "semafor.primes";
   public static final String ECHO = "semafor.echo";
   public static final String FAIL = "semafor.fail";
+
+  /**
+   * The twenty numbers of the classic primality experiment ({@code procs.py} in the notes Semafor
+   * grew from): {@code semafor demo}, {@code semafor lab primes} and the benchmarks check these.
+   * Nine are prime.
+   */
+  public static final List<Long> DEMO_NUMBERS =
+      List.of(
+          2L,
+          142702110479723L,
+          299593572317531L,
+          3333333333333301L,
+          3333333333333333L,
+          3333335652092209L,
+          4444444444444423L,
+          4444444444444444L,
+          4444444488888889L,
+          5555553133149889L,
+          5555555555555503L,
+          5555555555555555L,
+          6666666666666666L,
+          6666666666666719L,
+          6666667141414921L,
+          7777777536340681L,
+          7777777777777753L,
+          7777777777777777L,
+          9999999999999917L,
+          9999999999999999L);
 
   @Override
   public void register(TaskRegistry registry) {

@@ -10,28 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class BuiltinTasksTest {
   /** The twenty numbers of {@code semafor demo}. */
-  private static final long[] DEMO = {
-    2L,
-    142702110479723L,
-    299593572317531L,
-    3333333333333301L,
-    3333333333333333L,
-    3333335652092209L,
-    4444444444444423L,
-    4444444444444444L,
-    4444444488888889L,
-    5555553133149889L,
-    5555555555555503L,
-    5555555555555555L,
-    6666666666666666L,
-    6666666666666719L,
-    6666667141414921L,
-    7777777536340681L,
-    7777777777777753L,
-    7777777777777777L,
-    9999999999999917L,
-    9999999999999999L
-  };
+  private static final long[] DEMO =
+      dev.semafor.task.BuiltinTasks.DEMO_NUMBERS.stream().mapToLong(Long::longValue).toArray();
 
   /**
    * Trial division of the larger demo primes takes 0.1–0.4 s each here; the numbers below this
