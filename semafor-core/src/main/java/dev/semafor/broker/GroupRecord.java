@@ -26,6 +26,26 @@ public record GroupRecord(
     return new GroupRecord(id, size, size, callback, false);
   }
 
+  /**
+   * Checks that {@code members} are this group's, in order: as many as its size, each carrying the
+   * group's id and its own index. Every broker calls this before storing a group.
+   *
+   * @throws IllegalArgumentException naming the first member that does not fit
+   */
+  public void checkMembers(java.util.List<JobRecord> members) {
+    if (members.size() != size) {
+      throw new IllegalArgumentException(
+          "group " + id + " has size " + size + " but " + members.size() + " members");
+    }
+    for (int i = 0; i < members.size(); i++) {
+      JobRecord m = members.get(i);
+      if (!id.equals(m.groupId()) || m.groupIndex() != i) {
+        throw new IllegalArgumentException(
+            "member " + i + " (" + m.id() + ") must carry group " + id + " and index " + i);
+      }
+    }
+  }
+
   /** The callback's input: the members' results (JSON texts, in member order) as a JSON array. */
   public static String resultsArray(Iterable<String> results) {
     StringBuilder out = new StringBuilder("[");

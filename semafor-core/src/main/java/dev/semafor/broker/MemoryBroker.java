@@ -122,36 +122,13 @@ public final class MemoryBroker implements Broker {
   @Override
   public List<JobRecord> enqueueGroup(GroupRecord group, List<JobRecord> members) {
     checkOpen();
-    if (members.size() != group.size()) {
-      throw new IllegalArgumentException(
-          "group "
-              + group.id()
-              + " has size "
-              + group.size()
-              + " but "
-              + members.size()
-              + " members");
-    }
+    group.checkMembers(members);
     lock.lock();
     try {
       if (groups.contains(group.id())) {
         throw new IllegalArgumentException("a group with id " + group.id() + " already exists");
       }
       checkNew(members);
-      for (int i = 0; i < members.size(); i++) {
-        JobRecord m = members.get(i);
-        if (!group.id().equals(m.groupId()) || m.groupIndex() != i) {
-          throw new IllegalArgumentException(
-              "member "
-                  + i
-                  + " ("
-                  + m.id()
-                  + ") must carry group "
-                  + group.id()
-                  + " and index "
-                  + i);
-        }
-      }
       Instant now = clock.instant();
       groups.add(group);
       List<JobRecord> stored = new ArrayList<>(members.size());

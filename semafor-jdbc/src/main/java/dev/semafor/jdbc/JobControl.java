@@ -155,23 +155,9 @@ final class JobControl {
    * that each carries the group's id and its index and that they are as many as the group's size.
    */
   static List<JobRecord> checkGroup(GroupRecord group, List<JobRecord> members, Instant now) {
-    if (members.size() != group.size()) {
-      throw new IllegalArgumentException(
-          "group "
-              + group.id()
-              + " has size "
-              + group.size()
-              + " but "
-              + members.size()
-              + " members");
-    }
+    group.checkMembers(members);
     List<JobRecord> stored = new ArrayList<>(members.size());
-    for (int i = 0; i < members.size(); i++) {
-      JobRecord m = members.get(i);
-      if (!group.id().equals(m.groupId()) || m.groupIndex() != i) {
-        throw new IllegalArgumentException(
-            "member " + i + " (" + m.id() + ") must carry group " + group.id() + " and index " + i);
-      }
+    for (JobRecord m : members) {
       stored.add(JobRows.normalize(m, now));
     }
     return stored;
