@@ -4,6 +4,7 @@ import static dev.semafor.Workflow.chord;
 import static dev.semafor.Workflow.group;
 import static dev.semafor.Workflow.step;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.semafor.Client;
 import dev.semafor.ExecutionModel;
@@ -18,10 +19,8 @@ import dev.semafor.broker.MemoryBroker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -122,16 +121,12 @@ class JobControlRaceTest {
   }
 
   /** Waits until {@code count} other members of this job's group have succeeded. */
-  private void awaitOthers(String jobId, int count)
-      throws InterruptedException, TimeoutException, BrokenBarrierException {
+  private void awaitOthers(String jobId, int count) {
     String group = broker.get(jobId).orElseThrow().groupId();
     JobQuery done = JobQuery.all().groupId(group).states(JobState.SUCCEEDED);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (broker.query(done).size() < count) {
-      if (System.nanoTime() > deadline) {
-        throw new TimeoutException("the other members did not finish");
-      }
-      Thread.sleep(1);
-    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(1))
+        .until(() -> broker.query(done).size() >= count);
   }
 }

@@ -4,6 +4,7 @@ import static dev.semafor.Workflow.chord;
 import static dev.semafor.Workflow.group;
 import static dev.semafor.Workflow.step;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.semafor.Client;
 import dev.semafor.ExecutionModel;
@@ -118,9 +119,10 @@ class SqliteJobControlRaceTest {
           if (i >= 8) {
             String group = watcher.get(ctx.jobId()).orElseThrow().groupId();
             JobQuery others = JobQuery.all().groupId(group).states(JobState.SUCCEEDED);
-            while (watcher.query(others).size() < 8) {
-              Thread.sleep(1);
-            }
+            await()
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(1))
+                .until(() -> watcher.query(others).size() >= 8);
             lastTwo.await(30, TimeUnit.SECONDS); // both return at the same instant
           }
           return i;

@@ -129,11 +129,6 @@ final class PrimesCommand implements Callable<Integer> {
           spec.commandLine(),
           "--compare runs every model with and without --gil; drop --model/--gil");
     }
-    if (!compare && model == ExecutionModel.PROCESSES && !PrimesCompare.processesAvailable()) {
-      throw new ParameterException(
-          spec.commandLine(),
-          "--model processes needs the process pool (dev.semafor.process), which this build lacks");
-    }
   }
 
   private int compare(int members, List<Long> checked, PrintWriter out, PrintWriter err)

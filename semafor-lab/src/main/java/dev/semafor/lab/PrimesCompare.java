@@ -48,29 +48,15 @@ final class PrimesCompare {
     return configs;
   }
 
-  /** True if this build has the process pool (it lives in {@code dev.semafor.process}). */
-  static boolean processesAvailable() {
-    try {
-      Class.forName("dev.semafor.process.ProcessPool", false, PrimesCompare.class.getClassLoader());
-      return true;
-    } catch (ClassNotFoundException e) {
-      return false;
-    }
-  }
-
   static Report run(int workers, int repeat, List<Long> numbers, Progress progress)
       throws InterruptedException {
     List<PrimesLab.Config> configs = configs(workers);
-    boolean processes = processesAvailable();
     double loadBefore = loadAverage();
     double[] best = new double[configs.size()];
     java.util.Arrays.fill(best, Double.MAX_VALUE);
     for (int round = 1; round <= repeat; round++) {
       for (int i = 0; i < configs.size(); i++) {
         PrimesLab.Config c = configs.get(i);
-        if (c.model() == ExecutionModel.PROCESSES && !processes) {
-          continue;
-        }
         progress.label(String.format(Locale.ROOT, "%-18s round %d/%d", c.label(), round, repeat));
         PrimesLab.Run run = PrimesLab.run(c, numbers, check -> {});
         best[i] = Math.min(best[i], run.totalSeconds());
@@ -106,12 +92,7 @@ final class PrimesCompare {
 
   /** How many runs {@link #run} makes, for its progress bar. */
   static int runs(int workers, int repeat) {
-    boolean processes = processesAvailable();
-    long perRound =
-        configs(workers).stream()
-            .filter(c -> processes || c.model() != ExecutionModel.PROCESSES)
-            .count();
-    return (int) perRound * repeat;
+    return configs(workers).size() * repeat;
   }
 
   /** The one-minute system load average, or -1 where the OS does not report it. */

@@ -1,7 +1,6 @@
 package dev.semafor.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.semafor.ExecutionModel;
@@ -32,7 +31,6 @@ class PrimesLabTest {
   @ParameterizedTest
   @EnumSource(ExecutionModel.class)
   void everyModelFindsExactlyThePrimesAmongTheDemoNumbers(ExecutionModel model) {
-    assumeProcessesIfNeeded(model);
     JsonNode run = Lab.run("primes", "--model", model.label(), "--workers", "2", "--json").json();
 
     assertAgreesWithBigInteger(run, PrimesLab.DEMO_NUMBERS);
@@ -83,7 +81,6 @@ class PrimesLabTest {
 
   @Test
   void eachProcessHasItsOwnGil() {
-    assumeProcessesIfNeeded(ExecutionModel.PROCESSES);
     JsonNode run =
         Lab.run(
                 "primes",
@@ -122,12 +119,8 @@ class PrimesLabTest {
     List<String> labels = new ArrayList<>();
     for (JsonNode row : report.get("rows")) {
       labels.add(row.get("label").asText());
-      boolean available =
-          !row.get("model").asText().equals("processes") || PrimesCompare.processesAvailable();
-      assertThat(row.get("available").asBoolean()).isEqualTo(available);
-      if (available) {
-        assertThat(row.get("totalSeconds").asDouble()).isPositive();
-      }
+      assertThat(row.get("available").asBoolean()).isTrue();
+      assertThat(row.get("totalSeconds").asDouble()).isPositive();
     }
     assertThat(labels)
         .containsExactly(
@@ -143,7 +136,7 @@ class PrimesLabTest {
     assertThat(svg.getDocumentElement().getTagName()).isEqualTo("svg");
     assertThat(svg.getElementsByTagName("rect").getLength())
         .as("background plus one bar per available row")
-        .isEqualTo(1 + (PrimesCompare.processesAvailable() ? 7 : 5));
+        .isEqualTo(1 + 7);
     Lab.assertNothingLeftBehind();
   }
 
@@ -176,14 +169,6 @@ class PrimesLabTest {
         .containsPattern("\\s3333333333333301  P +\\d+\\.\\d{6}s  semafor-threads-[01]")
         .containsPattern("\\s4444444444444444 {4,}\\d+\\.\\d{6}s  semafor-threads-[01]")
         .containsPattern("5 checks in \\d+\\.\\d\\ds .*stopped by poison pills");
-  }
-
-  private static void assumeProcessesIfNeeded(ExecutionModel model) {
-    if (model == ExecutionModel.PROCESSES) {
-      assumeTrue(
-          PrimesCompare.processesAvailable(),
-          "the process pool (dev.semafor.process.ProcessPool) is not in this build yet");
-    }
   }
 
   private static void assertAgreesWithBigInteger(JsonNode run, List<Long> numbers) {
