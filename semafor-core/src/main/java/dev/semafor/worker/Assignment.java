@@ -25,6 +25,7 @@ public final class Assignment implements JobContext {
   private volatile java.time.Duration timeLimit;
   private final long leasedAtNanos;
   private volatile long startedAtNanos;
+  private volatile boolean finished;
   private volatile Thread runner;
   private volatile Consumer<Assignment> onCancel;
 
@@ -65,6 +66,16 @@ public final class Assignment implements JobContext {
   /** Stamps the moment a pool member took this assignment from the local queue. */
   public void markStarted() {
     startedAtNanos = System.nanoTime();
+  }
+
+  /** Marks that the attempt has ended and its outcome is on its way to the broker. */
+  void markFinished() {
+    finished = true;
+  }
+
+  /** True once the attempt has ended (its outcome may not be written yet). */
+  boolean isFinished() {
+    return finished;
   }
 
   /** When a pool member took it ({@link System#nanoTime()}), or 0 if none has yet. */

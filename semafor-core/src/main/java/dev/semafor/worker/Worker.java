@@ -363,6 +363,7 @@ public final class Worker implements AutoCloseable {
   }
 
   private void finished(Assignment a, Outcome outcome) {
+    a.markFinished();
     java.util.concurrent.Future<?> timer = a.timeoutTimer();
     if (timer != null) {
       timer.cancel(false);
@@ -393,6 +394,11 @@ public final class Worker implements AutoCloseable {
   }
 
   private void leaseLost(Assignment a, LeaseStatus status) {
+    if (a.isFinished()) {
+      // The heartbeat raced the completer's write of this very attempt; if the write was really
+      // refused, the completer counts it as lost.
+      return;
+    }
     if (status == LeaseStatus.LOST) {
       log.warn(
           "worker {}: lease of job {} was lost; its result will be discarded", id(), a.jobId());
