@@ -42,7 +42,10 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class MemoryBroker implements Broker {
   private final InstantSource clock;
   private final ReentrantLock lock = new ReentrantLock();
-  private final String tokenSalt = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
+
+  /** Tokens are this broker's prefix and a counter: unique, and cheap to make on every lease. */
+  private final String tokenPrefix =
+      Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36) + "-";
 
   /** All jobs by id. Written under {@link #lock}; read by {@link #get} without it. */
   private final Map<String, Slot> jobs = new ConcurrentHashMap<>();
@@ -50,8 +53,10 @@ public final class MemoryBroker implements Broker {
   /** Guarded by {@link #lock}. */
   private final Map<String, QueueState> queues = new HashMap<>();
 
-  /** Leased jobs by id. Guarded by {@link #lock}. */
-  private final Map<String, Slot> running = new HashMap<>();
+  /**
+   * Leased jobs, linked through their slots ({@link Slot#nextLeased}). Guarded by {@link #lock}.
+   */
+  private final LeasedList leased = new LeasedList();
 
   /** Concurrency and rate limits. Guarded by {@link #lock}. */
   private final MemoryLimits limits = new MemoryLimits();
@@ -73,6 +78,9 @@ public final class MemoryBroker implements Broker {
 
   /** Guarded by {@link #lock}. */
   private long tokens;
+
+  /** Scratch space of {@link #lease}. Guarded by {@link #lock}. */
+  private Slot[] candidates = new Slot[64];
 
   private volatile boolean closed;
 
@@ -157,20 +165,20 @@ public final class MemoryBroker implements Broker {
         }
         promoteDue(q, now);
         while (leased.size() < request.max()) {
-          Slot slot = q.ready.poll();
-          if (slot == null) {
+          int n = takeReady(q, request.max() - leased.size());
+          if (n == 0) {
             break;
           }
-          slot.inReady = false;
-          if (!slot.record.state().isWaiting()) {
-            continue;
+          for (int i = 0; i < n; i++) {
+            Slot slot = candidates[i];
+            candidates[i] = null;
+            MemoryLimits.Block blocked = limits.check(slot.record, now);
+            if (blocked != null) {
+              limits.park(slot, blocked);
+              continue;
+            }
+            leased.add(start(slot, request.workerId(), now, expires));
           }
-          MemoryLimits.Block blocked = limits.check(slot.record, now);
-          if (blocked != null) {
-            limits.park(slot, blocked);
-            continue;
-          }
-          leased.add(start(slot, request.workerId(), now, expires));
         }
         if (leased.size() >= request.max()) {
           break;
@@ -359,7 +367,7 @@ public final class MemoryBroker implements Broker {
     lock.lock();
     try {
       List<String> ids = new ArrayList<>();
-      for (Slot slot : running.values()) {
+      for (Slot slot = leased.first(); slot != null; slot = slot.nextLeased) {
         JobRecord r = slot.record;
         if (r.cancelRequested() && workerId.equals(r.workerId())) {
           ids.add(r.id());
@@ -456,7 +464,7 @@ public final class MemoryBroker implements Broker {
     try {
       Instant now = clock.instant();
       List<Slot> expired = new ArrayList<>();
-      for (Slot slot : running.values()) {
+      for (Slot slot = leased.first(); slot != null; slot = slot.nextLeased) {
         Instant at = slot.record.leaseExpiresAt();
         if (at != null && !at.isAfter(now)) {
           expired.add(slot);
@@ -503,7 +511,7 @@ public final class MemoryBroker implements Broker {
       }
       for (Slot slot : old) {
         jobs.remove(slot.record.id());
-        queue(slot.record.queue()).counts[slot.record.state().ordinal()]--;
+        slot.counts[slot.record.state().ordinal()]--;
         groups.pruned(slot.record);
       }
       return old.size();
@@ -555,7 +563,7 @@ public final class MemoryBroker implements Broker {
         return false;
       }
       jobs.remove(jobId);
-      queue(slot.record.queue()).counts[slot.record.state().ordinal()]--;
+      slot.counts[slot.record.state().ordinal()]--;
       groups.pruned(slot.record);
       return true;
     } finally {
@@ -634,13 +642,13 @@ public final class MemoryBroker implements Broker {
 
   /** Stores a new job and puts it where a lease will find it; returns it as stored. */
   private JobRecord insert(JobRecord job, Instant now) {
-    Slot slot = new Slot(sequence++, job);
+    QueueState q = queue(job.queue());
+    Slot slot = new Slot(sequence++, job, q.counts);
     jobs.put(job.id(), slot);
-    queue(job.queue()).counts[job.state().ordinal()]++;
+    q.counts[job.state().ordinal()]++;
     if (job.uniqueKey() != null) {
       uniqueActive.put(job.uniqueKey(), slot);
     }
-    QueueState q = queue(job.queue());
     if (job.runAt().isAfter(now)) {
       schedule(q, slot, now);
     } else {
@@ -653,8 +661,29 @@ public final class MemoryBroker implements Broker {
     return slot.record;
   }
 
+  /**
+   * Moves up to {@code max} waiting jobs from the head of {@code q}'s ready jobs into {@link
+   * #candidates}; returns how many. A first pass on its own, so that the memory reads of a batch of
+   * jobs (each one cold in a long queue) overlap instead of waiting one by one behind each lease's
+   * work.
+   */
+  private int takeReady(QueueState q, int max) {
+    if (candidates.length < max) {
+      candidates = new Slot[Math.max(max, 2 * candidates.length)];
+    }
+    int n = 0;
+    Slot slot;
+    while (n < max && (slot = q.ready.poll()) != null) {
+      slot.inReady = false;
+      if (slot.record.state().isWaiting()) {
+        candidates[n++] = slot;
+      }
+    }
+    return n;
+  }
+
   private Lease start(Slot slot, String workerId, Instant now, Instant expires) {
-    String token = tokenSalt + Long.toString(++tokens, 36);
+    String token = tokenPrefix + Long.toHexString(++tokens);
     JobRecord r = slot.record;
     slot.token = token;
     transition(
@@ -667,7 +696,7 @@ public final class MemoryBroker implements Broker {
             .workerId(workerId)
             .cancelRequested(false)
             .build());
-    running.put(r.id(), slot);
+    leased.add(slot);
     limits.started(r, now);
     return new Lease(slot.record, token, expires);
   }
@@ -675,7 +704,7 @@ public final class MemoryBroker implements Broker {
   /** Ends the current lease of a running job: forgets its token and frees its slot. */
   private void finishLease(Slot slot) {
     slot.token = null;
-    if (running.remove(slot.record.id()) != null) {
+    if (leased.remove(slot)) {
       limits.finished(slot.record);
     }
   }
@@ -688,7 +717,7 @@ public final class MemoryBroker implements Broker {
     JobRecord prev = slot.record;
     prev.state().checkTransition(next.state(), prev.id());
     if (prev.state() != next.state()) {
-      long[] counts = queue(prev.queue()).counts;
+      long[] counts = slot.counts;
       counts[prev.state().ordinal()]--;
       counts[next.state().ordinal()]++;
     }
@@ -742,6 +771,42 @@ public final class MemoryBroker implements Broker {
   }
 
   private record Pending(Slot slot, Instant runAt) {}
+
+  /** A doubly linked list threaded through the slots themselves. */
+  private static final class LeasedList {
+    private Slot head;
+
+    Slot first() {
+      return head;
+    }
+
+    void add(Slot slot) {
+      slot.prevLeased = null;
+      slot.nextLeased = head;
+      if (head != null) {
+        head.prevLeased = slot;
+      }
+      head = slot;
+    }
+
+    /** Unlinks {@code slot}; false if it was not in the list. */
+    boolean remove(Slot slot) {
+      if (slot.prevLeased == null && head != slot) {
+        return false;
+      }
+      if (slot.prevLeased != null) {
+        slot.prevLeased.nextLeased = slot.nextLeased;
+      } else {
+        head = slot.nextLeased;
+      }
+      if (slot.nextLeased != null) {
+        slot.nextLeased.prevLeased = slot.prevLeased;
+      }
+      slot.prevLeased = null;
+      slot.nextLeased = null;
+      return true;
+    }
+  }
 
   private static final class QueueState {
     final ReadyQueue<Slot> ready = new ReadyQueue<>(s -> s.seq);

@@ -3,8 +3,9 @@ package dev.semafor.worker;
 import dev.semafor.JobContext;
 import dev.semafor.broker.Lease;
 import dev.semafor.broker.LeaseRef;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -19,8 +20,25 @@ public final class Assignment implements JobContext {
 
   private final Lease lease;
   private final ProgressSink progressSink;
-  private final AtomicBoolean cancelled = new AtomicBoolean();
-  private final AtomicBoolean timedOut = new AtomicBoolean();
+  private static final VarHandle CANCELLED;
+  private static final VarHandle TIMED_OUT;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      CANCELLED = lookup.findVarHandle(Assignment.class, "cancelled", boolean.class);
+      TIMED_OUT = lookup.findVarHandle(Assignment.class, "timedOut", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final LeaseRef ref;
+
+  // Flags set once, by compare-and-set through the handles above: a worker makes one assignment
+  // per job, so two fields are cheaper than two AtomicBoolean objects.
+  private volatile boolean cancelled;
+  private volatile boolean timedOut;
   private volatile java.util.concurrent.Future<?> timeoutTimer;
   private volatile java.time.Duration timeLimit;
   private final long leasedAtNanos;
@@ -37,12 +55,14 @@ public final class Assignment implements JobContext {
 
   public Assignment(Lease lease, ProgressSink progressSink, long leasedAtNanos) {
     this.lease = Objects.requireNonNull(lease, "lease");
+    this.ref = lease.ref();
     this.progressSink = Objects.requireNonNull(progressSink, "progressSink");
     this.leasedAtNanos = leasedAtNanos;
   }
 
   private Assignment() {
     this.lease = null;
+    this.ref = null;
     this.progressSink = null;
     this.leasedAtNanos = 0;
   }
@@ -56,7 +76,7 @@ public final class Assignment implements JobContext {
   }
 
   public LeaseRef ref() {
-    return lease.ref();
+    return ref;
   }
 
   public long leasedAtNanos() {
@@ -98,7 +118,7 @@ public final class Assignment implements JobContext {
    */
   public void onCancel(Consumer<Assignment> action) {
     this.onCancel = action;
-    if (cancelled.get()) {
+    if (cancelled) {
       action.accept(this);
     }
   }
@@ -110,7 +130,7 @@ public final class Assignment implements JobContext {
    * Idempotent.
    */
   public void timeOut() {
-    if (timedOut.compareAndSet(false, true)) {
+    if (TIMED_OUT.compareAndSet(this, false, true)) {
       Thread t = runner;
       if (t != null) {
         t.interrupt();
@@ -119,7 +139,7 @@ public final class Assignment implements JobContext {
   }
 
   public boolean isTimedOut() {
-    return timedOut.get();
+    return timedOut;
   }
 
   void timeoutTimer(java.util.concurrent.Future<?> timer) {
@@ -145,7 +165,7 @@ public final class Assignment implements JobContext {
 
   /** Marks the job cancelled, interrupts its thread and runs the cancel action. Idempotent. */
   public void cancel() {
-    if (cancelled.compareAndSet(false, true)) {
+    if (CANCELLED.compareAndSet(this, false, true)) {
       Thread t = runner;
       if (t != null) {
         t.interrupt();
@@ -184,7 +204,7 @@ public final class Assignment implements JobContext {
 
   @Override
   public boolean isCancelled() {
-    return cancelled.get();
+    return cancelled;
   }
 
   @Override

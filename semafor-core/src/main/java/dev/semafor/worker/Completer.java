@@ -9,10 +9,7 @@ import dev.semafor.broker.JobTemplate;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -165,10 +162,8 @@ final class Completer implements OutcomeSink {
         recorded.recorded(d.assignment, d.outcome, applied.get(i), Fate.SUCCEEDED);
       }
       // Written: if the failures below throw, only they are tried again.
-      // By identity, in one pass: removeAll would compare records field by field, n x m times.
-      Set<Done> written = Collections.newSetFromMap(new IdentityHashMap<>(succeeded.size() * 2));
-      written.addAll(succeeded);
-      batch.removeIf(written::contains);
+      batch.clear();
+      batch.addAll(failed);
     }
     if (!failures.isEmpty()) {
       List<Boolean> applied = broker.fail(failures);

@@ -5,8 +5,10 @@ import dev.semafor.broker.LeaseRef;
 import dev.semafor.broker.LeaseStatus;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -40,7 +42,7 @@ final class Heartbeater {
   private final Broker broker;
   private final WorkerConfig config;
   private final InstantSource clock;
-  private final Map<String, Assignment> held;
+  private final Set<Assignment> held;
   private final LeaseProblem problems;
   private final WorkerListener listener;
   private final Map<Assignment, Progress> pendingProgress = new ConcurrentHashMap<>();
@@ -58,7 +60,7 @@ final class Heartbeater {
       Broker broker,
       WorkerConfig config,
       InstantSource clock,
-      Map<String, Assignment> held,
+      Set<Assignment> held,
       LeaseProblem problems,
       WorkerListener listener) {
     this.broker = broker;
@@ -90,7 +92,7 @@ final class Heartbeater {
 
   private void beat() {
     try {
-      List<Assignment> assignments = new ArrayList<>(held.values());
+      List<Assignment> assignments = new ArrayList<>(held);
       if (!assignments.isEmpty()) {
         List<LeaseRef> refs = new ArrayList<>(assignments.size());
         for (Assignment a : assignments) {
@@ -123,10 +125,12 @@ final class Heartbeater {
     try {
       writeProgress();
       if (pollCancels && !held.isEmpty()) {
-        for (String id : broker.cancelRequested(config.workerId())) {
-          Assignment a = held.get(id);
-          if (a != null) {
-            problems.report(a, LeaseStatus.CANCEL_REQUESTED);
+        Set<String> ids = new HashSet<>(broker.cancelRequested(config.workerId()));
+        if (!ids.isEmpty()) {
+          for (Assignment a : held) {
+            if (ids.contains(a.jobId())) {
+              problems.report(a, LeaseStatus.CANCEL_REQUESTED);
+            }
           }
         }
       }

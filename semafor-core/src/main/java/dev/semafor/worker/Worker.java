@@ -17,8 +17,8 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -79,12 +79,16 @@ public final class Worker implements AutoCloseable {
   private final ScheduledThreadPoolExecutor timeouts;
   private final Scheduler scheduler;
 
-  /** Every job this worker holds a lease on: waiting in the inbox or running. */
-  private final Map<String, Assignment> held = new ConcurrentHashMap<>();
+  /**
+   * Every job this worker holds a lease on: waiting in the inbox or running. A set by identity: one
+   * assignment per lease, and no need to hash the job's id on every lease and completion.
+   */
+  private final Set<Assignment> held = ConcurrentHashMap.newKeySet();
 
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final Thread fetcher;
+  private final Assignment.ProgressSink progressSink;
   private volatile boolean fetcherWaiting;
 
   /** Exponentially weighted mean run time of recent jobs, in nanoseconds; racy by design. */
@@ -119,6 +123,7 @@ public final class Worker implements AutoCloseable {
     this.completer =
         new Completer(broker, clock, new SplittableRandom(), this::recorded, "semafor-completer");
     this.heartbeater = new Heartbeater(broker, config, clock, held, this::leaseLost, listener);
+    this.progressSink = heartbeater::progress;
     this.scheduler = new Scheduler(new Client(broker, registry, json, clock), clock);
     this.timeouts =
         new ScheduledThreadPoolExecutor(
@@ -311,9 +316,8 @@ public final class Worker implements AutoCloseable {
     long now = System.nanoTime();
     List<Assignment> batch = new ArrayList<>(leases.size());
     for (Lease lease : leases) {
-      Assignment a = new Assignment(lease, heartbeater::progress, now);
-      a.timeLimit(timeLimit(lease.job()));
-      held.put(lease.job().id(), a);
+      Assignment a = new Assignment(lease, progressSink, now);
+      held.add(a);
       batch.add(a);
     }
     listener.onLeased(leases);
@@ -345,6 +349,8 @@ public final class Worker implements AutoCloseable {
   // ---- pool and completer callbacks ----
 
   private void taken(Assignment a) {
+    // Looked up here, on the member's thread, to keep the fetcher's per-job work small.
+    a.timeLimit(timeLimit(a.lease().job()));
     Duration limit = a.timeLimit();
     if (limit != null && pool.model() != ExecutionModel.PROCESSES) {
       // The process pool enforces time limits itself, by killing the child.
@@ -377,7 +383,7 @@ public final class Worker implements AutoCloseable {
   }
 
   private void recorded(Assignment a, Outcome outcome, boolean applied, Fate fate) {
-    held.remove(a.jobId(), a);
+    held.remove(a);
     if (!applied) {
       lost.increment();
       listener.onLeaseLost(a);
@@ -455,7 +461,7 @@ public final class Worker implements AutoCloseable {
     for (Assignment a : waiting) {
       if (!a.isPoison()) {
         refs.add(a.ref());
-        held.remove(a.jobId(), a);
+        held.remove(a);
       }
     }
     release(refs);
@@ -464,7 +470,7 @@ public final class Worker implements AutoCloseable {
   /** Releases leases whose outcome never reached the broker (a job the pool gave up on). */
   private void releaseRemaining() {
     List<LeaseRef> refs = new ArrayList<>();
-    for (Assignment a : held.values()) {
+    for (Assignment a : held) {
       refs.add(a.ref());
     }
     held.clear();
