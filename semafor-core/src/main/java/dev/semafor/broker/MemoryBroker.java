@@ -1,25 +1,14 @@
 package dev.semafor.broker;
 
-import dev.semafor.JobError;
 import dev.semafor.JobState;
-import dev.semafor.UniquePolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.EnumMap;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.PriorityQueue;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * An in-process broker: fast, and gone when the process exits. For tests, benchmarks and
@@ -27,57 +16,42 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <h2>Structure</h2>
  *
- * One lock guards every mutation. Each queue keeps its ready jobs in lease order ({@link
- * ReadyQueue}) and a heap of scheduled ones (run-at); a lease first moves the scheduled jobs that
- * have come due. Both are cleaned lazily: an entry whose job is no longer waiting (cancelled, say)
- * is skipped when it surfaces. {@link #get} reads without the lock.
+ * One lock, this class's, guards every mutation; the classes it delegates to are not thread-safe
+ * and are called only under it. This class picks the jobs a lease takes and records outcomes
+ * ({@link #lease}, {@link #complete}, {@link #fail}: the hot path). {@link MemoryJobs} holds the
+ * jobs, each queue's ready jobs in lease order and scheduled ones by run-at (a lease first moves
+ * those that have come due), the unique index, and the one method that changes a job's state.
+ * {@link MemoryLeases} holds the live leases, from start to release or expiry. {@link #get} reads
+ * without the lock.
  *
  * <h2>Job control</h2>
  *
  * Limits live in {@link MemoryLimits} (which parks blocked jobs aside), groups in {@link
- * MemoryGroups}; unique keys in an index of the waiting and running job per key. Every state change
- * goes through {@code transition}, which keeps the queue counts, the unique index and the groups'
- * failure flags right.
+ * MemoryGroups}, unique keys in {@link MemoryJobs}. Reads and the actions on one job by id (query,
+ * stats, prune, cancel, retry, delete) are {@link MemoryAdmin}'s; the worker registry and schedule
+ * ticks are {@link MemoryRegistry}'s.
  */
 public final class MemoryBroker implements Broker {
   private final InstantSource clock;
   private final ReentrantLock lock = new ReentrantLock();
 
-  /** Tokens are this broker's prefix and a counter: unique, and cheap to make on every lease. */
-  private final String tokenPrefix =
-      Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36) + "-";
+  /** Groups and chords. Guarded by {@link #lock}. */
+  private final MemoryGroups groups = new MemoryGroups();
 
-  /** All jobs by id. Written under {@link #lock}; read by {@link #get} without it. */
-  private final Map<String, Slot> jobs = new ConcurrentHashMap<>();
-
-  /** Guarded by {@link #lock}. */
-  private final Map<String, QueueState> queues = new HashMap<>();
-
-  /**
-   * Leased jobs, linked through their slots ({@link Slot#nextLeased}). Guarded by {@link #lock}.
-   */
-  private final LeasedList leased = new LeasedList();
+  /** Every job, the queues and the unique index. Guarded by {@link #lock} (but reads by id). */
+  private final MemoryJobs jobs = new MemoryJobs(groups);
 
   /** Concurrency and rate limits. Guarded by {@link #lock}. */
   private final MemoryLimits limits = new MemoryLimits();
 
-  /** Groups and chords. Guarded by {@link #lock}. */
-  private final MemoryGroups groups = new MemoryGroups();
+  /** The live leases. Guarded by {@link #lock}. */
+  private final MemoryLeases leases = new MemoryLeases(jobs, limits);
 
-  /** The waiting or running job per unique key. Guarded by {@link #lock}. */
-  private final Map<String, Slot> uniqueActive = new HashMap<>();
+  /** Query, stats, prune, cancel, retry, delete. Guarded by {@link #lock}. */
+  private final MemoryAdmin admin = new MemoryAdmin(jobs, groups);
 
-  /** Schedules by name. Guarded by {@link #lock}. */
-  private final Map<String, ScheduleRecord> schedules = new TreeMap<>();
-
-  /** The worker registry by id; a concurrent map, so it needs no lock. */
-  private final Map<String, WorkerInfo> workers = new ConcurrentHashMap<>();
-
-  /** Guarded by {@link #lock}. */
-  private long sequence;
-
-  /** Guarded by {@link #lock}. */
-  private long tokens;
+  /** Workers (no lock needed) and schedules (guarded by {@link #lock}). */
+  private final MemoryRegistry registry = new MemoryRegistry(jobs);
 
   /** Scratch space of {@link #lease}. Guarded by {@link #lock}. */
   private Slot[] candidates = new Slot[64];
@@ -97,29 +71,11 @@ public final class MemoryBroker implements Broker {
     checkOpen();
     lock.lock();
     try {
-      checkNew(batch);
+      jobs.checkNew(batch);
       Instant now = clock.instant();
       List<JobRecord> stored = new ArrayList<>(batch.size());
       for (JobRecord job : batch) {
-        Slot existing = job.uniqueKey() == null ? null : uniqueActive.get(job.uniqueKey());
-        if (existing != null) {
-          if (job.uniquePolicy() != UniquePolicy.REPLACE || !existing.record.state().isWaiting()) {
-            stored.add(existing.record);
-            continue;
-          }
-          JobError replaced =
-              JobError.of(
-                  "dev.semafor.Replaced",
-                  "replaced by job " + job.id() + " (unique key " + job.uniqueKey() + ")");
-          transition(
-              existing,
-              existing.record.toBuilder()
-                  .state(JobState.CANCELLED)
-                  .error(replaced)
-                  .finishedAt(now)
-                  .build());
-        }
-        stored.add(insert(job, now));
+        stored.add(jobs.enqueue(job, now));
       }
       return stored;
     } finally {
@@ -131,22 +87,7 @@ public final class MemoryBroker implements Broker {
   public List<JobRecord> enqueueGroup(GroupRecord group, List<JobRecord> members) {
     checkOpen();
     group.checkMembers(members);
-    lock.lock();
-    try {
-      if (groups.contains(group.id())) {
-        throw new IllegalArgumentException("a group with id " + group.id() + " already exists");
-      }
-      checkNew(members);
-      Instant now = clock.instant();
-      groups.add(group);
-      List<JobRecord> stored = new ArrayList<>(members.size());
-      for (JobRecord m : members) {
-        stored.add(insert(m, now));
-      }
-      return stored;
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> jobs.enqueueGroup(group, members, clock.instant()));
   }
 
   @Override
@@ -156,14 +97,14 @@ public final class MemoryBroker implements Broker {
     try {
       Instant now = clock.instant();
       Instant expires = now.plus(request.duration());
-      limits.unpark(now, slot -> pushReady(queue(slot.record.queue()), slot));
+      limits.unpark(now, slot -> jobs.pushReady(jobs.queue(slot.record.queue()), slot));
       List<Lease> leased = new ArrayList<>(Math.min(request.max(), 256));
       for (String name : request.queues()) {
-        QueueState q = queues.get(name);
+        MemoryQueue q = jobs.queueIfAny(name);
         if (q == null) {
           continue;
         }
-        promoteDue(q, now);
+        jobs.promoteDue(q, now);
         while (leased.size() < request.max()) {
           int n = takeReady(q, request.max() - leased.size());
           if (n == 0) {
@@ -177,7 +118,7 @@ public final class MemoryBroker implements Broker {
               limits.park(slot, blocked);
               continue;
             }
-            leased.add(start(slot, request.workerId(), now, expires));
+            leased.add(leases.start(slot, request.workerId(), now, expires));
           }
         }
         if (leased.size() >= request.max()) {
@@ -190,23 +131,33 @@ public final class MemoryBroker implements Broker {
     }
   }
 
+  /**
+   * Moves up to {@code max} waiting jobs from the head of {@code q}'s ready jobs into {@link
+   * #candidates}; returns how many. A first pass on its own, so that the memory reads of a batch of
+   * jobs (each one cold in a long queue) overlap instead of waiting one by one behind each lease's
+   * work.
+   */
+  private int takeReady(MemoryQueue q, int max) {
+    if (candidates.length < max) {
+      candidates = new Slot[Math.max(max, 2 * candidates.length)];
+    }
+    int n = 0;
+    Slot slot;
+    while (n < max && (slot = q.ready.poll()) != null) {
+      slot.inReady = false;
+      if (slot.record.state().isWaiting()) {
+        candidates[n++] = slot;
+      }
+    }
+    return n;
+  }
+
   @Override
-  public List<LeaseStatus> heartbeat(List<LeaseRef> leases, Duration extension) {
+  public List<LeaseStatus> heartbeat(List<LeaseRef> refs, Duration extension) {
     checkOpen();
     lock.lock();
     try {
-      Instant expires = clock.instant().plus(extension);
-      List<LeaseStatus> out = new ArrayList<>(leases.size());
-      for (LeaseRef ref : leases) {
-        Slot slot = current(ref);
-        if (slot == null) {
-          out.add(LeaseStatus.LOST);
-          continue;
-        }
-        slot.record = slot.record.toBuilder().leaseExpiresAt(expires).build();
-        out.add(slot.record.cancelRequested() ? LeaseStatus.CANCEL_REQUESTED : LeaseStatus.ACTIVE);
-      }
-      return out;
+      return leases.heartbeat(refs, clock.instant().plus(extension));
     } finally {
       lock.unlock();
     }
@@ -220,13 +171,13 @@ public final class MemoryBroker implements Broker {
       Instant now = clock.instant();
       List<Boolean> out = new ArrayList<>(completions.size());
       for (Completion c : completions) {
-        Slot slot = current(c.lease());
+        Slot slot = leases.current(c.lease());
         if (slot == null) {
           out.add(Boolean.FALSE);
           continue;
         }
-        finishLease(slot);
-        transition(
+        leases.finish(slot);
+        jobs.transition(
             slot,
             slot.record.toBuilder()
                 .state(JobState.SUCCEEDED)
@@ -236,14 +187,14 @@ public final class MemoryBroker implements Broker {
                 .progress(1.0)
                 .build());
         for (JobRecord next : c.then()) {
-          if (!jobs.containsKey(next.id())) {
-            insert(next, now);
+          if (!jobs.contains(next.id())) {
+            jobs.insert(next, now);
           }
         }
         if (slot.record.groupId() != null) {
           JobRecord callback = groups.succeeded(slot.record, c.result(), now);
-          if (callback != null && !jobs.containsKey(callback.id())) {
-            insert(callback, now);
+          if (callback != null && !jobs.contains(callback.id())) {
+            jobs.insert(callback, now);
           }
         }
         out.add(Boolean.TRUE);
@@ -262,19 +213,19 @@ public final class MemoryBroker implements Broker {
       Instant now = clock.instant();
       List<Boolean> out = new ArrayList<>(failures.size());
       for (Failure f : failures) {
-        Slot slot = current(f.lease());
+        Slot slot = leases.current(f.lease());
         if (slot == null) {
           out.add(Boolean.FALSE);
           continue;
         }
-        finishLease(slot);
+        leases.finish(slot);
         JobRecord.Builder next = slot.record.toBuilder().error(f.error()).leaseExpiresAt(null);
         if (f.retryAt() == null) {
           JobState end = f.cancelled() ? JobState.CANCELLED : JobState.DEAD;
-          transition(slot, next.state(end).finishedAt(now).build());
+          jobs.transition(slot, next.state(end).finishedAt(now).build());
         } else {
-          transition(slot, next.state(JobState.SCHEDULED).runAt(f.retryAt()).build());
-          schedule(queue(slot.record.queue()), slot, now);
+          jobs.transition(slot, next.state(JobState.SCHEDULED).runAt(f.retryAt()).build());
+          jobs.schedule(jobs.queue(slot.record.queue()), slot, now);
         }
         out.add(Boolean.TRUE);
       }
@@ -285,35 +236,11 @@ public final class MemoryBroker implements Broker {
   }
 
   @Override
-  public void release(List<LeaseRef> leases) {
+  public void release(List<LeaseRef> refs) {
     checkOpen();
     lock.lock();
     try {
-      Instant now = clock.instant();
-      for (LeaseRef ref : leases) {
-        Slot slot = current(ref);
-        if (slot == null) {
-          continue;
-        }
-        finishLease(slot);
-        JobRecord r = slot.record;
-        if (r.cancelRequested()) {
-          transition(
-              slot,
-              r.toBuilder().state(JobState.CANCELLED).finishedAt(now).leaseExpiresAt(null).build());
-          continue;
-        }
-        transition(
-            slot,
-            r.toBuilder()
-                .state(JobState.QUEUED)
-                .attempts(Math.max(0, r.attempts() - 1))
-                .startedAt(null)
-                .leaseExpiresAt(null)
-                .workerId(null)
-                .build());
-        schedule(queue(r.queue()), slot, now);
-      }
+      leases.release(refs, clock.instant());
     } finally {
       lock.unlock();
     }
@@ -324,14 +251,7 @@ public final class MemoryBroker implements Broker {
     checkOpen();
     lock.lock();
     try {
-      Slot slot = current(lease);
-      if (slot != null) {
-        slot.record =
-            slot.record.toBuilder()
-                .progress(Math.max(0, Math.min(1, fraction)))
-                .progressMessage(message)
-                .build();
-      }
+      leases.progress(lease, fraction, message);
     } finally {
       lock.unlock();
     }
@@ -339,261 +259,90 @@ public final class MemoryBroker implements Broker {
 
   @Override
   public CancelResult cancel(String jobId) {
-    checkOpen();
-    lock.lock();
-    try {
-      Slot slot = jobs.get(jobId);
-      if (slot == null) {
-        return CancelResult.NOT_FOUND;
-      }
-      JobRecord r = slot.record;
-      if (r.state().isFinished()) {
-        return CancelResult.ALREADY_FINISHED;
-      }
-      if (r.state() == JobState.RUNNING) {
-        slot.record = r.toBuilder().cancelRequested(true).build();
-        return CancelResult.CANCEL_REQUESTED;
-      }
-      transition(slot, r.toBuilder().state(JobState.CANCELLED).finishedAt(clock.instant()).build());
-      return CancelResult.CANCELLED;
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> admin.cancel(jobId, clock.instant()));
   }
 
   @Override
   public List<String> cancelRequested(String workerId) {
-    checkOpen();
-    lock.lock();
-    try {
-      List<String> ids = new ArrayList<>();
-      for (Slot slot = leased.first(); slot != null; slot = slot.nextLeased) {
-        JobRecord r = slot.record;
-        if (r.cancelRequested() && workerId.equals(r.workerId())) {
-          ids.add(r.id());
-        }
-      }
-      return ids;
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> leases.cancelRequested(workerId));
+  }
+
+  @Override
+  public int reapExpiredLeases() {
+    return locked(() -> leases.reap(clock.instant()));
   }
 
   @Override
   public boolean claimTick(ScheduleRecord schedule, Instant tick, JobRecord job) {
-    checkOpen();
-    lock.lock();
-    try {
-      ScheduleRecord stored = schedules.get(schedule.name());
-      if (stored != null && stored.lastTick() != null && !stored.lastTick().isBefore(tick)) {
-        return false;
-      }
-      if (job != null) {
-        checkNew(List.of(job));
-      }
-      schedules.put(schedule.name(), schedule.withTicks(tick, schedule.nextTick()));
-      if (job != null) {
-        insert(job, clock.instant());
-      }
-      return true;
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> registry.claimTick(schedule, tick, job, clock.instant()));
   }
 
   @Override
   public List<ScheduleRecord> schedules() {
-    checkOpen();
-    lock.lock();
-    try {
-      return List.copyOf(schedules.values());
-    } finally {
-      lock.unlock();
-    }
+    return locked(registry::schedules);
   }
 
   @Override
   public Optional<JobRecord> get(String jobId) {
-    Slot slot = jobs.get(jobId);
+    Slot slot = jobs.slot(jobId);
     return slot == null ? Optional.empty() : Optional.of(slot.record);
   }
 
   @Override
   public List<JobRecord> query(JobQuery query) {
     checkOpen();
-    List<JobRecord> matched = new ArrayList<>();
+    List<JobRecord> matched;
     lock.lock();
     try {
-      for (Slot slot : jobs.values()) {
-        if (query.matches(slot.record)) {
-          matched.add(slot.record);
-        }
-      }
+      matched = admin.matching(query);
     } finally {
       lock.unlock();
     }
-    matched.sort(Comparator.comparing(JobRecord::id).reversed());
-    int from = Math.min(query.offset(), matched.size());
-    int to = Math.min(from + query.limit(), matched.size());
-    return List.copyOf(matched.subList(from, to));
+    return MemoryAdmin.page(matched, query);
   }
 
   @Override
   public List<QueueStats> stats() {
-    checkOpen();
-    lock.lock();
-    try {
-      List<QueueStats> out = new ArrayList<>();
-      for (Map.Entry<String, QueueState> e : new TreeMap<>(queues).entrySet()) {
-        Map<JobState, Long> counts = new EnumMap<>(JobState.class);
-        for (JobState s : JobState.values()) {
-          counts.put(s, e.getValue().counts[s.ordinal()]);
-        }
-        out.add(new QueueStats(e.getKey(), counts));
-      }
-      return out;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  @Override
-  public int reapExpiredLeases() {
-    checkOpen();
-    lock.lock();
-    try {
-      Instant now = clock.instant();
-      List<Slot> expired = new ArrayList<>();
-      for (Slot slot = leased.first(); slot != null; slot = slot.nextLeased) {
-        Instant at = slot.record.leaseExpiresAt();
-        if (at != null && !at.isAfter(now)) {
-          expired.add(slot);
-        }
-      }
-      for (Slot slot : expired) {
-        finishLease(slot);
-        JobRecord r = slot.record;
-        JobError error =
-            JobError.of(
-                "dev.semafor.LeaseExpired",
-                "lease expired at " + r.leaseExpiresAt() + " (worker " + r.workerId() + " gone?)");
-        JobRecord.Builder next = r.toBuilder().error(error).leaseExpiresAt(null);
-        if (r.cancelRequested()) {
-          transition(slot, next.state(JobState.CANCELLED).finishedAt(now).build());
-        } else if (r.hasAttemptsLeft()) {
-          transition(slot, next.state(JobState.QUEUED).runAt(now).build());
-          schedule(queue(r.queue()), slot, now);
-        } else {
-          transition(slot, next.state(JobState.DEAD).finishedAt(now).build());
-        }
-      }
-      return expired.size();
-    } finally {
-      lock.unlock();
-    }
+    return locked(admin::stats);
   }
 
   @Override
   public int prune(Duration retention) {
-    checkOpen();
-    lock.lock();
-    try {
-      Instant cutoff = clock.instant().minus(retention);
-      List<Slot> old = new ArrayList<>();
-      for (Slot slot : jobs.values()) {
-        JobRecord r = slot.record;
-        if (r.state().isFinished()
-            && r.finishedAt() != null
-            && !r.finishedAt().isAfter(cutoff)
-            && !groups.holds(r)) {
-          old.add(slot);
-        }
-      }
-      for (Slot slot : old) {
-        jobs.remove(slot.record.id());
-        slot.counts[slot.record.state().ordinal()]--;
-        groups.pruned(slot.record);
-      }
-      return old.size();
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> admin.prune(clock.instant().minus(retention)));
   }
 
   @Override
   public boolean retry(String jobId) {
-    checkOpen();
-    lock.lock();
-    try {
-      Slot slot = jobs.get(jobId);
-      if (slot == null
-          || (slot.record.state() != JobState.DEAD && slot.record.state() != JobState.CANCELLED)) {
-        return false;
-      }
-      Instant now = clock.instant();
-      transition(
-          slot,
-          slot.record.toBuilder()
-              .state(JobState.QUEUED)
-              .attempts(0)
-              .runAt(now)
-              .result(null)
-              .startedAt(null)
-              .finishedAt(null)
-              .leaseExpiresAt(null)
-              .workerId(null)
-              .progress(0)
-              .progressMessage(null)
-              .cancelRequested(false)
-              .build());
-      schedule(queue(slot.record.queue()), slot, now);
-      return true;
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> admin.retry(jobId, clock.instant()));
   }
 
   @Override
   public boolean delete(String jobId) {
-    checkOpen();
-    lock.lock();
-    try {
-      Slot slot = jobs.get(jobId);
-      if (slot == null || !slot.record.state().isFinished()) {
-        return false;
-      }
-      jobs.remove(jobId);
-      slot.counts[slot.record.state().ordinal()]--;
-      groups.pruned(slot.record);
-      return true;
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> admin.delete(jobId));
   }
 
   @Override
   public void registerWorker(WorkerInfo info) {
     checkOpen();
-    workers.put(info.id(), info.heartbeat(clock.instant(), info.inFlight()));
+    registry.register(info, clock.instant());
   }
 
   @Override
   public void heartbeatWorker(String workerId, int inFlight) {
     checkOpen();
-    Instant now = clock.instant();
-    workers.computeIfPresent(workerId, (id, info) -> info.heartbeat(now, inFlight));
+    registry.heartbeat(workerId, inFlight, clock.instant());
   }
 
   @Override
   public List<WorkerInfo> workers() {
     checkOpen();
-    return List.copyOf(new TreeMap<>(workers).values());
+    return registry.workers();
   }
 
   @Override
   public void unregisterWorker(String workerId) {
     checkOpen();
-    workers.remove(workerId);
+    registry.unregister(workerId);
   }
 
   @Override
@@ -606,7 +355,7 @@ public final class MemoryBroker implements Broker {
     closed = true;
   }
 
-  // ---- internals; every method below runs under the lock ----
+  // ---- internals ----
 
   private void checkOpen() {
     if (closed) {
@@ -614,205 +363,18 @@ public final class MemoryBroker implements Broker {
     }
   }
 
-  private QueueState queue(String name) {
-    return queues.computeIfAbsent(name, n -> new QueueState());
-  }
-
-  private Slot current(LeaseRef ref) {
-    Slot slot = jobs.get(ref.jobId());
-    if (slot == null || slot.token == null || !slot.token.equals(ref.token())) {
-      return null;
-    }
-    return slot;
-  }
-
-  /** Refuses a batch with an id that exists or repeats, or a job that is not waiting. */
-  private void checkNew(List<JobRecord> batch) {
-    Set<String> ids = new HashSet<>();
-    for (JobRecord job : batch) {
-      if (jobs.containsKey(job.id()) || !ids.add(job.id())) {
-        throw new IllegalArgumentException("a job with id " + job.id() + " already exists");
-      }
-      if (!job.state().isWaiting()) {
-        throw new IllegalArgumentException(
-            "job " + job.id() + " is " + job.state() + "; only QUEUED or SCHEDULED jobs enqueue");
-      }
-    }
-  }
-
-  /** Stores a new job and puts it where a lease will find it; returns it as stored. */
-  private JobRecord insert(JobRecord job, Instant now) {
-    QueueState q = queue(job.queue());
-    Slot slot = new Slot(sequence++, job, q.counts);
-    jobs.put(job.id(), slot);
-    q.counts[job.state().ordinal()]++;
-    if (job.uniqueKey() != null) {
-      uniqueActive.put(job.uniqueKey(), slot);
-    }
-    if (job.runAt().isAfter(now)) {
-      schedule(q, slot, now);
-    } else {
-      if (job.state() == JobState.SCHEDULED) {
-        transition(slot, job.toBuilder().state(JobState.QUEUED).build());
-      }
-      slot.inReady = true;
-      q.ready.addFresh(job.priority(), slot); // a new job has the highest sequence yet
-    }
-    return slot.record;
-  }
-
   /**
-   * Moves up to {@code max} waiting jobs from the head of {@code q}'s ready jobs into {@link
-   * #candidates}; returns how many. A first pass on its own, so that the memory reads of a batch of
-   * jobs (each one cold in a long queue) overlap instead of waiting one by one behind each lease's
-   * work.
+   * Runs {@code work} under the lock once the broker is checked open. For the calls off the hot
+   * path only: it costs a lambda per call, which {@link #lease}, {@link #complete} and {@link
+   * #fail} do without.
    */
-  private int takeReady(QueueState q, int max) {
-    if (candidates.length < max) {
-      candidates = new Slot[Math.max(max, 2 * candidates.length)];
+  private <T> T locked(Supplier<T> work) {
+    checkOpen();
+    lock.lock();
+    try {
+      return work.get();
+    } finally {
+      lock.unlock();
     }
-    int n = 0;
-    Slot slot;
-    while (n < max && (slot = q.ready.poll()) != null) {
-      slot.inReady = false;
-      if (slot.record.state().isWaiting()) {
-        candidates[n++] = slot;
-      }
-    }
-    return n;
-  }
-
-  private Lease start(Slot slot, String workerId, Instant now, Instant expires) {
-    String token = tokenPrefix + Long.toHexString(++tokens);
-    JobRecord r = slot.record;
-    slot.token = token;
-    transition(
-        slot,
-        r.toBuilder()
-            .state(JobState.RUNNING)
-            .attempts(r.attempts() + 1)
-            .startedAt(now)
-            .leaseExpiresAt(expires)
-            .workerId(workerId)
-            .cancelRequested(false)
-            .build());
-    leased.add(slot);
-    limits.started(r, now);
-    return new Lease(slot.record, token, expires);
-  }
-
-  /** Ends the current lease of a running job: forgets its token and frees its slot. */
-  private void finishLease(Slot slot) {
-    slot.token = null;
-    if (leased.remove(slot)) {
-      limits.finished(slot.record);
-    }
-  }
-
-  /**
-   * Moves a job to its next record, checking the state change; keeps the queue counts, the unique
-   * index and the groups in step.
-   */
-  private void transition(Slot slot, JobRecord next) {
-    JobRecord prev = slot.record;
-    prev.state().checkTransition(next.state(), prev.id());
-    if (prev.state() != next.state()) {
-      long[] counts = slot.counts;
-      counts[prev.state().ordinal()]--;
-      counts[next.state().ordinal()]++;
-    }
-    slot.record = next;
-    if (prev.uniqueKey() != null) {
-      if (next.state().isFinished()) {
-        uniqueActive.remove(prev.uniqueKey(), slot);
-      } else {
-        uniqueActive.putIfAbsent(prev.uniqueKey(), slot);
-      }
-    }
-    if (next.groupId() != null
-        && (next.state() == JobState.DEAD || next.state() == JobState.CANCELLED)) {
-      groups.failed(next.groupId());
-    }
-  }
-
-  /** Puts a waiting job where a lease will find it: ready now, or scheduled for its run-at. */
-  private void schedule(QueueState q, Slot slot, Instant now) {
-    if (!slot.record.runAt().isAfter(now)) {
-      if (slot.record.state() == JobState.SCHEDULED) {
-        transition(slot, slot.record.toBuilder().state(JobState.QUEUED).build());
-      }
-      pushReady(q, slot);
-    } else {
-      if (slot.record.state() == JobState.QUEUED) {
-        // Not due yet, whatever the record said: only SCHEDULED jobs are promoted when due.
-        transition(slot, slot.record.toBuilder().state(JobState.SCHEDULED).build());
-      }
-      q.scheduled.add(new Pending(slot, slot.record.runAt()));
-    }
-  }
-
-  private void pushReady(QueueState q, Slot slot) {
-    if (!slot.inReady) {
-      slot.inReady = true;
-      q.ready.addReturning(slot.record.priority(), slot);
-    }
-  }
-
-  private void promoteDue(QueueState q, Instant now) {
-    Pending head;
-    while ((head = q.scheduled.peek()) != null && !head.runAt.isAfter(now)) {
-      q.scheduled.poll();
-      Slot slot = head.slot;
-      if (slot.record.state() == JobState.SCHEDULED && slot.record.runAt().equals(head.runAt)) {
-        transition(slot, slot.record.toBuilder().state(JobState.QUEUED).build());
-        pushReady(q, slot);
-      }
-    }
-  }
-
-  private record Pending(Slot slot, Instant runAt) {}
-
-  /** A doubly linked list threaded through the slots themselves. */
-  private static final class LeasedList {
-    private Slot head;
-
-    Slot first() {
-      return head;
-    }
-
-    void add(Slot slot) {
-      slot.prevLeased = null;
-      slot.nextLeased = head;
-      if (head != null) {
-        head.prevLeased = slot;
-      }
-      head = slot;
-    }
-
-    /** Unlinks {@code slot}; false if it was not in the list. */
-    boolean remove(Slot slot) {
-      if (slot.prevLeased == null && head != slot) {
-        return false;
-      }
-      if (slot.prevLeased != null) {
-        slot.prevLeased.nextLeased = slot.nextLeased;
-      } else {
-        head = slot.nextLeased;
-      }
-      if (slot.nextLeased != null) {
-        slot.nextLeased.prevLeased = slot.prevLeased;
-      }
-      slot.prevLeased = null;
-      slot.nextLeased = null;
-      return true;
-    }
-  }
-
-  private static final class QueueState {
-    final ReadyQueue<Slot> ready = new ReadyQueue<>(s -> s.seq);
-    final PriorityQueue<Pending> scheduled =
-        new PriorityQueue<>(
-            Comparator.comparing(Pending::runAt).thenComparingLong(p -> p.slot.seq));
-    final long[] counts = new long[JobState.values().length];
   }
 }

@@ -1,0 +1,224 @@
+package dev.semafor.broker;
+
+import dev.semafor.JobError;
+import dev.semafor.JobState;
+import dev.semafor.UniquePolicy;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The memory broker's jobs: every job by id, each queue's ready and scheduled jobs ({@link
+ * MemoryQueue}), and the index of the waiting or running job per unique key. {@link #transition} is
+ * the one way a job's state changes; it keeps the queue counts, the unique index and the groups'
+ * failure flags in step.
+ *
+ * <p>A waiting job is either ready (in its queue's {@link ReadyQueue}) or scheduled (in its queue's
+ * heap by run-at); {@link #promoteDue} moves the scheduled jobs that have come due. Both are
+ * cleaned lazily: an entry whose job is no longer waiting (cancelled, say) is skipped when it
+ * surfaces.
+ *
+ * <p>Not thread-safe: every method runs under the broker's lock, but {@link #slot}, which reads a
+ * concurrent map (so that {@link MemoryBroker#get} needs no lock).
+ */
+final class MemoryJobs {
+  /** All jobs by id. Written under the broker's lock; read by {@link #slot} without it. */
+  private final Map<String, Slot> byId = new ConcurrentHashMap<>();
+
+  private final Map<String, MemoryQueue> queues = new HashMap<>();
+
+  /** The waiting or running job per unique key. */
+  private final Map<String, Slot> uniqueActive = new HashMap<>();
+
+  private final MemoryGroups groups;
+
+  /** The next job's enqueue order. */
+  private long sequence;
+
+  MemoryJobs(MemoryGroups groups) {
+    this.groups = groups;
+  }
+
+  /** The job with this id, or null; safe without the lock. */
+  Slot slot(String id) {
+    return byId.get(id);
+  }
+
+  boolean contains(String id) {
+    return byId.containsKey(id);
+  }
+
+  /** Every stored job, in no order. */
+  Collection<Slot> all() {
+    return byId.values();
+  }
+
+  /** The waiting or running job that holds {@code uniqueKey}, or null. */
+  Slot uniqueHolder(String uniqueKey) {
+    return uniqueActive.get(uniqueKey);
+  }
+
+  /** The queue of this name, made on first use. */
+  MemoryQueue queue(String name) {
+    return queues.computeIfAbsent(name, n -> new MemoryQueue());
+  }
+
+  /** The queue of this name, or null if no job was ever stored in it. */
+  MemoryQueue queueIfAny(String name) {
+    return queues.get(name);
+  }
+
+  /** Every queue, sorted by name (a copy). */
+  SortedMap<String, MemoryQueue> queuesByName() {
+    return new TreeMap<>(queues);
+  }
+
+  /** Forgets a finished job (pruned or deleted). */
+  void remove(Slot slot) {
+    byId.remove(slot.record.id());
+    slot.counts[slot.record.state().ordinal()]--;
+  }
+
+  /** Refuses a batch with an id that exists or repeats, or a job that is not waiting. */
+  void checkNew(List<JobRecord> batch) {
+    Set<String> ids = new HashSet<>();
+    for (JobRecord job : batch) {
+      if (byId.containsKey(job.id()) || !ids.add(job.id())) {
+        throw new IllegalArgumentException("a job with id " + job.id() + " already exists");
+      }
+      if (!job.state().isWaiting()) {
+        throw new IllegalArgumentException(
+            "job " + job.id() + " is " + job.state() + "; only QUEUED or SCHEDULED jobs enqueue");
+      }
+    }
+  }
+
+  /**
+   * Stores a new job unless its unique key is held (see {@link Broker#enqueue}): returns the job as
+   * stored, or the holder kept in its place.
+   */
+  JobRecord enqueue(JobRecord job, Instant now) {
+    Slot existing = job.uniqueKey() == null ? null : uniqueActive.get(job.uniqueKey());
+    if (existing != null) {
+      if (job.uniquePolicy() != UniquePolicy.REPLACE || !existing.record.state().isWaiting()) {
+        return existing.record;
+      }
+      JobError replaced =
+          JobError.of(
+              "dev.semafor.Replaced",
+              "replaced by job " + job.id() + " (unique key " + job.uniqueKey() + ")");
+      transition(
+          existing,
+          existing.record.toBuilder()
+              .state(JobState.CANCELLED)
+              .error(replaced)
+              .finishedAt(now)
+              .build());
+    }
+    return insert(job, now);
+  }
+
+  /** See {@link Broker#enqueueGroup}; the members are checked against the group already. */
+  List<JobRecord> enqueueGroup(GroupRecord group, List<JobRecord> members, Instant now) {
+    if (groups.contains(group.id())) {
+      throw new IllegalArgumentException("a group with id " + group.id() + " already exists");
+    }
+    checkNew(members);
+    groups.add(group);
+    List<JobRecord> stored = new ArrayList<>(members.size());
+    for (JobRecord m : members) {
+      stored.add(insert(m, now));
+    }
+    return stored;
+  }
+
+  /** Stores a new job and puts it where a lease will find it; returns it as stored. */
+  JobRecord insert(JobRecord job, Instant now) {
+    MemoryQueue q = queue(job.queue());
+    Slot slot = new Slot(sequence++, job, q.counts);
+    byId.put(job.id(), slot);
+    q.counts[job.state().ordinal()]++;
+    if (job.uniqueKey() != null) {
+      uniqueActive.put(job.uniqueKey(), slot);
+    }
+    if (job.runAt().isAfter(now)) {
+      schedule(q, slot, now);
+    } else {
+      if (job.state() == JobState.SCHEDULED) {
+        transition(slot, job.toBuilder().state(JobState.QUEUED).build());
+      }
+      slot.inReady = true;
+      q.ready.addFresh(job.priority(), slot); // a new job has the highest sequence yet
+    }
+    return slot.record;
+  }
+
+  /**
+   * Moves a job to its next record, checking the state change; keeps the queue counts, the unique
+   * index and the groups in step.
+   */
+  void transition(Slot slot, JobRecord next) {
+    JobRecord prev = slot.record;
+    prev.state().checkTransition(next.state(), prev.id());
+    if (prev.state() != next.state()) {
+      long[] counts = slot.counts;
+      counts[prev.state().ordinal()]--;
+      counts[next.state().ordinal()]++;
+    }
+    slot.record = next;
+    if (prev.uniqueKey() != null) {
+      if (next.state().isFinished()) {
+        uniqueActive.remove(prev.uniqueKey(), slot);
+      } else {
+        uniqueActive.putIfAbsent(prev.uniqueKey(), slot);
+      }
+    }
+    if (next.groupId() != null
+        && (next.state() == JobState.DEAD || next.state() == JobState.CANCELLED)) {
+      groups.failed(next.groupId());
+    }
+  }
+
+  /** Puts a waiting job where a lease will find it: ready now, or scheduled for its run-at. */
+  void schedule(MemoryQueue q, Slot slot, Instant now) {
+    if (!slot.record.runAt().isAfter(now)) {
+      if (slot.record.state() == JobState.SCHEDULED) {
+        transition(slot, slot.record.toBuilder().state(JobState.QUEUED).build());
+      }
+      pushReady(q, slot);
+    } else {
+      if (slot.record.state() == JobState.QUEUED) {
+        // Not due yet, whatever the record said: only SCHEDULED jobs are promoted when due.
+        transition(slot, slot.record.toBuilder().state(JobState.SCHEDULED).build());
+      }
+      q.scheduled.add(new MemoryQueue.Pending(slot, slot.record.runAt()));
+    }
+  }
+
+  void pushReady(MemoryQueue q, Slot slot) {
+    if (!slot.inReady) {
+      slot.inReady = true;
+      q.ready.addReturning(slot.record.priority(), slot);
+    }
+  }
+
+  void promoteDue(MemoryQueue q, Instant now) {
+    MemoryQueue.Pending head;
+    while ((head = q.scheduled.peek()) != null && !head.runAt().isAfter(now)) {
+      q.scheduled.poll();
+      Slot slot = head.slot();
+      if (slot.record.state() == JobState.SCHEDULED && slot.record.runAt().equals(head.runAt())) {
+        transition(slot, slot.record.toBuilder().state(JobState.QUEUED).build());
+        pushReady(q, slot);
+      }
+    }
+  }
+}

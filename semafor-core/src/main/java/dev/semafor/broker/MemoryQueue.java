@@ -1,0 +1,27 @@
+package dev.semafor.broker;
+
+import dev.semafor.JobState;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.PriorityQueue;
+
+/**
+ * One queue of the memory broker: its ready jobs in lease order, its scheduled jobs by run-at, and
+ * its job counts by state. Both structures are cleaned lazily (see {@link MemoryJobs}). Not
+ * thread-safe: the broker's lock guards it.
+ */
+final class MemoryQueue {
+  final ReadyQueue<Slot> ready = new ReadyQueue<>(s -> s.seq);
+
+  final PriorityQueue<Pending> scheduled =
+      new PriorityQueue<>(Comparator.comparing(Pending::runAt).thenComparingLong(p -> p.slot.seq));
+
+  /** Jobs by {@link JobState#ordinal()}; shared with each job's {@link Slot#counts}. */
+  final long[] counts = new long[JobState.values().length];
+
+  /**
+   * A scheduled job and the run-at it was scheduled for; stale once the job has left {@code
+   * SCHEDULED} or its run-at has changed.
+   */
+  record Pending(Slot slot, Instant runAt) {}
+}
