@@ -2,6 +2,7 @@ package dev.semafor.cli;
 
 import dev.semafor.JobState;
 import dev.semafor.SemaforException;
+import dev.semafor.UniqueKeyConflictException;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.JobQuery;
 import dev.semafor.broker.JobRecord;
@@ -18,7 +19,9 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code semafor retry ID...} or {@code semafor retry --task T [--queue Q] [--state dead]}: puts
- * dead (or cancelled) jobs back on their queues, attempts reset, last error kept.
+ * dead (or cancelled) jobs back on their queues, attempts reset, last error kept. A job whose
+ * unique key another active job holds stays where it is, with one line on stderr naming the holder;
+ * the command then exits 2, as it does when any named job could not be retried.
  */
 @Command(
     name = "retry",
@@ -65,8 +68,14 @@ final class RetryCommand implements Callable<Integer> {
   private int retryIds(Cli cli, Broker b) {
     int refused = 0;
     for (String id : ids) {
-      if (b.retry(id)) {
-        cli.out().println(id + " queued again");
+      try {
+        if (b.retry(id)) {
+          cli.out().println(id + " queued again");
+          continue;
+        }
+      } catch (UniqueKeyConflictException e) {
+        refused++;
+        cli.err().println("semafor retry: " + e.getMessage());
         continue;
       }
       refused++;
@@ -84,22 +93,30 @@ final class RetryCommand implements Callable<Integer> {
 
   private int retryMatching(Cli cli, Broker b) {
     JobState which = parseState();
-    JobQuery query = JobQuery.all().task(task).queue(queue).states(which).page(PAGE, 0);
+    JobQuery query = JobQuery.all().task(task).queue(queue).states(which);
     Set<String> seen = new HashSet<>();
     int retried = 0;
+    int held = 0;
     while (true) {
-      List<JobRecord> page = b.query(query);
+      // Retried jobs leave the state and held ones stay, so past the held ones each page holds
+      // new jobs until none is left.
+      List<JobRecord> page = b.query(query.page(PAGE, held));
       int fresh = 0;
       for (JobRecord r : page) {
         if (seen.add(r.id())) {
           fresh++;
-          if (b.retry(r.id())) {
-            retried++;
+          try {
+            if (b.retry(r.id())) {
+              retried++;
+            }
+          } catch (UniqueKeyConflictException e) {
+            held++;
+            cli.err().println("semafor retry: " + e.getMessage());
           }
         }
       }
       if (fresh == 0) {
-        break; // retried jobs leave the state, so each page holds new ones until none is left
+        break;
       }
     }
     cli.out()
@@ -111,8 +128,17 @@ final class RetryCommand implements Callable<Integer> {
                 + " job"
                 + (retried == 1 ? "" : "s")
                 + (task == null ? "" : " of task '" + task + "'")
-                + (queue == null ? "" : " on queue '" + queue + "'"));
-    return 0;
+                + (queue == null ? "" : " on queue '" + queue + "'")
+                + (held == 0
+                    ? ""
+                    : "; "
+                        + Output.count(held)
+                        + " left "
+                        + which.name().toLowerCase(Locale.ROOT)
+                        + ": another job holds "
+                        + (held == 1 ? "its" : "their")
+                        + " unique key"));
+    return held > 0 ? Main.USAGE : 0;
   }
 
   private JobState parseState() {

@@ -181,6 +181,46 @@ class JobControlCommandsTest {
   }
 
   @Test
+  void retryLeavesAJobWhoseUniqueKeyAnotherJobHoldsAndNamesTheHolder() {
+    String held = dead("reports.a", "nightly");
+    String free = dead("reports.a", null);
+    String other = dead("reports.b", null);
+    String holder = enqueue("enqueue", "semafor.noop", "--unique-key", "nightly");
+    String conflict =
+        "semafor retry: job "
+            + held
+            + " has unique key 'nightly', which job "
+            + holder
+            + " holds while it is QUEUED; cancel "
+            + holder
+            + " or wait for it to finish";
+
+    Result byTask = run("retry", "--task", "reports.a");
+    assertThat(byTask.code()).isEqualTo(Main.USAGE);
+    assertThat(byTask.lastOutLine())
+        .isEqualTo(
+            "retried 1 dead job of task 'reports.a'; 1 left dead: another job holds its unique key");
+    assertThat(byTask.errLines()).containsExactly(conflict);
+    assertThat(broker.get(held).orElseThrow().state()).isEqualTo(JobState.DEAD);
+    assertThat(broker.get(free).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+
+    Result byId = run("retry", held, other);
+    assertThat(byId.code()).isEqualTo(Main.USAGE);
+    assertThat(byId.outLines()).containsExactly(other + " queued again");
+    assertThat(byId.errLines()).containsExactly(conflict);
+
+    Result alone = run("retry", held);
+    assertThat(alone.code()).isEqualTo(Main.USAGE);
+    assertThat(alone.errLines()).containsExactly(conflict, "semafor retry: nothing retried");
+    assertThat(broker.get(held).orElseThrow().state()).isEqualTo(JobState.DEAD);
+
+    broker.cancel(holder);
+    Result freed = run("retry", held);
+    assertThat(freed.code()).as(freed.err()).isZero();
+    assertThat(freed.lastOutLine()).isEqualTo(held + " queued again");
+  }
+
+  @Test
   void retryNeedsIdsOrAQueryNotBoth() {
     assertOneLineError(run("retry"), "name job ids, or select jobs with --task");
     assertOneLineError(run("retry", "X", "--task", "t"), "not both");
@@ -262,12 +302,18 @@ class JobControlCommandsTest {
 
   /** Enqueues a job of {@code task} straight into the broker and makes it dead. */
   private String dead(String task) {
+    return dead(task, null);
+  }
+
+  /** Enqueues a job of {@code task} (with a unique key, if not null) and makes it dead. */
+  private String dead(String task, String uniqueKey) {
     Instant now = Instant.now();
     JobRecord job =
         JobRecord.builder()
             .id(JobIds.next(now))
             .task(task)
             .maxAttempts(1)
+            .uniqueKey(uniqueKey)
             .runAt(now)
             .enqueuedAt(now)
             .build();

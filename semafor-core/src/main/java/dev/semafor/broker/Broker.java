@@ -40,9 +40,9 @@ import java.util.Optional;
  * <h2>Job control</h2>
  *
  * Whatever must hold across workers happens inside one call, atomically: unique keys at {@link
- * #enqueue}; concurrency and rate limits at {@link #lease}; a chain's next step and a chord's
- * callback at {@link #complete}; one job per schedule tick at {@link #claimTick}. The TCK's {@code
- * JobControlContract} checks each of them.
+ * #enqueue} and {@link #retry}; concurrency and rate limits at {@link #lease}; a chain's next step
+ * and a chord's callback at {@link #complete}; one job per schedule tick at {@link #claimTick}. The
+ * TCK's {@code JobControlContract} checks each of them.
  *
  * <h2>Time</h2>
  *
@@ -164,7 +164,14 @@ public interface Broker extends AutoCloseable {
    * is kept, so the job's history still says why it died. An operator's action (dashboard, {@code
    * semafor retry}), not the core's retry policy.
    *
+   * <p>Unique keys hold here as at {@link #enqueue}: a job whose {@link JobRecord#uniqueKey()} is
+   * held by another job that is {@code SCHEDULED}, {@code QUEUED} or {@code RUNNING} is not retried
+   * (whatever its {@link dev.semafor.UniquePolicy}: a retry never cancels the holder), and nothing
+   * changes. The check and the change are atomic.
+   *
    * @return true if the job was retried; false if there is no such job or it is in another state
+   * @throws dev.semafor.UniqueKeyConflictException if another active job holds the job's unique
+   *     key; its message names the job, the key and the holder
    */
   boolean retry(String jobId);
 

@@ -1,6 +1,7 @@
 package dev.semafor.broker;
 
 import dev.semafor.JobState;
+import dev.semafor.UniqueKeyConflictException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -90,12 +91,17 @@ final class MemoryAdmin {
     return CancelResult.CANCELLED;
   }
 
-  /** See {@link Broker#retry}. */
+  /** See {@link Broker#retry}: refused while another job holds the job's unique key. */
   boolean retry(String jobId, Instant now) {
     Slot slot = jobs.slot(jobId);
     if (slot == null
         || (slot.record.state() != JobState.DEAD && slot.record.state() != JobState.CANCELLED)) {
       return false;
+    }
+    String key = slot.record.uniqueKey();
+    Slot holder = key == null ? null : jobs.uniqueHolder(key);
+    if (holder != null && holder != slot) {
+      throw new UniqueKeyConflictException(jobId, key, holder.record.id(), holder.record.state());
     }
     jobs.transition(
         slot,

@@ -4,6 +4,7 @@ import static dev.semafor.jdbc.JobRows.TABLE;
 import static dev.semafor.jdbc.JobRows.millis;
 
 import dev.semafor.JobState;
+import dev.semafor.UniqueKeyConflictException;
 import dev.semafor.broker.CancelResult;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,6 +17,11 @@ import java.time.Instant;
  */
 final class JobCommands {
   static final String STATE_OF = "SELECT state FROM " + TABLE + " WHERE id = ?";
+  static final String STATE_AND_KEY_OF = "SELECT state, unique_key FROM " + TABLE + " WHERE id = ?";
+  static final String HOLDER_OF_KEY =
+      "SELECT id, state FROM "
+          + TABLE
+          + " WHERE unique_key = ? AND state IN ('SCHEDULED', 'QUEUED', 'RUNNING') LIMIT 1";
   static final String REQUEST_CANCEL = "UPDATE " + TABLE + " SET cancel_requested = 1 WHERE id = ?";
   static final String CANCEL =
       "UPDATE " + TABLE + " SET state = 'CANCELLED', finished_at = ? WHERE id = ?";
@@ -64,9 +70,35 @@ final class JobCommands {
 
   /**
    * Puts a {@code DEAD} or {@code CANCELLED} job back in its queue as if new (attempts 0, run-at
-   * now), keeping its last error. False for any other state or an unknown id.
+   * now), keeping its last error. False for any other state or an unknown id. Refused with {@link
+   * UniqueKeyConflictException} while another job holds the job's unique key: the look at the
+   * holder (over the partial index {@code semafor_jobs_unique}) and the update share the write
+   * transaction.
    */
   static boolean retry(Session s, String jobId, Instant now) throws SQLException {
+    PreparedStatement find = s.prepare(STATE_AND_KEY_OF);
+    find.setString(1, jobId);
+    String uniqueKey;
+    try (ResultSet rs = find.executeQuery()) {
+      if (!rs.next()) {
+        return false;
+      }
+      JobState state = JobState.valueOf(rs.getString(1));
+      if (state != JobState.DEAD && state != JobState.CANCELLED) {
+        return false;
+      }
+      uniqueKey = rs.getString(2);
+    }
+    if (uniqueKey != null) {
+      PreparedStatement holder = s.prepare(HOLDER_OF_KEY);
+      holder.setString(1, uniqueKey);
+      try (ResultSet rs = holder.executeQuery()) {
+        if (rs.next()) {
+          throw new UniqueKeyConflictException(
+              jobId, uniqueKey, rs.getString(1), JobState.valueOf(rs.getString(2)));
+        }
+      }
+    }
     PreparedStatement ps = s.prepare(RETRY);
     ps.setLong(1, millis(now));
     ps.setString(2, jobId);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.semafor.BrokerUnavailableException;
 import dev.semafor.PayloadException;
+import dev.semafor.UniqueKeyConflictException;
 import dev.semafor.UnknownTaskException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -47,6 +48,17 @@ final class ProblemHandlers {
             write(
                 ctx,
                 new Problem(422, "invalid-input", "Input does not fit the task", e.getMessage())));
+    app.exception(
+        UniqueKeyConflictException.class,
+        (e, ctx) ->
+            write(
+                ctx,
+                new Problem(
+                    409,
+                    "unique-key-held",
+                    "Unique key held by another job",
+                    e.getMessage(),
+                    Map.of("unique_key", e.uniqueKey(), "held_by", e.holderId()))));
     app.exception(
         BrokerUnavailableException.class,
         (e, ctx) -> {

@@ -389,6 +389,21 @@ class JobsApiTest extends ApiFixture {
     assertProblem(http.method("POST", "/api/v1/jobs/NOPE/retry"), 404, "not-found");
   }
 
+  @Test
+  void retryWhileAnotherJobHoldsTheUniqueKeyIs409AndNamesTheHolder() {
+    String first = enqueue("{\"task\":\"semafor.noop\",\"queue\":\"u\",\"unique_key\":\"r-7\"}");
+    http.method("POST", "/api/v1/jobs/" + first + "/cancel");
+    String holder = enqueue("{\"task\":\"semafor.noop\",\"queue\":\"u\",\"unique_key\":\"r-7\"}");
+
+    Http.Response r = http.method("POST", "/api/v1/jobs/" + first + "/retry");
+
+    assertProblem(r, 409, "unique-key-held");
+    assertThat(r.json().get("detail").asText()).contains(first, "'r-7'", holder, "QUEUED");
+    assertThat(r.json().get("unique_key").asText()).isEqualTo("r-7");
+    assertThat(r.json().get("held_by").asText()).isEqualTo(holder);
+    assertThat(broker.get(first).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
+  }
+
   // ---- delete ----
 
   @Test

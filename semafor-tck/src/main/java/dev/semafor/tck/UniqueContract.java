@@ -1,10 +1,14 @@
 package dev.semafor.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.semafor.JobError;
 import dev.semafor.JobState;
+import dev.semafor.UniqueKeyConflictException;
 import dev.semafor.UniquePolicy;
 import dev.semafor.broker.CancelResult;
+import dev.semafor.broker.Failure;
 import dev.semafor.broker.JobQuery;
 import dev.semafor.broker.JobRecord;
 import dev.semafor.broker.Lease;
@@ -15,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Unique keys, enforced by {@link dev.semafor.broker.Broker#enqueue}: while a job with the key is
  * scheduled, queued or running, reject returns it in place of the new job, and replace cancels a
- * waiting one (but never a running one).
+ * waiting one (but never a running one). {@link dev.semafor.broker.Broker#retry} keeps to the same
+ * rule: a finished job is not put back while another job holds its key.
  */
 public abstract class UniqueContract extends JobControlFixture {
 
@@ -113,5 +118,71 @@ public abstract class UniqueContract extends JobControlFixture {
     JobRecord stored = enqueue(unique("k", UniquePolicy.REPLACE));
     assertThat(get(stored.id()).uniqueKey()).isEqualTo("k");
     assertThat(get(stored.id()).uniquePolicy()).isEqualTo(UniquePolicy.REPLACE);
+  }
+
+  @Test
+  final void retryIsRefusedWhileAnotherJobHoldsTheKey() {
+    JobRecord cancelled = enqueue(unique("k", UniquePolicy.REJECT));
+    broker.cancel(cancelled.id());
+    JobRecord holder = enqueue(unique("k", UniquePolicy.REJECT));
+
+    assertThatThrownBy(() -> broker.retry(cancelled.id()))
+        .isInstanceOfSatisfying(
+            UniqueKeyConflictException.class,
+            e -> {
+              assertThat(e.jobId()).isEqualTo(cancelled.id());
+              assertThat(e.uniqueKey()).isEqualTo("k");
+              assertThat(e.holderId()).isEqualTo(holder.id());
+              assertThat(e.holderState()).isEqualTo(JobState.QUEUED);
+            })
+        .hasMessageContainingAll(cancelled.id(), "'k'", holder.id(), "QUEUED");
+    assertThat(get(cancelled.id()).state()).as("nothing changed").isEqualTo(JobState.CANCELLED);
+    assertThat(ids(lease(10))).containsExactly(holder.id());
+
+    assertThatThrownBy(() -> broker.retry(cancelled.id()))
+        .as("a running holder keeps the key too")
+        .isInstanceOfSatisfying(
+            UniqueKeyConflictException.class,
+            e -> assertThat(e.holderState()).isEqualTo(JobState.RUNNING));
+    assertThat(get(cancelled.id()).state()).isEqualTo(JobState.CANCELLED);
+    assertThat(stored()).isEqualTo(2);
+  }
+
+  @Test
+  final void retryOfADeadJobIsRefusedWhileAScheduledJobHoldsItsKey() {
+    enqueue(unique("k", UniquePolicy.REJECT));
+    Lease lease = lease(1).get(0);
+    broker.fail(Failure.dead(lease.ref(), JobError.of("E", "boom")));
+    JobRecord later =
+        enqueue(
+            job("unique")
+                .uniqueKey("k")
+                .uniquePolicy(UniquePolicy.REPLACE)
+                .state(JobState.SCHEDULED)
+                .runAt(clock.instant().plusSeconds(60))
+                .build());
+
+    assertThatThrownBy(() -> broker.retry(lease.job().id()))
+        .isInstanceOf(UniqueKeyConflictException.class)
+        .hasMessageContainingAll(lease.job().id(), later.id(), "SCHEDULED");
+    assertThat(get(lease.job().id()).state()).isEqualTo(JobState.DEAD);
+    assertThat(get(later.id()).state())
+        .as("a retry never replaces the holder, whatever its policy")
+        .isEqualTo(JobState.SCHEDULED);
+  }
+
+  @Test
+  final void aRetriedJobHoldsItsKeyOnceTheHolderHasFinished() {
+    JobRecord cancelled = enqueue(unique("k", UniquePolicy.REJECT));
+    broker.cancel(cancelled.id());
+    enqueue(unique("k", UniquePolicy.REJECT));
+    succeed(lease(1).get(0), "null");
+
+    assertThat(broker.retry(cancelled.id())).isTrue();
+    assertThat(get(cancelled.id()).state()).isEqualTo(JobState.QUEUED);
+    assertThat(enqueue(unique("k", UniquePolicy.REJECT)).id())
+        .as("the retried job holds the key again")
+        .isEqualTo(cancelled.id());
+    assertThat(stored()).isEqualTo(2);
   }
 }
