@@ -76,8 +76,9 @@ public interface Broker extends AutoCloseable {
    * <p>Limits, counted across every caller: a job with a concurrency key is not leased while {@link
    * JobRecord#concurrencyLimit()} jobs with that key are {@code RUNNING}; a job with a rate key is
    * not leased while {@link JobRecord#ratePermits()} jobs with that key started within the last
-   * {@link JobRecord#ratePeriod()}. Such a job keeps its place and is leased once the limit allows;
-   * the jobs behind it are not held up.
+   * {@link JobRecord#ratePeriod()} (a lease {@linkplain #release released} unstarted is no start).
+   * Such a job keeps its place and is leased once the limit allows; the jobs behind it are not held
+   * up.
    */
   List<Lease> lease(LeaseRequest request);
 
@@ -108,7 +109,8 @@ public interface Broker extends AutoCloseable {
 
   /**
    * Hands leased jobs that never started back to their queue at once, as if never leased: the
-   * attempt is not counted. Stale tokens are ignored.
+   * attempt is not counted, and the lease's start no longer counts against the job's rate limit
+   * (the permit is given back within the same period). Stale tokens are ignored.
    */
   void release(List<LeaseRef> leases);
 

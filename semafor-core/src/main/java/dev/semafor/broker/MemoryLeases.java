@@ -106,6 +106,7 @@ final class MemoryLeases {
       }
       finish(slot);
       JobRecord r = slot.record;
+      limits.released(r);
       if (r.cancelRequested()) {
         jobs.transition(
             slot,

@@ -17,7 +17,8 @@ import java.util.function.Consumer;
  *
  * Concurrency: the number of {@code RUNNING} jobs per key, raised when one is leased and lowered
  * when its lease ends (success, failure, release or expiry). Rate: per key, the start instants
- * within the last period (a sliding window), pruned as time passes; a start is never refunded.
+ * within the last period (a sliding window), pruned as time passes; a start is given back only when
+ * its lease is released unstarted ({@link #released}), never when an attempt fails.
  *
  * <h2>Parking</h2>
  *
@@ -68,6 +69,19 @@ final class MemoryLimits {
   void finished(JobRecord r) {
     if (r.isConcurrencyLimited()) {
       runningByKey.computeIfPresent(r.concurrencyKey(), (k, n) -> n <= 1 ? null : n - 1);
+    }
+  }
+
+  /**
+   * Gives back the rate start of a job whose lease was released before it ran (see {@link
+   * Broker#release}); {@code r} is its record while leased, whose start time is that start.
+   */
+  void released(JobRecord r) {
+    if (r.isRateLimited()) {
+      Window w = windows.get(r.rateKey());
+      if (w != null) {
+        w.starts.removeLastOccurrence(r.startedAt());
+      }
     }
   }
 

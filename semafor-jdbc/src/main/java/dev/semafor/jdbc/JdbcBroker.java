@@ -211,6 +211,7 @@ public final class JdbcBroker implements Broker {
     write(
         "release",
         s -> {
+          LeaseLimits.giveBack(s, dialect, leases); // before the release clears the start times
           Attempts.release(s, leases, clock.instant());
           JobControl.failGroups(s); // a job whose cancellation was requested ends here
           return null;

@@ -2,6 +2,7 @@ package dev.semafor.jdbc;
 
 import static dev.semafor.jdbc.JobRows.millis;
 
+import dev.semafor.broker.LeaseRef;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,7 +20,7 @@ import java.util.Map;
  * {@code semafor_jobs_limited}, plus the jobs this call takes. Rate: the rows of {@code
  * semafor_rate_starts} per key that started within the job's period, counted once per key, plus
  * this call's takes; {@link #record} appends a row per start taken and deletes the key's rows that
- * no period needs any more.
+ * no period needs any more. A lease released unstarted gives its start back ({@link #giveBack}).
  */
 final class LeaseLimits {
   static final String RUNNING_WITH_KEY =
@@ -34,6 +35,19 @@ final class LeaseLimits {
           + " (rate_key, started_at, expires_at) VALUES (?, ?, ?)";
   static final String FORGET =
       "DELETE FROM " + JobControl.RATE_STARTS + " WHERE rate_key = ? AND expires_at <= ?";
+  static final String RATED_LEASES =
+      "SELECT rid, id, lease_token, rate_key, started_at, rate_period_ms FROM "
+          + JobRows.TABLE
+          + " WHERE state = 'RUNNING' AND rate_key IS NOT NULL AND rate_permits > 0"
+          + " AND rate_period_ms > 0 AND ";
+  static final String STARTS_AT =
+      "SELECT COUNT(*) FROM "
+          + JobControl.RATE_STARTS
+          + " WHERE rate_key = ? AND started_at = ? AND expires_at = ?";
+  static final String FORGET_AT =
+      "DELETE FROM "
+          + JobControl.RATE_STARTS
+          + " WHERE rate_key = ? AND started_at = ? AND expires_at = ?";
 
   private final Session session;
   private final long now;
@@ -42,6 +56,9 @@ final class LeaseLimits {
   private final List<Start> taken = new ArrayList<>();
 
   private record Start(String key, long periodMs) {}
+
+  /** One rate start as {@link #record} stored it: key, start time, and start plus the period. */
+  private record StartRow(String key, long startedAt, long expiresAt) {}
 
   LeaseLimits(Session session, Instant now) {
     this.session = session;
@@ -92,6 +109,70 @@ final class LeaseLimits {
       forget.addBatch();
     }
     forget.executeBatch();
+  }
+
+  /**
+   * Gives back the rate starts of the live leases among {@code leases}, which are being released
+   * unstarted ({@link dev.semafor.broker.Broker#release}); runs in the release's transaction,
+   * before the release clears the jobs' start times. A lease's start row has the job's key and
+   * start time, and expires a period later. Start rows name no job, so rows of one key, start and
+   * expiry are alike: to give back {@code n} of them, all are deleted and all but {@code n} put
+   * back (most often none). A start that has aged out is gone already and gives nothing back.
+   */
+  static void giveBack(Session s, Dialect dialect, List<LeaseRef> leases) throws SQLException {
+    Map<Long, LeaseRef> byRow = HashMap.newHashMap(leases.size());
+    for (LeaseRef ref : leases) {
+      byRow.put(Leasing.rowOf(ref), ref);
+    }
+    long[] rids = byRow.keySet().stream().mapToLong(Long::longValue).toArray();
+    PreparedStatement find = s.prepare(RATED_LEASES + dialect.inIds("rid"));
+    dialect.bindIds(find, 1, rids);
+    Map<StartRow, Integer> given = new HashMap<>();
+    try (ResultSet rs = find.executeQuery()) {
+      while (rs.next()) {
+        LeaseRef ref = byRow.get(rs.getLong(1));
+        if (ref == null
+            || !ref.jobId().equals(rs.getString(2))
+            || !ref.token().equals(rs.getString(3))) {
+          continue; // a stale token: that release changes nothing
+        }
+        long startedAt = rs.getLong(5);
+        given.merge(
+            new StartRow(rs.getString(4), startedAt, startedAt + rs.getLong(6)), 1, Integer::sum);
+      }
+    }
+    for (Map.Entry<StartRow, Integer> e : given.entrySet()) {
+      giveBack(s, e.getKey(), e.getValue());
+    }
+  }
+
+  private static void giveBack(Session s, StartRow row, int n) throws SQLException {
+    PreparedStatement count = s.prepare(STARTS_AT);
+    bindStartRow(count, row);
+    int stored;
+    try (ResultSet rs = count.executeQuery()) {
+      stored = rs.next() ? rs.getInt(1) : 0;
+    }
+    if (stored == 0) {
+      return;
+    }
+    PreparedStatement forget = s.prepare(FORGET_AT);
+    bindStartRow(forget, row);
+    forget.executeUpdate();
+    if (stored > n) {
+      PreparedStatement insert = s.prepare(START);
+      for (int i = n; i < stored; i++) {
+        bindStartRow(insert, row);
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
+  }
+
+  private static void bindStartRow(PreparedStatement ps, StartRow row) throws SQLException {
+    ps.setString(1, row.key());
+    ps.setLong(2, row.startedAt());
+    ps.setLong(3, row.expiresAt());
   }
 
   private int running(String key) throws SQLException {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Concurrency and rate limits, enforced by {@link dev.semafor.broker.Broker#lease}: a key at its
  * limit holds its jobs back without holding up anyone else's, and frees its slot however a lease
- * ends.
+ * ends. A rate start is given back only by a lease released unstarted.
  */
 public abstract class LimitsContract extends JobControlFixture {
 
@@ -123,6 +123,58 @@ public abstract class LimitsContract extends JobControlFixture {
     assertThat(lease(10)).as("only the first start has aged out").hasSize(1);
     clock.advance(Duration.ofMillis(500));
     assertThat(lease(10)).hasSize(1);
+  }
+
+  @Test
+  final void aLeaseReleasedUnstartedGivesItsRateStartBack() {
+    JobRecord first = enqueue(rated("api", 1, Duration.ofMinutes(1)));
+    JobRecord second = enqueue(rated("api", 1, Duration.ofMinutes(1)));
+    Lease unstarted = lease(1).get(0);
+    assertThat(unstarted.job().id()).isEqualTo(first.id());
+
+    broker.release(List.of(unstarted.ref()));
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(ids(lease(10)))
+        .as("the released job never ran, so the permit is free within the same period")
+        .containsExactly(first.id());
+    assertThat(lease(10)).as("the new start counts").isEmpty();
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(ids(lease(10))).containsExactly(second.id());
+  }
+
+  @Test
+  final void theGivenBackPermitGoesToTheNextJobWithTheKey() {
+    JobRecord first = enqueue(rated("api", 1, Duration.ofMinutes(1)));
+    Lease unstarted = lease(1).get(0);
+    broker.release(List.of(unstarted.ref()));
+    broker.cancel(first.id());
+
+    JobRecord next = enqueue(rated("api", 1, Duration.ofMinutes(1)));
+    assertThat(ids(lease(10))).containsExactly(next.id());
+  }
+
+  @Test
+  final void releasingOneOfTwoStartsOfOneInstantGivesBackOne() {
+    JobRecord a = enqueue(rated("api", 2, Duration.ofMinutes(1)));
+    JobRecord b = enqueue(rated("api", 2, Duration.ofMinutes(1)));
+    JobRecord c = enqueue(rated("api", 2, Duration.ofMinutes(1)));
+    List<Lease> both = lease(10);
+    assertThat(ids(both)).containsExactly(a.id(), b.id());
+
+    broker.release(List.of(both.get(0).ref(), both.get(0).ref()));
+    assertThat(ids(lease(10))).as("one start given back, once").containsExactly(a.id());
+    assertThat(get(c.id()).state()).isEqualTo(JobState.QUEUED);
+  }
+
+  @Test
+  final void aStaleReleaseGivesNoStartBack() {
+    enqueue(rated("api", 1, Duration.ofMinutes(1)));
+    enqueue(rated("api", 1, Duration.ofMinutes(1)));
+    Lease done = lease(1).get(0);
+    succeed(done, "null");
+
+    broker.release(List.of(done.ref()));
+    assertThat(lease(10)).as("the job ran: its start stays counted").isEmpty();
   }
 
   @Test
