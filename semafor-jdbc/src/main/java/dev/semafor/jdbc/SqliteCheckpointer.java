@@ -1,7 +1,6 @@
 package dev.semafor.jdbc;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
@@ -53,8 +52,10 @@ final class SqliteCheckpointer implements AutoCloseable {
         if (stopped) {
           return;
         }
-        try (ResultSet ignored = st.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
-          // (busy, log frames, frames checkpointed): nothing to act on
+        try {
+          // Its one row (busy, log frames, frames checkpointed) has nothing to act on; the
+          // statement closes it when it runs again.
+          st.execute("PRAGMA wal_checkpoint(PASSIVE)");
         } catch (SQLException e) {
           log.warn("background checkpoint of {} failed, will retry: {}", name, e.getMessage());
         }

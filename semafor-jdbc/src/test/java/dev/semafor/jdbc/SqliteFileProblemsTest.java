@@ -41,8 +41,11 @@ class SqliteFileProblemsTest {
   void aReadOnlyFileIsRefused() throws Exception {
     Path file = dir.resolve("semafor.db");
     Brokers.open("sqlite:" + file).close();
-    try (ReadOnly ignored = ReadOnly.make(file)) {
+    ReadOnly readOnly = ReadOnly.make(file);
+    try {
       assertRefused(file).hasMessageContaining("it is read-only");
+    } finally {
+      readOnly.close();
     }
   }
 
@@ -50,8 +53,11 @@ class SqliteFileProblemsTest {
   void aNewFileInAReadOnlyFolderIsRefused() throws Exception {
     Path folder = Files.createDirectory(dir.resolve("locked"));
     Path file = folder.resolve("semafor.db");
-    try (ReadOnly ignored = ReadOnly.make(folder)) {
+    ReadOnly readOnly = ReadOnly.make(folder);
+    try {
       assertRefused(file).hasMessageContaining("the folder " + folder + " is read-only");
+    } finally {
+      readOnly.close();
     }
     assertThat(file).doesNotExist();
   }

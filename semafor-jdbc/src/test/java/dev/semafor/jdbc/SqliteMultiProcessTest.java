@@ -124,10 +124,13 @@ class SqliteMultiProcessTest {
       WorkerConfig rescuer =
           WorkerConfig.parse(
               "model=virtual,concurrency=" + jobs + ",lease=2s,heartbeat=500ms,id=rescuer");
-      try (Worker worker = new Worker(broker, TaskRegistry.withBuiltins(), rescuer).start()) {
+      Worker worker = new Worker(broker, TaskRegistry.withBuiltins(), rescuer).start();
+      try {
         await()
             .atMost(Duration.ofSeconds(40))
             .until(() -> count(broker, JobState.SUCCEEDED) == jobs);
+      } finally {
+        worker.close();
       }
 
       for (JobRecord job : broker.query(JobQuery.all())) {
