@@ -43,9 +43,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <h2>Exit</h2>
  *
  * <ul>
- *   <li>0 after a {@link Frame.Stop}, once the jobs before it are done;
- *   <li>0 at once (halt) when stdin closes — the parent is gone, even if it was SIGKILLed, so a
- *       child never outlives it;
+ *   <li>0 after a {@link Frame.Stop}, once the jobs before it are done (the parent closes stdin
+ *       right after a Stop, which ends the reader thread: a JVM's exit waits up to 300 ms for a
+ *       thread blocked in native code, such as one reading a pipe);
+ *   <li>0 at once (halt) when stdin closes without a Stop before — the parent is gone, even if it
+ *       was SIGKILLed, so a child never outlives it;
  *   <li>{@value #EXIT_PROTOCOL} after a malformed frame, which is reported back as {@link
  *       Frame.Rejected} and on stderr;
  *   <li>{@value #EXIT_STARTUP} if the task modules cannot be loaded.
@@ -190,18 +192,27 @@ public final class ChildMain {
   }
 
   private void readLoop(InputStream in) {
+    boolean stopped = false;
     try {
       while (true) {
         Frame frame = codec.read(in);
         switch (frame) {
-          case null -> parentGone();
+          case null -> {
+            if (stopped) {
+              return; // the parent closed stdin after Stop: the main thread exits once done
+            }
+            parentGone();
+          }
           case Frame.Run run -> {
             synchronized (lock) {
               queued.add(run.jobId());
             }
             work.add(run);
           }
-          case Frame.Stop stop -> work.add(stop);
+          case Frame.Stop stop -> {
+            stopped = true;
+            work.add(stop);
+          }
           case Frame.Cancel cancel -> cancel(cancel.jobId());
           default ->
               throw new ProtocolException(

@@ -139,6 +139,20 @@ final class ChildProcess {
     }
   }
 
+  /**
+   * Closes the child's stdin. After a Stop frame, the child ends its reader thread and exits once
+   * its queue is done; without one, it takes this as its parent's death and halts at once.
+   */
+  void closeInput() {
+    synchronized (out) {
+      try {
+        out.close();
+      } catch (IOException e) {
+        // already gone
+      }
+    }
+  }
+
   /** Reads the next frame; {@code null} when the child closed stdout (it died or exited). */
   Frame read() throws IOException {
     return codec.read(in);
