@@ -66,7 +66,7 @@ final class ChildProcess {
   /** Starts a child; it is usable once {@link #awaitReady} returns. */
   static ChildProcess start(ChildCommand command, FrameCodec codec, Consumer<String> output)
       throws IOException {
-    Process process = new ProcessBuilder(command.toList()).start();
+    Process process = command.processBuilder().start();
     return new ChildProcess(process, codec, output);
   }
 

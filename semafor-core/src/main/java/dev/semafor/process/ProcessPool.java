@@ -113,7 +113,7 @@ public final class ProcessPool implements ExecutionPool {
 
   ProcessPool(ProcessPoolBuilder b) {
     this.size = b.size;
-    this.command = ChildCommand.ofCurrentJvm(b.jvmOptions, b.extraClasspath);
+    this.command = ChildCommand.ofCurrentJvm(b.jvmOptions, b.extraClasspath, b.warmUps);
     this.codec = new FrameCodec(b.json, b.maxFrameBytes);
     this.maxJobsPerChild = b.maxJobsPerChild;
     this.cancelGrace = b.cancelGrace;
