@@ -34,8 +34,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <h2>Start-up</h2>
  *
  * Before it sends {@link Frame.Ready}, a child discovers its tasks, builds the JSON binding of each
- * task's input type, runs one {@code semafor.noop}, then runs the pool's {@link WarmUpJob}s (from
- * {@link #WARM_UP_ENV}) in order, discarding their results and writing any failure to stderr.
+ * task's input type, runs one {@code semafor.noop}, passes one frame of each type through its codec
+ * in memory, then runs the pool's {@link WarmUpJob}s (from {@link #WARM_UP_ENV}) in order,
+ * discarding their results and writing any failure to stderr.
  *
  * <h2>Streams</h2>
  *
@@ -129,18 +130,21 @@ public final class ChildMain {
       return;
     }
     JobExecutor executor = new JobExecutor(registry, json);
-    warmUp(registry, executor, json);
+    FrameCodec codec = new FrameCodec(json);
+    warmUp(registry, executor, json, codec);
     runWarmUps(executor, System.getenv(WARM_UP_ENV));
-    ChildMain child = new ChildMain(new FrameCodec(json), executor, protocolOut);
+    ChildMain child = new ChildMain(codec, executor, protocolOut);
     System.exit(child.serve(protocolIn));
   }
 
   /**
-   * Builds the JSON binding of every task's input type and runs one {@code semafor.noop} before the
-   * child reports ready, so that its first jobs do not pay for that (about 100–200 ms in a fresh
-   * JVM).
+   * Builds the JSON binding of every task's input type, runs one {@code semafor.noop} and passes
+   * one frame of each type through the codec in memory before the child reports ready, so that its
+   * first jobs do not pay for that (about 100–200 ms in a fresh JVM).
    */
-  private static void warmUp(TaskRegistry registry, JobExecutor executor, Json json) {
+  private static void warmUp(
+      TaskRegistry registry, JobExecutor executor, Json json, FrameCodec codec) {
+    codec.warmUp();
     for (String name : registry.names()) {
       try {
         json.mapper().readerFor(registry.require(name).inputType());

@@ -162,6 +162,7 @@ public final class ProcessPool implements ExecutionPool {
       for (int i = 0; i < size; i++) {
         first.add(startUnready());
       }
+      codec.warmUp(); // while the children start: the members' first frames are not slowed
       for (ChildProcess c : first) {
         warnIfTasksMissing(c.awaitReady(startTimeout, watchdog));
       }
