@@ -141,7 +141,7 @@ class WorkerChildFlagsTest {
         "--child-heap",
         "512mb");
     assertRefused(
-        "--child-heap: child heap size '1m' is too small: a child needs at least 16m",
+        "--child-heap: child heap size '1m' is too small: the smallest accepted is 16m",
         "--child-heap",
         "1m");
     assertRefused(

@@ -25,7 +25,10 @@ import java.util.regex.Pattern;
  * would write to stdout are refused.
  */
 public final class ChildJvmOptions {
-  /** The smallest heap a child starts with (a child loads Jackson before it is ready). */
+  /**
+   * The smallest heap size accepted: a floor against slips such as {@code 512k} for {@code 512m} (a
+   * child starts in less, with next to no room for its jobs).
+   */
   public static final long MIN_HEAP_BYTES = 16L << 20;
 
   private static final Pattern SIZE = Pattern.compile("([0-9]{1,18})([kKmMgGtT]?)");
@@ -88,7 +91,7 @@ public final class ChildJvmOptions {
     long bytes = bytes(Long.parseLong(m.group(1)), m.group(2).toLowerCase(Locale.ROOT), size);
     if (bytes < MIN_HEAP_BYTES) {
       throw new IllegalArgumentException(
-          "child heap size '" + size + "' is too small: a child needs at least 16m");
+          "child heap size '" + size + "' is too small: the smallest accepted is 16m");
     }
     return "-Xmx" + text;
   }

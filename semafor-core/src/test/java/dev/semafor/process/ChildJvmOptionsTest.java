@@ -62,9 +62,9 @@ class ChildJvmOptionsTest {
                   + "' is not a size: expected a whole number and a unit, e.g. 512m or 2g");
     }
     assertThatThrownBy(() -> ChildJvmOptions.heapOption("15m"))
-        .hasMessage("child heap size '15m' is too small: a child needs at least 16m");
+        .hasMessage("child heap size '15m' is too small: the smallest accepted is 16m");
     assertThatThrownBy(() -> ChildJvmOptions.heapOption("0"))
-        .hasMessage("child heap size '0' is too small: a child needs at least 16m");
+        .hasMessage("child heap size '0' is too small: the smallest accepted is 16m");
     assertThatThrownBy(() -> ChildJvmOptions.heapOption("99999999999t"))
         .hasMessage("child heap size '99999999999t' is too large");
   }
