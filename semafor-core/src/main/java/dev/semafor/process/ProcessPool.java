@@ -68,11 +68,11 @@ import org.slf4j.LoggerFactory;
  * <h2>Lifecycle</h2>
  *
  * NEW ─start─▶ RUNNING ─stop─▶ STOPPED, and {@link #close} from any state kills whatever lives.
- * {@link #start} blocks until every child is ready (typically well under a second), so a bad JVM
- * option fails there with the child's own error. {@link #stop} queues one poison pill per member
- * behind the queued work; each member sends its child a Stop frame and waits up to {@link
- * ProcessPoolBuilder#stopTimeout} for it to exit before killing it. A child whose parent dies —
- * even by SIGKILL — sees its stdin close and exits at once.
+ * {@link #start} blocks until every child is ready (typically well under a second, plus its {@link
+ * WarmUpJob}s), so a bad JVM option fails there with the child's own error. {@link #stop} queues
+ * one poison pill per member behind the queued work; each member sends its child a Stop frame and
+ * waits up to {@link ProcessPoolBuilder#stopTimeout} for it to exit before killing it. A child
+ * whose parent dies — even by SIGKILL — sees its stdin close and exits at once.
  */
 public final class ProcessPool implements ExecutionPool {
   public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC");
