@@ -15,7 +15,12 @@ import java.util.Locale;
 
 /** The demo's results, read back from the broker once the worker has stopped. */
 record DemoReport(
-    String broker, WorkerConfig config, List<Row> rows, long wallNanos, long busyNanos) {
+    String broker,
+    WorkerConfig config,
+    List<Row> rows,
+    long wallNanos,
+    long busyNanos,
+    long startupNanos) {
 
   /** One number: its job, whether it is prime, how long it ran and where. */
   record Row(long n, JobRecord job, Boolean prime, long nanos, String ranOn) {}
@@ -26,7 +31,8 @@ record DemoReport(
       DemoListener listener,
       String url,
       WorkerConfig config,
-      long wallNanos) {
+      long wallNanos,
+      long startupNanos) {
     List<Row> rows = new ArrayList<>();
     long busy = 0;
     for (int i = 0; i < ids.size(); i++) {
@@ -40,7 +46,7 @@ record DemoReport(
       busy += nanos;
       rows.add(new Row(n, job, prime(job), nanos, ranOn));
     }
-    return new DemoReport(url, config, rows, wallNanos, busy);
+    return new DemoReport(url, config, rows, wallNanos, busy, startupNanos);
   }
 
   private static long elapsed(JobRecord job) {
@@ -105,7 +111,8 @@ record DemoReport(
         .put("wall_seconds", Output.millis(wallNanos / 1e9))
         .put("jobs_per_sec", Output.millis(jobsPerSec()))
         .put("busy_seconds", Output.millis(busyNanos / 1e9))
-        .put("parallelism", Output.millis(parallelism()));
+        .put("parallelism", Output.millis(parallelism()))
+        .put("startup_seconds", Output.millis(startupNanos / 1e9));
     return root;
   }
 
@@ -136,5 +143,6 @@ record DemoReport(
         DemoCommand.seconds(busyNanos),
         DemoCommand.seconds(wallNanos),
         parallelism());
+    out.printf("worker started in %s (not counted)%n", DemoCommand.seconds(startupNanos));
   }
 }

@@ -8,6 +8,7 @@ import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,9 +29,16 @@ final class TaskClasspath {
               + " (default: $SEMAFOR_CLASSPATH).")
   String classpath;
 
-  /** The tasks this command knows, and the loader their classes come from. */
-  record Tasks(TaskRegistry registry, ClassLoader loader, URLClassLoader owned)
+  /**
+   * The tasks this command knows, the loader their classes come from, and the classpath entries
+   * given (absolute; empty when none), which a process pool adds to its children's classpath.
+   */
+  record Tasks(TaskRegistry registry, ClassLoader loader, URLClassLoader owned, List<Path> entries)
       implements AutoCloseable {
+    Tasks {
+      entries = List.copyOf(entries);
+    }
+
     @Override
     public void close() {
       if (owned != null) {
@@ -50,35 +58,45 @@ final class TaskClasspath {
   Tasks load(Cli cli) {
     String text =
         classpath != null && !classpath.isBlank() ? classpath : cli.env(Cli.CLASSPATH_ENV);
-    List<URL> urls = text == null ? List.of() : urls(text);
+    List<Path> entries = text == null ? List.of() : entries(text);
+    List<URL> urls = new ArrayList<>();
+    for (Path path : entries) {
+      try {
+        urls.add(path.toUri().toURL());
+      } catch (MalformedURLException e) {
+        throw new IllegalArgumentException("bad classpath entry '" + path + "': " + e.getMessage());
+      }
+    }
     ClassLoader parent = TaskClasspath.class.getClassLoader();
     URLClassLoader owned =
         urls.isEmpty() ? null : new URLClassLoader(urls.toArray(URL[]::new), parent);
     ClassLoader loader = owned == null ? parent : owned;
     try {
-      return new Tasks(TaskRegistry.discover(loader), loader, owned);
+      return new Tasks(TaskRegistry.discover(loader), loader, owned, entries);
     } catch (IllegalStateException | ServiceConfigurationError e) {
       throw new IllegalArgumentException("cannot load tasks: " + e.getMessage(), e);
     }
   }
 
-  private static List<URL> urls(String text) {
-    List<URL> urls = new ArrayList<>();
+  /** The entries of {@code text}, absolute, each checked to be readable. */
+  private static List<Path> entries(String text) {
+    List<Path> entries = new ArrayList<>();
     for (String entry : text.split(File.pathSeparator)) {
       if (entry.isBlank()) {
         continue;
       }
-      Path path = Path.of(entry.trim());
+      Path path;
+      try {
+        path = Path.of(entry.trim());
+      } catch (InvalidPathException e) {
+        throw new IllegalArgumentException(
+            "bad classpath entry '" + entry + "': " + e.getMessage(), e);
+      }
       if (!Files.isReadable(path)) {
         throw new IllegalArgumentException("classpath entry not found or not readable: " + path);
       }
-      try {
-        urls.add(path.toAbsolutePath().toUri().toURL());
-      } catch (MalformedURLException e) {
-        throw new IllegalArgumentException(
-            "bad classpath entry '" + entry + "': " + e.getMessage());
-      }
+      entries.add(path.toAbsolutePath());
     }
-    return urls;
+    return entries;
   }
 }

@@ -74,15 +74,11 @@ final class WorkerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     Cli cli = root.cli();
-    WorkerConfig config = config();
+    ClassLoader previous = Thread.currentThread().getContextClassLoader();
     try (TaskClasspath.Tasks tasks = classpath.load(cli)) {
-      if (config.model() == ExecutionModel.PROCESSES && tasks.owned() != null) {
-        // WorkerConfig cannot yet hand extra classpath entries to the child JVMs
-        throw new IllegalArgumentException(
-            "--classpath (or $SEMAFOR_CLASSPATH) does not reach the child JVMs of --model"
-                + " processes yet; put the jars on the JVM's own classpath instead");
-      }
+      // the child-JVM flags check warm-up tasks against the context loader: the tasks given
       Thread.currentThread().setContextClassLoader(tasks.loader());
+      WorkerConfig config = config(tasks);
       List<Schedule> schedules = control.parse();
       Broker b = broker.open(cli);
       Worker w;
@@ -121,15 +117,21 @@ final class WorkerCommand implements Callable<Integer> {
           metrics.close();
         }
       }
+    } finally {
+      Thread.currentThread().setContextClassLoader(previous);
     }
   }
 
-  private WorkerConfig config() {
+  /** The config from the flags; with --model processes, the --classpath reaches the children. */
+  private WorkerConfig config(TaskClasspath.Tasks tasks) {
     List<String> names = Arrays.stream(queues.split(",")).map(String::trim).toList();
     WorkerConfig.Builder b =
         control.apply(worker.builder().queues(names).shutdownGrace(grace).burst(burst));
     if (prefetch != null) {
       b.prefetch(prefetch);
+    }
+    if (worker.model == ExecutionModel.PROCESSES) {
+      b.childClasspath(tasks.entries());
     }
     return b.build();
   }
@@ -144,7 +146,14 @@ final class WorkerCommand implements Callable<Integer> {
                   Runtime.getRuntime().halt(0);
                 });
     Runtime.getRuntime().addShutdownHook(hook);
-    worker.start();
+    try {
+      worker.start();
+    } catch (RuntimeException e) { // e.g. a child JVM that cannot start: exit 2, not the hook's 0
+      Runtime.getRuntime().removeShutdownHook(hook);
+      worker.close();
+      broker.close();
+      throw e;
+    }
     while (!worker.awaitTermination(Duration.ofHours(1))) {
       // a worker runs until it is closed or, in burst mode, its queues are empty
     }

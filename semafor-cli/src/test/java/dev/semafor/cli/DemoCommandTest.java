@@ -3,8 +3,10 @@ package dev.semafor.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.semafor.ExecutionModel;
 import dev.semafor.Json;
 import dev.semafor.cli.CliRun.Result;
+import dev.semafor.process.WarmUpJob;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +44,57 @@ class DemoCommandTest {
     assertThat(totals.get("succeeded").asInt()).isEqualTo(20);
     assertThat(totals.get("wall_seconds").asDouble()).isPositive();
     assertThat(totals.get("jobs_per_sec").asDouble()).isPositive();
+    assertThat(totals.get("startup_seconds").asDouble()).isNotNegative();
     assertThat(json.get("queue").asText()).startsWith("demo-");
+  }
+
+  @Test
+  void numbersAreEnqueuedLargestFirstAndListedSmallestFirst() throws Exception {
+    Result r = CliRun.run("demo", "--broker", "memory:", "--model", "sequential", "--json");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode results = Json.defaults().mapper().readTree(r.out()).get("results");
+    List<Long> listed = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    for (JsonNode row : results) {
+      listed.add(row.get("n").asLong());
+      ids.add(row.get("job_id").asText());
+    }
+    assertThat(listed).isSorted();
+    // job ids grow in the order jobs are created: the largest n was enqueued first
+    assertThat(ids.reversed()).isSorted();
+  }
+
+  @Test
+  void processesRunTheNumbersInWarmedChildrenAndReportTheStartUpApart() throws Exception {
+    Result r =
+        CliRun.run("demo", "--broker", "memory:", "--model", "processes", "-c", "2", "--json");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode json = Json.defaults().mapper().readTree(r.out());
+    assertThat(json.get("model").asText()).isEqualTo("processes");
+    for (JsonNode row : json.get("results")) {
+      long n = row.get("n").asLong();
+      assertThat(row.get("state").asText()).isEqualTo("SUCCEEDED");
+      assertThat(row.get("prime").asBoolean()).as("%d prime?", n).isEqualTo(isPrime(n));
+      assertThat(row.get("ran_on").asText()).startsWith("semafor-processes-");
+    }
+    JsonNode totals = json.get("totals");
+    assertThat(totals.get("succeeded").asInt()).isEqualTo(20);
+    // two child JVMs take a good part of a second to start: not on the clock, but reported
+    assertThat(totals.get("startup_seconds").asDouble()).isPositive();
+  }
+
+  @Test
+  void childrenAreWarmedWithTheParentsWarmUpAndTheUsersOnesAfterIt() {
+    WorkerOptions options = new WorkerOptions();
+    options.model = ExecutionModel.PROCESSES;
+    options.childWarmUps = List.of("semafor.noop");
+    assertThat(DemoCommand.config(options, "q").childWarmUps())
+        .containsExactly(DemoCommand.WARM_UP, WarmUpJob.parse("semafor.noop"));
+    assertThat(DemoCommand.WARM_UP).isEqualTo(WarmUpJob.parse("semafor.primes={\"n\":2}"));
+
+    options.model = ExecutionModel.THREADS;
+    options.childWarmUps = List.of();
+    assertThat(DemoCommand.config(options, "q").childWarmUps()).isEmpty();
   }
 
   @Test
@@ -63,5 +115,6 @@ class DemoCommandTest {
                   + "\\s+[0-9.]+ ms\\s+semafor-sequential-0");
     }
     assertThat(r.out()).contains("20 numbers, ").contains("sequential x 1 on memory:");
+    assertThat(r.lastOutLine()).matches("worker started in [0-9.]+ s \\(not counted\\)");
   }
 }

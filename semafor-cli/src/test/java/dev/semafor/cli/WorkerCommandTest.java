@@ -3,9 +3,7 @@ package dev.semafor.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.semafor.cli.CliRun.Result;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class WorkerCommandTest {
   @Test
@@ -29,18 +27,6 @@ class WorkerCommandTest {
     assertThat(r.code()).isEqualTo(Main.USAGE);
     assertThat(r.errLines()).hasSize(1);
     assertThat(r.err()).contains("'fibers'", "sequential, threads, virtual or processes");
-  }
-
-  @Test
-  void userJarsWithTheProcessModelAreRefusedUntilChildrenCanSeeThem(@TempDir Path dir)
-      throws Exception {
-    Path jar = EnqueueCommandTest.userJar(dir);
-    Result r =
-        CliRun.run(
-            "worker", "-b", "memory:", "--model", "processes", "--classpath", jar.toString());
-    assertThat(r.code()).isEqualTo(Main.USAGE);
-    assertThat(r.errLines()).hasSize(1);
-    assertThat(r.err()).contains("--classpath", "processes");
   }
 
   @Test

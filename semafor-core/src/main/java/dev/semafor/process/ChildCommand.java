@@ -3,7 +3,10 @@ package dev.semafor.process;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -16,9 +19,11 @@ import java.util.Objects;
  * -Xlog:disable -Xlog:all=warning:stderr} (the JVM's own messages and log stay off the protocol
  * stream, which is stdout), and {@code -Xshare:auto} (class data sharing for a faster start).
  *
- * <p>{@link #checkOption} refuses user options that would write to stdout.
+ * <p>{@code environment} is set in the child's environment on top of this JVM's; a null value
+ * removes the variable. {@link #checkOption} refuses user options that would write to stdout.
  */
-record ChildCommand(Path javaBinary, List<String> jvmOptions, String classpath) {
+record ChildCommand(
+    Path javaBinary, List<String> jvmOptions, String classpath, Map<String, String> environment) {
   static final List<String> FIXED_OPTIONS =
       List.of(
           "-XX:+ExitOnOutOfMemoryError",
@@ -31,13 +36,24 @@ record ChildCommand(Path javaBinary, List<String> jvmOptions, String classpath) 
     Objects.requireNonNull(javaBinary, "javaBinary");
     jvmOptions = List.copyOf(jvmOptions);
     Objects.requireNonNull(classpath, "classpath");
+    environment = Collections.unmodifiableMap(new HashMap<>(environment));
   }
 
   /**
    * A command using this JVM's {@code java.home} and {@code java.class.path}, with {@code
-   * extraClasspath} appended.
+   * extraClasspath} appended, and no warm-up jobs.
    */
   static ChildCommand ofCurrentJvm(List<String> jvmOptions, List<Path> extraClasspath) {
+    return ofCurrentJvm(jvmOptions, extraClasspath, List.of());
+  }
+
+  /**
+   * A command using this JVM's {@code java.home} and {@code java.class.path}, with {@code
+   * extraClasspath} appended; {@code warmUps} go to the child in {@link ChildMain#WARM_UP_ENV}
+   * (which is removed from its environment when there are none).
+   */
+  static ChildCommand ofCurrentJvm(
+      List<String> jvmOptions, List<Path> extraClasspath, List<WarmUpJob> warmUps) {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     List<String> entries = new ArrayList<>();
     String own = System.getProperty("java.class.path", "");
@@ -47,7 +63,11 @@ record ChildCommand(Path javaBinary, List<String> jvmOptions, String classpath) 
     for (Path path : extraClasspath) {
       entries.add(path.toAbsolutePath().toString());
     }
-    return new ChildCommand(java, jvmOptions, String.join(File.pathSeparator, entries));
+    Map<String, String> environment = new HashMap<>();
+    environment.put(
+        ChildMain.WARM_UP_ENV, warmUps.isEmpty() ? null : ChildMain.warmUpText(warmUps));
+    return new ChildCommand(
+        java, jvmOptions, String.join(File.pathSeparator, entries), environment);
   }
 
   /**
@@ -76,6 +96,21 @@ record ChildCommand(Path javaBinary, List<String> jvmOptions, String classpath) 
                 + " name another output, e.g. -Xlog:gc:stderr or -Xlog:gc:file=gc.log");
       }
     }
+  }
+
+  /** A process builder for this command, its environment set. */
+  ProcessBuilder processBuilder() {
+    ProcessBuilder builder = new ProcessBuilder(toList());
+    Map<String, String> env = builder.environment();
+    environment.forEach(
+        (name, value) -> {
+          if (value == null) {
+            env.remove(name);
+          } else {
+            env.put(name, value);
+          }
+        });
+    return builder;
   }
 
   List<String> toList() {

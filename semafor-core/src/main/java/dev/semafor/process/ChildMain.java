@@ -1,8 +1,11 @@
 package dev.semafor.process;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.semafor.JobContext;
 import dev.semafor.JobError;
 import dev.semafor.Json;
+import dev.semafor.PayloadException;
 import dev.semafor.TaskRegistry;
 import dev.semafor.task.BuiltinTasks;
 import dev.semafor.worker.JobExecutor;
@@ -15,7 +18,9 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -25,6 +30,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The main class of a {@link ProcessPool} child JVM: a loop that reads a job frame from stdin, runs
  * it with a {@link JobExecutor} over the tasks {@link TaskRegistry#discover()} finds on the
  * classpath, writes the outcome frame to stdout, and stands by for the next.
+ *
+ * <h2>Start-up</h2>
+ *
+ * Before it sends {@link Frame.Ready}, a child discovers its tasks, builds the JSON binding of each
+ * task's input type, runs one {@code semafor.noop}, passes one frame of each type through its codec
+ * in memory, then runs the pool's {@link WarmUpJob}s (from {@link #WARM_UP_ENV}) in order,
+ * discarding their results and writing any failure to stderr.
  *
  * <h2>Streams</h2>
  *
@@ -43,9 +55,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <h2>Exit</h2>
  *
  * <ul>
- *   <li>0 after a {@link Frame.Stop}, once the jobs before it are done;
- *   <li>0 at once (halt) when stdin closes — the parent is gone, even if it was SIGKILLed, so a
- *       child never outlives it;
+ *   <li>0 after a {@link Frame.Stop}, once the jobs before it are done (the parent closes stdin
+ *       right after a Stop, which ends the reader thread: a JVM's exit waits up to 300 ms for a
+ *       thread blocked in native code, such as one reading a pipe);
+ *   <li>0 at once (halt) when stdin closes without a Stop before — the parent is gone, even if it
+ *       was SIGKILLed, so a child never outlives it;
  *   <li>{@value #EXIT_PROTOCOL} after a malformed frame, which is reported back as {@link
  *       Frame.Rejected} and on stderr;
  *   <li>{@value #EXIT_STARTUP} if the task modules cannot be loaded.
@@ -57,6 +71,13 @@ public final class ChildMain {
 
   /** The exit status when the task registry cannot be built. */
   public static final int EXIT_STARTUP = 70;
+
+  /**
+   * The environment variable that carries the pool's {@link WarmUpJob}s to a child: a JSON array of
+   * objects with the text fields {@code task} and {@code input} (the input as JSON text, as in a
+   * run frame), e.g. {@code [{"task":"semafor.primes","input":"{\"n\":2}"}]}.
+   */
+  public static final String WARM_UP_ENV = "SEMAFOR_CHILD_WARM_UP";
 
   /** Progress frames are sent at most this often; the latest one is always sent before Done. */
   static final long PROGRESS_INTERVAL_NANOS = 10_000_000L;
@@ -109,17 +130,21 @@ public final class ChildMain {
       return;
     }
     JobExecutor executor = new JobExecutor(registry, json);
-    warmUp(registry, executor, json);
-    ChildMain child = new ChildMain(new FrameCodec(json), executor, protocolOut);
+    FrameCodec codec = new FrameCodec(json);
+    warmUp(registry, executor, json, codec);
+    runWarmUps(executor, System.getenv(WARM_UP_ENV));
+    ChildMain child = new ChildMain(codec, executor, protocolOut);
     System.exit(child.serve(protocolIn));
   }
 
   /**
-   * Builds the JSON binding of every task's input type and runs one {@code semafor.noop} before the
-   * child reports ready, so that its first jobs do not pay for that (about 100–200 ms in a fresh
-   * JVM).
+   * Builds the JSON binding of every task's input type, runs one {@code semafor.noop} and passes
+   * one frame of each type through the codec in memory before the child reports ready, so that its
+   * first jobs do not pay for that (about 100–200 ms in a fresh JVM).
    */
-  private static void warmUp(TaskRegistry registry, JobExecutor executor, Json json) {
+  private static void warmUp(
+      TaskRegistry registry, JobExecutor executor, Json json, FrameCodec codec) {
+    codec.warmUp();
     for (String name : registry.names()) {
       try {
         json.mapper().readerFor(registry.require(name).inputType());
@@ -130,6 +155,84 @@ public final class ChildMain {
     if (registry.contains(BuiltinTasks.NOOP)) {
       executor.execute(BuiltinTasks.NOOP, "null", new WarmUpContext());
     }
+  }
+
+  /**
+   * Runs the pool's warm-up jobs given in {@code text} (the value of {@link #WARM_UP_ENV}; null:
+   * none) one after another, discarding their results; a failure, or text that cannot be read, is
+   * written to stderr and does not stop the child.
+   */
+  static void runWarmUps(JobExecutor executor, String text) {
+    if (text == null || text.isBlank()) {
+      return;
+    }
+    List<WarmUpJob> jobs;
+    try {
+      jobs = warmUpsFrom(text);
+    } catch (RuntimeException e) {
+      System.err.println(
+          "semafor child: ignoring the warm-up jobs in " + WARM_UP_ENV + ": " + e.getMessage());
+      return;
+    }
+    for (int i = 0; i < jobs.size(); i++) {
+      WarmUpJob job = jobs.get(i);
+      Outcome outcome = job.run(executor, i + 1);
+      Thread.interrupted(); // a task that interrupted itself must not reach the next one
+      switch (outcome) {
+        case Outcome.Succeeded ok -> {}
+        case Outcome.Failed failed ->
+            System.err.println(
+                "semafor child: warm-up job "
+                    + (i + 1)
+                    + " ("
+                    + job.task()
+                    + ") failed, carrying on: "
+                    + failed.error());
+        case Outcome.Cancelled cancelled ->
+            System.err.println(
+                "semafor child: warm-up job "
+                    + (i + 1)
+                    + " ("
+                    + job.task()
+                    + ") was cancelled, carrying on: "
+                    + cancelled.reason());
+      }
+    }
+  }
+
+  /** The JSON text of {@link #WARM_UP_ENV} for {@code jobs}. */
+  static String warmUpText(List<WarmUpJob> jobs) {
+    ArrayNode array = Json.defaults().mapper().createArrayNode();
+    for (WarmUpJob job : jobs) {
+      array.addObject().put("task", job.task()).put("input", job.input());
+    }
+    return array.toString();
+  }
+
+  /**
+   * Reads {@link #warmUpText}'s form back; throws {@link IllegalArgumentException} if it is not.
+   */
+  static List<WarmUpJob> warmUpsFrom(String text) {
+    JsonNode tree;
+    try {
+      tree = Json.defaults().tree(text);
+    } catch (PayloadException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    if (!tree.isArray()) {
+      throw new IllegalArgumentException("expected a JSON array, got " + tree.getNodeType());
+    }
+    List<WarmUpJob> jobs = new ArrayList<>();
+    for (JsonNode node : tree) {
+      JsonNode task = node.get("task");
+      JsonNode input = node.get("input");
+      if (task == null || !task.isTextual() || input == null || !input.isTextual()) {
+        throw new IllegalArgumentException(
+            "each warm-up job needs the text fields 'task' and 'input': " + node);
+      }
+      jobs.add(new WarmUpJob(task.asText(), input.asText()));
+    }
+    return jobs;
   }
 
   /** The context of the warm-up run. */
@@ -190,18 +293,27 @@ public final class ChildMain {
   }
 
   private void readLoop(InputStream in) {
+    boolean stopped = false;
     try {
       while (true) {
         Frame frame = codec.read(in);
         switch (frame) {
-          case null -> parentGone();
+          case null -> {
+            if (stopped) {
+              return; // the parent closed stdin after Stop: the main thread exits once done
+            }
+            parentGone();
+          }
           case Frame.Run run -> {
             synchronized (lock) {
               queued.add(run.jobId());
             }
             work.add(run);
           }
-          case Frame.Stop stop -> work.add(stop);
+          case Frame.Stop stop -> {
+            stopped = true;
+            work.add(stop);
+          }
           case Frame.Cancel cancel -> cancel(cancel.jobId());
           default ->
               throw new ProtocolException(

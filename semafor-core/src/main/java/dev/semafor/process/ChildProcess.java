@@ -66,7 +66,7 @@ final class ChildProcess {
   /** Starts a child; it is usable once {@link #awaitReady} returns. */
   static ChildProcess start(ChildCommand command, FrameCodec codec, Consumer<String> output)
       throws IOException {
-    Process process = new ProcessBuilder(command.toList()).start();
+    Process process = command.processBuilder().start();
     return new ChildProcess(process, codec, output);
   }
 
@@ -136,6 +136,20 @@ final class ChildProcess {
     synchronized (out) {
       out.write(encodedFrame);
       out.flush();
+    }
+  }
+
+  /**
+   * Closes the child's stdin. After a Stop frame, the child ends its reader thread and exits once
+   * its queue is done; without one, it takes this as its parent's death and halts at once.
+   */
+  void closeInput() {
+    synchronized (out) {
+      try {
+        out.close();
+      } catch (IOException e) {
+        // already gone
+      }
     }
   }
 

@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -31,6 +32,19 @@ import java.util.List;
 final class FrameCodec {
   /** The default bound on one frame's JSON: 64 MiB. */
   static final int DEFAULT_MAX_FRAME_BYTES = 64 << 20;
+
+  /** One frame of each type and each outcome, for {@link #warmUp}. */
+  static final List<Frame> WARM_UP_FRAMES =
+      List.of(
+          new Frame.Run("warm-up", "warm-up", "warm-up", 1, 1, "{\"n\":2}"),
+          new Frame.Cancel("warm-up"),
+          new Frame.Stop(),
+          new Frame.Ready(1, List.of("warm-up")),
+          new Frame.Progress("warm-up", 0.5, "warm-up"),
+          new Frame.Done("warm-up", new Outcome.Succeeded("{\"prime\":true}")),
+          new Frame.Done("warm-up", new Outcome.Failed(JobError.of("warm-up", "warm-up"), false)),
+          new Frame.Done("warm-up", new Outcome.Cancelled("warm-up")),
+          new Frame.Rejected("warm-up"));
 
   private final ObjectMapper mapper;
   private final JsonFactory factory;
@@ -165,6 +179,18 @@ final class FrameCodec {
                   + (type.length() <= 40 ? type : type.substring(0, 40) + "…")
                   + "'");
     };
+  }
+
+  /**
+   * Encodes and decodes one frame of each type ({@link #WARM_UP_FRAMES}) in memory, so that the
+   * first real frames do not pay for loading and linking this code (several milliseconds in a fresh
+   * JVM). Writes nothing.
+   */
+  void warmUp() {
+    for (Frame frame : WARM_UP_FRAMES) {
+      byte[] encoded = encode(frame);
+      decode(Arrays.copyOfRange(encoded, 4, encoded.length));
+    }
   }
 
   /** The wire name of a frame's type, for messages. */

@@ -68,11 +68,11 @@ import org.slf4j.LoggerFactory;
  * <h2>Lifecycle</h2>
  *
  * NEW ─start─▶ RUNNING ─stop─▶ STOPPED, and {@link #close} from any state kills whatever lives.
- * {@link #start} blocks until every child is ready (typically well under a second), so a bad JVM
- * option fails there with the child's own error. {@link #stop} queues one poison pill per member
- * behind the queued work; each member sends its child a Stop frame and waits up to {@link
- * ProcessPoolBuilder#stopTimeout} for it to exit before killing it. A child whose parent dies —
- * even by SIGKILL — sees its stdin close and exits at once.
+ * {@link #start} blocks until every child is ready (typically well under a second, plus its {@link
+ * WarmUpJob}s), so a bad JVM option fails there with the child's own error. {@link #stop} queues
+ * one poison pill per member behind the queued work; each member sends its child a Stop frame and
+ * waits up to {@link ProcessPoolBuilder#stopTimeout} for it to exit before killing it. A child
+ * whose parent dies — even by SIGKILL — sees its stdin close and exits at once.
  */
 public final class ProcessPool implements ExecutionPool {
   public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC");
@@ -113,7 +113,7 @@ public final class ProcessPool implements ExecutionPool {
 
   ProcessPool(ProcessPoolBuilder b) {
     this.size = b.size;
-    this.command = ChildCommand.ofCurrentJvm(b.jvmOptions, b.extraClasspath);
+    this.command = ChildCommand.ofCurrentJvm(b.jvmOptions, b.extraClasspath, b.warmUps);
     this.codec = new FrameCodec(b.json, b.maxFrameBytes);
     this.maxJobsPerChild = b.maxJobsPerChild;
     this.cancelGrace = b.cancelGrace;
@@ -162,6 +162,7 @@ public final class ProcessPool implements ExecutionPool {
       for (int i = 0; i < size; i++) {
         first.add(startUnready());
       }
+      codec.warmUp(); // while the children start: the members' first frames are not slowed
       for (ChildProcess c : first) {
         warnIfTasksMissing(c.awaitReady(startTimeout, watchdog));
       }

@@ -1,6 +1,7 @@
 package dev.semafor.process;
 
 import dev.semafor.Json;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -12,6 +13,12 @@ import java.util.function.Consumer;
  * argument at once.
  */
 public final class ProcessPoolBuilder {
+  /**
+   * The most bytes the warm-up jobs may take as JSON (UTF-8): they are passed in an environment
+   * variable, and Linux caps one at 128 KiB.
+   */
+  public static final int MAX_WARM_UP_BYTES = 64 * 1024;
+
   int size = 1;
   List<String> jvmOptions = ProcessPool.DEFAULT_JVM_OPTIONS;
   List<Path> extraClasspath = List.of();
@@ -23,6 +30,7 @@ public final class ProcessPoolBuilder {
   Consumer<String> childOutput = System.err::println;
   int maxFrameBytes = FrameCodec.DEFAULT_MAX_FRAME_BYTES;
   List<String> expectedTasks = List.of();
+  List<WarmUpJob> warmUps = List.of();
   Duration pipelineBudget = ProcessPool.DEFAULT_PIPELINE_BUDGET;
 
   ProcessPoolBuilder() {}
@@ -56,6 +64,31 @@ public final class ProcessPoolBuilder {
   /** Jars or folders added to the children's classpath after this JVM's own. */
   public ProcessPoolBuilder extraClasspath(List<Path> entries) {
     this.extraClasspath = List.copyOf(entries);
+    return this;
+  }
+
+  /**
+   * Jobs each child runs, in this order, after it has loaded its tasks and before it reports ready
+   * — at the pool's start and whenever a child is replaced or recycled — so that real jobs do not
+   * pay for a task's first run (class loading, Jackson bindings, the JIT). Results are discarded; a
+   * failure is written to the child's stderr and does not stop it. Each names a registered task,
+   * which the child looks up in its own registry. Default: none. The list travels to the child in
+   * the environment variable {@value ChildMain#WARM_UP_ENV}, so keep inputs small (at most {@value
+   * #MAX_WARM_UP_BYTES} bytes in all, as JSON).
+   */
+  public ProcessPoolBuilder warmUps(List<WarmUpJob> warmUps) {
+    List<WarmUpJob> copy = List.copyOf(warmUps);
+    int bytes =
+        copy.isEmpty() ? 0 : ChildMain.warmUpText(copy).getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > MAX_WARM_UP_BYTES) {
+      throw new IllegalArgumentException(
+          "the warm-up jobs take "
+              + bytes
+              + " bytes as JSON, over the limit of "
+              + MAX_WARM_UP_BYTES
+              + "; give them smaller inputs");
+    }
+    this.warmUps = copy;
     return this;
   }
 

@@ -22,6 +22,8 @@ public final class Pools {
                   config.childJvmOptions().isEmpty()
                       ? ProcessPool.DEFAULT_JVM_OPTIONS
                       : config.childJvmOptions())
+              .extraClasspath(config.childClasspath())
+              .warmUps(config.childWarmUps())
               .expectedTasks(executor.registry().names())
               .build();
     };

@@ -1,6 +1,11 @@
 package dev.semafor.worker;
 
 import dev.semafor.ExecutionModel;
+import dev.semafor.process.ChildJvmOptions;
+import dev.semafor.process.ProcessPool;
+import dev.semafor.process.WarmUpJob;
+import java.io.File;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,6 +23,14 @@ import java.util.UUID;
  * floor; for jobs that finish in well under a millisecond the worker raises it (up to {@link
  * #maxPrefetch()}) so that the jobs waiting in its local queue would take no more than {@link
  * #DEFAULT_PREFETCH_WAIT} to drain. Long jobs therefore never hold short ones hostage.
+ *
+ * <p>Settings of the {@link ExecutionModel#PROCESSES} model (ignored by the others): {@code
+ * maxJobsPerChild} (replace a child after that many jobs; 0 never does), {@code childJvmOptions}
+ * (the children's JVM options; empty means {@link ProcessPool#DEFAULT_JVM_OPTIONS}, and a non-empty
+ * list replaces them — {@link ChildJvmOptions#of} builds one on top of the defaults), {@code
+ * childClasspath} (jars or folders added to the children's classpath after this JVM's own, for task
+ * modules that are not on it) and {@code childWarmUps} (jobs each child runs before it reports
+ * ready; see {@link WarmUpJob}).
  */
 public record WorkerConfig(
     List<String> queues,
@@ -34,7 +47,9 @@ public record WorkerConfig(
     int maxJobsPerChild,
     List<String> childJvmOptions,
     Duration progressInterval,
-    Duration retention) {
+    Duration retention,
+    List<Path> childClasspath,
+    List<WarmUpJob> childWarmUps) {
 
   public static final List<String> DEFAULT_QUEUES = List.of("default");
   public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
@@ -59,6 +74,11 @@ public record WorkerConfig(
     Objects.requireNonNull(shutdownGrace, "shutdownGrace");
     Objects.requireNonNull(workerId, "workerId");
     childJvmOptions = List.copyOf(childJvmOptions);
+    for (String option : childJvmOptions) {
+      ChildJvmOptions.check(option);
+    }
+    childClasspath = List.copyOf(childClasspath);
+    childWarmUps = List.copyOf(childWarmUps);
     if (queues.isEmpty() || queues.stream().anyMatch(q -> q == null || q.isBlank())) {
       throw new IllegalArgumentException("a worker needs at least one non-blank queue: " + queues);
     }
@@ -110,9 +130,10 @@ public record WorkerConfig(
    * Parses the compact form: comma-separated {@code key=value} pairs, keys {@code queues}
    * (separated by {@code |}), {@code model}, {@code concurrency}, {@code prefetch}, {@code lease},
    * {@code heartbeat}, {@code poll}, {@code grace} (durations like {@code 30s}, {@code 500ms},
-   * {@code 2m}), {@code burst}, {@code id}, {@code max-jobs-per-child}, {@code progress} (how often
-   * progress is written and cancellations are looked for), {@code retention} (finished jobs older
-   * than this are pruned; unset keeps them).
+   * {@code 2m}), {@code burst}, {@code id}, {@code max-jobs-per-child}, {@code child-classpath}
+   * (entries separated by the platform's path separator, {@code :} on Unix), {@code progress} (how
+   * often progress is written and cancellations are looked for), {@code retention} (finished jobs
+   * older than this are pruned; unset keeps them).
    */
   public static WorkerConfig parse(String text) {
     Builder b = builder();
@@ -139,6 +160,7 @@ public record WorkerConfig(
         case "burst" -> b.burst(Boolean.parseBoolean(value));
         case "id" -> b.workerId(value);
         case "max-jobs-per-child" -> b.maxJobsPerChild(parseInt(key, value));
+        case "child-classpath" -> b.childClasspath(parsePaths(value));
         case "progress" -> b.progressInterval(Durations.parse(value));
         case "retention" -> b.retention(Durations.parse(value));
         default -> throw new IllegalArgumentException("unknown worker config key '" + key + "'");
@@ -171,10 +193,25 @@ public record WorkerConfig(
         + ",id="
         + workerId
         + (model == ExecutionModel.PROCESSES ? ",max-jobs-per-child=" + maxJobsPerChild : "")
+        + (model == ExecutionModel.PROCESSES && !childClasspath.isEmpty()
+            ? ",child-classpath="
+                + String.join(
+                    File.pathSeparator, childClasspath.stream().map(Path::toString).toList())
+            : "")
         + (progressInterval.equals(DEFAULT_PROGRESS)
             ? ""
             : ",progress=" + Durations.format(progressInterval))
         + (retention == null ? "" : ",retention=" + Durations.format(retention));
+  }
+
+  private static List<Path> parsePaths(String value) {
+    List<Path> paths = new ArrayList<>();
+    for (String entry : value.split(File.pathSeparator)) {
+      if (!entry.isBlank()) {
+        paths.add(Path.of(entry.trim()));
+      }
+    }
+    return paths;
   }
 
   private static int parseInt(String key, String value) {
@@ -202,6 +239,8 @@ public record WorkerConfig(
     private List<String> childJvmOptions = List.of();
     private Duration progressInterval = DEFAULT_PROGRESS;
     private Duration retention;
+    private List<Path> childClasspath = List.of();
+    private List<WarmUpJob> childWarmUps = List.of();
 
     private Builder() {}
 
@@ -221,6 +260,8 @@ public record WorkerConfig(
       childJvmOptions = c.childJvmOptions;
       progressInterval = c.progressInterval;
       retention = c.retention;
+      childClasspath = c.childClasspath;
+      childWarmUps = c.childWarmUps;
     }
 
     public Builder queues(List<String> v) {
@@ -291,8 +332,24 @@ public record WorkerConfig(
       return this;
     }
 
+    /**
+     * The children's JVM options (processes model); empty (the default) means {@link
+     * ProcessPool#DEFAULT_JVM_OPTIONS}. Options that would write to stdout are refused.
+     */
     public Builder childJvmOptions(List<String> v) {
       childJvmOptions = v;
+      return this;
+    }
+
+    /** Jars or class folders added to the children's classpath (processes model). */
+    public Builder childClasspath(List<Path> v) {
+      childClasspath = v;
+      return this;
+    }
+
+    /** Jobs each child runs before it reports ready (processes model); see {@link WarmUpJob}. */
+    public Builder childWarmUps(List<WarmUpJob> v) {
+      childWarmUps = v;
       return this;
     }
 
@@ -331,7 +388,9 @@ public record WorkerConfig(
           maxJobsPerChild,
           childJvmOptions,
           progressInterval,
-          retention);
+          retention,
+          childClasspath,
+          childWarmUps);
     }
 
     private static int defaultConcurrency(ExecutionModel model) {

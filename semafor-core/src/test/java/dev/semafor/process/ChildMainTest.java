@@ -132,6 +132,28 @@ class ChildMainTest {
   }
 
   @Test
+  void stdinClosedAfterStopLetsTheQueueFinishAndExitsNormally() throws Exception {
+    send(run("hook", ProcessTestTasks.HOOK, "null"));
+    send(run("slow", BuiltinTasks.PRIMES, "{\"n\":3333333333333301}"));
+    send(run("last", BuiltinTasks.ECHO, "\"done\""));
+    send(new Frame.Stop());
+    toChild.close(); // as the pool does after Stop: the end of stdin is not the parent's death
+
+    assertThat(codec.read(fromChild))
+        .isEqualTo(new Frame.Done("hook", new Outcome.Succeeded("null")));
+    assertThat(codec.read(fromChild))
+        .isEqualTo(
+            new Frame.Done(
+                "slow", new Outcome.Succeeded("{\"n\":3333333333333301,\"prime\":true}")));
+    assertThat(codec.read(fromChild))
+        .isEqualTo(new Frame.Done("last", new Outcome.Succeeded("\"done\"")));
+    assertThat(exitCode()).isZero();
+    assertThat(Files.readString(stderr))
+        .as("an exit, not a halt")
+        .contains(ProcessTestTasks.HOOK_RAN);
+  }
+
+  @Test
   void cancelThatOvertakesItsJobCancelsItBeforeItStarts() throws Exception {
     send(run("first", ProcessTestTasks.AWAIT_CANCEL, "null"));
     assertThat(codec.read(fromChild)).isInstanceOf(Frame.Progress.class);

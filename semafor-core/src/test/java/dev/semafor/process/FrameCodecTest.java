@@ -12,11 +12,30 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class FrameCodecTest {
   private final FrameCodec codec = new FrameCodec(Json.defaults());
+
+  @Test
+  void theWarmUpPassesEveryFrameTypeAndOutcomeThroughTheCodec() {
+    Set<Class<?>> kinds = new HashSet<>();
+    Set<Class<?>> outcomes = new HashSet<>();
+    for (Frame frame : FrameCodec.WARM_UP_FRAMES) {
+      byte[] encoded = codec.encode(frame);
+      assertThat(codec.decode(Arrays.copyOfRange(encoded, 4, encoded.length))).isEqualTo(frame);
+      kinds.add(frame.getClass());
+      if (frame instanceof Frame.Done done) {
+        outcomes.add(done.outcome().getClass());
+      }
+    }
+    assertThat(kinds).containsExactlyInAnyOrder(Frame.class.getPermittedSubclasses());
+    assertThat(outcomes).containsExactlyInAnyOrder(Outcome.class.getPermittedSubclasses());
+    codec.warmUp();
+  }
 
   @Test
   void everyFrameTypeSurvivesARoundTrip() throws IOException {

@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,14 +43,26 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ul>
  *
  * and the same two end to end, through a burst-mode {@link Worker} on the memory broker ({@code
- * worker-primes}: {@code --model sequential} vs {@code --model processes --concurrency 2}; {@code
- * worker-noop}). Each figure is measured three times; the median is reported. Arguments: {@code
- * primes}, {@code noop}, {@code worker-primes}, {@code worker-noop} or {@code all} (the default),
- * then optional JVM options for the children.
+ * worker-primes}: {@code --model sequential} vs {@code --model processes --concurrency 2}, the
+ * children warmed with the demo's warm-up job; {@code worker-noop}). The primes go largest first,
+ * as the demo enqueues them. Each figure is measured three times; the median is reported.
+ * Arguments: {@code primes}, {@code noop}, {@code worker-primes}, {@code worker-noop} or {@code
+ * all} (the default), then optional JVM options for the children.
  */
 public final class ProcessPoolBench {
+  /**
+   * The demo's numbers in the order {@code semafor demo} enqueues them: largest first (longest
+   * processing time first), so that two members taking jobs in order finish close together.
+   */
   static final long[] DEMO_NUMBERS =
-      dev.semafor.task.BuiltinTasks.DEMO_NUMBERS.stream().mapToLong(Long::longValue).toArray();
+      dev.semafor.task.BuiltinTasks.DEMO_NUMBERS.stream()
+          .sorted(Comparator.reverseOrder())
+          .mapToLong(Long::longValue)
+          .toArray();
+
+  /** The demo's warm-up: the children of {@code worker-primes} run it before they are ready. */
+  static final WarmUpJob PRIMES_WARM_UP = WarmUpJob.parse("semafor.primes={\"n\":2}");
+
   private static final int RUNS = 3;
   private static final int NOOP_JOBS = 200_000;
   private static final int LATENCY_JOBS = 20_000;
@@ -173,9 +186,10 @@ public final class ProcessPoolBench {
     double[] sequential = new double[RUNS];
     double[] processes = new double[RUNS];
     double[] withStart = new double[RUNS];
+    PRIMES_WARM_UP.run(new JobExecutor(TaskRegistry.withBuiltins(), Json.defaults()), 1);
     for (int run = 0; run < RUNS; run++) {
       sequential[run] = drain("model=sequential", primesBroker())[0];
-      double[] p = drain("model=processes,concurrency=2", primesBroker());
+      double[] p = drain("model=processes,concurrency=2", primesBroker(), List.of(PRIMES_WARM_UP));
       processes[run] = p[0];
       withStart[run] = p[1];
       System.out.printf(
@@ -213,6 +227,11 @@ public final class ProcessPoolBench {
    * afterwards is not counted.
    */
   private double[] drain(String config, MemoryBroker broker) throws Exception {
+    return drain(config, broker, List.of());
+  }
+
+  private double[] drain(String config, MemoryBroker broker, List<WarmUpJob> warmUps)
+      throws Exception {
     long jobs = broker.stats().stream().mapToLong(q -> q.count(JobState.QUEUED)).sum();
     WorkerConfig parsed = WorkerConfig.parse(config);
     AtomicLong lastFinish = new AtomicLong();
@@ -231,6 +250,7 @@ public final class ProcessPoolBench {
                 .model(parsed.model())
                 .concurrency(parsed.concurrency())
                 .childJvmOptions(jvmOptions)
+                .childWarmUps(warmUps)
                 .burst(true)
                 .build(),
             Json.defaults(),

@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -26,6 +27,12 @@ public final class ProcessTestTasks implements TaskModule {
   static final String BLOCK_LIMITED = "process-test.block-limited";
   static final java.time.Duration BLOCK_LIMIT = java.time.Duration.ofMillis(500);
   static final String STARTED = "started pid=";
+  static final String COUNT = "process-test.count";
+  static final String HOOK = "process-test.hook";
+  static final String HOOK_RAN = "process-test shutdown hook ran";
+
+  /** How many times {@link #COUNT} ran in this JVM (each child has its own). */
+  private static final AtomicInteger COUNTER = new AtomicInteger();
 
   /** Input of {@link #EXIT} and {@link #HALT}. */
   public record Code(int code) {}
@@ -52,6 +59,14 @@ public final class ProcessTestTasks implements TaskModule {
         });
     registry.register(OOM, JsonNode.class, (input, ctx) -> exhaustMemory());
     registry.register(PID, JsonNode.class, (input, ctx) -> ProcessHandle.current().pid());
+    registry.register(COUNT, JsonNode.class, (input, ctx) -> COUNTER.incrementAndGet());
+    registry.register(
+        HOOK,
+        JsonNode.class,
+        (input, ctx) -> {
+          Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println(HOOK_RAN)));
+          return null;
+        });
     registry.register(BLOCK, JsonNode.class, (input, ctx) -> blockForever(ctx));
     registry.register(STEPS, Steps.class, ProcessTestTasks::steps);
     registry.register(AWAIT_CANCEL, JsonNode.class, (input, ctx) -> awaitCancel(ctx));

@@ -1,0 +1,97 @@
+package dev.semafor.process;
+
+import dev.semafor.JobContext;
+import dev.semafor.Json;
+import dev.semafor.PayloadException;
+import dev.semafor.worker.JobExecutor;
+import dev.semafor.worker.Outcome;
+import java.util.Objects;
+
+/**
+ * A job that each child of a {@link ProcessPool} runs once before it reports ready, so that the
+ * one-time costs of a task (loading its classes, Jackson's binding of its input and result, the
+ * JIT's first compilations) are paid before the child takes real work rather than by its first job.
+ * Set with {@link ProcessPoolBuilder#warmUps} or {@code WorkerConfig.Builder.childWarmUps}.
+ *
+ * <p>A warm-up job names a task by its registered name; the child looks it up in its own registry,
+ * so a warm-up can never make a child load a class. Its result is discarded; if it fails (or names
+ * a task the child does not know), the child says so on its stderr and carries on. It runs on the
+ * child's main thread with a context whose job id is {@code warm-up-N} and whose queue is {@code
+ * warm-up}; it is never cancelled, and counts against the pool's start timeout.
+ *
+ * @param task a registered task name
+ * @param input the task's input as JSON text (compact; {@code null} when none is given)
+ */
+public record WarmUpJob(String task, String input) {
+  public WarmUpJob {
+    Objects.requireNonNull(task, "task");
+    if (task.isBlank()) {
+      throw new IllegalArgumentException("a warm-up job needs a task name");
+    }
+    task = task.trim();
+    try {
+      input = Json.defaults().normalize(input);
+    } catch (PayloadException e) {
+      throw new IllegalArgumentException(
+          "the input of warm-up job " + task + " is not valid JSON: " + e.getMessage(), e);
+    }
+  }
+
+  /** A warm-up of {@code task} with {@code input} written as JSON by the default codec. */
+  public static WarmUpJob of(String task, Object input) {
+    return new WarmUpJob(task, Json.defaults().write(input));
+  }
+
+  /**
+   * Parses {@code TASK} or {@code TASK=JSON}, e.g. {@code semafor.primes={"n":2}} (the input is
+   * everything after the first {@code =}; without one it is {@code null}).
+   *
+   * @throws IllegalArgumentException if the task name is blank or the input is not JSON
+   */
+  public static WarmUpJob parse(String spec) {
+    Objects.requireNonNull(spec, "spec");
+    int eq = spec.indexOf('=');
+    return eq < 0
+        ? new WarmUpJob(spec, null)
+        : new WarmUpJob(spec.substring(0, eq), spec.substring(eq + 1));
+  }
+
+  /**
+   * Runs this job once with {@code executor} on the calling thread, as a child does before it
+   * reports ready; {@code index} numbers its job id. Never throws: what happened is the outcome.
+   */
+  public Outcome run(JobExecutor executor, int index) {
+    return executor.execute(task, input, new Context(task, "warm-up-" + index));
+  }
+
+  @Override
+  public String toString() {
+    return task + "=" + input;
+  }
+
+  /** The context of a warm-up run: never cancelled, progress ignored. */
+  private record Context(String task, String jobId) implements JobContext {
+    @Override
+    public String queue() {
+      return "warm-up";
+    }
+
+    @Override
+    public int attempt() {
+      return 1;
+    }
+
+    @Override
+    public int maxAttempts() {
+      return 1;
+    }
+
+    @Override
+    public boolean isCancelled() {
+      return false;
+    }
+
+    @Override
+    public void progress(double fraction, String message) {}
+  }
+}
