@@ -1,6 +1,7 @@
 package dev.semafor.cli;
 
 import dev.semafor.worker.Assignment;
+import dev.semafor.worker.Fate;
 import dev.semafor.worker.Outcome;
 import dev.semafor.worker.WorkerListener;
 import java.util.Map;
@@ -18,6 +19,14 @@ final class DemoListener implements WorkerListener {
 
   private final Map<String, Run> runs = new ConcurrentHashMap<>();
   private final AtomicInteger finished = new AtomicInteger();
+  private final AtomicInteger ended = new AtomicInteger();
+  private final int jobs;
+  private volatile long allEndedAt;
+
+  /** Watches a run of {@code jobs} jobs. */
+  DemoListener(int jobs) {
+    this.jobs = jobs;
+  }
 
   @Override
   public void onFinished(Assignment assignment, Outcome outcome, long runNanos) {
@@ -25,8 +34,21 @@ final class DemoListener implements WorkerListener {
     finished.incrementAndGet();
   }
 
+  /** Counts the attempts the broker recorded as the job's end (not a retry). */
+  @Override
+  public void onRecorded(Assignment assignment, Outcome outcome, Fate fate) {
+    if (fate != Fate.RETRIED && ended.incrementAndGet() == jobs) {
+      allEndedAt = System.nanoTime();
+    }
+  }
+
   int finished() {
     return finished.get();
+  }
+
+  /** When the broker had recorded the end of every job ({@link System#nanoTime()}); 0 if not. */
+  long allEndedAt() {
+    return allEndedAt;
   }
 
   /** The job's last run, or null if this worker's pool never ran it in this JVM. */

@@ -14,13 +14,13 @@ import java.util.List;
 import java.util.Locale;
 
 /** The demo's results, read back from the broker once the worker has stopped. */
-record DemoReport(
-    String broker,
-    WorkerConfig config,
-    List<Row> rows,
-    long wallNanos,
-    long busyNanos,
-    long startupNanos) {
+record DemoReport(String broker, WorkerConfig config, List<Row> rows, Clock clock, long busyNanos) {
+
+  /**
+   * What the demo timed: the worker's start-up and stop (not counted) and, between them, the wall
+   * time from the ready worker to the last recorded result.
+   */
+  record Clock(long startupNanos, long wallNanos, long stopNanos) {}
 
   /** One number: its job, whether it is prime, how long it ran and where. */
   record Row(long n, JobRecord job, Boolean prime, long nanos, String ranOn) {}
@@ -31,8 +31,7 @@ record DemoReport(
       DemoListener listener,
       String url,
       WorkerConfig config,
-      long wallNanos,
-      long startupNanos) {
+      Clock clock) {
     List<Row> rows = new ArrayList<>();
     long busy = 0;
     for (int i = 0; i < ids.size(); i++) {
@@ -46,7 +45,7 @@ record DemoReport(
       busy += nanos;
       rows.add(new Row(n, job, prime(job), nanos, ranOn));
     }
-    return new DemoReport(url, config, rows, wallNanos, busy, startupNanos);
+    return new DemoReport(url, config, rows, clock, busy);
   }
 
   private static long elapsed(JobRecord job) {
@@ -73,12 +72,12 @@ record DemoReport(
   }
 
   double jobsPerSec() {
-    return rows.size() / (wallNanos / 1e9);
+    return rows.size() / (clock.wallNanos() / 1e9);
   }
 
   /** Job time over wall time: how many jobs ran at once, on average. */
   double parallelism() {
-    return busyNanos / (double) wallNanos;
+    return busyNanos / (double) clock.wallNanos();
   }
 
   ObjectNode toJson() {
@@ -108,11 +107,12 @@ record DemoReport(
         .put("jobs", rows.size())
         .put("primes", primes())
         .put("succeeded", rows.stream().filter(r -> r.job().state() == JobState.SUCCEEDED).count())
-        .put("wall_seconds", Output.millis(wallNanos / 1e9))
+        .put("wall_seconds", Output.millis(clock.wallNanos() / 1e9))
         .put("jobs_per_sec", Output.millis(jobsPerSec()))
         .put("busy_seconds", Output.millis(busyNanos / 1e9))
         .put("parallelism", Output.millis(parallelism()))
-        .put("startup_seconds", Output.millis(startupNanos / 1e9));
+        .put("startup_seconds", Output.millis(clock.startupNanos() / 1e9))
+        .put("stop_seconds", Output.millis(clock.stopNanos() / 1e9));
     return root;
   }
 
@@ -132,7 +132,7 @@ record DemoReport(
         "%d numbers, %d prime, in %s wall time: %.1f jobs/s (%s x %d on %s)%n",
         rows.size(),
         primes(),
-        DemoCommand.seconds(wallNanos),
+        DemoCommand.seconds(clock.wallNanos()),
         jobsPerSec(),
         config.model().label(),
         config.concurrency(),
@@ -141,8 +141,10 @@ record DemoReport(
         Locale.ROOT,
         "%s of work in %s: %.1f jobs ran at once on average%n",
         DemoCommand.seconds(busyNanos),
-        DemoCommand.seconds(wallNanos),
+        DemoCommand.seconds(clock.wallNanos()),
         parallelism());
-    out.printf("worker started in %s (not counted)%n", DemoCommand.seconds(startupNanos));
+    out.printf(
+        "worker started in %s and stopped in %s (neither counted)%n",
+        DemoCommand.seconds(clock.startupNanos()), DemoCommand.seconds(clock.stopNanos()));
   }
 }

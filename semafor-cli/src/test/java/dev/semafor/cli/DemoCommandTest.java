@@ -45,6 +45,7 @@ class DemoCommandTest {
     assertThat(totals.get("wall_seconds").asDouble()).isPositive();
     assertThat(totals.get("jobs_per_sec").asDouble()).isPositive();
     assertThat(totals.get("startup_seconds").asDouble()).isNotNegative();
+    assertThat(totals.get("stop_seconds").asDouble()).isNotNegative();
     assertThat(json.get("queue").asText()).startsWith("demo-");
   }
 
@@ -90,7 +91,8 @@ class DemoCommandTest {
     options.childWarmUps = List.of("semafor.noop");
     assertThat(DemoCommand.config(options, "q").childWarmUps())
         .containsExactly(DemoCommand.WARM_UP, WarmUpJob.parse("semafor.noop"));
-    assertThat(DemoCommand.WARM_UP).isEqualTo(WarmUpJob.parse("semafor.primes={\"n\":2}"));
+    assertThat(DemoCommand.WARM_UP)
+        .isEqualTo(WarmUpJob.parse("semafor.primes={\"n\":1000000000039}"));
 
     options.model = ExecutionModel.THREADS;
     options.childWarmUps = List.of();
@@ -115,6 +117,7 @@ class DemoCommandTest {
                   + "\\s+[0-9.]+ ms\\s+semafor-sequential-0");
     }
     assertThat(r.out()).contains("20 numbers, ").contains("sequential x 1 on memory:");
-    assertThat(r.lastOutLine()).matches("worker started in [0-9.]+ s \\(not counted\\)");
+    assertThat(r.lastOutLine())
+        .matches("worker started in [0-9.]+ s and stopped in [0-9.]+ s \\(neither counted\\)");
   }
 }

@@ -384,6 +384,10 @@ public final class Worker implements AutoCloseable {
 
   private void recorded(Assignment a, Outcome outcome, boolean applied, Fate fate) {
     held.remove(a);
+    if (config.burst() && held.isEmpty()) {
+      // The fetcher may be backing off on empty queues; let it see now that it can stop.
+      LockSupport.unpark(fetcher);
+    }
     if (!applied) {
       lost.increment();
       listener.onLeaseLost(a);

@@ -71,6 +71,22 @@ class WorkerTest {
   }
 
   @Test
+  void aBurstWorkerStopsAsSoonAsItsLastJobIsRecordedNotAtItsNextIdlePoll() throws Exception {
+    // While the job runs the queue is empty, so the fetcher backs off: 1, 2, 4 … 1024 ms, and its
+    // next poll after the job ends would come near 4 s. The end of the last job must wake it.
+    JobHandle job = client.enqueue(BuiltinTasks.SLEEP, Map.of("ms", 2_100));
+    Worker worker =
+        start(
+            config(ExecutionModel.THREADS, 1)
+                .pollInterval(Duration.ofSeconds(60))
+                .burst(true)
+                .build());
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> job.state() == JobState.SUCCEEDED);
+    assertThat(worker.awaitTermination(Duration.ofSeconds(1))).isTrue();
+  }
+
+  @Test
   void failingJobRetriesWithBackoffThenDies() throws Exception {
     JobHandle job =
         client.enqueue(
