@@ -22,6 +22,7 @@ class BenchCommandTest {
     assertThat(json.get("model").asText()).isEqualTo("threads");
     assertThat(json.get("concurrency").asInt()).isEqualTo(2);
     assertThat(json.get("jobs_per_sec").asDouble()).isPositive();
+    assertThat(json.get("startup_seconds").asDouble()).isNotNegative();
     assertThat(json.get("enqueue_per_sec").asDouble()).isPositive();
     assertThat(json.get("latency_samples").asInt()).isEqualTo(3000);
     JsonNode latency = json.get("latency_ms");
@@ -37,7 +38,8 @@ class BenchCommandTest {
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out())
         .contains("500 noop jobs on memory:, virtual x 8")
-        .contains("enqueue ", "drain ", "enqueue-to-start", "enqueue-to-finish", "jobs/s");
+        .contains(
+            "enqueue ", "start ", "drain ", "enqueue-to-start", "enqueue-to-finish", "jobs/s");
   }
 
   @Test
