@@ -27,8 +27,8 @@ final class MemoryAdmin {
   List<JobRecord> matching(JobQuery query) {
     List<JobRecord> matched = new ArrayList<>();
     for (Slot slot : jobs.all()) {
-      if (query.matches(slot.record)) {
-        matched.add(slot.record);
+      if (query.matches(slot.record())) {
+        matched.add(slot.record());
       }
     }
     return matched;
@@ -58,7 +58,7 @@ final class MemoryAdmin {
   int prune(Instant cutoff) {
     List<Slot> old = new ArrayList<>();
     for (Slot slot : jobs.all()) {
-      JobRecord r = slot.record;
+      JobRecord r = slot.record();
       if (r.state().isFinished()
           && r.finishedAt() != null
           && !r.finishedAt().isAfter(cutoff)
@@ -68,7 +68,7 @@ final class MemoryAdmin {
     }
     for (Slot slot : old) {
       jobs.remove(slot);
-      groups.pruned(slot.record);
+      groups.pruned(slot.record());
     }
     return old.size();
   }
@@ -79,12 +79,12 @@ final class MemoryAdmin {
     if (slot == null) {
       return CancelResult.NOT_FOUND;
     }
-    JobRecord r = slot.record;
+    JobRecord r = slot.record();
     if (r.state().isFinished()) {
       return CancelResult.ALREADY_FINISHED;
     }
     if (r.state() == JobState.RUNNING) {
-      slot.record = r.toBuilder().cancelRequested(true).build();
+      slot.write(r.toBuilder().cancelRequested(true).build());
       return CancelResult.CANCEL_REQUESTED;
     }
     jobs.transition(slot, r.toBuilder().state(JobState.CANCELLED).finishedAt(now).build());
@@ -95,17 +95,19 @@ final class MemoryAdmin {
   boolean retry(String jobId, Instant now) {
     Slot slot = jobs.slot(jobId);
     if (slot == null
-        || (slot.record.state() != JobState.DEAD && slot.record.state() != JobState.CANCELLED)) {
+        || (slot.record().state() != JobState.DEAD
+            && slot.record().state() != JobState.CANCELLED)) {
       return false;
     }
-    String key = slot.record.uniqueKey();
+    String key = slot.record().uniqueKey();
     Slot holder = key == null ? null : jobs.uniqueHolder(key);
     if (holder != null && holder != slot) {
-      throw new UniqueKeyConflictException(jobId, key, holder.record.id(), holder.record.state());
+      throw new UniqueKeyConflictException(
+          jobId, key, holder.record().id(), holder.record().state());
     }
     jobs.transition(
         slot,
-        slot.record.toBuilder()
+        slot.record().toBuilder()
             .state(JobState.QUEUED)
             .attempts(0)
             .runAt(now)
@@ -118,18 +120,18 @@ final class MemoryAdmin {
             .progressMessage(null)
             .cancelRequested(false)
             .build());
-    jobs.schedule(jobs.queue(slot.record.queue()), slot, now);
+    jobs.schedule(jobs.queue(slot.record().queue()), slot, now);
     return true;
   }
 
   /** See {@link Broker#delete}. */
   boolean delete(String jobId) {
     Slot slot = jobs.slot(jobId);
-    if (slot == null || !slot.record.state().isFinished()) {
+    if (slot == null || !slot.record().state().isFinished()) {
       return false;
     }
     jobs.remove(slot);
-    groups.pruned(slot.record);
+    groups.pruned(slot.record());
     return true;
   }
 }

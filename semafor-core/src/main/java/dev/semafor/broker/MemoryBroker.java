@@ -21,8 +21,8 @@ import java.util.function.Supplier;
  * ({@link #lease}, {@link #complete}, {@link #fail}: the hot path). {@link MemoryJobs} holds the
  * jobs, each queue's ready jobs in lease order and scheduled ones by run-at (a lease first moves
  * those that have come due), the unique index, and the one method that changes a job's state.
- * {@link MemoryLeases} holds the live leases, from start to release or expiry. {@link #get} reads
- * without the lock.
+ * {@link MemoryLeases} holds the live leases, from start to release or expiry. A lease and a
+ * success change a job through its slot's overlay ({@link Slot}) instead of copying its record.
  *
  * <h2>Job control</h2>
  *
@@ -38,7 +38,7 @@ public final class MemoryBroker implements Broker {
   /** Groups and chords. Guarded by {@link #lock}. */
   private final MemoryGroups groups = new MemoryGroups();
 
-  /** Every job, the queues and the unique index. Guarded by {@link #lock} (but reads by id). */
+  /** Every job, the queues and the unique index. Guarded by {@link #lock}. */
   private final MemoryJobs jobs = new MemoryJobs(groups);
 
   /** Concurrency and rate limits. Guarded by {@link #lock}. */
@@ -97,7 +97,7 @@ public final class MemoryBroker implements Broker {
     try {
       Instant now = clock.instant();
       Instant expires = now.plus(request.duration());
-      limits.unpark(now, slot -> jobs.pushReady(jobs.queue(slot.record.queue()), slot));
+      limits.unpark(now, slot -> jobs.pushReady(jobs.queue(slot.record().queue()), slot));
       List<Lease> leased = new ArrayList<>(Math.min(request.max(), 256));
       for (String name : request.queues()) {
         MemoryQueue q = jobs.queueIfAny(name);
@@ -113,7 +113,7 @@ public final class MemoryBroker implements Broker {
           for (int i = 0; i < n; i++) {
             Slot slot = candidates[i];
             candidates[i] = null;
-            MemoryLimits.Block blocked = limits.check(slot.record, now);
+            MemoryLimits.Block blocked = limits.check(slot.fixed(), now);
             if (blocked != null) {
               limits.park(slot, blocked);
               continue;
@@ -145,7 +145,7 @@ public final class MemoryBroker implements Broker {
     Slot slot;
     while (n < max && (slot = q.ready.poll()) != null) {
       slot.inReady = false;
-      if (slot.record.state().isWaiting()) {
+      if (slot.state().isWaiting()) {
         candidates[n++] = slot;
       }
     }
@@ -177,22 +177,14 @@ public final class MemoryBroker implements Broker {
           continue;
         }
         leases.finish(slot);
-        jobs.transition(
-            slot,
-            slot.record.toBuilder()
-                .state(JobState.SUCCEEDED)
-                .result(c.result())
-                .finishedAt(now)
-                .leaseExpiresAt(null)
-                .progress(1.0)
-                .build());
+        jobs.succeed(slot, c.result(), now);
         for (JobRecord next : c.then()) {
           if (!jobs.contains(next.id())) {
             jobs.insert(next, now);
           }
         }
-        if (slot.record.groupId() != null) {
-          JobRecord callback = groups.succeeded(slot.record, c.result(), now);
+        if (slot.fixed().groupId() != null) {
+          JobRecord callback = groups.succeeded(slot.record(), c.result(), now);
           if (callback != null && !jobs.contains(callback.id())) {
             jobs.insert(callback, now);
           }
@@ -219,13 +211,13 @@ public final class MemoryBroker implements Broker {
           continue;
         }
         leases.finish(slot);
-        JobRecord.Builder next = slot.record.toBuilder().error(f.error()).leaseExpiresAt(null);
+        JobRecord.Builder next = slot.record().toBuilder().error(f.error()).leaseExpiresAt(null);
         if (f.retryAt() == null) {
           JobState end = f.cancelled() ? JobState.CANCELLED : JobState.DEAD;
           jobs.transition(slot, next.state(end).finishedAt(now).build());
         } else {
           jobs.transition(slot, next.state(JobState.SCHEDULED).runAt(f.retryAt()).build());
-          jobs.schedule(jobs.queue(slot.record.queue()), slot, now);
+          jobs.schedule(jobs.queue(slot.record().queue()), slot, now);
         }
         out.add(Boolean.TRUE);
       }
@@ -284,8 +276,13 @@ public final class MemoryBroker implements Broker {
 
   @Override
   public Optional<JobRecord> get(String jobId) {
-    Slot slot = jobs.slot(jobId);
-    return slot == null ? Optional.empty() : Optional.of(slot.record);
+    lock.lock();
+    try {
+      Slot slot = jobs.slot(jobId);
+      return slot == null ? Optional.empty() : Optional.of(slot.record());
+    } finally {
+      lock.unlock();
+    }
   }
 
   @Override

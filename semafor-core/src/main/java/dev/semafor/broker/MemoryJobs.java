@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The memory broker's jobs: every job by id, each queue's ready and scheduled jobs ({@link
@@ -26,12 +25,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * cleaned lazily: an entry whose job is no longer waiting (cancelled, say) is skipped when it
  * surfaces.
  *
- * <p>Not thread-safe: every method runs under the broker's lock, but {@link #slot}, which reads a
- * concurrent map (so that {@link MemoryBroker#get} needs no lock).
+ * <p>Not thread-safe: every method runs under the broker's lock.
  */
 final class MemoryJobs {
-  /** All jobs by id. Written under the broker's lock; read by {@link #slot} without it. */
-  private final Map<String, Slot> byId = new ConcurrentHashMap<>();
+  /** All jobs by id. */
+  private final Map<String, Slot> byId = new HashMap<>();
 
   private final Map<String, MemoryQueue> queues = new HashMap<>();
 
@@ -47,7 +45,7 @@ final class MemoryJobs {
     this.groups = groups;
   }
 
-  /** The job with this id, or null; safe without the lock. */
+  /** The job with this id, or null. */
   Slot slot(String id) {
     return byId.get(id);
   }
@@ -83,8 +81,8 @@ final class MemoryJobs {
 
   /** Forgets a finished job (pruned or deleted). */
   void remove(Slot slot) {
-    byId.remove(slot.record.id());
-    slot.counts[slot.record.state().ordinal()]--;
+    byId.remove(slot.fixed().id());
+    slot.counts[slot.state().ordinal()]--;
   }
 
   /** Refuses a batch with an id that exists or repeats, or a job that is not waiting. */
@@ -108,8 +106,8 @@ final class MemoryJobs {
   JobRecord enqueue(JobRecord job, Instant now) {
     Slot existing = job.uniqueKey() == null ? null : uniqueActive.get(job.uniqueKey());
     if (existing != null) {
-      if (job.uniquePolicy() != UniquePolicy.REPLACE || !existing.record.state().isWaiting()) {
-        return existing.record;
+      if (job.uniquePolicy() != UniquePolicy.REPLACE || !existing.record().state().isWaiting()) {
+        return existing.record();
       }
       JobError replaced =
           JobError.of(
@@ -117,7 +115,7 @@ final class MemoryJobs {
               "replaced by job " + job.id() + " (unique key " + job.uniqueKey() + ")");
       transition(
           existing,
-          existing.record.toBuilder()
+          existing.record().toBuilder()
               .state(JobState.CANCELLED)
               .error(replaced)
               .finishedAt(now)
@@ -158,7 +156,7 @@ final class MemoryJobs {
       slot.inReady = true;
       q.ready.addFresh(job.priority(), slot); // a new job has the highest sequence yet
     }
-    return slot.record;
+    return slot.record();
   }
 
   /**
@@ -166,47 +164,73 @@ final class MemoryJobs {
    * index and the groups in step.
    */
   void transition(Slot slot, JobRecord next) {
-    JobRecord prev = slot.record;
-    prev.state().checkTransition(next.state(), prev.id());
-    if (prev.state() != next.state()) {
+    JobState from = slot.state();
+    moving(slot, from, next.state());
+    slot.write(next);
+    moved(slot, from, next.state());
+  }
+
+  /** The hot path's {@link #transition} to running, through the slot's overlay. */
+  void lease(Slot slot, String workerId, Instant now, Instant expires) {
+    JobState from = slot.state();
+    moving(slot, from, JobState.RUNNING);
+    slot.leased(now, expires, workerId);
+    moved(slot, from, JobState.RUNNING);
+  }
+
+  /** The hot path's {@link #transition} to succeeded, through the slot's overlay. */
+  void succeed(Slot slot, String result, Instant now) {
+    JobState from = slot.state();
+    moving(slot, from, JobState.SUCCEEDED);
+    slot.succeeded(result, now);
+    moved(slot, from, JobState.SUCCEEDED);
+  }
+
+  /** Checks a state change and moves the job between its queue's counts. */
+  private static void moving(Slot slot, JobState from, JobState to) {
+    from.checkTransition(to, slot.fixed().id());
+    if (from != to) {
       long[] counts = slot.counts;
-      counts[prev.state().ordinal()]--;
-      counts[next.state().ordinal()]++;
+      counts[from.ordinal()]--;
+      counts[to.ordinal()]++;
     }
-    slot.record = next;
-    if (prev.uniqueKey() != null) {
-      if (next.state().isFinished()) {
-        uniqueActive.remove(prev.uniqueKey(), slot);
+  }
+
+  /** Keeps the unique index and the groups' failure flags in step with a state change. */
+  private void moved(Slot slot, JobState from, JobState to) {
+    JobRecord fixed = slot.fixed();
+    if (fixed.uniqueKey() != null) {
+      if (to.isFinished()) {
+        uniqueActive.remove(fixed.uniqueKey(), slot);
       } else {
-        uniqueActive.putIfAbsent(prev.uniqueKey(), slot);
+        uniqueActive.putIfAbsent(fixed.uniqueKey(), slot);
       }
     }
-    if (next.groupId() != null
-        && (next.state() == JobState.DEAD || next.state() == JobState.CANCELLED)) {
-      groups.failed(next.groupId());
+    if (fixed.groupId() != null && (to == JobState.DEAD || to == JobState.CANCELLED)) {
+      groups.failed(fixed.groupId());
     }
   }
 
   /** Puts a waiting job where a lease will find it: ready now, or scheduled for its run-at. */
   void schedule(MemoryQueue q, Slot slot, Instant now) {
-    if (!slot.record.runAt().isAfter(now)) {
-      if (slot.record.state() == JobState.SCHEDULED) {
-        transition(slot, slot.record.toBuilder().state(JobState.QUEUED).build());
+    if (!slot.record().runAt().isAfter(now)) {
+      if (slot.record().state() == JobState.SCHEDULED) {
+        transition(slot, slot.record().toBuilder().state(JobState.QUEUED).build());
       }
       pushReady(q, slot);
     } else {
-      if (slot.record.state() == JobState.QUEUED) {
+      if (slot.record().state() == JobState.QUEUED) {
         // Not due yet, whatever the record said: only SCHEDULED jobs are promoted when due.
-        transition(slot, slot.record.toBuilder().state(JobState.SCHEDULED).build());
+        transition(slot, slot.record().toBuilder().state(JobState.SCHEDULED).build());
       }
-      q.scheduled.add(new MemoryQueue.Pending(slot, slot.record.runAt()));
+      q.scheduled.add(new MemoryQueue.Pending(slot, slot.record().runAt()));
     }
   }
 
   void pushReady(MemoryQueue q, Slot slot) {
     if (!slot.inReady) {
       slot.inReady = true;
-      q.ready.addReturning(slot.record.priority(), slot);
+      q.ready.addReturning(slot.fixed().priority(), slot);
     }
   }
 
@@ -215,8 +239,8 @@ final class MemoryJobs {
     while ((head = q.scheduled.peek()) != null && !head.runAt().isAfter(now)) {
       q.scheduled.poll();
       Slot slot = head.slot();
-      if (slot.record.state() == JobState.SCHEDULED && slot.record.runAt().equals(head.runAt())) {
-        transition(slot, slot.record.toBuilder().state(JobState.QUEUED).build());
+      if (slot.state() == JobState.SCHEDULED && slot.record().runAt().equals(head.runAt())) {
+        transition(slot, slot.record().toBuilder().state(JobState.QUEUED).build());
         pushReady(q, slot);
       }
     }

@@ -36,21 +36,11 @@ final class MemoryLeases {
   /** Leases a waiting job to {@code workerId} until {@code expires}: running, with a new token. */
   Lease start(Slot slot, String workerId, Instant now, Instant expires) {
     String token = tokenPrefix + Long.toHexString(++tokens);
-    JobRecord r = slot.record;
     slot.token = token;
-    jobs.transition(
-        slot,
-        r.toBuilder()
-            .state(JobState.RUNNING)
-            .attempts(r.attempts() + 1)
-            .startedAt(now)
-            .leaseExpiresAt(expires)
-            .workerId(workerId)
-            .cancelRequested(false)
-            .build());
+    jobs.lease(slot, workerId, now, expires);
     leased.add(slot);
-    limits.started(r, now);
-    return new Lease(slot.record, token, expires);
+    limits.started(slot.fixed(), now);
+    return new Lease(slot.view(), token, expires);
   }
 
   /** The job whose live lease {@code ref} names, or null if that lease is stale or unknown. */
@@ -66,7 +56,7 @@ final class MemoryLeases {
   void finish(Slot slot) {
     slot.token = null;
     if (leased.remove(slot)) {
-      limits.finished(slot.record);
+      limits.finished(slot.fixed());
     }
   }
 
@@ -79,8 +69,8 @@ final class MemoryLeases {
         out.add(LeaseStatus.LOST);
         continue;
       }
-      slot.record = slot.record.toBuilder().leaseExpiresAt(expires).build();
-      out.add(slot.record.cancelRequested() ? LeaseStatus.CANCEL_REQUESTED : LeaseStatus.ACTIVE);
+      slot.extend(expires);
+      out.add(slot.cancelRequested() ? LeaseStatus.CANCEL_REQUESTED : LeaseStatus.ACTIVE);
     }
     return out;
   }
@@ -89,11 +79,11 @@ final class MemoryLeases {
   void progress(LeaseRef lease, double fraction, String message) {
     Slot slot = current(lease);
     if (slot != null) {
-      slot.record =
-          slot.record.toBuilder()
+      slot.write(
+          slot.record().toBuilder()
               .progress(Math.max(0, Math.min(1, fraction)))
               .progressMessage(message)
-              .build();
+              .build());
     }
   }
 
@@ -105,7 +95,7 @@ final class MemoryLeases {
         continue;
       }
       finish(slot);
-      JobRecord r = slot.record;
+      JobRecord r = slot.record();
       limits.released(r);
       if (r.cancelRequested()) {
         jobs.transition(
@@ -130,14 +120,14 @@ final class MemoryLeases {
   int reap(Instant now) {
     List<Slot> expired = new ArrayList<>();
     for (Slot slot = leased.first(); slot != null; slot = slot.nextLeased) {
-      Instant at = slot.record.leaseExpiresAt();
+      Instant at = slot.leaseExpiresAt();
       if (at != null && !at.isAfter(now)) {
         expired.add(slot);
       }
     }
     for (Slot slot : expired) {
       finish(slot);
-      JobRecord r = slot.record;
+      JobRecord r = slot.record();
       JobError error =
           JobError.of(
               "dev.semafor.LeaseExpired",
@@ -159,9 +149,8 @@ final class MemoryLeases {
   List<String> cancelRequested(String workerId) {
     List<String> ids = new ArrayList<>();
     for (Slot slot = leased.first(); slot != null; slot = slot.nextLeased) {
-      JobRecord r = slot.record;
-      if (r.cancelRequested() && workerId.equals(r.workerId())) {
-        ids.add(r.id());
+      if (slot.cancelRequested() && workerId.equals(slot.workerId())) {
+        ids.add(slot.fixed().id());
       }
     }
     return ids;

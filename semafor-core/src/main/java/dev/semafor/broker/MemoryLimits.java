@@ -91,7 +91,7 @@ final class MemoryLimits {
   }
 
   void park(Slot slot, Block why) {
-    JobRecord r = slot.record;
+    JobRecord r = slot.fixed();
     Map<String, ArrayDeque<Slot>> parked =
         why == Block.CONCURRENCY ? parkedByConcurrency : parkedByRate;
     String key = why == Block.CONCURRENCY ? r.concurrencyKey() : r.rateKey();
@@ -115,7 +115,7 @@ final class MemoryLimits {
     while (keys.hasNext()) {
       ArrayDeque<Slot> line = keys.next();
       dropStale(line);
-      int free = line.isEmpty() ? 0 : room.of(line.peekFirst().record);
+      int free = line.isEmpty() ? 0 : room.of(line.peekFirst().record());
       while (free > 0 && !line.isEmpty()) {
         toReady.accept(line.pollFirst());
         free--;
@@ -130,7 +130,7 @@ final class MemoryLimits {
   private static void dropStale(ArrayDeque<Slot> line) {
     while (!line.isEmpty()) {
       Slot head = line.peekFirst();
-      if (head.record.state().isWaiting() && !head.inReady) {
+      if (head.state().isWaiting() && !head.inReady) {
         return;
       }
       line.pollFirst();
