@@ -132,7 +132,12 @@ public final class ChildMain {
     JobExecutor executor = new JobExecutor(registry, json);
     FrameCodec codec = new FrameCodec(json);
     warmUp(registry, executor, json, codec);
-    runWarmUps(executor, System.getenv(WARM_UP_ENV));
+    // The warm-ups go through the path real jobs take (the same context class, the same Done
+    // encoding), so the JIT's profile of the task is the one real jobs will use: a task compiled
+    // around another context class would be thrown out and compiled again on the first real job.
+    // Nothing they write reaches the parent.
+    new ChildMain(codec, executor, OutputStream.nullOutputStream())
+        .runWarmUps(System.getenv(WARM_UP_ENV));
     ChildMain child = new ChildMain(codec, executor, protocolOut);
     System.exit(child.serve(protocolIn));
   }
@@ -162,7 +167,7 @@ public final class ChildMain {
    * none) one after another, discarding their results; a failure, or text that cannot be read, is
    * written to stderr and does not stop the child.
    */
-  static void runWarmUps(JobExecutor executor, String text) {
+  void runWarmUps(String text) {
     if (text == null || text.isBlank()) {
       return;
     }
@@ -176,8 +181,7 @@ public final class ChildMain {
     }
     for (int i = 0; i < jobs.size(); i++) {
       WarmUpJob job = jobs.get(i);
-      Outcome outcome = job.run(executor, i + 1);
-      Thread.interrupted(); // a task that interrupted itself must not reach the next one
+      Outcome outcome = runJob(job.asRun("warm-up-" + (i + 1)));
       switch (outcome) {
         case Outcome.Succeeded ok -> {}
         case Outcome.Failed failed ->
@@ -327,7 +331,8 @@ public final class ChildMain {
     }
   }
 
-  private void runJob(Frame.Run run) {
+  /** Runs one job and sends its outcome; returns the outcome. */
+  private Outcome runJob(Frame.Run run) {
     Context context = new Context(run, Thread.currentThread());
     boolean cancelledBeforeStart;
     synchronized (lock) {
@@ -361,6 +366,7 @@ public final class ChildMain {
               new Frame.Done(run.jobId(), new Outcome.Failed(JobError.of(tooLarge), false)));
     }
     send(done);
+    return outcome;
   }
 
   private void cancel(String jobId) {

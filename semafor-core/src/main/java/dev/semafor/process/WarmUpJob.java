@@ -64,6 +64,11 @@ public record WarmUpJob(String task, String input) {
     return executor.execute(task, input, new Context(task, "warm-up-" + index));
   }
 
+  /** This job as a run frame with id {@code jobId}, as a child runs it before it is ready. */
+  Frame.Run asRun(String jobId) {
+    return new Frame.Run(jobId, task, "warm-up", 1, 1, input == null ? "null" : input);
+  }
+
   @Override
   public String toString() {
     return task + "=" + input;

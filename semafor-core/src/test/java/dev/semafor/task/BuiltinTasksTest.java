@@ -33,6 +33,31 @@ class BuiltinTasksTest {
   }
 
   @Test
+  void isPrimeFindsFactorsOnEitherSideOfTheChunksBetweenCancellationChecks() {
+    // Candidates are tried in chunks of 2^16 odd numbers (3 … 131075, 131077 … 262149, …); a
+    // factor at a chunk's edge must be found all the same.
+    List<Long> numbers = new ArrayList<>();
+    for (long edge : new long[] {131_075, 262_149, 393_223}) {
+      BigInteger below = BigInteger.valueOf(edge - 40);
+      for (int k = 0; k < 6; k++) {
+        below = below.nextProbablePrime();
+        long p = below.longValueExact();
+        numbers.add(p * p);
+        numbers.add(p * 1_000_003L);
+        numbers.add(p * BigInteger.valueOf(edge + 1_000).nextProbablePrime().longValueExact());
+      }
+    }
+    numbers.add(131_071L * 131_071L); // a prime 4 below the first edge, squared
+    numbers.add(1_000_000_000_039L); // a prime that spans eight chunks
+
+    for (long n : numbers) {
+      assertThat(BuiltinTasks.isPrime(n))
+          .as("isPrime(%d)", n)
+          .isEqualTo(BigInteger.valueOf(n).isProbablePrime(50));
+    }
+  }
+
+  @Test
   void isPrimeAgreesWithBigIntegerOnEveryNumberUpToTenThousand() {
     List<Long> disagreements = new ArrayList<>();
     for (long n = -5; n <= 10_000; n++) {
