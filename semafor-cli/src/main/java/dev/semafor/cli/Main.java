@@ -45,7 +45,21 @@ public final class Main {
     line.setParameterExceptionHandler(Main::onBadArguments);
     line.setExecutionExceptionHandler(
         (e, command, parsed) -> onFailure(e, command, root.verbose(), cli));
+    line.setExecutionStrategy(
+        parsed -> {
+          if (isLab(parsed)) {
+            // Its output is a report, like demo's and bench's: the workers' start and stop lines
+            // are noise (the lab module cannot reach this module's Logging itself).
+            Logging.quietUnless(root.verbose());
+          }
+          return new CommandLine.RunLast().execute(parsed);
+        });
     return line;
+  }
+
+  private static boolean isLab(CommandLine.ParseResult parsed) {
+    CommandLine.ParseResult sub = parsed.subcommand();
+    return sub != null && sub.commandSpec().userObject() instanceof dev.semafor.lab.LabCommand;
   }
 
   private static int onBadArguments(ParameterException e, String[] args) {
