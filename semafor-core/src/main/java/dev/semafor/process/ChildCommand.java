@@ -65,7 +65,7 @@ record ChildCommand(
     }
     Map<String, String> environment = new HashMap<>();
     environment.put(
-        ChildMain.WARM_UP_ENV, warmUps.isEmpty() ? null : ChildMain.warmUpText(warmUps));
+        ChildMain.WARM_UP_ENV, warmUps.isEmpty() ? null : ChildWarmUp.warmUpText(warmUps));
     return new ChildCommand(
         java, jvmOptions, String.join(File.pathSeparator, entries), environment);
   }

@@ -1,13 +1,9 @@
 package dev.semafor.process;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.semafor.JobContext;
 import dev.semafor.JobError;
 import dev.semafor.Json;
-import dev.semafor.PayloadException;
 import dev.semafor.TaskRegistry;
-import dev.semafor.task.BuiltinTasks;
 import dev.semafor.worker.JobExecutor;
 import dev.semafor.worker.Outcome;
 import java.io.BufferedInputStream;
@@ -18,9 +14,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -36,7 +30,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Before it sends {@link Frame.Ready}, a child discovers its tasks, builds the JSON binding of each
  * task's input type, runs one {@code semafor.noop}, passes one frame of each type through its codec
  * in memory, then runs the pool's {@link WarmUpJob}s (from {@link #WARM_UP_ENV}) in order,
- * discarding their results and writing any failure to stderr.
+ * discarding their results and writing any failure to stderr ({@link ChildWarmUp}).
  *
  * <h2>Streams</h2>
  *
@@ -131,148 +125,16 @@ public final class ChildMain {
     }
     JobExecutor executor = new JobExecutor(registry, json);
     FrameCodec codec = new FrameCodec(json);
-    warmUp(registry, executor, json, codec);
+    ChildWarmUp.inMemory(registry, executor, json, codec);
     // The warm-ups go through the path real jobs take (the same context class, the same Done
     // encoding), so the JIT's profile of the task is the one real jobs will use: a task compiled
     // around another context class would be thrown out and compiled again on the first real job.
     // Nothing they write reaches the parent.
-    new ChildMain(codec, executor, OutputStream.nullOutputStream())
-        .runWarmUps(System.getenv(WARM_UP_ENV));
+    ChildWarmUp.runJobs(
+        new ChildMain(codec, executor, OutputStream.nullOutputStream()),
+        System.getenv(WARM_UP_ENV));
     ChildMain child = new ChildMain(codec, executor, protocolOut);
     System.exit(child.serve(protocolIn));
-  }
-
-  /**
-   * Builds the JSON binding of every task's input type, runs one {@code semafor.noop} and passes
-   * one frame of each type through the codec in memory before the child reports ready, so that its
-   * first jobs do not pay for that (about 100–200 ms in a fresh JVM).
-   */
-  private static void warmUp(
-      TaskRegistry registry, JobExecutor executor, Json json, FrameCodec codec) {
-    codec.warmUp();
-    for (String name : registry.names()) {
-      try {
-        json.mapper().readerFor(registry.require(name).inputType());
-      } catch (RuntimeException e) {
-        // the job itself will report a type that cannot bind
-      }
-    }
-    if (registry.contains(BuiltinTasks.NOOP)) {
-      executor.execute(BuiltinTasks.NOOP, "null", new WarmUpContext());
-    }
-  }
-
-  /**
-   * Runs the pool's warm-up jobs given in {@code text} (the value of {@link #WARM_UP_ENV}; null:
-   * none) one after another, discarding their results; a failure, or text that cannot be read, is
-   * written to stderr and does not stop the child.
-   */
-  void runWarmUps(String text) {
-    if (text == null || text.isBlank()) {
-      return;
-    }
-    List<WarmUpJob> jobs;
-    try {
-      jobs = warmUpsFrom(text);
-    } catch (RuntimeException e) {
-      System.err.println(
-          "semafor child: ignoring the warm-up jobs in " + WARM_UP_ENV + ": " + e.getMessage());
-      return;
-    }
-    for (int i = 0; i < jobs.size(); i++) {
-      WarmUpJob job = jobs.get(i);
-      Outcome outcome = runJob(job.asRun("warm-up-" + (i + 1)));
-      switch (outcome) {
-        case Outcome.Succeeded ok -> {}
-        case Outcome.Failed failed ->
-            System.err.println(
-                "semafor child: warm-up job "
-                    + (i + 1)
-                    + " ("
-                    + job.task()
-                    + ") failed, carrying on: "
-                    + failed.error());
-        case Outcome.Cancelled cancelled ->
-            System.err.println(
-                "semafor child: warm-up job "
-                    + (i + 1)
-                    + " ("
-                    + job.task()
-                    + ") was cancelled, carrying on: "
-                    + cancelled.reason());
-      }
-    }
-  }
-
-  /** The JSON text of {@link #WARM_UP_ENV} for {@code jobs}. */
-  static String warmUpText(List<WarmUpJob> jobs) {
-    ArrayNode array = Json.defaults().mapper().createArrayNode();
-    for (WarmUpJob job : jobs) {
-      array.addObject().put("task", job.task()).put("input", job.input());
-    }
-    return array.toString();
-  }
-
-  /**
-   * Reads {@link #warmUpText}'s form back; throws {@link IllegalArgumentException} if it is not.
-   */
-  static List<WarmUpJob> warmUpsFrom(String text) {
-    JsonNode tree;
-    try {
-      tree = Json.defaults().tree(text);
-    } catch (PayloadException e) {
-      throw new IllegalArgumentException(e.getMessage(), e);
-    }
-    if (!tree.isArray()) {
-      throw new IllegalArgumentException("expected a JSON array, got " + tree.getNodeType());
-    }
-    List<WarmUpJob> jobs = new ArrayList<>();
-    for (JsonNode node : tree) {
-      JsonNode task = node.get("task");
-      JsonNode input = node.get("input");
-      if (task == null || !task.isTextual() || input == null || !input.isTextual()) {
-        throw new IllegalArgumentException(
-            "each warm-up job needs the text fields 'task' and 'input': " + node);
-      }
-      jobs.add(new WarmUpJob(task.asText(), input.asText()));
-    }
-    return jobs;
-  }
-
-  /** The context of the warm-up run. */
-  private record WarmUpContext() implements JobContext {
-    @Override
-    public String jobId() {
-      return "warm-up";
-    }
-
-    @Override
-    public String task() {
-      return BuiltinTasks.NOOP;
-    }
-
-    @Override
-    public String queue() {
-      return "warm-up";
-    }
-
-    @Override
-    public int attempt() {
-      return 1;
-    }
-
-    @Override
-    public int maxAttempts() {
-      return 1;
-    }
-
-    @Override
-    public boolean isCancelled() {
-      return false;
-    }
-
-    @Override
-    public void progress(double fraction, String message) {}
   }
 
   /** Announces readiness, then serves frames from {@code in} until a Stop; returns the status. */
@@ -331,8 +193,11 @@ public final class ChildMain {
     }
   }
 
-  /** Runs one job and sends its outcome; returns the outcome. */
-  private Outcome runJob(Frame.Run run) {
+  /**
+   * Runs one job and sends its outcome; returns the outcome. The warm-up jobs take this path too
+   * ({@link ChildWarmUp#runJobs}).
+   */
+  Outcome runJob(Frame.Run run) {
     Context context = new Context(run, Thread.currentThread());
     boolean cancelledBeforeStart;
     synchronized (lock) {

@@ -79,7 +79,7 @@ public final class ProcessPoolBuilder {
   public ProcessPoolBuilder warmUps(List<WarmUpJob> warmUps) {
     List<WarmUpJob> copy = List.copyOf(warmUps);
     int bytes =
-        copy.isEmpty() ? 0 : ChildMain.warmUpText(copy).getBytes(StandardCharsets.UTF_8).length;
+        copy.isEmpty() ? 0 : ChildWarmUp.warmUpText(copy).getBytes(StandardCharsets.UTF_8).length;
     if (bytes > MAX_WARM_UP_BYTES) {
       throw new IllegalArgumentException(
           "the warm-up jobs take "

@@ -52,15 +52,15 @@ class WarmUpJobTest {
   void travelsToTheChildAsJsonText() {
     List<WarmUpJob> jobs =
         List.of(WarmUpJob.parse("semafor.primes={\"n\":2}"), WarmUpJob.parse("semafor.noop"));
-    String text = ChildMain.warmUpText(jobs);
+    String text = ChildWarmUp.warmUpText(jobs);
     assertThat(text)
         .isEqualTo(
             "[{\"task\":\"semafor.primes\",\"input\":\"{\\\"n\\\":2}\"},"
                 + "{\"task\":\"semafor.noop\",\"input\":\"null\"}]");
-    assertThat(ChildMain.warmUpsFrom(text)).isEqualTo(jobs);
-    assertThatThrownBy(() -> ChildMain.warmUpsFrom("{\"task\":\"x\"}"))
+    assertThat(ChildWarmUp.warmUpsFrom(text)).isEqualTo(jobs);
+    assertThatThrownBy(() -> ChildWarmUp.warmUpsFrom("{\"task\":\"x\"}"))
         .hasMessage("expected a JSON array, got OBJECT");
-    assertThatThrownBy(() -> ChildMain.warmUpsFrom("[{\"task\":\"x\",\"input\":2}]"))
+    assertThatThrownBy(() -> ChildWarmUp.warmUpsFrom("[{\"task\":\"x\",\"input\":2}]"))
         .hasMessageStartingWith("each warm-up job needs the text fields 'task' and 'input'");
   }
 
@@ -73,7 +73,7 @@ class WarmUpJobTest {
     List<WarmUpJob> jobs = List.of(WarmUpJob.parse("semafor.noop"));
     ChildCommand with = ChildCommand.ofCurrentJvm(List.of(), List.of(), jobs);
     assertThat(with.processBuilder().environment())
-        .containsEntry(ChildMain.WARM_UP_ENV, ChildMain.warmUpText(jobs));
+        .containsEntry(ChildMain.WARM_UP_ENV, ChildWarmUp.warmUpText(jobs));
   }
 
   @Test

@@ -1,0 +1,160 @@
+package dev.semafor.process;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.semafor.JobContext;
+import dev.semafor.Json;
+import dev.semafor.PayloadException;
+import dev.semafor.TaskRegistry;
+import dev.semafor.task.BuiltinTasks;
+import dev.semafor.worker.JobExecutor;
+import dev.semafor.worker.Outcome;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The start-up warm-up of a {@link ChildMain}, before it reports ready: first {@link #inMemory}
+ * (the input bindings, one {@code semafor.noop}, the codec), then {@link #runJobs} (the pool's
+ * {@link WarmUpJob}s, which travel in {@link ChildMain#WARM_UP_ENV} as {@link #warmUpText}'s JSON).
+ *
+ * <p>The warm-up jobs run through {@link ChildMain#runJob} of a child whose protocol stream is
+ * discarded, not through an executor of their own: see {@code ChildMain.main}.
+ */
+final class ChildWarmUp {
+  private ChildWarmUp() {}
+
+  /**
+   * Builds the JSON binding of every task's input type, runs one {@code semafor.noop} and passes
+   * one frame of each type through the codec in memory before the child reports ready, so that its
+   * first jobs do not pay for that (about 100–200 ms in a fresh JVM).
+   */
+  static void inMemory(TaskRegistry registry, JobExecutor executor, Json json, FrameCodec codec) {
+    codec.warmUp();
+    for (String name : registry.names()) {
+      try {
+        json.mapper().readerFor(registry.require(name).inputType());
+      } catch (RuntimeException e) {
+        // the job itself will report a type that cannot bind
+      }
+    }
+    if (registry.contains(BuiltinTasks.NOOP)) {
+      executor.execute(BuiltinTasks.NOOP, "null", new WarmUpContext());
+    }
+  }
+
+  /**
+   * Runs the pool's warm-up jobs given in {@code text} (the value of {@link ChildMain#WARM_UP_ENV};
+   * null: none) one after another on {@code child}, discarding their results; a failure, or text
+   * that cannot be read, is written to stderr and does not stop the child.
+   */
+  static void runJobs(ChildMain child, String text) {
+    if (text == null || text.isBlank()) {
+      return;
+    }
+    List<WarmUpJob> jobs;
+    try {
+      jobs = warmUpsFrom(text);
+    } catch (RuntimeException e) {
+      System.err.println(
+          "semafor child: ignoring the warm-up jobs in "
+              + ChildMain.WARM_UP_ENV
+              + ": "
+              + e.getMessage());
+      return;
+    }
+    for (int i = 0; i < jobs.size(); i++) {
+      WarmUpJob job = jobs.get(i);
+      Outcome outcome = child.runJob(job.asRun("warm-up-" + (i + 1)));
+      switch (outcome) {
+        case Outcome.Succeeded ok -> {}
+        case Outcome.Failed failed ->
+            System.err.println(
+                "semafor child: warm-up job "
+                    + (i + 1)
+                    + " ("
+                    + job.task()
+                    + ") failed, carrying on: "
+                    + failed.error());
+        case Outcome.Cancelled cancelled ->
+            System.err.println(
+                "semafor child: warm-up job "
+                    + (i + 1)
+                    + " ("
+                    + job.task()
+                    + ") was cancelled, carrying on: "
+                    + cancelled.reason());
+      }
+    }
+  }
+
+  /** The JSON text of {@link ChildMain#WARM_UP_ENV} for {@code jobs}. */
+  static String warmUpText(List<WarmUpJob> jobs) {
+    ArrayNode array = Json.defaults().mapper().createArrayNode();
+    for (WarmUpJob job : jobs) {
+      array.addObject().put("task", job.task()).put("input", job.input());
+    }
+    return array.toString();
+  }
+
+  /**
+   * Reads {@link #warmUpText}'s form back; throws {@link IllegalArgumentException} if it is not.
+   */
+  static List<WarmUpJob> warmUpsFrom(String text) {
+    JsonNode tree;
+    try {
+      tree = Json.defaults().tree(text);
+    } catch (PayloadException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    if (!tree.isArray()) {
+      throw new IllegalArgumentException("expected a JSON array, got " + tree.getNodeType());
+    }
+    List<WarmUpJob> jobs = new ArrayList<>();
+    for (JsonNode node : tree) {
+      JsonNode task = node.get("task");
+      JsonNode input = node.get("input");
+      if (task == null || !task.isTextual() || input == null || !input.isTextual()) {
+        throw new IllegalArgumentException(
+            "each warm-up job needs the text fields 'task' and 'input': " + node);
+      }
+      jobs.add(new WarmUpJob(task.asText(), input.asText()));
+    }
+    return jobs;
+  }
+
+  /** The context of the in-memory warm-up run. */
+  private record WarmUpContext() implements JobContext {
+    @Override
+    public String jobId() {
+      return "warm-up";
+    }
+
+    @Override
+    public String task() {
+      return BuiltinTasks.NOOP;
+    }
+
+    @Override
+    public String queue() {
+      return "warm-up";
+    }
+
+    @Override
+    public int attempt() {
+      return 1;
+    }
+
+    @Override
+    public int maxAttempts() {
+      return 1;
+    }
+
+    @Override
+    public boolean isCancelled() {
+      return false;
+    }
+
+    @Override
+    public void progress(double fraction, String message) {}
+  }
+}
