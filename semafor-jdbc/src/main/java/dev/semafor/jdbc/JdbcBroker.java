@@ -18,16 +18,12 @@ import dev.semafor.broker.QueueStats;
 import dev.semafor.broker.ScheduleRecord;
 import dev.semafor.broker.WorkerInfo;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -41,7 +37,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * a batch of enqueues, leases, completions or failures is all or nothing and costs at most one
  * commit; calls that wait for the writer at the same time share one ({@link WriteCombiner}). Each
  * statement is prepared once per connection and reused. Reads (get, query, stats, and the look
- * before a lease) use their own connections, so they neither wait for nor delay writes.
+ * before a lease) use their own connections, so they neither wait for nor delay writes. The
+ * connections, the combiner and the translation of database errors are in {@link Database}.
  *
  * <h2>Leases</h2>
  *
@@ -64,25 +61,19 @@ public final class JdbcBroker implements Broker {
           + " AND state IN ('SUCCEEDED', 'DEAD', 'CANCELLED')"
           + JobControl.PRUNABLE
           + " LIMIT ?)";
-  static final String EXISTS = "SELECT 1 FROM " + TABLE + " WHERE id = ?";
 
   private final Dialect dialect;
   private final InstantSource clock;
-  private final SessionPool writers;
-  private final SessionPool readers;
-  private final WriteCombiner writes;
+  private final Database db;
   private final Leasing leasing;
   private final String tokenSalt =
       Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36) + "-";
   private final AtomicLong leaseCalls = new AtomicLong();
 
-  private JdbcBroker(
-      Dialect dialect, InstantSource clock, SessionPool writers, SessionPool readers) {
+  private JdbcBroker(Dialect dialect, InstantSource clock, Database db) {
     this.dialect = dialect;
     this.clock = clock;
-    this.writers = writers;
-    this.readers = readers;
-    this.writes = new WriteCombiner(writers, dialect.beginWrite());
+    this.db = db;
     this.leasing = new Leasing(dialect);
   }
 
@@ -91,27 +82,7 @@ public final class JdbcBroker implements Broker {
    * Throws {@link dev.semafor.BrokerUnavailableException} naming the database and the problem.
    */
   static JdbcBroker open(Dialect dialect, InstantSource clock) {
-    dialect.checkBeforeOpen();
-    List<Session> writing = new ArrayList<>();
-    List<Session> reading = new ArrayList<>();
-    try {
-      for (int i = 0; i < dialect.connections(Dialect.Role.WRITER); i++) {
-        writing.add(new Session(dialect.connect(Dialect.Role.WRITER)));
-      }
-      Schema.migrate(writing.get(0), dialect);
-      for (int i = 0; i < dialect.connections(Dialect.Role.READER); i++) {
-        reading.add(new Session(dialect.connect(Dialect.Role.READER)));
-      }
-    } catch (SQLException | RuntimeException e) {
-      closeQuietly(writing);
-      closeQuietly(reading);
-      dialect.close();
-      throw e instanceof SQLException sql ? dialect.unavailable("open", sql) : (RuntimeException) e;
-    }
-    SessionPool writers = new SessionPool(dialect.describe(), writing);
-    SessionPool readers =
-        reading.isEmpty() ? writers : new SessionPool(dialect.describe(), reading);
-    return new JdbcBroker(dialect, clock, writers, readers);
+    return new JdbcBroker(dialect, clock, Database.open(dialect));
   }
 
   @Override
@@ -125,7 +96,7 @@ public final class JdbcBroker implements Broker {
       stored.add(JobRows.normalize(job, now));
     }
     boolean unique = stored.stream().anyMatch(job -> job.uniqueKey() != null);
-    return insert(
+    return db.insert(
         "enqueue",
         stored,
         s -> {
@@ -145,7 +116,7 @@ public final class JdbcBroker implements Broker {
   @Override
   public List<JobRecord> enqueueGroup(GroupRecord group, List<JobRecord> members) {
     List<JobRecord> stored = JobControl.checkGroup(group, members, clock.instant());
-    return insert(
+    return db.insert(
         "enqueue",
         stored,
         s -> {
@@ -157,10 +128,10 @@ public final class JdbcBroker implements Broker {
   @Override
   public List<Lease> lease(LeaseRequest request) {
     String prefix = tokenSalt + Long.toString(leaseCalls.incrementAndGet(), 36) + ".";
-    if (!read("lease", s -> leasing.anyDue(s, request.queues(), clock.instant()))) {
+    if (!db.read("lease", s -> leasing.anyDue(s, request.queues(), clock.instant()))) {
       return List.of(); // nothing to lease: no write lock taken
     }
-    return write("lease", s -> leasing.lease(s, request, clock.instant(), prefix));
+    return db.write("lease", s -> leasing.lease(s, request, clock.instant(), prefix));
   }
 
   @Override
@@ -168,7 +139,8 @@ public final class JdbcBroker implements Broker {
     if (leases.isEmpty()) {
       return List.of();
     }
-    return write("heartbeat", s -> Attempts.heartbeat(s, leases, clock.instant().plus(extension)));
+    return db.write(
+        "heartbeat", s -> Attempts.heartbeat(s, leases, clock.instant().plus(extension)));
   }
 
   @Override
@@ -176,7 +148,7 @@ public final class JdbcBroker implements Broker {
     if (completions.isEmpty()) {
       return List.of();
     }
-    return write(
+    return db.write(
         "complete",
         s -> {
           Instant now = clock.instant();
@@ -192,7 +164,7 @@ public final class JdbcBroker implements Broker {
       return List.of();
     }
     boolean ends = failures.stream().anyMatch(f -> f.retryAt() == null);
-    return write(
+    return db.write(
         "fail",
         s -> {
           List<Boolean> applied = Attempts.fail(s, failures, clock.instant());
@@ -208,7 +180,7 @@ public final class JdbcBroker implements Broker {
     if (leases.isEmpty()) {
       return;
     }
-    write(
+    db.write(
         "release",
         s -> {
           LeaseLimits.giveBack(s, dialect, leases); // before the release clears the start times
@@ -220,7 +192,7 @@ public final class JdbcBroker implements Broker {
 
   @Override
   public void progress(LeaseRef lease, double fraction, String message) {
-    write(
+    db.write(
         "progress",
         s -> {
           Attempts.progress(s, lease, fraction, message);
@@ -230,7 +202,7 @@ public final class JdbcBroker implements Broker {
 
   @Override
   public CancelResult cancel(String jobId) {
-    return write(
+    return db.write(
         "cancel",
         s -> {
           CancelResult result = JobCommands.cancel(s, jobId, clock.instant());
@@ -243,23 +215,23 @@ public final class JdbcBroker implements Broker {
 
   @Override
   public boolean retry(String jobId) {
-    return write("retry", s -> JobCommands.retry(s, jobId, clock.instant()));
+    return db.write("retry", s -> JobCommands.retry(s, jobId, clock.instant()));
   }
 
   @Override
   public boolean delete(String jobId) {
-    return write("delete", s -> JobCommands.delete(s, jobId));
+    return db.write("delete", s -> JobCommands.delete(s, jobId));
   }
 
   @Override
   public List<String> cancelRequested(String workerId) {
-    return read("cancel requests", s -> JobControl.cancelRequested(s, workerId));
+    return db.read("cancel requests", s -> JobControl.cancelRequested(s, workerId));
   }
 
   @Override
   public boolean claimTick(ScheduleRecord schedule, Instant tick, JobRecord job) {
     JobRecord stored = job == null ? null : JobRows.normalize(job, clock.instant());
-    return insert(
+    return db.insert(
         "claim a schedule tick",
         stored == null ? List.of() : List.of(stored),
         s -> JobControl.claimTick(s, schedule, tick, stored));
@@ -267,27 +239,27 @@ public final class JdbcBroker implements Broker {
 
   @Override
   public List<ScheduleRecord> schedules() {
-    return read("schedules", JobControl::schedules);
+    return db.read("schedules", JobControl::schedules);
   }
 
   @Override
   public Optional<JobRecord> get(String jobId) {
-    return read("get", s -> JobQueries.get(s, jobId));
+    return db.read("get", s -> JobQueries.get(s, jobId));
   }
 
   @Override
   public List<JobRecord> query(JobQuery query) {
-    return read("query", s -> JobQueries.query(s, query));
+    return db.read("query", s -> JobQueries.query(s, query));
   }
 
   @Override
   public List<QueueStats> stats() {
-    return read("stats", JobQueries::stats);
+    return db.read("stats", JobQueries::stats);
   }
 
   @Override
   public int reapExpiredLeases() {
-    return write(
+    return db.write(
         "reap",
         s -> {
           int reaped = leasing.reap(s, clock.instant());
@@ -306,7 +278,7 @@ public final class JdbcBroker implements Broker {
     int deleted;
     do {
       deleted =
-          write(
+          db.write(
               "prune",
               s -> {
                 PreparedStatement ps = s.prepare(PRUNE);
@@ -316,7 +288,7 @@ public final class JdbcBroker implements Broker {
               });
       total += deleted;
     } while (deleted == PRUNE_CHUNK);
-    write(
+    db.write(
         "prune",
         s -> {
           JobControl.forgetFinished(s, clock.instant());
@@ -327,7 +299,7 @@ public final class JdbcBroker implements Broker {
 
   @Override
   public void registerWorker(WorkerInfo info) {
-    write(
+    db.write(
         "register worker",
         s -> {
           WorkerRegistry.register(s, info, clock.instant());
@@ -337,7 +309,7 @@ public final class JdbcBroker implements Broker {
 
   @Override
   public void heartbeatWorker(String workerId, int inFlight) {
-    write(
+    db.write(
         "heartbeat worker",
         s -> {
           WorkerRegistry.heartbeat(s, workerId, inFlight, clock.instant());
@@ -347,12 +319,12 @@ public final class JdbcBroker implements Broker {
 
   @Override
   public List<WorkerInfo> workers() {
-    return read("list workers", WorkerRegistry::list);
+    return db.read("list workers", WorkerRegistry::list);
   }
 
   @Override
   public void unregisterWorker(String workerId) {
-    write(
+    db.write(
         "unregister worker",
         s -> {
           WorkerRegistry.unregister(s, workerId);
@@ -367,89 +339,6 @@ public final class JdbcBroker implements Broker {
 
   @Override
   public void close() {
-    try {
-      if (readers != writers) {
-        readers.close();
-      }
-      writers.close();
-    } catch (SQLException e) {
-      throw dialect.unavailable("close", e);
-    } finally {
-      dialect.close();
-    }
-  }
-
-  // ---- internals ----
-
-  /** Runs {@code work} in a write transaction; database errors become clear exceptions. */
-  private <T> T write(String doing, SessionPool.SqlWork<T> work) {
-    try {
-      return writeRaw(work);
-    } catch (SQLException e) {
-      throw dialect.unavailable(doing, e);
-    }
-  }
-
-  private <T> T writeRaw(SessionPool.SqlWork<T> work) throws SQLException {
-    return writes.write(work);
-  }
-
-  /** A write that stores {@code jobs}: a duplicate id becomes an error that names it. */
-  private <T> T insert(String doing, List<JobRecord> jobs, SessionPool.SqlWork<T> work) {
-    try {
-      return writeRaw(work);
-    } catch (SQLException e) {
-      if (dialect.isUniqueViolation(e) && !jobs.isEmpty()) {
-        throw duplicate(jobs);
-      }
-      throw dialect.unavailable(doing, e);
-    }
-  }
-
-  private <T> T read(String doing, SessionPool.SqlWork<T> work) {
-    try {
-      return readers.use(work);
-    } catch (SQLException e) {
-      throw dialect.unavailable(doing, e);
-    }
-  }
-
-  /** Names the id that broke uniqueness: one already stored, or one the batch holds twice. */
-  private IllegalArgumentException duplicate(List<JobRecord> batch) {
-    Set<String> seen = new HashSet<>();
-    for (JobRecord job : batch) {
-      if (!seen.add(job.id())) {
-        return new IllegalArgumentException("the batch holds job id " + job.id() + " twice");
-      }
-    }
-    String existing =
-        read(
-            "enqueue",
-            s -> {
-              PreparedStatement ps = s.prepare(EXISTS);
-              for (JobRecord job : batch) {
-                ps.setString(1, job.id());
-                try (ResultSet rs = ps.executeQuery()) {
-                  if (rs.next()) {
-                    return job.id();
-                  }
-                }
-              }
-              return null;
-            });
-    return new IllegalArgumentException(
-        existing == null
-            ? "a job id of the batch already exists"
-            : "a job with id " + existing + " already exists");
-  }
-
-  private static void closeQuietly(List<Session> sessions) {
-    for (Session session : sessions) {
-      try {
-        session.close();
-      } catch (SQLException ignored) {
-        // already failing; the first error is the one reported
-      }
-    }
+    db.close();
   }
 }

@@ -1,0 +1,153 @@
+package dev.semafor.jdbc;
+
+import static dev.semafor.jdbc.JobRows.TABLE;
+
+import dev.semafor.broker.JobRecord;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * How a {@link JdbcBroker} reaches its database: the writer and reader {@link SessionPool}s, the
+ * {@link WriteCombiner} every write goes through (in a transaction begun with {@link
+ * Dialect#beginWrite()}), and the turning of a {@link SQLException} into the broker's exceptions:
+ * {@link Dialect#unavailable} naming the database and what the broker was doing, or, for a write
+ * that stores jobs, an {@link IllegalArgumentException} naming the id that broke uniqueness.
+ *
+ * <p>Reads use the reader sessions (the writers' when the dialect has none), so they neither wait
+ * for nor delay writes.
+ */
+final class Database {
+  static final String EXISTS = "SELECT 1 FROM " + TABLE + " WHERE id = ?";
+
+  private final Dialect dialect;
+  private final SessionPool writers;
+  private final SessionPool readers;
+  private final WriteCombiner writes;
+
+  private Database(Dialect dialect, SessionPool writers, SessionPool readers) {
+    this.dialect = dialect;
+    this.writers = writers;
+    this.readers = readers;
+    this.writes = new WriteCombiner(writers, dialect.beginWrite());
+  }
+
+  /**
+   * Checks the dialect's database, connects, creates or upgrades the schema. Throws {@link
+   * dev.semafor.BrokerUnavailableException} naming the database and the problem.
+   */
+  static Database open(Dialect dialect) {
+    dialect.checkBeforeOpen();
+    List<Session> writing = new ArrayList<>();
+    List<Session> reading = new ArrayList<>();
+    try {
+      for (int i = 0; i < dialect.connections(Dialect.Role.WRITER); i++) {
+        writing.add(new Session(dialect.connect(Dialect.Role.WRITER)));
+      }
+      Schema.migrate(writing.get(0), dialect);
+      for (int i = 0; i < dialect.connections(Dialect.Role.READER); i++) {
+        reading.add(new Session(dialect.connect(Dialect.Role.READER)));
+      }
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly(writing);
+      closeQuietly(reading);
+      dialect.close();
+      throw e instanceof SQLException sql ? dialect.unavailable("open", sql) : (RuntimeException) e;
+    }
+    SessionPool writers = new SessionPool(dialect.describe(), writing);
+    SessionPool readers =
+        reading.isEmpty() ? writers : new SessionPool(dialect.describe(), reading);
+    return new Database(dialect, writers, readers);
+  }
+
+  /** Runs {@code work} in a write transaction; database errors become clear exceptions. */
+  <T> T write(String doing, SessionPool.SqlWork<T> work) {
+    try {
+      return writeRaw(work);
+    } catch (SQLException e) {
+      throw dialect.unavailable(doing, e);
+    }
+  }
+
+  private <T> T writeRaw(SessionPool.SqlWork<T> work) throws SQLException {
+    return writes.write(work);
+  }
+
+  /** A write that stores {@code jobs}: a duplicate id becomes an error that names it. */
+  <T> T insert(String doing, List<JobRecord> jobs, SessionPool.SqlWork<T> work) {
+    try {
+      return writeRaw(work);
+    } catch (SQLException e) {
+      if (dialect.isUniqueViolation(e) && !jobs.isEmpty()) {
+        throw duplicate(jobs);
+      }
+      throw dialect.unavailable(doing, e);
+    }
+  }
+
+  /** Runs {@code work} on a reader session; database errors become clear exceptions. */
+  <T> T read(String doing, SessionPool.SqlWork<T> work) {
+    try {
+      return readers.use(work);
+    } catch (SQLException e) {
+      throw dialect.unavailable(doing, e);
+    }
+  }
+
+  /** Closes the sessions, then the dialect. */
+  void close() {
+    try {
+      if (readers != writers) {
+        readers.close();
+      }
+      writers.close();
+    } catch (SQLException e) {
+      throw dialect.unavailable("close", e);
+    } finally {
+      dialect.close();
+    }
+  }
+
+  /** Names the id that broke uniqueness: one already stored, or one the batch holds twice. */
+  private IllegalArgumentException duplicate(List<JobRecord> batch) {
+    Set<String> seen = new HashSet<>();
+    for (JobRecord job : batch) {
+      if (!seen.add(job.id())) {
+        return new IllegalArgumentException("the batch holds job id " + job.id() + " twice");
+      }
+    }
+    String existing =
+        read(
+            "enqueue",
+            s -> {
+              PreparedStatement ps = s.prepare(EXISTS);
+              for (JobRecord job : batch) {
+                ps.setString(1, job.id());
+                try (ResultSet rs = ps.executeQuery()) {
+                  if (rs.next()) {
+                    return job.id();
+                  }
+                }
+              }
+              return null;
+            });
+    return new IllegalArgumentException(
+        existing == null
+            ? "a job id of the batch already exists"
+            : "a job with id " + existing + " already exists");
+  }
+
+  private static void closeQuietly(List<Session> sessions) {
+    for (Session session : sessions) {
+      try {
+        session.close();
+      } catch (SQLException ignored) {
+        // already failing; the first error is the one reported
+      }
+    }
+  }
+}
