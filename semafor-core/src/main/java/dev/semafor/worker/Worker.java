@@ -6,9 +6,7 @@ import dev.semafor.Json;
 import dev.semafor.TaskRegistry;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.Lease;
 import dev.semafor.broker.LeaseRef;
-import dev.semafor.broker.LeaseRequest;
 import dev.semafor.broker.LeaseStatus;
 import dev.semafor.broker.WorkerInfo;
 import dev.semafor.schedule.Schedule;
@@ -26,7 +24,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,8 +34,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>One <b>fetcher</b> leases in batches into a local queue (the {@link Inbox}), never holding
- *       more than {@code concurrency + prefetch} jobs (see {@link WorkerConfig} for how prefetch
- *       adapts to job length).
+ *       more than {@code concurrency + prefetch} jobs ({@link Fetcher}; see {@link WorkerConfig}
+ *       for how prefetch adapts to job length).
  *   <li>The <b>pool</b>'s members take from the local queue and run jobs.
  *   <li>One <b>completer</b> writes outcomes in batches and decides retries ({@link Completer}).
  *   <li>One <b>heartbeater</b> extends the leases of every job the worker holds, writes progress,
@@ -57,8 +54,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Worker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
-  private static final int MAX_LEASE_BATCH = 512;
-  private static final long TARGET_WAIT_NANOS = WorkerConfig.DEFAULT_PREFETCH_WAIT.toNanos();
 
   enum State {
     NEW,
@@ -87,12 +82,7 @@ public final class Worker implements AutoCloseable {
 
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private final CountDownLatch terminated = new CountDownLatch(1);
-  private final Thread fetcher;
-  private final Assignment.ProgressSink progressSink;
-  private volatile boolean fetcherWaiting;
-
-  /** Exponentially weighted mean run time of recent jobs, in nanoseconds; racy by design. */
-  private volatile double meanRunNanos = -1;
+  private final Fetcher fetcher;
 
   private final LongAdder leased = new LongAdder();
   private final LongAdder succeeded = new LongAdder();
@@ -123,13 +113,22 @@ public final class Worker implements AutoCloseable {
     this.completer =
         new Completer(broker, clock, new SplittableRandom(), this::recorded, "semafor-completer");
     this.heartbeater = new Heartbeater(broker, config, clock, held, this::leaseLost, listener);
-    this.progressSink = heartbeater::progress;
     this.scheduler = new Scheduler(new Client(broker, registry, json, clock), clock);
     this.timeouts =
         new ScheduledThreadPoolExecutor(
             1, Thread.ofPlatform().name("semafor-timeouts").daemon(true).factory());
     this.timeouts.setRemoveOnCancelPolicy(true);
-    this.fetcher = Thread.ofPlatform().name("semafor-fetcher").daemon(true).unstarted(this::fetch);
+    this.fetcher =
+        new Fetcher(
+            broker,
+            config,
+            state,
+            held,
+            inbox,
+            heartbeater::progress,
+            listener,
+            leased,
+            this::close);
   }
 
   public String id() {
@@ -248,104 +247,6 @@ public final class Worker implements AutoCloseable {
     }
   }
 
-  // ---- fetcher ----
-
-  private void fetch() {
-    long idleNanos = 0;
-    while (state.get() == State.RUNNING) {
-      try {
-        int want = wanted();
-        if (want <= 0 || (want < refillBatch() && held.size() >= config.concurrency())) {
-          waitForRoom();
-          continue;
-        }
-        List<Lease> leases =
-            broker.lease(
-                new LeaseRequest(
-                    config.queues(),
-                    Math.min(want, MAX_LEASE_BATCH),
-                    id(),
-                    config.leaseDuration()));
-        if (!leases.isEmpty()) {
-          idleNanos = 0;
-          accept(leases);
-          continue;
-        }
-        if (config.burst() && held.isEmpty()) {
-          log.info("worker {}: queues are empty, stopping (burst mode)", id());
-          Thread.ofPlatform().name("semafor-burst-stop").start(this::close);
-          return;
-        }
-        idleNanos =
-            idleNanos == 0 ? 1_000_000 : Math.min(idleNanos * 2, config.pollInterval().toNanos());
-        LockSupport.parkNanos(this, idleNanos);
-      } catch (Throwable t) {
-        if (state.get() != State.RUNNING) {
-          return;
-        }
-        log.warn("worker {}: fetching failed, will retry: {}", id(), t.toString());
-        LockSupport.parkNanos(this, config.pollInterval().toNanos());
-      }
-    }
-  }
-
-  /** How many more jobs to lease now: free members plus the prefetch, less what is held. */
-  private int wanted() {
-    return config.concurrency() + prefetch() - held.size();
-  }
-
-  /**
-   * Refills wait until this many slots are free (or a member would otherwise idle), so that a
-   * stream of short jobs is leased in batches rather than one wake-up per job.
-   */
-  private int refillBatch() {
-    return Math.max(1, (prefetch() + 1) / 2);
-  }
-
-  private int prefetch() {
-    double mean = meanRunNanos;
-    if (mean <= 0) {
-      return config.prefetch();
-    }
-    double byTime = TARGET_WAIT_NANOS * (double) config.concurrency() / Math.max(mean, 1.0);
-    return (int) Math.max(config.prefetch(), Math.min(config.maxPrefetch(), byTime));
-  }
-
-  private void accept(List<Lease> leases) {
-    leased.add(leases.size());
-    long now = System.nanoTime();
-    List<Assignment> batch = new ArrayList<>(leases.size());
-    for (Lease lease : leases) {
-      Assignment a = new Assignment(lease, progressSink, now);
-      held.add(a);
-      batch.add(a);
-    }
-    listener.onLeased(leases);
-    inbox.addAll(batch);
-  }
-
-  private boolean roomToFill() {
-    int want = wanted();
-    return want >= refillBatch() || (want > 0 && held.size() < config.concurrency());
-  }
-
-  private void waitForRoom() {
-    fetcherWaiting = true;
-    try {
-      if (!roomToFill() && state.get() == State.RUNNING) {
-        LockSupport.parkNanos(this, config.pollInterval().toNanos());
-      }
-    } finally {
-      fetcherWaiting = false;
-    }
-  }
-
-  private void wakeFetcher() {
-    if (fetcherWaiting && roomToFill()) {
-      LockSupport.unpark(fetcher);
-    }
-  }
-
   // ---- pool and completer callbacks ----
 
   private void taken(Assignment a) {
@@ -357,7 +258,7 @@ public final class Worker implements AutoCloseable {
       a.timeoutTimer(timeouts.schedule(a::timeOut, limit.toNanos(), TimeUnit.NANOSECONDS));
     }
     listener.onStarted(a);
-    wakeFetcher();
+    fetcher.wake();
   }
 
   /** The job's own time limit, else its task's default; null for none. */
@@ -376,8 +277,7 @@ public final class Worker implements AutoCloseable {
     }
     long started = a.startedAtNanos();
     long ran = started == 0 ? 0 : System.nanoTime() - started;
-    double mean = meanRunNanos;
-    meanRunNanos = mean < 0 ? ran : mean + (ran - mean) * 0.05;
+    fetcher.ran(ran);
     listener.onFinished(a, outcome, ran);
     completer.accept(a, outcome);
   }
@@ -386,7 +286,7 @@ public final class Worker implements AutoCloseable {
     held.remove(a);
     if (config.burst() && held.isEmpty()) {
       // The fetcher may be backing off on empty queues; let it see now that it can stop.
-      LockSupport.unpark(fetcher);
+      fetcher.unpark();
     }
     if (!applied) {
       lost.increment();
@@ -400,7 +300,7 @@ public final class Worker implements AutoCloseable {
         case CANCELLED -> cancelled.increment();
       }
     }
-    wakeFetcher();
+    fetcher.wake();
   }
 
   private void leaseLost(Assignment a, LeaseStatus status) {
@@ -421,11 +321,7 @@ public final class Worker implements AutoCloseable {
   private void shutdown() {
     long started = System.nanoTime();
     try {
-      fetcher.interrupt();
-      LockSupport.unpark(fetcher);
-      if (Thread.currentThread() != fetcher) {
-        fetcher.join();
-      }
+      fetcher.stop();
       releaseUnstarted();
       boolean clean = pool.stop(config.shutdownGrace());
       if (!clean) {
