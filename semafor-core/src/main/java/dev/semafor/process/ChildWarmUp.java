@@ -2,7 +2,6 @@ package dev.semafor.process;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.semafor.JobContext;
 import dev.semafor.Json;
 import dev.semafor.PayloadException;
 import dev.semafor.TaskRegistry;
@@ -38,7 +37,7 @@ final class ChildWarmUp {
       }
     }
     if (registry.contains(BuiltinTasks.NOOP)) {
-      executor.execute(BuiltinTasks.NOOP, "null", new WarmUpContext());
+      WarmUpJob.of(BuiltinTasks.NOOP, null).run(executor, 0);
     }
   }
 
@@ -120,41 +119,5 @@ final class ChildWarmUp {
       jobs.add(new WarmUpJob(task.asText(), input.asText()));
     }
     return jobs;
-  }
-
-  /** The context of the in-memory warm-up run. */
-  private record WarmUpContext() implements JobContext {
-    @Override
-    public String jobId() {
-      return "warm-up";
-    }
-
-    @Override
-    public String task() {
-      return BuiltinTasks.NOOP;
-    }
-
-    @Override
-    public String queue() {
-      return "warm-up";
-    }
-
-    @Override
-    public int attempt() {
-      return 1;
-    }
-
-    @Override
-    public int maxAttempts() {
-      return 1;
-    }
-
-    @Override
-    public boolean isCancelled() {
-      return false;
-    }
-
-    @Override
-    public void progress(double fraction, String message) {}
   }
 }
