@@ -46,7 +46,9 @@ import java.util.Optional;
  *
  * <h2>Time</h2>
  *
- * A broker reads time from the clock it was opened with, so tests can move it.
+ * A broker reads time from the clock it was opened with when that is a {@link ControlledClock}
+ * (tests move it); a broker shared by many hosts otherwise reads what it compares across workers
+ * from its server's clock (see {@link ControlledClock}).
  *
  * <p>Implementations are thread-safe.
  */
@@ -205,6 +207,24 @@ public interface Broker extends AutoCloseable {
 
   /** Removes a worker from the registry (it stopped cleanly). Ignored for an unknown id. */
   void unregisterWorker(String workerId);
+
+  /**
+   * Waits until work may have arrived on one of {@code queues}, or until {@code timeout} has
+   * passed, whichever comes first; an idle worker calls it between empty leases instead of
+   * sleeping. A broker that can wake idle workers (a direct signal, a file or socket watched across
+   * processes, {@code LISTEN/NOTIFY}, a blocking read) returns soon after any producer enqueues a
+   * due job on one of those queues, or a scheduled job on them comes due. Returning early with no
+   * work is allowed (a spurious wake-up); the caller leases and, finding nothing, waits again. The
+   * default cannot wake anyone: it sleeps for the timeout, and the caller polls.
+   *
+   * @throws InterruptedException if the calling thread is interrupted while it waits
+   */
+  default void awaitWork(List<String> queues, Duration timeout) throws InterruptedException {
+    long nanos = timeout.toNanos();
+    if (nanos > 0) {
+      java.util.concurrent.TimeUnit.NANOSECONDS.sleep(nanos);
+    }
+  }
 
   /** A short description for logs, such as the URL without credentials. */
   String describe();

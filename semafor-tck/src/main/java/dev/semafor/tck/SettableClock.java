@@ -1,8 +1,8 @@
 package dev.semafor.tck;
 
+import dev.semafor.broker.ControlledClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>It never moves backwards: brokers may assume time is monotonic, as a real clock is close
  * enough to be.
  */
-public final class SettableClock implements InstantSource {
+public final class SettableClock implements ControlledClock {
   private final AtomicReference<Instant> now;
 
   public SettableClock(Instant start) {
