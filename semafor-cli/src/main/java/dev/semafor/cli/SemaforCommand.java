@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
       RetryCommand.class,
       SchedulesCommand.class,
       DashboardCommand.class,
+      ChaosCommand.class,
       dev.semafor.lab.LabCommand.class
     })
 public final class SemaforCommand implements Callable<Integer> {
