@@ -27,10 +27,10 @@ import java.util.function.Consumer;
 
 /**
  * One chaos run: K worker processes drain N jobs of {@code semafor.chaos} while one of them, chosen
- * at random, is killed with SIGKILL at every interval and replaced. Each job records its execution
- * in an {@link ExecutionLog} outside the broker, so the run can tell what the broker says happened
- * from what did: a job is <em>lost</em> if it did not end {@code SUCCEEDED} or never ran to its
- * end; it ran <em>twice</em> if its id is in the log twice.
+ * at random among those that have started, is killed with SIGKILL at every interval and replaced.
+ * Each job records its execution in an {@link ExecutionLog} outside the broker, so the run can tell
+ * what the broker says happened from what did: a job is <em>lost</em> if it did not end {@code
+ * SUCCEEDED} or never ran to its end; it ran <em>twice</em> if its id is in the log twice.
  *
  * <p>At-least-once delivery allows duplicates only for jobs a killed worker held: the run counts,
  * right after each kill, the jobs the broker still shows {@code RUNNING} under the killed worker's
@@ -92,13 +92,14 @@ final class Chaos {
   /** Runs it; {@code progress} gets the SUCCEEDED count about ten times a second. */
   Report run(Consumer<Long> progress) throws IOException, InterruptedException {
     enqueue();
-    long t0 = System.nanoTime();
     int kills = 0;
     long bound = 0;
+    long t0;
     try {
       for (int i = 0; i < settings.workers(); i++) {
         live.add(startWorker());
       }
+      t0 = awaitFirstWorker();
       long nextKill = t0 + settings.killEvery().toNanos();
       long killsEnd = t0 + settings.duration().toNanos();
       long deadline = killsEnd + settings.drainTimeout().toNanos();
@@ -107,9 +108,12 @@ final class Chaos {
         progress.accept(succeeded);
         long now = System.nanoTime();
         if (now >= nextKill && now < killsEnd) {
-          bound += killOne();
-          kills++;
-          nextKill = now + settings.killEvery().toNanos();
+          long held = killOne();
+          if (held >= 0) {
+            bound += held;
+            kills++;
+            nextKill = now + settings.killEvery().toNanos();
+          }
         }
         replaceExited();
         TimeUnit.NANOSECONDS.sleep(TICK.toNanos());
@@ -120,6 +124,28 @@ final class Chaos {
     }
     double drainSeconds = (System.nanoTime() - t0) / 1e9;
     return report(kills, bound, drainSeconds);
+  }
+
+  /**
+   * Waits until a worker has registered with the broker and returns that moment: the run's clock
+   * (the kills' duration, the drain time) starts there, not while the JVMs start.
+   */
+  private long awaitFirstWorker() throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
+    while (System.nanoTime() < deadline) {
+      Set<String> ids = new HashSet<>();
+      live.forEach(w -> ids.add(w.id()));
+      if (broker.workers().stream().anyMatch(w -> ids.contains(w.id()))) {
+        return System.nanoTime();
+      }
+      replaceExited();
+      TimeUnit.NANOSECONDS.sleep(TICK.toNanos());
+    }
+    throw new IllegalStateException(
+        "no worker started within "
+            + Output.duration(settings.drainTimeout())
+            + "; their logs: "
+            + settings.folder());
   }
 
   private void enqueue() {
@@ -144,12 +170,21 @@ final class Chaos {
     return 0;
   }
 
-  /** Kills a random live worker with SIGKILL, starts its replacement; returns the jobs it held. */
+  /**
+   * Kills a random worker that has started (registered with the broker) with SIGKILL and starts its
+   * replacement; returns the jobs it held, or -1 if no worker has started yet (the kill waits: a
+   * process killed while its JVM starts proves nothing).
+   */
   private long killOne() throws IOException, InterruptedException {
-    if (live.isEmpty()) {
-      return 0;
+    Set<String> registered = new HashSet<>();
+    broker.workers().forEach(w -> registered.add(w.id()));
+    List<WorkerProcess> running =
+        live.stream().filter(w -> registered.contains(w.id()) && w.process().isAlive()).toList();
+    if (running.isEmpty()) {
+      return -1;
     }
-    WorkerProcess victim = live.remove(random.nextInt(live.size()));
+    WorkerProcess victim = running.get(random.nextInt(running.size()));
+    live.remove(victim);
     victim.process().destroyForcibly(); // SIGKILL on Linux
     victim.process().waitFor();
     long held = heldBy(victim.id());

@@ -160,6 +160,9 @@ final class ChaosCommand implements Callable<Integer> {
       if (bar != null) {
         bar.clear();
       }
+    } catch (RuntimeException | IOException e) {
+      keepLogs = true; // the workers' logs say why
+      throw e;
     } finally {
       if (!keepLogs) {
         Chaos.deleteFolder(folder);
