@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
       SchedulesCommand.class,
       DashboardCommand.class,
       ChaosCommand.class,
+      TrainCommand.class,
       dev.semafor.lab.LabCommand.class
     })
 public final class SemaforCommand implements Callable<Integer> {
