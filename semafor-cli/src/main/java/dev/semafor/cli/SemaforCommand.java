@@ -33,6 +33,8 @@ import picocli.CommandLine.Spec;
       RetryCommand.class,
       SchedulesCommand.class,
       DashboardCommand.class,
+      ChaosCommand.class,
+      TrainCommand.class,
       dev.semafor.lab.LabCommand.class
     })
 public final class SemaforCommand implements Callable<Integer> {

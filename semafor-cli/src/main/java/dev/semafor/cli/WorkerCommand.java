@@ -60,6 +60,21 @@ final class WorkerCommand implements Callable<Integer> {
       description = "How long running jobs may take to finish at shutdown (default: 30s).")
   private Duration grace = WorkerConfig.DEFAULT_GRACE;
 
+  @Option(
+      names = "--lease",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description =
+          "How long a leased job is this worker's without a heartbeat; a killed worker's jobs run"
+              + " again elsewhere after it (default: 30s).")
+  private Duration lease;
+
+  @Option(
+      names = "--id",
+      paramLabel = "NAME",
+      description = "This worker's id in the registry and on its jobs (default: HOST-PID-RANDOM).")
+  private String id;
+
   @Option(names = "--burst", description = "Exit once the queues are empty.")
   private boolean burst;
 
@@ -129,6 +144,15 @@ final class WorkerCommand implements Callable<Integer> {
         control.apply(worker.builder().queues(names).shutdownGrace(grace).burst(burst));
     if (prefetch != null) {
       b.prefetch(prefetch);
+    }
+    if (lease != null) {
+      if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
+        throw new IllegalArgumentException("--lease must be at least 1s: " + lease);
+      }
+      b.leaseDuration(lease); // heartbeats every third of it when it is shorter than their 10 s
+    }
+    if (id != null) {
+      b.workerId(id);
     }
     if (worker.model == ExecutionModel.PROCESSES) {
       b.childClasspath(tasks.entries());

@@ -16,6 +16,8 @@ import java.util.List;
  *   <li>{@code semafor.primes {"n": N}} — naive trial division; returns {@code {"n", "prime"}}.
  *   <li>{@code semafor.echo} — returns its input.
  *   <li>{@code semafor.fail {"message": M}} — always throws with message M.
+ *   <li>{@code semafor.chaos {"ms": N}} — works N ms, then records its execution in the log that
+ *       {@code semafor chaos} names for its workers (see {@link ExecutionLog}).
  * </ul>
  */
 public final class BuiltinTasks implements TaskModule {
@@ -60,6 +62,7 @@ public final class BuiltinTasks implements TaskModule {
     registry.register(PRIMES, PrimesInput.class, (input, ctx) -> primes(input, ctx));
     registry.register(ECHO, JsonNode.class, (input, ctx) -> input);
     registry.register(FAIL, FailInput.class, BuiltinTasks::fail);
+    registry.register(ExecutionLog.TASK, ExecutionLog.Input.class, ExecutionLog::run);
   }
 
   /** Input of {@code semafor.sleep}. */
