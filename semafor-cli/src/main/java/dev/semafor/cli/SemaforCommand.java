@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
       EnqueueCommand.class,
       StatusCommand.class,
       JobCommand.class,
+      JobsCommand.class,
       BenchCommand.class,
       CancelCommand.class,
       RetryCommand.class,
