@@ -8,9 +8,9 @@ import dev.semafor.TaskRegistry;
 import dev.semafor.broker.Broker;
 import dev.semafor.server.metrics.WorkerMetrics;
 import java.time.InstantSource;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -18,6 +18,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.ClassUtils;
 
 /**
  * Semafor in a Spring Boot application: a {@link Broker} opened from {@code semafor.broker}, a
@@ -93,27 +94,23 @@ public class SemaforAutoConfiguration {
     }
   }
 
-  /** Binds payloads with the application's Jackson 3 mapper, Spring Boot 4's default. */
-  @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(name = "tools.jackson.databind.ObjectMapper")
-  @ConditionalOnBean(type = "tools.jackson.databind.ObjectMapper")
-  static class Jackson3 {
-    @Bean
-    @ConditionalOnMissingBean
-    Payloads semaforPayloads(tools.jackson.databind.ObjectMapper mapper) {
-      return new Jackson3Payloads(mapper);
+  /**
+   * Binds payloads with the application's Jackson 3 mapper (Spring Boot 4's default), else its
+   * Jackson 2 one, else Semafor's own.
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  Payloads semaforPayloads(
+      ListableBeanFactory beans,
+      ObjectProvider<com.fasterxml.jackson.databind.ObjectMapper> jackson2) {
+    if (ClassUtils.isPresent(Jackson3Payloads.MAPPER, getClass().getClassLoader())) {
+      Payloads payloads = Jackson3Payloads.of(beans);
+      if (payloads != null) {
+        return payloads;
+      }
     }
-  }
-
-  /** Else with the application's Jackson 2 mapper, else with Semafor's own. */
-  @Configuration(proxyBeanMethods = false)
-  static class Jackson2 {
-    @Bean
-    @ConditionalOnMissingBean
-    Payloads semaforPayloads(ObjectProvider<com.fasterxml.jackson.databind.ObjectMapper> mapper) {
-      com.fasterxml.jackson.databind.ObjectMapper own = mapper.getIfAvailable();
-      return Payloads.of(own != null ? new Json(own) : Json.defaults());
-    }
+    com.fasterxml.jackson.databind.ObjectMapper own = jackson2.getIfAvailable();
+    return Payloads.of(own != null ? new Json(own) : Json.defaults());
   }
 
   @Configuration(proxyBeanMethods = false)

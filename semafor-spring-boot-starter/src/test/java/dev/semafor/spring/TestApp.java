@@ -18,6 +18,10 @@ class TestApp {
 
   record Greeting(String text, boolean adult) {}
 
+  record Signup(String firstName, String emailAddress) {}
+
+  record Welcome(String sentTo, String firstName) {}
+
   /** A task declared as a {@link TaskDefinition} bean. */
   @Bean
   TaskDefinition<Person, String> shout() {
@@ -41,6 +45,11 @@ class TestApp {
     Greeting greet(Person person, JobContext context) {
       return new Greeting(
           "Hello, " + person.name() + " (attempt " + context.attempt() + ")", person.age() >= 18);
+    }
+
+    @SemaforTask("test.signup")
+    Welcome signup(Signup signup) {
+      return new Welcome(signup.emailAddress(), signup.firstName());
     }
 
     /** Waits until the test opens the gate (or 60 s pass). */
