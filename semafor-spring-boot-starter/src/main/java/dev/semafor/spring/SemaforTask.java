@@ -20,6 +20,9 @@ import java.lang.annotation.Target;
  * }
  * }</pre>
  *
+ * <p>On a {@code @Bean} method that returns a {@link dev.semafor.Task}, it registers that bean
+ * under the name instead: {@code @Bean @SemaforTask("email.send") Task<Email, Receipt> send()}.
+ *
  * <p>The method takes at most one payload parameter, bound from the job's JSON input by the
  * application's Jackson {@code ObjectMapper}, and optionally a {@link dev.semafor.JobContext}, in
  * any order. What it returns is written with the same mapper and stored as the job's result. What

@@ -79,6 +79,16 @@ abstract class SemaforStarterContract {
   }
 
   @Test
+  void aTaskBeanMadeByAnAnnotatedBeanMethodIsATask() throws Exception {
+    JobHandle job = client.enqueue("test.age", Map.of("name", "Bo", "age", 7));
+
+    job.await(WAIT);
+
+    assertThat(job.result(TestApp.Greeting.class))
+        .isEqualTo(new TestApp.Greeting("Bo is 7", false));
+  }
+
+  @Test
   void theClientBeanRefusesATaskNoBeanDeclares() {
     assertThatThrownBy(() -> client.enqueue("test.nope", Map.of()))
         .isInstanceOf(UnknownTaskException.class);

@@ -1,6 +1,7 @@
 package dev.semafor.spring;
 
 import dev.semafor.JobContext;
+import dev.semafor.Task;
 import dev.semafor.TaskDefinition;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +27,13 @@ class TestApp {
   @Bean
   TaskDefinition<Person, String> shout() {
     return new TaskDefinition<>("test.shout", Person.class, (p, ctx) -> p.name().toUpperCase());
+  }
+
+  /** A {@link Task} bean, named by the annotation on its {@code @Bean} method. */
+  @Bean
+  @SemaforTask("test.age")
+  Task<Person, Greeting> age() {
+    return (p, ctx) -> new Greeting(p.name() + " is " + p.age(), p.age() >= 18);
   }
 
   @Bean
