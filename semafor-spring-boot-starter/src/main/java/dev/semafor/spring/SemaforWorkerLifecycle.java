@@ -11,6 +11,7 @@ import dev.semafor.worker.WorkerListener;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.function.Supplier;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -26,11 +27,12 @@ import org.springframework.context.SmartLifecycle;
  * lets running jobs finish within {@code semafor.worker.shutdown-grace}, and leaves none {@code
  * RUNNING}. {@link #stop(Runnable)} does that on its own thread, so other beans of the same phase
  * stop at the same time; Spring waits for it up to {@code
- * spring.lifecycle.timeout-per-shutdown-phase}, which must be longer than the grace.
+ * spring.lifecycle.timeout-per-shutdown-phase}, which should be longer than the grace; if it is
+ * not, {@link #destroy} still waits for the worker before the broker is closed.
  *
  * <p>A stopped context that is started again gets a new worker.
  */
-public final class SemaforWorkerLifecycle implements SmartLifecycle {
+public final class SemaforWorkerLifecycle implements SmartLifecycle, DisposableBean {
   /** Below the web server's graceful shutdown ({@code DEFAULT_PHASE - 1024}) and start/stop. */
   public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
 
@@ -40,6 +42,9 @@ public final class SemaforWorkerLifecycle implements SmartLifecycle {
   private final WorkerMetrics metrics;
   private final Supplier<List<Schedule>> schedules;
   private volatile Worker worker;
+
+  /** The last worker started: {@link #destroy} waits for it even if it is still stopping. */
+  private volatile Worker last;
 
   SemaforWorkerLifecycle(
       Broker broker,
@@ -79,6 +84,7 @@ public final class SemaforWorkerLifecycle implements SmartLifecycle {
       metrics.watch(w);
     }
     worker = w.start();
+    last = w;
   }
 
   @Override
@@ -112,6 +118,19 @@ public final class SemaforWorkerLifecycle implements SmartLifecycle {
     Worker w = worker;
     worker = null;
     return w;
+  }
+
+  /**
+   * Waits until the worker has stopped. If Spring's shutdown phase timed out before it did, this
+   * holds the context's destruction (and so the broker's close, which comes after this bean's)
+   * until the worker has handed every job back.
+   */
+  @Override
+  public void destroy() {
+    Worker w = last;
+    if (w != null) {
+      w.close();
+    }
   }
 
   @Override

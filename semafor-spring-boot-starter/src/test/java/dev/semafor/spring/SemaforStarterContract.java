@@ -187,6 +187,43 @@ abstract class SemaforStarterContract {
   }
 
   @Test
+  void aShutdownPhaseThatTimesOutStillLeavesNoJobRunning() throws Exception {
+    String url = newBrokerUrl();
+    ConfigurableApplicationContext app =
+        start(
+            url,
+            "semafor.worker.concurrency=1",
+            "semafor.worker.shutdown-grace=60s",
+            "spring.lifecycle.timeout-per-shutdown-phase=1ms");
+    TestApp.Gate gate = app.getBean(TestApp.Gate.class);
+    JobHandle job = app.getBean(Client.class).enqueue("test.block", null);
+    await().atMost(WAIT).until(() -> gate.waiting() == 1);
+
+    Thread closer = Thread.ofPlatform().name("test-close").start(app::close);
+    // Spring gives up on the stop phase at once and destroys the beans; the job runs on until the
+    // gate opens. Open it only once the closer waits in the worker's destroy (or, were that not
+    // there, has gone on to close the broker under the running job).
+    await().atMost(WAIT).until(() -> inWorkerDestroy(closer) || !closer.isAlive());
+    gate.open();
+    closer.join();
+
+    try (Broker observer = Brokers.open(url)) {
+      assertThat(observer.get(job.id()).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
+      assertThat(count(observer, JobState.RUNNING)).isZero();
+    }
+  }
+
+  private static boolean inWorkerDestroy(Thread thread) {
+    for (StackTraceElement frame : thread.getStackTrace()) {
+      if (frame.getClassName().equals(SemaforWorkerLifecycle.class.getName())
+          && frame.getMethodName().equals("destroy")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Test
   void theHealthEndpointIsDownWhenTheBrokerCannotBeReached() throws Exception {
     try (ConfigurableApplicationContext app =
         start(newBrokerUrl(), "server.port=0", "management.endpoint.health.show-details=always")) {
