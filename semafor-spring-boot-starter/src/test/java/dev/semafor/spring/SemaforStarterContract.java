@@ -112,7 +112,7 @@ abstract class SemaforStarterContract {
     assertThat(running.scheduler().schedules())
         .extracting(Schedule::name, Schedule::cron, Schedule::task)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("test.tick", "0 3 * * *", "test.tick"));
+            org.assertj.core.groups.Tuple.tuple("test.tick", "0 3 29 2 *", "test.tick"));
   }
 
   @Test
