@@ -7,10 +7,10 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Semafor's dashboard and HTTP API ({@link DashboardServer}) served by the application, on a port
- * of their own: they run on Javalin, whose Jetty cannot be mounted inside Spring MVC's servlet
- * container. It binds to loopback unless {@code semafor.dashboard.bind} says otherwise, and then
- * requires {@code semafor.dashboard.token}; the application's Spring Security does not see its
- * requests.
+ * of their own: the server runs its own Javalin (Jetty 11), and its pages use root paths, so it
+ * cannot yet be served under a path of the application's. It binds to loopback unless {@code
+ * semafor.dashboard.bind} says otherwise, and then requires {@code semafor.dashboard.token}; the
+ * application's Spring Security does not see its requests.
  */
 public final class SemaforDashboard implements SmartLifecycle {
   private final SemaforProperties.Dashboard settings;

@@ -196,8 +196,8 @@ public class SemaforProperties {
   }
 
   /**
-   * Semafor's dashboard and HTTP API, served by the application on a port of their own (they run on
-   * Javalin, which cannot be mounted in Spring MVC): see docs/spring-boot.md.
+   * Semafor's dashboard and HTTP API, served by the application on a port of their own (not yet
+   * under a path of the application's): see docs/spring-boot.md.
    */
   public static class Dashboard {
     /** Whether the application serves the dashboard and HTTP API. */
