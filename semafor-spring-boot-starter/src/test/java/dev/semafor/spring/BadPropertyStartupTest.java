@@ -70,12 +70,36 @@ class BadPropertyStartupTest {
                 + " at a time; concurrency was 2");
   }
 
+  @Test
+  void aBadCronExpressionNamesTheMethod() {
+    IllegalArgumentException e =
+        startFailure(
+            new Class<?>[] {TestApp.class, BadCron.class},
+            IllegalArgumentException.class,
+            "semafor.worker.enabled=true");
+
+    assertThat(e.getMessage())
+        .startsWith("@SemaforTask method BadCron.often schedule 'test.often': bad cron expression");
+  }
+
+  @org.springframework.context.annotation.Configuration
+  static class BadCron {
+    @SemaforTask(value = "test.often", cron = "every minute")
+    void often() {}
+  }
+
   /** Starts the test application with {@code properties} and returns why it did not start. */
   private static <T extends Throwable> T startFailure(Class<T> type, String... properties) {
+    return startFailure(new Class<?>[] {TestApp.class}, type, properties);
+  }
+
+  private static <T extends Throwable> T startFailure(
+      Class<?>[] sources, Class<T> type, String... properties) {
     String[] all = new String[properties.length + 1];
     System.arraycopy(properties, 0, all, 0, properties.length);
     all[properties.length] = "semafor.worker.enabled=true";
-    Throwable thrown = catchThrowable(() -> SemaforStarterContract.start("memory:", all).close());
+    Throwable thrown =
+        catchThrowable(() -> SemaforStarterContract.start(sources, "memory:", all).close());
     assertThat(thrown).as("start-up should fail").isNotNull();
     Throwable cause = thrown;
     while (cause != null && !type.isInstance(cause)) {

@@ -245,13 +245,19 @@ abstract class SemaforStarterContract {
 
   /** An application of the test's own on {@code brokerUrl}. */
   static ConfigurableApplicationContext start(String brokerUrl, String... properties) {
+    return start(new Class<?>[] {TestApp.class}, brokerUrl, properties);
+  }
+
+  /** An application of {@code sources} on {@code brokerUrl}. */
+  static ConfigurableApplicationContext start(
+      Class<?>[] sources, String brokerUrl, String... properties) {
     List<String> all = new ArrayList<>();
     all.add("semafor.broker=" + brokerUrl);
     all.add("semafor.worker.poll-interval=20ms");
     all.add("spring.main.banner-mode=off");
     all.addAll(List.of(properties)); // later ones win
     boolean web = all.stream().anyMatch(p -> p.startsWith("server.port="));
-    return new SpringApplicationBuilder(TestApp.class)
+    return new SpringApplicationBuilder(sources)
         .web(
             web
                 ? org.springframework.boot.WebApplicationType.SERVLET
