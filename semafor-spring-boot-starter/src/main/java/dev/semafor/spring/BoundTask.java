@@ -45,7 +45,7 @@ final class BoundTask implements Task<JsonNode, Object> {
    * {@code method} of {@code bean}: it takes at most one payload and at most one {@link
    * JobContext}, in any order.
    *
-   * @throws IllegalArgumentException if the method takes more than one of either
+   * @throws InvalidSemaforTaskException if the method takes more than one of either
    */
   static BoundTask ofMethod(Object bean, Method method, Payloads payloads) {
     int payload = -1;
@@ -54,14 +54,15 @@ final class BoundTask implements Task<JsonNode, Object> {
     for (int i = 0; i < types.length; i++) {
       if (JobContext.class.isAssignableFrom(types[i])) {
         if (context >= 0) {
-          throw new IllegalArgumentException(where(method) + "takes two JobContext parameters");
+          throw new InvalidSemaforTaskException(method, "takes two JobContext parameters", null);
         }
         context = i;
       } else {
         if (payload >= 0) {
-          throw new IllegalArgumentException(
-              where(method)
-                  + "takes more than one payload parameter; take one object holding them all");
+          throw new InvalidSemaforTaskException(
+              method,
+              "takes more than one payload parameter; take one object holding them all",
+              null);
         }
         payload = i;
       }
@@ -91,14 +92,6 @@ final class BoundTask implements Task<JsonNode, Object> {
     Type payloadType = payload < 0 ? null : method.getGenericParameterTypes()[payload];
     String description = method.getDeclaringClass().getName() + "." + method.getName();
     return new BoundTask(description, payloadType, payloads, call);
-  }
-
-  static String where(Method method) {
-    return "@SemaforTask method "
-        + method.getDeclaringClass().getSimpleName()
-        + "."
-        + method.getName()
-        + " ";
   }
 
   @Override

@@ -21,4 +21,13 @@ final class SemaforPropertyFailureAnalyzer
         "Fix '" + cause.property() + "' (see docs/spring-boot.md for every semafor.* property).",
         cause);
   }
+
+  /** Reports a bad {@link SemaforTask} declaration. */
+  static final class Tasks extends AbstractFailureAnalyzer<InvalidSemaforTaskException> {
+    @Override
+    protected FailureAnalysis analyze(Throwable root, InvalidSemaforTaskException cause) {
+      return new FailureAnalysis(
+          cause.getMessage(), "Fix the @SemaforTask declaration (see docs/spring-boot.md).", cause);
+    }
+  }
 }

@@ -134,7 +134,7 @@ final class SemaforTaskMethods
       return Schedule.cron(a.value(), a.cron(), zone, a.value(), null)
           .options(JobOptions.defaults().queue(a.queue()));
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException(BoundTask.where(f.method()) + e.getMessage(), e);
+      throw new InvalidSemaforTaskException(f.method(), e.getMessage(), e);
     }
   }
 }

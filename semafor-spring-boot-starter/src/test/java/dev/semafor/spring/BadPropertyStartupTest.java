@@ -71,15 +71,18 @@ class BadPropertyStartupTest {
   }
 
   @Test
-  void aBadCronExpressionNamesTheMethod() {
-    IllegalArgumentException e =
+  void aBadCronExpressionNamesTheMethod(CapturedOutput output) {
+    InvalidSemaforTaskException e =
         startFailure(
             new Class<?>[] {TestApp.class, BadCron.class},
-            IllegalArgumentException.class,
+            InvalidSemaforTaskException.class,
             "semafor.worker.enabled=true");
 
-    assertThat(e.getMessage())
-        .startsWith("@SemaforTask method BadCron.often schedule 'test.often': bad cron expression");
+    String expected =
+        "@SemaforTask method BadCron.often: schedule 'test.often': bad cron expression"
+            + " 'every minute'";
+    assertThat(e.getMessage()).startsWith(expected);
+    assertThat(output.getOut() + output.getErr()).containsOnlyOnce(expected);
   }
 
   @org.springframework.context.annotation.Configuration
