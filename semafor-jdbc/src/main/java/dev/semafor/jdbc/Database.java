@@ -98,17 +98,35 @@ final class Database {
     }
   }
 
-  /** Closes the sessions, then the dialect. */
+  /**
+   * Closes the readers, the writers, then the dialect, each even if closing another failed; the
+   * first failure is thrown with the later ones suppressed in it.
+   */
   void close() {
-    try {
-      if (readers != writers) {
-        readers.close();
+    Exception failure = null;
+    List<AutoCloseable> parts = new ArrayList<>();
+    if (readers != writers) {
+      parts.add(readers);
+    }
+    parts.add(writers);
+    parts.add(dialect);
+    for (AutoCloseable part : parts) {
+      try {
+        part.close();
+      } catch (Exception e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
       }
-      writers.close();
-    } catch (SQLException e) {
-      throw dialect.unavailable("close", e);
-    } finally {
-      dialect.close();
+    }
+    switch (failure) {
+      case null -> {}
+      case SQLException e -> throw dialect.unavailable("close", e); // later ones suppressed in e
+      case RuntimeException e -> throw e;
+      default ->
+          throw new IllegalStateException("closing " + dialect.describe() + " failed", failure);
     }
   }
 

@@ -42,15 +42,33 @@ final class WriteCombiner {
 
   /** Runs {@code work} in a write transaction, perhaps with others', and returns its result. */
   <T> T write(SessionPool.SqlWork<T> work) throws SQLException {
+    return await(submit(work));
+  }
+
+  /** Queues {@code work}; the first half of {@link #write}, apart for tests of the queue. */
+  <T> Request<T> submit(SessionPool.SqlWork<T> work) {
     Request<T> mine = new Request<>(work);
     queue.add(mine);
-    writers.use(
-        s -> {
-          if (!mine.isDone()) {
-            runGroup(s);
-          }
-          return null;
-        });
+    return mine;
+  }
+
+  /**
+   * Waits for the writer and runs a group that holds {@code mine} (unless another thread's group
+   * has taken it), then returns its outcome: the second half of {@link #write}.
+   */
+  <T> T await(Request<T> mine) throws SQLException {
+    try {
+      writers.use(
+          s -> {
+            runGroup(s, mine);
+            return null;
+          });
+    } catch (SQLException | RuntimeException e) {
+      if (queue.remove(mine)) {
+        throw e; // never run (the writers are closed), and now never will be
+      }
+      // another thread's group holds it: its outcome stands
+    }
     return mine.outcome();
   }
 
@@ -59,14 +77,23 @@ final class WriteCombiner {
     return queue.size();
   }
 
-  private void runGroup(Session s) {
+  /**
+   * Runs {@code mine} (if still queued) and what else is queued, up to {@link #MAX_GROUP}. The
+   * caller's own request goes first: callers reach the writer in a different order from the one in
+   * which they queued, so a group of the oldest requests could leave out the request of the one
+   * caller who is about to wait for it, with no thread left to run it.
+   */
+  private void runGroup(Session s, Request<?> mine) {
     List<Request<?>> group = new ArrayList<>();
+    if (queue.remove(mine)) {
+      group.add(mine);
+    }
     Request<?> next;
     while (group.size() < MAX_GROUP && (next = queue.poll()) != null) {
       group.add(next);
     }
     if (group.isEmpty()) {
-      return; // another connection's group took ours; Request.outcome() waits for it
+      return; // another thread's group took ours; Request.outcome() waits for it
     }
     boolean savepoints = group.size() > 1;
     try {
@@ -102,7 +129,7 @@ final class WriteCombiner {
   }
 
   /** One caller's work, its result, and the latch its caller waits on. */
-  private static final class Request<T> {
+  static final class Request<T> {
     private final SessionPool.SqlWork<T> work;
     private final CountDownLatch done = new CountDownLatch(1);
 
@@ -136,10 +163,6 @@ final class WriteCombiner {
       }
       result = null;
       done.countDown();
-    }
-
-    boolean isDone() {
-      return done.getCount() == 0;
     }
 
     T outcome() throws SQLException {
