@@ -1,5 +1,6 @@
 package dev.semafor.cli;
 
+import dev.semafor.BrokerFatalException;
 import dev.semafor.ExecutionModel;
 import dev.semafor.Json;
 import dev.semafor.broker.Broker;
@@ -29,6 +30,10 @@ import picocli.CommandLine.ParentCommand;
  * closes the broker, and ends the process with exit code 0. The hook ends it with {@link
  * Runtime#halt} because a JVM stopped by a signal would otherwise exit with 128 + the signal's
  * number; halting skips hooks other libraries registered, which is why the broker is closed first.
+ *
+ * <p>A worker that stops by itself because its broker failed ({@link Worker#failure()}: a corrupt,
+ * deleted or replaced SQLite file, or in burst mode any broker failure) ends the command with one
+ * line on stderr and exit code 3.
  */
 @Command(
     name = "worker",
@@ -163,6 +168,13 @@ final class WorkerCommand implements Callable<Integer> {
       hook.join(); // a signal came: the hook is stopping the worker and will end the process
     }
     stop(cli, broker, worker);
+    if (worker.failure().isPresent()) {
+      // it stopped by itself: a broker it cannot use, or (burst) one that failed; exit 3
+      RuntimeException cause = worker.failure().get();
+      throw cause instanceof BrokerFatalException fatal
+          ? fatal
+          : new BrokerFatalException(cause.getMessage(), cause);
+    }
     return 0;
   }
 

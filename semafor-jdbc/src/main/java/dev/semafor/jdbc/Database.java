@@ -16,7 +16,9 @@ import java.util.Set;
  * {@link WriteCombiner} every write goes through (in a transaction begun with {@link
  * Dialect#beginWrite()}), and the turning of a {@link SQLException} into the broker's exceptions:
  * {@link Dialect#unavailable} naming the database and what the broker was doing, or, for a write
- * that stores jobs, an {@link IllegalArgumentException} naming the id that broke uniqueness.
+ * that stores jobs, an {@link IllegalArgumentException} naming the id that broke uniqueness. Every
+ * read and write first asks the dialect whether the database is still usable ({@link
+ * Dialect#checkUsable}).
  *
  * <p>Reads use the reader sessions (the writers' when the dialect has none), so they neither wait
  * for nor delay writes.
@@ -66,6 +68,7 @@ final class Database {
 
   /** Runs {@code work} in a write transaction; database errors become clear exceptions. */
   <T> T write(String doing, SessionPool.SqlWork<T> work) {
+    dialect.checkUsable();
     try {
       return writeRaw(work);
     } catch (SQLException e) {
@@ -79,6 +82,7 @@ final class Database {
 
   /** A write that stores {@code jobs}: a duplicate id becomes an error that names it. */
   <T> T insert(String doing, List<JobRecord> jobs, SessionPool.SqlWork<T> work) {
+    dialect.checkUsable();
     try {
       return writeRaw(work);
     } catch (SQLException e) {
@@ -91,6 +95,7 @@ final class Database {
 
   /** Runs {@code work} on a reader session; database errors become clear exceptions. */
   <T> T read(String doing, SessionPool.SqlWork<T> work) {
+    dialect.checkUsable();
     try {
       return readers.use(work);
     } catch (SQLException e) {
