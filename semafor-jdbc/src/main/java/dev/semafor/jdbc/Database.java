@@ -48,11 +48,11 @@ final class Database {
     List<Session> reading = new ArrayList<>();
     try {
       for (int i = 0; i < dialect.connections(Dialect.Role.WRITER); i++) {
-        writing.add(new Session(dialect.connect(Dialect.Role.WRITER)));
+        writing.add(Session.open(dialect, Dialect.Role.WRITER));
       }
       Schema.migrate(writing.get(0), dialect);
       for (int i = 0; i < dialect.connections(Dialect.Role.READER); i++) {
-        reading.add(new Session(dialect.connect(Dialect.Role.READER)));
+        reading.add(Session.open(dialect, Dialect.Role.READER));
       }
     } catch (SQLException | RuntimeException e) {
       closeQuietly(writing);

@@ -1,6 +1,7 @@
 package dev.semafor.jdbc;
 
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -26,7 +27,8 @@ import java.util.concurrent.CountDownLatch;
  * thread already ran finds it done and returns at once. Each call keeps its own contract: a request
  * that fails is rolled back to its savepoint alone and fails alone, while the rest commit; a failed
  * {@code BEGIN} or {@code COMMIT} fails the whole group. No caller returns before the commit that
- * made its work durable.
+ * made its work durable. After a failed group the writer is made ready for the next one, if need be
+ * on a new connection ({@link #recover}).
  */
 final class WriteCombiner {
   static final int MAX_GROUP = 64;
@@ -104,10 +106,39 @@ final class WriteCombiner {
       s.execute("COMMIT");
       group.forEach(Request::finish);
     } catch (Throwable t) {
-      Schema.rollbackQuietly(s);
+      recover(s);
       for (Request<?> request : group) {
         request.finish(t);
       }
+    }
+  }
+
+  /**
+   * Leaves the session outside any transaction after a failed one, so that the next group can begin
+   * its own. A failed {@code COMMIT} (a full disk, an I/O error) may leave the transaction open,
+   * and the {@code ROLLBACK} may fail too; then every later {@code BEGIN} would fail ("cannot start
+   * a transaction within a transaction") and the writer would hold the file's write lock for good.
+   * So the statements are dropped, the rollback is tried, and unless a fresh {@code BEGIN} then
+   * works the connection is replaced.
+   */
+  private static void recover(Session s) {
+    s.forgetStatements();
+    try (Statement st = s.connection().createStatement()) {
+      try {
+        st.execute("ROLLBACK");
+      } catch (SQLException noTransaction) {
+        // none was active (BEGIN failed, or SQLite rolled back itself); the probe tells
+      }
+      st.execute("BEGIN");
+      st.execute("ROLLBACK");
+      return;
+    } catch (SQLException stuck) {
+      // still inside the failed transaction, or the connection is broken: replace it
+    }
+    try {
+      s.reconnect();
+    } catch (SQLException e) {
+      // the session reconnects on its next use; that use fails clearly if it still cannot
     }
   }
 
@@ -122,6 +153,7 @@ final class WriteCombiner {
     try {
       request.run(s);
     } catch (SQLException | RuntimeException e) {
+      s.forgetStatements(); // a statement that failed half-way is not reliably reusable
       s.execute("ROLLBACK TO semafor_request");
       request.failed(e);
     }

@@ -35,7 +35,7 @@ class SqliteFaultsTest {
   void aWorkerWhoseFileIsDeletedStopsSayingSo() throws Exception {
     Path file = dir.resolve("semafor.db");
     try (Broker broker = Brokers.open("sqlite:" + file)) {
-      Worker worker = startWorker(broker);
+      Worker worker = startWorker(broker, false);
       broker.enqueue(Jobs.queued("semafor.noop", 10, InstantSource.system()));
       await().atMost(STOPS_WITHIN).until(() -> worker.stats().succeeded() == 10);
 
@@ -43,13 +43,7 @@ class SqliteFaultsTest {
         Files.deleteIfExists(Path.of(file + suffix));
       }
 
-      assertThat(worker.awaitTermination(STOPS_WITHIN)).as("the worker stopped").isTrue();
-      assertThat(worker.failure())
-          .get()
-          .isInstanceOf(BrokerFatalException.class)
-          .extracting(Throwable::getMessage)
-          .asString()
-          .contains(file.toString(), "deleted");
+      assertStoppedBecause(worker, file, "deleted");
       assertThatThrownBy(() -> broker.stats())
           .as("every later call")
           .isInstanceOf(BrokerFatalException.class);
@@ -62,17 +56,11 @@ class SqliteFaultsTest {
     Path other = dir.resolve("other.db");
     Brokers.open("sqlite:" + other).close();
     try (Broker broker = Brokers.open("sqlite:" + file)) {
-      Worker worker = startWorker(broker);
+      Worker worker = startWorker(broker, false);
 
       Files.move(other, file, StandardCopyOption.REPLACE_EXISTING);
 
-      assertThat(worker.awaitTermination(STOPS_WITHIN)).as("the worker stopped").isTrue();
-      assertThat(worker.failure())
-          .get()
-          .isInstanceOf(BrokerFatalException.class)
-          .extracting(Throwable::getMessage)
-          .asString()
-          .contains(file.toString(), "replaced");
+      assertStoppedBecause(worker, file, "replaced");
     }
   }
 
@@ -82,15 +70,9 @@ class SqliteFaultsTest {
     fill(file);
     try (Broker broker = Brokers.open("sqlite:" + file)) {
       corruptTheMiddle(file);
-      Worker worker = startWorker(broker);
+      Worker worker = startWorker(broker, false);
 
-      assertThat(worker.awaitTermination(STOPS_WITHIN)).as("the worker stopped").isTrue();
-      assertThat(worker.failure())
-          .get()
-          .isInstanceOf(BrokerFatalException.class)
-          .extracting(Throwable::getMessage)
-          .asString()
-          .contains(file.toString(), "corrupt");
+      assertStoppedBecause(worker, file, "corrupt");
     }
   }
 
@@ -116,6 +98,17 @@ class SqliteFaultsTest {
     }
   }
 
+  private static void assertStoppedBecause(Worker worker, Path file, String what)
+      throws InterruptedException {
+    assertThat(worker.awaitTermination(STOPS_WITHIN)).as("the worker stopped").isTrue();
+    assertThat(worker.failure())
+        .get()
+        .isInstanceOf(BrokerFatalException.class)
+        .extracting(Throwable::getMessage)
+        .asString()
+        .contains(file.toString(), what);
+  }
+
   /** Overwrites 64 KiB in the middle of the file with random bytes. */
   static void corruptTheMiddle(Path file) throws Exception {
     byte[] noise = new byte[64 * 1024];
@@ -126,13 +119,15 @@ class SqliteFaultsTest {
     }
   }
 
-  private static Worker startWorker(Broker broker) {
+  /** A sequential worker polling every 20 ms, started. */
+  static Worker startWorker(Broker broker, boolean burst) {
     WorkerConfig config =
         WorkerConfig.builder()
             .model(ExecutionModel.SEQUENTIAL)
             .concurrency(1)
             .pollInterval(Duration.ofMillis(20))
             .shutdownGrace(Duration.ofSeconds(5))
+            .burst(burst)
             .build();
     return new Worker(broker, TaskRegistry.withBuiltins(), config).start();
   }
