@@ -2,6 +2,7 @@ package dev.semafor.jdbc;
 
 import dev.semafor.BrokerFatalException;
 import dev.semafor.BrokerUnavailableException;
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -168,6 +169,15 @@ final class SqliteDialect implements Dialect {
   @Override
   public void checkBeforeOpen() {
     location.check(this);
+  }
+
+  /** Refuses a file that does not exist (for callers that must not create one). */
+  void checkExists() {
+    if (location.isFile() && !Files.exists(location.file())) {
+      throw unusable(
+          "the file does not exist (this command does not create one; check the path, or enqueue"
+              + " a job or start a worker to create it)");
+    }
   }
 
   @Override
