@@ -177,7 +177,8 @@ record SqliteLocation(Path file) {
                 + Schema.META
                 + ")");
       }
-      if (Files.size(file) <= CHECKED_BYTES) {
+      if (!tables.isEmpty()
+          && Files.size(file) <= CHECKED_BYTES) { // a new file has nothing to check
         try (ResultSet rs = st.executeQuery("PRAGMA quick_check(1)")) {
           String verdict =
               rs.next() ? rs.getString(1).replace("*** in database main ***", "").strip() : "ok";
