@@ -1,5 +1,6 @@
 package dev.semafor.worker;
 
+import dev.semafor.BrokerFatalException;
 import dev.semafor.Client;
 import dev.semafor.ExecutionModel;
 import dev.semafor.Json;
@@ -255,6 +256,9 @@ public final class Worker implements AutoCloseable {
   }
 
   private void unregister() {
+    if (failure.get() instanceof BrokerFatalException) {
+      return; // the broker cannot be used: its registry row stays, and fail() said why
+    }
     try {
       broker.unregisterWorker(id());
     } catch (RuntimeException e) {
