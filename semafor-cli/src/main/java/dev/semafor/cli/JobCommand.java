@@ -50,7 +50,7 @@ final class JobCommand implements Callable<Integer> {
   public Integer call() {
     Cli cli = root.cli();
     JobRecord job;
-    try (Broker b = broker.open(cli)) {
+    try (Broker b = broker.openExisting(cli)) {
       job =
           b.get(id)
               .orElseThrow(

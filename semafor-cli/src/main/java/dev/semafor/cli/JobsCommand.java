@@ -64,7 +64,7 @@ final class JobsCommand implements Callable<Integer> {
     JobQuery query = filters.query(Instant.now());
     List<JobRecord> jobs;
     boolean more;
-    try (Broker b = broker.open(cli)) {
+    try (Broker b = broker.openExisting(cli)) {
       // one more than the page, to tell whether another page follows
       long offset = (long) (page - 1) * limit;
       if (offset > Integer.MAX_VALUE) {
@@ -152,7 +152,7 @@ final class JobsCommand implements Callable<Integer> {
                 + " (every job at once is never implied)");
       }
       JobQuery query = filters.query(Instant.now());
-      try (Broker b = broker.open(cli)) {
+      try (Broker b = broker.openExisting(cli)) {
         List<JobRecord> jobs = JobFilters.all(b, query);
         if (jobs.isEmpty()) {
           report(cli, 0, 0, 0);

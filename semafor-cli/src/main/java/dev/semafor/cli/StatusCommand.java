@@ -43,7 +43,7 @@ final class StatusCommand implements Callable<Integer> {
     List<QueueStats> stats;
     String described;
     List<JobRecord> runningJobs;
-    try (Broker b = broker.open(cli)) {
+    try (Broker b = broker.openExisting(cli)) {
       stats = b.stats();
       described = b.describe();
       runningJobs = b.query(JobQuery.all().states(JobState.RUNNING).page(JobQuery.MAX_LIMIT, 0));

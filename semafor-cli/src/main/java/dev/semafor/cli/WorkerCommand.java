@@ -1,5 +1,6 @@
 package dev.semafor.cli;
 
+import dev.semafor.BrokerFatalException;
 import dev.semafor.ExecutionModel;
 import dev.semafor.Json;
 import dev.semafor.Names;
@@ -29,6 +30,10 @@ import picocli.CommandLine.ParentCommand;
  * once, running ones finish within {@code --grace}), closes the broker, and ends the process with
  * exit code 0; Ctrl-C first says so in one line, and a second Ctrl-C stops at once (exit code 130;
  * running jobs come back by lease expiry). See {@link StopSignals}.
+ *
+ * <p>A worker that stops by itself because its broker failed ({@link Worker#failure()}: a corrupt,
+ * deleted or replaced SQLite file, or in burst mode any broker failure) ends the command with one
+ * line on stderr and exit code 3.
  */
 @Command(
     name = "worker",
@@ -184,6 +189,13 @@ final class WorkerCommand implements Callable<Integer> {
           .awaitHook(); // a signal came: the hook is stopping the worker and will end the process
     }
     stop(cli, broker, worker);
+    if (worker.failure().isPresent()) {
+      // it stopped by itself: a broker it cannot use, or (burst) one that failed; exit 3
+      RuntimeException cause = worker.failure().get();
+      throw cause instanceof BrokerFatalException fatal
+          ? fatal
+          : new BrokerFatalException(cause.getMessage(), cause);
+    }
     return 0;
   }
 

@@ -6,6 +6,7 @@ import dev.semafor.broker.Completion;
 import dev.semafor.broker.Failure;
 import dev.semafor.broker.JobRecord;
 import dev.semafor.broker.JobTemplate;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -53,6 +54,15 @@ final class Completer implements OutcomeSink {
   private final Thread thread;
   private volatile boolean stopping;
 
+  /** A lasting failure to write (a full disk) is logged once and retried with a back-off. */
+  private final RetryLog retries =
+      new RetryLog(
+          log,
+          "recording results",
+          Duration.ofMillis(500),
+          Duration.ofSeconds(5),
+          System::nanoTime);
+
   Completer(
       Broker broker, InstantSource clock, RandomGenerator random, Recorded recorded, String name) {
     this.broker = broker;
@@ -98,19 +108,19 @@ final class Completer implements OutcomeSink {
         }
         queue.drainTo(batch, MAX_BATCH - batch.size());
         write(batch);
+        retries.succeeded();
         batch.clear();
       } catch (InterruptedException e) {
         // stopAndFlush(): keep going until the queue is empty
       } catch (Throwable t) {
-        log.warn("could not record {} results, retrying: {}", batch.size(), t.toString());
-        pause();
+        pause(retries.failed(t));
       }
     }
   }
 
-  private void pause() {
+  private void pause(long backoffNanos) {
     try {
-      Thread.sleep(stopping ? 50 : 500);
+      Thread.sleep(stopping ? 50 : TimeUnit.NANOSECONDS.toMillis(backoffNanos));
     } catch (InterruptedException e) {
       // stopping; the loop checks
     }

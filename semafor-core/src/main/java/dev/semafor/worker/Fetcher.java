@@ -1,14 +1,18 @@
 package dev.semafor.worker;
 
+import dev.semafor.BrokerFatalException;
+import dev.semafor.BrokerUnavailableException;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.Lease;
 import dev.semafor.broker.LeaseRequest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,12 +27,18 @@ import org.slf4j.LoggerFactory;
  * parks, and the worker wakes it ({@link #wake}) when a member takes a job or an outcome is
  * recorded. On empty queues it backs off up to the poll interval; in burst mode, once the queues
  * are empty and nothing is held, it stops the worker from a thread of its own.
+ *
+ * <p>When leasing fails it retries, backing off up to {@link #MAX_RETRY_WAIT} and logging the fault
+ * once rather than per try ({@link RetryLog}). A {@link BrokerFatalException} (a corrupt or
+ * replaced database), or in burst mode any {@link BrokerUnavailableException}, fails the worker
+ * instead: it stops, and {@link Worker#failure()} says why.
  */
 final class Fetcher {
   // The worker's logger, so these lines read as the worker's, as they always have.
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
   private static final int MAX_LEASE_BATCH = 512;
   private static final long TARGET_WAIT_NANOS = WorkerConfig.DEFAULT_PREFETCH_WAIT.toNanos();
+  static final Duration MAX_RETRY_WAIT = Duration.ofSeconds(5);
 
   private final Broker broker;
   private final WorkerConfig config;
@@ -39,6 +49,8 @@ final class Fetcher {
   private final WorkerListener listener;
   private final LongAdder leased;
   private final Runnable stopWorker;
+  private final Consumer<RuntimeException> failWorker;
+  private final RetryLog retries;
   private final Thread thread;
   private volatile boolean waiting;
 
@@ -50,6 +62,7 @@ final class Fetcher {
    * @param held the worker's held set, which the fetcher adds each leased job to
    * @param leased the worker's count of leased jobs
    * @param stopWorker closes the worker, in burst mode once the queues are empty
+   * @param failWorker stops the worker because of a broker it cannot go on with
    */
   Fetcher(
       Broker broker,
@@ -60,7 +73,8 @@ final class Fetcher {
       Assignment.ProgressSink progressSink,
       WorkerListener listener,
       LongAdder leased,
-      Runnable stopWorker) {
+      Runnable stopWorker,
+      Consumer<RuntimeException> failWorker) {
     this.broker = broker;
     this.config = config;
     this.state = state;
@@ -70,6 +84,14 @@ final class Fetcher {
     this.listener = listener;
     this.leased = leased;
     this.stopWorker = stopWorker;
+    this.failWorker = failWorker;
+    this.retries =
+        new RetryLog(
+            log,
+            "worker " + config.workerId() + ": fetching",
+            config.pollInterval(),
+            MAX_RETRY_WAIT,
+            System::nanoTime);
     this.thread = Thread.ofPlatform().name("semafor-fetcher").daemon(true).unstarted(this::fetch);
   }
 
@@ -123,6 +145,7 @@ final class Fetcher {
                     Math.min(want, MAX_LEASE_BATCH),
                     config.workerId(),
                     config.leaseDuration()));
+        retries.succeeded();
         if (!leases.isEmpty()) {
           idleNanos = 0;
           accept(leases);
@@ -140,8 +163,12 @@ final class Fetcher {
         if (state.get() != Worker.State.RUNNING) {
           return;
         }
-        log.warn("worker {}: fetching failed, will retry: {}", config.workerId(), t.toString());
-        LockSupport.parkNanos(this, config.pollInterval().toNanos());
+        if (t instanceof BrokerFatalException
+            || (config.burst() && t instanceof BrokerUnavailableException)) {
+          failWorker.accept((RuntimeException) t);
+          return;
+        }
+        LockSupport.parkNanos(this, retries.failed(t));
       }
     }
   }

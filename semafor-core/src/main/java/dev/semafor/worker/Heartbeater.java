@@ -3,6 +3,7 @@ package dev.semafor.worker;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.LeaseRef;
 import dev.semafor.broker.LeaseStatus;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -47,6 +48,13 @@ final class Heartbeater {
   private final WorkerListener listener;
   private final Map<Assignment, Progress> pendingProgress = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer;
+
+  /**
+   * Failures that last (a full disk) are logged once, not at every beat; the timer sets the pace.
+   */
+  private final RetryLog beatFailures = retryLog("heartbeat");
+
+  private final RetryLog checkInFailures = retryLog("progress and cancellation check");
 
   /** When the last prune ran, in {@link System#nanoTime()}; only the timer thread touches it. */
   private long lastPruneNanos;
@@ -111,14 +119,20 @@ final class Heartbeater {
         listener.onLeasesReaped(reaped);
       }
       pruneNowAndThen();
+      beatFailures.succeeded();
     } catch (Throwable t) {
-      log.warn("heartbeat failed, will retry: {}", t.toString());
+      beatFailures.failed(t);
     }
     try {
       broker.heartbeatWorker(config.workerId(), held.size());
     } catch (Throwable t) {
       log.debug("worker registry heartbeat failed: {}", t.toString());
     }
+  }
+
+  /** Logs a failure of {@code doing} once while it lasts; the timer, not the log, sets the pace. */
+  private static RetryLog retryLog(String doing) {
+    return new RetryLog(log, doing, Duration.ofSeconds(1), Duration.ofSeconds(1), System::nanoTime);
   }
 
   private void checkIn() {
@@ -134,11 +148,12 @@ final class Heartbeater {
           }
         }
       }
+      checkInFailures.succeeded();
     } catch (UnsupportedOperationException e) {
       pollCancels = false;
       log.info("{}; running jobs learn of cancellations at heartbeats", e.getMessage());
     } catch (Throwable t) {
-      log.warn("progress and cancellation check failed, will retry: {}", t.toString());
+      checkInFailures.failed(t);
     }
   }
 

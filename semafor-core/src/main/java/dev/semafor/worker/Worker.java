@@ -1,5 +1,6 @@
 package dev.semafor.worker;
 
+import dev.semafor.BrokerFatalException;
 import dev.semafor.Client;
 import dev.semafor.ExecutionModel;
 import dev.semafor.Json;
@@ -16,6 +17,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
@@ -81,6 +83,10 @@ public final class Worker implements AutoCloseable {
   private final Set<Assignment> held = ConcurrentHashMap.newKeySet();
 
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+
+  /** Why the worker stopped by itself, if it failed ({@link #fail}); set once. */
+  private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final Fetcher fetcher;
 
@@ -128,7 +134,8 @@ public final class Worker implements AutoCloseable {
             heartbeater::progress,
             listener,
             leased,
-            this::close);
+            this::close,
+            this::fail);
   }
 
   public String id() {
@@ -196,6 +203,23 @@ public final class Worker implements AutoCloseable {
         held.size());
   }
 
+  /**
+   * Why the worker stopped by itself, if it did because of a fault: a {@link
+   * dev.semafor.BrokerFatalException} (a database it can no longer use) or, in burst mode, a broker
+   * that failed. Empty while it runs and after a stop that was asked for or a burst that finished.
+   */
+  public Optional<RuntimeException> failure() {
+    return Optional.ofNullable(failure.get());
+  }
+
+  /** Stops the worker, from a thread of its own, because of {@code cause}; logs one line. */
+  private void fail(RuntimeException cause) {
+    if (failure.compareAndSet(null, cause)) {
+      log.error("worker {}: stopping, the broker cannot be used: {}", id(), cause.getMessage());
+      Thread.ofPlatform().name("semafor-fail-stop").start(this::close);
+    }
+  }
+
   /** Stops gracefully (see the class comment) and waits until done. Idempotent. */
   @Override
   public void close() {
@@ -232,6 +256,9 @@ public final class Worker implements AutoCloseable {
   }
 
   private void unregister() {
+    if (failure.get() instanceof BrokerFatalException) {
+      return; // the broker cannot be used: its registry row stays, and fail() said why
+    }
     try {
       broker.unregisterWorker(id());
     } catch (RuntimeException e) {

@@ -26,6 +26,13 @@ interface Dialect extends AutoCloseable {
    */
   void checkBeforeOpen();
 
+  /**
+   * Throws {@link dev.semafor.BrokerFatalException} if the database opened can no longer be used,
+   * such as an SQLite file deleted or replaced while open. Called before every read and write, so
+   * it must be cheap: a dialect checks what costs a system call at most now and then.
+   */
+  default void checkUsable() {}
+
   /** Opens a connection for {@code role}, configured and in auto-commit mode. */
   Connection connect(Role role) throws SQLException;
 

@@ -1,6 +1,8 @@
 package dev.semafor.jdbc;
 
+import dev.semafor.BrokerFatalException;
 import dev.semafor.BrokerUnavailableException;
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -139,7 +141,18 @@ final class SqliteDialect implements Dialect {
               + " (name TEXT PRIMARY KEY, cron TEXT NOT NULL, zone TEXT NOT NULL,"
               + " task TEXT NOT NULL, queue TEXT NOT NULL, last_tick INTEGER, next_tick INTEGER)");
 
+  /** How often {@link #checkUsable} looks whether the file at the path is still the open one. */
+  static final long IDENTITY_CHECK_NANOS = 1_000_000_000L;
+
   private final SqliteLocation location;
+
+  /** The identity of the file the first writer opened (device and inode); null until then. */
+  private volatile Object opened;
+
+  private volatile long nextIdentityCheck;
+
+  /** Once the file was found deleted or replaced, what became of it (a clause); for good. */
+  private volatile String lost;
 
   /** Started with the first writer connection; guarded by {@code this}. */
   private SqliteCheckpointer checkpointer;
@@ -156,6 +169,33 @@ final class SqliteDialect implements Dialect {
   @Override
   public void checkBeforeOpen() {
     location.check(this);
+  }
+
+  /** Refuses a file that does not exist (for callers that must not create one). */
+  void checkExists() {
+    if (location.isFile() && !Files.exists(location.file())) {
+      throw unusable(
+          "the file does not exist (this command does not create one; check the path, or enqueue"
+              + " a job or start a worker to create it)");
+    }
+  }
+
+  @Override
+  public void checkUsable() {
+    String gone = lost;
+    if (gone == null && opened != null) {
+      long now = System.nanoTime();
+      if (now - nextIdentityCheck >= 0) {
+        nextIdentityCheck = now + IDENTITY_CHECK_NANOS;
+        gone = location.changedSince(opened);
+        if (gone != null) {
+          lost = gone;
+        }
+      }
+    }
+    if (gone != null) {
+      throw new BrokerFatalException(sentence(gone));
+    }
   }
 
   @Override
@@ -188,6 +228,10 @@ final class SqliteDialect implements Dialect {
       throw e;
     }
     if (location.isFile() && role == Role.WRITER) {
+      if (opened == null) {
+        nextIdentityCheck = System.nanoTime();
+        opened = location.fileKey();
+      }
       try {
         startCheckpoints(config);
       } catch (SQLException e) {
@@ -250,8 +294,9 @@ final class SqliteDialect implements Dialect {
 
   @Override
   public BrokerUnavailableException unavailable(String doing, SQLException e) {
+    int code = primaryCode(e);
     String problem =
-        switch (primaryCode(e)) {
+        switch (code) {
           case SqliteCodes.BUSY, SqliteCodes.LOCKED ->
               "another process held its write lock for more than " + BUSY_TIMEOUT_MS / 1000 + " s";
           case SqliteCodes.READONLY -> "it is read-only";
@@ -263,7 +308,9 @@ final class SqliteDialect implements Dialect {
           case SqliteCodes.PERM -> "access to it is denied";
           default -> doing + " failed: " + reason(e);
         };
-    return new BrokerUnavailableException(sentence(problem), e);
+    return code == SqliteCodes.CORRUPT || code == SqliteCodes.NOTADB
+        ? new BrokerFatalException(sentence(problem), e)
+        : new BrokerUnavailableException(sentence(problem), e);
   }
 
   @Override
