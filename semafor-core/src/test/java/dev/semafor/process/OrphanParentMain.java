@@ -1,10 +1,15 @@
 package dev.semafor.process;
 
 import dev.semafor.JobIds;
+import dev.semafor.Json;
 import dev.semafor.broker.JobRecord;
 import dev.semafor.broker.Lease;
+import dev.semafor.task.BuiltinTasks;
 import dev.semafor.worker.Assignment;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.stream.Collectors;
@@ -12,11 +17,19 @@ import java.util.stream.Collectors;
 /**
  * A parent JVM for the orphan test: starts a pool of two children, puts one of them to work on a
  * job that never ends, prints {@code pids <pid> <pid>} once that job runs, and waits to be killed.
+ * With the argument {@value #STARTING} it starts two children whose warm-up lasts a minute instead
+ * and prints their pids at once, while they start.
  */
 public final class OrphanParentMain {
   private OrphanParentMain() {}
 
+  static final String STARTING = "starting";
+
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals(STARTING)) {
+      startingChildren();
+      return;
+    }
     LinkedBlockingQueue<Assignment> inbox = new LinkedBlockingQueue<>();
     ProcessPool pool = ProcessPool.builder().size(2).build();
     pool.start(inbox, (a, o) -> {});
@@ -38,6 +51,23 @@ public final class OrphanParentMain {
     started.await();
     System.out.println(
         "pids " + pool.pids().stream().map(String::valueOf).collect(Collectors.joining(" ")));
+    System.out.flush();
+    new CountDownLatch(1).await();
+  }
+
+  private static void startingChildren() throws Exception {
+    ChildCommand command =
+        ChildCommand.ofCurrentJvm(
+            ProcessPool.DEFAULT_JVM_OPTIONS,
+            List.of(),
+            List.of(WarmUpJob.of(BuiltinTasks.SLEEP, Map.of("ms", 60_000))));
+    FrameCodec codec = new FrameCodec(Json.defaults());
+    List<Long> pids = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      pids.add(ChildProcess.start(command, codec, line -> {}).pid());
+    }
+    System.out.println(
+        "pids " + pids.stream().map(String::valueOf).collect(Collectors.joining(" ")));
     System.out.flush();
     new CountDownLatch(1).await();
   }
