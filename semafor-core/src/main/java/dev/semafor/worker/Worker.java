@@ -2,7 +2,6 @@ package dev.semafor.worker;
 
 import dev.semafor.Client;
 import dev.semafor.ExecutionModel;
-import dev.semafor.JobError;
 import dev.semafor.Json;
 import dev.semafor.TaskRegistry;
 import dev.semafor.broker.Broker;
@@ -413,41 +412,15 @@ public final class Worker implements AutoCloseable {
   }
 
   /**
-   * Records every job that started and is still running after the pool was stopped and interrupted
-   * as a failed attempt: it counts, so a job that kills its worker (System.exit) or never ends runs
-   * out of attempts and ends DEAD instead of coming back for ever.
+   * Records every job that started and still runs after the pool was stopped and interrupted as a
+   * failed attempt ({@link StoppedJobs}); only unstarted jobs are handed back uncounted.
    */
   private void failRunning() {
     for (Assignment a : held) {
       if (a.startedAtNanos() != 0 && !a.isFinished()) {
-        finished(a, new Outcome.Failed(JobError.of(STOPPED_ERROR, stoppedReason(a)), true));
+        finished(a, StoppedJobs.outcome(a, config.shutdownGrace()));
       }
     }
-  }
-
-  /** The error type of an attempt that was still running when its worker stopped. */
-  static final String STOPPED_ERROR = "dev.semafor.WorkerStopped";
-
-  private String stoppedReason(Assignment a) {
-    Thread runner = a.runner();
-    if (runner != null && callsExit(runner)) {
-      return "the task called System.exit while the job ran, which stopped the worker";
-    }
-    return "the worker stopped (System.exit?) while the job ran, and the job did not end within"
-        + " the shutdown grace of "
-        + config.shutdownGrace().toMillis()
-        + " ms";
-  }
-
-  /** True if {@code thread} is inside {@link Runtime#exit} (a task called System.exit). */
-  private static boolean callsExit(Thread thread) {
-    for (StackTraceElement frame : thread.getStackTrace()) {
-      if (frame.getClassName().equals("java.lang.Runtime")
-          && frame.getMethodName().equals("exit")) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Hands every job still waiting in the local queue back to the broker. */

@@ -13,6 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** A parent JVM killed with SIGKILL leaves no child behind: each sees its stdin close and exits. */
+@org.junit.jupiter.api.Timeout(300)
 class OrphanTest {
   @Test
   void childrenOfASigkilledParentExit() throws Exception {
@@ -25,7 +26,7 @@ class OrphanTest {
 
   @Test
   void childrenStillWarmingUpExitWithinMomentsOfTheirParentsDeath() throws Exception {
-    // Their warm-up lasts a minute, and they read no frames until it is over.
+    // Their warm-up never ends, and they read no frames until it is over.
     List<Long> children = killParentOf(List.of(OrphanParentMain.STARTING));
 
     await()

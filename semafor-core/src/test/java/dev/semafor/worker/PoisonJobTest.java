@@ -111,7 +111,7 @@ class PoisonJobTest {
     JobRecord done = job.snapshot();
     assertThat(done.state()).isEqualTo(JobState.DEAD);
     assertThat(done.attempts()).isEqualTo(1);
-    assertThat(done.error().type()).isEqualTo(Worker.STOPPED_ERROR);
+    assertThat(done.error().type()).isEqualTo(StoppedJobs.ERROR_TYPE);
     assertThat(done.error().message())
         .startsWith("the worker stopped (System.exit?) while the job ran");
     assertThat(worker.stats().released()).isZero();
@@ -128,7 +128,7 @@ class PoisonJobTest {
     JobRecord done = job.snapshot();
     assertThat(done.state()).isEqualTo(JobState.SCHEDULED);
     assertThat(done.attempts()).isEqualTo(1);
-    assertThat(done.error().type()).isEqualTo(Worker.STOPPED_ERROR);
+    assertThat(done.error().type()).isEqualTo(StoppedJobs.ERROR_TYPE);
   }
 
   @ParameterizedTest

@@ -48,7 +48,7 @@ class SystemExitTest {
     assertThat(last)
         .isEqualTo(
             "job DEAD 1 "
-                + Worker.STOPPED_ERROR
+                + StoppedJobs.ERROR_TYPE
                 + ": the task called System.exit while the job ran, which stopped the worker");
   }
 }
