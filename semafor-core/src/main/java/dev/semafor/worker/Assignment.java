@@ -22,12 +22,14 @@ public final class Assignment implements JobContext {
   private final ProgressSink progressSink;
   private static final VarHandle CANCELLED;
   private static final VarHandle TIMED_OUT;
+  private static final VarHandle FINISHED;
 
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       CANCELLED = lookup.findVarHandle(Assignment.class, "cancelled", boolean.class);
       TIMED_OUT = lookup.findVarHandle(Assignment.class, "timedOut", boolean.class);
+      FINISHED = lookup.findVarHandle(Assignment.class, "finished", boolean.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -43,8 +45,16 @@ public final class Assignment implements JobContext {
   private volatile java.time.Duration timeLimit;
   private final long leasedAtNanos;
   private volatile long startedAtNanos;
+
+  /** Set once, by the first of the member and the time-out timer to settle the attempt. */
   private volatile boolean finished;
+
+  /**
+   * The thread running the task, or null. Guarded by {@code this} for writes: interrupts are aimed
+   * under the same lock, so none can land on a thread that has moved on to its next job.
+   */
   private volatile Thread runner;
+
   private volatile Consumer<Assignment> onCancel;
 
   /** Receives a task's progress reports (the worker throttles and writes them). */
@@ -88,9 +98,13 @@ public final class Assignment implements JobContext {
     startedAtNanos = System.nanoTime();
   }
 
-  /** Marks that the attempt has ended and its outcome is on its way to the broker. */
-  void markFinished() {
-    finished = true;
+  /**
+   * Marks that the attempt has ended and its outcome is on its way to the broker. Only the first
+   * call returns true: an attempt recorded as timed out at its deadline ignores the outcome its
+   * task returns later.
+   */
+  boolean markFinished() {
+    return FINISHED.compareAndSet(this, false, true);
   }
 
   /** True once the attempt has ended (its outcome may not be written yet). */
@@ -108,8 +122,19 @@ public final class Assignment implements JobContext {
     return runner;
   }
 
-  public void runner(Thread thread) {
+  /**
+   * Sets (or, with null, clears) the thread running the task. Once it is cleared, {@link #cancel}
+   * and {@link #timeOut} interrupt nothing: the caller may clear a stale interrupt and move on.
+   */
+  public synchronized void runner(Thread thread) {
     this.runner = thread;
+  }
+
+  private synchronized void interruptRunner() {
+    Thread t = runner;
+    if (t != null) {
+      t.interrupt();
+    }
   }
 
   /**
@@ -124,17 +149,14 @@ public final class Assignment implements JobContext {
   }
 
   /**
-   * Marks the attempt as over its time limit and interrupts its thread. The in-process pools then
-   * fail it with a {@link dev.semafor.JobTimeoutException}; a task that never checks for
-   * interruption runs on (a thread cannot be killed: use the processes model for a hard limit).
-   * Idempotent.
+   * Marks the attempt as over its time limit and interrupts its thread. The worker records it as
+   * failed with a {@link dev.semafor.JobTimeoutException} at once, whatever the task does next; a
+   * task that never checks for interruption runs on, on a thread the pool has given up (a thread
+   * cannot be killed: use the processes model for a hard limit). Idempotent.
    */
   public void timeOut() {
     if (TIMED_OUT.compareAndSet(this, false, true)) {
-      Thread t = runner;
-      if (t != null) {
-        t.interrupt();
-      }
+      interruptRunner();
     }
   }
 
@@ -166,10 +188,7 @@ public final class Assignment implements JobContext {
   /** Marks the job cancelled, interrupts its thread and runs the cancel action. Idempotent. */
   public void cancel() {
     if (CANCELLED.compareAndSet(this, false, true)) {
-      Thread t = runner;
-      if (t != null) {
-        t.interrupt();
-      }
+      interruptRunner();
       Consumer<Assignment> action = onCancel;
       if (action != null) {
         action.accept(this);

@@ -113,7 +113,7 @@ public final class Worker implements AutoCloseable {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.config = Objects.requireNonNull(config, "config");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.listener = Objects.requireNonNull(listener, "listener");
+    this.listener = GuardedListener.wrap(Objects.requireNonNull(listener, "listener"));
     this.pool = Pools.create(config, new JobExecutor(registry, json));
     this.inbox = new Inbox(this::taken);
     this.completer =
@@ -167,19 +167,49 @@ public final class Worker implements AutoCloseable {
     return scheduler;
   }
 
-  /** Starts fetching and running jobs. Returns at once. */
+  /**
+   * Starts fetching and running jobs. Returns at once. If a part fails to start (say a worker
+   * process of the processes model), what had started is stopped, the worker unregistered and
+   * {@link #isTerminated terminated}, and the error thrown.
+   */
   public Worker start() {
     if (!state.compareAndSet(State.NEW, State.RUNNING)) {
       throw new IllegalStateException("worker " + id() + " was already started");
     }
     log.info("worker {} starting on {}: {}", id(), broker.describe(), config);
     register();
-    pool.start(inbox, this::finished);
-    completer.start();
-    heartbeater.start();
-    scheduler.start(Scheduler.DEFAULT_INTERVAL);
-    fetcher.start();
+    try {
+      pool.start(inbox, this::finished);
+      completer.start();
+      heartbeater.start();
+      scheduler.start(Scheduler.DEFAULT_INTERVAL);
+      fetcher.start();
+    } catch (RuntimeException | Error e) {
+      undoStart();
+      throw e;
+    }
     return this;
+  }
+
+  /** Stops what {@link #start} started before it failed; nothing was leased yet. */
+  private void undoStart() {
+    state.set(State.STOPPING);
+    try {
+      fetcher.stop();
+      scheduler.close();
+      heartbeater.stop();
+      completer.stop(Duration.ZERO);
+      timeouts.shutdownNow();
+      pool.close();
+      unregister();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      log.warn("worker {}: while undoing a failed start: {}", id(), e.toString());
+    } finally {
+      state.set(State.TERMINATED);
+      terminated.countDown();
+    }
   }
 
   /** Waits until the worker has stopped; true if it did within {@code timeout}. */
@@ -282,7 +312,7 @@ public final class Worker implements AutoCloseable {
     Duration limit = a.timeLimit();
     if (limit != null && pool.model() != ExecutionModel.PROCESSES) {
       // The process pool enforces time limits itself, by killing the child.
-      a.timeoutTimer(timeouts.schedule(a::timeOut, limit.toNanos(), TimeUnit.NANOSECONDS));
+      a.timeoutTimer(timeouts.schedule(() -> timedOut(a), limit.toNanos(), TimeUnit.NANOSECONDS));
     }
     listener.onStarted(a);
     fetcher.wake();
@@ -296,8 +326,26 @@ public final class Worker implements AutoCloseable {
     return registry.find(job.task()).map(d -> d.options().timeout()).orElse(null);
   }
 
+  /**
+   * The time limit of a job on an in-process pool has passed: it is recorded as timed out now,
+   * whether or not its thread heeds the interrupt; a thread that runs on is given up by the pool.
+   */
+  private void timedOut(Assignment a) {
+    a.timeOut();
+    Outcome outcome = Pools.timedOut(a);
+    if (a.markFinished()) {
+      pool.abandon(a);
+      record(a, outcome);
+    }
+  }
+
   private void finished(Assignment a, Outcome outcome) {
-    a.markFinished();
+    if (a.markFinished()) {
+      record(a, outcome);
+    } // else recorded already, as timed out at its deadline or as stopped with the worker
+  }
+
+  private void record(Assignment a, Outcome outcome) {
     java.util.concurrent.Future<?> timer = a.timeoutTimer();
     if (timer != null) {
       timer.cancel(false);
@@ -357,10 +405,12 @@ public final class Worker implements AutoCloseable {
             id(),
             config.shutdownGrace().toMillis());
         pool.close();
-        pool.stop(Duration.ofSeconds(5));
+        pool.stop(afterInterrupt());
       }
+      failRunning();
       scheduler.close();
-      completer.stopAndFlush(TimeUnit.SECONDS.toMillis(30));
+      completer.stop(config.shutdownGrace());
+      completer.awaitStopped(config.shutdownGrace().plus(Duration.ofSeconds(30)));
       heartbeater.stop();
       timeouts.shutdownNow();
       releaseRemaining();
@@ -377,6 +427,26 @@ public final class Worker implements AutoCloseable {
           id(),
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
           stats());
+    }
+  }
+
+  /** How long jobs interrupted at shutdown get to end: the grace, within 0.1 to 5 seconds. */
+  private Duration afterInterrupt() {
+    Duration grace = config.shutdownGrace();
+    return grace.compareTo(Duration.ofMillis(100)) < 0
+        ? Duration.ofMillis(100)
+        : grace.compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : grace;
+  }
+
+  /**
+   * Records every job that started and still runs after the pool was stopped and interrupted as a
+   * failed attempt ({@link StoppedJobs}); only unstarted jobs are handed back uncounted.
+   */
+  private void failRunning() {
+    for (Assignment a : held) {
+      if (a.startedAtNanos() != 0 && !a.isFinished()) {
+        finished(a, StoppedJobs.outcome(a, config.shutdownGrace()));
+      }
     }
   }
 
