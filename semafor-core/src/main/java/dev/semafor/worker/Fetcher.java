@@ -3,6 +3,7 @@ package dev.semafor.worker;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.Lease;
 import dev.semafor.broker.LeaseRequest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -21,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * <p>It refills once about half the prefetch is free (or a member would otherwise idle), so that a
  * stream of short jobs costs one lease call per batch rather than a wake-up per job; until then it
  * parks, and the worker wakes it ({@link #wake}) when a member takes a job or an outcome is
- * recorded. On empty queues it backs off up to the poll interval; in burst mode, once the queues
- * are empty and nothing is held, it stops the worker from a thread of its own.
+ * recorded. On empty queues it waits for the broker to signal work ({@link Broker#awaitWork}),
+ * backing off up to the poll interval as the wait's timeout; in burst mode, once the queues are
+ * empty and nothing is held, it stops the worker from a thread of its own.
  */
 final class Fetcher {
   // The worker's logger, so these lines read as the worker's, as they always have.
@@ -135,7 +137,7 @@ final class Fetcher {
         }
         idleNanos =
             idleNanos == 0 ? 1_000_000 : Math.min(idleNanos * 2, config.pollInterval().toNanos());
-        LockSupport.parkNanos(this, idleNanos);
+        idle(idleNanos);
       } catch (Throwable t) {
         if (state.get() != Worker.State.RUNNING) {
           return;
@@ -143,6 +145,20 @@ final class Fetcher {
         log.warn("worker {}: fetching failed, will retry: {}", config.workerId(), t.toString());
         LockSupport.parkNanos(this, config.pollInterval().toNanos());
       }
+    }
+  }
+
+  /**
+   * Waits after an empty lease: for the broker to signal work ({@link Broker#awaitWork}), with the
+   * back-off as the timeout, so that an idle worker wakes as soon as a job arrives and still polls
+   * when a signal is missed. An interrupt ({@link #stop}) ends the wait. In burst mode it parks
+   * instead, since the worker's {@link #unpark} (nothing is held any more: stop now) must end it.
+   */
+  private void idle(long nanos) throws InterruptedException {
+    if (config.burst()) {
+      LockSupport.parkNanos(this, nanos);
+    } else {
+      broker.awaitWork(config.queues(), Duration.ofNanos(nanos));
     }
   }
 
