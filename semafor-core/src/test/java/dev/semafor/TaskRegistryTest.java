@@ -53,9 +53,10 @@ class TaskRegistryTest {
   }
 
   @Test
-  void withBuiltinsHoldsExactlyTheFiveBuiltInTasks() {
+  void withBuiltinsHoldsExactlyTheSixBuiltInTasks() {
     assertThat(TaskRegistry.withBuiltins().names())
         .containsExactly(
+            BuiltinTasks.CLOCK,
             BuiltinTasks.ECHO,
             BuiltinTasks.FAIL,
             BuiltinTasks.NOOP,
