@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -77,27 +76,6 @@ class MemoryBrokerWakeTest {
     broker.enqueue(List.of(job("a", Instant.now())));
 
     assertThat(timed(() -> broker.awaitWork(List.of("a"), FOREVER))).isLessThan(FOREVER.toNanos());
-  }
-
-  @Test
-  void anInterruptEndsTheWait() throws Exception {
-    AtomicBoolean interrupted = new AtomicBoolean();
-    Thread waiter =
-        Thread.ofPlatform()
-            .start(
-                () -> {
-                  try {
-                    broker.awaitWork(List.of("a"), FOREVER);
-                  } catch (InterruptedException e) {
-                    interrupted.set(true);
-                  }
-                });
-    await().atMost(Duration.ofSeconds(10)).until(broker::hasWaiters);
-
-    waiter.interrupt();
-
-    assertThat(waiter.join(Duration.ofSeconds(10))).isTrue();
-    assertThat(interrupted).isTrue();
   }
 
   @Test

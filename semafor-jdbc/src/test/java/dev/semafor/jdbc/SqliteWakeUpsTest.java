@@ -18,7 +18,6 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -160,26 +159,6 @@ class SqliteWakeUpsTest {
 
   private static List<dev.semafor.broker.JobRecord> job() {
     return List.of(Jobs.queued("semafor.noop", InstantSource.system()).queue("wake").build());
-  }
-
-  @Test
-  void anInterruptEndsTheWait() throws Exception {
-    AtomicBoolean interrupted = new AtomicBoolean();
-    Thread thread =
-        Thread.ofPlatform()
-            .start(
-                () -> {
-                  try {
-                    waiter.awaitWork(QUEUES, FOREVER);
-                  } catch (InterruptedException e) {
-                    interrupted.set(true);
-                  }
-                });
-
-    thread.interrupt();
-
-    assertThat(thread.join(Duration.ofSeconds(30))).isTrue();
-    assertThat(interrupted).isTrue();
   }
 
   @Test
