@@ -53,10 +53,11 @@ class TaskRegistryTest {
   }
 
   @Test
-  void withBuiltinsHoldsExactlyTheSixBuiltInTasks() {
+  void withBuiltinsHoldsExactlyTheSevenBuiltInTasks() {
     assertThat(TaskRegistry.withBuiltins().names())
         .containsExactly(
             dev.semafor.task.ExecutionLog.TASK,
+            BuiltinTasks.CLOCK,
             BuiltinTasks.ECHO,
             BuiltinTasks.FAIL,
             BuiltinTasks.NOOP,

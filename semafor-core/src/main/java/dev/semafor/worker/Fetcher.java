@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * <p>It refills once about half the prefetch is free (or a member would otherwise idle), so that a
  * stream of short jobs costs one lease call per batch rather than a wake-up per job; until then it
  * parks, and the worker wakes it ({@link #wake}) when a member takes a job or an outcome is
- * recorded. On empty queues it backs off up to the poll interval; in burst mode, once the queues
- * are empty and nothing is held, it stops the worker from a thread of its own.
+ * recorded. On empty queues it waits for the broker to signal work ({@link Broker#awaitWork}),
+ * backing off up to the poll interval as the wait's timeout; in burst mode, once the queues are
+ * empty and nothing is held, it stops the worker from a thread of its own.
  *
  * <p>When leasing fails it retries, backing off up to {@link #MAX_RETRY_WAIT} and logging the fault
  * once rather than per try ({@link RetryLog}). A {@link BrokerFatalException} (a corrupt or
@@ -158,7 +159,7 @@ final class Fetcher {
         }
         idleNanos =
             idleNanos == 0 ? 1_000_000 : Math.min(idleNanos * 2, config.pollInterval().toNanos());
-        LockSupport.parkNanos(this, idleNanos);
+        idle(idleNanos);
       } catch (Throwable t) {
         if (state.get() != Worker.State.RUNNING) {
           return;
@@ -170,6 +171,20 @@ final class Fetcher {
         }
         LockSupport.parkNanos(this, retries.failed(t));
       }
+    }
+  }
+
+  /**
+   * Waits after an empty lease: for the broker to signal work ({@link Broker#awaitWork}), with the
+   * back-off as the timeout, so that an idle worker wakes as soon as a job arrives and still polls
+   * when a signal is missed. An interrupt ({@link #stop}) ends the wait. In burst mode it parks
+   * instead, since the worker's {@link #unpark} (nothing is held any more: stop now) must end it.
+   */
+  private void idle(long nanos) throws InterruptedException {
+    if (config.burst()) {
+      LockSupport.parkNanos(this, nanos);
+    } else {
+      broker.awaitWork(config.queues(), Duration.ofNanos(nanos));
     }
   }
 

@@ -73,6 +73,15 @@ interface Dialect extends AutoCloseable {
   /** An error saying the database cannot be used because of {@code problem} (a clause). */
   BrokerUnavailableException unusable(String problem);
 
+  /**
+   * How this broker handle's idle workers are woken when work arrives ({@link
+   * dev.semafor.broker.Broker#awaitWork}); called once, when the broker opens. The default wakes no
+   * one: workers poll.
+   */
+  default WorkSignal workSignal() {
+    return WorkSignal.polling();
+  }
+
   /** Releases anything the dialect holds beyond the connections (a pool, a lock file). */
   @Override
   void close();

@@ -318,6 +318,12 @@ final class SqliteDialect implements Dialect {
     return new BrokerUnavailableException(sentence(problem));
   }
 
+  /** Unix-domain sockets beside the file wake workers in every process ({@link SqliteWakeUps}). */
+  @Override
+  public WorkSignal workSignal() {
+    return new SqliteWakeUps(location);
+  }
+
   @Override
   public synchronized void close() {
     if (checkpointer != null) {
