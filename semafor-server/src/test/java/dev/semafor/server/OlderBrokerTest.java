@@ -86,6 +86,16 @@ class OlderBrokerTest {
     }
 
     @Override
+    public void markStarted(List<LeaseRef> leases) {
+      delegate.markStarted(leases);
+    }
+
+    @Override
+    public List<dev.semafor.broker.TaskCount> queuedTasks() {
+      throw new UnsupportedOperationException("this broker does not count waiting jobs by task");
+    }
+
+    @Override
     public void progress(LeaseRef lease, double fraction, String message) {
       delegate.progress(lease, fraction, message);
     }
