@@ -31,6 +31,24 @@ public record QueueStats(String queue, Map<JobState, Long> counts, long leased) 
     return Math.max(0, count(JobState.RUNNING) - leased);
   }
 
+  /**
+   * The counts as status, the dashboard and the metrics show them: by lower-case state name in
+   * state order, with {@code running} counting started jobs only and {@code leased} (just before
+   * it) the leased jobs still waiting in a worker's local queue.
+   */
+  public Map<String, Long> shownCounts() {
+    Map<String, Long> shown = new java.util.LinkedHashMap<>();
+    for (JobState s : JobState.values()) {
+      if (s == JobState.RUNNING) {
+        shown.put("leased", leased);
+        shown.put("running", running());
+      } else {
+        shown.put(s.name().toLowerCase(java.util.Locale.ROOT), count(s));
+      }
+    }
+    return shown;
+  }
+
   public long count(JobState state) {
     return counts.get(state);
   }

@@ -1,5 +1,6 @@
 package dev.semafor.broker;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -13,5 +14,15 @@ public record TaskCount(String queue, String task, long queued) {
     if (queued < 0) {
       throw new IllegalArgumentException("queued must not be negative: " + queued);
     }
+  }
+
+  /**
+   * The counts in {@code queued} that no worker in {@code live} {@linkplain WorkerInfo#serves
+   * serves}: jobs that wait for a task no live worker has (or on a queue no live worker takes).
+   */
+  public static List<TaskCount> unserved(List<TaskCount> queued, List<WorkerInfo> live) {
+    return queued.stream()
+        .filter(c -> live.stream().noneMatch(w -> w.serves(c.queue(), c.task())))
+        .toList();
   }
 }
