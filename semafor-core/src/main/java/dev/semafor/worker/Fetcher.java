@@ -93,6 +93,9 @@ final class Fetcher {
   /** True after a hand-back of jobs that waited too long, until a job ends: no prefetch. */
   private volatile boolean holdBackPrefetch;
 
+  /** True once a hand-back of jobs that waited too long was logged at info; fetcher only. */
+  private boolean toldOfWaits;
+
   /** When starts were last reported, in {@link System#nanoTime()}; fetcher thread only. */
   private long lastStartReportNanos;
 
@@ -304,11 +307,21 @@ final class Fetcher {
       inbox.drainWhile(a -> now - a.leasedAtMillis() >= bound, waited);
       if (!waited.isEmpty()) {
         holdBackPrefetch = true;
-        log.info(
-            "worker {}: handing back {} leased jobs that waited over {} ms behind running ones",
-            config.workerId(),
-            waited.size(),
-            bound);
+        if (toldOfWaits) {
+          log.debug(
+              "worker {}: handing back {} leased jobs that waited over {} ms behind running ones",
+              config.workerId(),
+              waited.size(),
+              bound);
+        } else {
+          toldOfWaits = true;
+          log.info(
+              "worker {}: handing back {} leased jobs that waited over {} ms behind running ones,"
+                  + " for an idle worker to take (said once; later ones are logged at debug)",
+              config.workerId(),
+              waited.size(),
+              bound);
+        }
         handBack.handBack(waited, "that waited too long");
       }
     }
