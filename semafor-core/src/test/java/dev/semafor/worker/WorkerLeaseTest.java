@@ -114,10 +114,16 @@ final class WorkerLeaseTest {
     TestClock workerClock = new TestClock(START);
     JobHandle gate = client.enqueue("test.gate", 0);
     JobHandle quick = client.enqueue("test.quick", 0);
-    Worker stopped = start(broker, tasks, workerClock, config("stopped", 1).build());
+    // A long lease and heartbeat: no heartbeat may extend the lease while the test moves time.
+    WorkerConfig config =
+        config("stopped", 1)
+            .leaseDuration(Duration.ofMinutes(10))
+            .heartbeatInterval(Duration.ofMinutes(5))
+            .build();
+    Worker stopped = start(broker, tasks, workerClock, config);
     await().until(() -> gateStarts.get() == 1 && quick.state() == JobState.RUNNING);
 
-    clock.advance(Duration.ofSeconds(31));
+    clock.advance(Duration.ofMinutes(11));
     broker.reapExpiredLeases();
     List<Lease> taken = broker.lease(new LeaseRequest(List.of("default"), 10, "other", ofMin()));
     Lease quickElsewhere =
@@ -126,7 +132,7 @@ final class WorkerLeaseTest {
     assertThat(quick.state()).isEqualTo(JobState.SUCCEEDED);
 
     // SIGCONT: the worker's clock jumps too, its gate job ends, and its member would take the next.
-    workerClock.advance(Duration.ofSeconds(31));
+    workerClock.advance(Duration.ofMinutes(11));
     proceed.countDown();
 
     await().until(() -> stopped.stats().inFlight() == 0);
