@@ -66,8 +66,9 @@ class RoundTripTest {
     assertThat(after.at("/totals/total").asLong()).isEqualTo(1);
 
     Result table = CliRun.run("status", "-b", broker);
-    assertThat(table.outLines().get(0)).matches("QUEUE\\s+SCHEDULED\\s+QUEUED\\s+RUNNING.*TOTAL");
-    assertThat(table.outLines().get(1)).matches("maths\\s+0\\s+0\\s+0\\s+1\\s+0\\s+0\\s+1");
+    assertThat(table.outLines().get(0))
+        .matches("QUEUE\\s+SCHEDULED\\s+QUEUED\\s+LEASED\\s+RUNNING.*TOTAL");
+    assertThat(table.outLines().get(1)).matches("maths\\s+0\\s+0\\s+0\\s+0\\s+1\\s+0\\s+0\\s+1");
   }
 
   @Test

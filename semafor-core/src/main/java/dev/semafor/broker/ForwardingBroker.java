@@ -57,6 +57,16 @@ public abstract class ForwardingBroker implements Broker {
   }
 
   @Override
+  public void markStarted(List<LeaseRef> leases) {
+    delegate.markStarted(leases);
+  }
+
+  @Override
+  public List<TaskCount> queuedTasks() {
+    return delegate.queuedTasks();
+  }
+
+  @Override
   public void progress(LeaseRef lease, double fraction, String message) {
     delegate.progress(lease, fraction, message);
   }

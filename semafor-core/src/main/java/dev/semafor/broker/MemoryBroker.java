@@ -108,6 +108,7 @@ public final class MemoryBroker implements Broker {
       Instant expires = now.plus(request.duration());
       limits.unpark(now, slot -> jobs.pushReady(jobs.queue(slot.record().queue()), slot));
       List<Lease> leased = new ArrayList<>(Math.min(request.max(), 256));
+      List<Slot> notOurs = null;
       for (String name : request.queues()) {
         MemoryQueue q = jobs.queueIfAny(name);
         if (q == null) {
@@ -122,6 +123,11 @@ public final class MemoryBroker implements Broker {
           for (int i = 0; i < n; i++) {
             Slot slot = candidates[i];
             candidates[i] = null;
+            if (!request.admits(slot.fixed().task())) {
+              // Another worker's task: back in its place once this queue is done.
+              (notOurs == null ? notOurs = new ArrayList<>() : notOurs).add(slot);
+              continue;
+            }
             MemoryLimits.Block blocked = limits.check(slot.fixed(), now);
             if (blocked != null) {
               limits.park(slot, blocked);
@@ -129,6 +135,12 @@ public final class MemoryBroker implements Broker {
             }
             leased.add(leases.start(slot, request.workerId(), now, expires));
           }
+        }
+        if (notOurs != null) {
+          for (Slot slot : notOurs) {
+            jobs.pushReady(q, slot);
+          }
+          notOurs.clear();
         }
         if (leased.size() >= request.max()) {
           break;
@@ -220,7 +232,8 @@ public final class MemoryBroker implements Broker {
           continue;
         }
         leases.finish(slot);
-        JobRecord.Builder next = slot.record().toBuilder().error(f.error()).leaseExpiresAt(null);
+        JobRecord.Builder next =
+            slot.record().toBuilder().error(f.error()).leaseExpiresAt(null).started(true);
         if (f.retryAt() == null) {
           JobState end = f.cancelled() ? JobState.CANCELLED : JobState.DEAD;
           jobs.transition(slot, next.state(end).finishedAt(now).build());
@@ -242,6 +255,22 @@ public final class MemoryBroker implements Broker {
     lock.lock();
     try {
       leases.release(refs, clock.instant());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void markStarted(List<LeaseRef> refs) {
+    checkOpen();
+    lock.lock();
+    try {
+      for (LeaseRef ref : refs) {
+        Slot slot = leases.current(ref);
+        if (slot != null) {
+          jobs.markStarted(slot);
+        }
+      }
     } finally {
       lock.unlock();
     }
@@ -310,6 +339,11 @@ public final class MemoryBroker implements Broker {
   @Override
   public List<QueueStats> stats() {
     return locked(admin::stats);
+  }
+
+  @Override
+  public List<TaskCount> queuedTasks() {
+    return locked(admin::queuedTasks);
   }
 
   @Override

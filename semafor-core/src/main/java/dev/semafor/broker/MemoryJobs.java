@@ -180,7 +180,16 @@ final class MemoryJobs {
     JobState from = slot.state();
     moving(slot, from, JobState.RUNNING);
     slot.leased(now, expires, workerId);
+    slot.counts[MemoryQueue.LEASED_WAITING]++;
     moved(slot, from, JobState.RUNNING);
+  }
+
+  /** A leased job's worker says it started: it leaves its queue's leased-but-waiting count. */
+  void markStarted(Slot slot) {
+    if (slot.state() == JobState.RUNNING && !slot.started()) {
+      slot.markStarted();
+      slot.counts[MemoryQueue.LEASED_WAITING]--;
+    }
   }
 
   /** The hot path's {@link #transition} to succeeded, through the slot's overlay. */
@@ -198,6 +207,9 @@ final class MemoryJobs {
       long[] counts = slot.counts;
       counts[from.ordinal()]--;
       counts[to.ordinal()]++;
+      if (from == JobState.RUNNING && !slot.started()) {
+        counts[MemoryQueue.LEASED_WAITING]--;
+      }
     }
   }
 

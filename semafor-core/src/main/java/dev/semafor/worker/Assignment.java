@@ -44,6 +44,20 @@ public final class Assignment implements JobContext {
   private volatile java.util.concurrent.Future<?> timeoutTimer;
   private volatile java.time.Duration timeLimit;
   private final long leasedAtNanos;
+
+  /**
+   * When the lease expires as this worker knows it, in its clock's milliseconds: when it sent the
+   * lease call or the last heartbeat the broker accepted, plus the lease duration (never later than
+   * the broker's expiry, whatever the clocks' skew). Long.MAX_VALUE until the worker sets it.
+   */
+  private volatile long leaseValidUntilMillis = Long.MAX_VALUE;
+
+  /** When the worker leased it, in its clock's milliseconds (for how long it has waited). */
+  private volatile long leasedAtMillis;
+
+  /** True once the worker has told the broker this attempt started (only its fetcher writes). */
+  private volatile boolean startReported;
+
   private volatile long startedAtNanos;
 
   /** Set once, by the first of the member and the time-out timer to settle the attempt. */
@@ -91,6 +105,37 @@ public final class Assignment implements JobContext {
 
   public long leasedAtNanos() {
     return leasedAtNanos;
+  }
+
+  /** Stamps when the worker leased it and until when, on its clock, the lease holds. */
+  void leased(long atMillis, long validUntilMillis) {
+    this.leasedAtMillis = atMillis;
+    this.leaseValidUntilMillis = validUntilMillis;
+  }
+
+  long leasedAtMillis() {
+    return leasedAtMillis;
+  }
+
+  /** A heartbeat sent at {@code sentMillis} extended the lease by {@code leaseMillis}. */
+  void extended(long sentMillis, long leaseMillis) {
+    long until = sentMillis + leaseMillis;
+    if (until > leaseValidUntilMillis) {
+      leaseValidUntilMillis = until;
+    }
+  }
+
+  /** True if, as this worker knows it, the lease has expired at {@code nowMillis}. */
+  boolean leaseExpired(long nowMillis) {
+    return nowMillis >= leaseValidUntilMillis;
+  }
+
+  boolean startReported() {
+    return startReported;
+  }
+
+  void startReported(boolean reported) {
+    this.startReported = reported;
   }
 
   /** Stamps the moment a pool member took this assignment from the local queue. */

@@ -125,8 +125,14 @@ final class Heartbeater {
         for (Assignment a : assignments) {
           refs.add(a.ref());
         }
+        long sentMillis = clock.millis();
         List<LeaseStatus> statuses = broker.heartbeat(refs, config.leaseDuration());
+        long leaseMillis = config.leaseDuration().toMillis();
         for (int i = 0; i < statuses.size(); i++) {
+          if (statuses.get(i) != LeaseStatus.LOST) {
+            // The worker's own idea of the expiry, which a job must be within to start.
+            assignments.get(i).extended(sentMillis, leaseMillis);
+          }
           if (statuses.get(i) != LeaseStatus.ACTIVE) {
             problems.report(assignments.get(i), statuses.get(i));
           }

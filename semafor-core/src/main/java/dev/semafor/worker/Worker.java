@@ -115,7 +115,7 @@ public final class Worker implements AutoCloseable {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.listener = GuardedListener.wrap(Objects.requireNonNull(listener, "listener"));
     this.pool = Pools.create(config, new JobExecutor(registry, json));
-    this.inbox = new Inbox(this::taken);
+    this.inbox = new Inbox(new InboxGate());
     this.completer =
         new Completer(broker, clock, new SplittableRandom(), this::recorded, "semafor-completer");
     this.heartbeater = new Heartbeater(broker, config, clock, held, this::leaseLost, listener);
@@ -135,7 +135,10 @@ public final class Worker implements AutoCloseable {
             listener,
             leased,
             this::close,
-            this::fail);
+            this::fail,
+            clock,
+            registry,
+            this::handBack);
   }
 
   public String id() {
@@ -279,7 +282,8 @@ public final class Worker implements AutoCloseable {
               config.queues(),
               0,
               clock.instant(),
-              null));
+              null,
+              registry.names()));
     } catch (RuntimeException e) {
       log.warn("worker {}: could not register with {}: {}", id(), broker.describe(), e.toString());
     }
@@ -379,6 +383,21 @@ public final class Worker implements AutoCloseable {
   }
 
   private void leaseLost(Assignment a, LeaseStatus status) {
+    if (inbox.remove(a)) {
+      // Leased, never started: drop it from the inbox at once. Released, a job whose cancellation
+      // was requested ends CANCELLED; a lost lease needs no write.
+      held.remove(a);
+      if (status == LeaseStatus.CANCEL_REQUESTED) {
+        log.info("worker {}: job {} was cancelled before it started", id(), a.jobId());
+        release(List.of(a.ref()));
+        cancelled.increment();
+      } else {
+        lost.increment();
+        listener.onLeaseLost(a);
+      }
+      fetcher.wake();
+      return;
+    }
     if (a.isFinished()) {
       // The heartbeat raced the completer's write of this very attempt; if the write was really
       // refused, the completer counts it as lost.
@@ -389,6 +408,39 @@ public final class Worker implements AutoCloseable {
           "worker {}: lease of job {} was lost; its result will be discarded", id(), a.jobId());
     }
     a.cancel();
+  }
+
+  /** Takes leased jobs that never started out of the worker and releases their leases. */
+  private void handBack(List<Assignment> assignments, String why) {
+    List<LeaseRef> refs = new ArrayList<>(assignments.size());
+    for (Assignment a : assignments) {
+      if (held.remove(a)) {
+        refs.add(a.ref());
+      }
+    }
+    log.debug("worker {}: handing back {} jobs {}", id(), refs.size(), why);
+    release(refs);
+    fetcher.wake();
+  }
+
+  /** The inbox's view of the worker: what a take does, and which jobs must not start. */
+  private final class InboxGate implements Inbox.TakeListener {
+    @Override
+    public void taken(Assignment a) {
+      Worker.this.taken(a);
+    }
+
+    @Override
+    public boolean stale(Assignment a) {
+      return a.leaseExpired(clock.millis());
+    }
+
+    @Override
+    public void handBack(List<Assignment> stale) {
+      log.warn(
+          "worker {}: handing back {} jobs {}", id(), stale.size(), Fetcher.EXPIRED_BEFORE_START);
+      Worker.this.handBack(stale, Fetcher.EXPIRED_BEFORE_START);
+    }
   }
 
   // ---- shutdown ----

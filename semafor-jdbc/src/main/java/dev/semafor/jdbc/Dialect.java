@@ -61,6 +61,13 @@ interface Dialect extends AutoCloseable {
   /** Binds {@code ids} to the placeholder of {@link #inIds}. */
   void bindIds(PreparedStatement statement, int index, long[] ids) throws SQLException;
 
+  /** A predicate true when text {@code column} is in the name list bound by {@link #bindNames}. */
+  String inNames(String column);
+
+  /** Binds {@code names} to the placeholder of {@link #inNames}. */
+  void bindNames(PreparedStatement statement, int index, java.util.Collection<String> names)
+      throws SQLException;
+
   /** True if {@code e} is a unique-constraint violation. */
   boolean isUniqueViolation(SQLException e);
 

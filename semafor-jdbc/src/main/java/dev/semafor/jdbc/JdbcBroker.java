@@ -16,6 +16,7 @@ import dev.semafor.broker.LeaseRequest;
 import dev.semafor.broker.LeaseStatus;
 import dev.semafor.broker.QueueStats;
 import dev.semafor.broker.ScheduleRecord;
+import dev.semafor.broker.TaskCount;
 import dev.semafor.broker.WorkerInfo;
 import java.sql.PreparedStatement;
 import java.time.Duration;
@@ -205,6 +206,19 @@ public final class JdbcBroker implements Broker {
   }
 
   @Override
+  public void markStarted(List<LeaseRef> leases) {
+    if (leases.isEmpty()) {
+      return;
+    }
+    db.write(
+        "mark started",
+        s -> {
+          Attempts.markStarted(s, leases);
+          return null;
+        });
+  }
+
+  @Override
   public void progress(LeaseRef lease, double fraction, String message) {
     db.write(
         "progress",
@@ -278,6 +292,11 @@ public final class JdbcBroker implements Broker {
   @Override
   public List<QueueStats> stats() {
     return db.read("stats", JobQueries::stats);
+  }
+
+  @Override
+  public List<TaskCount> queuedTasks() {
+    return db.read("queued tasks", JobQueries::queuedTasks);
   }
 
   @Override

@@ -144,6 +144,19 @@ final class SqliteDialect implements Dialect {
   /** How often {@link #checkUsable} looks whether the file at the path is still the open one. */
   static final long IDENTITY_CHECK_NANOS = 1_000_000_000L;
 
+  private static final dev.semafor.Json NAMES = dev.semafor.Json.defaults();
+
+  /**
+   * Version 5: leased is not started. {@code started} is 0 from a lease until the worker reports
+   * the start ({@link dev.semafor.broker.Broker#markStarted}) or the attempt ends; jobs running
+   * when the file is upgraded count as started. Workers record the tasks they can run.
+   */
+  private static final List<String> V5 =
+      List.of(
+          "ALTER TABLE " + JOBS + " ADD COLUMN started INTEGER NOT NULL DEFAULT 0",
+          "UPDATE " + JOBS + " SET started = 1 WHERE state = 'RUNNING'",
+          "ALTER TABLE " + WorkerRegistry.TABLE + " ADD COLUMN tasks TEXT");
+
   private final SqliteLocation location;
 
   /** The identity of the file the first writer opened (device and inode); null until then. */
@@ -257,7 +270,7 @@ final class SqliteDialect implements Dialect {
 
   @Override
   public List<List<String>> migrations() {
-    return List.of(V1, V2, V3, V4);
+    return List.of(V1, V2, V3, V4, V5);
   }
 
   @Override
@@ -285,6 +298,17 @@ final class SqliteDialect implements Dialect {
       json.append(ids[i]);
     }
     statement.setString(index, json.append(']').toString());
+  }
+
+  @Override
+  public String inNames(String column) {
+    return column + " IN (SELECT value FROM json_each(?))";
+  }
+
+  @Override
+  public void bindNames(PreparedStatement statement, int index, java.util.Collection<String> names)
+      throws SQLException {
+    statement.setString(index, NAMES.write(List.copyOf(names)));
   }
 
   @Override

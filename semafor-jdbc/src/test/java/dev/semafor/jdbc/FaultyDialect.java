@@ -96,6 +96,17 @@ final class FaultyDialect implements Dialect {
   }
 
   @Override
+  public String inNames(String column) {
+    return real.inNames(column);
+  }
+
+  @Override
+  public void bindNames(PreparedStatement statement, int index, java.util.Collection<String> names)
+      throws SQLException {
+    real.bindNames(statement, index, names);
+  }
+
+  @Override
   public boolean isUniqueViolation(SQLException e) {
     return real.isUniqueViolation(e);
   }

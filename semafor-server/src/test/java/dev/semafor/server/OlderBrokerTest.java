@@ -62,6 +62,11 @@ class OlderBrokerTest {
     public void close() {}
 
     @Override
+    public List<dev.semafor.broker.TaskCount> queuedTasks() {
+      throw new UnsupportedOperationException("this broker does not count waiting jobs by task");
+    }
+
+    @Override
     public boolean retry(String jobId) {
       throw new UnsupportedOperationException("core-only broker cannot retry jobs");
     }

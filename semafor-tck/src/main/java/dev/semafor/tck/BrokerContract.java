@@ -133,4 +133,13 @@ public abstract class BrokerContract {
       return BrokerContract.this.newBroker(clock);
     }
   }
+
+  @Nested
+  @Tag("tck-starts")
+  class StartsAndTasks extends StartsAndTasksContract {
+    @Override
+    protected Broker newBroker(InstantSource clock) {
+      return BrokerContract.this.newBroker(clock);
+    }
+  }
 }
