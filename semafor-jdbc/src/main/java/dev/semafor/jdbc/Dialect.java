@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
+import javax.sql.DataSource;
 
 /**
  * What differs between databases under one {@link JdbcBroker}: how connections are opened and how
@@ -29,6 +30,15 @@ interface Dialect extends AutoCloseable {
   /** Opens a connection for {@code role}, configured and in auto-commit mode. */
   Connection connect(Role role) throws SQLException;
 
+  /**
+   * A pool that lends a connection per transaction, or null when the broker keeps {@link
+   * #connections} connections of its own open for its life (SQLite). With a pool, connections are
+   * borrowed per call, so one lost with its server is replaced by the pool, not by the broker.
+   */
+  default DataSource pool() {
+    return null;
+  }
+
   /** How many connections serve {@code role}; 0 readers means reads share the writers. */
   int connections(Role role);
 
@@ -40,6 +50,42 @@ interface Dialect extends AutoCloseable {
 
   /** The statement that begins a write transaction ({@code BEGIN IMMEDIATE} on SQLite). */
   String beginWrite();
+
+  /**
+   * Statements run right after {@link #beginWrite()} in the transaction that creates or upgrades
+   * the schema, before the version is read: on PostgreSQL an advisory lock that makes concurrent
+   * openers take turns, and the creation of the schema (namespace); none on SQLite, whose write
+   * transaction already excludes other writers.
+   */
+  default List<String> beforeMigration() {
+    return List.of();
+  }
+
+  /**
+   * Makes a select of one row by id lock that row until the transaction ends ({@code ... FOR
+   * UPDATE} on PostgreSQL), so a check and the change that follows cannot interleave with another
+   * writer's; unchanged on SQLite.
+   */
+  String lockRow(String select);
+
+  /**
+   * Takes, without waiting, a lock on {@code key} held until the transaction ends; true if taken.
+   * Concurrency and rate limits are counted under it, so two leasers never both see the last free
+   * slot. A key locked by another transaction is reported false (its jobs wait for a later lease)
+   * rather than waited for, so leasers never deadlock. Always true on SQLite (one writer).
+   */
+  boolean tryLockKey(Session s, String key) throws SQLException;
+
+  /** The name of the SQL function that builds a JSON array from its arguments. */
+  String jsonArray();
+
+  /**
+   * A query returning the server's time in epoch milliseconds, or null if the broker reads the
+   * clock it was given (SQLite: every caller shares the machine's clock).
+   */
+  default String serverMillis() {
+    return null;
+  }
 
   /**
    * Makes a candidate-selecting query lock what it selects against other writers, or returns it as

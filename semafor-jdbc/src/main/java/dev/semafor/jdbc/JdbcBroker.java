@@ -6,6 +6,7 @@ import static dev.semafor.jdbc.JobRows.millis;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.CancelResult;
 import dev.semafor.broker.Completion;
+import dev.semafor.broker.ControlledClock;
 import dev.semafor.broker.Failure;
 import dev.semafor.broker.GroupRecord;
 import dev.semafor.broker.JobQuery;
@@ -79,10 +80,22 @@ public final class JdbcBroker implements Broker {
 
   /**
    * Opens a broker on the dialect's database: checks it, connects, creates or upgrades the schema.
-   * Throws {@link dev.semafor.BrokerUnavailableException} naming the database and the problem.
+   * The broker reads the time from {@code clock} when that is a {@link ControlledClock} or the
+   * database is local ({@link Dialect#serverMillis()} is null); otherwise from the database
+   * server's clock ({@link ServerClock}), which every worker then shares. Throws {@link
+   * dev.semafor.BrokerUnavailableException} naming the database and the problem.
    */
   static JdbcBroker open(Dialect dialect, InstantSource clock) {
-    return new JdbcBroker(dialect, clock, Database.open(dialect));
+    Database db = Database.open(dialect);
+    if (clock instanceof ControlledClock || dialect.serverMillis() == null) {
+      return new JdbcBroker(dialect, clock, db);
+    }
+    try {
+      return new JdbcBroker(dialect, ServerClock.start(db, dialect.serverMillis()), db);
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
   }
 
   @Override
@@ -339,6 +352,12 @@ public final class JdbcBroker implements Broker {
 
   @Override
   public void close() {
-    db.close();
+    try {
+      if (clock instanceof ServerClock server) {
+        server.close();
+      }
+    } finally {
+      db.close();
+    }
   }
 }

@@ -88,7 +88,7 @@ final class Leasing {
             + " cancel_requested = 0 WHERE "
             + dialect.inIds("rid")
             + " AND state = 'QUEUED' RETURNING "
-            + JobRows.LEASED_COLUMNS;
+            + JobRows.leasedColumns(dialect);
   }
 
   /**
