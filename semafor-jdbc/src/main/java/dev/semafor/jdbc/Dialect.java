@@ -4,6 +4,8 @@ import dev.semafor.BrokerUnavailableException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -93,6 +95,21 @@ interface Dialect extends AutoCloseable {
    * PostgreSQL; unchanged on SQLite, whose {@code BEGIN IMMEDIATE} holds the one write lock).
    */
   String lockCandidates(String select);
+
+  /**
+   * Tells idle workers, on this or other hosts, that jobs became due on {@code queues}; runs inside
+   * the transaction that made them due, so the word goes out when it commits. Nothing by default.
+   */
+  default void notifyWork(Session s, Collection<String> queues) throws SQLException {}
+
+  /**
+   * Waits for {@link #notifyWork} on one of {@code queues} or for {@code timeout} ({@link
+   * dev.semafor.broker.Broker#awaitWork}); returns false, at once, if this dialect cannot wait for
+   * work (the broker then polls).
+   */
+  default boolean awaitWork(List<String> queues, Duration timeout) throws InterruptedException {
+    return false;
+  }
 
   /** A predicate true when {@code column} is in the id list bound by {@link #bindIds}. */
   String inIds(String column);

@@ -23,8 +23,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -52,6 +54,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class JdbcBroker implements Broker {
   private static final int PRUNE_CHUNK = 10_000;
+  private static final Duration WAKE_SLACK = Duration.ofSeconds(1);
 
   static final String PRUNE =
       "DELETE FROM "
@@ -113,6 +116,7 @@ public final class JdbcBroker implements Broker {
         "enqueue",
         stored,
         s -> {
+          dialect.notifyWork(s, dueQueues(stored, now));
           if (unique) {
             return JobControl.enqueueUnique(s, stored, now);
           }
@@ -126,13 +130,31 @@ public final class JdbcBroker implements Broker {
         });
   }
 
+  /**
+   * The queues that {@code jobs} make work on now: those of the jobs due within {@link #WAKE_SLACK}
+   * of {@code now}, since a producer's clock may run a little ahead of the one the broker reads (a
+   * waiter woken a little early leases nothing and waits again).
+   */
+  private static Set<String> dueQueues(List<JobRecord> jobs, Instant now) {
+    Instant soon = now.plus(WAKE_SLACK);
+    Set<String> queues = new LinkedHashSet<>();
+    for (JobRecord job : jobs) {
+      if (job.runAt().isBefore(soon)) {
+        queues.add(job.queue());
+      }
+    }
+    return queues;
+  }
+
   @Override
   public List<JobRecord> enqueueGroup(GroupRecord group, List<JobRecord> members) {
-    List<JobRecord> stored = JobControl.checkGroup(group, members, clock.instant());
+    Instant now = clock.instant();
+    List<JobRecord> stored = JobControl.checkGroup(group, members, now);
     return db.insert(
         "enqueue",
         stored,
         s -> {
+          dialect.notifyWork(s, dueQueues(stored, now));
           JobControl.enqueueGroup(s, group, stored);
           return stored;
         });
@@ -218,7 +240,7 @@ public final class JdbcBroker implements Broker {
     return db.write(
         "cancel",
         s -> {
-          CancelResult result = JobCommands.cancel(s, jobId, clock.instant());
+          CancelResult result = JobCommands.cancel(s, dialect, jobId, clock.instant());
           if (result == CancelResult.CANCELLED) {
             JobControl.failGroups(s);
           }
@@ -228,7 +250,7 @@ public final class JdbcBroker implements Broker {
 
   @Override
   public boolean retry(String jobId) {
-    return db.write("retry", s -> JobCommands.retry(s, jobId, clock.instant()));
+    return db.write("retry", s -> JobCommands.retry(s, dialect, jobId, clock.instant()));
   }
 
   @Override
@@ -343,6 +365,16 @@ public final class JdbcBroker implements Broker {
           WorkerRegistry.unregister(s, workerId);
           return null;
         });
+  }
+
+  /**
+   * Waits for the dialect's notifications where it has them ({@code LISTEN/NOTIFY}), else polls.
+   */
+  @Override
+  public void awaitWork(List<String> queues, Duration timeout) throws InterruptedException {
+    if (!dialect.awaitWork(queues, timeout)) {
+      Broker.super.awaitWork(queues, timeout);
+    }
   }
 
   @Override
