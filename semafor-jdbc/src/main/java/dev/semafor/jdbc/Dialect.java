@@ -111,6 +111,31 @@ interface Dialect extends AutoCloseable {
     return false;
   }
 
+  /**
+   * Whether a lease first looks, on a reader, for anything to lease before it begins its write
+   * transaction: worth it where a write transaction is costly to begin for nothing (SQLite's one
+   * write lock, shared by processes); not where an empty lease is as cheap as the look.
+   */
+  default boolean looksBeforeLease() {
+    return true;
+  }
+
+  /**
+   * A statement that completes many leases at once, or null to complete them one statement each in
+   * a JDBC batch. Its parameters: the finish time, then arrays of row ids, job ids, tokens and
+   * results (bound with {@link #bindTexts} and {@link #bindIds}); it returns the row ids it
+   * completed.
+   */
+  default String completeAll() {
+    return null;
+  }
+
+  /** Binds {@code texts} as one array parameter (for {@link #completeAll}). */
+  default void bindTexts(PreparedStatement statement, int index, String[] texts)
+      throws SQLException {
+    throw new UnsupportedOperationException("no array parameters");
+  }
+
   /** A predicate true when {@code column} is in the id list bound by {@link #bindIds}. */
   String inIds(String column);
 

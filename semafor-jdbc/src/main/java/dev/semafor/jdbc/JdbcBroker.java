@@ -163,7 +163,8 @@ public final class JdbcBroker implements Broker {
   @Override
   public List<Lease> lease(LeaseRequest request) {
     String prefix = tokenSalt + Long.toString(leaseCalls.incrementAndGet(), 36) + ".";
-    if (!db.read("lease", s -> leasing.anyDue(s, request.queues(), clock.instant()))) {
+    if (dialect.looksBeforeLease()
+        && !db.read("lease", s -> leasing.anyDue(s, request.queues(), clock.instant()))) {
       return List.of(); // nothing to lease: no write lock taken
     }
     return db.write("lease", s -> leasing.lease(s, request, clock.instant(), prefix));
@@ -187,7 +188,7 @@ public final class JdbcBroker implements Broker {
         "complete",
         s -> {
           Instant now = clock.instant();
-          List<Boolean> applied = Attempts.complete(s, completions, now);
+          List<Boolean> applied = Attempts.complete(s, dialect, completions, now);
           JobControl.afterSuccess(s, dialect, completions, applied, now);
           return applied;
         });
