@@ -6,6 +6,7 @@ import dev.semafor.broker.Completion;
 import dev.semafor.broker.Failure;
 import dev.semafor.broker.JobRecord;
 import dev.semafor.broker.JobTemplate;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -50,6 +51,11 @@ final class Completer implements OutcomeSink {
   private final RandomGenerator random;
   private final Recorded recorded;
   private final LinkedBlockingQueue<Done> queue = new LinkedBlockingQueue<>();
+
+  /** The result writes' run of failures; only the completer thread touches it. */
+  private final BrokerOutage outage =
+      new BrokerOutage(log, "recording results", Duration.ofMillis(500));
+
   private final Thread thread;
   private volatile boolean stopping;
 
@@ -98,19 +104,19 @@ final class Completer implements OutcomeSink {
         }
         queue.drainTo(batch, MAX_BATCH - batch.size());
         write(batch);
+        outage.succeeded();
         batch.clear();
       } catch (InterruptedException e) {
         // stopAndFlush(): keep going until the queue is empty
       } catch (Throwable t) {
-        log.warn("could not record {} results, retrying: {}", batch.size(), t.toString());
-        pause();
+        pause(outage.failed(t)); // told once per outage; the batch is kept and written later
       }
     }
   }
 
-  private void pause() {
+  private void pause(long nanos) {
     try {
-      Thread.sleep(stopping ? 50 : 500);
+      TimeUnit.NANOSECONDS.sleep(stopping ? Math.min(nanos, 50_000_000) : nanos);
     } catch (InterruptedException e) {
       // stopping; the loop checks
     }

@@ -51,6 +51,9 @@ final class Fetcher {
    * @param leased the worker's count of leased jobs
    * @param stopWorker closes the worker, in burst mode once the queues are empty
    */
+  /** The lease calls' run of failures (a broker outage); only the fetcher thread touches it. */
+  private final BrokerOutage outage;
+
   Fetcher(
       Broker broker,
       WorkerConfig config,
@@ -70,6 +73,8 @@ final class Fetcher {
     this.listener = listener;
     this.leased = leased;
     this.stopWorker = stopWorker;
+    this.outage =
+        new BrokerOutage(log, "worker " + config.workerId() + ": fetching", config.pollInterval());
     this.thread = Thread.ofPlatform().name("semafor-fetcher").daemon(true).unstarted(this::fetch);
   }
 
@@ -123,6 +128,7 @@ final class Fetcher {
                     Math.min(want, MAX_LEASE_BATCH),
                     config.workerId(),
                     config.leaseDuration()));
+        outage.succeeded();
         if (!leases.isEmpty()) {
           idleNanos = 0;
           accept(leases);
@@ -140,8 +146,7 @@ final class Fetcher {
         if (state.get() != Worker.State.RUNNING) {
           return;
         }
-        log.warn("worker {}: fetching failed, will retry: {}", config.workerId(), t.toString());
-        LockSupport.parkNanos(this, config.pollInterval().toNanos());
+        LockSupport.parkNanos(this, outage.failed(t)); // told once per outage, pauses growing
       }
     }
   }

@@ -3,6 +3,7 @@ package dev.semafor.worker;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.LeaseRef;
 import dev.semafor.broker.LeaseStatus;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -47,6 +48,12 @@ final class Heartbeater {
   private final WorkerListener listener;
   private final Map<Assignment, Progress> pendingProgress = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer;
+
+  /** The heartbeats' run of failures; only the timer thread touches it. */
+  private final BrokerOutage outage = new BrokerOutage(log, "heartbeat", Duration.ofSeconds(1));
+
+  private final BrokerOutage checkInOutage =
+      new BrokerOutage(log, "progress and cancellation check", Duration.ofSeconds(1));
 
   /** When the last prune ran, in {@link System#nanoTime()}; only the timer thread touches it. */
   private long lastPruneNanos;
@@ -111,8 +118,9 @@ final class Heartbeater {
         listener.onLeasesReaped(reaped);
       }
       pruneNowAndThen();
+      outage.succeeded();
     } catch (Throwable t) {
-      log.warn("heartbeat failed, will retry: {}", t.toString());
+      outage.failed(t); // told once per outage; the next beat tries again
     }
     try {
       broker.heartbeatWorker(config.workerId(), held.size());
@@ -134,11 +142,12 @@ final class Heartbeater {
           }
         }
       }
+      checkInOutage.succeeded();
     } catch (UnsupportedOperationException e) {
       pollCancels = false;
       log.info("{}; running jobs learn of cancellations at heartbeats", e.getMessage());
     } catch (Throwable t) {
-      log.warn("progress and cancellation check failed, will retry: {}", t.toString());
+      checkInOutage.failed(t); // told once per outage
     }
   }
 

@@ -13,8 +13,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -60,8 +62,11 @@ final class Attempts {
   private Attempts() {}
 
   /** Extends each live lease to {@code expires}; one status per lease, in order. */
-  static List<LeaseStatus> heartbeat(Session s, List<LeaseRef> leases, Instant expires)
-      throws SQLException {
+  static List<LeaseStatus> heartbeat(
+      Session s, Dialect dialect, List<LeaseRef> leases, Instant expires) throws SQLException {
+    if (dialect.heartbeatAll() != null && leases.size() > 1) {
+      return heartbeatAll(s, dialect, leases, expires);
+    }
     PreparedStatement ps = s.prepare(HEARTBEAT);
     List<LeaseStatus> out = new ArrayList<>(leases.size());
     for (LeaseRef ref : leases) {
@@ -73,6 +78,38 @@ final class Attempts {
                 ? LeaseStatus.LOST
                 : rs.getInt(1) != 0 ? LeaseStatus.CANCEL_REQUESTED : LeaseStatus.ACTIVE);
       }
+    }
+    return out;
+  }
+
+  /** One statement for the batch ({@link Dialect#heartbeatAll}). */
+  private static List<LeaseStatus> heartbeatAll(
+      Session s, Dialect dialect, List<LeaseRef> leases, Instant expires) throws SQLException {
+    int n = leases.size();
+    long[] rids = new long[n];
+    String[] ids = new String[n];
+    String[] tokens = new String[n];
+    for (int i = 0; i < n; i++) {
+      rids[i] = Leasing.rowOf(leases.get(i));
+      ids[i] = leases.get(i).jobId();
+      tokens[i] = leases.get(i).token();
+    }
+    PreparedStatement ps = s.prepare(dialect.heartbeatAll());
+    ps.setLong(1, millis(expires));
+    dialect.bindIds(ps, 2, rids);
+    dialect.bindTexts(ps, 3, ids);
+    dialect.bindTexts(ps, 4, tokens);
+    Map<Long, LeaseStatus> live = HashMap.newHashMap(n);
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        live.put(
+            rs.getLong(1), rs.getInt(2) != 0 ? LeaseStatus.CANCEL_REQUESTED : LeaseStatus.ACTIVE);
+      }
+    }
+    List<LeaseStatus> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      LeaseStatus status = live.get(rids[i]);
+      out.add(status == null ? LeaseStatus.LOST : status);
     }
     return out;
   }

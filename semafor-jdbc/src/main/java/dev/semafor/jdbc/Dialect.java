@@ -130,6 +130,15 @@ interface Dialect extends AutoCloseable {
     return null;
   }
 
+  /**
+   * A statement that extends many leases at once, or null for one statement each. Its parameters:
+   * the new expiry, then arrays of row ids, job ids and tokens; it returns the row id and {@code
+   * cancel_requested} of each lease it extended.
+   */
+  default String heartbeatAll() {
+    return null;
+  }
+
   /** Binds {@code texts} as one array parameter (for {@link #completeAll}). */
   default void bindTexts(PreparedStatement statement, int index, String[] texts)
       throws SQLException {

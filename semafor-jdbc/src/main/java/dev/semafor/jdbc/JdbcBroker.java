@@ -176,7 +176,7 @@ public final class JdbcBroker implements Broker {
       return List.of();
     }
     return db.write(
-        "heartbeat", s -> Attempts.heartbeat(s, leases, clock.instant().plus(extension)));
+        "heartbeat", s -> Attempts.heartbeat(s, dialect, leases, clock.instant().plus(extension)));
   }
 
   @Override

@@ -59,6 +59,15 @@ final class PostgresDialect implements Dialect {
           + " WHERE j.rid = c.rid AND j.id = c.id AND j.lease_token = c.token"
           + " AND j.state = 'RUNNING' RETURNING j.rid";
 
+  /** Extends a whole batch of leases in one statement. */
+  private static final String HEARTBEAT_ALL =
+      "UPDATE "
+          + JobRows.TABLE
+          + " j SET lease_expires_at = ?"
+          + " FROM unnest(?::BIGINT[], ?::TEXT[], ?::TEXT[]) AS c(rid, id, token)"
+          + " WHERE j.rid = c.rid AND j.id = c.id AND j.lease_token = c.token"
+          + " AND j.state = 'RUNNING' RETURNING j.rid, j.cancel_requested";
+
   private final PostgresLocation location;
   private final HikariDataSource pool;
   private final PostgresListener listener;
@@ -193,6 +202,11 @@ final class PostgresDialect implements Dialect {
   @Override
   public String completeAll() {
     return COMPLETE_ALL;
+  }
+
+  @Override
+  public String heartbeatAll() {
+    return HEARTBEAT_ALL;
   }
 
   @Override

@@ -1,6 +1,5 @@
 package dev.semafor.jdbc;
 
-import dev.semafor.BrokerUnavailableException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -144,8 +143,9 @@ record PostgresLocation(
     }
   }
 
-  private static BrokerUnavailableException bad(String shown, String problem) {
-    return new BrokerUnavailableException(
+  /** A malformed URL is the caller's to fix (exit code 2 from the CLI), not an outage. */
+  private static IllegalArgumentException bad(String shown, String problem) {
+    return new IllegalArgumentException(
         "malformed PostgreSQL broker URL " + shown + ": " + problem);
   }
 }

@@ -51,7 +51,7 @@ class PostgresBrokerTest {
   @Test
   void malformedUrlsAreRefusedWithOneLineThatHidesThePassword() {
     assertThatThrownBy(() -> PostgresLocation.parse("postgres", "//u:secret@host"))
-        .isInstanceOf(BrokerUnavailableException.class)
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("names no database")
         .hasMessageNotContaining("secret");
     assertThatThrownBy(
