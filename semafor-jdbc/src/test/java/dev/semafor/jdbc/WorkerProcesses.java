@@ -22,20 +22,23 @@ final class WorkerProcesses implements AutoCloseable {
    * Starts a worker process on {@code url} with {@code config}; it logs what it ran to {@code log}.
    */
   Process start(String url, String config, Path log) throws IOException {
+    return start(WorkerMain.class, url, config, log.toString());
+  }
+
+  /** Starts {@code main} with {@code args} in a JVM of its own on the test classpath. */
+  Process start(Class<?> main, String... args) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p =
-        new ProcessBuilder(
+    List<String> command =
+        new ArrayList<>(
+            List.of(
                 java,
                 "--enable-native-access=ALL-UNNAMED",
                 "-Xmx256m",
                 "-cp",
                 System.getProperty("java.class.path"),
-                WorkerMain.class.getName(),
-                url,
-                config,
-                log.toString())
-            .redirectErrorStream(true)
-            .start();
+                main.getName()));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     processes.add(p);
     return p;
   }
