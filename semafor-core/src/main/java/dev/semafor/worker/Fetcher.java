@@ -45,15 +45,15 @@ final class Fetcher {
   /** Exponentially weighted mean run time of recent jobs, in nanoseconds; racy by design. */
   private volatile double meanRunNanos = -1;
 
+  /** The lease calls' run of failures (a broker outage); only the fetcher thread touches it. */
+  private final BrokerOutage outage;
+
   /**
    * @param state the worker's state; the fetcher runs while it is {@code RUNNING}
    * @param held the worker's held set, which the fetcher adds each leased job to
    * @param leased the worker's count of leased jobs
    * @param stopWorker closes the worker, in burst mode once the queues are empty
    */
-  /** The lease calls' run of failures (a broker outage); only the fetcher thread touches it. */
-  private final BrokerOutage outage;
-
   Fetcher(
       Broker broker,
       WorkerConfig config,
