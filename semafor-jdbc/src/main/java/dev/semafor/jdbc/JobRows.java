@@ -247,7 +247,9 @@ final class JobRows {
       throw new IllegalArgumentException(
           "only QUEUED or SCHEDULED jobs can be enqueued: job " + job.id() + " is " + job.state());
     }
-    JobState state = job.runAt().isAfter(now) ? JobState.SCHEDULED : JobState.QUEUED;
+    // Compared as stored, in whole milliseconds: a job stamped "now" by a producer whose clock
+    // reads the same millisecond as the broker's is due, not scheduled.
+    JobState state = cut(job.runAt()).isAfter(now) ? JobState.SCHEDULED : JobState.QUEUED;
     if (state == job.state()
         && whole(job.runAt())
         && whole(job.enqueuedAt())

@@ -54,7 +54,7 @@ class PostgresMultiProcessTest {
   @Test
   void fourWorkerProcessesRunEveryJobExactlyOnce() throws Exception {
     String url = schemas.newUrl();
-    Set<String> enqueued = enqueue(url);
+    Set<String> enqueued = enqueue(url, "{}");
     List<Path> logs = startAll(url, "burst=true");
     for (Process p : processes.all()) {
       assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("worker process exited").isTrue();
@@ -74,23 +74,22 @@ class PostgresMultiProcessTest {
   @Test
   void withOneWorkerKilledEveryJobSucceedsAndOnlyItsJobsRanTwice() throws Exception {
     String url = schemas.newUrl();
-    Set<String> enqueued = enqueue(url);
+    Set<String> enqueued = enqueue(url, "{\"ms\": 2}"); // each worker always holds some jobs
     List<Path> logs = startAll(url, "burst=true,lease=10s,heartbeat=1s");
     Process victim = processes.all().get(0);
     try (Broker broker = Brokers.open(url)) {
       await()
           .atMost(Duration.ofMinutes(2))
           .pollInterval(Duration.ofMillis(500))
-          .until(() -> count(broker, JobState.SUCCEEDED) >= JOBS / 4);
+          .until(
+              () ->
+                  count(broker, JobState.SUCCEEDED) >= JOBS / 4
+                      && runningUnder(broker, "proc-1") > 0);
+      Set<String> held = runningIdsUnder(broker, "proc-1"); // what it ran while we looked
       victim.destroyForcibly();
       assertThat(victim.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      Set<String> held = new HashSet<>();
-      for (JobRecord job :
-          broker.query(JobQuery.all().states(JobState.RUNNING).page(JobQuery.MAX_LIMIT, 0))) {
-        if ("proc-1".equals(job.workerId())) {
-          held.add(job.id());
-        }
-      }
+      assertThat(victim.exitValue()).as("the victim was killed, not stopped").isNotZero();
+      held.addAll(runningIdsUnder(broker, "proc-1")); // and what it held when it died
       for (Process p : processes.all().subList(1, WORKERS)) {
         assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("surviving worker exited").isTrue();
         assertThat(p.exitValue()).isZero();
@@ -131,17 +130,22 @@ class PostgresMultiProcessTest {
           retried.add(job.id());
         }
       }
-      assertThat(held).as("jobs the killed worker held").isNotEmpty();
-      assertThat(retried).as("jobs run twice").isSubsetOf(held);
+      // (The await above saw the killed worker holding jobs just before the kill.)
+      assertThat(retried)
+          .as("jobs run twice (the killed worker held %s)", held.size())
+          .isSubsetOf(held);
       assertThat(count(broker, JobState.SUCCEEDED)).isEqualTo(enqueued.size());
     }
   }
 
-  private Set<String> enqueue(String url) {
+  private Set<String> enqueue(String url, String input) {
     Set<String> enqueued = new HashSet<>();
     try (Broker broker = Brokers.open(url)) {
       for (int i = 0; i < JOBS; i += 5_000) {
-        List<JobRecord> batch = Jobs.queued(WorkerMain.RECORD, 5_000, InstantSource.system());
+        List<JobRecord> batch = new ArrayList<>();
+        for (JobRecord job : Jobs.queued(WorkerMain.RECORD, 5_000, InstantSource.system())) {
+          batch.add(job.toBuilder().input(input).build());
+        }
         broker.enqueue(batch);
         batch.forEach(job -> enqueued.add(job.id()));
       }
@@ -172,6 +176,21 @@ class PostgresMultiProcessTest {
       Files.readAllLines(log).forEach(id -> runs.merge(id, 1, Integer::sum));
     }
     return runs;
+  }
+
+  private static long runningUnder(Broker broker, String workerId) {
+    return runningIdsUnder(broker, workerId).size();
+  }
+
+  private static Set<String> runningIdsUnder(Broker broker, String workerId) {
+    Set<String> ids = new HashSet<>();
+    for (JobRecord job :
+        broker.query(JobQuery.all().states(JobState.RUNNING).page(JobQuery.MAX_LIMIT, 0))) {
+      if (workerId.equals(job.workerId())) {
+        ids.add(job.id());
+      }
+    }
+    return ids;
   }
 
   private static long count(Broker broker, JobState state) {
