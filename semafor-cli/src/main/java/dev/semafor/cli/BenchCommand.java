@@ -8,6 +8,7 @@ import dev.semafor.JobIds;
 import dev.semafor.JobOptions;
 import dev.semafor.TaskRegistry;
 import dev.semafor.broker.Broker;
+import dev.semafor.broker.BrokerUrl;
 import dev.semafor.task.BuiltinTasks;
 import dev.semafor.worker.Worker;
 import dev.semafor.worker.WorkerConfig;
@@ -114,7 +115,7 @@ final class BenchCommand implements Callable<Integer> {
       Latencies latencies = Latencies.of(b, sample);
       Result result =
           new Result(
-              broker.resolve(cli),
+              BrokerUrl.parse(broker.resolve(cli)).redacted(), // never the password
               config,
               jobs,
               enqueueNanos,

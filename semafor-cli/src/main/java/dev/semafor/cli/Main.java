@@ -1,27 +1,30 @@
 package dev.semafor.cli;
 
-import dev.semafor.BrokerFatalException;
+import dev.semafor.BrokerUnavailableException;
 import dev.semafor.SemaforException;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
 /**
  * The {@code semafor} command. Exit codes: 0 done; 2 the command could not be carried out as given
- * (a bad flag or value, a malformed broker URL, an unknown task, invalid JSON, a broker that fails
- * to open, no such job), reported as one line on stderr, and nothing was changed; 3 the broker
- * failed and retrying will not help ({@link BrokerFatalException}: a corrupt, deleted or replaced
- * SQLite file; or a worker in burst mode whose broker failed), one line on stderr; 1 an unexpected
- * failure (its stack trace with {@code --verbose}).
+ * (a bad flag or value, a malformed broker URL, an unknown task, invalid JSON, no such job),
+ * reported as one line on stderr, and nothing was changed; 3 the broker cannot be reached or used
+ * ({@link BrokerUnavailableException}: its server down, a refused login, a full disk; and, fatal
+ * for a worker, a corrupt, deleted or replaced SQLite file), one line too; 1 an unexpected failure
+ * (its stack trace with {@code --verbose}).
  */
 public final class Main {
   /** Exit code for anything the user can fix by changing the command or its environment. */
   public static final int USAGE = 2;
 
-  /** Exit code for a broker that failed for good ({@link BrokerFatalException}). */
-  public static final int BROKER_FAILED = 3;
-
   /** Exit code for an unexpected failure. */
   public static final int FAILURE = 1;
+
+  /**
+   * Exit code for a broker that cannot be reached or used (its server down or refusing us, its file
+   * unusable): nothing was done, and the same command may succeed once the broker is back.
+   */
+  public static final int UNAVAILABLE = 3;
 
   private Main() {}
 
@@ -80,9 +83,9 @@ public final class Main {
       e.printStackTrace(cli.err());
     }
     String name = command.getCommandSpec().qualifiedName();
-    if (e instanceof BrokerFatalException) {
+    if (e instanceof BrokerUnavailableException) {
       cli.err().println(name + ": " + e.getMessage());
-      return BROKER_FAILED;
+      return UNAVAILABLE;
     }
     if (e instanceof SemaforException || e instanceof IllegalArgumentException) {
       cli.err().println(name + ": " + e.getMessage());

@@ -97,14 +97,14 @@ class SqliteFaultsCommandTest {
     }
 
     Result r = worker.get(30, TimeUnit.SECONDS);
-    assertThat(r.code()).as("exit code; stderr: %s", r.err()).isEqualTo(Main.BROKER_FAILED);
+    assertThat(r.code()).as("exit code; stderr: %s", r.err()).isEqualTo(Main.UNAVAILABLE);
     assertThat(r.errLines()).hasSize(1);
     assertThat(r.err()).startsWith("semafor worker: ").contains(file.toString(), "deleted");
     assertThat(file).as("not created again").doesNotExist();
   }
 
   private void assertBrokerFailed(Result r, String command) {
-    assertThat(r.code()).as("exit code; stderr: %s", r.err()).isEqualTo(Main.BROKER_FAILED);
+    assertThat(r.code()).as("exit code; stderr: %s", r.err()).isEqualTo(Main.UNAVAILABLE);
     assertThat(r.errLines()).hasSize(1);
     assertThat(r.err())
         .startsWith(command + ": ")

@@ -1,6 +1,5 @@
 package dev.semafor.broker;
 
-import dev.semafor.BrokerUnavailableException;
 import java.time.InstantSource;
 import java.util.ServiceLoader;
 import java.util.TreeSet;
@@ -37,7 +36,8 @@ public final class Brokers {
       }
       known.addAll(provider.schemes());
     }
-    throw new BrokerUnavailableException(
+    // The URL as given names no backend: the caller's to fix, not an outage (CLI exit code 2).
+    throw new IllegalArgumentException(
         "no broker for '"
             + parsed.scheme()
             + ":' URLs (known: "

@@ -56,6 +56,7 @@ final class Completer implements OutcomeSink {
   private final RandomGenerator random;
   private final Recorded recorded;
   private final LinkedBlockingQueue<Done> queue = new LinkedBlockingQueue<>();
+
   private final Thread thread;
   private volatile boolean stopping;
 

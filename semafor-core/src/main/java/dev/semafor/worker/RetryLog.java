@@ -10,9 +10,10 @@ import org.slf4j.Logger;
  * restarting): how long to wait before the next try, and which failures to log, so that a fault
  * that lasts does not fill the log with one line per try.
  *
- * <p>The wait doubles from {@code first} up to {@code max}. The first failure is logged, then a
- * failure with another message, and otherwise one line per {@link #REPEAT} saying how many tries
- * failed since; the first success after failures is logged too. Used by one thread.
+ * <p>The wait doubles from {@code first} up to {@code max}. The first failure is a warning; a
+ * failure with another message is an info line, and otherwise one warning per {@link #REPEAT}
+ * says how many tries failed since; the first success after failures is logged too, so an outage
+ * reads as one warning per loop and one line when it ends. Used by one thread.
  */
 final class RetryLog {
   /** How often a failure that goes on is logged again. */
@@ -47,12 +48,17 @@ final class RetryLog {
     waitNanos = failures == 1 ? firstNanos : Math.min(maxNanos, waitNanos * 2);
     String message = t.toString();
     long now = nanoTime.getAsLong();
-    if (failures == 1 || !message.equals(lastMessage)) {
+    if (failures == 1) {
       log.warn(
           "{} failed, will retry (backing off up to {} ms): {}",
           doing,
           maxNanos / 1_000_000,
           message);
+      loggedAt = now;
+    } else if (!message.equals(lastMessage)) {
+      // the same outage seen another way (a restarting server refuses, then says it is starting):
+      // news, but not another warning
+      log.info("{} still failing, now: {}", doing, message);
       loggedAt = now;
     } else if (now - loggedAt >= REPEAT.toNanos()) {
       log.warn("{} still failing after {} tries: {}", doing, failures, message);

@@ -3,7 +3,6 @@ package dev.semafor.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.semafor.BrokerUnavailableException;
 import java.time.InstantSource;
 import org.junit.jupiter.api.Test;
 
@@ -58,7 +57,7 @@ class BrokerUrlTest {
   @Test
   void brokersRefuseAnUnknownSchemeNamingTheKnownOnes() {
     assertThatThrownBy(() -> Brokers.open("nosuch://x"))
-        .isInstanceOf(BrokerUnavailableException.class)
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("no broker for 'nosuch:' URLs")
         .hasMessageContaining("memory");
   }

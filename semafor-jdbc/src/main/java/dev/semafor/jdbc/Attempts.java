@@ -13,7 +13,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The writes that concern one attempt and carry its lease: heartbeat, complete, fail, release and
@@ -61,8 +65,11 @@ final class Attempts {
   private Attempts() {}
 
   /** Extends each live lease to {@code expires}; one status per lease, in order. */
-  static List<LeaseStatus> heartbeat(Session s, List<LeaseRef> leases, Instant expires)
-      throws SQLException {
+  static List<LeaseStatus> heartbeat(
+      Session s, Dialect dialect, List<LeaseRef> leases, Instant expires) throws SQLException {
+    if (dialect.heartbeatAll() != null && leases.size() > 1) {
+      return heartbeatAll(s, dialect, leases, expires);
+    }
     PreparedStatement ps = s.prepare(HEARTBEAT);
     List<LeaseStatus> out = new ArrayList<>(leases.size());
     for (LeaseRef ref : leases) {
@@ -78,8 +85,43 @@ final class Attempts {
     return out;
   }
 
-  static List<Boolean> complete(Session s, List<Completion> completions, Instant now)
-      throws SQLException {
+  /** One statement for the batch ({@link Dialect#heartbeatAll}). */
+  private static List<LeaseStatus> heartbeatAll(
+      Session s, Dialect dialect, List<LeaseRef> leases, Instant expires) throws SQLException {
+    int n = leases.size();
+    long[] rids = new long[n];
+    String[] ids = new String[n];
+    String[] tokens = new String[n];
+    for (int i = 0; i < n; i++) {
+      rids[i] = Leasing.rowOf(leases.get(i));
+      ids[i] = leases.get(i).jobId();
+      tokens[i] = leases.get(i).token();
+    }
+    PreparedStatement ps = s.prepare(dialect.heartbeatAll());
+    ps.setLong(1, millis(expires));
+    dialect.bindIds(ps, 2, rids);
+    dialect.bindTexts(ps, 3, ids);
+    dialect.bindTexts(ps, 4, tokens);
+    Map<Long, LeaseStatus> live = HashMap.newHashMap(n);
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        live.put(
+            rs.getLong(1), rs.getInt(2) != 0 ? LeaseStatus.CANCEL_REQUESTED : LeaseStatus.ACTIVE);
+      }
+    }
+    List<LeaseStatus> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      LeaseStatus status = live.get(rids[i]);
+      out.add(status == null ? LeaseStatus.LOST : status);
+    }
+    return out;
+  }
+
+  static List<Boolean> complete(
+      Session s, Dialect dialect, List<Completion> completions, Instant now) throws SQLException {
+    if (dialect.completeAll() != null && completions.size() > 1) {
+      return completeAll(s, dialect, completions, now);
+    }
     PreparedStatement ps = s.prepare(COMPLETE);
     for (Completion c : completions) {
       ps.setString(1, c.result());
@@ -88,6 +130,41 @@ final class Attempts {
       ps.addBatch();
     }
     return applied(ps.executeBatch());
+  }
+
+  /** One statement for the batch ({@link Dialect#completeAll}); applied where a row came back. */
+  private static List<Boolean> completeAll(
+      Session s, Dialect dialect, List<Completion> completions, Instant now) throws SQLException {
+    int n = completions.size();
+    long[] rids = new long[n];
+    String[] ids = new String[n];
+    String[] tokens = new String[n];
+    String[] results = new String[n];
+    for (int i = 0; i < n; i++) {
+      Completion c = completions.get(i);
+      rids[i] = Leasing.rowOf(c.lease());
+      ids[i] = c.lease().jobId();
+      tokens[i] = c.lease().token();
+      results[i] = c.result();
+    }
+    PreparedStatement ps = s.prepare(dialect.completeAll());
+    ps.setLong(1, millis(now));
+    dialect.bindIds(ps, 2, rids);
+    dialect.bindTexts(ps, 3, ids);
+    dialect.bindTexts(ps, 4, tokens);
+    dialect.bindTexts(ps, 5, results);
+    Set<Long> done = HashSet.newHashSet(n);
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        done.add(rs.getLong(1));
+      }
+    }
+    List<Boolean> out = new ArrayList<>(n);
+    Set<Long> counted = HashSet.newHashSet(n);
+    for (long rid : rids) {
+      out.add(done.contains(rid) && counted.add(rid)); // a lease listed twice applies once
+    }
+    return out;
   }
 
   /**

@@ -44,6 +44,9 @@ final class Database {
    */
   static Database open(Dialect dialect) {
     dialect.checkBeforeOpen();
+    if (dialect.pool() != null) {
+      return openPooled(dialect);
+    }
     List<Session> writing = new ArrayList<>();
     List<Session> reading = new ArrayList<>();
     try {
@@ -64,6 +67,20 @@ final class Database {
     SessionPool readers =
         reading.isEmpty() ? writers : new SessionPool(dialect.describe(), reading);
     return new Database(dialect, writers, readers);
+  }
+
+  /** Over a connection pool: the writers lend its connections, and reads share them. */
+  private static Database openPooled(Dialect dialect) {
+    SessionPool sessions =
+        new SessionPool(
+            dialect.describe(), dialect.pool(), dialect.connections(Dialect.Role.WRITER));
+    try {
+      sessions.use(s -> Schema.migrate(s, dialect));
+    } catch (SQLException | RuntimeException e) {
+      dialect.close();
+      throw e instanceof SQLException sql ? dialect.unavailable("open", sql) : (RuntimeException) e;
+    }
+    return new Database(dialect, sessions, sessions);
   }
 
   /** Runs {@code work} in a write transaction; database errors become clear exceptions. */

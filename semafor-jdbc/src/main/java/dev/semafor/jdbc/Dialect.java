@@ -4,7 +4,10 @@ import dev.semafor.BrokerUnavailableException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
+import javax.sql.DataSource;
 
 /**
  * What differs between databases under one {@link JdbcBroker}: how connections are opened and how
@@ -36,6 +39,15 @@ interface Dialect extends AutoCloseable {
   /** Opens a connection for {@code role}, configured and in auto-commit mode. */
   Connection connect(Role role) throws SQLException;
 
+  /**
+   * A pool that lends a connection per transaction, or null when the broker keeps {@link
+   * #connections} connections of its own open for its life (SQLite). With a pool, connections are
+   * borrowed per call, so one lost with its server is replaced by the pool, not by the broker.
+   */
+  default DataSource pool() {
+    return null;
+  }
+
   /** How many connections serve {@code role}; 0 readers means reads share the writers. */
   int connections(Role role);
 
@@ -49,11 +61,96 @@ interface Dialect extends AutoCloseable {
   String beginWrite();
 
   /**
+   * Statements run right after {@link #beginWrite()} in the transaction that creates or upgrades
+   * the schema, before the version is read: on PostgreSQL an advisory lock that makes concurrent
+   * openers take turns, and the creation of the schema (namespace); none on SQLite, whose write
+   * transaction already excludes other writers.
+   */
+  default List<String> beforeMigration() {
+    return List.of();
+  }
+
+  /**
+   * Makes a select of one row by id lock that row until the transaction ends ({@code ... FOR
+   * UPDATE} on PostgreSQL), so a check and the change that follows cannot interleave with another
+   * writer's; unchanged on SQLite.
+   */
+  String lockRow(String select);
+
+  /**
+   * Takes, without waiting, a lock on {@code key} held until the transaction ends; true if taken.
+   * Concurrency and rate limits are counted under it, so two leasers never both see the last free
+   * slot. A key locked by another transaction is reported false (its jobs wait for a later lease)
+   * rather than waited for, so leasers never deadlock. Always true on SQLite (one writer).
+   */
+  boolean tryLockKey(Session s, String key) throws SQLException;
+
+  /** The name of the SQL function that builds a JSON array from its arguments. */
+  String jsonArray();
+
+  /**
+   * A query returning the server's time in epoch milliseconds, or null if the broker reads the
+   * clock it was given (SQLite: every caller shares the machine's clock).
+   */
+  default String serverMillis() {
+    return null;
+  }
+
+  /**
    * Makes a candidate-selecting query lock what it selects against other writers, or returns it as
    * is where the write transaction already excludes them ({@code ... FOR UPDATE SKIP LOCKED} on
    * PostgreSQL; unchanged on SQLite, whose {@code BEGIN IMMEDIATE} holds the one write lock).
    */
   String lockCandidates(String select);
+
+  /**
+   * Tells idle workers, on this or other hosts, that jobs became due on {@code queues}; runs inside
+   * the transaction that made them due, so the word goes out when it commits. Nothing by default.
+   */
+  default void notifyWork(Session s, Collection<String> queues) throws SQLException {}
+
+  /**
+   * Waits for {@link #notifyWork} on one of {@code queues} or for {@code timeout} ({@link
+   * dev.semafor.broker.Broker#awaitWork}); returns false, at once, if this dialect cannot wait for
+   * work (the broker then polls).
+   */
+  default boolean awaitWork(List<String> queues, Duration timeout) throws InterruptedException {
+    return false;
+  }
+
+  /**
+   * Whether a lease first looks, on a reader, for anything to lease before it begins its write
+   * transaction: worth it where a write transaction is costly to begin for nothing (SQLite's one
+   * write lock, shared by processes); not where an empty lease is as cheap as the look.
+   */
+  default boolean looksBeforeLease() {
+    return true;
+  }
+
+  /**
+   * A statement that completes many leases at once, or null to complete them one statement each in
+   * a JDBC batch. Its parameters: the finish time, then arrays of row ids, job ids, tokens and
+   * results (bound with {@link #bindTexts} and {@link #bindIds}); it returns the row ids it
+   * completed.
+   */
+  default String completeAll() {
+    return null;
+  }
+
+  /**
+   * A statement that extends many leases at once, or null for one statement each. Its parameters:
+   * the new expiry, then arrays of row ids, job ids and tokens; it returns the row id and {@code
+   * cancel_requested} of each lease it extended.
+   */
+  default String heartbeatAll() {
+    return null;
+  }
+
+  /** Binds {@code texts} as one array parameter (for {@link #completeAll}). */
+  default void bindTexts(PreparedStatement statement, int index, String[] texts)
+      throws SQLException {
+    throw new UnsupportedOperationException("no array parameters");
+  }
 
   /** A predicate true when {@code column} is in the id list bound by {@link #bindIds}. */
   String inIds(String column);

@@ -6,6 +6,7 @@ import static dev.semafor.jdbc.JobRows.millis;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.CancelResult;
 import dev.semafor.broker.Completion;
+import dev.semafor.broker.ControlledClock;
 import dev.semafor.broker.Failure;
 import dev.semafor.broker.GroupRecord;
 import dev.semafor.broker.JobQuery;
@@ -23,8 +24,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -52,6 +55,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class JdbcBroker implements Broker {
   private static final int PRUNE_CHUNK = 10_000;
+  private static final Duration WAKE_SLACK = Duration.ofSeconds(1);
 
   static final String PRUNE =
       "DELETE FROM "
@@ -82,10 +86,22 @@ public final class JdbcBroker implements Broker {
 
   /**
    * Opens a broker on the dialect's database: checks it, connects, creates or upgrades the schema.
-   * Throws {@link dev.semafor.BrokerUnavailableException} naming the database and the problem.
+   * The broker reads the time from {@code clock} when that is a {@link ControlledClock} or the
+   * database is local ({@link Dialect#serverMillis()} is null); otherwise from the database
+   * server's clock ({@link ServerClock}), which every worker then shares. Throws {@link
+   * dev.semafor.BrokerUnavailableException} naming the database and the problem.
    */
   static JdbcBroker open(Dialect dialect, InstantSource clock) {
-    return new JdbcBroker(dialect, clock, Database.open(dialect));
+    Database db = Database.open(dialect);
+    if (clock instanceof ControlledClock || dialect.serverMillis() == null) {
+      return new JdbcBroker(dialect, clock, db);
+    }
+    try {
+      return new JdbcBroker(dialect, ServerClock.start(db, dialect.serverMillis()), db);
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
   }
 
   @Override
@@ -104,6 +120,7 @@ public final class JdbcBroker implements Broker {
             "enqueue",
             stored,
             s -> {
+              dialect.notifyWork(s, dueQueues(stored, now));
               if (unique) {
                 return JobControl.enqueueUnique(s, stored, now);
               }
@@ -119,13 +136,31 @@ public final class JdbcBroker implements Broker {
     return result;
   }
 
+  /**
+   * The queues that {@code jobs} make work on now: those of the jobs due within {@link #WAKE_SLACK}
+   * of {@code now}, since a producer's clock may run a little ahead of the one the broker reads (a
+   * waiter woken a little early leases nothing and waits again).
+   */
+  private static Set<String> dueQueues(List<JobRecord> jobs, Instant now) {
+    Instant soon = now.plus(WAKE_SLACK);
+    Set<String> queues = new LinkedHashSet<>();
+    for (JobRecord job : jobs) {
+      if (job.runAt().isBefore(soon)) {
+        queues.add(job.queue());
+      }
+    }
+    return queues;
+  }
+
   @Override
   public List<JobRecord> enqueueGroup(GroupRecord group, List<JobRecord> members) {
-    List<JobRecord> stored = JobControl.checkGroup(group, members, clock.instant());
+    Instant now = clock.instant();
+    List<JobRecord> stored = JobControl.checkGroup(group, members, now);
     db.insert(
         "enqueue",
         stored,
         s -> {
+          dialect.notifyWork(s, dueQueues(stored, now));
           JobControl.enqueueGroup(s, group, stored);
           return null;
         });
@@ -137,7 +172,8 @@ public final class JdbcBroker implements Broker {
   public List<Lease> lease(LeaseRequest request) {
     String prefix = tokenSalt + Long.toString(leaseCalls.incrementAndGet(), 36) + ".";
     signal.leasing(); // before the look: a commit after it wakes the wait that follows
-    if (!db.read("lease", s -> leasing.anyDue(s, request.queues(), clock.instant()))) {
+    if (dialect.looksBeforeLease()
+        && !db.read("lease", s -> leasing.anyDue(s, request.queues(), clock.instant()))) {
       return List.of(); // nothing to lease: no write lock taken
     }
     return db.write("lease", s -> leasing.lease(s, request, clock.instant(), prefix));
@@ -149,7 +185,7 @@ public final class JdbcBroker implements Broker {
       return List.of();
     }
     return db.write(
-        "heartbeat", s -> Attempts.heartbeat(s, leases, clock.instant().plus(extension)));
+        "heartbeat", s -> Attempts.heartbeat(s, dialect, leases, clock.instant().plus(extension)));
   }
 
   @Override
@@ -162,7 +198,7 @@ public final class JdbcBroker implements Broker {
             "complete",
             s -> {
               Instant now = clock.instant();
-              List<Boolean> done = Attempts.complete(s, completions, now);
+              List<Boolean> done = Attempts.complete(s, dialect, completions, now);
               JobControl.afterSuccess(s, dialect, completions, done, now);
               return done;
             });
@@ -233,7 +269,7 @@ public final class JdbcBroker implements Broker {
     return db.write(
         "cancel",
         s -> {
-          CancelResult result = JobCommands.cancel(s, jobId, clock.instant());
+          CancelResult result = JobCommands.cancel(s, dialect, jobId, clock.instant());
           if (result == CancelResult.CANCELLED) {
             JobControl.failGroups(s);
           }
@@ -243,7 +279,7 @@ public final class JdbcBroker implements Broker {
 
   @Override
   public boolean retry(String jobId) {
-    boolean retried = db.write("retry", s -> JobCommands.retry(s, jobId, clock.instant()));
+    boolean retried = db.write("retry", s -> JobCommands.retry(s, dialect, jobId, clock.instant()));
     if (retried) {
       signal.added();
     }
@@ -380,12 +416,15 @@ public final class JdbcBroker implements Broker {
   }
 
   /**
-   * Waits on the dialect's {@link WorkSignal}: on SQLite, until a commit in this process or another
-   * on the machine made work ready ({@link SqliteWakeUps}), or the timeout.
+   * Waits for the dialect's notifications where it has them ({@code LISTEN/NOTIFY} on PostgreSQL),
+   * else on its {@link WorkSignal}: on SQLite, until a commit in this process or another on the
+   * machine made work ready ({@link SqliteWakeUps}), or the timeout.
    */
   @Override
   public void awaitWork(List<String> queues, Duration timeout) throws InterruptedException {
-    signal.await(queues, timeout);
+    if (!dialect.awaitWork(queues, timeout)) {
+      signal.await(queues, timeout);
+    }
   }
 
   @Override
@@ -395,7 +434,13 @@ public final class JdbcBroker implements Broker {
 
   @Override
   public void close() {
-    signal.close();
-    db.close();
+    try {
+      signal.close();
+      if (clock instanceof ServerClock server) {
+        server.close();
+      }
+    } finally {
+      db.close();
+    }
   }
 }

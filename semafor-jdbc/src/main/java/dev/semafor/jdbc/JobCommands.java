@@ -42,8 +42,10 @@ final class JobCommands {
    * learns it at the next heartbeat (and it becomes {@code CANCELLED} if its lease is released or
    * reaped instead of completed).
    */
-  static CancelResult cancel(Session s, String jobId, Instant now) throws SQLException {
-    PreparedStatement find = s.prepare(STATE_OF);
+  static CancelResult cancel(Session s, Dialect dialect, String jobId, Instant now)
+      throws SQLException {
+    PreparedStatement find =
+        s.prepare(dialect.lockRow(STATE_OF)); // no lease between look and change
     find.setString(1, jobId);
     JobState state;
     try (ResultSet rs = find.executeQuery()) {
@@ -75,8 +77,8 @@ final class JobCommands {
    * holder (over the partial index {@code semafor_jobs_unique}) and the update share the write
    * transaction.
    */
-  static boolean retry(Session s, String jobId, Instant now) throws SQLException {
-    PreparedStatement find = s.prepare(STATE_AND_KEY_OF);
+  static boolean retry(Session s, Dialect dialect, String jobId, Instant now) throws SQLException {
+    PreparedStatement find = s.prepare(dialect.lockRow(STATE_AND_KEY_OF));
     find.setString(1, jobId);
     String uniqueKey;
     try (ResultSet rs = find.executeQuery()) {

@@ -43,6 +43,11 @@ final class JobControl {
           + ", rid FROM "
           + TABLE
           + " WHERE unique_key = ? AND state IN ('SCHEDULED', 'QUEUED', 'RUNNING') LIMIT 1";
+  private static final String INSERT_UNLESS_KEY_HELD =
+      JobRows.INSERT
+          + " ON CONFLICT (unique_key) WHERE "
+          + SchemaSteps.ACTIVE_UNIQUE_KEY
+          + " DO NOTHING";
   private static final String REPLACE =
       "UPDATE "
           + TABLE
@@ -117,27 +122,44 @@ final class JobControl {
     List<JobRecord> out = new ArrayList<>(jobs.size());
     PreparedStatement insert = s.prepare(JobRows.INSERT);
     for (JobRecord job : jobs) {
-      if (job.uniqueKey() != null) {
-        Active existing = active(s, job.uniqueKey());
-        if (existing != null) {
-          boolean waiting = existing.job().state().isWaiting();
-          if (job.uniquePolicy() != UniquePolicy.REPLACE || !waiting) {
-            out.add(existing.job());
-            continue;
-          }
-          PreparedStatement replace = s.prepare(REPLACE);
-          replace.setLong(1, millis(now));
-          replace.setString(
-              2, "replaced by job " + job.id() + " (unique key " + job.uniqueKey() + ")");
-          replace.setLong(3, existing.rid());
-          replace.executeUpdate();
-        }
+      if (job.uniqueKey() == null) {
+        JobRows.bindInsert(insert, job);
+        insert.executeUpdate();
+        out.add(job);
+      } else {
+        out.add(enqueueUnique(s, job, now));
       }
-      JobRows.bindInsert(insert, job);
-      insert.executeUpdate();
-      out.add(job);
     }
     return out;
+  }
+
+  /**
+   * Stores one job with a unique key, or returns the job that holds the key. The insert itself
+   * checks the key ({@code ON CONFLICT} on the partial UNIQUE index), so two writers cannot both
+   * store under one key; a writer that finds the key held by a job that ends before it can be read,
+   * or that another writer replaces first, tries again.
+   */
+  private static JobRecord enqueueUnique(Session s, JobRecord job, Instant now)
+      throws SQLException {
+    PreparedStatement insert = s.prepare(INSERT_UNLESS_KEY_HELD);
+    while (true) {
+      JobRows.bindInsert(insert, job);
+      if (insert.executeUpdate() > 0) {
+        return job;
+      }
+      Active existing = active(s, job.uniqueKey());
+      if (existing == null) {
+        continue; // the holder ended between the insert and the look
+      }
+      if (job.uniquePolicy() != UniquePolicy.REPLACE || !existing.job().state().isWaiting()) {
+        return existing.job();
+      }
+      PreparedStatement replace = s.prepare(REPLACE);
+      replace.setLong(1, millis(now));
+      replace.setString(2, "replaced by job " + job.id() + " (unique key " + job.uniqueKey() + ")");
+      replace.setLong(3, existing.rid());
+      replace.executeUpdate(); // if another writer leased or replaced it first, the loop sees that
+    }
   }
 
   private record Active(long rid, JobRecord job) {}

@@ -31,10 +31,13 @@ final class JobRows {
    * The job-control columns of a leased job folded into one: null for the common job that uses none
    * (one column read instead of seven), else a JSON array in {@link #CONTROL_COLUMNS} order.
    */
-  private static final String LEASED_CONTROL_COLUMN =
-      " CASE WHEN unique_key IS NULL AND rate_key IS NULL AND next_steps IS NULL"
-          + " AND group_id IS NULL THEN NULL ELSE json_array(unique_policy, rate_key, rate_permits,"
-          + " rate_period_ms, next_steps, group_id, group_index) END";
+  private static String leasedControlColumn(Dialect dialect) {
+    return " CASE WHEN unique_key IS NULL AND rate_key IS NULL AND next_steps IS NULL"
+        + " AND group_id IS NULL THEN NULL ELSE "
+        + dialect.jsonArray()
+        + "(unique_policy, rate_key, rate_permits,"
+        + " rate_period_ms, next_steps, group_id, group_index) END";
+  }
 
   /** The columns every job query returns, in the order {@link #read} expects. */
   static final String COLUMNS =
@@ -61,14 +64,15 @@ final class JobRows {
    * and each column read costs a native call or two: reading eight fewer per job is a quarter off
    * the lease's cost.
    */
-  static final String LEASED_COLUMNS =
-      "id, task, queue, priority, input, error_type, error_message, error_stack,"
-          + " attempts, max_attempts, backoff_base_ms, backoff_max_ms, backoff_jitter, timeout_ms,"
-          + " run_at, enqueued_at, unique_key, concurrency_key, concurrency_limit, progress,"
-          + " progress_message, rid,"
-          + LEASED_CONTROL_COLUMN;
+  static String leasedColumns(Dialect dialect) {
+    return "id, task, queue, priority, input, error_type, error_message, error_stack,"
+        + " attempts, max_attempts, backoff_base_ms, backoff_max_ms, backoff_jitter, timeout_ms,"
+        + " run_at, enqueued_at, unique_key, concurrency_key, concurrency_limit, progress,"
+        + " progress_message, rid,"
+        + leasedControlColumn(dialect);
+  }
 
-  /** Position of {@code rid} in {@link #LEASED_COLUMNS}. */
+  /** Position of {@code rid} in {@link #leasedColumns}. */
   static final int LEASED_RID = 22;
 
   private static final int LEASED_CONTROL = 23;
@@ -133,7 +137,7 @@ final class JobRows {
   /** The same as {@link #INSERT}, but a job whose id exists is skipped (a chain's next step). */
   static final String INSERT_IF_ABSENT = INSERT + " ON CONFLICT (id) DO NOTHING";
 
-  /** Reads {@link #LEASED_CONTROL_COLUMN} into {@code b}. */
+  /** Reads {@link #leasedControlColumn} into {@code b}. */
   private static JobRecord.Builder leasedControl(JobRecord.Builder b, String folded) {
     if (folded == null) {
       return b;
@@ -203,7 +207,7 @@ final class JobRows {
         .build();
   }
 
-  /** Reads a job just leased (selected with {@link #LEASED_COLUMNS}) as it now stands. */
+  /** Reads a job just leased (selected with {@link #leasedColumns}) as it now stands. */
   static JobRecord readLeased(ResultSet rs, String workerId, Instant now, Instant expires)
       throws SQLException {
     String errorType = rs.getString(6);
@@ -248,7 +252,9 @@ final class JobRows {
       throw new IllegalArgumentException(
           "only QUEUED or SCHEDULED jobs can be enqueued: job " + job.id() + " is " + job.state());
     }
-    JobState state = job.runAt().isAfter(now) ? JobState.SCHEDULED : JobState.QUEUED;
+    // Compared as stored, in whole milliseconds: a job stamped "now" by a producer whose clock
+    // reads the same millisecond as the broker's is due, not scheduled.
+    JobState state = cut(job.runAt()).isAfter(now) ? JobState.SCHEDULED : JobState.QUEUED;
     if (state == job.state()
         && whole(job.runAt())
         && whole(job.enqueuedAt())

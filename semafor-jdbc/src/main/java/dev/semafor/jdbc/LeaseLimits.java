@@ -13,8 +13,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The concurrency and rate limits of one lease call, inside its write transaction (so no other
- * lease can count between the check and the take).
+ * The concurrency and rate limits of one lease call, inside its write transaction. Each key is
+ * counted under a lock on it held until the transaction ends ({@link Dialect#tryLockKey}), so no
+ * other lease, on this or another host, counts between the check and the take: on SQLite the one
+ * write lock, on PostgreSQL an advisory lock per key. A key whose lock another lease holds counts
+ * as full for this call (its jobs wait for the next lease), so leases never wait for each other.
  *
  * <p>Concurrency: the {@code RUNNING} jobs per key, counted once per key over the partial index
  * {@code semafor_jobs_limited}, plus the jobs this call takes. Rate: the rows of {@code
@@ -50,18 +53,23 @@ final class LeaseLimits {
           + " WHERE rate_key = ? AND started_at = ? AND expires_at = ?";
 
   private final Session session;
+  private final Dialect dialect;
   private final long now;
   private final Map<String, Integer> running = new HashMap<>();
   private final Map<String, Integer> starts = new HashMap<>();
   private final List<Start> taken = new ArrayList<>();
+
+  /** The count of a key locked by another lease: more than any limit. */
+  private static final int FULL = Integer.MAX_VALUE / 2;
 
   private record Start(String key, long periodMs) {}
 
   /** One rate start as {@link #record} stored it: key, start time, and start plus the period. */
   private record StartRow(String key, long startedAt, long expiresAt) {}
 
-  LeaseLimits(Session session, Instant now) {
+  LeaseLimits(Session session, Dialect dialect, Instant now) {
     this.session = session;
+    this.dialect = dialect;
     this.now = millis(now);
   }
 
@@ -178,7 +186,7 @@ final class LeaseLimits {
   private int running(String key) throws SQLException {
     Integer n = running.get(key);
     if (n == null) {
-      n = count(RUNNING_WITH_KEY, key, null);
+      n = dialect.tryLockKey(session, "c:" + key) ? count(RUNNING_WITH_KEY, key, null) : FULL;
       running.put(key, n);
     }
     return n;
@@ -187,7 +195,7 @@ final class LeaseLimits {
   private int starts(String key, long periodMs) throws SQLException {
     Integer n = starts.get(key);
     if (n == null) {
-      n = count(STARTS_SINCE, key, now - periodMs);
+      n = dialect.tryLockKey(session, "r:" + key) ? count(STARTS_SINCE, key, now - periodMs) : FULL;
       starts.put(key, n);
     }
     return n;

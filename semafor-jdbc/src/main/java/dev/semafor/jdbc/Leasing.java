@@ -49,9 +49,6 @@ import java.util.Map;
 final class Leasing {
   private static final int SKIP_PAGE = 256;
 
-  static final String PROMOTE =
-      "UPDATE " + TABLE + " SET state = 'QUEUED' WHERE state = 'SCHEDULED' AND run_at <= ?";
-
   static final String ANY_DUE =
       "SELECT 1 FROM " + TABLE + " WHERE state = 'SCHEDULED' AND run_at <= ? LIMIT 1";
   static final String ANY_QUEUED =
@@ -59,17 +56,19 @@ final class Leasing {
 
   static final String RUNNING_WITH_KEY = LeaseLimits.RUNNING_WITH_KEY;
 
-  static final String EXPIRED =
-      "SELECT rid, lease_expires_at, worker_id, attempts, max_attempts, cancel_requested FROM "
-          + TABLE
-          + " WHERE state = 'RUNNING' AND lease_expires_at <= ?";
-
+  /** A lease whose expiry is re-checked in the statement that ends it: a heartbeat may have won. */
   static final String REAP =
       "UPDATE "
           + TABLE
           + " SET state = ?, run_at = COALESCE(?, run_at), finished_at = ?, error_type = ?,"
           + " error_message = ?, error_stack = '', lease_expires_at = NULL, lease_token = NULL"
-          + " WHERE rid = ? AND state = 'RUNNING'";
+          + " WHERE rid = ? AND state = 'RUNNING' AND lease_expires_at <= ?";
+
+  /** Due scheduled jobs become queued; rows another writer is promoting are left to it. */
+  final String promote;
+
+  /** Expired leases, locked against heartbeats until the reap commits; locked ones are skipped. */
+  final String expired;
 
   final String candidates;
 
@@ -81,6 +80,19 @@ final class Leasing {
 
   Leasing(Dialect dialect) {
     this.dialect = dialect;
+    this.promote =
+        "UPDATE "
+            + TABLE
+            + " SET state = 'QUEUED' WHERE rid IN ("
+            + dialect.lockCandidates(
+                "SELECT rid FROM " + TABLE + " WHERE state = 'SCHEDULED' AND run_at <= ?")
+            + ")";
+    this.expired =
+        dialect.lockCandidates(
+            "SELECT rid, lease_expires_at, worker_id, attempts, max_attempts, cancel_requested"
+                + " FROM "
+                + TABLE
+                + " WHERE state = 'RUNNING' AND lease_expires_at <= ?");
     String select =
         "SELECT rid, concurrency_key, concurrency_limit, rate_key, rate_permits,"
             + " rate_period_ms FROM "
@@ -98,7 +110,7 @@ final class Leasing {
             + " cancel_requested = 0, started = 0 WHERE "
             + dialect.inIds("rid")
             + " AND state = 'QUEUED' RETURNING "
-            + JobRows.LEASED_COLUMNS;
+            + JobRows.leasedColumns(dialect);
   }
 
   /**
@@ -129,13 +141,13 @@ final class Leasing {
   /** Leases up to {@code request.max()} due jobs, in lease order. */
   List<Lease> lease(Session s, LeaseRequest request, Instant now, String tokenPrefix)
       throws SQLException {
-    PreparedStatement promote = s.prepare(PROMOTE);
-    promote.setLong(1, millis(now));
-    promote.executeUpdate();
+    PreparedStatement promoting = s.prepare(promote);
+    promoting.setLong(1, millis(now));
+    promoting.executeUpdate();
 
     long[] chosen = new long[Math.min(request.max(), 1024)];
     int count = 0;
-    LeaseLimits limits = new LeaseLimits(s, now);
+    LeaseLimits limits = new LeaseLimits(s, dialect, now);
     for (String queue : request.queues()) {
       int offset = 0;
       while (count < request.max()) {
@@ -238,11 +250,11 @@ final class Leasing {
    * job's error. Returns how many.
    */
   int reap(Session s, Instant now) throws SQLException {
-    PreparedStatement expired = s.prepare(EXPIRED);
-    expired.setLong(1, millis(now));
+    PreparedStatement find = s.prepare(expired);
+    find.setLong(1, millis(now));
     PreparedStatement reap = s.prepare(REAP);
     int count = 0;
-    try (ResultSet rs = expired.executeQuery()) {
+    try (ResultSet rs = find.executeQuery()) {
       while (rs.next()) {
         boolean cancel = rs.getInt(6) != 0;
         boolean retry = !cancel && rs.getInt(4) < rs.getInt(5);
@@ -258,13 +270,18 @@ final class Leasing {
                 + rs.getString(3)
                 + " gone?)");
         reap.setLong(6, rs.getLong(1));
+        reap.setLong(7, millis(now));
         reap.addBatch();
         count++;
       }
     }
-    if (count > 0) {
-      reap.executeBatch();
+    if (count == 0) {
+      return 0;
     }
-    return count;
+    int reaped = 0;
+    for (int n : reap.executeBatch()) {
+      reaped += Math.max(n, 0);
+    }
+    return reaped;
   }
 }

@@ -29,6 +29,9 @@ final class Schema {
     List<List<String>> steps = dialect.migrations();
     session.execute(dialect.beginWrite());
     try {
+      for (String sql : dialect.beforeMigration()) {
+        session.execute(sql);
+      }
       int found = version(session, dialect);
       if (found > steps.size()) {
         throw dialect.unusable(
@@ -78,7 +81,8 @@ final class Schema {
 
   private static boolean hasMetaTable(Session session) throws SQLException {
     DatabaseMetaData meta = session.connection().getMetaData();
-    try (ResultSet rs = meta.getTables(null, null, "%", new String[] {"TABLE"})) {
+    String schema = session.connection().getSchema(); // PostgreSQL: this broker's own schema
+    try (ResultSet rs = meta.getTables(null, schema, "%", new String[] {"TABLE"})) {
       while (rs.next()) {
         if (META.equals(rs.getString("TABLE_NAME").toLowerCase(Locale.ROOT))) {
           return true;

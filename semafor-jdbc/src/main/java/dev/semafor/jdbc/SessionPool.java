@@ -6,10 +6,16 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 
 /**
  * A fixed set of {@link Session}s, each lent to one caller at a time. With one session this is a
  * fair lock around one connection (SQLite's single writer); with more, a small pool.
+ *
+ * <p>Or, over a connection pool ({@link Dialect#pool()}): each call borrows a connection, wraps it
+ * in a new session and gives it back when the call ends, so a connection broken by a server restart
+ * is dropped by the pool and the next call gets a fresh one. (The driver keeps its server-side
+ * prepared statements per physical connection, so preparing per call stays cheap.)
  *
  * <p>Waiting for a session is not interruptible: a wait lasts at most one transaction of another
  * caller (milliseconds), and a worker being shut down must still be able to write its completions.
@@ -25,6 +31,9 @@ final class SessionPool implements AutoCloseable {
   /** Sessions not lent out; a caller holding a permit always finds one. */
   private final ConcurrentLinkedQueue<Session> idle;
 
+  /** Where each call borrows its connection, or null for the fixed sessions of {@link #idle}. */
+  private final DataSource pool;
+
   private volatile boolean closed;
 
   SessionPool(String name, List<Session> sessions) {
@@ -32,12 +41,30 @@ final class SessionPool implements AutoCloseable {
     this.size = sessions.size();
     this.permits = new Semaphore(size, true);
     this.idle = new ConcurrentLinkedQueue<>(sessions);
+    this.pool = null;
+  }
+
+  /** Sessions over {@code pool}'s connections, at most {@code size} lent at once. */
+  SessionPool(String name, DataSource pool, int size) {
+    this.name = name;
+    this.size = size;
+    this.permits = new Semaphore(size, true);
+    this.idle = new ConcurrentLinkedQueue<>();
+    this.pool = pool;
   }
 
   /** Runs {@code work} with a session of its own, waiting for one if all are lent out. */
   <T> T use(SqlWork<T> work) throws SQLException {
     checkOpen();
     permits.acquireUninterruptibly();
+    if (pool != null) {
+      try (Session borrowed = new Session(pool.getConnection())) {
+        checkOpen();
+        return work.run(borrowed);
+      } finally {
+        permits.release();
+      }
+    }
     Session session = null;
     try {
       checkOpen();

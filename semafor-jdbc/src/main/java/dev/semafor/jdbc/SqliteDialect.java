@@ -45,117 +45,13 @@ final class SqliteDialect implements Dialect {
 
   private static final long JOURNAL_SIZE_LIMIT = 64L * 1024 * 1024;
 
-  private static final String JOBS = JobRows.TABLE;
-
-  /** Version 1: the tables. */
-  private static final List<String> V1 =
-      List.of(
-          "CREATE TABLE " + Schema.META + " (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-          "CREATE TABLE "
-              + JOBS
-              + " ("
-              + "rid INTEGER PRIMARY KEY, id TEXT NOT NULL, task TEXT NOT NULL,"
-              + " queue TEXT NOT NULL, state TEXT NOT NULL, priority INTEGER NOT NULL,"
-              + " input TEXT, result TEXT,"
-              + " error_type TEXT, error_message TEXT, error_stack TEXT,"
-              + " attempts INTEGER NOT NULL, max_attempts INTEGER NOT NULL,"
-              + " backoff_base_ms INTEGER NOT NULL, backoff_max_ms INTEGER NOT NULL,"
-              + " backoff_jitter REAL NOT NULL, timeout_ms INTEGER,"
-              + " run_at INTEGER NOT NULL, enqueued_at INTEGER NOT NULL, started_at INTEGER,"
-              + " finished_at INTEGER, lease_expires_at INTEGER, worker_id TEXT, lease_token TEXT,"
-              + " unique_key TEXT, concurrency_key TEXT, concurrency_limit INTEGER NOT NULL,"
-              + " progress REAL NOT NULL, progress_message TEXT,"
-              + " cancel_requested INTEGER NOT NULL)",
-          "CREATE UNIQUE INDEX semafor_jobs_id ON " + JOBS + " (id)");
-
-  /**
-   * Version 2: the partial indexes that keep every hot path's cost independent of how many finished
-   * jobs the table holds. Each covers only the rows its path looks at: waiting jobs in lease order,
-   * scheduled jobs by run-at, running jobs by lease expiry and by concurrency key, finished jobs by
-   * finish time (for pruning).
-   */
-  private static final List<String> V2 =
-      List.of(
-          "CREATE INDEX semafor_jobs_ready ON "
-              + JOBS
-              + " (queue, priority DESC, id) WHERE state = 'QUEUED'",
-          "CREATE INDEX semafor_jobs_due ON " + JOBS + " (run_at) WHERE state = 'SCHEDULED'",
-          "CREATE INDEX semafor_jobs_leased ON "
-              + JOBS
-              + " (lease_expires_at) WHERE state = 'RUNNING'",
-          "CREATE INDEX semafor_jobs_limited ON "
-              + JOBS
-              + " (concurrency_key) WHERE state = 'RUNNING' AND concurrency_key IS NOT NULL",
-          "CREATE INDEX semafor_jobs_finished ON "
-              + JOBS
-              + " (finished_at) WHERE finished_at IS NOT NULL");
-
-  /** Version 3: the worker registry. */
-  private static final List<String> V3 =
-      List.of(
-          "CREATE TABLE "
-              + WorkerRegistry.TABLE
-              + " (id TEXT PRIMARY KEY, host TEXT NOT NULL, pid INTEGER NOT NULL,"
-              + " model TEXT NOT NULL, concurrency INTEGER NOT NULL, queues TEXT NOT NULL,"
-              + " in_flight INTEGER NOT NULL, started_at INTEGER NOT NULL,"
-              + " last_heartbeat INTEGER NOT NULL)");
-
-  /**
-   * Version 4: job control. The job columns of unique policies, rate limits, chains and groups;
-   * indexes for the unique key of waiting and running jobs, group members and running jobs whose
-   * cancellation was requested; and the tables of rate-limit starts, groups and schedules.
-   */
-  private static final List<String> V4 =
-      List.of(
-          "ALTER TABLE " + JOBS + " ADD COLUMN unique_policy TEXT",
-          "ALTER TABLE " + JOBS + " ADD COLUMN rate_key TEXT",
-          "ALTER TABLE " + JOBS + " ADD COLUMN rate_permits INTEGER NOT NULL DEFAULT 0",
-          "ALTER TABLE " + JOBS + " ADD COLUMN rate_period_ms INTEGER",
-          "ALTER TABLE " + JOBS + " ADD COLUMN next_steps TEXT",
-          "ALTER TABLE " + JOBS + " ADD COLUMN group_id TEXT",
-          "ALTER TABLE " + JOBS + " ADD COLUMN group_index INTEGER NOT NULL DEFAULT 0",
-          "CREATE INDEX semafor_jobs_unique ON "
-              + JOBS
-              + " (unique_key) WHERE unique_key IS NOT NULL"
-              + " AND state IN ('SCHEDULED', 'QUEUED', 'RUNNING')",
-          "CREATE INDEX semafor_jobs_group ON "
-              + JOBS
-              + " (group_id, group_index) WHERE group_id IS NOT NULL",
-          "CREATE INDEX semafor_jobs_cancel ON "
-              + JOBS
-              + " (worker_id) WHERE state = 'RUNNING' AND cancel_requested = 1",
-          "CREATE TABLE "
-              + JobControl.RATE_STARTS
-              + " (rate_key TEXT NOT NULL, started_at INTEGER NOT NULL,"
-              + " expires_at INTEGER NOT NULL)",
-          "CREATE INDEX semafor_rate_starts_key ON "
-              + JobControl.RATE_STARTS
-              + " (rate_key, started_at)",
-          "CREATE INDEX semafor_rate_starts_expiry ON " + JobControl.RATE_STARTS + " (expires_at)",
-          "CREATE TABLE "
-              + JobControl.GROUPS
-              + " (id TEXT PRIMARY KEY, size INTEGER NOT NULL, remaining INTEGER NOT NULL,"
-              + " failed INTEGER NOT NULL, callback TEXT)",
-          "CREATE TABLE "
-              + JobControl.SCHEDULES
-              + " (name TEXT PRIMARY KEY, cron TEXT NOT NULL, zone TEXT NOT NULL,"
-              + " task TEXT NOT NULL, queue TEXT NOT NULL, last_tick INTEGER, next_tick INTEGER)");
+  private static final List<List<String>> STEPS =
+      SchemaSteps.all(new SchemaSteps.Types("INTEGER PRIMARY KEY", "INTEGER", "INTEGER", "REAL"));
 
   /** How often {@link #checkUsable} looks whether the file at the path is still the open one. */
   static final long IDENTITY_CHECK_NANOS = 1_000_000_000L;
 
   private static final dev.semafor.Json NAMES = dev.semafor.Json.defaults();
-
-  /**
-   * Version 5: leased is not started. {@code started} is 0 from a lease until the worker reports
-   * the start ({@link dev.semafor.broker.Broker#markStarted}) or the attempt ends; jobs running
-   * when the file is upgraded count as started. Workers record the tasks they can run.
-   */
-  private static final List<String> V5 =
-      List.of(
-          "ALTER TABLE " + JOBS + " ADD COLUMN started INTEGER NOT NULL DEFAULT 0",
-          "UPDATE " + JOBS + " SET started = 1 WHERE state = 'RUNNING'",
-          "ALTER TABLE " + WorkerRegistry.TABLE + " ADD COLUMN tasks TEXT");
 
   private final SqliteLocation location;
 
@@ -270,7 +166,7 @@ final class SqliteDialect implements Dialect {
 
   @Override
   public List<List<String>> migrations() {
-    return List.of(V1, V2, V3, V4, V5);
+    return STEPS;
   }
 
   @Override
@@ -281,6 +177,21 @@ final class SqliteDialect implements Dialect {
   @Override
   public String lockCandidates(String select) {
     return select; // BEGIN IMMEDIATE already holds the file's one write lock
+  }
+
+  @Override
+  public String lockRow(String select) {
+    return select; // BEGIN IMMEDIATE already holds the file's one write lock
+  }
+
+  @Override
+  public boolean tryLockKey(Session s, String key) {
+    return true; // the one writer counts alone
+  }
+
+  @Override
+  public String jsonArray() {
+    return "json_array";
   }
 
   @Override

@@ -96,6 +96,31 @@ final class FaultyDialect implements Dialect {
   }
 
   @Override
+  public String lockRow(String select) {
+    return real.lockRow(select);
+  }
+
+  @Override
+  public boolean tryLockKey(Session s, String key) throws SQLException {
+    return real.tryLockKey(s, key);
+  }
+
+  @Override
+  public String jsonArray() {
+    return real.jsonArray();
+  }
+
+  @Override
+  public WorkSignal workSignal() {
+    return real.workSignal();
+  }
+
+  @Override
+  public void checkUsable() {
+    real.checkUsable();
+  }
+
+  @Override
   public String inNames(String column) {
     return real.inNames(column);
   }

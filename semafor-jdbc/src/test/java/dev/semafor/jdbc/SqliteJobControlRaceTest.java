@@ -23,11 +23,7 @@ import dev.semafor.schedule.Schedule;
 import dev.semafor.worker.Worker;
 import dev.semafor.worker.WorkerConfig;
 import dev.semafor.worker.WorkerListener;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,12 +51,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SqliteJobControlRaceTest {
   @TempDir Path dir;
-  private final List<Process> processes = new ArrayList<>();
+  private final WorkerProcesses processes = new WorkerProcesses();
   private final List<AutoCloseable> closeLast = new ArrayList<>();
 
   @AfterEach
   void cleanUp() throws Exception {
-    processes.forEach(Process::destroyForcibly);
+    processes.close();
     for (int i = closeLast.size() - 1; i >= 0; i--) {
       closeLast.get(i).close();
     }
@@ -79,10 +75,10 @@ class SqliteJobControlRaceTest {
     for (int i = 1; i <= 3; i++) {
       start(url, "model=threads,concurrency=4,poll=5ms,id=proc-" + i);
     }
-    for (Process p : processes) {
+    for (Process p : processes.all()) {
       awaitLine(p, "READY");
     }
-    for (Process p : processes) {
+    for (Process p : processes.all()) {
       send(p);
     }
 
@@ -94,7 +90,7 @@ class SqliteJobControlRaceTest {
       most = Math.max(most, broker.query(running).size());
       Thread.sleep(2);
     }
-    for (Process p : processes) {
+    for (Process p : processes.all()) {
       send(p);
       assertThat(p.waitFor(1, TimeUnit.MINUTES)).as("worker process exited").isTrue();
     }
@@ -222,48 +218,14 @@ class SqliteJobControlRaceTest {
   }
 
   private void start(String url, String config) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    processes.add(
-        new ProcessBuilder(
-                java,
-                "--enable-native-access=ALL-UNNAMED",
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                ControlWorkerMain.class.getName(),
-                url,
-                config)
-            .redirectErrorStream(true)
-            .start());
+    processes.start(ControlWorkerMain.class, url, config);
   }
 
-  /** Reads the process's output until a line starts with {@code prefix}, then drains the rest. */
   private static void awaitLine(Process p, String prefix) throws IOException {
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    String line;
-    while ((line = out.readLine()) != null) {
-      if (line.startsWith(prefix)) {
-        Thread.ofVirtual()
-            .start(
-                () -> {
-                  try {
-                    while (out.readLine() != null) {
-                      // discarded, so that the process never blocks on a full pipe
-                    }
-                  } catch (IOException e) {
-                    // the process is gone
-                  }
-                });
-        return;
-      }
-    }
-    throw new AssertionError("worker process ended before printing " + prefix);
+    WorkerProcesses.awaitLine(p, prefix);
   }
 
   private static void send(Process p) throws IOException {
-    OutputStream in = p.getOutputStream();
-    in.write("go\n".getBytes(StandardCharsets.UTF_8));
-    in.flush();
+    WorkerProcesses.go(p);
   }
 }

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The schema: created on first use, versioned, upgraded in place, indexed for every hot path. */
 class SqliteSchemaTest {
   /** The current schema version. */
-  private static final String CURRENT =
+  static final String CURRENT =
       Integer.toString(new SqliteDialect(SqliteLocation.parse("x.db")).migrations().size());
 
   /** How version 1 stored a job: the columns it had. */
@@ -161,8 +161,8 @@ class SqliteSchemaTest {
     assertThat(plan(file, Leasing.ANY_QUEUED, "default"))
         .containsExactly("SEARCH semafor_jobs USING COVERING INDEX semafor_jobs_ready (queue=?)");
     assertThat(plan(file, Leasing.ANY_DUE, 1L)).anyMatch(p -> p.contains("semafor_jobs_due"));
-    assertThat(plan(file, Leasing.PROMOTE, 1L)).anyMatch(p -> p.contains("semafor_jobs_due"));
-    assertThat(plan(file, Leasing.EXPIRED, 1L)).anyMatch(p -> p.contains("semafor_jobs_leased"));
+    assertThat(plan(file, leasing.promote, 1L)).anyMatch(p -> p.contains("semafor_jobs_due"));
+    assertThat(plan(file, leasing.expired, 1L)).anyMatch(p -> p.contains("semafor_jobs_leased"));
     assertThat(plan(file, Leasing.RUNNING_WITH_KEY, "k"))
         .anyMatch(p -> p.contains("semafor_jobs_limited"));
     assertThat(plan(file, JdbcBroker.PRUNE, 1L, 10))

@@ -1,7 +1,5 @@
 package dev.semafor.tck;
 
-import dev.semafor.JobIds;
-import dev.semafor.JobState;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.Completion;
 import dev.semafor.broker.JobRecord;
@@ -44,15 +42,7 @@ public abstract class JobControlFixture {
 
   /** A queued job of {@code task} on the default queue, due now, with a fresh id. */
   protected JobRecord.Builder job(String task) {
-    Instant now = clock.instant();
-    return JobRecord.builder()
-        .id(JobIds.next(now))
-        .task(task)
-        .queue(QUEUE)
-        .state(JobState.QUEUED)
-        .input("{}")
-        .runAt(now)
-        .enqueuedAt(now);
+    return TestJobs.record(task, clock.instant()).queue(QUEUE);
   }
 
   protected JobRecord enqueue(JobRecord job) {

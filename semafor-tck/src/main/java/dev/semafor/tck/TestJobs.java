@@ -33,6 +33,21 @@ public final class TestJobs {
     return new Draft(task);
   }
 
+  /**
+   * A record builder for a queued job of {@code task} on the default queue, due at {@code now},
+   * with a fresh id: for the cases that set fields a {@link Draft} does not (groups, rate keys).
+   */
+  public static JobRecord.Builder record(String task, Instant now) {
+    return JobRecord.builder()
+        .id(JobIds.next(now))
+        .task(task)
+        .queue(JobOptions.DEFAULT_QUEUE)
+        .state(JobState.QUEUED)
+        .input("{}")
+        .runAt(now)
+        .enqueuedAt(now);
+  }
+
   /** A job due at {@code runAt}. */
   public static Draft scheduled(String task, Instant runAt) {
     return new Draft(task).runAt(runAt);

@@ -22,7 +22,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * RUN_LOG}. Opens the broker, prints {@code READY}, waits for a line on stdin (so that the test
  * starts every process at once), then runs a {@link Worker} until it stops (burst mode stops when
  * the queues are empty), writes the id of every job it ran, one per line, to {@code RUN_LOG}, and
- * exits. Besides the built-in tasks it knows {@code it.record}, which does nothing but be counted.
+ * exits. Besides the built-in tasks it knows {@code it.record}, which is counted and, given {@code
+ * {"ms": N}}, sleeps N ms.
  */
 public final class WorkerMain {
   public static final String RECORD = "it.record";
@@ -38,6 +39,9 @@ public final class WorkerMain {
                 JsonNode.class,
                 (input, ctx) -> {
                   ran.add(ctx.jobId());
+                  if (input != null && input.has("ms")) {
+                    Thread.sleep(input.get("ms").asLong()); // a job that holds its lease a while
+                  }
                   return null;
                 });
     try (Broker broker = Brokers.open(args[0])) {

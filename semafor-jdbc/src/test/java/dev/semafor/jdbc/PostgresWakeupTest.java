@@ -1,0 +1,87 @@
+package dev.semafor.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.semafor.broker.Broker;
+import dev.semafor.broker.Brokers;
+import dev.semafor.tck.TestJobs;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@code awaitWork} on PostgreSQL: an idle worker waiting on a queue is woken by {@code
+ * LISTEN/NOTIFY} as soon as another handle (another host) commits an enqueue on that queue, and not
+ * by enqueues on other queues.
+ */
+class PostgresWakeupTest {
+  @RegisterExtension
+  static final PostgresSchemas schemas = new PostgresSchemas(PostgresWakeupTest.class);
+
+  private static final Duration LONG = Duration.ofSeconds(30);
+
+  @Test
+  void anIdleWaiterWakesWhenAnotherHandleEnqueuesOnItsQueue() throws Exception {
+    String url = schemas.newUrl("pool=1");
+    try (Broker worker = Brokers.open(url);
+        Broker producer = Brokers.open(url)) {
+      worker.awaitWork(List.of("default"), Duration.ofSeconds(5)); // starts listening
+      AtomicReference<Thread> waiter = new AtomicReference<>();
+      CompletableFuture<Long> wokeAt =
+          CompletableFuture.supplyAsync(
+              () -> {
+                waiter.set(Thread.currentThread());
+                try {
+                  worker.awaitWork(List.of("other", "default"), LONG);
+                } catch (InterruptedException e) {
+                  throw new IllegalStateException(e);
+                }
+                return System.nanoTime();
+              });
+      await()
+          .until(
+              () -> waiter.get() != null && waiter.get().getState() == Thread.State.TIMED_WAITING);
+
+      producer.enqueue(List.of(TestJobs.queued("wake").build(Clock.systemUTC())));
+      long enqueued = System.nanoTime();
+
+      long woke = wokeAt.get(LONG.toSeconds(), TimeUnit.SECONDS);
+      assertThat(Duration.ofNanos(woke - enqueued)).isLessThan(Duration.ofSeconds(2));
+    }
+  }
+
+  @Test
+  void anEnqueueOnAnotherQueueDoesNotWakeTheWaiter() throws Exception {
+    String url = schemas.newUrl("pool=1");
+    try (Broker worker = Brokers.open(url);
+        Broker producer = Brokers.open(url)) {
+      worker.awaitWork(List.of("default"), Duration.ofSeconds(5)); // starts listening
+      producer.enqueue(
+          List.of(TestJobs.queued("elsewhere").queue("other").build(Clock.systemUTC())));
+      long start = System.nanoTime();
+      worker.awaitWork(List.of("default"), Duration.ofMillis(800));
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .isGreaterThanOrEqualTo(Duration.ofMillis(790));
+    }
+  }
+
+  @Test
+  void aNotificationBetweenTwoWaitsEndsTheNextWaitAtOnce() throws Exception {
+    String url = schemas.newUrl("pool=1");
+    try (Broker worker = Brokers.open(url);
+        Broker producer = Brokers.open(url)) {
+      worker.awaitWork(List.of("default"), Duration.ofSeconds(5)); // starts listening
+      worker.awaitWork(List.of("default"), Duration.ofMillis(1)); // this thread's counts seen
+      producer.enqueue(List.of(TestJobs.queued("between").build(Clock.systemUTC())));
+      long start = System.nanoTime();
+      worker.awaitWork(List.of("default"), LONG);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+    }
+  }
+}
