@@ -29,6 +29,9 @@ import java.util.Map;
  * </pre>
  */
 final class JobCodec {
+  /** Fields a script empties instead of deleting (one write fewer): read as absent. */
+  private static final java.util.Set<String> EMPTIED = java.util.Set.of("tk", "le");
+
   private JobCodec() {}
 
   /** The field/value items of a new job, without its state (the enqueue script sets it). */
@@ -109,7 +112,10 @@ final class JobCodec {
     List<Object> items = (List<Object>) flat;
     Map<String, String> h = new HashMap<>(items.size());
     for (int k = 0; k + 1 < items.size(); k += 2) {
-      h.put((String) items.get(k), (String) items.get(k + 1));
+      String value = (String) items.get(k + 1);
+      if (!value.isEmpty() || !EMPTIED.contains(items.get(k))) {
+        h.put((String) items.get(k), value);
+      }
     }
     return h;
   }
@@ -165,7 +171,7 @@ final class JobCodec {
   }
 
   private static Instant instant(String v) {
-    return v == null ? null : Instant.ofEpochMilli(Long.parseLong(v));
+    return v == null || v.isEmpty() ? null : Instant.ofEpochMilli(Long.parseLong(v));
   }
 
   private static Duration duration(String v) {
