@@ -423,6 +423,7 @@ public final class RedisBroker implements Broker {
 
   @Override
   public void close() {
+    store.closing();
     wakeups.close();
     store.close();
   }

@@ -180,6 +180,11 @@ final class RedisStore implements AutoCloseable {
     return url.describe();
   }
 
+  /** From now on a lost connection is this broker closing, not an outage. */
+  void closing() {
+    closing = true;
+  }
+
   @Override
   public void close() {
     closing = true;
