@@ -13,7 +13,6 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
-import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -86,13 +85,6 @@ final class RedisStore implements AutoCloseable {
               log.warn("lost the connection to Redis at {}; reconnecting", url.describe());
             }
           }
-
-          @Override
-          public void onRedisConnected(RedisChannelHandler<?, ?> c, SocketAddress address) {
-            if (down.compareAndSet(true, false)) {
-              log.info("reconnected to Redis at {}", url.describe());
-            }
-          }
         });
   }
 
@@ -131,15 +123,26 @@ final class RedisStore implements AutoCloseable {
     } catch (RedisException e) {
       throw unavailable(e);
     }
+    up();
     return out instanceof List<?> list ? (List<Object>) list : List.of(out);
   }
 
   /** Runs a read of plain commands, turning Lettuce's failures into the broker's. */
   <T> T read(java.util.function.Function<RedisCommands<String, String>, T> read) {
+    T value;
     try {
-      return read.apply(redis);
+      value = read.apply(redis);
     } catch (RedisException e) {
       throw unavailable(e);
+    }
+    up();
+    return value;
+  }
+
+  /** A call went through: if the connection had been lost, say once that it is back. */
+  private void up() {
+    if (down.get() && down.compareAndSet(true, false)) {
+      log.info("reconnected to Redis at {}", url.describe());
     }
   }
 

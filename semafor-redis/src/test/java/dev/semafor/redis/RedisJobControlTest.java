@@ -4,27 +4,14 @@ import dev.semafor.broker.Broker;
 import dev.semafor.broker.Brokers;
 import dev.semafor.tck.JobControlContract;
 import java.time.InstantSource;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The job-control contract on Redis: each case under a fresh prefix of this class's. */
 class RedisJobControlTest extends JobControlContract {
-  private static final String PREFIX = TestRedis.newPrefix("control");
-  private static final AtomicInteger cases = new AtomicInteger();
-
-  @BeforeAll
-  static void redisIsUp() {
-    TestRedis.assumeAvailable();
-  }
-
-  @AfterAll
-  static void deleteKeys() {
-    TestRedis.deleteKeys(PREFIX);
-  }
+  @RegisterExtension static final RedisPrefix redis = new RedisPrefix("control");
 
   @Override
   protected Broker newBroker(InstantSource clock) {
-    return Brokers.open(TestRedis.url(PREFIX + "-" + cases.incrementAndGet()), clock);
+    return Brokers.open(redis.nextUrl(), clock);
   }
 }

@@ -26,11 +26,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two broker handles on one prefix, raced by real threads (as two worker hosts would be), on the
@@ -38,8 +37,7 @@ import org.junit.jupiter.api.Test;
  * a chord calls back once, a schedule tick enqueues one job.
  */
 class RedisMultiHandleTest {
-  private static final String PREFIX = TestRedis.newPrefix("multi");
-  private static final AtomicInteger cases = new AtomicInteger();
+  @RegisterExtension static final RedisPrefix redis = new RedisPrefix("multi");
   private static final Duration LEASE = Duration.ofMinutes(5);
   private static final int THREADS_PER_HANDLE = 3;
 
@@ -47,19 +45,9 @@ class RedisMultiHandleTest {
   private Broker b;
   private ExecutorService threads;
 
-  @BeforeAll
-  static void redisIsUp() {
-    TestRedis.assumeAvailable();
-  }
-
-  @AfterAll
-  static void deleteKeys() {
-    TestRedis.deleteKeys(PREFIX);
-  }
-
   @BeforeEach
   void openTwoHandles() {
-    String url = TestRedis.url(PREFIX + "-" + cases.incrementAndGet());
+    String url = redis.nextUrl();
     a = Brokers.open(url);
     b = Brokers.open(url);
     threads = Executors.newFixedThreadPool(2 * THREADS_PER_HANDLE);

@@ -14,36 +14,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code awaitWork} on Redis: an idle worker's wait ends when a producer on another handle
  * enqueues, or when a scheduled job comes due, long before its timeout.
  */
 class RedisWakeupTest {
-  private static final String PREFIX = TestRedis.newPrefix("wake");
+  @RegisterExtension static final RedisPrefix redis = new RedisPrefix("wake");
   private static final Duration LONG = Duration.ofSeconds(30);
 
   private Broker worker;
   private Broker producer;
 
-  @BeforeAll
-  static void redisIsUp() {
-    TestRedis.assumeAvailable();
-  }
-
-  @AfterAll
-  static void deleteKeys() {
-    TestRedis.deleteKeys(PREFIX);
-  }
-
   @BeforeEach
   void open() {
-    String url = TestRedis.url(PREFIX + "-" + System.nanoTime());
+    String url = redis.nextUrl();
     worker = Brokers.open(url);
     producer = Brokers.open(url);
   }
