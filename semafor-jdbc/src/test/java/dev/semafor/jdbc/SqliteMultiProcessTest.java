@@ -9,14 +9,11 @@ import dev.semafor.broker.Broker;
 import dev.semafor.broker.Brokers;
 import dev.semafor.broker.JobQuery;
 import dev.semafor.broker.JobRecord;
-import dev.semafor.jdbc.it.WorkerMain;
+import dev.semafor.tck.process.WorkerMain;
+import dev.semafor.tck.process.WorkerProcesses;
 import dev.semafor.worker.Worker;
 import dev.semafor.worker.WorkerConfig;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,11 +37,12 @@ class SqliteMultiProcessTest {
   private static final int JOBS = 30_000;
 
   @TempDir Path dir;
+  private final WorkerProcesses workers = new WorkerProcesses();
   private final List<Process> processes = new ArrayList<>();
 
   @AfterEach
   void killLeftovers() {
-    processes.forEach(Process::destroyForcibly);
+    workers.close();
   }
 
   @Test
@@ -142,57 +140,17 @@ class SqliteMultiProcessTest {
   }
 
   private Process start(String url, String config, Path log) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p =
-        new ProcessBuilder(
-                java,
-                "--enable-native-access=ALL-UNNAMED",
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                WorkerMain.class.getName(),
-                url,
-                config,
-                log.toString())
-            .redirectErrorStream(true)
-            .start();
+    Process p = workers.start(url, config, log);
     processes.add(p);
     return p;
   }
 
-  /** Reads the process's output until a line starts with {@code prefix}. */
   private static void awaitLine(Process p, String prefix) throws IOException {
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    String line;
-    while ((line = out.readLine()) != null) {
-      if (line.startsWith(prefix)) {
-        drain(out);
-        return;
-      }
-    }
-    throw new AssertionError("worker process ended before printing " + prefix);
-  }
-
-  /** Keeps reading the rest of the output so that the process never blocks on a full pipe. */
-  private static void drain(BufferedReader out) {
-    Thread.ofVirtual()
-        .start(
-            () -> {
-              try {
-                while (out.readLine() != null) {
-                  // discarded; the process's log level keeps this short
-                }
-              } catch (IOException e) {
-                // the process is gone
-              }
-            });
+    WorkerProcesses.awaitLine(p, prefix);
   }
 
   private static void go(Process p) throws IOException {
-    OutputStream in = p.getOutputStream();
-    in.write("go\n".getBytes(StandardCharsets.UTF_8));
-    in.flush();
+    WorkerProcesses.go(p);
   }
 
   private static long runningUnder(Broker broker, String workerId) {
