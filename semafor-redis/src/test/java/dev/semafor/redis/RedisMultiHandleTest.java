@@ -2,7 +2,6 @@ package dev.semafor.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.semafor.JobIds;
 import dev.semafor.JobState;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.Brokers;
@@ -85,24 +84,13 @@ class RedisMultiHandleTest {
     void run(Broker handle, int thread) throws Exception;
   }
 
-  private static JobRecord.Builder job(String task) {
-    Instant now = Instant.now();
-    return JobRecord.builder()
-        .id(JobIds.next(now))
-        .task(task)
-        .state(JobState.QUEUED)
-        .input("{}")
-        .runAt(now)
-        .enqueuedAt(now);
-  }
-
   @Test
   void leasesNeverOverlap() throws Exception {
     int jobs = 6_000;
     for (int i = 0; i < jobs; i += 1_000) {
       List<JobRecord> batch = new ArrayList<>();
       for (int k = 0; k < 1_000; k++) {
-        batch.add(job("t").build());
+        batch.add(TestRedis.job("t").build());
       }
       a.enqueue(batch);
     }
@@ -129,7 +117,7 @@ class RedisMultiHandleTest {
     race(
         (handle, n) -> {
           for (int i = 0; i < 50; i++) {
-            handle.enqueue(List.of(job("t").uniqueKey("only-one").build()));
+            handle.enqueue(List.of(TestRedis.job("t").uniqueKey("only-one").build()));
           }
         });
     assertThat(a.query(JobQuery.all().states(JobState.QUEUED))).hasSize(1);
@@ -140,7 +128,7 @@ class RedisMultiHandleTest {
     int limit = 3;
     List<JobRecord> batch = new ArrayList<>();
     for (int k = 0; k < 300; k++) {
-      batch.add(job("t").concurrencyKey("tenant").concurrencyLimit(limit).build());
+      batch.add(TestRedis.job("t").concurrencyKey("tenant").concurrencyLimit(limit).build());
     }
     a.enqueue(batch);
     AtomicInteger held = new AtomicInteger();
@@ -174,8 +162,8 @@ class RedisMultiHandleTest {
               "cb-" + r, "cb", "callbacks", 0, 1, null, null, null, null, 0, null, 0, null);
       List<JobRecord> members =
           List.of(
-              job("m").groupId(groupId).groupIndex(0).build(),
-              job("m").groupId(groupId).groupIndex(1).build());
+              TestRedis.job("m").groupId(groupId).groupIndex(0).build(),
+              TestRedis.job("m").groupId(groupId).groupIndex(1).build());
       a.enqueueGroup(GroupRecord.of(groupId, 2, callback), members);
       List<Lease> both = a.lease(new LeaseRequest(List.of("default"), 2, "w", LEASE));
       assertThat(both).hasSize(2);
@@ -213,7 +201,7 @@ class RedisMultiHandleTest {
             ScheduleRecord s =
                 new ScheduleRecord(
                     "every-minute", "* * * * *", ZoneId.of("UTC"), "tick", "cron", null, tick);
-            handle.claimTick(s, tick, job("tick").queue("cron").build());
+            handle.claimTick(s, tick, TestRedis.job("tick").queue("cron").build());
           }
         });
     assertThat(a.query(JobQuery.all().queue("cron").page(JobQuery.MAX_LIMIT, 0))).hasSize(20);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.semafor.JobIds;
 import dev.semafor.JobState;
 import dev.semafor.TaskRegistry;
 import dev.semafor.broker.Broker;
@@ -17,7 +16,6 @@ import dev.semafor.worker.WorkerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -45,15 +43,7 @@ class RedisMultiProcessTest {
     for (int i = 0; i < jobs; i += 1_000) {
       List<JobRecord> batch = new ArrayList<>(1_000);
       for (int k = 0; k < 1_000; k++) {
-        Instant now = Instant.now();
-        batch.add(
-            JobRecord.builder()
-                .id(JobIds.next(now))
-                .task(WorkerMain.RECORD)
-                .input("{}")
-                .runAt(now)
-                .enqueuedAt(now)
-                .build());
+        batch.add(TestRedis.job(WorkerMain.RECORD).build());
       }
       broker.enqueue(batch);
       batch.forEach(j -> ids.add(j.id()));

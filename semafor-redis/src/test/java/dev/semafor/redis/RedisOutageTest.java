@@ -10,7 +10,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.semafor.BrokerUnavailableException;
-import dev.semafor.JobIds;
 import dev.semafor.JobState;
 import dev.semafor.TaskRegistry;
 import dev.semafor.broker.Broker;
@@ -20,7 +19,6 @@ import dev.semafor.worker.Worker;
 import dev.semafor.worker.WorkerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -68,15 +66,7 @@ class RedisOutageTest {
       for (int i = 0; i < JOBS; i += 500) {
         List<JobRecord> batch = new ArrayList<>();
         for (int k = 0; k < 500; k++) {
-          Instant now = Instant.now();
-          batch.add(
-              JobRecord.builder()
-                  .id(JobIds.next(now))
-                  .task("it.record")
-                  .input("{}")
-                  .runAt(now)
-                  .enqueuedAt(now)
-                  .build());
+          batch.add(TestRedis.job("it.record").build());
         }
         broker.enqueue(batch);
         batch.forEach(j -> ids.add(j.id()));

@@ -57,6 +57,18 @@ final class TestRedis {
     return "redis://" + HOST + ":" + port + "/0?prefix=" + prefix;
   }
 
+  /** A job of {@code task} due now on the default queue, as a client would enqueue it. */
+  static dev.semafor.broker.JobRecord.Builder job(String task) {
+    java.time.Instant now = java.time.Instant.now();
+    return dev.semafor.broker.JobRecord.builder()
+        .id(dev.semafor.JobIds.next(now))
+        .task(task)
+        .state(dev.semafor.JobState.QUEUED)
+        .input("{}")
+        .runAt(now)
+        .enqueuedAt(now);
+  }
+
   /** Deletes every key whose prefix tag starts with {@code prefix} (SCAN + UNLINK). */
   static void deleteKeys(String prefix) {
     if (!listening(PORT)) {
