@@ -19,10 +19,11 @@ import java.util.Map;
  * is a hash of a few short fields (listpack-encoded by Redis).
  *
  * <pre>
- * t task   q queue   s state (JobState ordinal)   p priority   i input   r result
+ * t task   q queue   s state (JobState ordinal)   p priority   i input (absent: null)   r result
  * et/em/es error type, message, stack   a attempts   m max attempts (default 3)
  * bb/bm/bj backoff base ms, max ms, jitter (default backoff: absent)   to timeout ms
- * ra run-at   ea enqueued   sa started   fa finished   le lease expiry   w worker   tk token
+ * ra run-at (absent: the enqueue time)   ea enqueued   sa started   fa finished
+ * le lease expiry   w worker   tk token
  * uk unique key   up 'R' for REPLACE   ck/cl concurrency key and limit   rk/rp/rd rate key,
  * permits, period ms   nx chain continuation   g/gi group and index   pg/pm progress   cr cancel
  * requested ('1')   pk the park key of a job held back by a limit
@@ -42,8 +43,10 @@ final class JobCodec {
     f.add("q");
     f.add(j.queue());
     put(f, "p", j.priority(), 0);
-    f.add("i");
-    f.add(j.input() == null ? "null" : j.input());
+    if (j.input() != null && !j.input().equals("null")) {
+      f.add("i");
+      f.add(j.input());
+    }
     put(f, "m", j.maxAttempts(), JobOptions.DEFAULT_MAX_ATTEMPTS);
     if (!j.backoff().equals(Backoff.defaults())) {
       f.add("bb");
@@ -57,8 +60,10 @@ final class JobCodec {
       f.add("to");
       f.add(Long.toString(j.timeout().toMillis()));
     }
-    f.add("ra");
-    f.add(Long.toString(j.runAt().toEpochMilli()));
+    if (!j.runAt().equals(j.enqueuedAt())) {
+      f.add("ra");
+      f.add(Long.toString(j.runAt().toEpochMilli()));
+    }
     f.add("ea");
     f.add(Long.toString(j.enqueuedAt().toEpochMilli()));
     put(f, "uk", j.uniqueKey());
@@ -137,14 +142,14 @@ final class JobCodec {
         .queue(h.get("q"))
         .state(JobState.values()[Integer.parseInt(h.get("s"))])
         .priority(integer(h.get("p"), 0))
-        .input(h.get("i"))
+        .input(h.getOrDefault("i", "null"))
         .result(h.get("r"))
         .error(error)
         .attempts(integer(h.get("a"), 0))
         .maxAttempts(integer(h.get("m"), JobOptions.DEFAULT_MAX_ATTEMPTS))
         .backoff(backoff)
         .timeout(duration(h.get("to")))
-        .runAt(instant(h.get("ra")))
+        .runAt(instant(h.getOrDefault("ra", h.get("ea"))))
         .enqueuedAt(instant(h.get("ea")))
         .startedAt(instant(h.get("sa")))
         .finishedAt(instant(h.get("fa")))

@@ -57,7 +57,7 @@ end
 -- Stores a new job from its field pairs (without its state). Returns its state.
 local function insert(id, pairs, h)
   h = h or tomap(pairs)
-  local st = place(id, h.q, h.p, h.ra)
+  local st = place(id, h.q, h.p, h.ra or h.ea) -- no ra: due when enqueued
   redis.call('HSET', jkey(id), 's', st, unpack(pairs))
   count(h.q, nil, st)
   if h.uk then redis.call('HSET', T .. ':u', h.uk, id) end
