@@ -12,6 +12,7 @@ else
 end
 local WOKEN = {}
 local COUNTS = {}
+local READY = {} -- per queue: score, id, score, id… to add to its ready set at once
 
 local function jkey(id) return T .. ':j:' .. id end
 
@@ -29,8 +30,20 @@ local function count(q, from, to)
   if to then c[to] = (c[to] or 0) + 1 end
 end
 
--- Writes the counters and wakes the idle workers of every queue that got a waiting job.
+-- Adds the jobs place() made ready to their queues' ready sets, one ZADD per queue.
+local function flushReady()
+  for q, items in pairs(READY) do
+    for k = 1, #items, 4000 do
+      redis.call('ZADD', T .. ':r:' .. q, unpack(items, k, math.min(k + 3999, #items)))
+    end
+  end
+  READY = {}
+end
+
+-- Writes the ready sets and counters, and wakes the idle workers of every queue that got a
+-- waiting job.
 local function flush()
+  flushReady()
   for q, c in pairs(COUNTS) do
     local nk = T .. ':n:' .. q
     local touched = false
@@ -50,7 +63,10 @@ local function place(id, q, p, ra)
     redis.call('ZADD', T .. ':s:' .. q, ra, id)
     return '0'
   end
-  redis.call('ZADD', T .. ':r:' .. q, -(tonumber(p) or 0), id)
+  local items = READY[q]
+  if not items then items = {}; READY[q] = items end
+  items[#items + 1] = -(tonumber(p) or 0)
+  items[#items + 1] = id
   return '1'
 end
 
@@ -88,6 +104,7 @@ end
 
 -- Takes a waiting job out of the ready, scheduled and parked sets.
 local function unplace(id, q, pk)
+  flushReady()
   redis.call('ZREM', T .. ':r:' .. q, id)
   redis.call('ZREM', T .. ':s:' .. q, id)
   if pk then
