@@ -22,11 +22,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -94,19 +92,19 @@ public final class RedisBroker implements Broker {
     if (jobs.isEmpty()) {
       return List.of();
     }
-    checkNew(jobs);
+    Batches.checkNew(jobs);
     List<String> a = args(2 + jobs.size() * 24);
     a.add(Integer.toString(jobs.size()));
     for (JobRecord j : jobs) {
       JobCodec.appendJob(a, j);
     }
-    return stored(jobs, store.call(Scripts.Name.ENQUEUE, a));
+    return Batches.stored(jobs, store.call(Scripts.Name.ENQUEUE, a));
   }
 
   @Override
   public List<JobRecord> enqueueGroup(GroupRecord group, List<JobRecord> members) {
     group.checkMembers(members);
-    checkNew(members);
+    Batches.checkNew(members);
     List<String> a = args(5 + members.size() * 24);
     a.add(group.id());
     a.add(Integer.toString(group.size()));
@@ -119,40 +117,7 @@ public final class RedisBroker implements Broker {
     if ("group".equals(out.get(0))) {
       throw new IllegalArgumentException("a group with id " + group.id() + " already exists");
     }
-    return stored(members, out);
-  }
-
-  /** Refuses a batch that repeats an id or holds a job that is not waiting (before any write). */
-  private static void checkNew(List<JobRecord> jobs) {
-    Set<String> ids = new HashSet<>();
-    for (JobRecord job : jobs) {
-      if (!ids.add(job.id())) {
-        throw new IllegalArgumentException("a job with id " + job.id() + " already exists");
-      }
-      if (!job.state().isWaiting()) {
-        throw new IllegalArgumentException(
-            "job " + job.id() + " is " + job.state() + "; only QUEUED or SCHEDULED jobs enqueue");
-      }
-    }
-  }
-
-  /** The records an enqueue script reports: each stored with its state, or the kept holder. */
-  private static List<JobRecord> stored(List<JobRecord> jobs, List<Object> out) {
-    if ("duplicate".equals(out.get(0))) {
-      throw new IllegalArgumentException("a job with id " + out.get(1) + " already exists");
-    }
-    List<JobRecord> records = new ArrayList<>(jobs.size());
-    for (int i = 0; i < jobs.size(); i++) {
-      Object r = out.get(i + 1);
-      if (r instanceof List<?> kept) {
-        records.add(JobCodec.decode((String) kept.get(0), JobCodec.map(kept.get(1))));
-      } else {
-        JobState state = JobState.values()[Integer.parseInt((String) r)];
-        JobRecord j = jobs.get(i);
-        records.add(j.state() == state ? j : j.toBuilder().state(state).build());
-      }
-    }
-    return records;
+    return Batches.stored(members, out);
   }
 
   @Override
@@ -221,7 +186,7 @@ public final class RedisBroker implements Broker {
         JobCodec.appendJob(a, next);
       }
     }
-    return applied(store.call(Scripts.Name.COMPLETE, a));
+    return Batches.applied(store.call(Scripts.Name.COMPLETE, a));
   }
 
   @Override
@@ -239,15 +204,7 @@ public final class RedisBroker implements Broker {
       a.add(f.retryAt() == null ? "" : Long.toString(f.retryAt().toEpochMilli()));
       a.add(f.cancelled() ? "1" : "0");
     }
-    return applied(store.call(Scripts.Name.FAIL, a));
-  }
-
-  private static List<Boolean> applied(List<Object> out) {
-    List<Boolean> done = new ArrayList<>(out.size());
-    for (Object o : out) {
-      done.add((Long) o == 1L);
-    }
-    return done;
+    return Batches.applied(store.call(Scripts.Name.FAIL, a));
   }
 
   @Override
@@ -289,7 +246,7 @@ public final class RedisBroker implements Broker {
   @Override
   public boolean claimTick(ScheduleRecord schedule, Instant tick, JobRecord job) {
     if (job != null) {
-      checkNew(List.of(job));
+      Batches.checkNew(List.of(job));
     }
     List<String> a = args(8);
     a.add(schedule.name());
