@@ -135,7 +135,7 @@ public final class Client {
    * with the task's defaults. {@code inputJson} null: the input comes later (a workflow step).
    */
   private JobOptions checked(String task, String inputJson, JobOptions options) {
-    JobOptions.checkName(task, "task");
+    Names.task(task);
     JobOptions o = options == null ? JobOptions.defaults() : options;
     if (registry == null) {
       return o;

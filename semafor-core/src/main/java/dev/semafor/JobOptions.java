@@ -12,7 +12,8 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Priority: higher runs first; FIFO within one priority. Run-at and delay are exclusive: the
- * later call wins.
+ * later call wins. A run-at lies between {@link #MIN_RUN_AT} and {@link #MAX_RUN_AT}; a delay or
+ * timeout is at most {@link #MAX_DURATION}. Queue names and keys are checked by {@link Names}.
  *
  * <h2>Job control</h2>
  *
@@ -47,6 +48,21 @@ public record JobOptions(
 
   public static final String DEFAULT_QUEUE = "default";
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
+
+  /**
+   * The earliest run-at accepted (the Unix epoch): earlier is surely a mistake, and every store
+   * holds it as milliseconds since then.
+   */
+  public static final Instant MIN_RUN_AT = Instant.EPOCH;
+
+  /**
+   * The latest run-at accepted: the last instant of year 9999, as ISO-8601 writes without a sign.
+   */
+  public static final Instant MAX_RUN_AT = Instant.parse("9999-12-31T23:59:59.999Z");
+
+  /** The longest delay or timeout accepted: 100 years (36,500 days). */
+  public static final Duration MAX_DURATION = Duration.ofDays(36_500);
+
   private static final JobOptions DEFAULTS =
       new JobOptions(
           DEFAULT_QUEUE,
@@ -65,17 +81,24 @@ public record JobOptions(
           null);
 
   public JobOptions {
-    queue = checkName(queue, "queue");
+    Names.queue(queue);
     Objects.requireNonNull(backoff, "backoff");
     Objects.requireNonNull(uniquePolicy, "uniquePolicy");
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be at least 1: " + maxAttempts);
     }
-    if (delay != null && delay.isNegative()) {
-      throw new IllegalArgumentException("delay must not be negative: " + delay);
+    if (delay != null && (delay.isNegative() || delay.compareTo(MAX_DURATION) > 0)) {
+      throw new IllegalArgumentException(
+          "delay must be between 0 and " + MAX_DURATION.toDays() + " days: " + delay);
     }
-    if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
-      throw new IllegalArgumentException("timeout must be positive: " + timeout);
+    if (runAt != null && (runAt.isBefore(MIN_RUN_AT) || runAt.isAfter(MAX_RUN_AT))) {
+      throw new IllegalArgumentException(
+          "run-at must be between " + MIN_RUN_AT + " and " + MAX_RUN_AT + ": " + runAt);
+    }
+    if (timeout != null
+        && (timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_DURATION) > 0)) {
+      throw new IllegalArgumentException(
+          "timeout must be positive and at most " + MAX_DURATION.toDays() + " days: " + timeout);
     }
     if (concurrencyLimit < 0) {
       throw new IllegalArgumentException("concurrencyLimit must not be negative");
@@ -84,11 +107,14 @@ public record JobOptions(
       throw new IllegalArgumentException(
           "concurrency key '" + concurrencyKey + "' needs a limit of at least 1");
     }
+    if (concurrencyKey != null) {
+      Names.key(concurrencyKey, "concurrency key");
+    }
     if (uniqueKey != null) {
-      checkName(uniqueKey, "unique key");
+      Names.key(uniqueKey, "unique key");
     }
     if (rateKey != null) {
-      checkName(rateKey, "rate key");
+      Names.key(rateKey, "rate key");
       if (ratePermits < 1) {
         throw new IllegalArgumentException("rate limit permits must be at least 1: " + ratePermits);
       }
@@ -187,16 +213,6 @@ public record JobOptions(
       b.rateKey(task).ratePermits(defaults.ratePermits()).ratePeriod(defaults.ratePeriod());
     }
     return b.build();
-  }
-
-  static String checkName(String name, String what) {
-    if (name == null || name.isBlank()) {
-      throw new IllegalArgumentException(what + " name must not be blank");
-    }
-    if (name.length() > 200) {
-      throw new IllegalArgumentException(what + " name is longer than 200 characters");
-    }
-    return name;
   }
 
   private Builder copy() {

@@ -1,8 +1,10 @@
 package dev.semafor;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -17,6 +19,11 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 /**
  * The one JSON codec for payloads, results and wire frames (Jackson). Polymorphic typing is off, so
  * a payload can never choose a class to load. Thread-safe.
+ *
+ * <p>Reading is strict, so that what is stored is what was sent: a duplicate key, a number that
+ * does not fit a 64-bit float ({@code 1e999999}) and a string holding a lone UTF-16 surrogate are
+ * refused ({@link PayloadException}; for the mapper's own callers a {@link RefusedJsonException} or
+ * Jackson's duplicate-key error), not read as the last key, Infinity or {@code ?}.
  */
 public final class Json {
   private static final Json DEFAULT = new Json(defaultMapper());
@@ -34,8 +41,14 @@ public final class Json {
   public static ObjectMapper defaultMapper() {
     // A shared buffer pool: Jackson's default recycles per thread, which recycles nothing when
     // every job runs on a new virtual thread.
+    // Strict: a duplicate key, a number out of a double's range and a lone surrogate are refused
+    // rather than read as the last key, Infinity and '?' (see StrictJsonFactory).
     JsonFactory factory =
-        JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build();
+        new StrictJsonFactory(
+            (JsonFactoryBuilder)
+                JsonFactory.builder()
+                    .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION));
     return JsonMapper.builder(factory)
         .addModule(new JavaTimeModule())
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -82,6 +95,10 @@ public final class Json {
     } catch (StreamReadException e) {
       throw new PayloadException(notJson(e), e);
     } catch (JsonProcessingException e) {
+      RefusedJsonException refused = RefusedJsonException.in(e);
+      if (refused != null) {
+        throw new PayloadException(notJson(refused), e);
+      }
       throw new PayloadException(
           "payload does not bind to "
               + type.getSimpleName()
@@ -127,7 +144,10 @@ public final class Json {
         at == null || at.getLineNr() < 1
             ? ""
             : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-    return "payload is not valid JSON" + where + ": " + e.getOriginalMessage();
+    return (e instanceof RefusedJsonException ? "payload is refused" : "payload is not valid JSON")
+        + where
+        + ": "
+        + e.getOriginalMessage();
   }
 
   /** " at field.path" for a binding error inside an object, else "". */

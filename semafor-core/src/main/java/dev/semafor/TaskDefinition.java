@@ -9,7 +9,7 @@ import java.util.Objects;
 public record TaskDefinition<I, O>(
     String name, Class<I> inputType, Task<I, O> task, TaskOptions options) {
   public TaskDefinition {
-    JobOptions.checkName(name, "task");
+    Names.task(name);
     Objects.requireNonNull(inputType, "inputType");
     Objects.requireNonNull(task, "task");
     Objects.requireNonNull(options, "options");

@@ -86,7 +86,27 @@ class JobOptionsTest {
   void aNegativeDelayIsRefused() {
     assertThatThrownBy(() -> JobOptions.defaults().delay(Duration.ofSeconds(-1)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("delay must not be negative");
+        .hasMessageContaining("delay must be between 0 and 36500 days");
+  }
+
+  @Test
+  void timesOutOfRangeAreRefusedBeforeAnythingOverflows() {
+    assertThatThrownBy(
+            () -> JobOptions.defaults().runAt(Instant.parse("+999999999-12-31T23:59:59Z")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("run-at must be between 1970-01-01T00:00:00Z and 9999-12-31");
+    assertThatThrownBy(() -> JobOptions.defaults().runAt(Instant.parse("1969-12-31T23:59:59Z")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> JobOptions.defaults().delay(Duration.ofMillis((long) 1e18)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("delay must be between 0 and 36500 days");
+    assertThatThrownBy(() -> JobOptions.defaults().timeout(Duration.ofDays(36_501)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at most 36500 days");
+    assertThat(JobOptions.defaults().runAt(JobOptions.MAX_RUN_AT).runAt())
+        .isEqualTo(JobOptions.MAX_RUN_AT);
+    assertThat(JobOptions.defaults().delay(JobOptions.MAX_DURATION).delay())
+        .isEqualTo(JobOptions.MAX_DURATION);
   }
 
   @Test

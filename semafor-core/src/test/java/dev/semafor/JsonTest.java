@@ -129,4 +129,57 @@ class JsonTest {
   void writeOfNullIsTheJsonNull() {
     assertThat(json.write(null)).isEqualTo("null");
   }
+
+  // ---- input is never changed without a word ----
+
+  record Reading(double value) {}
+
+  @Test
+  void aDuplicateKeyIsRefusedNotReadAsTheLastOne() {
+    assertThatThrownBy(() -> json.read("{\"n\": 97, \"n\": 98}", PrimesInput.class))
+        .isInstanceOf(PayloadException.class)
+        .hasMessageContaining("Duplicate field 'n'");
+    assertThatThrownBy(() -> json.normalize("{\"a\": {\"x\": 1, \"x\": 2}}"))
+        .isInstanceOf(PayloadException.class)
+        .hasMessageContaining("Duplicate field 'x'");
+  }
+
+  @Test
+  void aNumberOutOfADoublesRangeIsRefusedNotStoredAsInfinity() {
+    assertThatThrownBy(() -> json.normalize("{\"x\": 1e999999}"))
+        .isInstanceOf(PayloadException.class)
+        .hasMessageContaining("refused")
+        .hasMessageContaining("1e999999")
+        .hasMessageContaining("out of range");
+    assertThatThrownBy(() -> json.read("{\"value\": -1e400}", Reading.class))
+        .isInstanceOf(PayloadException.class)
+        .hasMessageContaining("-1e400");
+    assertThatThrownBy(() -> json.tree("[1.5, 2e308]")).isInstanceOf(PayloadException.class);
+    assertThat(json.normalize("{\"x\": 1.7976931348623157e308}"))
+        .isEqualTo("{\"x\":1.7976931348623157E308}");
+  }
+
+  @Test
+  void aLoneSurrogateIsRefusedNotStoredAsAQuestionMark() {
+    assertThatThrownBy(() -> json.normalize("{\"s\": \"a\\ud800b\"}"))
+        .isInstanceOf(PayloadException.class)
+        .hasMessageContaining("lone UTF-16 surrogate");
+    assertThatThrownBy(() -> json.normalize("[\"\\udc00\"]")).isInstanceOf(PayloadException.class);
+    assertThatThrownBy(() -> json.normalize("{\"\\ud800\": 1}"))
+        .isInstanceOf(PayloadException.class)
+        .hasMessageContaining("field name");
+    assertThatThrownBy(() -> json.read("{\"id\": \"\\udbff\", \"lines\": []}", Order.class))
+        .isInstanceOf(PayloadException.class)
+        .hasMessageContaining("surrogate");
+    // a pair, escaped or not, is a character like any other
+    assertThat(json.normalize("[\"\\ud83d\\ude00\"]")).isEqualTo("[\"\ud83d\ude00\"]");
+  }
+
+  @Test
+  void theApiMapperCopyKeepsTheChecks() {
+    assertThatThrownBy(() -> json.mapper().copy().readTree("{\"a\": 1, \"a\": 2}"))
+        .isInstanceOf(com.fasterxml.jackson.core.JsonParseException.class);
+    assertThatThrownBy(() -> json.mapper().copy().readTree("[1e999]"))
+        .isInstanceOf(RefusedJsonException.class);
+  }
 }

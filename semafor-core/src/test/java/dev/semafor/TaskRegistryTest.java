@@ -53,9 +53,11 @@ class TaskRegistryTest {
   }
 
   @Test
-  void withBuiltinsHoldsExactlyTheFiveBuiltInTasks() {
+  void withBuiltinsHoldsExactlyTheSevenBuiltInTasks() {
     assertThat(TaskRegistry.withBuiltins().names())
         .containsExactly(
+            dev.semafor.task.ExecutionLog.TASK,
+            BuiltinTasks.CLOCK,
             BuiltinTasks.ECHO,
             BuiltinTasks.FAIL,
             BuiltinTasks.NOOP,

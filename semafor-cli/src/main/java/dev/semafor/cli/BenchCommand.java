@@ -47,8 +47,11 @@ final class BenchCommand implements Callable<Integer> {
   @Mixin private BrokerOption broker;
   @Mixin private WorkerOptions worker;
 
-  @Option(names = "--jobs", paramLabel = "N", description = "Jobs to run (default: 100000).")
-  private int jobs = 100_000;
+  @Option(
+      names = "--jobs",
+      paramLabel = "N",
+      description = "Jobs to run (default: 100000; with --latency, 1000).")
+  private Integer jobs;
 
   @Option(
       names = "--batch",
@@ -59,8 +62,28 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object.")
   private boolean json;
 
+  @Option(
+      names = "--latency",
+      description =
+          "Instead: enqueue jobs one at a time to an idle worker, report enqueue-to-start"
+              + " p50/p99/max.")
+  private boolean latency;
+
+  @Option(
+      names = "--in-process",
+      description =
+          "With --latency: run the worker in this process (default: in another process,"
+              + " unless the broker lives in this one).")
+  private boolean inProcess;
+
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws Exception {
+    if (jobs == null) {
+      jobs = latency ? 1_000 : 100_000;
+    }
+    if (inProcess && !latency) {
+      throw new IllegalArgumentException("--in-process goes with --latency");
+    }
     if (jobs < 1) {
       throw new IllegalArgumentException("--jobs must be at least 1: " + jobs);
     }
@@ -70,6 +93,9 @@ final class BenchCommand implements Callable<Integer> {
     Cli cli = root.cli();
     Logging.quietUnless(root.verbose());
     String queue = "bench-" + JobIds.next(Instant.now()).toLowerCase(java.util.Locale.ROOT);
+    if (latency) {
+      return latency(cli, queue);
+    }
     WorkerConfig config = worker.builder().queues(List.of(queue)).burst(true).build();
     try (Broker b = broker.open(cli)) {
       long t0 = System.nanoTime();
@@ -104,6 +130,21 @@ final class BenchCommand implements Callable<Integer> {
       if (stats.succeeded() != jobs) {
         throw new IllegalStateException(
             "only " + stats.succeeded() + " of " + jobs + " jobs succeeded: " + stats);
+      }
+    }
+    return 0;
+  }
+
+  /** {@code --latency}: see {@link LatencyBench}. */
+  private int latency(Cli cli, String queue) throws Exception {
+    WorkerConfig config = worker.builder().queues(List.of(queue)).build();
+    try (Broker b = broker.open(cli)) {
+      LatencyBench.Result result =
+          new LatencyBench(b, broker.resolve(cli), config, inProcess, jobs).run();
+      if (json) {
+        cli.out().println(Output.json(result.toJson()));
+      } else {
+        result.print(cli.out());
       }
     }
     return 0;

@@ -2,6 +2,8 @@ package dev.semafor.cli;
 
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.Brokers;
+import dev.semafor.broker.OpenMode;
+import java.time.InstantSource;
 import picocli.CommandLine.Option;
 
 /** The {@code --broker URL} option every command that talks to a broker mixes in. */
@@ -23,5 +25,13 @@ final class BrokerOption {
    */
   Broker open(Cli cli) {
     return Brokers.open(resolve(cli));
+  }
+
+  /**
+   * Opens the broker for a command that only reads or acts on stored jobs: a store that does not
+   * exist (a mistyped SQLite file name) is refused with a line saying so, not created.
+   */
+  Broker openExisting(Cli cli) {
+    return Brokers.open(resolve(cli), InstantSource.system(), OpenMode.EXISTING);
   }
 }

@@ -28,7 +28,7 @@ final class CancelCommand implements Callable<Integer> {
   public Integer call() {
     Cli cli = root.cli();
     int missing = 0;
-    try (Broker b = broker.open(cli)) {
+    try (Broker b = broker.openExisting(cli)) {
       for (String id : ids) {
         CancelResult result = b.cancel(id);
         switch (result) {

@@ -4,13 +4,15 @@ import dev.semafor.Client;
 import dev.semafor.Client.JobRequest;
 import dev.semafor.ExecutionModel;
 import dev.semafor.JobHandle;
-import dev.semafor.JobIds;
 import dev.semafor.JobOptions;
 import dev.semafor.Json;
 import dev.semafor.TaskRegistry;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.BrokerProvider;
 import dev.semafor.broker.Brokers;
+import dev.semafor.broker.CancelResult;
+import dev.semafor.broker.JobQuery;
+import dev.semafor.broker.JobRecord;
 import dev.semafor.process.WarmUpJob;
 import dev.semafor.task.BuiltinTasks;
 import dev.semafor.task.BuiltinTasks.PrimesInput;
@@ -19,7 +21,6 @@ import dev.semafor.worker.Outcome;
 import dev.semafor.worker.Worker;
 import dev.semafor.worker.WorkerConfig;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -38,9 +39,9 @@ import picocli.CommandLine.ParentCommand;
 /**
  * {@code semafor demo}: the first thing to run. Enqueues twenty primality checks (naive trial
  * division of numbers near 10^16: CPU-bound, up to a few hundred milliseconds each) on a queue of
- * their own, runs them with an in-process worker, draws a progress bar while they run (on a
- * terminal), then prints which numbers are prime, how long each took and on which thread, and the
- * totals.
+ * their own ({@link #QUEUE}, cleared of earlier runs' jobs first), runs them with an in-process
+ * worker, draws a progress bar while they run (on a terminal), then prints which numbers are prime,
+ * how long each took and on which thread, and the totals.
  *
  * <h2>What is timed</h2>
  *
@@ -78,6 +79,12 @@ final class DemoCommand implements Callable<Integer> {
   static final WarmUpJob WARM_UP =
       WarmUpJob.of(BuiltinTasks.PRIMES, new PrimesInput(1_000_000_000_039L));
 
+  /**
+   * The demo's one queue. Each run first clears what an earlier run left on it ({@link #clear}), so
+   * old jobs never count and the file does not gather a queue per run.
+   */
+  static final String QUEUE = "semafor-demo";
+
   @ParentCommand private SemaforCommand root;
   @Mixin private WorkerOptions worker;
 
@@ -97,26 +104,41 @@ final class DemoCommand implements Callable<Integer> {
     Cli cli = root.cli();
     Logging.quietUnless(root.verbose());
     String url = url(cli);
-    String queue = "demo-" + JobIds.next(Instant.now()).toLowerCase(Locale.ROOT);
-    WorkerConfig config = config(worker, queue);
+    WorkerConfig config = config(worker, QUEUE);
     DemoListener listener = new DemoListener(NUMBERS.size());
     TaskRegistry registry = TaskRegistry.withBuiltins();
     try (Broker broker = Brokers.open(url)) {
+      clear(broker);
       warmUp(registry);
-      List<String> ids = enqueue(broker, queue);
+      List<String> ids = enqueue(broker, QUEUE);
       Worker w =
           new Worker(broker, registry, config, Json.defaults(), InstantSource.system(), listener);
+      StopSignals signals =
+          StopSignals.install(
+              cli,
+              () ->
+                  StopSignals.stoppingLine(
+                      "stopping the demo", config.shutdownGrace(), w.stats().inFlight()),
+              () -> stopEarly(cli, broker, w, ids),
+              StopSignals.INTERRUPTED);
       long starting = System.nanoTime();
-      w.start();
-      long t0 = System.nanoTime();
-      long startupNanos = t0 - starting;
+      long t0;
       ProgressBar bar =
           cli.errIsTerminal() && !json ? new ProgressBar(cli.err(), ids.size()) : null;
-      while (!w.awaitTermination(Duration.ofMillis(100))) {
-        if (bar != null) {
-          bar.draw(listener.finished(), System.nanoTime() - t0);
+      try {
+        w.start();
+        t0 = System.nanoTime();
+        while (!w.awaitTermination(Duration.ofMillis(100))) {
+          if (bar != null) {
+            bar.draw(listener.finished(), System.nanoTime() - t0);
+          }
+        }
+      } finally {
+        if (!signals.uninstall()) {
+          signals.awaitHook(); // Ctrl-C: the hook stops the demo and ends the process
         }
       }
+      long startupNanos = t0 - starting;
       long stopped = System.nanoTime();
       long done = listener.allEndedAt() == 0 ? stopped : listener.allEndedAt();
       long wallNanos = done - t0;
@@ -139,6 +161,54 @@ final class DemoCommand implements Callable<Integer> {
       }
       return report.allSucceeded() ? 0 : Main.FAILURE;
     }
+  }
+
+  /**
+   * Removes what earlier demos left on {@link #QUEUE}: waiting jobs are cancelled, then every
+   * finished one is deleted. Jobs still RUNNING (a demo killed with {@code kill -9}) are left:
+   * their leases expire and this demo's worker runs them too. Returns how many were removed.
+   */
+  static int clear(Broker broker) {
+    int removed = 0;
+    int offset = 0;
+    while (true) {
+      List<JobRecord> page =
+          broker.query(JobQuery.all().queue(QUEUE).page(JobQuery.MAX_LIMIT, offset));
+      for (JobRecord job : page) {
+        if (job.state().isWaiting()) {
+          broker.cancel(job.id());
+        }
+        if (broker.delete(job.id())) {
+          removed++;
+        } else {
+          offset++;
+        }
+      }
+      if (page.size() < JobQuery.MAX_LIMIT) {
+        return removed;
+      }
+    }
+  }
+
+  /**
+   * The shutdown hook's work after Ctrl-C (or SIGTERM): stop the worker as {@code worker} would,
+   * cancel the demo's jobs that did not finish, so that none is left waiting on a queue nobody
+   * serves, and say so in one line.
+   */
+  private static void stopEarly(Cli cli, Broker broker, Worker w, List<String> ids) {
+    w.close();
+    int cancelled = 0;
+    for (String id : ids) {
+      if (broker.cancel(id) == CancelResult.CANCELLED) {
+        cancelled++;
+      }
+    }
+    broker.close();
+    cli.err()
+        .printf(
+            "demo stopped: %d of %d jobs done, %d cancelled%n",
+            ids.size() - cancelled, ids.size(), cancelled);
+    cli.err().flush();
   }
 
   /**

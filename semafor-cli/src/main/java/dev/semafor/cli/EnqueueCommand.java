@@ -22,15 +22,23 @@ import picocli.CommandLine.ParentCommand;
  * {@code semafor enqueue TASK [INPUT_JSON]}: puts jobs on a queue. Everything is checked first (the
  * task is known, the JSON parses and binds to the task's input, the broker opens); only then is
  * anything written. Prints the job's id alone on the last line, or with {@code --count} a one-line
- * summary.
+ * summary. {@code --count} copies (at most {@link #MAX_COUNT}) are stored in one broker call: all
+ * or none.
  */
 @Command(
     name = "enqueue",
     sortOptions = false,
     description = "Put a job (or --count copies of it) on a queue; prints the job's id.")
 final class EnqueueCommand implements Callable<Integer> {
-  /** Jobs per broker call with {@code --count}. */
-  static final int BATCH = 10_000;
+  /**
+   * The most jobs one {@code --count} may enqueue. They are stored in one broker call (one
+   * transaction), so a producer killed half-way leaves all of them or none; more would hold too
+   * much in memory and in one transaction. For more, run {@code enqueue} several times.
+   */
+  static final int MAX_COUNT = 100_000;
+
+  /** From this many jobs on, a terminal shows a progress line while they are written. */
+  static final int PROGRESS_FROM = 10_000;
 
   @ParentCommand private SemaforCommand root;
   @Mixin private BrokerOption broker;
@@ -66,14 +74,21 @@ final class EnqueueCommand implements Callable<Integer> {
       description = "Attempts before the job is dead (default: 3).")
   private int maxAttempts = JobOptions.DEFAULT_MAX_ATTEMPTS;
 
-  @Option(names = "--count", paramLabel = "N", description = "Enqueue N copies (default: 1).")
+  @Option(
+      names = "--count",
+      paramLabel = "N",
+      description = "Enqueue N copies, at most 100,000, all or none (default: 1).")
   private int count = 1;
 
   @Override
   public Integer call() {
     Cli cli = root.cli();
-    if (count < 1) {
-      throw new IllegalArgumentException("--count must be at least 1: " + count);
+    if (count < 1 || count > MAX_COUNT) {
+      throw new IllegalArgumentException(
+          "--count must be between 1 and "
+              + Output.count(MAX_COUNT)
+              + " (they are stored in one transaction; run enqueue again for more): "
+              + count);
     }
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("--max-attempts must be at least 1: " + maxAttempts);
@@ -85,12 +100,13 @@ final class EnqueueCommand implements Callable<Integer> {
       options = options.withDefaults(task, definition.options());
       try (Broker b = broker.open(cli)) {
         Client client = new Client(b); // task and payload were checked above, once for all copies
-        List<JobHandle> first = enqueue(client, payload, options, Math.min(count, BATCH));
-        JobHandle last = first.get(first.size() - 1);
-        for (int done = first.size(); done < count; done += BATCH) {
-          List<JobHandle> batch = enqueue(client, payload, options, Math.min(BATCH, count - done));
-          last = batch.get(batch.size() - 1);
-        }
+        JobOptions checked = options;
+        List<JobHandle> all =
+            count >= PROGRESS_FROM && cli.errIsTerminal()
+                ? ProgressBar.whileRunning(
+                    cli.err(), count, () -> enqueue(client, payload, checked, count))
+                : enqueue(client, payload, checked, count);
+        JobHandle last = all.get(all.size() - 1);
         if (count == 1) {
           if (last.existing()) {
             cli.err()
@@ -106,7 +122,7 @@ final class EnqueueCommand implements Callable<Integer> {
           cli.out()
               .printf(
                   "enqueued %s %s jobs on queue '%s' (ids %s to %s)%n",
-                  Output.count(count), task, queue, first.get(0).id(), last.id());
+                  Output.count(count), task, queue, all.get(0).id(), last.id());
         }
       }
     }
@@ -119,6 +135,7 @@ final class EnqueueCommand implements Callable<Integer> {
     return delay == null ? options : options.delay(delay);
   }
 
+  /** Enqueues {@code n} copies in one broker call: all are stored or none. */
   private List<JobHandle> enqueue(Client client, String payload, JobOptions options, int n) {
     JobRequest request = new JobRequest(task, new RawJson(payload), options);
     return client.enqueueAll(new ArrayList<>(Collections.nCopies(n, request)));

@@ -8,13 +8,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.semafor.Json;
 import dev.semafor.PayloadException;
+import dev.semafor.RefusedJsonException;
 import dev.semafor.TaskDefinition;
 import java.util.stream.Collectors;
 
 /**
  * Checks a job's input given on the command line before anything is enqueued: that it is one JSON
- * value (nothing after it) and that it binds to the task's input type. Errors are one line that
- * names the problem and where it is, without Jackson's advice about its own settings.
+ * value (nothing after it), that reading it changes nothing (no duplicate key, no number out of a
+ * double's range, no lone surrogate: see {@link dev.semafor.Json}) and that it binds to the task's
+ * input type. Errors are one line that names the problem and where it is, without Jackson's advice
+ * about its own settings.
  */
 final class InputCheck {
   private static final ObjectMapper MAPPER = Json.defaults().mapper();
@@ -28,6 +31,8 @@ final class InputCheck {
     JsonNode tree;
     try {
       tree = STRICT.readTree(text == null ? "null" : text);
+    } catch (RefusedJsonException e) {
+      throw new PayloadException("INPUT_JSON is refused: " + describe(e), e);
     } catch (JsonProcessingException e) {
       throw new PayloadException("INPUT_JSON is not valid JSON: " + describe(e), e);
     }

@@ -50,7 +50,7 @@ final class JobCommand implements Callable<Integer> {
   public Integer call() {
     Cli cli = root.cli();
     JobRecord job;
-    try (Broker b = broker.open(cli)) {
+    try (Broker b = broker.openExisting(cli)) {
       job =
           b.get(id)
               .orElseThrow(
@@ -94,6 +94,7 @@ final class JobCommand implements Callable<Integer> {
             .put("enqueued_at", Output.iso(job.enqueuedAt()))
             .put("run_at", Output.iso(job.runAt()))
             .put("started_at", Output.iso(job.startedAt()))
+            .put("started", job.started())
             .put("finished_at", Output.iso(job.finishedAt()))
             .put("worker_id", job.workerId())
             .put("progress", job.progress())
@@ -116,7 +117,10 @@ final class JobCommand implements Callable<Integer> {
     line(out, "id", job.id());
     line(out, "task", job.task());
     line(out, "queue", job.queue() + " (priority " + job.priority() + ")");
-    line(out, "state", job.state().name());
+    line(
+        out,
+        "state",
+        job.isLeasedWaiting() ? "RUNNING (leased, waiting to start)" : job.state().name());
     line(out, "attempts", job.attempts() + " of " + job.maxAttempts());
     line(out, "enqueued", Output.iso(job.enqueuedAt()));
     if (!job.runAt().equals(job.enqueuedAt())) {

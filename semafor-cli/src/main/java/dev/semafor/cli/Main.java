@@ -1,5 +1,6 @@
 package dev.semafor.cli;
 
+import dev.semafor.BrokerFatalException;
 import dev.semafor.SemaforException;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -7,12 +8,17 @@ import picocli.CommandLine.ParameterException;
 /**
  * The {@code semafor} command. Exit codes: 0 done; 2 the command could not be carried out as given
  * (a bad flag or value, a malformed broker URL, an unknown task, invalid JSON, a broker that fails
- * to open, no such job), reported as one line on stderr, and nothing was changed; 1 an unexpected
+ * to open, no such job), reported as one line on stderr, and nothing was changed; 3 the broker
+ * failed and retrying will not help ({@link BrokerFatalException}: a corrupt, deleted or replaced
+ * SQLite file; or a worker in burst mode whose broker failed), one line on stderr; 1 an unexpected
  * failure (its stack trace with {@code --verbose}).
  */
 public final class Main {
   /** Exit code for anything the user can fix by changing the command or its environment. */
   public static final int USAGE = 2;
+
+  /** Exit code for a broker that failed for good ({@link BrokerFatalException}). */
+  public static final int BROKER_FAILED = 3;
 
   /** Exit code for an unexpected failure. */
   public static final int FAILURE = 1;
@@ -74,6 +80,10 @@ public final class Main {
       e.printStackTrace(cli.err());
     }
     String name = command.getCommandSpec().qualifiedName();
+    if (e instanceof BrokerFatalException) {
+      cli.err().println(name + ": " + e.getMessage());
+      return BROKER_FAILED;
+    }
     if (e instanceof SemaforException || e instanceof IllegalArgumentException) {
       cli.err().println(name + ": " + e.getMessage());
       return USAGE;

@@ -2,6 +2,8 @@ package dev.semafor.cli;
 
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * A one-line progress bar redrawn in place with a carriage return; only for terminals. Block
@@ -23,8 +25,8 @@ final class ProgressBar {
     this.empty = utf8 ? "\u2591" : ".";
   }
 
-  void draw(int done, long elapsedNanos) {
-    int filled = total == 0 ? WIDTH : Math.min(WIDTH, done * WIDTH / total);
+  synchronized void draw(int done, long elapsedNanos) {
+    int filled = total == 0 ? WIDTH : (int) Math.min(WIDTH, (long) done * WIDTH / total);
     String line =
         String.format(
             Locale.ROOT,
@@ -39,8 +41,43 @@ final class ProgressBar {
     lastLength = line.length();
   }
 
+  /**
+   * Runs {@code work}, which does {@code total} things in one step that cannot report its own
+   * progress (one transaction), with the bar at 0 and the time going on while it runs, then full.
+   */
+  static <T> T whileRunning(PrintWriter err, int total, Supplier<T> work) {
+    ProgressBar bar = new ProgressBar(err, total);
+    long t0 = System.nanoTime();
+    Thread ticker =
+        Thread.ofPlatform()
+            .daemon()
+            .name("semafor-progress")
+            .start(
+                () -> {
+                  try {
+                    while (true) {
+                      bar.draw(0, System.nanoTime() - t0);
+                      TimeUnit.MILLISECONDS.sleep(200);
+                    }
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // asked to stop: the work is done
+                  }
+                });
+    try {
+      return work.get();
+    } finally {
+      ticker.interrupt();
+      try {
+        ticker.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      bar.clear();
+    }
+  }
+
   /** Erases the bar, leaving the cursor at the start of the empty line. */
-  void clear() {
+  synchronized void clear() {
     err.print("\r" + " ".repeat(lastLength) + "\r");
     err.flush();
   }

@@ -60,7 +60,7 @@ final class RetryCommand implements Callable<Integer> {
               ? "name job ids, or select jobs with --task, --queue and --state"
               : "give job ids or --task/--queue/--state, not both");
     }
-    try (Broker b = broker.open(cli)) {
+    try (Broker b = broker.openExisting(cli)) {
       return byQuery ? retryMatching(cli, b) : retryIds(cli, b);
     }
   }

@@ -21,7 +21,7 @@ final class SchedulesCommand implements Callable<Integer> {
     Cli cli = root.cli();
     List<ScheduleRecord> schedules;
     String described;
-    try (Broker b = broker.open(cli)) {
+    try (Broker b = broker.openExisting(cli)) {
       schedules = b.schedules();
       described = b.describe();
     }

@@ -28,11 +28,14 @@ import picocli.CommandLine.Spec;
       EnqueueCommand.class,
       StatusCommand.class,
       JobCommand.class,
+      JobsCommand.class,
       BenchCommand.class,
       CancelCommand.class,
       RetryCommand.class,
       SchedulesCommand.class,
       DashboardCommand.class,
+      ChaosCommand.class,
+      TrainCommand.class,
       dev.semafor.lab.LabCommand.class
     })
 public final class SemaforCommand implements Callable<Integer> {

@@ -7,6 +7,9 @@ import dev.semafor.broker.Broker;
 import dev.semafor.broker.JobQuery;
 import dev.semafor.broker.JobRecord;
 import dev.semafor.broker.QueueStats;
+import dev.semafor.broker.TaskCount;
+import dev.semafor.broker.WorkerInfo;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,7 +22,10 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code semafor status}: how many jobs each queue holds in each state, and how many are running
- * and reporting progress; with {@code --running}, the running jobs one by one.
+ * and reporting progress; with {@code --running}, the running jobs one by one. Leased is not
+ * running: {@code LEASED} counts jobs a worker has leased that still wait in its local queue, and
+ * {@code RUNNING} only those it started. Jobs that wait for a task no live worker has (or in a
+ * queue no live worker takes) are listed below the table.
  */
 @Command(name = "status", description = "Show job counts per queue and state.")
 final class StatusCommand implements Callable<Integer> {
@@ -43,57 +49,98 @@ final class StatusCommand implements Callable<Integer> {
     List<QueueStats> stats;
     String described;
     List<JobRecord> runningJobs;
-    try (Broker b = broker.open(cli)) {
+    List<TaskCount> unserved;
+    try (Broker b = broker.openExisting(cli)) {
       stats = b.stats();
       described = b.describe();
       runningJobs = b.query(JobQuery.all().states(JobState.RUNNING).page(JobQuery.MAX_LIMIT, 0));
+      unserved = unserved(b);
     }
     Map<JobState, Long> totals = new EnumMap<>(JobState.class);
+    long leased = 0;
     for (QueueStats q : stats) {
       q.counts().forEach((state, n) -> totals.merge(state, n, Long::sum));
+      leased += q.leased();
     }
+    List<JobRecord> started = runningJobs.stream().filter(JobRecord::started).toList();
     if (json) {
-      ObjectNode root = toJson(described, stats, new QueueStats("", totals));
+      ObjectNode root = toJson(described, stats, new QueueStats("", totals, leased));
       root.putObject("running")
-          .put("count", runningJobs.size())
-          .put("with_progress", withProgress(runningJobs));
+          .put("count", started.size())
+          .put("with_progress", withProgress(started))
+          .put("leased", runningJobs.size() - started.size());
+      ArrayNode waiting = root.putArray("unserved");
+      for (TaskCount c : unserved) {
+        waiting.addObject().put("queue", c.queue()).put("task", c.task()).put("queued", c.queued());
+      }
       if (running) {
         var list = root.putArray("running_jobs");
         runningJobs.stream().limit(RUNNING_SHOWN).forEach(j -> list.add(JobCommand.toJson(j)));
       }
       cli.out().println(Output.json(root));
     } else {
-      printTable(cli, url, stats, new QueueStats("total", totals));
-      printRunning(cli, runningJobs);
+      printTable(cli, url, stats, new QueueStats("total", totals, leased));
+      printRunning(cli, runningJobs, started);
+      printUnserved(cli, unserved);
     }
     return 0;
+  }
+
+  /** Waiting jobs no live worker can run; empty if the broker cannot tell. */
+  private static List<TaskCount> unserved(Broker b) {
+    try {
+      Instant now = Instant.now();
+      List<WorkerInfo> live =
+          b.workers().stream().filter(w -> !w.isGone(now, WorkerInfo.DEFAULT_GONE_AFTER)).toList();
+      return TaskCount.unserved(b.queuedTasks(), live);
+    } catch (UnsupportedOperationException e) {
+      return List.of();
+    }
+  }
+
+  private static void printUnserved(Cli cli, List<TaskCount> unserved) {
+    if (unserved.isEmpty()) {
+      return;
+    }
+    cli.out().println("waiting for a task no live worker has:");
+    Table table = new Table("QUEUE", "TASK", "QUEUED");
+    for (TaskCount c : unserved) {
+      table.row(c.queue(), c.task(), Output.count(c.queued()));
+    }
+    table.print(cli.out());
   }
 
   private static long withProgress(List<JobRecord> jobs) {
     return jobs.stream().filter(j -> j.progress() > 0 || j.progressMessage() != null).count();
   }
 
-  /** One line about running jobs and their progress; with {@code --running}, one row per job. */
-  private void printRunning(Cli cli, List<JobRecord> jobs) {
+  /**
+   * One line about running jobs and their progress, and the leased ones still waiting; with {@code
+   * --running}, one row per job.
+   */
+  private void printRunning(Cli cli, List<JobRecord> jobs, List<JobRecord> started) {
     if (jobs.isEmpty()) {
       return;
     }
     cli.out()
         .printf(
-            "running: %s job%s, %s reporting progress%n",
-            Output.count(jobs.size()),
-            jobs.size() == 1 ? "" : "s",
-            Output.count(withProgress(jobs)));
+            "running: %s job%s, %s reporting progress; %s leased, waiting to start%n",
+            Output.count(started.size()),
+            started.size() == 1 ? "" : "s",
+            Output.count(withProgress(started)),
+            Output.count(jobs.size() - started.size()));
     if (!running) {
       return;
     }
-    Table table = new Table("ID", "TASK", "QUEUE", "WORKER", "STARTED", "PROGRESS", "MESSAGE");
+    Table table =
+        new Table("ID", "TASK", "QUEUE", "WORKER", "PHASE", "LEASED AT", "PROGRESS", "MESSAGE");
     for (JobRecord j : jobs.subList(0, Math.min(jobs.size(), RUNNING_SHOWN))) {
       table.row(
           j.id(),
           j.task(),
           j.queue(),
           j.workerId(),
+          j.started() ? "running" : "leased",
           Output.iso(j.startedAt()),
           String.format(Locale.ROOT, "%.0f%%", j.progress() * 100),
           j.progressMessage() == null ? "" : j.progressMessage());
@@ -114,9 +161,7 @@ final class StatusCommand implements Callable<Integer> {
 
   private static void counts(ObjectNode node, QueueStats q) {
     ObjectNode counts = node.putObject("counts");
-    for (JobState s : JobState.values()) {
-      counts.put(s.name().toLowerCase(Locale.ROOT), q.count(s));
-    }
+    q.shownCounts().forEach(counts::put);
     node.put("total", q.total());
   }
 
@@ -125,14 +170,13 @@ final class StatusCommand implements Callable<Integer> {
       cli.out().println("no jobs in " + url);
       return;
     }
-    JobState[] states = JobState.values();
-    String[] header = new String[states.length + 2];
-    header[0] = "QUEUE";
-    for (int i = 0; i < states.length; i++) {
-      header[i + 1] = states[i].name();
+    List<String> header = new java.util.ArrayList<>();
+    header.add("QUEUE");
+    for (String state : totals.shownCounts().keySet()) {
+      header.add(state.toUpperCase(Locale.ROOT));
     }
-    header[header.length - 1] = "TOTAL";
-    Table table = new Table(header);
+    header.add("TOTAL");
+    Table table = new Table(header.toArray(String[]::new));
     for (QueueStats q : stats) {
       table.row(cells(q));
     }
@@ -143,13 +187,12 @@ final class StatusCommand implements Callable<Integer> {
   }
 
   private static Object[] cells(QueueStats q) {
-    JobState[] states = JobState.values();
-    Object[] cells = new Object[states.length + 2];
-    cells[0] = q.queue();
-    for (int i = 0; i < states.length; i++) {
-      cells[i + 1] = Output.count(q.count(states[i]));
+    List<Object> cells = new java.util.ArrayList<>();
+    cells.add(q.queue());
+    for (long n : q.shownCounts().values()) {
+      cells.add(Output.count(n));
     }
-    cells[cells.length - 1] = Output.count(q.total());
-    return cells;
+    cells.add(Output.count(q.total()));
+    return cells.toArray();
   }
 }

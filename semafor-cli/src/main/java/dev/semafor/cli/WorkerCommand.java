@@ -1,7 +1,9 @@
 package dev.semafor.cli;
 
+import dev.semafor.BrokerFatalException;
 import dev.semafor.ExecutionModel;
 import dev.semafor.Json;
+import dev.semafor.Names;
 import dev.semafor.broker.Broker;
 import dev.semafor.schedule.Schedule;
 import dev.semafor.worker.Worker;
@@ -24,11 +26,14 @@ import picocli.CommandLine.ParentCommand;
  *
  * <h2>Stopping</h2>
  *
- * SIGTERM or Ctrl-C starts the JVM's shutdown; a shutdown hook closes the worker gracefully (no
- * more fetching, unstarted jobs handed back at once, running ones finish within {@code --grace}),
- * closes the broker, and ends the process with exit code 0. The hook ends it with {@link
- * Runtime#halt} because a JVM stopped by a signal would otherwise exit with 128 + the signal's
- * number; halting skips hooks other libraries registered, which is why the broker is closed first.
+ * SIGTERM or Ctrl-C closes the worker gracefully (no more fetching, unstarted jobs handed back at
+ * once, running ones finish within {@code --grace}), closes the broker, and ends the process with
+ * exit code 0; Ctrl-C first says so in one line, and a second Ctrl-C stops at once (exit code 130;
+ * running jobs come back by lease expiry). See {@link StopSignals}.
+ *
+ * <p>A worker that stops by itself because its broker failed ({@link Worker#failure()}: a corrupt,
+ * deleted or replaced SQLite file, or in burst mode any broker failure) ends the command with one
+ * line on stderr and exit code 3.
  */
 @Command(
     name = "worker",
@@ -59,6 +64,21 @@ final class WorkerCommand implements Callable<Integer> {
       converter = DurationConverter.class,
       description = "How long running jobs may take to finish at shutdown (default: 30s).")
   private Duration grace = WorkerConfig.DEFAULT_GRACE;
+
+  @Option(
+      names = "--lease",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description =
+          "How long a leased job is this worker's without a heartbeat; a killed worker's jobs run"
+              + " again elsewhere after it (default: 30s).")
+  private Duration lease;
+
+  @Option(
+      names = "--id",
+      paramLabel = "NAME",
+      description = "This worker's id in the registry and on its jobs (default: HOST-PID-RANDOM).")
+  private String id;
 
   @Option(names = "--burst", description = "Exit once the queues are empty.")
   private boolean burst;
@@ -125,10 +145,20 @@ final class WorkerCommand implements Callable<Integer> {
   /** The config from the flags; with --model processes, the --classpath reaches the children. */
   private WorkerConfig config(TaskClasspath.Tasks tasks) {
     List<String> names = Arrays.stream(queues.split(",")).map(String::trim).toList();
+    names.forEach(Names::queue); // one line naming a bad character, before anything starts
     WorkerConfig.Builder b =
         control.apply(worker.builder().queues(names).shutdownGrace(grace).burst(burst));
     if (prefetch != null) {
       b.prefetch(prefetch);
+    }
+    if (lease != null) {
+      if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
+        throw new IllegalArgumentException("--lease must be at least 1s: " + lease);
+      }
+      b.leaseDuration(lease); // heartbeats every third of it when it is shorter than their 10 s
+    }
+    if (id != null) {
+      b.workerId(id);
     }
     if (worker.model == ExecutionModel.PROCESSES) {
       b.childClasspath(tasks.entries());
@@ -136,20 +166,17 @@ final class WorkerCommand implements Callable<Integer> {
     return b.build();
   }
 
-  private static int run(Cli cli, Broker broker, Worker worker) throws InterruptedException {
-    Thread hook =
-        Thread.ofPlatform()
-            .name("semafor-shutdown")
-            .unstarted(
-                () -> {
-                  stop(cli, broker, worker);
-                  Runtime.getRuntime().halt(0);
-                });
-    Runtime.getRuntime().addShutdownHook(hook);
+  private int run(Cli cli, Broker broker, Worker worker) throws InterruptedException {
+    StopSignals signals =
+        StopSignals.install(
+            cli,
+            () -> StopSignals.stoppingLine("stopping", grace, worker.stats().inFlight()),
+            () -> stop(cli, broker, worker),
+            0);
     try {
       worker.start();
     } catch (RuntimeException e) { // e.g. a child JVM that cannot start: exit 2, not the hook's 0
-      Runtime.getRuntime().removeShutdownHook(hook);
+      signals.uninstall();
       worker.close();
       broker.close();
       throw e;
@@ -157,12 +184,18 @@ final class WorkerCommand implements Callable<Integer> {
     while (!worker.awaitTermination(Duration.ofHours(1))) {
       // a worker runs until it is closed or, in burst mode, its queues are empty
     }
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException shuttingDown) {
-      hook.join(); // a signal came: the hook is stopping the worker and will end the process
+    if (!signals.uninstall()) {
+      signals
+          .awaitHook(); // a signal came: the hook is stopping the worker and will end the process
     }
     stop(cli, broker, worker);
+    if (worker.failure().isPresent()) {
+      // it stopped by itself: a broker it cannot use, or (burst) one that failed; exit 3
+      RuntimeException cause = worker.failure().get();
+      throw cause instanceof BrokerFatalException fatal
+          ? fatal
+          : new BrokerFatalException(cause.getMessage(), cause);
+    }
     return 0;
   }
 

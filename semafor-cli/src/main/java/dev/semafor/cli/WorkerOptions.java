@@ -17,6 +17,28 @@ import picocli.CommandLine.Option;
  * heap and cannot do so should say so before it starts.
  */
 final class WorkerOptions {
+  /** The most platform threads {@code --model threads} may ask for (each has its own stack). */
+  static final int MAX_THREADS = 1_000;
+
+  /** The most child JVMs {@code --model processes} may ask for (each has its own heap). */
+  static final int MAX_PROCESSES = 256;
+
+  /** The most jobs at once {@code --model virtual} may ask for. */
+  static final int MAX_VIRTUAL = 100_000;
+
+  /**
+   * The largest {@code --concurrency} that can work with {@code model}: more platform threads or
+   * child JVMs than this exhaust the machine (native threads, memory) long before they help.
+   */
+  static int maxConcurrency(ExecutionModel model) {
+    return switch (model) {
+      case SEQUENTIAL -> 1;
+      case THREADS -> MAX_THREADS;
+      case PROCESSES -> MAX_PROCESSES;
+      case VIRTUAL -> MAX_VIRTUAL;
+    };
+  }
+
   @Option(
       names = {"-m", "--model"},
       paramLabel = "MODEL",
@@ -30,7 +52,8 @@ final class WorkerOptions {
       paramLabel = "N",
       description =
           "Jobs at once (default: the number of cores for threads and processes,"
-              + " 100 for virtual, 1 for sequential).")
+              + " 100 for virtual, 1 for sequential; at most 1,000 threads, 256 processes,"
+              + " 100,000 virtual).")
   Integer concurrency;
 
   @Option(
@@ -73,8 +96,15 @@ final class WorkerOptions {
   WorkerConfig.Builder builder() {
     WorkerConfig.Builder b = WorkerConfig.builder().model(model);
     if (concurrency != null) {
-      if (concurrency < 1) {
-        throw new IllegalArgumentException("--concurrency must be at least 1: " + concurrency);
+      int max = maxConcurrency(model);
+      if (concurrency < 1 || concurrency > max) {
+        throw new IllegalArgumentException(
+            "--concurrency must be between 1 and "
+                + Output.count(max)
+                + " with --model "
+                + model.label()
+                + ": "
+                + concurrency);
       }
       b.concurrency(concurrency);
     }

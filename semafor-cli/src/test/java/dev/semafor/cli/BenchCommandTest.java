@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.semafor.Json;
 import dev.semafor.cli.CliRun.Result;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BenchCommandTest {
   @Test
@@ -40,6 +42,48 @@ class BenchCommandTest {
         .contains("500 noop jobs on memory:, virtual x 8")
         .contains(
             "enqueue ", "start ", "drain ", "enqueue-to-start", "enqueue-to-finish", "jobs/s");
+  }
+
+  @Test
+  void latencyReportsEnqueueToStartPercentilesOfAnInProcessWorkerOnMemory() throws Exception {
+    Result r = CliRun.run("bench", "-b", "memory:", "--latency", "--jobs", "5", "--json");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode json = Json.defaults().mapper().readTree(r.out());
+    assertThat(json.get("broker").asText()).isEqualTo("memory:");
+    assertThat(json.get("jobs").asInt()).isEqualTo(5);
+    assertThat(json.get("worker_process").asText()).isEqualTo("same");
+    assertThat(json.get("p50_ms").asDouble()).isNotNegative();
+    assertThat(json.get("p99_ms").asDouble())
+        .isGreaterThanOrEqualTo(json.get("p50_ms").asDouble())
+        .isLessThanOrEqualTo(json.get("max_ms").asDouble());
+  }
+
+  @Test
+  void latencyOnAnSqliteFileRunsTheWorkerInAnotherProcess(@TempDir Path dir) throws Exception {
+    String url = "sqlite:" + dir.resolve("latency.db");
+    Result r = CliRun.run("bench", "-b", url, "--latency", "--jobs", "3", "--json");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode json = Json.defaults().mapper().readTree(r.out());
+    assertThat(json.get("broker").asText()).isEqualTo(url);
+    assertThat(json.get("worker_process").asText()).isEqualTo("other");
+    assertThat(json.get("jobs").asInt()).isEqualTo(3);
+    assertThat(json.get("max_ms").asDouble()).isPositive();
+  }
+
+  @Test
+  void latencyTextReportNamesTheFigure() {
+    Result r = CliRun.run("bench", "-b", "sqlite::memory:", "--latency", "--jobs", "2");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out())
+        .contains("2 jobs one at a time on sqlite::memory:, worker in the same process")
+        .contains("enqueue-to-start  p50 ");
+  }
+
+  @Test
+  void inProcessWithoutLatencyIsRefused() {
+    Result r = CliRun.run("bench", "-b", "memory:", "--in-process");
+    assertThat(r.code()).isEqualTo(Main.USAGE);
+    assertThat(r.err()).contains("--in-process goes with --latency");
   }
 
   @Test

@@ -95,6 +95,46 @@ class CommandErrorsTest {
   }
 
   @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"x\": 1e999999}        | INPUT_JSON is refused: number 1e999999 is out of range",
+        "{\"s\": \"a\\ud800\"}     | lone UTF-16 surrogate",
+        "{\"a\": 1, \"a\": 2}      | Duplicate field 'a'"
+      })
+  void inputThatReadingWouldChangeIsRefused(String input, String mention) {
+    assertOneLineError(
+        CliRun.run("enqueue", "semafor.echo", input.strip(), "--broker", "memory:"),
+        "semafor enqueue",
+        mention);
+  }
+
+  @Test
+  void aQueueNameWithANewlineIsRefusedOnOneLine() {
+    assertOneLineError(
+        CliRun.run("enqueue", "semafor.noop", "--broker", "memory:", "--queue", "a\nb"),
+        "semafor enqueue",
+        "queue name 'a\\u000ab' has the character U+000A at position 2");
+  }
+
+  @Test
+  void aDelayBeyondAHundredYearsIsRefused() {
+    assertOneLineError(
+        CliRun.run("enqueue", "semafor.noop", "--broker", "memory:", "--delay", "999999999d"),
+        "semafor enqueue",
+        "delay must be between 0 and 36500 days");
+  }
+
+  @Test
+  void aCountBeyondTheCapIsRefusedBeforeAnythingIsWritten() {
+    assertOneLineError(
+        CliRun.run("enqueue", "semafor.noop", "--broker", "memory:", "--count", "2147483647"),
+        "semafor enqueue",
+        "--count must be between 1 and 100,000",
+        "2147483647");
+  }
+
+  @ParameterizedTest
   @CsvSource({"--delay,5x", "--delay,-5s", "--count,0", "--count,many", "--max-attempts,0"})
   void badOptionValuesAreOneLine(String option, String value) {
     assertOneLineError(

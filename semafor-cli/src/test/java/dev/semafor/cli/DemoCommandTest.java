@@ -46,7 +46,7 @@ class DemoCommandTest {
     assertThat(totals.get("jobs_per_sec").asDouble()).isPositive();
     assertThat(totals.get("startup_seconds").asDouble()).isNotNegative();
     assertThat(totals.get("stop_seconds").asDouble()).isNotNegative();
-    assertThat(json.get("queue").asText()).startsWith("demo-");
+    assertThat(json.get("queue").asText()).isEqualTo(DemoCommand.QUEUE);
   }
 
   @Test

@@ -245,10 +245,12 @@ class JobControlCommandsTest {
   void statusCountsRunningJobsWithProgressAndListsThemOnRequest() {
     enqueue("enqueue", "semafor.noop");
     Lease lease = leaseOne();
+    assertThat(run("status").out()).contains("running: 0 jobs, 0 reporting progress; 1 leased");
+    broker.markStarted(List.of(lease.ref()));
     broker.progress(lease.ref(), 0.5, "half way");
 
     Result status = run("status");
-    assertThat(status.out()).contains("running: 1 job, 1 reporting progress");
+    assertThat(status.out()).contains("running: 1 job, 1 reporting progress; 0 leased");
     assertThat(status.out()).doesNotContain("half way");
 
     Result listed = run("status", "--running");

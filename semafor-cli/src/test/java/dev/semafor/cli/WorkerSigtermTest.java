@@ -12,7 +12,6 @@ import dev.semafor.broker.JobQuery;
 import dev.semafor.broker.JobRecord;
 import dev.semafor.task.BuiltinTasks;
 import dev.semafor.task.BuiltinTasks.SleepInput;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,28 +73,20 @@ class WorkerSigtermTest {
   }
 
   private static Process start(Path dir, String url) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(
-            java,
-            "-cp",
-            System.getProperty("java.class.path"),
-            Main.class.getName(),
-            "worker",
-            "--broker",
-            url,
-            "--queues",
-            "q",
-            "--model",
-            "threads",
-            "--concurrency",
-            String.valueOf(CONCURRENCY),
-            "--prefetch",
-            String.valueOf(PREFETCH),
-            "--grace",
-            "60s")
-        .redirectOutput(dir.resolve("out.txt").toFile())
-        .redirectError(dir.resolve("err.txt").toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .start();
+    return CliProcess.start(
+        dir,
+        "worker",
+        "--broker",
+        url,
+        "--queues",
+        "q",
+        "--model",
+        "threads",
+        "--concurrency",
+        String.valueOf(CONCURRENCY),
+        "--prefetch",
+        String.valueOf(PREFETCH),
+        "--grace",
+        "60s");
   }
 }

@@ -73,7 +73,10 @@ public interface Broker extends AutoCloseable {
   List<JobRecord> enqueueGroup(GroupRecord group, List<JobRecord> members);
 
   /**
-   * Leases up to {@code request.max()} due jobs; an empty list if none is due.
+   * Leases up to {@code request.max()} due jobs; an empty list if none is due. Only jobs whose task
+   * the request {@linkplain LeaseRequest#admits admits} are leased; the others keep their place in
+   * line and do not hold up the jobs behind them. A leased job is {@code RUNNING} but not yet
+   * {@linkplain JobRecord#started() started}.
    *
    * <p>Limits, counted across every caller: a job with a concurrency key is not leased while {@link
    * JobRecord#concurrencyLimit()} jobs with that key are {@code RUNNING}; a job with a rate key is
@@ -91,8 +94,9 @@ public interface Broker extends AutoCloseable {
   List<LeaseStatus> heartbeat(List<LeaseRef> leases, Duration extension);
 
   /**
-   * Records successful attempts as {@code SUCCEEDED}. Returns, per completion in order, {@code
-   * true} if applied and {@code false} if its lease was lost (that one changes nothing).
+   * Records successful attempts as {@code SUCCEEDED} (and started). Returns, per completion in
+   * order, {@code true} if applied and {@code false} if its lease was lost (that one changes
+   * nothing).
    *
    * <p>Atomically with each success: the jobs in {@link Completion#then()} are enqueued (those
    * whose id exists already are skipped); and for a group member, the group's remaining count goes
@@ -103,18 +107,29 @@ public interface Broker extends AutoCloseable {
 
   /**
    * Records failed attempts: scheduled for retry at {@link Failure#retryAt()}, else {@code
-   * CANCELLED} if {@link Failure#cancelled()}, else {@code DEAD}. Returns, per failure in order,
-   * whether it was applied. A group member that ends {@code DEAD} or {@code CANCELLED} — here, by
-   * {@link #cancel}, or by {@link #reapExpiredLeases} — marks its group failed.
+   * CANCELLED} if {@link Failure#cancelled()}, else {@code DEAD}; the attempt counts as started.
+   * Returns, per failure in order, whether it was applied. A group member that ends {@code DEAD} or
+   * {@code CANCELLED} — here, by {@link #cancel}, or by {@link #reapExpiredLeases} — marks its
+   * group failed.
    */
   List<Boolean> fail(List<Failure> failures);
 
   /**
-   * Hands leased jobs that never started back to their queue at once, as if never leased: the
-   * attempt is not counted, and the lease's start no longer counts against the job's rate limit
-   * (the permit is given back within the same period). Stale tokens are ignored.
+   * Hands leased jobs that never started back to their queue at once, as if never leased (whether
+   * or not a start was {@linkplain #markStarted marked}: the worker knows best): the attempt is not
+   * counted, and the lease's start no longer counts against the job's rate limit (the permit is
+   * given back within the same period). Stale tokens are ignored.
    */
   void release(List<LeaseRef> leases);
+
+  /**
+   * Records that these leased jobs started (a pool member took them from the worker's local queue):
+   * each becomes {@linkplain JobRecord#started() started}, so status counts it as running rather
+   * than leased and waiting. Stale tokens are ignored. Workers call it in batches, about once a
+   * second, and leave out jobs whose attempt already ended ({@link #complete} and {@link #fail}
+   * mark the attempt started themselves): it costs no round trip per job.
+   */
+  void markStarted(List<LeaseRef> leases);
 
   /** Stores a running job's progress; ignored for a stale token. */
   void progress(LeaseRef lease, double fraction, String message);
@@ -147,8 +162,19 @@ public interface Broker extends AutoCloseable {
   /** Jobs matching the query, newest first. */
   List<JobRecord> query(JobQuery query);
 
-  /** Counts per queue and state, queues sorted by name. */
+  /**
+   * Counts per queue and state, queues sorted by name; each also counts its {@code RUNNING} jobs
+   * that are leased but not started ({@link QueueStats#leased()}).
+   */
   List<QueueStats> stats();
+
+  /**
+   * How many jobs wait ({@code QUEUED}) per queue and task, sorted by queue then task; pairs with
+   * none are left out. Status and the dashboard compare it with the tasks of live workers ({@link
+   * WorkerInfo#tasks()}) to show jobs no live worker can run. An operator's read, not on a hot
+   * path.
+   */
+  List<TaskCount> queuedTasks();
 
   /**
    * Returns every job whose lease has expired to its queue (or to {@code DEAD} if it has no

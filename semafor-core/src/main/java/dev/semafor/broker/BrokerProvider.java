@@ -12,4 +12,12 @@ public interface BrokerProvider {
 
   /** Opens the broker at {@code url}; throws {@link dev.semafor.BrokerUnavailableException}. */
   Broker open(BrokerUrl url, InstantSource clock);
+
+  /**
+   * Opens the broker at {@code url} as {@code mode} allows. The default is for backends whose store
+   * cannot be missing: it ignores the mode.
+   */
+  default Broker open(BrokerUrl url, InstantSource clock, OpenMode mode) {
+    return open(url, clock);
+  }
 }

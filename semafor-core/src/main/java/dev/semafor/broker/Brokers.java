@@ -20,12 +20,20 @@ public final class Brokers {
   }
 
   public static Broker open(String url, InstantSource clock) {
+    return open(url, clock, OpenMode.CREATE);
+  }
+
+  /**
+   * Opens the broker at {@code url}; with {@link OpenMode#EXISTING}, one whose store does not exist
+   * yet is refused instead of created.
+   */
+  public static Broker open(String url, InstantSource clock, OpenMode mode) {
     BrokerUrl parsed = BrokerUrl.parse(url);
     TreeSet<String> known = new TreeSet<>();
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
     for (BrokerProvider provider : ServiceLoader.load(BrokerProvider.class, loader)) {
       if (provider.schemes().contains(parsed.scheme())) {
-        return provider.open(parsed, clock);
+        return provider.open(parsed, clock, mode);
       }
       known.addAll(provider.schemes());
     }

@@ -20,6 +20,14 @@ import java.util.Objects;
  * enforced by the broker ({@link Broker#enqueue}, {@link Broker#lease}). Workflows: {@code next} is
  * the rest of a chain as JSON ({@link JobTemplate#listToJson}), enqueued by the core when this job
  * succeeds; {@code groupId}/{@code groupIndex} place the job in a group ({@link GroupRecord}).
+ *
+ * <p>Leased is not started: {@code startedAt} is when the current attempt was <em>leased</em>, and
+ * {@code started} becomes true only once the worker has reported that a pool member took the job
+ * ({@link Broker#markStarted}), or when the attempt ends ({@link Broker#complete}, {@link
+ * Broker#fail}). A {@code RUNNING} job that is not {@code started} is leased and waiting in its
+ * worker's local queue ({@link #isLeasedWaiting()}); status, the dashboard and the metrics count it
+ * apart from the running ones. Workers report starts in batches, so a job reads as waiting for up
+ * to about a second after it really started.
  */
 public record JobRecord(
     String id,
@@ -52,7 +60,8 @@ public record JobRecord(
     Duration ratePeriod,
     String next,
     String groupId,
-    int groupIndex) {
+    int groupIndex,
+    boolean started) {
 
   public JobRecord {
     Objects.requireNonNull(id, "id");
@@ -81,6 +90,11 @@ public record JobRecord(
   /** True if the job has a rate limit. */
   public boolean isRateLimited() {
     return rateKey != null && ratePermits > 0 && ratePeriod != null;
+  }
+
+  /** True if the job is leased but its worker has not reported that it started. */
+  public boolean isLeasedWaiting() {
+    return state == JobState.RUNNING && !started;
   }
 
   /** True if the job has attempts left after the current one. */
@@ -121,6 +135,7 @@ public record JobRecord(
     private String next;
     private String groupId;
     private int groupIndex;
+    private boolean started;
 
     private Builder() {}
 
@@ -156,6 +171,7 @@ public record JobRecord(
       next = r.next;
       groupId = r.groupId;
       groupIndex = r.groupIndex;
+      started = r.started;
     }
 
     public Builder id(String v) {
@@ -314,6 +330,11 @@ public record JobRecord(
       return this;
     }
 
+    public Builder started(boolean v) {
+      started = v;
+      return this;
+    }
+
     public JobRecord build() {
       return new JobRecord(
           id,
@@ -346,7 +367,8 @@ public record JobRecord(
           ratePeriod,
           next,
           groupId,
-          groupIndex);
+          groupIndex,
+          started);
     }
   }
 }

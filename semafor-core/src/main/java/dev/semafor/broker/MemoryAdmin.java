@@ -49,8 +49,26 @@ final class MemoryAdmin {
       for (JobState s : JobState.values()) {
         counts.put(s, e.getValue().counts[s.ordinal()]);
       }
-      out.add(new QueueStats(e.getKey(), counts));
+      long[] q = e.getValue().counts;
+      out.add(new QueueStats(e.getKey(), counts, q[MemoryQueue.LEASED_WAITING]));
     }
+    return out;
+  }
+
+  /** See {@link Broker#queuedTasks}: one pass over the jobs. */
+  List<TaskCount> queuedTasks() {
+    Map<String, Map<String, Long>> byQueue = new java.util.TreeMap<>();
+    for (Slot slot : jobs.all()) {
+      if (slot.state() == JobState.QUEUED) {
+        JobRecord fixed = slot.fixed();
+        byQueue
+            .computeIfAbsent(fixed.queue(), q -> new java.util.TreeMap<>())
+            .merge(fixed.task(), 1L, Long::sum);
+      }
+    }
+    List<TaskCount> out = new ArrayList<>();
+    byQueue.forEach(
+        (queue, tasks) -> tasks.forEach((task, n) -> out.add(new TaskCount(queue, task, n))));
     return out;
   }
 

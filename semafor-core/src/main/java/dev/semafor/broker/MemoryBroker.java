@@ -7,6 +7,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -35,11 +36,19 @@ public final class MemoryBroker implements Broker {
   private final InstantSource clock;
   private final ReentrantLock lock = new ReentrantLock();
 
+  /**
+   * Signalled when a job becomes ready or is scheduled, while a worker waits in {@link #awaitWork}.
+   */
+  private final Condition arrivals = lock.newCondition();
+
+  /** How many threads wait in {@link #awaitWork}. Guarded by {@link #lock}. */
+  private int waiters;
+
   /** Groups and chords. Guarded by {@link #lock}. */
   private final MemoryGroups groups = new MemoryGroups();
 
   /** Every job, the queues and the unique index. Guarded by {@link #lock}. */
-  private final MemoryJobs jobs = new MemoryJobs(groups);
+  private final MemoryJobs jobs = new MemoryJobs(groups, this::arrived);
 
   /** Concurrency and rate limits. Guarded by {@link #lock}. */
   private final MemoryLimits limits = new MemoryLimits();
@@ -99,6 +108,7 @@ public final class MemoryBroker implements Broker {
       Instant expires = now.plus(request.duration());
       limits.unpark(now, slot -> jobs.pushReady(jobs.queue(slot.record().queue()), slot));
       List<Lease> leased = new ArrayList<>(Math.min(request.max(), 256));
+      List<Slot> notOurs = null;
       for (String name : request.queues()) {
         MemoryQueue q = jobs.queueIfAny(name);
         if (q == null) {
@@ -113,6 +123,11 @@ public final class MemoryBroker implements Broker {
           for (int i = 0; i < n; i++) {
             Slot slot = candidates[i];
             candidates[i] = null;
+            if (!request.admits(slot.fixed().task())) {
+              // Another worker's task: back in its place once this queue is done.
+              (notOurs == null ? notOurs = new ArrayList<>() : notOurs).add(slot);
+              continue;
+            }
             MemoryLimits.Block blocked = limits.check(slot.fixed(), now);
             if (blocked != null) {
               limits.park(slot, blocked);
@@ -120,6 +135,12 @@ public final class MemoryBroker implements Broker {
             }
             leased.add(leases.start(slot, request.workerId(), now, expires));
           }
+        }
+        if (notOurs != null) {
+          for (Slot slot : notOurs) {
+            jobs.pushReady(q, slot);
+          }
+          notOurs.clear();
         }
         if (leased.size() >= request.max()) {
           break;
@@ -211,7 +232,8 @@ public final class MemoryBroker implements Broker {
           continue;
         }
         leases.finish(slot);
-        JobRecord.Builder next = slot.record().toBuilder().error(f.error()).leaseExpiresAt(null);
+        JobRecord.Builder next =
+            slot.record().toBuilder().error(f.error()).leaseExpiresAt(null).started(true);
         if (f.retryAt() == null) {
           JobState end = f.cancelled() ? JobState.CANCELLED : JobState.DEAD;
           jobs.transition(slot, next.state(end).finishedAt(now).build());
@@ -233,6 +255,22 @@ public final class MemoryBroker implements Broker {
     lock.lock();
     try {
       leases.release(refs, clock.instant());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void markStarted(List<LeaseRef> refs) {
+    checkOpen();
+    lock.lock();
+    try {
+      for (LeaseRef ref : refs) {
+        Slot slot = leases.current(ref);
+        if (slot != null) {
+          jobs.markStarted(slot);
+        }
+      }
     } finally {
       lock.unlock();
     }
@@ -304,6 +342,11 @@ public final class MemoryBroker implements Broker {
   }
 
   @Override
+  public List<TaskCount> queuedTasks() {
+    return locked(admin::queuedTasks);
+  }
+
+  @Override
   public int prune(Duration retention) {
     return locked(() -> admin.prune(clock.instant().minus(retention)));
   }
@@ -342,6 +385,35 @@ public final class MemoryBroker implements Broker {
     registry.unregister(workerId);
   }
 
+  /**
+   * Waits until one of {@code queues} has a ready job, or the earliest run-at among its scheduled
+   * jobs comes, or the timeout passes: enqueues, releases, retries and reaped leases signal waiting
+   * workers directly. Jobs set aside by a concurrency or rate limit are not signalled when the
+   * limit frees; the caller's polling finds them.
+   */
+  @Override
+  public void awaitWork(List<String> queues, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    lock.lockInterruptibly();
+    try {
+      waiters++;
+      try {
+        while (!closed) {
+          long left =
+              Math.min(deadline - System.nanoTime(), jobs.nanosUntilWork(queues, clock.instant()));
+          if (left <= 0) {
+            return;
+          }
+          arrivals.awaitNanos(left);
+        }
+      } finally {
+        waiters--;
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
   @Override
   public String describe() {
     return "memory:";
@@ -350,9 +422,32 @@ public final class MemoryBroker implements Broker {
   @Override
   public void close() {
     closed = true;
+    lock.lock();
+    try {
+      arrivals.signalAll(); // waiting workers return, and find the broker closed
+    } finally {
+      lock.unlock();
+    }
   }
 
   // ---- internals ----
+
+  /** True while a thread waits in {@link #awaitWork} (for tests). */
+  boolean hasWaiters() {
+    lock.lock();
+    try {
+      return waiters > 0;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** A job became ready or was scheduled: waiting workers look again. Runs under the lock. */
+  private void arrived() {
+    if (waiters > 0) {
+      arrivals.signalAll();
+    }
+  }
 
   private void checkOpen() {
     if (closed) {

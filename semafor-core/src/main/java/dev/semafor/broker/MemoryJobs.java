@@ -38,11 +38,15 @@ final class MemoryJobs {
 
   private final MemoryGroups groups;
 
+  /** Called whenever a job becomes ready or is scheduled: the broker wakes idle workers. */
+  private final Runnable arrived;
+
   /** The next job's enqueue order. */
   private long sequence;
 
-  MemoryJobs(MemoryGroups groups) {
+  MemoryJobs(MemoryGroups groups, Runnable arrived) {
     this.groups = groups;
+    this.arrived = arrived;
   }
 
   /** The job with this id, or null. */
@@ -155,6 +159,7 @@ final class MemoryJobs {
       }
       slot.inReady = true;
       q.ready.addFresh(job.priority(), slot); // a new job has the highest sequence yet
+      arrived.run();
     }
     return slot.record();
   }
@@ -175,7 +180,16 @@ final class MemoryJobs {
     JobState from = slot.state();
     moving(slot, from, JobState.RUNNING);
     slot.leased(now, expires, workerId);
+    slot.counts[MemoryQueue.LEASED_WAITING]++;
     moved(slot, from, JobState.RUNNING);
+  }
+
+  /** A leased job's worker says it started: it leaves its queue's leased-but-waiting count. */
+  void markStarted(Slot slot) {
+    if (slot.state() == JobState.RUNNING && !slot.started()) {
+      slot.markStarted();
+      slot.counts[MemoryQueue.LEASED_WAITING]--;
+    }
   }
 
   /** The hot path's {@link #transition} to succeeded, through the slot's overlay. */
@@ -193,6 +207,9 @@ final class MemoryJobs {
       long[] counts = slot.counts;
       counts[from.ordinal()]--;
       counts[to.ordinal()]++;
+      if (from == JobState.RUNNING && !slot.started()) {
+        counts[MemoryQueue.LEASED_WAITING]--;
+      }
     }
   }
 
@@ -224,6 +241,7 @@ final class MemoryJobs {
         transition(slot, slot.record().toBuilder().state(JobState.SCHEDULED).build());
       }
       q.scheduled.add(new MemoryQueue.Pending(slot, slot.record().runAt()));
+      arrived.run(); // a waiting worker's wait may now end sooner, at this run-at
     }
   }
 
@@ -231,6 +249,42 @@ final class MemoryJobs {
     if (!slot.inReady) {
       slot.inReady = true;
       q.ready.addReturning(slot.fixed().priority(), slot);
+      arrived.run();
+    }
+  }
+
+  /**
+   * How long until one of {@code names} may have a job to lease: 0 if one has a ready job or a
+   * scheduled one due by {@code now}, else the nanoseconds to the earliest run-at among them
+   * ({@link Long#MAX_VALUE} if none). Ready and scheduled entries are cleaned lazily, so a stale
+   * entry may end a wait early (a spurious wake-up); the lease that follows cleans it.
+   */
+  long nanosUntilWork(List<String> names, Instant now) {
+    long soonest = Long.MAX_VALUE;
+    for (String name : names) {
+      MemoryQueue q = queues.get(name);
+      if (q == null) {
+        continue;
+      }
+      if (q.ready.size() > 0) {
+        return 0;
+      }
+      MemoryQueue.Pending head = q.scheduled.peek();
+      if (head != null) {
+        if (!head.runAt().isAfter(now)) {
+          return 0;
+        }
+        soonest = Math.min(soonest, nanosBetween(now, head.runAt()));
+      }
+    }
+    return soonest;
+  }
+
+  private static long nanosBetween(Instant from, Instant to) {
+    try {
+      return java.time.Duration.between(from, to).toNanos();
+    } catch (ArithmeticException tooFar) {
+      return Long.MAX_VALUE;
     }
   }
 

@@ -108,6 +108,7 @@ final class MemoryLeases {
           r.toBuilder()
               .state(JobState.QUEUED)
               .attempts(Math.max(0, r.attempts() - 1))
+              .started(false)
               .startedAt(null)
               .leaseExpiresAt(null)
               .workerId(null)
@@ -136,7 +137,7 @@ final class MemoryLeases {
       if (r.cancelRequested()) {
         jobs.transition(slot, next.state(JobState.CANCELLED).finishedAt(now).build());
       } else if (r.hasAttemptsLeft()) {
-        jobs.transition(slot, next.state(JobState.QUEUED).runAt(now).build());
+        jobs.transition(slot, next.state(JobState.QUEUED).runAt(now).started(false).build());
         jobs.schedule(jobs.queue(r.queue()), slot, now);
       } else {
         jobs.transition(slot, next.state(JobState.DEAD).finishedAt(now).build());

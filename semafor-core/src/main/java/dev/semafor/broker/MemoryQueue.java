@@ -16,8 +16,17 @@ final class MemoryQueue {
   final PriorityQueue<Pending> scheduled =
       new PriorityQueue<>(Comparator.comparing(Pending::runAt).thenComparingLong(p -> p.slot.seq));
 
-  /** Jobs by {@link JobState#ordinal()}; shared with each job's {@link Slot#counts}. */
-  final long[] counts = new long[JobState.values().length];
+  /**
+   * The index in {@link #counts}, after the states, of the {@code RUNNING} jobs that are leased but
+   * not started.
+   */
+  static final int LEASED_WAITING = JobState.values().length;
+
+  /**
+   * Jobs by {@link JobState#ordinal()}, then the leased-but-waiting count at {@link
+   * #LEASED_WAITING}; shared with each job's {@link Slot#counts}.
+   */
+  final long[] counts = new long[LEASED_WAITING + 1];
 
   /**
    * A scheduled job and the run-at it was scheduled for; stale once the job has left {@code

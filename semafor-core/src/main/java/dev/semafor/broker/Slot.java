@@ -35,6 +35,7 @@ final class Slot {
   // The overlay: meaningful only while overlay != WRITTEN.
   private int attempts;
   private boolean cancelRequested;
+  private boolean started;
   private Instant startedAt;
   private Instant leaseExpiresAt;
   private Instant finishedAt;
@@ -122,10 +123,25 @@ final class Slot {
     return overlay == WRITTEN ? record.attempts() : attempts;
   }
 
+  /** See {@link JobRecord#started()}. */
+  boolean started() {
+    return overlay == WRITTEN ? record.started() : started;
+  }
+
+  /** A leased job's worker says it started. */
+  void markStarted() {
+    if (overlay == LEASED) {
+      started = true;
+    } else {
+      write(record().toBuilder().started(true).build());
+    }
+  }
+
   /** A lease: running, one more attempt, started now, until {@code expires}, by {@code worker}. */
   void leased(Instant now, Instant expires, String worker) {
     attempts = attempts() + 1;
     cancelRequested = false;
+    started = false;
     startedAt = now;
     leaseExpiresAt = expires;
     workerId = worker;
@@ -151,6 +167,7 @@ final class Slot {
       startedAt = record.startedAt();
       workerId = record.workerId();
     }
+    started = true;
     leaseExpiresAt = null;
     finishedAt = now;
     result = json;
@@ -162,6 +179,7 @@ final class Slot {
         record.toBuilder()
             .attempts(attempts)
             .cancelRequested(cancelRequested)
+            .started(started)
             .startedAt(startedAt)
             .leaseExpiresAt(leaseExpiresAt)
             .workerId(workerId);

@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param inFlight jobs it held at its last heartbeat (leased, running or about to run)
  * @param startedAt when it started
  * @param lastHeartbeat when the broker last heard from it (stamped by the broker's clock)
+ * @param tasks the names of the tasks it can run, sorted; empty if it did not say (an older worker:
+ *     read as any task)
  */
 public record WorkerInfo(
     String id,
@@ -31,7 +33,8 @@ public record WorkerInfo(
     List<String> queues,
     int inFlight,
     Instant startedAt,
-    Instant lastHeartbeat) {
+    Instant lastHeartbeat,
+    List<String> tasks) {
 
   /** A worker silent for longer than this is shown as gone: three missed 10-second beats. */
   public static final Duration DEFAULT_GONE_AFTER = Duration.ofSeconds(30);
@@ -52,6 +55,26 @@ public record WorkerInfo(
     }
     Objects.requireNonNull(startedAt, "startedAt");
     lastHeartbeat = lastHeartbeat == null ? startedAt : lastHeartbeat;
+    tasks = tasks == null ? List.of() : List.copyOf(new java.util.TreeSet<>(tasks));
+  }
+
+  /** A worker that does not say which tasks it runs (read as any). */
+  public WorkerInfo(
+      String id,
+      String host,
+      long pid,
+      ExecutionModel model,
+      int concurrency,
+      List<String> queues,
+      int inFlight,
+      Instant startedAt,
+      Instant lastHeartbeat) {
+    this(id, host, pid, model, concurrency, queues, inFlight, startedAt, lastHeartbeat, List.of());
+  }
+
+  /** True if it takes jobs of {@code task} from {@code queue}. */
+  public boolean serves(String queue, String task) {
+    return queues.contains(queue) && (tasks.isEmpty() || tasks.contains(task));
   }
 
   /** True if the worker has not heartbeaten for longer than {@code threshold} at {@code now}. */
@@ -61,6 +84,7 @@ public record WorkerInfo(
 
   /** This record with a new heartbeat time and in-flight count. */
   public WorkerInfo heartbeat(Instant at, int newInFlight) {
-    return new WorkerInfo(id, host, pid, model, concurrency, queues, newInFlight, startedAt, at);
+    return new WorkerInfo(
+        id, host, pid, model, concurrency, queues, newInFlight, startedAt, at, tasks);
   }
 }

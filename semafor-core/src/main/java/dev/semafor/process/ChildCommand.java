@@ -66,6 +66,7 @@ record ChildCommand(
     Map<String, String> environment = new HashMap<>();
     environment.put(
         ChildMain.WARM_UP_ENV, warmUps.isEmpty() ? null : ChildWarmUp.warmUpText(warmUps));
+    environment.put(ChildMain.PARENT_PID_ENV, Long.toString(ProcessHandle.current().pid()));
     return new ChildCommand(
         java, jvmOptions, String.join(File.pathSeparator, entries), environment);
   }

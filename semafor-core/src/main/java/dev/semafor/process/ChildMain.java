@@ -54,6 +54,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       thread blocked in native code, such as one reading a pipe);
  *   <li>0 at once (halt) when stdin closes without a Stop before — the parent is gone, even if it
  *       was SIGKILLed, so a child never outlives it;
+ *   <li>0 at once (halt) when its parent process is gone, checked from its first moment every
+ *       {@link ParentWatch#EVERY} ({@link ParentWatch}): a child still starting or warming up,
+ *       which reads no frames yet, does not outlive a killed worker either;
  *   <li>{@value #EXIT_PROTOCOL} after a malformed frame, which is reported back as {@link
  *       Frame.Rejected} and on stderr;
  *   <li>{@value #EXIT_STARTUP} if the task modules cannot be loaded.
@@ -72,6 +75,9 @@ public final class ChildMain {
    * run frame), e.g. {@code [{"task":"semafor.primes","input":"{\"n\":2}"}]}.
    */
   public static final String WARM_UP_ENV = "SEMAFOR_CHILD_WARM_UP";
+
+  /** The environment variable that carries the pid of the worker that started the child. */
+  public static final String PARENT_PID_ENV = "SEMAFOR_CHILD_PARENT_PID";
 
   /** Progress frames are sent at most this often; the latest one is always sent before Done. */
   static final long PROGRESS_INTERVAL_NANOS = 10_000_000L;
@@ -112,6 +118,7 @@ public final class ChildMain {
         new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16);
     System.setOut(System.err);
     System.setIn(InputStream.nullInputStream());
+    ParentWatch.start(System.getenv(PARENT_PID_ENV));
 
     Json json = Json.defaults();
     TaskRegistry registry;

@@ -93,21 +93,36 @@ final class Flight {
   }
 
   /**
-   * The cancel action of a job in flight: a Cancel frame to its child now and, if it is running, a
-   * kill once the grace has passed. A job no longer in flight is left alone.
+   * The cancel action of a job in flight: a Cancel frame to its child and, if it is running, a kill
+   * once the grace has passed. A job no longer in flight is left alone.
+   *
+   * <p>Returns at once, whatever state the child is in: the caller may be the heartbeat thread, and
+   * a frozen child that reads nothing would block a write to its stdin. The frame is written on a
+   * virtual thread of its own, outside this object's lock; the grace kill is armed here, so it
+   * comes on time even if that write never completes.
    */
-  synchronized void cancel(Assignment assignment) {
-    if (!jobs.contains(assignment)) {
-      return;
+  void cancel(Assignment assignment) {
+    ChildProcess to;
+    synchronized (this) {
+      if (!jobs.contains(assignment)) {
+        return;
+      }
+      to = child;
+      if (jobs.peekFirst() == assignment) {
+        scheduleGraceKill(assignment);
+      }
     }
-    try {
-      child.send(codec.encode(new Frame.Cancel(assignment.jobId())));
-    } catch (IOException e) {
-      return; // the child is dying; the member sees its stream end
-    }
-    if (jobs.peekFirst() == assignment) {
-      scheduleGraceKill(assignment);
-    }
+    byte[] frame = codec.encode(new Frame.Cancel(assignment.jobId()));
+    Thread.ofVirtual()
+        .name("semafor-cancel-" + assignment.jobId())
+        .start(
+            () -> {
+              try {
+                to.send(frame);
+              } catch (IOException e) {
+                // the child is dying; its member sees its stream end
+              }
+            });
   }
 
   private void startHead() {

@@ -1,10 +1,12 @@
 package dev.semafor.task;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.semafor.JobContext;
 import dev.semafor.SemaforException;
 import dev.semafor.TaskModule;
 import dev.semafor.TaskRegistry;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -16,6 +18,11 @@ import java.util.List;
  *   <li>{@code semafor.primes {"n": N}} — naive trial division; returns {@code {"n", "prime"}}.
  *   <li>{@code semafor.echo} — returns its input.
  *   <li>{@code semafor.fail {"message": M}} — always throws with message M.
+ *   <li>{@code semafor.chaos {"ms": N}} — works N ms, then records its execution in the log that
+ *       {@code semafor chaos} names for its workers (see {@link ExecutionLog}).
+ *   <li>{@code semafor.clock} — returns the wall-clock time at which it ran, {@code {"at_us": N}}
+ *       in microseconds since the epoch: {@code semafor bench --latency} compares it with the
+ *       producer's clock on the same machine.
  * </ul>
  */
 public final class BuiltinTasks implements TaskModule {
@@ -24,6 +31,7 @@ public final class BuiltinTasks implements TaskModule {
   public static final String PRIMES = "semafor.primes";
   public static final String ECHO = "semafor.echo";
   public static final String FAIL = "semafor.fail";
+  public static final String CLOCK = "semafor.clock";
 
   /**
    * The twenty numbers of the classic primality experiment ({@code procs.py} in the notes Semafor
@@ -60,6 +68,17 @@ public final class BuiltinTasks implements TaskModule {
     registry.register(PRIMES, PrimesInput.class, (input, ctx) -> primes(input, ctx));
     registry.register(ECHO, JsonNode.class, (input, ctx) -> input);
     registry.register(FAIL, FailInput.class, BuiltinTasks::fail);
+    registry.register(ExecutionLog.TASK, ExecutionLog.Input.class, ExecutionLog::run);
+    registry.register(CLOCK, JsonNode.class, (input, ctx) -> new ClockResult(epochMicros()));
+  }
+
+  /** Result of {@code semafor.clock}: when it ran, in microseconds since the epoch. */
+  public record ClockResult(@JsonProperty("at_us") long atMicros) {}
+
+  /** The wall clock now, in microseconds since the epoch (as precise as the system clock). */
+  public static long epochMicros() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
   }
 
   /** Input of {@code semafor.sleep}. */

@@ -22,12 +22,14 @@ public final class Assignment implements JobContext {
   private final ProgressSink progressSink;
   private static final VarHandle CANCELLED;
   private static final VarHandle TIMED_OUT;
+  private static final VarHandle FINISHED;
 
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       CANCELLED = lookup.findVarHandle(Assignment.class, "cancelled", boolean.class);
       TIMED_OUT = lookup.findVarHandle(Assignment.class, "timedOut", boolean.class);
+      FINISHED = lookup.findVarHandle(Assignment.class, "finished", boolean.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -42,9 +44,31 @@ public final class Assignment implements JobContext {
   private volatile java.util.concurrent.Future<?> timeoutTimer;
   private volatile java.time.Duration timeLimit;
   private final long leasedAtNanos;
+
+  /**
+   * When the lease expires as this worker knows it, in its clock's milliseconds: when it sent the
+   * lease call or the last heartbeat the broker accepted, plus the lease duration (never later than
+   * the broker's expiry, whatever the clocks' skew). Long.MAX_VALUE until the worker sets it.
+   */
+  private volatile long leaseValidUntilMillis = Long.MAX_VALUE;
+
+  /** When the worker leased it, in its clock's milliseconds (for how long it has waited). */
+  private volatile long leasedAtMillis;
+
+  /** True once the worker has told the broker this attempt started (only its fetcher writes). */
+  private volatile boolean startReported;
+
   private volatile long startedAtNanos;
+
+  /** Set once, by the first of the member and the time-out timer to settle the attempt. */
   private volatile boolean finished;
+
+  /**
+   * The thread running the task, or null. Guarded by {@code this} for writes: interrupts are aimed
+   * under the same lock, so none can land on a thread that has moved on to its next job.
+   */
   private volatile Thread runner;
+
   private volatile Consumer<Assignment> onCancel;
 
   /** Receives a task's progress reports (the worker throttles and writes them). */
@@ -83,14 +107,49 @@ public final class Assignment implements JobContext {
     return leasedAtNanos;
   }
 
+  /** Stamps when the worker leased it and until when, on its clock, the lease holds. */
+  void leased(long atMillis, long validUntilMillis) {
+    this.leasedAtMillis = atMillis;
+    this.leaseValidUntilMillis = validUntilMillis;
+  }
+
+  long leasedAtMillis() {
+    return leasedAtMillis;
+  }
+
+  /** A heartbeat sent at {@code sentMillis} extended the lease by {@code leaseMillis}. */
+  void extended(long sentMillis, long leaseMillis) {
+    long until = sentMillis + leaseMillis;
+    if (until > leaseValidUntilMillis) {
+      leaseValidUntilMillis = until;
+    }
+  }
+
+  /** True if, as this worker knows it, the lease has expired at {@code nowMillis}. */
+  boolean leaseExpired(long nowMillis) {
+    return nowMillis >= leaseValidUntilMillis;
+  }
+
+  boolean startReported() {
+    return startReported;
+  }
+
+  void startReported(boolean reported) {
+    this.startReported = reported;
+  }
+
   /** Stamps the moment a pool member took this assignment from the local queue. */
   public void markStarted() {
     startedAtNanos = System.nanoTime();
   }
 
-  /** Marks that the attempt has ended and its outcome is on its way to the broker. */
-  void markFinished() {
-    finished = true;
+  /**
+   * Marks that the attempt has ended and its outcome is on its way to the broker. Only the first
+   * call returns true: an attempt recorded as timed out at its deadline ignores the outcome its
+   * task returns later.
+   */
+  boolean markFinished() {
+    return FINISHED.compareAndSet(this, false, true);
   }
 
   /** True once the attempt has ended (its outcome may not be written yet). */
@@ -108,8 +167,19 @@ public final class Assignment implements JobContext {
     return runner;
   }
 
-  public void runner(Thread thread) {
+  /**
+   * Sets (or, with null, clears) the thread running the task. Once it is cleared, {@link #cancel}
+   * and {@link #timeOut} interrupt nothing: the caller may clear a stale interrupt and move on.
+   */
+  public synchronized void runner(Thread thread) {
     this.runner = thread;
+  }
+
+  private synchronized void interruptRunner() {
+    Thread t = runner;
+    if (t != null) {
+      t.interrupt();
+    }
   }
 
   /**
@@ -124,17 +194,14 @@ public final class Assignment implements JobContext {
   }
 
   /**
-   * Marks the attempt as over its time limit and interrupts its thread. The in-process pools then
-   * fail it with a {@link dev.semafor.JobTimeoutException}; a task that never checks for
-   * interruption runs on (a thread cannot be killed: use the processes model for a hard limit).
-   * Idempotent.
+   * Marks the attempt as over its time limit and interrupts its thread. The worker records it as
+   * failed with a {@link dev.semafor.JobTimeoutException} at once, whatever the task does next; a
+   * task that never checks for interruption runs on, on a thread the pool has given up (a thread
+   * cannot be killed: use the processes model for a hard limit). Idempotent.
    */
   public void timeOut() {
     if (TIMED_OUT.compareAndSet(this, false, true)) {
-      Thread t = runner;
-      if (t != null) {
-        t.interrupt();
-      }
+      interruptRunner();
     }
   }
 
@@ -166,10 +233,7 @@ public final class Assignment implements JobContext {
   /** Marks the job cancelled, interrupts its thread and runs the cancel action. Idempotent. */
   public void cancel() {
     if (CANCELLED.compareAndSet(this, false, true)) {
-      Thread t = runner;
-      if (t != null) {
-        t.interrupt();
-      }
+      interruptRunner();
       Consumer<Assignment> action = onCancel;
       if (action != null) {
         action.accept(this);

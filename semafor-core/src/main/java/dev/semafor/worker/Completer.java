@@ -6,6 +6,7 @@ import dev.semafor.broker.Completion;
 import dev.semafor.broker.Failure;
 import dev.semafor.broker.JobRecord;
 import dev.semafor.broker.JobTemplate;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -30,7 +31,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>If the broker is briefly unreachable the batch is kept and tried again, so no result is
  * dropped while the worker runs; leases that expire meanwhile make the broker reject the late
- * results, which is the at-least-once contract.
+ * results, which is the at-least-once contract. Once the worker stops ({@link #stopAndFlush}) it
+ * tries for the shutdown grace, then gives up with one line and its thread ends: the jobs come back
+ * when their leases expire.
+ *
+ * <p>The {@link Recorded} callback runs once per written attempt; if it throws, that is logged and
+ * the rest of the batch is reported all the same (never written twice, never reported lost).
  */
 final class Completer implements OutcomeSink {
   private static final Logger log = LoggerFactory.getLogger(Completer.class);
@@ -53,6 +59,18 @@ final class Completer implements OutcomeSink {
   private final Thread thread;
   private volatile boolean stopping;
 
+  /** A lasting failure to write (a full disk) is logged once and retried with a back-off. */
+  private final RetryLog retries =
+      new RetryLog(
+          log,
+          "recording results",
+          Duration.ofMillis(500),
+          Duration.ofSeconds(5),
+          System::nanoTime);
+
+  /** When a stopping completer gives up on a broker that keeps failing; set before stopping. */
+  private volatile Instant giveUpAt = Instant.MAX;
+
   Completer(
       Broker broker, InstantSource clock, RandomGenerator random, Recorded recorded, String name) {
     this.broker = broker;
@@ -71,11 +89,28 @@ final class Completer implements OutcomeSink {
     queue.add(new Done(assignment, outcome));
   }
 
-  /** Writes everything handed in so far, then stops. */
-  void stopAndFlush(long timeoutMillis) throws InterruptedException {
+  /**
+   * Writes everything handed in so far, then stops; returns at once ({@link #awaitStopped} waits).
+   * If the broker keeps failing, the completer gives up once {@code grace} has passed on its clock.
+   */
+  void stop(Duration grace) {
+    giveUpAt = clock.instant().plus(grace);
     stopping = true;
     thread.interrupt();
-    thread.join(timeoutMillis);
+  }
+
+  /** Waits up to {@code timeout} for the thread to end after {@link #stop}; true if it did. */
+  boolean awaitStopped(Duration timeout) throws InterruptedException {
+    if (thread.getState() != Thread.State.NEW) {
+      thread.join(Math.max(1, timeout.toMillis()));
+    }
+    return isStopped();
+  }
+
+  /** True once the completer's thread has ended. */
+  boolean isStopped() {
+    Thread.State s = thread.getState();
+    return s == Thread.State.TERMINATED || (stopping && s == Thread.State.NEW);
   }
 
   private void loop() {
@@ -98,19 +133,27 @@ final class Completer implements OutcomeSink {
         }
         queue.drainTo(batch, MAX_BATCH - batch.size());
         write(batch);
+        retries.succeeded();
         batch.clear();
       } catch (InterruptedException e) {
         // stopAndFlush(): keep going until the queue is empty
       } catch (Throwable t) {
-        log.warn("could not record {} results, retrying: {}", batch.size(), t.toString());
-        pause();
+        if (stopping && !clock.instant().isBefore(giveUpAt)) {
+          log.warn(
+              "could not record {} results before the shutdown grace ran out, giving up (their"
+                  + " jobs come back when their leases expire): {}",
+              batch.size() + queue.size(),
+              t.toString());
+          return;
+        }
+        pause(retries.failed(t));
       }
     }
   }
 
-  private void pause() {
+  private void pause(long backoffNanos) {
     try {
-      Thread.sleep(stopping ? 50 : 500);
+      Thread.sleep(stopping ? 50 : TimeUnit.NANOSECONDS.toMillis(backoffNanos));
     } catch (InterruptedException e) {
       // stopping; the loop checks
     }
@@ -159,7 +202,7 @@ final class Completer implements OutcomeSink {
       List<Boolean> applied = broker.complete(completions);
       for (int i = 0; i < succeeded.size(); i++) {
         Done d = succeeded.get(i);
-        recorded.recorded(d.assignment, d.outcome, applied.get(i), Fate.SUCCEEDED);
+        report(d, applied.get(i), Fate.SUCCEEDED);
       }
       // Written: if the failures below throw, only they are tried again.
       batch.clear();
@@ -169,8 +212,16 @@ final class Completer implements OutcomeSink {
       List<Boolean> applied = broker.fail(failures);
       for (int i = 0; i < failed.size(); i++) {
         Done d = failed.get(i);
-        recorded.recorded(d.assignment, d.outcome, applied.get(i), failedKinds.get(i));
+        report(d, applied.get(i), failedKinds.get(i));
       }
+    }
+  }
+
+  private void report(Done d, boolean applied, Fate fate) {
+    try {
+      recorded.recorded(d.assignment, d.outcome, applied, fate);
+    } catch (RuntimeException e) {
+      log.warn("after recording job {}: {}", d.assignment.jobId(), e.toString());
     }
   }
 

@@ -31,6 +31,14 @@ public interface ExecutionPool extends AutoCloseable {
    */
   boolean stop(Duration grace) throws InterruptedException;
 
+  /**
+   * The worker has recorded {@code assignment} as over its time limit while its thread still runs
+   * it (a task that ignores interrupts): the pool gives that thread up and puts a new member in its
+   * place, so the pool keeps its concurrency; the old thread exits once its task returns, and what
+   * the task returns is ignored. Pools that can stop a job themselves (processes) do nothing.
+   */
+  default void abandon(Assignment assignment) {}
+
   /** Jobs running right now. */
   int running();
 

@@ -1,14 +1,22 @@
 package dev.semafor.worker;
 
+import dev.semafor.BrokerFatalException;
+import dev.semafor.BrokerUnavailableException;
+import dev.semafor.TaskRegistry;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.Lease;
+import dev.semafor.broker.LeaseRef;
 import dev.semafor.broker.LeaseRequest;
+import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,14 +29,57 @@ import org.slf4j.LoggerFactory;
  * <p>It refills once about half the prefetch is free (or a member would otherwise idle), so that a
  * stream of short jobs costs one lease call per batch rather than a wake-up per job; until then it
  * parks, and the worker wakes it ({@link #wake}) when a member takes a job or an outcome is
- * recorded. On empty queues it backs off up to the poll interval; in burst mode, once the queues
- * are empty and nothing is held, it stops the worker from a thread of its own.
+ * recorded. On empty queues it waits for the broker to signal work ({@link Broker#awaitWork}),
+ * backing off up to the poll interval as the wait's timeout; in burst mode, once the queues are
+ * empty and nothing is held, it stops the worker from a thread of its own.
+ *
+ * <p>When leasing fails it retries, backing off up to {@link #MAX_RETRY_WAIT} and logging the fault
+ * once rather than per try ({@link RetryLog}). A {@link BrokerFatalException} (a corrupt or
+ * replaced database), or in burst mode any {@link BrokerUnavailableException}, fails the worker
+ * instead: it stops, and {@link Worker#failure()} says why.
+ *
+ * <h2>Leases it holds</h2>
+ *
+ * <ul>
+ *   <li>It leases only the tasks the worker has registered ({@link LeaseRequest#tasks()}); should a
+ *       broker hand it a job of another task anyway, it hands it back untouched and warns once per
+ *       task name.
+ *   <li>It stamps each assignment with its lease's expiry as the worker knows it (when the lease
+ *       call was sent, on the worker's clock, plus the lease duration; the heartbeater moves it on
+ *       each accepted heartbeat). A job whose lease has expired must not start: the inbox skips it,
+ *       and so does the fetcher's own pass below.
+ *   <li>Each pass it hands back, from the head of the inbox, jobs whose lease has expired and jobs
+ *       that waited longer than {@link #HAND_BACK_AFTER} while every member was busy, so that a
+ *       short job never waits behind long ones while other workers are idle. After such a hand-back
+ *       it leases only for free members (no prefetch) until the next job ends, so that it does not
+ *       lease the same jobs again at once.
+ *   <li>About every poll interval it tells the broker which jobs started ({@link
+ *       Broker#markStarted}), leaving out those already finished (their outcome says so): one call
+ *       per interval at most, none per job.
+ * </ul>
  */
 final class Fetcher {
   // The worker's logger, so these lines read as the worker's, as they always have.
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
   private static final int MAX_LEASE_BATCH = 512;
   private static final long TARGET_WAIT_NANOS = WorkerConfig.DEFAULT_PREFETCH_WAIT.toNanos();
+  static final Duration MAX_RETRY_WAIT = Duration.ofSeconds(5);
+
+  /**
+   * A leased job that waited this long in the inbox while every member was busy is handed back. Not
+   * the prefetch's 20 ms wait target: below a second, leasing the job again would cost more than
+   * its wait, and a steady stream of medium jobs would churn.
+   */
+  static final Duration HAND_BACK_AFTER = Duration.ofSeconds(1);
+
+  /** Why jobs whose lease expired in the inbox are handed back (logged as a warning). */
+  static final String EXPIRED_BEFORE_START =
+      "whose leases expired before they could start (was this process stopped or starved?)";
+
+  /** Takes jobs out of the worker: its held set, with a release of their leases. */
+  interface HandBack {
+    void handBack(List<Assignment> assignments, String why);
+  }
 
   private final Broker broker;
   private final WorkerConfig config;
@@ -39,8 +90,26 @@ final class Fetcher {
   private final WorkerListener listener;
   private final LongAdder leased;
   private final Runnable stopWorker;
+  private final Consumer<RuntimeException> failWorker;
+  private final RetryLog retries;
+  private final InstantSource clock;
+  private final TaskRegistry registry;
+  private final HandBack handBack;
   private final Thread thread;
+  private final Set<String> warnedTasks = ConcurrentHashMap.newKeySet();
   private volatile boolean waiting;
+
+  /** The tasks the worker can run, fixed when it starts. Only the fetcher thread reads it. */
+  private Set<String> tasks = Set.of();
+
+  /** True after a hand-back of jobs that waited too long, until a job ends: no prefetch. */
+  private volatile boolean holdBackPrefetch;
+
+  /** True once a hand-back of jobs that waited too long was logged at info; fetcher only. */
+  private boolean toldOfWaits;
+
+  /** When starts were last reported, in {@link System#nanoTime()}; fetcher thread only. */
+  private long lastStartReportNanos;
 
   /** Exponentially weighted mean run time of recent jobs, in nanoseconds; racy by design. */
   private volatile double meanRunNanos = -1;
@@ -50,6 +119,7 @@ final class Fetcher {
    * @param held the worker's held set, which the fetcher adds each leased job to
    * @param leased the worker's count of leased jobs
    * @param stopWorker closes the worker, in burst mode once the queues are empty
+   * @param failWorker stops the worker because of a broker it cannot go on with
    */
   Fetcher(
       Broker broker,
@@ -60,7 +130,11 @@ final class Fetcher {
       Assignment.ProgressSink progressSink,
       WorkerListener listener,
       LongAdder leased,
-      Runnable stopWorker) {
+      Runnable stopWorker,
+      Consumer<RuntimeException> failWorker,
+      InstantSource clock,
+      TaskRegistry registry,
+      HandBack handBack) {
     this.broker = broker;
     this.config = config;
     this.state = state;
@@ -70,10 +144,25 @@ final class Fetcher {
     this.listener = listener;
     this.leased = leased;
     this.stopWorker = stopWorker;
+    this.failWorker = failWorker;
+    this.retries =
+        new RetryLog(
+            log,
+            "worker " + config.workerId() + ": fetching",
+            config.pollInterval(),
+            MAX_RETRY_WAIT,
+            System::nanoTime);
+    this.clock = clock;
+    this.registry = registry;
+    this.handBack = handBack;
     this.thread = Thread.ofPlatform().name("semafor-fetcher").daemon(true).unstarted(this::fetch);
   }
 
   void start() {
+    tasks = Set.copyOf(registry.names());
+    if (tasks.isEmpty()) {
+      log.warn("worker {}: no tasks are registered, so it leases no jobs", config.workerId());
+    }
     thread.start();
   }
 
@@ -103,6 +192,7 @@ final class Fetcher {
 
   /** Folds the run time of a finished job into the mean that sizes the prefetch. */
   void ran(long nanos) {
+    holdBackPrefetch = false;
     double mean = meanRunNanos;
     meanRunNanos = mean < 0 ? nanos : mean + (nanos - mean) * 0.05;
   }
@@ -111,21 +201,27 @@ final class Fetcher {
     long idleNanos = 0;
     while (state.get() == Worker.State.RUNNING) {
       try {
+        handBackWaiting();
+        reportStarts();
         int want = wanted();
         if (want <= 0 || (want < refillBatch() && held.size() >= config.concurrency())) {
           waitForRoom();
           continue;
         }
+        long sentMillis = clock.millis();
         List<Lease> leases =
-            broker.lease(
-                new LeaseRequest(
-                    config.queues(),
-                    Math.min(want, MAX_LEASE_BATCH),
-                    config.workerId(),
-                    config.leaseDuration()));
-        if (!leases.isEmpty()) {
+            tasks.isEmpty()
+                ? List.of()
+                : broker.lease(
+                    new LeaseRequest(
+                        config.queues(),
+                        Math.min(want, MAX_LEASE_BATCH),
+                        config.workerId(),
+                        config.leaseDuration(),
+                        tasks));
+        retries.succeeded();
+        if (!leases.isEmpty() && accept(leases, sentMillis)) {
           idleNanos = 0;
-          accept(leases);
           continue;
         }
         if (config.burst() && held.isEmpty()) {
@@ -135,20 +231,38 @@ final class Fetcher {
         }
         idleNanos =
             idleNanos == 0 ? 1_000_000 : Math.min(idleNanos * 2, config.pollInterval().toNanos());
-        LockSupport.parkNanos(this, idleNanos);
+        idle(idleNanos);
       } catch (Throwable t) {
         if (state.get() != Worker.State.RUNNING) {
           return;
         }
-        log.warn("worker {}: fetching failed, will retry: {}", config.workerId(), t.toString());
-        LockSupport.parkNanos(this, config.pollInterval().toNanos());
+        if (t instanceof BrokerFatalException
+            || (config.burst() && t instanceof BrokerUnavailableException)) {
+          failWorker.accept((RuntimeException) t);
+          return;
+        }
+        LockSupport.parkNanos(this, retries.failed(t));
       }
+    }
+  }
+
+  /**
+   * Waits after an empty lease: for the broker to signal work ({@link Broker#awaitWork}), with the
+   * back-off as the timeout, so that an idle worker wakes as soon as a job arrives and still polls
+   * when a signal is missed. An interrupt ({@link #stop}) ends the wait. In burst mode it parks
+   * instead, since the worker's {@link #unpark} (nothing is held any more: stop now) must end it.
+   */
+  private void idle(long nanos) throws InterruptedException {
+    if (config.burst()) {
+      LockSupport.parkNanos(this, nanos);
+    } else {
+      broker.awaitWork(config.queues(), Duration.ofNanos(nanos));
     }
   }
 
   /** How many more jobs to lease now: free members plus the prefetch, less what is held. */
   private int wanted() {
-    return config.concurrency() + prefetch() - held.size();
+    return config.concurrency() + (holdBackPrefetch ? 0 : prefetch()) - held.size();
   }
 
   /**
@@ -168,17 +282,125 @@ final class Fetcher {
     return (int) Math.max(config.prefetch(), Math.min(config.maxPrefetch(), byTime));
   }
 
-  private void accept(List<Lease> leases) {
+  /**
+   * Puts leased jobs in the inbox; hands back at once those of a task the worker does not have.
+   * Returns false if there were only such jobs (the caller then backs off as on empty queues).
+   */
+  private boolean accept(List<Lease> leases, long sentMillis) {
     leased.add(leases.size());
     long now = System.nanoTime();
+    long validUntil = sentMillis + config.leaseDuration().toMillis();
     List<Assignment> batch = new ArrayList<>(leases.size());
+    List<Assignment> unknown = null;
     for (Lease lease : leases) {
       Assignment a = new Assignment(lease, progressSink, now);
+      a.leased(sentMillis, validUntil);
       held.add(a);
-      batch.add(a);
+      if (tasks.contains(lease.job().task())) {
+        batch.add(a);
+      } else {
+        (unknown == null ? unknown = new ArrayList<>() : unknown).add(a);
+      }
     }
     listener.onLeased(leases);
     inbox.addAll(batch);
+    if (unknown != null) {
+      for (Assignment a : unknown) {
+        if (warnedTasks.add(a.task())) {
+          log.warn(
+              "worker {}: {} gave it job {} of task '{}', which this worker does not have; handing"
+                  + " such jobs back untouched for a worker that has it",
+              config.workerId(),
+              broker.describe(),
+              a.jobId(),
+              a.task());
+        }
+      }
+      handBack.handBack(unknown, "of a task this worker does not have");
+    }
+    return !batch.isEmpty();
+  }
+
+  /**
+   * Hands back, from the head of the inbox, jobs whose lease has expired and jobs that waited
+   * longer than {@link #HAND_BACK_AFTER} while every member was busy.
+   */
+  private void handBackWaiting() {
+    Assignment head = inbox.peek();
+    if (head == null || head.isPoison()) {
+      return;
+    }
+    long now = clock.millis();
+    long bound = HAND_BACK_AFTER.toMillis();
+    if (head.leaseExpired(now)) {
+      List<Assignment> expired = new ArrayList<>();
+      inbox.drainWhile(a -> a.leaseExpired(now), expired);
+      if (!expired.isEmpty()) {
+        log.warn(
+            "worker {}: handing back {} jobs {}",
+            config.workerId(),
+            expired.size(),
+            EXPIRED_BEFORE_START);
+        handBack.handBack(expired, EXPIRED_BEFORE_START);
+      }
+    } else if (now - head.leasedAtMillis() >= bound && membersBusy()) {
+      List<Assignment> waited = new ArrayList<>();
+      inbox.drainWhile(a -> now - a.leasedAtMillis() >= bound, waited);
+      if (!waited.isEmpty()) {
+        holdBackPrefetch = true;
+        if (toldOfWaits) {
+          log.debug(
+              "worker {}: handing back {} leased jobs that waited over {} ms behind running ones",
+              config.workerId(),
+              waited.size(),
+              bound);
+        } else {
+          toldOfWaits = true;
+          log.info(
+              "worker {}: handing back {} leased jobs that waited over {} ms behind running ones,"
+                  + " for an idle worker to take (said once; later ones are logged at debug)",
+              config.workerId(),
+              waited.size(),
+              bound);
+        }
+        handBack.handBack(waited, "that waited too long");
+      }
+    }
+  }
+
+  /** True if no pool member is free: the jobs held but not waiting fill the concurrency. */
+  private boolean membersBusy() {
+    return held.size() - inbox.size() >= config.concurrency();
+  }
+
+  /** Tells the broker, at most once a poll interval, which held jobs started and still run. */
+  private void reportStarts() {
+    long now = System.nanoTime();
+    if (now - lastStartReportNanos < config.pollInterval().toNanos()) {
+      return;
+    }
+    lastStartReportNanos = now;
+    List<Assignment> started = null;
+    for (Assignment a : held) {
+      if (a.startedAtNanos() != 0 && !a.isFinished() && !a.startReported()) {
+        (started == null ? started = new ArrayList<>() : started).add(a);
+      }
+    }
+    if (started == null) {
+      return;
+    }
+    List<LeaseRef> refs = new ArrayList<>(started.size());
+    for (Assignment a : started) {
+      refs.add(a.ref());
+    }
+    try {
+      broker.markStarted(refs);
+      for (Assignment a : started) {
+        a.startReported(true);
+      }
+    } catch (RuntimeException e) {
+      log.debug("worker {}: could not report started jobs: {}", config.workerId(), e.toString());
+    }
   }
 
   private boolean roomToFill() {

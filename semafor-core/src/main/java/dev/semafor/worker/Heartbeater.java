@@ -3,6 +3,7 @@ package dev.semafor.worker;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.LeaseRef;
 import dev.semafor.broker.LeaseStatus;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -10,9 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +32,11 @@ import org.slf4j.LoggerFactory;
  *       asks the broker which of its jobs were cancelled (one cheap read), so that a running job
  *       sees a cancellation within about a second, not at the next heartbeat.
  * </ul>
+ *
+ * <p>Nothing slow runs on the timer thread: pruning, which deletes in chunks and may take a while
+ * on a large store, runs on a thread of its own (one prune at a time), so it never delays a lease
+ * extension. Cancelling a job in a worker process does not write to the child here either (see
+ * {@code Flight#cancel}).
  */
 final class Heartbeater {
   private static final Logger log = LoggerFactory.getLogger(Heartbeater.class);
@@ -47,6 +56,19 @@ final class Heartbeater {
   private final WorkerListener listener;
   private final Map<Assignment, Progress> pendingProgress = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer;
+
+  /**
+   * Failures that last (a full disk) are logged once, not at every beat; the timer sets the pace.
+   */
+  private final RetryLog beatFailures = retryLog("heartbeat");
+
+  private final RetryLog checkInFailures = retryLog("progress and cancellation check");
+
+  /** Runs prunes, one at a time, off the timer thread. */
+  private final ExecutorService pruner;
+
+  /** True while a prune is queued or running; the next one waits for it. */
+  private final AtomicBoolean pruning = new AtomicBoolean();
 
   /** When the last prune ran, in {@link System#nanoTime()}; only the timer thread touches it. */
   private long lastPruneNanos;
@@ -72,6 +94,9 @@ final class Heartbeater {
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("semafor-heartbeat").daemon(true).factory());
+    this.pruner =
+        Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("semafor-prune").daemon(true).factory());
   }
 
   void start() {
@@ -83,6 +108,7 @@ final class Heartbeater {
 
   void stop() {
     timer.shutdownNow();
+    pruner.shutdownNow();
   }
 
   /** Keeps the latest progress of a job; written within a progress interval. */
@@ -90,7 +116,8 @@ final class Heartbeater {
     pendingProgress.put(a, new Progress(fraction, message));
   }
 
-  private void beat() {
+  /** One heartbeat (the timer runs it every heartbeat interval; tests may call it). */
+  void beat() {
     try {
       List<Assignment> assignments = new ArrayList<>(held);
       if (!assignments.isEmpty()) {
@@ -98,8 +125,14 @@ final class Heartbeater {
         for (Assignment a : assignments) {
           refs.add(a.ref());
         }
+        long sentMillis = clock.millis();
         List<LeaseStatus> statuses = broker.heartbeat(refs, config.leaseDuration());
+        long leaseMillis = config.leaseDuration().toMillis();
         for (int i = 0; i < statuses.size(); i++) {
+          if (statuses.get(i) != LeaseStatus.LOST) {
+            // The worker's own idea of the expiry, which a job must be within to start.
+            assignments.get(i).extended(sentMillis, leaseMillis);
+          }
           if (statuses.get(i) != LeaseStatus.ACTIVE) {
             problems.report(assignments.get(i), statuses.get(i));
           }
@@ -111,14 +144,20 @@ final class Heartbeater {
         listener.onLeasesReaped(reaped);
       }
       pruneNowAndThen();
+      beatFailures.succeeded();
     } catch (Throwable t) {
-      log.warn("heartbeat failed, will retry: {}", t.toString());
+      beatFailures.failed(t);
     }
     try {
       broker.heartbeatWorker(config.workerId(), held.size());
     } catch (Throwable t) {
       log.debug("worker registry heartbeat failed: {}", t.toString());
     }
+  }
+
+  /** Logs a failure of {@code doing} once while it lasts; the timer, not the log, sets the pace. */
+  private static RetryLog retryLog(String doing) {
+    return new RetryLog(log, doing, Duration.ofSeconds(1), Duration.ofSeconds(1), System::nanoTime);
   }
 
   private void checkIn() {
@@ -134,11 +173,12 @@ final class Heartbeater {
           }
         }
       }
+      checkInFailures.succeeded();
     } catch (UnsupportedOperationException e) {
       pollCancels = false;
       log.info("{}; running jobs learn of cancellations at heartbeats", e.getMessage());
     } catch (Throwable t) {
-      log.warn("progress and cancellation check failed, will retry: {}", t.toString());
+      checkInFailures.failed(t);
     }
   }
 
@@ -150,6 +190,7 @@ final class Heartbeater {
     }
   }
 
+  /** Starts a prune on the prune thread if one is due and none is under way. */
   private void pruneNowAndThen() {
     if (config.retention() == null) {
       return;
@@ -158,13 +199,30 @@ final class Heartbeater {
     if (lastPruneNanos != 0 && now - lastPruneNanos < WorkerConfig.PRUNE_EVERY.toNanos()) {
       return;
     }
+    if (!pruning.compareAndSet(false, true)) {
+      return; // the last one is still running: a prune never queues behind another
+    }
     lastPruneNanos = now;
-    int pruned = broker.prune(config.retention());
-    if (pruned > 0) {
-      log.info(
-          "pruned {} jobs that finished before {}",
-          pruned,
-          clock.instant().minus(config.retention()));
+    try {
+      pruner.execute(this::prune);
+    } catch (RejectedExecutionException e) {
+      pruning.set(false); // stopped
+    }
+  }
+
+  private void prune() {
+    try {
+      int pruned = broker.prune(config.retention());
+      if (pruned > 0) {
+        log.info(
+            "pruned {} jobs that finished before {}",
+            pruned,
+            clock.instant().minus(config.retention()));
+      }
+    } catch (Throwable t) {
+      log.warn("pruning failed, will retry: {}", t.toString());
+    } finally {
+      pruning.set(false);
     }
   }
 }

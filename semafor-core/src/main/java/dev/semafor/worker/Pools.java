@@ -31,7 +31,10 @@ public final class Pools {
 
   /**
    * Runs one assignment on the calling thread (the in-process pools' member body): marks it
-   * started, skips it if it was cancelled while it waited, and never throws.
+   * started, skips it if it was cancelled while it waited, and never throws. An attempt that went
+   * over its time limit is a timeout whatever the task returned: the worker may have recorded it as
+   * one already. On return no cancellation or timeout of this assignment can interrupt the thread
+   * any more, and a stale interrupt is cleared.
    */
   static Outcome runHere(JobExecutor executor, Assignment a) {
     a.runner(Thread.currentThread());
@@ -40,15 +43,17 @@ public final class Pools {
         return new Outcome.Cancelled("cancelled before it started");
       }
       Outcome outcome = executor.execute(a.task(), a.lease().job().input(), a);
-      if (a.isTimedOut() && !(outcome instanceof Outcome.Succeeded)) {
-        JobTimeoutException e = new JobTimeoutException(a.jobId(), a.timeLimit());
-        return new Outcome.Failed(JobError.of(e), true);
-      }
-      return outcome;
+      return a.isTimedOut() ? timedOut(a) : outcome;
     } catch (RuntimeException | Error e) {
-      return new Outcome.Failed(JobError.of(e), true);
+      return a.isTimedOut() ? timedOut(a) : new Outcome.Failed(JobError.of(e), true);
     } finally {
       a.runner(null);
+      Thread.interrupted();
     }
+  }
+
+  /** The outcome of an attempt that went over its time limit. */
+  static Outcome timedOut(Assignment a) {
+    return new Outcome.Failed(JobError.of(new JobTimeoutException(a.jobId(), a.timeLimit())), true);
   }
 }

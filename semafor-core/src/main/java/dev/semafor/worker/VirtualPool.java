@@ -2,7 +2,7 @@ package dev.semafor.worker;
 
 import dev.semafor.ExecutionModel;
 import java.time.Duration;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -14,13 +14,19 @@ import java.util.concurrent.TimeUnit;
  * semaphore (the traffic light), and starts a virtual thread that runs the job and releases the
  * permit. The dispatcher stops on the poison pill; {@link #stop} then waits until every permit is
  * back, which means no job is running.
+ *
+ * <p>A job the worker recorded as timed out while its thread runs on ({@link #abandon}) gives its
+ * permit back at once, so the pool keeps its concurrency; its thread ends whenever its task does.
  */
 final class VirtualPool implements ExecutionPool {
   private final int concurrency;
   private final JobExecutor executor;
   private final String namePrefix;
   private final Semaphore permits;
-  private final Set<Thread> live = ConcurrentHashMap.newKeySet();
+
+  /** The jobs running, each with its thread; whoever removes an entry releases its permit. */
+  private final Map<Assignment, Thread> live = new ConcurrentHashMap<>();
+
   private Thread dispatcher;
   private BlockingQueue<Assignment> inbox;
 
@@ -81,17 +87,25 @@ final class VirtualPool implements ExecutionPool {
             threads.unstarted(
                 () -> {
                   try {
-                    live.add(Thread.currentThread());
                     sink.accept(a, Pools.runHere(executor, a));
                   } finally {
-                    live.remove(Thread.currentThread());
-                    permits.release();
+                    if (live.remove(a) != null) {
+                      permits.release();
+                    }
                   }
                 });
+        live.put(a, t);
         t.start();
       }
     } catch (InterruptedException e) {
       // close(): torn down
+    }
+  }
+
+  @Override
+  public void abandon(Assignment assignment) {
+    if (live.remove(assignment) != null) {
+      permits.release();
     }
   }
 
@@ -127,7 +141,7 @@ final class VirtualPool implements ExecutionPool {
     if (d != null) {
       d.interrupt();
     }
-    for (Thread t : live) {
+    for (Thread t : live.values()) {
       t.interrupt();
     }
   }

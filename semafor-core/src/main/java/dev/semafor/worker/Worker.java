@@ -1,5 +1,6 @@
 package dev.semafor.worker;
 
+import dev.semafor.BrokerFatalException;
 import dev.semafor.Client;
 import dev.semafor.ExecutionModel;
 import dev.semafor.Json;
@@ -16,6 +17,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
@@ -81,6 +83,10 @@ public final class Worker implements AutoCloseable {
   private final Set<Assignment> held = ConcurrentHashMap.newKeySet();
 
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+
+  /** Why the worker stopped by itself, if it failed ({@link #fail}); set once. */
+  private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final Fetcher fetcher;
 
@@ -107,9 +113,9 @@ public final class Worker implements AutoCloseable {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.config = Objects.requireNonNull(config, "config");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.listener = Objects.requireNonNull(listener, "listener");
+    this.listener = GuardedListener.wrap(Objects.requireNonNull(listener, "listener"));
     this.pool = Pools.create(config, new JobExecutor(registry, json));
-    this.inbox = new Inbox(this::taken);
+    this.inbox = new Inbox(new InboxGate());
     this.completer =
         new Completer(broker, clock, new SplittableRandom(), this::recorded, "semafor-completer");
     this.heartbeater = new Heartbeater(broker, config, clock, held, this::leaseLost, listener);
@@ -128,7 +134,11 @@ public final class Worker implements AutoCloseable {
             heartbeater::progress,
             listener,
             leased,
-            this::close);
+            this::close,
+            this::fail,
+            clock,
+            registry,
+            this::handBack);
   }
 
   public String id() {
@@ -160,19 +170,49 @@ public final class Worker implements AutoCloseable {
     return scheduler;
   }
 
-  /** Starts fetching and running jobs. Returns at once. */
+  /**
+   * Starts fetching and running jobs. Returns at once. If a part fails to start (say a worker
+   * process of the processes model), what had started is stopped, the worker unregistered and
+   * {@link #isTerminated terminated}, and the error thrown.
+   */
   public Worker start() {
     if (!state.compareAndSet(State.NEW, State.RUNNING)) {
       throw new IllegalStateException("worker " + id() + " was already started");
     }
     log.info("worker {} starting on {}: {}", id(), broker.describe(), config);
     register();
-    pool.start(inbox, this::finished);
-    completer.start();
-    heartbeater.start();
-    scheduler.start(Scheduler.DEFAULT_INTERVAL);
-    fetcher.start();
+    try {
+      pool.start(inbox, this::finished);
+      completer.start();
+      heartbeater.start();
+      scheduler.start(Scheduler.DEFAULT_INTERVAL);
+      fetcher.start();
+    } catch (RuntimeException | Error e) {
+      undoStart();
+      throw e;
+    }
     return this;
+  }
+
+  /** Stops what {@link #start} started before it failed; nothing was leased yet. */
+  private void undoStart() {
+    state.set(State.STOPPING);
+    try {
+      fetcher.stop();
+      scheduler.close();
+      heartbeater.stop();
+      completer.stop(Duration.ZERO);
+      timeouts.shutdownNow();
+      pool.close();
+      unregister();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      log.warn("worker {}: while undoing a failed start: {}", id(), e.toString());
+    } finally {
+      state.set(State.TERMINATED);
+      terminated.countDown();
+    }
   }
 
   /** Waits until the worker has stopped; true if it did within {@code timeout}. */
@@ -194,6 +234,23 @@ public final class Worker implements AutoCloseable {
         released.sum(),
         lost.sum(),
         held.size());
+  }
+
+  /**
+   * Why the worker stopped by itself, if it did because of a fault: a {@link
+   * dev.semafor.BrokerFatalException} (a database it can no longer use) or, in burst mode, a broker
+   * that failed. Empty while it runs and after a stop that was asked for or a burst that finished.
+   */
+  public Optional<RuntimeException> failure() {
+    return Optional.ofNullable(failure.get());
+  }
+
+  /** Stops the worker, from a thread of its own, because of {@code cause}; logs one line. */
+  private void fail(RuntimeException cause) {
+    if (failure.compareAndSet(null, cause)) {
+      log.error("worker {}: stopping, the broker cannot be used: {}", id(), cause.getMessage());
+      Thread.ofPlatform().name("semafor-fail-stop").start(this::close);
+    }
   }
 
   /** Stops gracefully (see the class comment) and waits until done. Idempotent. */
@@ -225,13 +282,17 @@ public final class Worker implements AutoCloseable {
               config.queues(),
               0,
               clock.instant(),
-              null));
+              null,
+              registry.names()));
     } catch (RuntimeException e) {
       log.warn("worker {}: could not register with {}: {}", id(), broker.describe(), e.toString());
     }
   }
 
   private void unregister() {
+    if (failure.get() instanceof BrokerFatalException) {
+      return; // the broker cannot be used: its registry row stays, and fail() said why
+    }
     try {
       broker.unregisterWorker(id());
     } catch (RuntimeException e) {
@@ -255,7 +316,7 @@ public final class Worker implements AutoCloseable {
     Duration limit = a.timeLimit();
     if (limit != null && pool.model() != ExecutionModel.PROCESSES) {
       // The process pool enforces time limits itself, by killing the child.
-      a.timeoutTimer(timeouts.schedule(a::timeOut, limit.toNanos(), TimeUnit.NANOSECONDS));
+      a.timeoutTimer(timeouts.schedule(() -> timedOut(a), limit.toNanos(), TimeUnit.NANOSECONDS));
     }
     listener.onStarted(a);
     fetcher.wake();
@@ -269,8 +330,26 @@ public final class Worker implements AutoCloseable {
     return registry.find(job.task()).map(d -> d.options().timeout()).orElse(null);
   }
 
+  /**
+   * The time limit of a job on an in-process pool has passed: it is recorded as timed out now,
+   * whether or not its thread heeds the interrupt; a thread that runs on is given up by the pool.
+   */
+  private void timedOut(Assignment a) {
+    a.timeOut();
+    Outcome outcome = Pools.timedOut(a);
+    if (a.markFinished()) {
+      pool.abandon(a);
+      record(a, outcome);
+    }
+  }
+
   private void finished(Assignment a, Outcome outcome) {
-    a.markFinished();
+    if (a.markFinished()) {
+      record(a, outcome);
+    } // else recorded already, as timed out at its deadline or as stopped with the worker
+  }
+
+  private void record(Assignment a, Outcome outcome) {
     java.util.concurrent.Future<?> timer = a.timeoutTimer();
     if (timer != null) {
       timer.cancel(false);
@@ -304,6 +383,21 @@ public final class Worker implements AutoCloseable {
   }
 
   private void leaseLost(Assignment a, LeaseStatus status) {
+    if (inbox.remove(a)) {
+      // Leased, never started: drop it from the inbox at once. Released, a job whose cancellation
+      // was requested ends CANCELLED; a lost lease needs no write.
+      held.remove(a);
+      if (status == LeaseStatus.CANCEL_REQUESTED) {
+        log.info("worker {}: job {} was cancelled before it started", id(), a.jobId());
+        release(List.of(a.ref()));
+        cancelled.increment();
+      } else {
+        lost.increment();
+        listener.onLeaseLost(a);
+      }
+      fetcher.wake();
+      return;
+    }
     if (a.isFinished()) {
       // The heartbeat raced the completer's write of this very attempt; if the write was really
       // refused, the completer counts it as lost.
@@ -314,6 +408,39 @@ public final class Worker implements AutoCloseable {
           "worker {}: lease of job {} was lost; its result will be discarded", id(), a.jobId());
     }
     a.cancel();
+  }
+
+  /** Takes leased jobs that never started out of the worker and releases their leases. */
+  private void handBack(List<Assignment> assignments, String why) {
+    List<LeaseRef> refs = new ArrayList<>(assignments.size());
+    for (Assignment a : assignments) {
+      if (held.remove(a)) {
+        refs.add(a.ref());
+      }
+    }
+    log.debug("worker {}: handing back {} jobs {}", id(), refs.size(), why);
+    release(refs);
+    fetcher.wake();
+  }
+
+  /** The inbox's view of the worker: what a take does, and which jobs must not start. */
+  private final class InboxGate implements Inbox.TakeListener {
+    @Override
+    public void taken(Assignment a) {
+      Worker.this.taken(a);
+    }
+
+    @Override
+    public boolean stale(Assignment a) {
+      return a.leaseExpired(clock.millis());
+    }
+
+    @Override
+    public void handBack(List<Assignment> stale) {
+      log.warn(
+          "worker {}: handing back {} jobs {}", id(), stale.size(), Fetcher.EXPIRED_BEFORE_START);
+      Worker.this.handBack(stale, Fetcher.EXPIRED_BEFORE_START);
+    }
   }
 
   // ---- shutdown ----
@@ -330,10 +457,12 @@ public final class Worker implements AutoCloseable {
             id(),
             config.shutdownGrace().toMillis());
         pool.close();
-        pool.stop(Duration.ofSeconds(5));
+        pool.stop(afterInterrupt());
       }
+      failRunning();
       scheduler.close();
-      completer.stopAndFlush(TimeUnit.SECONDS.toMillis(30));
+      completer.stop(config.shutdownGrace());
+      completer.awaitStopped(config.shutdownGrace().plus(Duration.ofSeconds(30)));
       heartbeater.stop();
       timeouts.shutdownNow();
       releaseRemaining();
@@ -350,6 +479,26 @@ public final class Worker implements AutoCloseable {
           id(),
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
           stats());
+    }
+  }
+
+  /** How long jobs interrupted at shutdown get to end: the grace, within 0.1 to 5 seconds. */
+  private Duration afterInterrupt() {
+    Duration grace = config.shutdownGrace();
+    return grace.compareTo(Duration.ofMillis(100)) < 0
+        ? Duration.ofMillis(100)
+        : grace.compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5) : grace;
+  }
+
+  /**
+   * Records every job that started and still runs after the pool was stopped and interrupted as a
+   * failed attempt ({@link StoppedJobs}); only unstarted jobs are handed back uncounted.
+   */
+  private void failRunning() {
+    for (Assignment a : held) {
+      if (a.startedAtNanos() != 0 && !a.isFinished()) {
+        finished(a, StoppedJobs.outcome(a, config.shutdownGrace()));
+      }
     }
   }
 

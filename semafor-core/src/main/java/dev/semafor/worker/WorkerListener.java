@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * Hooks into a worker's life, for metrics and tools. Every method defaults to nothing. Called on
- * the worker's own threads: return quickly and never throw.
+ * the worker's own threads: return quickly and do not throw (an exception is logged and ignored: it
+ * never stops a pool member, the completer or a job).
  */
 public interface WorkerListener {
   /** Jobs were leased into the local queue. */

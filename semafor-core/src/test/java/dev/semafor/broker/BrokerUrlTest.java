@@ -39,6 +39,12 @@ class BrokerUrlTest {
     assertThat(url.redacted()).isEqualTo("postgres://app:***@db.local:5432/jobs");
     assertThat(url.toString()).doesNotContain("s3cret");
     assertThat(BrokerUrl.parse("redis://cache:6379").redacted()).isEqualTo("redis://cache:6379");
+    assertThat(BrokerUrl.parse("redis://:s3cret@cache:6379/0").redacted())
+        .isEqualTo("redis://:***@cache:6379/0");
+    assertThat(BrokerUrl.parse("postgres://app:pa/ss@db/jobs").redacted())
+        .isEqualTo("postgres://app:***@db/jobs");
+    assertThat(BrokerUrl.parse("postgres://db/jobs?user=app&password=s3cret").redacted())
+        .isEqualTo("postgres://db/jobs?user=app&password=***");
   }
 
   @Test

@@ -70,6 +70,7 @@ final class SlotTest {
                 .result("42")
                 .finishedAt(DONE)
                 .progress(1.0)
+                .started(true) // an attempt that ended has started
                 .build());
   }
 

@@ -13,18 +13,37 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** A parent JVM killed with SIGKILL leaves no child behind: each sees its stdin close and exits. */
+@org.junit.jupiter.api.Timeout(300)
 class OrphanTest {
   @Test
   void childrenOfASigkilledParentExit() throws Exception {
+    List<Long> children = killParentOf(List.of());
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(children).noneMatch(PoolFixture::alive));
+  }
+
+  @Test
+  void childrenStillWarmingUpExitWithinMomentsOfTheirParentsDeath() throws Exception {
+    // Their warm-up never ends, and they read no frames until it is over.
+    List<Long> children = killParentOf(List.of(OrphanParentMain.STARTING));
+
+    await()
+        .atMost(Duration.ofSeconds(2))
+        .untilAsserted(() -> assertThat(children).noneMatch(PoolFixture::alive));
+  }
+
+  /** Runs {@link OrphanParentMain} with {@code args}, SIGKILLs it, returns its children's pids. */
+  private static List<Long> killParentOf(List<String> args) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new java.util.ArrayList<>();
+    command.addAll(
+        List.of(
+            java, "-cp", System.getProperty("java.class.path"), OrphanParentMain.class.getName()));
+    command.addAll(args);
     Process parent =
-        new ProcessBuilder(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                OrphanParentMain.class.getName())
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     List<Long> children;
     try (BufferedReader out =
         new BufferedReader(
@@ -37,9 +56,6 @@ class OrphanTest {
     }
     assertThat(children).hasSize(2).allMatch(PoolFixture::alive);
     assertThat(parent.waitFor()).isEqualTo(137);
-
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .untilAsserted(() -> assertThat(children).noneMatch(PoolFixture::alive));
+    return children;
   }
 }

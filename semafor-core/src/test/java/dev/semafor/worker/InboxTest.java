@@ -47,6 +47,55 @@ final class InboxTest {
   }
 
   @Test
+  void aTakeSkipsAssignmentsWhoseLeaseExpiredAndHandsThemBackTogether()
+      throws InterruptedException {
+    List<List<Assignment>> handedBack = new CopyOnWriteArrayList<>();
+    Inbox gated =
+        new Inbox(
+            new Inbox.TakeListener() {
+              @Override
+              public void taken(Assignment a) {
+                taken.add(a);
+              }
+
+              @Override
+              public boolean stale(Assignment a) {
+                return a.leaseExpired(1_000);
+              }
+
+              @Override
+              public void handBack(List<Assignment> stale) {
+                handedBack.add(List.copyOf(stale));
+              }
+            });
+    Assignment expired = assignment();
+    expired.leased(0, 500);
+    Assignment alsoExpired = assignment();
+    alsoExpired.leased(0, 1_000);
+    Assignment live = assignment();
+    live.leased(0, 5_000);
+    gated.addAll(List.of(expired, alsoExpired, live));
+
+    assertThat(gated.take()).isSameAs(live);
+    assertThat(handedBack).containsExactly(List.of(expired, alsoExpired));
+    assertThat(taken).containsExactly(live);
+    assertThat(expired.startedAtNanos()).as("never started").isZero();
+    assertThat(gated.poll()).isNull();
+  }
+
+  @Test
+  void removeTakesOutOnlyAnAssignmentThatIsStillWaiting() throws InterruptedException {
+    Assignment first = assignment();
+    Assignment second = assignment();
+    inbox.addAll(List.of(first, second));
+
+    assertThat(inbox.take()).isSameAs(first);
+    assertThat(inbox.remove(first)).as("already taken").isFalse();
+    assertThat(inbox.remove(second)).isTrue();
+    assertThat(inbox.poll()).isNull();
+  }
+
+  @Test
   void thePoisonPillIsNotReportedAsTaken() throws InterruptedException {
     inbox.put(Assignment.POISON);
 

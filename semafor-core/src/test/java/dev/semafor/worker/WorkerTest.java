@@ -118,16 +118,6 @@ class WorkerTest {
     assertThat(good.await(Duration.ofSeconds(20)).result()).isEqualTo("{\"hello\":\"world\"}");
   }
 
-  @Test
-  void unknownTaskDiesWithAClearError() throws Exception {
-    JobHandle job = new Client(broker).enqueue("no.such.task", Map.of());
-    start(config(ExecutionModel.VIRTUAL, 4).build());
-
-    JobRecord done = job.await(Duration.ofSeconds(20));
-    assertThat(done.state()).isEqualTo(JobState.DEAD);
-    assertThat(done.error().message()).contains("unknown task 'no.such.task'");
-  }
-
   @ParameterizedTest
   @EnumSource(
       value = ExecutionModel.class,

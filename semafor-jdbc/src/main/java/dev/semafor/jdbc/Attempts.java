@@ -31,13 +31,14 @@ final class Attempts {
       "UPDATE "
           + TABLE
           + " SET state = 'SUCCEEDED', result = ?, finished_at = ?, lease_expires_at = NULL,"
-          + " lease_token = NULL, progress = 1.0"
+          + " lease_token = NULL, progress = 1.0, started = 1"
           + THIS_LEASE;
   static final String FAIL =
       "UPDATE "
           + TABLE
           + " SET state = ?, run_at = COALESCE(?, run_at), finished_at = ?, error_type = ?,"
-          + " error_message = ?, error_stack = ?, lease_expires_at = NULL, lease_token = NULL"
+          + " error_message = ?, error_stack = ?, lease_expires_at = NULL, lease_token = NULL,"
+          + " started = 1"
           + THIS_LEASE;
 
   /** Back in line as if never leased; or {@code CANCELLED} if that was asked meanwhile. */
@@ -49,8 +50,10 @@ final class Attempts {
           + " started_at = CASE WHEN cancel_requested = 1 THEN started_at END,"
           + " worker_id = CASE WHEN cancel_requested = 1 THEN worker_id END,"
           + " finished_at = CASE WHEN cancel_requested = 1 THEN ? END,"
-          + " lease_expires_at = NULL, lease_token = NULL"
+          + " lease_expires_at = NULL, lease_token = NULL, started = 0"
           + THIS_LEASE;
+
+  static final String MARK_STARTED = "UPDATE " + TABLE + " SET started = 1" + THIS_LEASE;
 
   static final String PROGRESS =
       "UPDATE " + TABLE + " SET progress = ?, progress_message = ?" + THIS_LEASE;
@@ -121,6 +124,16 @@ final class Attempts {
     for (LeaseRef ref : leases) {
       ps.setLong(1, millis(now));
       bindLease(ps, 2, ref);
+      ps.addBatch();
+    }
+    ps.executeBatch();
+  }
+
+  /** Marks leased jobs started; stale tokens match nothing. */
+  static void markStarted(Session s, List<LeaseRef> leases) throws SQLException {
+    PreparedStatement ps = s.prepare(MARK_STARTED);
+    for (LeaseRef ref : leases) {
+      bindLease(ps, 1, ref);
       ps.addBatch();
     }
     ps.executeBatch();

@@ -16,7 +16,9 @@ import java.util.Set;
  * {@link WriteCombiner} every write goes through (in a transaction begun with {@link
  * Dialect#beginWrite()}), and the turning of a {@link SQLException} into the broker's exceptions:
  * {@link Dialect#unavailable} naming the database and what the broker was doing, or, for a write
- * that stores jobs, an {@link IllegalArgumentException} naming the id that broke uniqueness.
+ * that stores jobs, an {@link IllegalArgumentException} naming the id that broke uniqueness. Every
+ * read and write first asks the dialect whether the database is still usable ({@link
+ * Dialect#checkUsable}).
  *
  * <p>Reads use the reader sessions (the writers' when the dialect has none), so they neither wait
  * for nor delay writes.
@@ -46,11 +48,11 @@ final class Database {
     List<Session> reading = new ArrayList<>();
     try {
       for (int i = 0; i < dialect.connections(Dialect.Role.WRITER); i++) {
-        writing.add(new Session(dialect.connect(Dialect.Role.WRITER)));
+        writing.add(Session.open(dialect, Dialect.Role.WRITER));
       }
       Schema.migrate(writing.get(0), dialect);
       for (int i = 0; i < dialect.connections(Dialect.Role.READER); i++) {
-        reading.add(new Session(dialect.connect(Dialect.Role.READER)));
+        reading.add(Session.open(dialect, Dialect.Role.READER));
       }
     } catch (SQLException | RuntimeException e) {
       closeQuietly(writing);
@@ -66,6 +68,7 @@ final class Database {
 
   /** Runs {@code work} in a write transaction; database errors become clear exceptions. */
   <T> T write(String doing, SessionPool.SqlWork<T> work) {
+    dialect.checkUsable();
     try {
       return writeRaw(work);
     } catch (SQLException e) {
@@ -79,6 +82,7 @@ final class Database {
 
   /** A write that stores {@code jobs}: a duplicate id becomes an error that names it. */
   <T> T insert(String doing, List<JobRecord> jobs, SessionPool.SqlWork<T> work) {
+    dialect.checkUsable();
     try {
       return writeRaw(work);
     } catch (SQLException e) {
@@ -91,6 +95,7 @@ final class Database {
 
   /** Runs {@code work} on a reader session; database errors become clear exceptions. */
   <T> T read(String doing, SessionPool.SqlWork<T> work) {
+    dialect.checkUsable();
     try {
       return readers.use(work);
     } catch (SQLException e) {
@@ -98,17 +103,35 @@ final class Database {
     }
   }
 
-  /** Closes the sessions, then the dialect. */
+  /**
+   * Closes the readers, the writers, then the dialect, each even if closing another failed; the
+   * first failure is thrown with the later ones suppressed in it.
+   */
   void close() {
-    try {
-      if (readers != writers) {
-        readers.close();
+    Exception failure = null;
+    List<AutoCloseable> parts = new ArrayList<>();
+    if (readers != writers) {
+      parts.add(readers);
+    }
+    parts.add(writers);
+    parts.add(dialect);
+    for (AutoCloseable part : parts) {
+      try {
+        part.close();
+      } catch (Exception e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
       }
-      writers.close();
-    } catch (SQLException e) {
-      throw dialect.unavailable("close", e);
-    } finally {
-      dialect.close();
+    }
+    switch (failure) {
+      case null -> {}
+      case SQLException e -> throw dialect.unavailable("close", e); // later ones suppressed in e
+      case RuntimeException e -> throw e;
+      default ->
+          throw new IllegalStateException("closing " + dialect.describe() + " failed", failure);
     }
   }
 

@@ -26,6 +26,13 @@ interface Dialect extends AutoCloseable {
    */
   void checkBeforeOpen();
 
+  /**
+   * Throws {@link dev.semafor.BrokerFatalException} if the database opened can no longer be used,
+   * such as an SQLite file deleted or replaced while open. Called before every read and write, so
+   * it must be cheap: a dialect checks what costs a system call at most now and then.
+   */
+  default void checkUsable() {}
+
   /** Opens a connection for {@code role}, configured and in auto-commit mode. */
   Connection connect(Role role) throws SQLException;
 
@@ -54,6 +61,13 @@ interface Dialect extends AutoCloseable {
   /** Binds {@code ids} to the placeholder of {@link #inIds}. */
   void bindIds(PreparedStatement statement, int index, long[] ids) throws SQLException;
 
+  /** A predicate true when text {@code column} is in the name list bound by {@link #bindNames}. */
+  String inNames(String column);
+
+  /** Binds {@code names} to the placeholder of {@link #inNames}. */
+  void bindNames(PreparedStatement statement, int index, java.util.Collection<String> names)
+      throws SQLException;
+
   /** True if {@code e} is a unique-constraint violation. */
   boolean isUniqueViolation(SQLException e);
 
@@ -65,6 +79,15 @@ interface Dialect extends AutoCloseable {
 
   /** An error saying the database cannot be used because of {@code problem} (a clause). */
   BrokerUnavailableException unusable(String problem);
+
+  /**
+   * How this broker handle's idle workers are woken when work arrives ({@link
+   * dev.semafor.broker.Broker#awaitWork}); called once, when the broker opens. The default wakes no
+   * one: workers poll.
+   */
+  default WorkSignal workSignal() {
+    return WorkSignal.polling();
+  }
 
   /** Releases anything the dialect holds beyond the connections (a pool, a lock file). */
   @Override

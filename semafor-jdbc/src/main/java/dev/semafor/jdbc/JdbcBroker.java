@@ -16,6 +16,7 @@ import dev.semafor.broker.LeaseRequest;
 import dev.semafor.broker.LeaseStatus;
 import dev.semafor.broker.QueueStats;
 import dev.semafor.broker.ScheduleRecord;
+import dev.semafor.broker.TaskCount;
 import dev.semafor.broker.WorkerInfo;
 import java.sql.PreparedStatement;
 import java.time.Duration;
@@ -66,6 +67,7 @@ public final class JdbcBroker implements Broker {
   private final InstantSource clock;
   private final Database db;
   private final Leasing leasing;
+  private final WorkSignal signal;
   private final String tokenSalt =
       Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36) + "-";
   private final AtomicLong leaseCalls = new AtomicLong();
@@ -75,6 +77,7 @@ public final class JdbcBroker implements Broker {
     this.clock = clock;
     this.db = db;
     this.leasing = new Leasing(dialect);
+    this.signal = dialect.workSignal();
   }
 
   /**
@@ -96,38 +99,44 @@ public final class JdbcBroker implements Broker {
       stored.add(JobRows.normalize(job, now));
     }
     boolean unique = stored.stream().anyMatch(job -> job.uniqueKey() != null);
-    return db.insert(
-        "enqueue",
-        stored,
-        s -> {
-          if (unique) {
-            return JobControl.enqueueUnique(s, stored, now);
-          }
-          PreparedStatement ps = s.prepare(JobRows.INSERT);
-          for (JobRecord job : stored) {
-            JobRows.bindInsert(ps, job);
-            ps.addBatch();
-          }
-          ps.executeBatch();
-          return stored;
-        });
+    List<JobRecord> result =
+        db.insert(
+            "enqueue",
+            stored,
+            s -> {
+              if (unique) {
+                return JobControl.enqueueUnique(s, stored, now);
+              }
+              PreparedStatement ps = s.prepare(JobRows.INSERT);
+              for (JobRecord job : stored) {
+                JobRows.bindInsert(ps, job);
+                ps.addBatch();
+              }
+              ps.executeBatch();
+              return stored;
+            });
+    signal.added();
+    return result;
   }
 
   @Override
   public List<JobRecord> enqueueGroup(GroupRecord group, List<JobRecord> members) {
     List<JobRecord> stored = JobControl.checkGroup(group, members, clock.instant());
-    return db.insert(
+    db.insert(
         "enqueue",
         stored,
         s -> {
           JobControl.enqueueGroup(s, group, stored);
-          return stored;
+          return null;
         });
+    signal.added();
+    return stored;
   }
 
   @Override
   public List<Lease> lease(LeaseRequest request) {
     String prefix = tokenSalt + Long.toString(leaseCalls.incrementAndGet(), 36) + ".";
+    signal.leasing(); // before the look: a commit after it wakes the wait that follows
     if (!db.read("lease", s -> leasing.anyDue(s, request.queues(), clock.instant()))) {
       return List.of(); // nothing to lease: no write lock taken
     }
@@ -148,14 +157,19 @@ public final class JdbcBroker implements Broker {
     if (completions.isEmpty()) {
       return List.of();
     }
-    return db.write(
-        "complete",
-        s -> {
-          Instant now = clock.instant();
-          List<Boolean> applied = Attempts.complete(s, completions, now);
-          JobControl.afterSuccess(s, dialect, completions, applied, now);
-          return applied;
-        });
+    List<Boolean> applied =
+        db.write(
+            "complete",
+            s -> {
+              Instant now = clock.instant();
+              List<Boolean> done = Attempts.complete(s, completions, now);
+              JobControl.afterSuccess(s, dialect, completions, done, now);
+              return done;
+            });
+    if (completions.stream().anyMatch(c -> !c.then().isEmpty())) {
+      signal.added(); // a chain's next step is ready (a chord's callback is found by polling)
+    }
+    return applied;
   }
 
   @Override
@@ -188,6 +202,20 @@ public final class JdbcBroker implements Broker {
           JobControl.failGroups(s); // a job whose cancellation was requested ends here
           return null;
         });
+    signal.added();
+  }
+
+  @Override
+  public void markStarted(List<LeaseRef> leases) {
+    if (leases.isEmpty()) {
+      return;
+    }
+    db.write(
+        "mark started",
+        s -> {
+          Attempts.markStarted(s, leases);
+          return null;
+        });
   }
 
   @Override
@@ -215,7 +243,11 @@ public final class JdbcBroker implements Broker {
 
   @Override
   public boolean retry(String jobId) {
-    return db.write("retry", s -> JobCommands.retry(s, jobId, clock.instant()));
+    boolean retried = db.write("retry", s -> JobCommands.retry(s, jobId, clock.instant()));
+    if (retried) {
+      signal.added();
+    }
+    return retried;
   }
 
   @Override
@@ -231,10 +263,15 @@ public final class JdbcBroker implements Broker {
   @Override
   public boolean claimTick(ScheduleRecord schedule, Instant tick, JobRecord job) {
     JobRecord stored = job == null ? null : JobRows.normalize(job, clock.instant());
-    return db.insert(
-        "claim a schedule tick",
-        stored == null ? List.of() : List.of(stored),
-        s -> JobControl.claimTick(s, schedule, tick, stored));
+    boolean claimed =
+        db.insert(
+            "claim a schedule tick",
+            stored == null ? List.of() : List.of(stored),
+            s -> JobControl.claimTick(s, schedule, tick, stored));
+    if (claimed && stored != null) {
+      signal.added();
+    }
+    return claimed;
   }
 
   @Override
@@ -258,16 +295,26 @@ public final class JdbcBroker implements Broker {
   }
 
   @Override
+  public List<TaskCount> queuedTasks() {
+    return db.read("queued tasks", JobQueries::queuedTasks);
+  }
+
+  @Override
   public int reapExpiredLeases() {
-    return db.write(
-        "reap",
-        s -> {
-          int reaped = leasing.reap(s, clock.instant());
-          if (reaped > 0) {
-            JobControl.failGroups(s);
-          }
-          return reaped;
-        });
+    int reaped =
+        db.write(
+            "reap",
+            s -> {
+              int n = leasing.reap(s, clock.instant());
+              if (n > 0) {
+                JobControl.failGroups(s);
+              }
+              return n;
+            });
+    if (reaped > 0) {
+      signal.added();
+    }
+    return reaped;
   }
 
   /** Deletes in chunks, one transaction each, so that other writers are never held up long. */
@@ -332,6 +379,15 @@ public final class JdbcBroker implements Broker {
         });
   }
 
+  /**
+   * Waits on the dialect's {@link WorkSignal}: on SQLite, until a commit in this process or another
+   * on the machine made work ready ({@link SqliteWakeUps}), or the timeout.
+   */
+  @Override
+  public void awaitWork(List<String> queues, Duration timeout) throws InterruptedException {
+    signal.await(queues, timeout);
+  }
+
   @Override
   public String describe() {
     return dialect.describe();
@@ -339,6 +395,7 @@ public final class JdbcBroker implements Broker {
 
   @Override
   public void close() {
+    signal.close();
     db.close();
   }
 }

@@ -7,6 +7,7 @@ import dev.semafor.JobState;
 import dev.semafor.broker.JobQuery;
 import dev.semafor.broker.JobRecord;
 import dev.semafor.broker.QueueStats;
+import dev.semafor.broker.TaskCount;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,7 +21,15 @@ import java.util.Optional;
 final class JobQueries {
   static final String BY_ID = "SELECT " + COLUMNS + " FROM " + TABLE + " WHERE id = ?";
   static final String STATS =
-      "SELECT queue, state, COUNT(*) FROM " + TABLE + " GROUP BY queue, state ORDER BY queue";
+      "SELECT queue, state, COUNT(*), SUM(CASE WHEN started = 0 THEN 1 ELSE 0 END) FROM "
+          + TABLE
+          + " GROUP BY queue, state ORDER BY queue";
+
+  /** Waiting jobs by queue and task: the ready index narrows the rows to the waiting ones. */
+  static final String QUEUED_TASKS =
+      "SELECT queue, task, COUNT(*) FROM "
+          + TABLE
+          + " WHERE state = 'QUEUED' GROUP BY queue, task ORDER BY queue, task";
 
   private JobQueries() {}
 
@@ -84,19 +93,35 @@ final class JobQueries {
     List<QueueStats> out = new ArrayList<>();
     String queue = null;
     Map<JobState, Long> counts = new EnumMap<>(JobState.class);
+    long leased = 0;
     try (ResultSet rs = s.prepare(STATS).executeQuery()) {
       while (rs.next()) {
         String q = rs.getString(1);
         if (queue != null && !queue.equals(q)) {
-          out.add(new QueueStats(queue, counts));
+          out.add(new QueueStats(queue, counts, leased));
           counts = new EnumMap<>(JobState.class);
+          leased = 0;
         }
         queue = q;
-        counts.put(JobState.valueOf(rs.getString(2)), rs.getLong(3));
+        JobState state = JobState.valueOf(rs.getString(2));
+        counts.put(state, rs.getLong(3));
+        if (state == JobState.RUNNING) {
+          leased = rs.getLong(4);
+        }
       }
     }
     if (queue != null) {
-      out.add(new QueueStats(queue, counts));
+      out.add(new QueueStats(queue, counts, leased));
+    }
+    return out;
+  }
+
+  static List<TaskCount> queuedTasks(Session s) throws SQLException {
+    List<TaskCount> out = new ArrayList<>();
+    try (ResultSet rs = s.prepare(QUEUED_TASKS).executeQuery()) {
+      while (rs.next()) {
+        out.add(new TaskCount(rs.getString(1), rs.getString(2), rs.getLong(3)));
+      }
     }
     return out;
   }

@@ -43,13 +43,17 @@ final class JobRows {
           + " run_at, enqueued_at, started_at, finished_at, lease_expires_at, worker_id,"
           + " unique_key, concurrency_key, concurrency_limit, progress, progress_message,"
           + " cancel_requested,"
-          + CONTROL_COLUMNS;
+          + CONTROL_COLUMNS
+          + ", started";
 
   /** Position of the first of {@link #CONTROL_COLUMNS} in {@link #COLUMNS}. */
   private static final int CONTROL = 29;
 
   /** How many columns {@link #COLUMNS} names. */
-  static final int COLUMN_COUNT = 35;
+  static final int COLUMN_COUNT = 36;
+
+  /** Position of {@code started} in {@link #COLUMNS}. */
+  private static final int STARTED = 36;
 
   /**
    * The columns a lease returns: those a waiting job may hold. The rest of a leased record (state,
@@ -195,6 +199,7 @@ final class JobRows {
         .progress(rs.getDouble(26))
         .progressMessage(rs.getString(27))
         .cancelRequested(rs.getInt(28) != 0)
+        .started(rs.getInt(STARTED) != 0)
         .build();
   }
 

@@ -29,9 +29,12 @@ import java.util.Map;
  *       waiting job is due exactly when it is {@code QUEUED}.
  *   <li>For each queue in the request's order, candidates are read from the partial index {@code
  *       semafor_jobs_ready} (queue, priority desc, id), which holds waiting jobs only: finished
- *       jobs, however many, are never looked at. A candidate with a concurrency or rate key is
- *       taken only while its limits allow ({@link LeaseLimits}); one at a limit is skipped, and the
- *       next page is read past it, so a blocked key never starves the jobs behind it.
+ *       jobs, however many, are never looked at. A request that names the worker's tasks reads only
+ *       jobs of those tasks (one bound list, checked per row on the same index walk: nothing more
+ *       is read in the usual case, where every waiting job is of a task the worker has). A
+ *       candidate with a concurrency or rate key is taken only while its limits allow ({@link
+ *       LeaseLimits}); one at a limit is skipped, and the next page is read past it, so a blocked
+ *       key never starves the jobs behind it.
  *   <li>One {@code UPDATE ... RETURNING} marks all chosen rows {@code RUNNING} and returns them.
  *       Each lease's token is the call's token prefix and the row id: unique per attempt, and made
  *       by the database, not per row in Java.
@@ -69,23 +72,30 @@ final class Leasing {
           + " WHERE rid = ? AND state = 'RUNNING'";
 
   final String candidates;
+
+  /** {@link #candidates} of the tasks a request names only. */
+  final String candidatesOfTasks;
+
   final String take;
   private final Dialect dialect;
 
   Leasing(Dialect dialect) {
     this.dialect = dialect;
-    this.candidates =
-        dialect.lockCandidates(
-            "SELECT rid, concurrency_key, concurrency_limit, rate_key, rate_permits,"
-                + " rate_period_ms FROM "
-                + TABLE
-                + " WHERE queue = ? AND state = 'QUEUED' ORDER BY priority DESC, id LIMIT ? OFFSET ?");
+    String select =
+        "SELECT rid, concurrency_key, concurrency_limit, rate_key, rate_permits,"
+            + " rate_period_ms FROM "
+            + TABLE
+            + " WHERE queue = ? AND state = 'QUEUED'";
+    String order = " ORDER BY priority DESC, id LIMIT ? OFFSET ?";
+    this.candidates = dialect.lockCandidates(select + order);
+    this.candidatesOfTasks =
+        dialect.lockCandidates(select + " AND " + dialect.inNames("task") + order);
     this.take =
         "UPDATE "
             + TABLE
             + " SET state = 'RUNNING', attempts = attempts + 1, started_at = ?,"
             + " lease_expires_at = ?, worker_id = ?, lease_token = ? || CAST(rid AS TEXT),"
-            + " cancel_requested = 0 WHERE "
+            + " cancel_requested = 0, started = 0 WHERE "
             + dialect.inIds("rid")
             + " AND state = 'QUEUED' RETURNING "
             + JobRows.LEASED_COLUMNS;
@@ -131,10 +141,18 @@ final class Leasing {
       while (count < request.max()) {
         int want = request.max() - count;
         int page = offset == 0 ? want : Math.max(want, SKIP_PAGE);
-        PreparedStatement ps = s.prepare(candidates);
-        ps.setString(1, queue);
-        ps.setInt(2, page);
-        ps.setInt(3, offset);
+        PreparedStatement ps;
+        if (request.tasks().isEmpty()) {
+          ps = s.prepare(candidates);
+          ps.setString(1, queue);
+        } else {
+          ps = s.prepare(candidatesOfTasks);
+          ps.setString(1, queue);
+          dialect.bindNames(ps, 2, request.tasks());
+        }
+        int at = request.tasks().isEmpty() ? 2 : 3;
+        ps.setInt(at, page);
+        ps.setInt(at + 1, offset);
         int seen = 0;
         try (ResultSet rs = ps.executeQuery()) {
           while (count < request.max() && rs.next()) {

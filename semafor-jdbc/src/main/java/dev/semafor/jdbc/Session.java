@@ -9,20 +9,49 @@ import java.util.Map;
 /**
  * One connection and the statements prepared on it, kept for reuse: the broker's hot paths run the
  * same few statements thousands of times a second, and preparing each time would cost more than
- * running them. Used by one thread at a time (its {@link SessionPool} sees to that); every result
- * set opened on a cached statement must be closed before the statement is used again.
+ * running them. Used by one thread at a time (its {@link SessionPool} sees to that, which also
+ * publishes the fields from one holder to the next); every result set opened on a cached statement
+ * must be closed before the statement is used again.
+ *
+ * <p>After a failure the writer {@link #forgetStatements() forgets} its statements (a statement
+ * that failed half-way, say in a batch on a full disk, is not reliably reusable) and, if the
+ * connection is stuck in a transaction that will not roll back, {@link #reconnect() replaces} the
+ * connection.
  */
 final class Session implements AutoCloseable {
-  private final Connection connection;
+  /** Opens a connection like the one a session started with. */
+  @FunctionalInterface
+  interface Connector {
+    Connection connect() throws SQLException;
+  }
+
+  private final Connector connector;
+
+  /** Null after a {@link #reconnect} that failed: the next {@link #prepare} tries again. */
+  private Connection connection;
 
   /** Prepared statements by SQL text. Confined to the thread holding this session. */
   private final Map<String, PreparedStatement> statements = new HashMap<>();
 
+  /** A session on {@code connection} that cannot {@link #reconnect}. */
   Session(Connection connection) {
-    this.connection = connection;
+    this(connection, null);
   }
 
-  Connection connection() {
+  private Session(Connection connection, Connector connector) {
+    this.connection = connection;
+    this.connector = connector;
+  }
+
+  /** A session on a new connection of {@code role}, which reconnects the same way. */
+  static Session open(Dialect dialect, Dialect.Role role) throws SQLException {
+    return new Session(dialect.connect(role), () -> dialect.connect(role));
+  }
+
+  Connection connection() throws SQLException {
+    if (connection == null) {
+      connect();
+    }
     return connection;
   }
 
@@ -30,7 +59,7 @@ final class Session implements AutoCloseable {
   PreparedStatement prepare(String sql) throws SQLException {
     PreparedStatement statement = statements.get(sql);
     if (statement == null) {
-      statement = connection.prepareStatement(sql);
+      statement = connection().prepareStatement(sql);
       statements.put(sql, statement);
     }
     return statement;
@@ -39,6 +68,43 @@ final class Session implements AutoCloseable {
   /** Runs a statement that takes no parameters and returns no rows. */
   void execute(String sql) throws SQLException {
     prepare(sql).execute();
+  }
+
+  /** Closes every cached statement, ignoring their errors; they are prepared again when needed. */
+  void forgetStatements() {
+    for (PreparedStatement statement : statements.values()) {
+      try {
+        statement.close();
+      } catch (SQLException ignored) {
+        // being thrown away
+      }
+    }
+    statements.clear();
+  }
+
+  /**
+   * Replaces the connection with a new one. If opening it fails, the session has none until {@link
+   * #prepare} opens one.
+   */
+  void reconnect() throws SQLException {
+    forgetStatements();
+    Connection old = connection;
+    connection = null;
+    if (old != null) {
+      try {
+        old.close();
+      } catch (SQLException ignored) {
+        // it is being replaced because it is broken
+      }
+    }
+    connect();
+  }
+
+  private void connect() throws SQLException {
+    if (connector == null) {
+      throw new SQLException("this session cannot reconnect");
+    }
+    connection = connector.connect();
   }
 
   /** Closes the statements, then the connection. */
@@ -53,7 +119,9 @@ final class Session implements AutoCloseable {
       }
     }
     statements.clear();
-    connection.close();
+    if (connection != null) {
+      connection.close();
+    }
     if (first != null) {
       throw first;
     }

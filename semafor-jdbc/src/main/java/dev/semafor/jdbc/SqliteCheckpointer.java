@@ -21,10 +21,15 @@ import org.slf4j.LoggerFactory;
  * over from its beginning, so the log stays small.
  *
  * <p>Errors are logged and the loop goes on: a missed checkpoint only lets the log grow until the
- * next one (or the backstop).
+ * next one (or the backstop). A fault that lasts (a full disk) is logged once, not every try, and
+ * tried again every {@link #FAILING_INTERVAL_MS} until a checkpoint works again, which is logged.
  */
 final class SqliteCheckpointer implements AutoCloseable {
   static final long INTERVAL_MS = 100;
+
+  /** The interval while checkpoints fail. */
+  static final long FAILING_INTERVAL_MS = 1000;
+
   private static final Logger log = LoggerFactory.getLogger(SqliteCheckpointer.class);
 
   private final Connection connection;
@@ -47,8 +52,10 @@ final class SqliteCheckpointer implements AutoCloseable {
 
   private void loop() {
     try (Statement st = connection.createStatement()) {
+      String failing = null;
       while (!stopped) {
-        LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(INTERVAL_MS));
+        long interval = failing == null ? INTERVAL_MS : FAILING_INTERVAL_MS;
+        LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(interval));
         if (stopped) {
           return;
         }
@@ -56,8 +63,15 @@ final class SqliteCheckpointer implements AutoCloseable {
           // Its one row (busy, log frames, frames checkpointed) has nothing to act on; the
           // statement closes it when it runs again.
           st.execute("PRAGMA wal_checkpoint(PASSIVE)");
+          if (failing != null) {
+            log.info("background checkpoints of {} work again", name);
+            failing = null;
+          }
         } catch (SQLException e) {
-          log.warn("background checkpoint of {} failed, will retry: {}", name, e.getMessage());
+          if (!String.valueOf(e.getMessage()).equals(failing)) {
+            log.warn("background checkpoint of {} failed, will retry: {}", name, e.getMessage());
+          }
+          failing = String.valueOf(e.getMessage());
         }
       }
     } catch (SQLException e) {

@@ -1,6 +1,8 @@
 package dev.semafor.jdbc;
 
+import dev.semafor.BrokerFatalException;
 import dev.semafor.BrokerUnavailableException;
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -139,7 +141,31 @@ final class SqliteDialect implements Dialect {
               + " (name TEXT PRIMARY KEY, cron TEXT NOT NULL, zone TEXT NOT NULL,"
               + " task TEXT NOT NULL, queue TEXT NOT NULL, last_tick INTEGER, next_tick INTEGER)");
 
+  /** How often {@link #checkUsable} looks whether the file at the path is still the open one. */
+  static final long IDENTITY_CHECK_NANOS = 1_000_000_000L;
+
+  private static final dev.semafor.Json NAMES = dev.semafor.Json.defaults();
+
+  /**
+   * Version 5: leased is not started. {@code started} is 0 from a lease until the worker reports
+   * the start ({@link dev.semafor.broker.Broker#markStarted}) or the attempt ends; jobs running
+   * when the file is upgraded count as started. Workers record the tasks they can run.
+   */
+  private static final List<String> V5 =
+      List.of(
+          "ALTER TABLE " + JOBS + " ADD COLUMN started INTEGER NOT NULL DEFAULT 0",
+          "UPDATE " + JOBS + " SET started = 1 WHERE state = 'RUNNING'",
+          "ALTER TABLE " + WorkerRegistry.TABLE + " ADD COLUMN tasks TEXT");
+
   private final SqliteLocation location;
+
+  /** The identity of the file the first writer opened (device and inode); null until then. */
+  private volatile Object opened;
+
+  private volatile long nextIdentityCheck;
+
+  /** Once the file was found deleted or replaced, what became of it (a clause); for good. */
+  private volatile String lost;
 
   /** Started with the first writer connection; guarded by {@code this}. */
   private SqliteCheckpointer checkpointer;
@@ -156,6 +182,33 @@ final class SqliteDialect implements Dialect {
   @Override
   public void checkBeforeOpen() {
     location.check(this);
+  }
+
+  /** Refuses a file that does not exist (for callers that must not create one). */
+  void checkExists() {
+    if (location.isFile() && !Files.exists(location.file())) {
+      throw unusable(
+          "the file does not exist (this command does not create one; check the path, or enqueue"
+              + " a job or start a worker to create it)");
+    }
+  }
+
+  @Override
+  public void checkUsable() {
+    String gone = lost;
+    if (gone == null && opened != null) {
+      long now = System.nanoTime();
+      if (now - nextIdentityCheck >= 0) {
+        nextIdentityCheck = now + IDENTITY_CHECK_NANOS;
+        gone = location.changedSince(opened);
+        if (gone != null) {
+          lost = gone;
+        }
+      }
+    }
+    if (gone != null) {
+      throw new BrokerFatalException(sentence(gone));
+    }
   }
 
   @Override
@@ -188,6 +241,10 @@ final class SqliteDialect implements Dialect {
       throw e;
     }
     if (location.isFile() && role == Role.WRITER) {
+      if (opened == null) {
+        nextIdentityCheck = System.nanoTime();
+        opened = location.fileKey();
+      }
       try {
         startCheckpoints(config);
       } catch (SQLException e) {
@@ -213,7 +270,7 @@ final class SqliteDialect implements Dialect {
 
   @Override
   public List<List<String>> migrations() {
-    return List.of(V1, V2, V3, V4);
+    return List.of(V1, V2, V3, V4, V5);
   }
 
   @Override
@@ -244,14 +301,26 @@ final class SqliteDialect implements Dialect {
   }
 
   @Override
+  public String inNames(String column) {
+    return column + " IN (SELECT value FROM json_each(?))";
+  }
+
+  @Override
+  public void bindNames(PreparedStatement statement, int index, java.util.Collection<String> names)
+      throws SQLException {
+    statement.setString(index, NAMES.write(List.copyOf(names)));
+  }
+
+  @Override
   public boolean isUniqueViolation(SQLException e) {
     return primaryCode(e) == SqliteCodes.CONSTRAINT;
   }
 
   @Override
   public BrokerUnavailableException unavailable(String doing, SQLException e) {
+    int code = primaryCode(e);
     String problem =
-        switch (primaryCode(e)) {
+        switch (code) {
           case SqliteCodes.BUSY, SqliteCodes.LOCKED ->
               "another process held its write lock for more than " + BUSY_TIMEOUT_MS / 1000 + " s";
           case SqliteCodes.READONLY -> "it is read-only";
@@ -263,12 +332,20 @@ final class SqliteDialect implements Dialect {
           case SqliteCodes.PERM -> "access to it is denied";
           default -> doing + " failed: " + reason(e);
         };
-    return new BrokerUnavailableException(sentence(problem), e);
+    return code == SqliteCodes.CORRUPT || code == SqliteCodes.NOTADB
+        ? new BrokerFatalException(sentence(problem), e)
+        : new BrokerUnavailableException(sentence(problem), e);
   }
 
   @Override
   public BrokerUnavailableException unusable(String problem) {
     return new BrokerUnavailableException(sentence(problem));
+  }
+
+  /** Unix-domain sockets beside the file wake workers in every process ({@link SqliteWakeUps}). */
+  @Override
+  public WorkSignal workSignal() {
+    return new SqliteWakeUps(location);
   }
 
   @Override

@@ -1,11 +1,13 @@
 package dev.semafor.jdbc;
 
+import dev.semafor.BrokerFatalException;
 import dev.semafor.BrokerUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -27,6 +29,12 @@ import org.sqlite.SQLiteConfig;
  * @param file the absolute, normalized path; {@code null} for memory
  */
 record SqliteLocation(Path file) {
+  /**
+   * Files up to this size are checked with SQLite's {@code quick_check} when opened: it reads the
+   * whole file, about 0.3 s of CPU for 200 MiB (a million jobs).
+   */
+  static final long CHECKED_BYTES = 256L * 1024 * 1024;
+
   private static final byte[] HEADER = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
 
   /** Parses what follows {@code sqlite:} in a broker URL. */
@@ -99,15 +107,34 @@ record SqliteLocation(Path file) {
     if (!startsWithHeader()) {
       throw dialect.unusable("it is not a Semafor database (it is not an SQLite file at all)");
     }
-    List<String> tables = tables(dialect);
-    if (!tables.isEmpty() && !tables.contains(Schema.META)) {
-      throw dialect.unusable(
-          "it is not a Semafor database (it holds the tables "
-              + String.join(", ", tables)
-              + " and no "
-              + Schema.META
-              + ")");
+    inspect(dialect);
+  }
+
+  /**
+   * What identifies the file now at the path (its device and inode on Unix), or null where the
+   * platform has no such key or the file is missing.
+   */
+  Object fileKey() {
+    try {
+      return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+    } catch (IOException e) {
+      return null;
     }
+  }
+
+  /**
+   * Null while the file at the path is still the one whose {@link #fileKey} was {@code opened};
+   * else what became of it, as a clause.
+   */
+  String changedSince(Object opened) {
+    if (!Files.exists(file)) {
+      return "the file was deleted while open; what was written since went to the deleted file";
+    }
+    Object now = fileKey();
+    return now == null || now.equals(opened)
+        ? null
+        : "the file was replaced by another file while open; what was written since went to the"
+            + " old one";
   }
 
   /** True for an empty file (SQLite makes it a database) or one with SQLite's header. */
@@ -121,24 +148,55 @@ record SqliteLocation(Path file) {
     }
   }
 
-  /** The file's own tables, read through a read-only connection that changes nothing. */
-  private List<String> tables(Dialect dialect) {
+  /**
+   * Looks through a read-only connection, which changes nothing: the file must hold Semafor's
+   * tables (or none yet) and, up to {@link #CHECKED_BYTES}, pass SQLite's {@code quick_check}, so
+   * that a corrupt file is refused by every command at once rather than by whichever happens to
+   * read a damaged page.
+   */
+  private void inspect(Dialect dialect) {
     SQLiteConfig config = new SQLiteConfig();
     config.setReadOnly(true);
     config.setBusyTimeout(SqliteDialect.BUSY_TIMEOUT_MS);
     try (Connection c = config.createConnection(jdbcUrl());
-        Statement st = c.createStatement();
-        ResultSet rs =
-            st.executeQuery(
-                "SELECT name FROM sqlite_master WHERE type = 'table'"
-                    + " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")) {
-      List<String> names = new ArrayList<>();
-      while (rs.next()) {
-        names.add(rs.getString(1));
+        Statement st = c.createStatement()) {
+      List<String> tables = new ArrayList<>();
+      try (ResultSet rs =
+          st.executeQuery(
+              "SELECT name FROM sqlite_master WHERE type = 'table'"
+                  + " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")) {
+        while (rs.next()) {
+          tables.add(rs.getString(1));
+        }
       }
-      return names;
+      if (!tables.isEmpty() && !tables.contains(Schema.META)) {
+        throw dialect.unusable(
+            "it is not a Semafor database (it holds the tables "
+                + String.join(", ", tables)
+                + " and no "
+                + Schema.META
+                + ")");
+      }
+      if (!tables.isEmpty()
+          && Files.size(file) <= CHECKED_BYTES) { // a new file has nothing to check
+        try (ResultSet rs = st.executeQuery("PRAGMA quick_check(1)")) {
+          String verdict =
+              rs.next() ? rs.getString(1).replace("*** in database main ***", "").strip() : "ok";
+          if (!"ok".equals(verdict)) {
+            throw new BrokerFatalException(
+                "cannot use SQLite broker "
+                    + name()
+                    + ": it is corrupt ("
+                    + verdict.replaceAll("\\s+", " ")
+                    + ")");
+          }
+        }
+      }
     } catch (SQLException e) {
       throw dialect.unavailable("open", e);
+    } catch (IOException e) {
+      throw new BrokerUnavailableException(
+          "cannot use SQLite broker " + name() + ": it cannot be read (" + e.getMessage() + ")", e);
     }
   }
 }

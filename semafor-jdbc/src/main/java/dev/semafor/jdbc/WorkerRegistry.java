@@ -16,24 +16,25 @@ import java.util.List;
 /**
  * The worker registry in table {@code semafor_workers}: one row per worker, replaced when the same
  * id registers again, its heartbeat stamped with the broker's clock. The queues are a JSON array
- * (queue names may hold any character). The upsert is the SQL standard's {@code ON CONFLICT} form,
- * which SQLite and PostgreSQL share.
+ * (queue names may hold any character), and so are the tasks it can run (null for a worker
+ * registered before they were recorded: any task). The upsert is the SQL standard's {@code ON
+ * CONFLICT} form, which SQLite and PostgreSQL share.
  */
 final class WorkerRegistry {
   static final String TABLE = "semafor_workers";
 
   private static final String COLUMNS =
-      "id, host, pid, model, concurrency, queues, in_flight, started_at, last_heartbeat";
+      "id, host, pid, model, concurrency, queues, in_flight, started_at, last_heartbeat, tasks";
   static final String REGISTER =
       "INSERT INTO "
           + TABLE
           + " ("
           + COLUMNS
-          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
           + " host = excluded.host, pid = excluded.pid, model = excluded.model,"
           + " concurrency = excluded.concurrency, queues = excluded.queues,"
           + " in_flight = excluded.in_flight, started_at = excluded.started_at,"
-          + " last_heartbeat = excluded.last_heartbeat";
+          + " last_heartbeat = excluded.last_heartbeat, tasks = excluded.tasks";
   static final String HEARTBEAT =
       "UPDATE " + TABLE + " SET in_flight = ?, last_heartbeat = ? WHERE id = ?";
   static final String LIST = "SELECT " + COLUMNS + " FROM " + TABLE + " ORDER BY id";
@@ -54,6 +55,7 @@ final class WorkerRegistry {
     ps.setInt(7, w.inFlight());
     ps.setLong(8, millis(w.startedAt()));
     ps.setLong(9, millis(now));
+    ps.setString(10, JSON.write(w.tasks()));
     ps.executeUpdate();
   }
 
@@ -80,7 +82,10 @@ final class WorkerRegistry {
                 Arrays.asList(JSON.read(rs.getString(6), String[].class)),
                 rs.getInt(7),
                 Instant.ofEpochMilli(rs.getLong(8)),
-                Instant.ofEpochMilli(rs.getLong(9))));
+                Instant.ofEpochMilli(rs.getLong(9)),
+                rs.getString(10) == null
+                    ? List.of()
+                    : Arrays.asList(JSON.read(rs.getString(10), String[].class))));
       }
     }
     return out;

@@ -1,6 +1,7 @@
 package dev.semafor.jdbc;
 
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -26,7 +27,8 @@ import java.util.concurrent.CountDownLatch;
  * thread already ran finds it done and returns at once. Each call keeps its own contract: a request
  * that fails is rolled back to its savepoint alone and fails alone, while the rest commit; a failed
  * {@code BEGIN} or {@code COMMIT} fails the whole group. No caller returns before the commit that
- * made its work durable.
+ * made its work durable. After a failed group the writer is made ready for the next one, if need be
+ * on a new connection ({@link #recover}).
  */
 final class WriteCombiner {
   static final int MAX_GROUP = 64;
@@ -42,15 +44,33 @@ final class WriteCombiner {
 
   /** Runs {@code work} in a write transaction, perhaps with others', and returns its result. */
   <T> T write(SessionPool.SqlWork<T> work) throws SQLException {
+    return await(submit(work));
+  }
+
+  /** Queues {@code work}; the first half of {@link #write}, apart for tests of the queue. */
+  <T> Request<T> submit(SessionPool.SqlWork<T> work) {
     Request<T> mine = new Request<>(work);
     queue.add(mine);
-    writers.use(
-        s -> {
-          if (!mine.isDone()) {
-            runGroup(s);
-          }
-          return null;
-        });
+    return mine;
+  }
+
+  /**
+   * Waits for the writer and runs a group that holds {@code mine} (unless another thread's group
+   * has taken it), then returns its outcome: the second half of {@link #write}.
+   */
+  <T> T await(Request<T> mine) throws SQLException {
+    try {
+      writers.use(
+          s -> {
+            runGroup(s, mine);
+            return null;
+          });
+    } catch (SQLException | RuntimeException e) {
+      if (queue.remove(mine)) {
+        throw e; // never run (the writers are closed), and now never will be
+      }
+      // another thread's group holds it: its outcome stands
+    }
     return mine.outcome();
   }
 
@@ -59,14 +79,23 @@ final class WriteCombiner {
     return queue.size();
   }
 
-  private void runGroup(Session s) {
+  /**
+   * Runs {@code mine} (if still queued) and what else is queued, up to {@link #MAX_GROUP}. The
+   * caller's own request goes first: callers reach the writer in a different order from the one in
+   * which they queued, so a group of the oldest requests could leave out the request of the one
+   * caller who is about to wait for it, with no thread left to run it.
+   */
+  private void runGroup(Session s, Request<?> mine) {
     List<Request<?>> group = new ArrayList<>();
+    if (queue.remove(mine)) {
+      group.add(mine);
+    }
     Request<?> next;
     while (group.size() < MAX_GROUP && (next = queue.poll()) != null) {
       group.add(next);
     }
     if (group.isEmpty()) {
-      return; // another connection's group took ours; Request.outcome() waits for it
+      return; // another thread's group took ours; Request.outcome() waits for it
     }
     boolean savepoints = group.size() > 1;
     try {
@@ -77,10 +106,39 @@ final class WriteCombiner {
       s.execute("COMMIT");
       group.forEach(Request::finish);
     } catch (Throwable t) {
-      Schema.rollbackQuietly(s);
+      recover(s);
       for (Request<?> request : group) {
         request.finish(t);
       }
+    }
+  }
+
+  /**
+   * Leaves the session outside any transaction after a failed one, so that the next group can begin
+   * its own. A failed {@code COMMIT} (a full disk, an I/O error) may leave the transaction open,
+   * and the {@code ROLLBACK} may fail too; then every later {@code BEGIN} would fail ("cannot start
+   * a transaction within a transaction") and the writer would hold the file's write lock for good.
+   * So the statements are dropped, the rollback is tried, and unless a fresh {@code BEGIN} then
+   * works the connection is replaced.
+   */
+  private static void recover(Session s) {
+    s.forgetStatements();
+    try (Statement st = s.connection().createStatement()) {
+      try {
+        st.execute("ROLLBACK");
+      } catch (SQLException noTransaction) {
+        // none was active (BEGIN failed, or SQLite rolled back itself); the probe tells
+      }
+      st.execute("BEGIN");
+      st.execute("ROLLBACK");
+      return;
+    } catch (SQLException stuck) {
+      // still inside the failed transaction, or the connection is broken: replace it
+    }
+    try {
+      s.reconnect();
+    } catch (SQLException e) {
+      // the session reconnects on its next use; that use fails clearly if it still cannot
     }
   }
 
@@ -95,6 +153,7 @@ final class WriteCombiner {
     try {
       request.run(s);
     } catch (SQLException | RuntimeException e) {
+      s.forgetStatements(); // a statement that failed half-way is not reliably reusable
       s.execute("ROLLBACK TO semafor_request");
       request.failed(e);
     }
@@ -102,7 +161,7 @@ final class WriteCombiner {
   }
 
   /** One caller's work, its result, and the latch its caller waits on. */
-  private static final class Request<T> {
+  static final class Request<T> {
     private final SessionPool.SqlWork<T> work;
     private final CountDownLatch done = new CountDownLatch(1);
 
@@ -136,10 +195,6 @@ final class WriteCombiner {
       }
       result = null;
       done.countDown();
-    }
-
-    boolean isDone() {
-      return done.getCount() == 0;
     }
 
     T outcome() throws SQLException {

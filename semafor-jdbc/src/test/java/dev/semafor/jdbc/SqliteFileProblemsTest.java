@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.semafor.BrokerUnavailableException;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.Brokers;
+import dev.semafor.broker.OpenMode;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.InstantSource;
 import java.util.Arrays;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Assumptions;
@@ -149,6 +151,29 @@ class SqliteFileProblemsTest {
   }
 
   /** Opening {@code file} fails with one sentence naming it. */
+  @Test
+  void aMissingFileOpenedAsExistingIsRefusedAndNotCreated() {
+    Path file = dir.resolve("typo.db");
+
+    assertThatThrownBy(
+            () -> Brokers.open("sqlite:" + file, InstantSource.system(), OpenMode.EXISTING))
+        .isInstanceOf(BrokerUnavailableException.class)
+        .hasMessage(
+            "cannot use SQLite broker "
+                + file
+                + ": the file does not exist (this command does not create one; check the path,"
+                + " or enqueue a job or start a worker to create it)");
+    assertThat(file).doesNotExist();
+  }
+
+  @Test
+  void anExistingFileOpensAsExisting() {
+    Path file = dir.resolve("semafor.db");
+    Brokers.open("sqlite:" + file).close();
+
+    Brokers.open("sqlite:" + file, InstantSource.system(), OpenMode.EXISTING).close();
+  }
+
   private static AbstractThrowableAssert<?, ? extends Throwable> assertRefused(Path file) {
     return assertThatThrownBy(() -> Brokers.open("sqlite:" + file).close())
         .isInstanceOf(BrokerUnavailableException.class)

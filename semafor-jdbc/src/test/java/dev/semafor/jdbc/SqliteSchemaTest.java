@@ -69,20 +69,7 @@ class SqliteSchemaTest {
     try (SqliteDialect dialect = new SqliteDialect(SqliteLocation.parse(file.toString()));
         Session s = new Session(dialect.connect(Dialect.Role.WRITER))) {
       Schema.migrate(s, dialect, 1);
-      PreparedStatement insert = s.prepare(V1_INSERT);
-      insert.setString(1, old.id());
-      insert.setString(2, old.task());
-      insert.setString(3, old.queue());
-      insert.setString(4, old.state().name());
-      insert.setInt(5, old.priority());
-      insert.setString(6, old.input());
-      insert.setInt(7, old.maxAttempts());
-      insert.setLong(8, old.backoff().base().toMillis());
-      insert.setLong(9, old.backoff().max().toMillis());
-      insert.setDouble(10, old.backoff().jitter());
-      insert.setLong(11, old.runAt().toEpochMilli());
-      insert.setLong(12, old.enqueuedAt().toEpochMilli());
-      insert.executeUpdate();
+      insertOld(s, old);
     }
     assertThat(meta(file, "schema_version")).isEqualTo("1");
     assertThat(indexes(file)).doesNotContain("semafor_jobs_ready");
@@ -131,6 +118,29 @@ class SqliteSchemaTest {
     assertThat(meta(file, "schema_version")).isEqualTo(CURRENT);
   }
 
+  @Test
+  void aVersion4FileCountsItsRunningJobsAsStartedAndItsWorkersAsRunningAnyTask() throws Exception {
+    Path file = dir.resolve("v4.db");
+    JobRecord running = Jobs.queued("from.v4", clock).state(JobState.RUNNING).build();
+    try (SqliteDialect dialect = new SqliteDialect(SqliteLocation.parse(file.toString()));
+        Session s = new Session(dialect.connect(Dialect.Role.WRITER))) {
+      Schema.migrate(s, dialect, 4);
+      insertOld(s, running);
+      s.execute(
+          "INSERT INTO semafor_workers (id, host, pid, model, concurrency, queues, in_flight,"
+              + " started_at, last_heartbeat) VALUES ('old', 'box', 1, 'THREADS', 2,"
+              + " '[\"default\"]', 1, 0, 0)");
+    }
+
+    try (Broker broker = Brokers.open("sqlite:" + file, clock)) {
+      assertThat(broker.get(running.id()).orElseThrow().started()).isTrue();
+      assertThat(broker.stats().get(0).leased()).isZero();
+      assertThat(broker.stats().get(0).running()).isEqualTo(1);
+      assertThat(broker.workers()).singleElement().satisfies(w -> assertThat(w.tasks()).isEmpty());
+    }
+    assertThat(meta(file, "schema_version")).isEqualTo(CURRENT);
+  }
+
   /**
    * Lease cost stays flat as finished jobs pile up only if no hot statement reads the whole table:
    * each must search an index, and the waiting-job paths a partial one.
@@ -143,6 +153,11 @@ class SqliteSchemaTest {
 
     assertThat(plan(file, leasing.candidates, "default", 10, 0))
         .containsExactly("SEARCH semafor_jobs USING INDEX semafor_jobs_ready (queue=?)");
+    assertThat(plan(file, leasing.candidatesOfTasks, "default", "[\"a\",\"b\"]", 10, 0))
+        .anyMatch(p -> p.contains("semafor_jobs_ready"));
+    assertThat(rawPlan(file, JobQueries.QUEUED_TASKS))
+        .as("not hot, but reads waiting rows only")
+        .contains("SCAN semafor_jobs USING INDEX semafor_jobs_ready");
     assertThat(plan(file, Leasing.ANY_QUEUED, "default"))
         .containsExactly("SEARCH semafor_jobs USING COVERING INDEX semafor_jobs_ready (queue=?)");
     assertThat(plan(file, Leasing.ANY_DUE, 1L)).anyMatch(p -> p.contains("semafor_jobs_due"));
@@ -166,6 +181,7 @@ class SqliteSchemaTest {
         .containsExactly(byRow);
     assertThat(plan(file, Attempts.HEARTBEAT, 1L, 1L, "id", "t.1")).containsExactly(byRow);
     assertThat(plan(file, Attempts.RELEASE, 1L, 1L, "id", "t.1")).containsExactly(byRow);
+    assertThat(plan(file, Attempts.MARK_STARTED, 1L, "id", "t.1")).containsExactly(byRow);
     assertThat(plan(file, JobQueries.BY_ID, "id")).anyMatch(p -> p.contains("semafor_jobs_id"));
     String byId = "semafor_jobs_id";
     assertThat(plan(file, JobCommands.STATE_OF, "id")).anyMatch(p -> p.contains(byId));
@@ -176,6 +192,12 @@ class SqliteSchemaTest {
   }
 
   private static List<String> plan(Path file, String sql, Object... params) throws SQLException {
+    List<String> lines = rawPlan(file, sql, params);
+    assertThat(lines).as("plan of %s", sql).noneMatch(l -> l.startsWith("SCAN semafor_jobs"));
+    return lines;
+  }
+
+  private static List<String> rawPlan(Path file, String sql, Object... params) throws SQLException {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
         PreparedStatement ps = c.prepareStatement("EXPLAIN QUERY PLAN " + sql)) {
       for (int i = 0; i < params.length; i++) {
@@ -187,9 +209,26 @@ class SqliteSchemaTest {
           lines.add(rs.getString(4));
         }
       }
-      assertThat(lines).as("plan of %s", sql).noneMatch(l -> l.startsWith("SCAN semafor_jobs"));
       return lines;
     }
+  }
+
+  /** Inserts {@code job} with the columns version 1 had. */
+  private static void insertOld(Session s, JobRecord job) throws SQLException {
+    PreparedStatement insert = s.prepare(V1_INSERT);
+    insert.setString(1, job.id());
+    insert.setString(2, job.task());
+    insert.setString(3, job.queue());
+    insert.setString(4, job.state().name());
+    insert.setInt(5, job.priority());
+    insert.setString(6, job.input());
+    insert.setInt(7, job.maxAttempts());
+    insert.setLong(8, job.backoff().base().toMillis());
+    insert.setLong(9, job.backoff().max().toMillis());
+    insert.setDouble(10, job.backoff().jitter());
+    insert.setLong(11, job.runAt().toEpochMilli());
+    insert.setLong(12, job.enqueuedAt().toEpochMilli());
+    insert.executeUpdate();
   }
 
   static String meta(Path file, String key) throws SQLException {

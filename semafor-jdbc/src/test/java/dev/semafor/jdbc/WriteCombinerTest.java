@@ -102,6 +102,39 @@ class WriteCombinerTest {
     assertThat(values()).containsExactly("x", "y");
   }
 
+  @Test
+  void aCallerThatReachesTheWriterBeforeOlderRequestsStillRunsItsOwn() throws Exception {
+    // A full group's worth of requests queued first, whose callers have yet to reach the writer
+    // (they are between queueing and waiting for it), and a caller that queues after them but
+    // reaches the writer first: its own request must be in the group it runs.
+    List<WriteCombiner.Request<Integer>> older = new ArrayList<>();
+    for (int i = 0; i < WriteCombiner.MAX_GROUP; i++) {
+      String v = "older-" + i;
+      older.add(combiner.submit(s -> insert(s, v)));
+    }
+
+    Future<Integer> late = threads.submit(() -> combiner.write(s -> insert(s, "late")));
+
+    assertThat(late.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+    for (WriteCombiner.Request<Integer> request : older) {
+      assertThat(combiner.await(request)).isEqualTo(1); // their callers reach the writer now
+    }
+    assertThat(values()).hasSize(WriteCombiner.MAX_GROUP + 1).contains("late");
+    assertThat(combiner.pending()).isZero();
+  }
+
+  @Test
+  void aRequestWhoseCallerFindsTheWritersClosedIsNotLeftQueued() throws Exception {
+    pool.close();
+
+    assertThat(threads.submit(() -> combiner.write(s -> insert(s, "x"))))
+        .failsWithin(Duration.ofSeconds(10))
+        .withThrowableThat()
+        .havingCause()
+        .isInstanceOf(dev.semafor.BrokerUnavailableException.class);
+    assertThat(combiner.pending()).isZero();
+  }
+
   private static void awaitUninterruptibly(CountDownLatch latch) {
     try {
       latch.await();

@@ -10,6 +10,8 @@ import java.net.URLEncoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.InstantSource;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -34,6 +36,9 @@ import java.util.regex.Pattern;
  *       One that rides on the cookie must also carry the {@code X-Semafor-Csrf} header, which a
  *       cross-site form cannot send and a cross-site script can send only after a CORS preflight
  *       this server never grants. Non-browser clients send none of these headers and pass.
+ *   <li><b>Guessing.</b> Wrong tokens (bearer, cookie, {@code ?token=}, the login form) are counted
+ *       per remote address by a {@link LoginThrottle}; an address over the limit gets 429 with
+ *       {@code Retry-After} for every attempt until it has waited.
  * </ol>
  */
 final class AccessGuard {
@@ -46,8 +51,15 @@ final class AccessGuard {
   /** The token as bytes, or null when the server is open (loopback only). */
   private final byte[] token;
 
+  private final LoginThrottle throttle;
+
   AccessGuard(String token) {
+    this(token, new LoginThrottle(InstantSource.system()));
+  }
+
+  AccessGuard(String token, LoginThrottle throttle) {
     this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
+    this.throttle = throttle;
   }
 
   boolean hasToken() {
@@ -118,13 +130,13 @@ final class AccessGuard {
     }
     String authorization = ctx.header("Authorization");
     if (authorization != null) {
-      if (!matches(bearer(authorization))) {
+      if (!attempt(ctx, bearer(authorization))) {
         throw Problem.unauthorized("the bearer token is wrong");
       }
       return;
     }
     String cookie = ctx.cookie(COOKIE);
-    if (cookie != null && matches(cookie)) {
+    if (cookie != null && attempt(ctx, cookie)) {
       if (isUnsafe(ctx.method()) && blank(ctx.header(CSRF_HEADER))) {
         throw Problem.forbidden(
             "csrf",
@@ -136,7 +148,7 @@ final class AccessGuard {
     }
     if (isPage(ctx)) {
       String query = ctx.queryParam("token");
-      if (query != null && matches(query)) {
+      if (query != null && attempt(ctx, query)) {
         setCookie(ctx, query);
         ctx.redirect(ctx.path(), HttpStatus.SEE_OTHER);
       } else {
@@ -157,7 +169,7 @@ final class AccessGuard {
    * Checks a login form's token; on success sets the cookie. Returns whether the token was right.
    */
   boolean login(Context ctx, String candidate) {
-    if (token == null || candidate == null || !matches(candidate)) {
+    if (token == null || candidate == null || !attempt(ctx, candidate)) {
       return false;
     }
     setCookie(ctx, candidate);
@@ -195,6 +207,23 @@ final class AccessGuard {
                 + ")");
       }
     }
+  }
+
+  /**
+   * Compares a candidate token, unless this address has failed too often lately ({@link
+   * LoginThrottle}): then a 429 problem with Retry-After, without comparing. A failure is counted.
+   */
+  private boolean attempt(Context ctx, String candidate) {
+    String address = ctx.ip();
+    Duration wait = throttle.waitFor(address);
+    if (!wait.isZero()) {
+      throw Problem.tooManyAttempts(wait);
+    }
+    boolean ok = matches(candidate);
+    if (!ok) {
+      throttle.failed(address);
+    }
+    return ok;
   }
 
   private boolean matches(String candidate) {

@@ -2,6 +2,8 @@ package dev.semafor.server;
 
 import dev.semafor.TaskRegistry;
 import dev.semafor.broker.Broker;
+import dev.semafor.broker.TaskCount;
+import dev.semafor.broker.WorkerInfo;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -61,7 +63,11 @@ final class AdminApi {
       int inFlight,
       Instant startedAt,
       Instant lastHeartbeat,
-      String status) {}
+      String status,
+      List<String> tasks) {}
+
+  /** Jobs waiting for a task that no live worker has (or in a queue no live worker takes). */
+  record UnservedView(String queue, String task, long queued) {}
 
   void register(Javalin app) {
     app.get("/api/v1/info", this::info);
@@ -83,7 +89,21 @@ final class AdminApi {
 
   private void queues(Context ctx) {
     metrics.update(sampler.refresh());
-    ctx.json(Map.of("queues", sampler.views(), "time", clock.instant()));
+    ctx.json(Map.of("queues", sampler.views(), "unserved", unserved(), "time", clock.instant()));
+  }
+
+  /** See {@link TaskCount#unserved}; empty if the broker cannot tell. */
+  private List<UnservedView> unserved() {
+    try {
+      Instant now = clock.instant();
+      List<WorkerInfo> live =
+          broker.workers().stream().filter(w -> !w.isGone(now, goneAfter)).toList();
+      return TaskCount.unserved(broker.queuedTasks(), live).stream()
+          .map(c -> new UnservedView(c.queue(), c.task(), c.queued()))
+          .toList();
+    } catch (UnsupportedOperationException e) {
+      return List.of();
+    }
   }
 
   private void workers(Context ctx) {
@@ -102,7 +122,8 @@ final class AdminApi {
                         w.inFlight(),
                         w.startedAt(),
                         w.lastHeartbeat(),
-                        w.isGone(now, goneAfter) ? "gone" : "active"))
+                        w.isGone(now, goneAfter) ? "gone" : "active",
+                        w.tasks()))
             .toList();
     ctx.json(Map.of("workers", views, "time", now));
   }

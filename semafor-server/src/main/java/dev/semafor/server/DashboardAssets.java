@@ -3,6 +3,8 @@ package dev.semafor.server;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -90,12 +92,45 @@ final class DashboardAssets {
     ctx.redirect(guard.hasToken() ? "/login" : "/", HttpStatus.SEE_OTHER);
   }
 
-  /** A local path to go to after login: never another site ({@code //host}, {@code https:}). */
+  /**
+   * A local path to go to after login, else {@code /}. {@code next} (already decoded once from the
+   * query string) must parse as a URI reference with no scheme and no authority whose path starts
+   * with a single {@code /}, and neither it nor its decoded parts may hold a backslash or a control
+   * character: browsers drop tabs and newlines and read {@code \\} as {@code /}, which would turn
+   * {@code /\t/evil.example} into another site.
+   */
   static String safeNext(String next) {
-    if (next == null || !next.startsWith("/") || next.startsWith("//") || next.contains("\\")) {
+    if (next == null || next.isEmpty() || unsafe(next)) {
+      return "/";
+    }
+    URI uri;
+    try {
+      uri = new URI(next);
+    } catch (URISyntaxException e) {
+      return "/";
+    }
+    String path = uri.getPath();
+    if (uri.getScheme() != null
+        || uri.getRawAuthority() != null
+        || path == null
+        || !path.startsWith("/")
+        || path.startsWith("//")
+        || unsafe(path)
+        || uri.getQuery() != null && unsafe(uri.getQuery())
+        || uri.getFragment() != null && unsafe(uri.getFragment())) {
       return "/";
     }
     return next;
+  }
+
+  private static boolean unsafe(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '\\' || Character.isISOControl(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Context html(Context ctx) {

@@ -86,7 +86,7 @@ public final class DashboardServer implements AutoCloseable {
     workerMetrics.bindTo(meterRegistry);
 
     ObjectMapper mapper = JobViews.apiMapper();
-    AccessGuard guard = new AccessGuard(b.token);
+    AccessGuard guard = new AccessGuard(b.token, new LoginThrottle(b.clock));
     ProblemHandlers problems = new ProblemHandlers(mapper);
     Client client = new Client(b.broker, b.registry, b.json, b.clock);
     EnqueueRequests requests = new EnqueueRequests(mapper, b.registry, b.json, b.maxBatch);

@@ -11,6 +11,7 @@ import dev.semafor.Client;
 import dev.semafor.JobOptions;
 import dev.semafor.Json;
 import dev.semafor.PayloadException;
+import dev.semafor.RefusedJsonException;
 import dev.semafor.TaskDefinition;
 import dev.semafor.TaskRegistry;
 import java.io.IOException;
@@ -26,7 +27,9 @@ import java.util.stream.Collectors;
  * Client.JobRequest}s, refusing anything doubtful before a job is stored: a body that is not JSON
  * or has the wrong shape (400, unknown fields included, so a misspelt {@code delay} is not silently
  * ignored), a task this server does not know, an input that does not bind to the task's input type,
- * or options out of range (422). Errors in a batch name the job's index.
+ * or options out of range (422, naming the field). A body that Jackson would change as it reads it
+ * (a duplicate key, a number out of a double's range, a lone surrogate: see {@link
+ * dev.semafor.Json}) is refused with 400. Errors in a batch name the job's index.
  */
 final class EnqueueRequests {
   /** One job as the API accepts it. Only {@code task} is required. */
@@ -97,6 +100,8 @@ final class EnqueueRequests {
         throw Problem.badRequest("expected a JSON object, got null");
       }
       return value;
+    } catch (RefusedJsonException e) {
+      throw Problem.refusedJson("the body is refused: " + e.getOriginalMessage() + at(e));
     } catch (JsonParseException e) {
       throw Problem.malformedJson("the body is not valid JSON: " + e.getOriginalMessage());
     } catch (UnrecognizedPropertyException e) {
@@ -112,10 +117,26 @@ final class EnqueueRequests {
                   .collect(Collectors.joining(", "))
               + ")");
     } catch (JsonMappingException e) {
+      RefusedJsonException refused = RefusedJsonException.in(e);
+      if (refused != null) {
+        throw Problem.refusedJson(
+            "the body is refused" + where(e) + ": " + refused.getOriginalMessage() + at(refused));
+      }
       throw Problem.badRequest("wrong shape" + where(e) + ": " + e.getOriginalMessage());
     } catch (IOException e) {
       throw Problem.malformedJson("cannot read the body: " + e.getMessage());
     }
+  }
+
+  /** " (line L, column C)" of a parse error, or "". */
+  private static String at(JsonParseException e) {
+    return e.getLocation() == null || e.getLocation().getLineNr() < 1
+        ? ""
+        : " (line "
+            + e.getLocation().getLineNr()
+            + ", column "
+            + e.getLocation().getColumnNr()
+            + ")";
   }
 
   private static String where(JsonMappingException e) {
@@ -163,32 +184,39 @@ final class EnqueueRequests {
     if (b.delayMs() != null && b.runAt() != null) {
       throw Problem.invalid(where + "give delay_ms or run_at, not both");
     }
+    String field = "queue";
     try {
       JobOptions o = JobOptions.defaults();
       if (b.queue() != null) {
         o = o.queue(b.queue());
       }
+      field = "priority";
       if (b.priority() != null) {
         o = o.priority(b.priority());
       }
+      field = "delay_ms";
       if (b.delayMs() != null) {
         o = o.delay(Duration.ofMillis(b.delayMs()));
       }
+      field = "run_at";
       if (b.runAt() != null) {
         o = o.runAt(b.runAt());
       }
+      field = "max_attempts";
       if (b.maxAttempts() != null) {
         o = o.maxAttempts(b.maxAttempts());
       }
+      field = "timeout_ms";
       if (b.timeoutMs() != null) {
         o = o.timeout(Duration.ofMillis(b.timeoutMs()));
       }
+      field = "unique_key";
       if (b.uniqueKey() != null) {
         o = o.uniqueKey(b.uniqueKey());
       }
       return o;
     } catch (IllegalArgumentException e) {
-      throw Problem.invalid(where + e.getMessage());
+      throw Problem.invalidField(where, field, e.getMessage());
     }
   }
 }

@@ -13,6 +13,9 @@ import java.util.Map;
 final class Problem extends SemaforException {
   static final String TYPE_PREFIX = "urn:semafor:problem:";
 
+  /** The extension member of a 429 that also becomes its {@code Retry-After} header. */
+  static final String RETRY_AFTER_SECONDS = "retry_after_seconds";
+
   private final int status;
   private final String type;
   private final String title;
@@ -60,6 +63,34 @@ final class Problem extends SemaforException {
 
   static Problem unauthorized(String detail) {
     return new Problem(401, "unauthorized", "Unauthorized", detail);
+  }
+
+  /**
+   * 429 for an address that failed to give the token too often; ProblemHandlers adds Retry-After.
+   */
+  static Problem tooManyAttempts(java.time.Duration wait) {
+    long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+    return new Problem(
+        429,
+        "too-many-attempts",
+        "Too many attempts",
+        "too many wrong tokens from this address; try again in " + seconds + " s",
+        Map.of(RETRY_AFTER_SECONDS, seconds));
+  }
+
+  /** A JSON body that parses but would be changed by reading it (see dev.semafor.Json). */
+  static Problem refusedJson(String detail) {
+    return new Problem(400, "refused-json", "JSON refused", detail);
+  }
+
+  /** 422 for one field of a job that is out of range; the field rides along as {@code field}. */
+  static Problem invalidField(String where, String field, String detail) {
+    return new Problem(
+        422,
+        "invalid-job",
+        "Invalid job",
+        where + "\"" + field + "\": " + detail,
+        Map.of("field", field));
   }
 
   static Problem forbidden(String type, String detail) {

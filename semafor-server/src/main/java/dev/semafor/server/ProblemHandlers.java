@@ -110,6 +110,10 @@ final class ProblemHandlers {
     if (problem.status() == 401) {
       ctx.header("WWW-Authenticate", "Bearer realm=\"semafor\"");
     }
+    Object retryAfter = problem.extensions().get(Problem.RETRY_AFTER_SECONDS);
+    if (retryAfter != null) {
+      ctx.header("Retry-After", retryAfter.toString());
+    }
     try {
       ctx.result(mapper.writeValueAsString(problem.body(ctx.path())));
     } catch (JsonProcessingException e) {

@@ -10,7 +10,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -94,10 +93,8 @@ final class QueueSampler {
   synchronized List<QueueView> views() {
     List<QueueView> out = new ArrayList<>();
     for (QueueStats s : latest) {
-      Map<String, Long> counts = new LinkedHashMap<>();
-      for (JobState state : JobState.values()) {
-        counts.put(JobViews.state(state), s.count(state));
-      }
+      // Leased is not running: jobs waiting in a worker's inbox are counted apart.
+      Map<String, Long> counts = s.shownCounts();
       Deque<Point> points = history.getOrDefault(s.queue(), new ArrayDeque<>());
       out.add(
           new QueueView(

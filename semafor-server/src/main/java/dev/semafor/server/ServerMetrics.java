@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code semafor.jobs.enqueued} counter, by task and queue: jobs enqueued through the API;
  *   <li>{@code semafor.queue.jobs} gauge, by queue and state, and {@code semafor.queue.depth} (jobs
  *       {@code QUEUED}, ready to run) by queue: read from the broker's stats, refreshed at every
- *       scrape;
+ *       scrape; state {@code running} counts started jobs only, and state {@code leased} the {@code
+ *       RUNNING} jobs still waiting in a worker's local queue;
  *   <li>{@code semafor.workers} gauge, by status ({@code active}, {@code gone}): the broker's
  *       worker registry.
  * </ul>
@@ -76,15 +77,15 @@ final class ServerMetrics implements MeterBinder {
   synchronized void update(List<QueueStats> stats) {
     gauges.values().forEach(v -> v.set(0));
     for (QueueStats s : stats) {
-      for (JobState state : JobState.values()) {
+      for (Map.Entry<String, Long> e : s.shownCounts().entrySet()) {
         gauge(
                 "semafor.queue.jobs",
                 "Jobs per queue and state, from the broker",
                 "queue",
                 s.queue(),
                 "state",
-                JobViews.state(state))
-            .set(s.count(state));
+                e.getKey())
+            .set(e.getValue());
       }
       gauge(
               "semafor.queue.depth",

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.semafor.ExecutionModel;
 import dev.semafor.JobError;
+import dev.semafor.broker.Lease;
+import dev.semafor.broker.LeaseRequest;
 import dev.semafor.broker.MemoryBroker;
 import dev.semafor.broker.WorkerInfo;
 import java.time.Duration;
@@ -13,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class AdminApiTest extends ApiFixture {
@@ -44,6 +47,49 @@ class AdminApiTest extends ApiFixture {
     JsonNode beta = queues.get(1);
     assertThat(beta.get("counts").get("scheduled").asLong()).isEqualTo(1);
     assertThat(beta.get("depth").asLong()).isZero();
+  }
+
+  @Test
+  void queuesCountLeasedJobsApartAndListJobsNoLiveWorkerCanRun() {
+    startOnTestClock();
+    enqueue("{\"task\":\"semafor.noop\",\"queue\":\"alpha\"}");
+    enqueue("{\"task\":\"semafor.noop\",\"queue\":\"alpha\"}");
+    enqueue("{\"task\":\"semafor.echo\",\"queue\":\"alpha\",\"input\":1}");
+    List<Lease> leases =
+        broker.lease(
+            new LeaseRequest(
+                List.of("alpha"), 5, "w", Duration.ofMinutes(1), Set.of("semafor.noop")));
+    broker.markStarted(List.of(leases.get(0).ref()));
+    broker.registerWorker(
+        new WorkerInfo(
+            "w",
+            "h",
+            1,
+            ExecutionModel.THREADS,
+            1,
+            List.of("alpha"),
+            2,
+            clock.instant(),
+            null,
+            List.of("semafor.noop")));
+
+    JsonNode body = http.get("/api/v1/queues").json();
+    JsonNode counts = body.get("queues").get(0).get("counts");
+    assertThat(counts.get("running").asLong()).as("started only").isEqualTo(1);
+    assertThat(counts.get("leased").asLong()).isEqualTo(1);
+    assertThat(body.get("unserved")).hasSize(1);
+    assertThat(body.get("unserved").get(0).get("queue").asText()).isEqualTo("alpha");
+    assertThat(body.get("unserved").get(0).get("task").asText()).isEqualTo("semafor.echo");
+    assertThat(body.get("unserved").get(0).get("queued").asLong()).isEqualTo(1);
+    JsonNode worker = http.get("/api/v1/workers").json().get("workers").get(0);
+    assertThat(worker.get("tasks")).extracting(JsonNode::asText).containsExactly("semafor.noop");
+
+    enqueue("{\"task\":\"semafor.noop\",\"queue\":\"alpha\"}");
+    assertThat(http.get("/api/v1/queues").json().get("unserved")).hasSize(1);
+    clock.advance(WorkerInfo.DEFAULT_GONE_AFTER.plusSeconds(1));
+    assertThat(http.get("/api/v1/queues").json().get("unserved"))
+        .as("a gone worker serves nothing")
+        .hasSize(2);
   }
 
   @Test

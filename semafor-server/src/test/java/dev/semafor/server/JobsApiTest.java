@@ -153,6 +153,58 @@ class JobsApiTest extends ApiFixture {
   }
 
   @Test
+  void timesOutOfRangeAre422NamingTheFieldNot500() {
+    Http.Response farRunAt =
+        http.postJson(
+            "/api/v1/jobs",
+            "{\"task\":\"semafor.noop\",\"run_at\":\"+999999999-12-31T23:59:59Z\"}");
+    Http.Response hugeDelay =
+        http.postJson("/api/v1/jobs", "{\"task\":\"semafor.noop\",\"delay_ms\":1e18}");
+    Http.Response hugeTimeout =
+        http.postJson(
+            "/api/v1/jobs", "{\"task\":\"semafor.noop\",\"timeout_ms\":9223372036854775807}");
+
+    assertProblem(farRunAt, 422, "invalid-job");
+    assertThat(farRunAt.json().get("field").asText()).isEqualTo("run_at");
+    assertThat(farRunAt.json().get("detail").asText()).startsWith("\"run_at\": run-at must be");
+    assertProblem(hugeDelay, 422, "invalid-job");
+    assertThat(hugeDelay.json().get("field").asText()).isEqualTo("delay_ms");
+    assertProblem(hugeTimeout, 422, "invalid-job");
+    assertThat(hugeTimeout.json().get("field").asText()).isEqualTo("timeout_ms");
+    assertThat(broker.stats()).isEmpty();
+  }
+
+  @Test
+  void inputThatReadingWouldChangeIsRefusedNotStored() {
+    Http.Response infinity =
+        http.postJson("/api/v1/jobs", "{\"task\":\"semafor.echo\",\"input\":{\"x\":1e999999}}");
+    Http.Response surrogate =
+        http.postJson("/api/v1/jobs", "{\"task\":\"semafor.echo\",\"input\":{\"s\":\"a\\ud800\"}}");
+    Http.Response duplicate =
+        http.postJson("/api/v1/jobs", "{\"task\":\"semafor.echo\",\"task\":\"semafor.noop\"}");
+    Http.Response duplicateInInput =
+        http.postJson("/api/v1/jobs", "{\"task\":\"semafor.echo\",\"input\":{\"a\":1,\"a\":2}}");
+    Http.Response newlineQueue =
+        http.postJson("/api/v1/jobs", "{\"task\":\"semafor.noop\",\"queue\":\"a\\nb\"}");
+    Http.Response surrogateQueue =
+        http.postJson("/api/v1/jobs", "{\"task\":\"semafor.noop\",\"queue\":\"q\\udc00\"}");
+
+    assertProblem(infinity, 400, "refused-json");
+    assertThat(infinity.json().get("detail").asText()).contains("1e999999").contains("input");
+    assertProblem(surrogate, 400, "refused-json");
+    assertThat(surrogate.json().get("detail").asText()).contains("surrogate");
+    assertThat(duplicate.status()).isEqualTo(400);
+    assertThat(duplicate.json().get("detail").asText()).contains("Duplicate field 'task'");
+    assertThat(duplicateInInput.status()).isEqualTo(400);
+    assertThat(duplicateInInput.json().get("detail").asText()).contains("Duplicate field 'a'");
+    assertProblem(newlineQueue, 422, "invalid-job");
+    assertThat(newlineQueue.json().get("field").asText()).isEqualTo("queue");
+    assertThat(newlineQueue.json().get("detail").asText()).contains("U+000A").doesNotContain("\n");
+    assertThat(surrogateQueue.status()).isEqualTo(400);
+    assertThat(broker.stats()).isEmpty();
+  }
+
+  @Test
   void bodyThatIsNotJsonContentTypeIs415() {
     Http.Response r =
         http.post(

@@ -115,6 +115,23 @@ class MetricsTest extends ApiFixture {
   }
 
   @Test
+  void aLeasedJobThatHasNotStartedIsGaugedAsLeasedNotRunning() {
+    startDefault();
+    enqueue("{\"task\":\"semafor.noop\",\"queue\":\"l\"}");
+    enqueue("{\"task\":\"semafor.noop\",\"queue\":\"l\"}");
+    var leases =
+        broker.lease(
+            new dev.semafor.broker.LeaseRequest(List.of("l"), 2, "w", Duration.ofMinutes(1)));
+    broker.markStarted(List.of(leases.get(0).ref()));
+
+    String scrape = http.get("/metrics").body();
+    assertThat(value(scrape, "semafor_queue_jobs", Map.of("queue", "l", "state", "running")))
+        .isEqualTo(1);
+    assertThat(value(scrape, "semafor_queue_jobs", Map.of("queue", "l", "state", "leased")))
+        .isEqualTo(1);
+  }
+
+  @Test
   void workerGaugesCountActiveAndGoneWorkers() {
     TestClock clock = new TestClock();
     broker = new MemoryBroker(clock);

@@ -4,20 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.semafor.TaskRegistry;
 import dev.semafor.broker.Broker;
-import dev.semafor.broker.CancelResult;
-import dev.semafor.broker.Completion;
-import dev.semafor.broker.Failure;
-import dev.semafor.broker.JobQuery;
+import dev.semafor.broker.ForwardingBroker;
+import dev.semafor.broker.GroupRecord;
 import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.Lease;
-import dev.semafor.broker.LeaseRef;
-import dev.semafor.broker.LeaseRequest;
-import dev.semafor.broker.LeaseStatus;
 import dev.semafor.broker.MemoryBroker;
-import dev.semafor.broker.QueueStats;
-import java.time.Duration;
+import dev.semafor.broker.ScheduleRecord;
+import dev.semafor.broker.WorkerInfo;
+import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,70 +48,9 @@ class OlderBrokerTest {
   }
 
   /** A broker that refuses admin operations; every other call goes to a memory broker. */
-  private record CoreOnly(Broker delegate) implements Broker {
-    @Override
-    public List<JobRecord> enqueue(List<JobRecord> jobs) {
-      return delegate.enqueue(jobs);
-    }
-
-    @Override
-    public List<Lease> lease(LeaseRequest request) {
-      return delegate.lease(request);
-    }
-
-    @Override
-    public List<LeaseStatus> heartbeat(List<LeaseRef> leases, Duration extension) {
-      return delegate.heartbeat(leases, extension);
-    }
-
-    @Override
-    public List<Boolean> complete(List<Completion> completions) {
-      return delegate.complete(completions);
-    }
-
-    @Override
-    public List<Boolean> fail(List<Failure> failures) {
-      return delegate.fail(failures);
-    }
-
-    @Override
-    public void release(List<LeaseRef> leases) {
-      delegate.release(leases);
-    }
-
-    @Override
-    public void progress(LeaseRef lease, double fraction, String message) {
-      delegate.progress(lease, fraction, message);
-    }
-
-    @Override
-    public CancelResult cancel(String jobId) {
-      return delegate.cancel(jobId);
-    }
-
-    @Override
-    public Optional<JobRecord> get(String jobId) {
-      return delegate.get(jobId);
-    }
-
-    @Override
-    public List<JobRecord> query(JobQuery query) {
-      return delegate.query(query);
-    }
-
-    @Override
-    public List<QueueStats> stats() {
-      return delegate.stats();
-    }
-
-    @Override
-    public int reapExpiredLeases() {
-      return delegate.reapExpiredLeases();
-    }
-
-    @Override
-    public int prune(Duration retention) {
-      return delegate.prune(retention);
+  private static final class CoreOnly extends ForwardingBroker {
+    CoreOnly(Broker delegate) {
+      super(delegate);
     }
 
     @Override
@@ -127,6 +60,11 @@ class OlderBrokerTest {
 
     @Override
     public void close() {}
+
+    @Override
+    public List<dev.semafor.broker.TaskCount> queuedTasks() {
+      throw new UnsupportedOperationException("this broker does not count waiting jobs by task");
+    }
 
     @Override
     public boolean retry(String jobId) {
@@ -139,7 +77,7 @@ class OlderBrokerTest {
     }
 
     @Override
-    public void registerWorker(dev.semafor.broker.WorkerInfo info) {
+    public void registerWorker(WorkerInfo info) {
       throw new UnsupportedOperationException("core-only broker has no worker registry");
     }
 
@@ -149,7 +87,7 @@ class OlderBrokerTest {
     }
 
     @Override
-    public List<dev.semafor.broker.WorkerInfo> workers() {
+    public List<WorkerInfo> workers() {
       throw new UnsupportedOperationException("core-only broker has no worker registry");
     }
 
@@ -159,24 +97,17 @@ class OlderBrokerTest {
     }
 
     @Override
-    public List<JobRecord> enqueueGroup(
-        dev.semafor.broker.GroupRecord group, List<JobRecord> members) {
+    public List<JobRecord> enqueueGroup(GroupRecord group, List<JobRecord> members) {
       throw new UnsupportedOperationException("core-only broker cannot store groups");
     }
 
     @Override
-    public List<String> cancelRequested(String workerId) {
-      return delegate.cancelRequested(workerId);
-    }
-
-    @Override
-    public boolean claimTick(
-        dev.semafor.broker.ScheduleRecord schedule, java.time.Instant tick, JobRecord job) {
+    public boolean claimTick(ScheduleRecord schedule, Instant tick, JobRecord job) {
       throw new UnsupportedOperationException("core-only broker cannot run schedules");
     }
 
     @Override
-    public List<dev.semafor.broker.ScheduleRecord> schedules() {
+    public List<ScheduleRecord> schedules() {
       throw new UnsupportedOperationException("core-only broker cannot run schedules");
     }
   }

@@ -175,6 +175,74 @@ class SecurityTest extends ApiFixture {
     assertThat(DashboardAssets.safeNext("https://evil.example/")).isEqualTo("/");
     assertThat(DashboardAssets.safeNext("/\\evil.example")).isEqualTo("/");
     assertThat(DashboardAssets.safeNext(null)).isEqualTo("/");
+    assertThat(DashboardAssets.safeNext("/jobs?state=dead#top")).isEqualTo("/jobs?state=dead#top");
+    assertThat(DashboardAssets.safeNext("/\t/evil.example")).isEqualTo("/");
+    assertThat(DashboardAssets.safeNext("/%09/evil.example")).isEqualTo("/");
+    assertThat(DashboardAssets.safeNext("/\n/evil.example")).isEqualTo("/");
+    assertThat(DashboardAssets.safeNext("/%5C/evil.example")).isEqualTo("/");
+    assertThat(DashboardAssets.safeNext("/%2F/evil.example")).isEqualTo("/");
+    assertThat(DashboardAssets.safeNext("jobs")).isEqualTo("/");
+    assertThat(DashboardAssets.safeNext("javascript:alert(1)")).isEqualTo("/");
+  }
+
+  @Test
+  void loginWithATabInNextDoesNotRedirectToAnotherSite() {
+    startWithToken();
+
+    Http.Response r =
+        http.post(
+            "/login?next=/%09/evil.example",
+            HttpRequest.BodyPublishers.ofString("token=" + TOKEN),
+            "Content-Type",
+            "application/x-www-form-urlencoded");
+
+    assertThat(r.status()).isEqualTo(303);
+    assertThat(r.header("Location")).isEqualTo("/");
+  }
+
+  // ---- guessing the token ----
+
+  @Test
+  void repeatedWrongTokensFromOneAddressAreAnswered429UntilItHasWaited() {
+    TestClock clock = new TestClock();
+    broker = new MemoryBroker();
+    start(builder().token(TOKEN).clock(clock));
+
+    for (int i = 0; i < LoginThrottle.DEFAULT_BURST; i++) {
+      assertThat(login("wrong-token-number-" + i).header("Location")).isEqualTo("/login?error=1");
+    }
+    Http.Response throttled = login("wrong-token-once-more");
+    Http.Response rightButThrottled = login(TOKEN);
+    Http.Response api = http.get("/api/v1/queues", "Authorization", "Bearer " + TOKEN);
+
+    assertProblem(throttled, 429, "too-many-attempts");
+    assertThat(throttled.header("Retry-After")).isEqualTo("6");
+    assertProblem(rightButThrottled, 429, "too-many-attempts");
+    assertThat(rightButThrottled.header("Set-Cookie")).isNull();
+    assertProblem(api, 429, "too-many-attempts");
+
+    clock.advance(LoginThrottle.DEFAULT_REFILL);
+    Http.Response afterWaiting = login(TOKEN);
+    assertThat(afterWaiting.status()).isEqualTo(303);
+    assertThat(afterWaiting.header("Location")).isEqualTo("/");
+    assertThat(afterWaiting.header("Set-Cookie")).contains("semafor_token=");
+  }
+
+  @Test
+  void theThrottleRefillsOneAttemptPerPeriodAndKeepsAddressesApart() {
+    TestClock clock = new TestClock();
+    LoginThrottle throttle = new LoginThrottle(clock, 2, java.time.Duration.ofSeconds(10));
+
+    throttle.failed("10.0.0.1");
+    throttle.failed("10.0.0.1");
+    assertThat(throttle.waitFor("10.0.0.1")).isEqualTo(java.time.Duration.ofSeconds(10));
+    assertThat(throttle.waitFor("10.0.0.2")).isZero();
+    clock.advance(java.time.Duration.ofSeconds(4));
+    assertThat(throttle.waitFor("10.0.0.1")).isEqualTo(java.time.Duration.ofSeconds(6));
+    clock.advance(java.time.Duration.ofSeconds(6));
+    assertThat(throttle.waitFor("10.0.0.1")).isZero();
+    throttle.failed("10.0.0.1");
+    assertThat(throttle.waitFor("10.0.0.1")).isEqualTo(java.time.Duration.ofSeconds(10));
   }
 
   // ---- cross-site requests ----

@@ -124,4 +124,22 @@ public abstract class BrokerContract {
       return BrokerContract.this.newBroker(clock);
     }
   }
+
+  @Nested
+  @Tag("tck-wake")
+  class WakeUps extends WakeUpContract {
+    @Override
+    protected Broker newBroker(InstantSource clock) {
+      return BrokerContract.this.newBroker(clock);
+    }
+  }
+
+  @Nested
+  @Tag("tck-starts")
+  class StartsAndTasks extends StartsAndTasksContract {
+    @Override
+    protected Broker newBroker(InstantSource clock) {
+      return BrokerContract.this.newBroker(clock);
+    }
+  }
 }

@@ -254,28 +254,34 @@ async function act(label, fn) {
 views.overview = () => {
   const totals = h("div", { class: "totals" });
   const cards = h("div", { class: "cards" });
+  const notices = h("div", { class: "notices" });
   const root = h("section", {},
     h("h1", {}, "Overview"),
     totals,
+    notices,
     h("h2", {}, "Queues"),
     cards);
   return {
     root,
     async refresh() {
-      const [{ queues }, { workers }] = await Promise.all([api("/queues"), api("/workers")]);
+      const [{ queues, unserved = [] }, { workers }] = await Promise.all([api("/queues"), api("/workers")]);
       const sum = Object.fromEntries(STATES.map((st) => [st, 0]));
+      sum.leased = 0;
       let through = 0, fails = 0;
       for (const q of queues) {
         for (const st of STATES) sum[st] += q.counts[st];
+        sum.leased += q.counts.leased || 0;
         through += q.succeeded_per_minute;
         fails += q.dead_per_minute;
       }
       const active = workers.filter((w) => w.status === "active").length;
       setChildren(totals,
         stat("Waiting", sum.queued + sum.scheduled, sum.scheduled + " scheduled"),
-        stat("Running", sum.running, plural(active, "worker", "workers") + " active"),
+        stat("Running", sum.running, plural(active, "worker", "workers") + " active, " + sum.leased.toLocaleString() + " leased and waiting"),
         stat("Succeeded", sum.succeeded, rate(through) + " in the last minute", "good"),
         stat("Dead", sum.dead, rate(fails) + " in the last minute", sum.dead > 0 ? "bad" : ""));
+      setChildren(notices, ...unserved.map((u) => h("p", { class: "notice bad", "data-testid": "unserved" },
+        plural(u.queued, "job", "jobs") + " in queue " + u.queue + " wait for task " + u.task + ", which no live worker has")));
       setChildren(cards, ...(queues.length ? queues.map(queueCard) : [empty("No queues yet: enqueue a job and it appears here.")]));
     },
   };
@@ -297,7 +303,10 @@ function queueCard(q) {
     h("div", { class: "chips" },
       STATES.map((st) => h("a", { class: "chip", "data-state": st, href: qs(st), title: st },
         h("span", { class: "chip-n" }, q.counts[st].toLocaleString()),
-        h("span", { class: "chip-l" }, st)))),
+        h("span", { class: "chip-l" }, st))),
+      q.counts.leased ? h("span", { class: "chip", "data-state": "leased", title: "leased to a worker, waiting in its local queue" },
+        h("span", { class: "chip-n" }, q.counts.leased.toLocaleString()),
+        h("span", { class: "chip-l" }, "leased")) : null),
     h("div", { class: "charts" },
       h("div", { class: "chart" },
         h("div", { class: "chart-label" }, "Throughput ", h("strong", {}, rate(q.succeeded_per_minute))),

@@ -1,0 +1,43 @@
+package dev.semafor.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code semafor train} (hidden): the training run from which the launcher makes the JVM's
+ * ahead-of-time cache ({@code -XX:AOTCacheOutput}, JDK 25+). It runs the commands people run most —
+ * enqueue, status, job, a burst worker, bench — in this JVM against a throw-away SQLite file, with
+ * their output discarded, so the classes they load and link are in the cache and every later
+ * command starts faster. Not for users: {@code bin/semafor} calls it once per build.
+ */
+@Command(name = "train", hidden = true, description = "Training run for the start-up cache.")
+final class TrainCommand implements Callable<Integer> {
+  @Override
+  public Integer call() throws IOException {
+    Path dir = Files.createTempDirectory("semafor-train-");
+    try {
+      String url = "sqlite:" + dir.resolve("train.db");
+      PrintWriter sink = new PrintWriter(Writer.nullWriter());
+      Cli quiet = new Cli(sink, sink, Map.of(), false);
+      Main.run(quiet, "enqueue", "--broker", url, "semafor.noop", "{}", "--count", "200");
+      Main.run(quiet, "enqueue", "--broker", url, "semafor.primes", "{\"n\": 97}");
+      Main.run(quiet, "worker", "--broker", url, "--burst", "--model", "threads");
+      Main.run(quiet, "status", "--broker", url);
+      Main.run(quiet, "status", "--broker", url, "--json");
+      Main.run(quiet, "bench", "--broker", url, "--jobs", "2000", "--model", "virtual");
+      Main.run(quiet, "job", "--broker", url, "no-such-job");
+      Main.run(quiet, "--help");
+      return 0;
+    } finally {
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+}

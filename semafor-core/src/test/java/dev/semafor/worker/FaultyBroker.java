@@ -1,0 +1,72 @@
+package dev.semafor.worker;
+
+import dev.semafor.broker.Completion;
+import dev.semafor.broker.ForwardingBroker;
+import dev.semafor.broker.LeaseRef;
+import dev.semafor.broker.LeaseStatus;
+import dev.semafor.broker.MemoryBroker;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A fault-injecting seam over a real {@link MemoryBroker}: a test sets a {@link Fault} on an
+ * operation (throw, or block on a latch) and the call then goes to the memory broker as usual.
+ */
+final class FaultyBroker extends ForwardingBroker {
+  /** Runs before an operation; may throw or block. */
+  @FunctionalInterface
+  interface Fault {
+    void before() throws InterruptedException;
+  }
+
+  private static final Fault NONE = () -> {};
+
+  final MemoryBroker memory;
+  volatile Fault onComplete = NONE;
+  volatile Fault onPrune = NONE;
+  final AtomicInteger completeCalls = new AtomicInteger();
+  final AtomicInteger heartbeats = new AtomicInteger();
+
+  FaultyBroker() {
+    this(new MemoryBroker());
+  }
+
+  private FaultyBroker(MemoryBroker memory) {
+    super(memory);
+    this.memory = memory;
+  }
+
+  private static void apply(Fault fault) {
+    try {
+      fault.before();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted in a fault", e);
+    }
+  }
+
+  @Override
+  public List<LeaseStatus> heartbeat(List<LeaseRef> leases, Duration extension) {
+    heartbeats.incrementAndGet();
+    return super.heartbeat(leases, extension);
+  }
+
+  @Override
+  public List<Boolean> complete(List<Completion> completions) {
+    completeCalls.incrementAndGet();
+    apply(onComplete);
+    return super.complete(completions);
+  }
+
+  @Override
+  public int prune(Duration retention) {
+    apply(onPrune);
+    return super.prune(retention);
+  }
+
+  @Override
+  public String describe() {
+    return "faulty " + memory.describe();
+  }
+}
