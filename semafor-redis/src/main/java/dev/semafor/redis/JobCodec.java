@@ -26,7 +26,8 @@ import java.util.Map;
  * le lease expiry   w worker   tk token
  * uk unique key   up 'R' for REPLACE   ck/cl concurrency key and limit   rk/rp/rd rate key,
  * permits, period ms   nx chain continuation   g/gi group and index   pg/pm progress   cr cancel
- * requested ('1')   pk the park key of a job held back by a limit
+ * requested ('1')   pk the park key of a job held back by a limit   st '1' once the attempt started
+ * (absent while leased and not started, and on a job never leased)
  * </pre>
  */
 final class JobCodec {
@@ -168,6 +169,7 @@ final class JobCodec {
         .progress(h.containsKey("pg") ? Double.parseDouble(h.get("pg")) : 0)
         .progressMessage(h.get("pm"))
         .cancelRequested("1".equals(h.get("cr")))
+        .started("1".equals(h.get("st")))
         .build();
   }
 

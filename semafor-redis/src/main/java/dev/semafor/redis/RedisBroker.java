@@ -17,6 +17,7 @@ import dev.semafor.broker.LeaseRequest;
 import dev.semafor.broker.LeaseStatus;
 import dev.semafor.broker.QueueStats;
 import dev.semafor.broker.ScheduleRecord;
+import dev.semafor.broker.TaskCount;
 import dev.semafor.broker.WorkerInfo;
 import java.time.Duration;
 import java.time.Instant;
@@ -124,11 +125,13 @@ public final class RedisBroker implements Broker {
   public List<Lease> lease(LeaseRequest request) {
     wakeups.leasing();
     String base = tokenPrefix + Long.toString(leaseCalls.incrementAndGet(), 36) + ".";
-    List<String> a = args(5 + request.queues().size());
+    List<String> a = args(6 + request.tasks().size() + request.queues().size());
     a.add(request.workerId());
     a.add(Long.toString(request.duration().toMillis()));
     a.add(Integer.toString(request.max()));
     a.add(base);
+    a.add(Integer.toString(request.tasks().size()));
+    a.addAll(request.tasks());
     a.addAll(request.queues());
     List<Object> out = store.call(Scripts.Name.LEASE, a);
     long now = (Long) out.get(0);
@@ -144,6 +147,7 @@ public final class RedisBroker implements Broker {
       h.put("sa", nowText);
       h.put("le", expText);
       h.put("w", request.workerId());
+      h.remove("st"); // a new lease is not started
       JobRecord job = JobCodec.decode((String) out.get(k), h);
       leases.add(new Lease(job, token, Instant.ofEpochMilli(expires)));
     }
@@ -212,17 +216,25 @@ public final class RedisBroker implements Broker {
     if (leases.isEmpty()) {
       return;
     }
+    store.call(Scripts.Name.RELEASE, refs(leases));
+  }
+
+  /** A script's arguments for a batch of leases: now, then each lease's job id and token. */
+  private List<String> refs(List<LeaseRef> leases) {
     List<String> a = args(1 + 2 * leases.size());
     for (LeaseRef ref : leases) {
       a.add(ref.jobId());
       a.add(ref.token());
     }
-    store.call(Scripts.Name.RELEASE, a);
+    return a;
   }
 
   @Override
   public void markStarted(List<LeaseRef> leases) {
-    throw new UnsupportedOperationException("markStarted: not yet on Redis (next commit)");
+    if (leases.isEmpty()) {
+      return;
+    }
+    store.call(Scripts.Name.MARK_STARTED, refs(leases));
   }
 
   @Override
@@ -288,8 +300,8 @@ public final class RedisBroker implements Broker {
   }
 
   @Override
-  public List<dev.semafor.broker.TaskCount> queuedTasks() {
-    throw new UnsupportedOperationException("queuedTasks: not yet on Redis (next commit)");
+  public List<TaskCount> queuedTasks() {
+    return reads.queuedTasks();
   }
 
   @Override

@@ -8,6 +8,7 @@ import dev.semafor.broker.JobQuery;
 import dev.semafor.broker.JobRecord;
 import dev.semafor.broker.QueueStats;
 import dev.semafor.broker.ScheduleRecord;
+import dev.semafor.broker.TaskCount;
 import dev.semafor.broker.WorkerInfo;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -16,6 +17,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -42,6 +44,12 @@ import java.util.TreeSet;
 final class RedisReads {
   private static final int PIPELINE = 500;
 
+  /**
+   * The field of a queue's counters ({@code n:QUEUE}) beside the states' ordinals: its {@code
+   * RUNNING} jobs that are leased but not started.
+   */
+  private static final String LEASED_WAITING = "L";
+
   private final RedisStore store;
 
   RedisReads(RedisStore store) {
@@ -59,11 +67,35 @@ final class RedisReads {
           List<QueueStats> out = new ArrayList<>();
           for (String q : new TreeSet<>(r.smembers(store.key("queues")))) {
             Map<JobState, Long> counts = new EnumMap<>(JobState.class);
-            r.hgetall(store.key("n:" + q))
+            Map<String, String> fields = new HashMap<>(r.hgetall(store.key("n:" + q)));
+            String leased = fields.remove(LEASED_WAITING);
+            fields.forEach(
+                (s, n) -> counts.put(JobState.values()[Integer.parseInt(s)], Long.parseLong(n)));
+            out.add(
+                new QueueStats(
+                    q, counts, leased == null ? 0 : Math.max(0, Long.parseLong(leased))));
+          }
+          return out;
+        });
+  }
+
+  /**
+   * The per-task counts of {@code QUEUED} jobs the scripts keep ({@code qt:QUEUE}, task to count):
+   * one small hash per queue.
+   */
+  List<TaskCount> queuedTasks() {
+    return store.read(
+        r -> {
+          List<TaskCount> out = new ArrayList<>();
+          for (String q : new TreeSet<>(r.smembers(store.key("queues")))) {
+            new TreeMap<>(r.hgetall(store.key("qt:" + q)))
                 .forEach(
-                    (s, n) ->
-                        counts.put(JobState.values()[Integer.parseInt(s)], Long.parseLong(n)));
-            out.add(new QueueStats(q, counts));
+                    (task, n) -> {
+                      long queued = Long.parseLong(n);
+                      if (queued > 0) {
+                        out.add(new TaskCount(q, task, queued));
+                      }
+                    });
           }
           return out;
         });
@@ -204,6 +236,7 @@ final class RedisReads {
     m.put("model", w.model().name());
     m.put("concurrency", w.concurrency());
     m.put("queues", w.queues());
+    m.put("tasks", w.tasks());
     m.put("started_at", w.startedAt().toString());
     return Json.defaults().write(m);
   }
@@ -220,6 +253,10 @@ final class RedisReads {
                 String[] beat = beats.getOrDefault(id, "0,0").split(",");
                 List<String> queues = new ArrayList<>();
                 n.get("queues").forEach(q -> queues.add(q.asText()));
+                List<String> tasks = new ArrayList<>();
+                if (n.has("tasks")) { // absent: registered before workers named their tasks
+                  n.get("tasks").forEach(t -> tasks.add(t.asText()));
+                }
                 out.add(
                     new WorkerInfo(
                         id,
@@ -230,7 +267,8 @@ final class RedisReads {
                         queues,
                         Integer.parseInt(beat[1]),
                         Instant.parse(n.get("started_at").asText()),
-                        Instant.ofEpochMilli(Long.parseLong(beat[0]))));
+                        Instant.ofEpochMilli(Long.parseLong(beat[0])),
+                        tasks));
               });
           return out;
         });

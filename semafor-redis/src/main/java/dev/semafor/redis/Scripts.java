@@ -27,6 +27,7 @@ final class Scripts {
     COMPLETE,
     FAIL,
     RELEASE,
+    MARK_STARTED,
     PROGRESS,
     CANCEL,
     REAP,

@@ -1,5 +1,8 @@
 package dev.semafor.redis;
 
+import dev.semafor.BrokerUnavailableException;
+import io.lettuce.core.RedisCommandInterruptedException;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -54,10 +57,21 @@ final class Wakeups implements AutoCloseable {
   }
 
   void await(List<String> queues, Duration timeout) throws InterruptedException {
-    if (subscribe(queues)) {
-      return; // just subscribed: a message may have been missed, so look again first
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
     }
-    long waitMillis = Math.min(timeout.toMillis(), untilDue(queues));
+    long waitMillis;
+    try {
+      if (subscribe(queues)) {
+        return; // just subscribed: a message may have been missed, so look again first
+      }
+      waitMillis = Math.min(timeout.toMillis(), untilDue(queues));
+    } catch (BrokerUnavailableException e) {
+      if (e.getCause() instanceof RedisCommandInterruptedException) {
+        throw new InterruptedException("interrupted while reading the wait's deadline");
+      }
+      throw e;
+    }
     long seenEpoch = seen.get()[0];
     long nanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, waitMillis));
     lock.lockInterruptibly();
@@ -91,7 +105,11 @@ final class Wakeups implements AutoCloseable {
               }
             });
       }
-      pubsub.sync().subscribe(missing);
+      try {
+        pubsub.sync().subscribe(missing);
+      } catch (RedisException e) {
+        throw store.unavailable(e);
+      }
       subscribed.addAll(List.of(missing));
     }
     return true;

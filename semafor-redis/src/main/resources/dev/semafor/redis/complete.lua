@@ -9,16 +9,17 @@ while at <= #ARGV do
   local nexts
   nexts, at = readJobs(at + 4, n)
   local key = jkey(id)
-  local h = redis.call('HMGET', key, 'tk', 'q', 'ck', 'cl', 'uk', 'g', 'gi', 'cr')
+  local h = redis.call('HMGET', key, 'tk', 'q', 'ck', 'cl', 'uk', 'g', 'gi', 'cr', 'st')
   if h[1] ~= tok then
     out[#out + 1] = 0
   else
-    -- the lease ends (token and expiry emptied), the job succeeds
+    -- the lease ends (token and expiry emptied), the job succeeds, its attempt counts as started
     if res ~= '' then
-      redis.call('HSET', key, 's', '3', 'fa', NOW, 'tk', '', 'le', '', 'r', res)
+      redis.call('HSET', key, 's', '3', 'fa', NOW, 'tk', '', 'le', '', 'st', '1', 'r', res)
     else
-      redis.call('HSET', key, 's', '3', 'fa', NOW, 'tk', '', 'le', '')
+      redis.call('HSET', key, 's', '3', 'fa', NOW, 'tk', '', 'le', '', 'st', '1')
     end
+    if h[9] ~= '1' then leasedWaiting(h[2], -1) end
     ended[#ended + 1] = id
     done[#done + 1] = NOW
     done[#done + 1] = id

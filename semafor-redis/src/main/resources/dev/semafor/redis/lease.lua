@@ -1,8 +1,16 @@
--- Lease up to max due jobs. ARGV: now, worker, duration ms, max, queues... Returns {now} and the
--- id and fields of each leased job as they were before the lease, in lease order; the i-th gets the
--- token TOKEN_BASE .. i (Java's side of the call makes the base).
+-- Lease up to max due jobs. ARGV: now, worker, duration ms, max, token base, n, n task names (none:
+-- any task), queues... Returns {now} and the id and fields of each leased job as they were before
+-- the lease, in lease order; the i-th gets the token TOKEN_BASE .. i (Java's side makes the base).
 local worker, dur, max, base = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
 local exp = NOW + dur
+local nt = tonumber(ARGV[6])
+local admitted = nil -- the tasks the worker runs, as a set; nil: any
+if nt > 0 then
+  admitted = {}
+  for k = 7, 6 + nt do admitted[ARGV[k]] = true end
+end
+-- How many ready jobs a filtered lease reads at a time while it looks past other tasks' jobs.
+local SCAN = 256
 
 local function limitsOf(h)
   local c = h.ck and tonumber(h.cl or '0') > 0
@@ -65,60 +73,126 @@ local function promote(q)
   local due = redis.call('ZRANGEBYSCORE', sk, '-inf', NOW, 'LIMIT', 0, 1000)
   for _, id in ipairs(due) do
     redis.call('ZREM', sk, id)
-    local h = redis.call('HMGET', jkey(id), 's', 'p')
+    local h = redis.call('HMGET', jkey(id), 's', 'p', 't')
     if h[1] == '0' then
       redis.call('HSET', jkey(id), 's', '1')
       redis.call('ZADD', T .. ':r:' .. q, -(tonumber(h[2]) or 0), id)
-      count(q, '0', '1')
+      count(q, '0', '1', h[3])
     end
   end
 end
 
-unpark()
+-- Whether the request takes every task that has jobs waiting in q, and how many waiting jobs of q
+-- it admits: the per-task counters, with what this script changed in them so far.
+local function coverage(q)
+  local counts = tomap(redis.call('HGETALL', T .. ':qt:' .. q))
+  for t, d in pairs(QT[q] or {}) do counts[t] = (tonumber(counts[t]) or 0) + d end
+  local all, mine = true, 0
+  for t, n in pairs(counts) do
+    n = tonumber(n)
+    if n > 0 then
+      if admitted[t] then mine = mine + n else all = false end
+    end
+  end
+  return all, mine
+end
+
 local out = {NOW}
 local taken = 0
 local leased = {}
-for qi = 6, #ARGV do
-  local q = ARGV[qi]
-  promote(q)
-  local rk = T .. ':r:' .. q
+
+-- Leases a waiting job of q (f its fields as read, h as a map), or parks it behind the limit that
+-- holds it back. The caller has taken it out of the ready set.
+local function take(q, id, score, f, h)
+  local key = jkey(id)
+  local c, r = limitsOf(h)
+  local kind = nil
+  if c or r then kind = blocked(h) end
+  if kind then
+    local pkey = T .. ':p' .. kind .. ':' .. (kind == 'c' and h.ck or h.rk)
+    redis.call('ZADD', pkey, score, id)
+    redis.call('HSET', key, 'pk', pkey)
+    redis.call('SADD', T .. ':pk', pkey)
+    return
+  end
+  taken = taken + 1
+  local token = base .. taken
+  redis.call('HSET', key, 's', '2', 'a', (tonumber(h.a) or 0) + 1, 'sa', NOW,
+    'le', exp, 'w', worker, 'tk', token)
+  if h.st then redis.call('HDEL', key, 'st') end -- started by an earlier attempt
+  leased[#leased + 1] = exp
+  leased[#leased + 1] = id
+  count(q, '1', '2', h.t)
+  leasedWaiting(q, 1)
+  if c then redis.call('HINCRBY', T .. ':cc', h.ck, 1) end
+  if r then
+    local wk = T .. ':rt:' .. h.rk
+    redis.call('ZADD', wk, NOW, token)
+    redis.call('PEXPIRE', wk, tonumber(h.rd) + 60000)
+  end
+  out[#out + 1] = id
+  out[#out + 1] = f
+end
+
+-- The common case: the request takes every task waiting in q. Pops from the head of the ready set.
+-- A job of a task not admitted (only if the counters are behind) goes back in its place.
+local function popFrom(q, rk)
+  local aside = {}
   while taken < max do
     local popped = redis.call('ZPOPMIN', rk, max - taken)
     if #popped == 0 then break end
     for k = 1, #popped, 2 do
       local id, score = popped[k], popped[k + 1]
-      local key = jkey(id)
-      local f = redis.call('HGETALL', key)
+      local f = redis.call('HGETALL', jkey(id))
       local h = tomap(f)
       if h.s == '1' then
-        local c, r = limitsOf(h)
-        local kind = nil
-        if c or r then kind = blocked(h) end
-        if kind then
-          local pkey = T .. ':p' .. kind .. ':' .. (kind == 'c' and h.ck or h.rk)
-          redis.call('ZADD', pkey, score, id)
-          redis.call('HSET', key, 'pk', pkey)
-          redis.call('SADD', T .. ':pk', pkey)
+        if admitted and not admitted[h.t] then
+          aside[#aside + 1] = score
+          aside[#aside + 1] = id
         else
-          taken = taken + 1
-          local token = base .. taken
-          redis.call('HSET', key, 's', '2', 'a', (tonumber(h.a) or 0) + 1, 'sa', NOW,
-            'le', exp, 'w', worker, 'tk', token)
-          leased[#leased + 1] = exp
-          leased[#leased + 1] = id
-          count(q, '1', '2')
-          if c then redis.call('HINCRBY', T .. ':cc', h.ck, 1) end
-          if r then
-            local wk = T .. ':rt:' .. h.rk
-            redis.call('ZADD', wk, NOW, token)
-            redis.call('PEXPIRE', wk, tonumber(h.rd) + 60000)
-          end
-          out[#out + 1] = id
-          out[#out + 1] = f
+          take(q, id, score, f, h)
         end
       end
     end
   end
+  if #aside > 0 then redis.call('ZADD', rk, unpack(aside)) end
+end
+
+-- Jobs of other tasks wait in q: reads the ready set in order and takes only admitted jobs, so the
+-- others stay where they are. Stops once it has seen as many admitted jobs as the counters hold.
+local function scan(q, rk, mine)
+  local skip = 0 -- jobs of other tasks left ahead of the part still to read
+  while taken < max and mine > 0 do
+    local ready = redis.call('ZRANGE', rk, skip, skip + SCAN - 1, 'WITHSCORES')
+    if #ready == 0 then break end
+    local gone = {}
+    for k = 1, #ready, 2 do
+      if taken >= max or mine <= 0 then break end
+      local id, score = ready[k], ready[k + 1]
+      local st = redis.call('HMGET', jkey(id), 's', 't')
+      if st[1] ~= '1' then
+        gone[#gone + 1] = id
+      elseif not admitted[st[2]] then
+        skip = skip + 1
+      else
+        gone[#gone + 1] = id
+        mine = mine - 1
+        local f = redis.call('HGETALL', jkey(id))
+        take(q, id, score, f, tomap(f))
+      end
+    end
+    if #gone > 0 then redis.call('ZREM', rk, unpack(gone)) end
+  end
+end
+
+unpark()
+for qi = 7 + nt, #ARGV do
+  local q = ARGV[qi]
+  promote(q)
+  local rk = T .. ':r:' .. q
+  local all, mine = true, 0
+  if admitted then all, mine = coverage(q) end
+  if all then popFrom(q, rk) else scan(q, rk, mine) end
   if taken >= max then break end
 end
 for k = 1, #leased, 2000 do

@@ -12,6 +12,7 @@ else
 end
 local WOKEN = {}
 local COUNTS = {}
+local QT = {} -- per queue, per task: the change in its QUEUED count, written at the end
 local READY = {} -- per queue: score, id, score, id… to add to its ready set at once
 
 local function jkey(id) return T .. ':j:' .. id end
@@ -22,12 +23,27 @@ local function tomap(flat)
   return h
 end
 
--- Stats counters per queue and state, written once at the end of the script.
-local function count(q, from, to)
+-- Stats counters per queue and state, written once at the end of the script. t is the job's task:
+-- needed when the job enters or leaves QUEUED ('1'), for the per-task count of waiting jobs.
+local function count(q, from, to, t)
   local c = COUNTS[q]
   if not c then c = {}; COUNTS[q] = c end
   if from then c[from] = (c[from] or 0) - 1 end
   if to then c[to] = (c[to] or 0) + 1 end
+  if from == '1' or to == '1' then
+    local d = (to == '1' and 1 or 0) - (from == '1' and 1 or 0)
+    local byTask = QT[q]
+    if not byTask then byTask = {}; QT[q] = byTask end
+    byTask[t] = (byTask[t] or 0) + d
+  end
+end
+
+-- A lease of a job of q began (d = 1) or ended before its start was marked (d = -1): the count of
+-- RUNNING jobs that are leased but not started (field 'L' of the queue's counters).
+local function leasedWaiting(q, d)
+  local c = COUNTS[q]
+  if not c then c = {}; COUNTS[q] = c end
+  c.L = (c.L or 0) + d
 end
 
 -- Adds the jobs place() made ready to their queues' ready sets, one ZADD per queue.
@@ -52,6 +68,13 @@ local function flush()
     end
     if touched then redis.call('SADD', T .. ':queues', q) end
   end
+  for q, byTask in pairs(QT) do
+    local qk = T .. ':qt:' .. q
+    for t, d in pairs(byTask) do
+      if d ~= 0 and redis.call('HINCRBY', qk, t, d) <= 0 then redis.call('HDEL', qk, t) end
+    end
+  end
+  QT = {}
   for q in pairs(WOKEN) do redis.call('PUBLISH', T .. ':wake:' .. q, '1') end
 end
 
@@ -75,7 +98,7 @@ local function insert(id, pairs, h)
   h = h or tomap(pairs)
   local st = place(id, h.q, h.p, h.ra or h.ea) -- no ra: due when enqueued
   redis.call('HSET', jkey(id), 's', st, unpack(pairs))
-  count(h.q, nil, st)
+  count(h.q, nil, st, h.t)
   if h.uk then redis.call('HSET', T .. ':u', h.uk, id) end
   return st
 end
@@ -92,9 +115,10 @@ end
 -- Ends a job in a finished state (3, 4 or 5), with extra field pairs; frees its unique key and
 -- fails its group if it did not succeed.
 local function finish(id, q, from, to, uk, g, ...)
+  local t = from == '1' and redis.call('HGET', jkey(id), 't') or nil
   redis.call('HSET', jkey(id), 's', to, 'fa', NOW, ...)
   redis.call('ZADD', T .. ':f:' .. to, NOW, id)
-  count(q, from, to)
+  count(q, from, to, t)
   if uk and redis.call('HGET', T .. ':u', uk) == id then redis.call('HDEL', T .. ':u', uk) end
   if g and to ~= '3' then
     local gk = T .. ':g:' .. g
