@@ -61,6 +61,7 @@ local function unpark()
         redis.call('ZREM', pkey, id)
         redis.call('HDEL', jkey(id), 'pk')
         redis.call('ZADD', T .. ':r:' .. h.q, score, id)
+        parked(h.q, h.t, -1)
         free = free - 1
       end
     end
@@ -82,16 +83,27 @@ local function promote(q)
   end
 end
 
--- Whether the request takes every task that has jobs waiting in q, and how many waiting jobs of q
--- it admits: the per-task counters, with what this script changed in them so far.
+-- A per-task counter hash of q ('qt' or 'qp') as numbers, with what this script changed in it.
+local function perTask(name, q, deltas)
+  local counts = tomap(redis.call('HGETALL', T .. ':' .. name .. ':' .. q))
+  for t, n in pairs(counts) do counts[t] = tonumber(n) end
+  for t, d in pairs(deltas[q] or {}) do counts[t] = (counts[t] or 0) + d end
+  return counts
+end
+
+-- Whether the request takes every task that has jobs waiting in q, and how many of the jobs in q's
+-- ready set it admits (its tasks' waiting jobs less those parked behind a limit).
 local function coverage(q)
-  local counts = tomap(redis.call('HGETALL', T .. ':qt:' .. q))
-  for t, d in pairs(QT[q] or {}) do counts[t] = (tonumber(counts[t]) or 0) + d end
   local all, mine = true, 0
-  for t, n in pairs(counts) do
-    n = tonumber(n)
+  local parkedByTask = nil
+  for t, n in pairs(perTask('qt', q, QT)) do
     if n > 0 then
-      if admitted[t] then mine = mine + n else all = false end
+      if admitted[t] then
+        parkedByTask = parkedByTask or perTask('qp', q, QP)
+        mine = mine + n - (parkedByTask[t] or 0)
+      else
+        all = false
+      end
     end
   end
   return all, mine
@@ -113,6 +125,7 @@ local function take(q, id, score, f, h)
     redis.call('ZADD', pkey, score, id)
     redis.call('HSET', key, 'pk', pkey)
     redis.call('SADD', T .. ':pk', pkey)
+    parked(q, h.t, 1)
     return
   end
   taken = taken + 1

@@ -13,6 +13,7 @@ end
 local WOKEN = {}
 local COUNTS = {}
 local QT = {} -- per queue, per task: the change in its QUEUED count, written at the end
+local QP = {} -- per queue, per task: the change in how many of those are parked behind a limit
 local READY = {} -- per queue: score, id, score, id… to add to its ready set at once
 
 local function jkey(id) return T .. ':j:' .. id end
@@ -36,6 +37,13 @@ local function count(q, from, to, t)
     if not byTask then byTask = {}; QT[q] = byTask end
     byTask[t] = (byTask[t] or 0) + d
   end
+end
+
+-- A QUEUED job of task t in q was parked behind a limit (d = 1) or left its park set (d = -1).
+local function parked(q, t, d)
+  local byTask = QP[q]
+  if not byTask then byTask = {}; QP[q] = byTask end
+  byTask[t] = (byTask[t] or 0) + d
 end
 
 -- A lease of a job of q began (d = 1) or ended before its start was marked (d = -1): the count of
@@ -68,13 +76,15 @@ local function flush()
     end
     if touched then redis.call('SADD', T .. ':queues', q) end
   end
-  for q, byTask in pairs(QT) do
-    local qk = T .. ':qt:' .. q
-    for t, d in pairs(byTask) do
-      if d ~= 0 and redis.call('HINCRBY', qk, t, d) <= 0 then redis.call('HDEL', qk, t) end
+  for name, deltas in pairs({qt = QT, qp = QP}) do
+    for q, byTask in pairs(deltas) do
+      local qk = T .. ':' .. name .. ':' .. q
+      for t, d in pairs(byTask) do
+        if d ~= 0 and redis.call('HINCRBY', qk, t, d) <= 0 then redis.call('HDEL', qk, t) end
+      end
     end
   end
-  QT = {}
+  QT, QP = {}, {}
   for q in pairs(WOKEN) do redis.call('PUBLISH', T .. ':wake:' .. q, '1') end
 end
 
@@ -132,7 +142,7 @@ local function unplace(id, q, pk)
   redis.call('ZREM', T .. ':r:' .. q, id)
   redis.call('ZREM', T .. ':s:' .. q, id)
   if pk then
-    redis.call('ZREM', pk, id)
+    if redis.call('ZREM', pk, id) == 1 then parked(q, redis.call('HGET', jkey(id), 't'), -1) end
     redis.call('HDEL', jkey(id), 'pk')
   end
 end

@@ -3,6 +3,7 @@ package dev.semafor.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.semafor.JobError;
+import dev.semafor.JobIds;
 import dev.semafor.JobState;
 import dev.semafor.UniquePolicy;
 import dev.semafor.broker.Broker;
@@ -16,6 +17,7 @@ import dev.semafor.broker.LeaseRequest;
 import dev.semafor.broker.QueueStats;
 import dev.semafor.broker.TaskCount;
 import dev.semafor.tck.SettableClock;
+import io.lettuce.core.RedisClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -45,11 +47,13 @@ class RedisCountsTest {
 
   private final SettableClock clock =
       new SettableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+  private String url;
   private Broker broker;
 
   @BeforeEach
   void open() {
-    broker = Brokers.open(redis.nextUrl(), clock);
+    url = redis.nextUrl();
+    broker = Brokers.open(url, clock);
   }
 
   @AfterEach
@@ -134,6 +138,38 @@ class RedisCountsTest {
         .containsExactlyElementsOf(theirs.stream().map(JobRecord::id).toList());
     assertThat(rest).allSatisfy(l -> assertThat(l.job().attempts()).isEqualTo(1));
     assertCountsMatchJobs();
+  }
+
+  @Test
+  void jobsParkedBehindALimitAreCountedApartSoAFilteredLeaseKnowsTheyAreNotInLine() {
+    JobRecord.Builder limited = job("mine").concurrencyKey("k").concurrencyLimit(1);
+    JobRecord first = enqueue(limited.id(JobIds.next(clock.instant())));
+    JobRecord held = enqueue(limited.id(JobIds.next(clock.instant())));
+    JobRecord alsoHeld = enqueue(limited.id(JobIds.next(clock.instant())));
+    enqueue(job("theirs"));
+
+    List<Lease> leases = lease(10, "mine");
+    assertThat(leases).extracting(l -> l.job().id()).containsExactly(first.id());
+    assertThat(parkedByTask()).isEqualTo(Map.of("mine", "2"));
+
+    broker.cancel(alsoHeld.id());
+    assertThat(parkedByTask()).isEqualTo(Map.of("mine", "1"));
+
+    broker.complete(List.of(new Completion(leases.get(0).ref(), null)));
+    assertThat(lease(10, "mine")).extracting(l -> l.job().id()).containsExactly(held.id());
+    assertThat(parkedByTask()).isEmpty();
+    assertCountsMatchJobs();
+  }
+
+  /** The raw {@code qp:q1} hash: task to how many of its QUEUED jobs are parked. */
+  private Map<String, String> parkedByTask() {
+    String prefix = url.substring(url.indexOf("prefix=") + "prefix=".length());
+    RedisClient client = RedisClient.create(TestRedis.url(prefix).replaceAll("\\?.*", ""));
+    try (var c = client.connect()) {
+      return c.sync().hgetall("{" + prefix + "}:qp:" + Q);
+    } finally {
+      client.shutdown();
+    }
   }
 
   /** queuedTasks and each queue's QUEUED and leased counts, against the jobs themselves. */
