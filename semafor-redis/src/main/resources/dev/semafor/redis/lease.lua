@@ -91,22 +91,21 @@ local function perTask(name, q, deltas)
   return counts
 end
 
--- Whether the request takes every task that has jobs waiting in q, and how many of the jobs in q's
--- ready set it admits (its tasks' waiting jobs less those parked behind a limit).
+-- Whether the request takes every task that has jobs waiting in q; if not, how many of the jobs in
+-- q's ready set it admits (its tasks' waiting jobs less those parked behind a limit).
 local function coverage(q)
-  local all, mine = true, 0
-  local parkedByTask = nil
-  for t, n in pairs(perTask('qt', q, QT)) do
-    if n > 0 then
-      if admitted[t] then
-        parkedByTask = parkedByTask or perTask('qp', q, QP)
-        mine = mine + n - (parkedByTask[t] or 0)
-      else
-        all = false
+  local queued = perTask('qt', q, QT)
+  for t, n in pairs(queued) do
+    if n > 0 and not admitted[t] then
+      local parkedByTask = perTask('qp', q, QP)
+      local mine = 0
+      for tm, nm in pairs(queued) do
+        if nm > 0 and admitted[tm] then mine = mine + nm - (parkedByTask[tm] or 0) end
       end
+      return false, mine
     end
   end
-  return all, mine
+  return true, 0
 end
 
 local out = {NOW}
