@@ -1,6 +1,7 @@
 package dev.semafor.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.semafor.JobIds;
 import dev.semafor.JobState;
@@ -100,6 +101,19 @@ class RedisWakeupTest {
     // the message may still be on its way: the wait ends when it lands, not after 30 s
     worker.awaitWork(List.of("mail"), LONG);
     assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(5_000);
+  }
+
+  @Test
+  void anInterruptedThreadsWaitThrowsInterruptedExceptionNotABrokerFailure() throws Exception {
+    worker.awaitWork(List.of("mail"), Duration.ZERO); // subscribes
+    Thread.currentThread().interrupt();
+    try {
+      // the wait reads the earliest run-at from the server first: an interrupt there is no outage
+      assertThatThrownBy(() -> worker.awaitWork(List.of("mail"), LONG))
+          .isInstanceOf(InterruptedException.class);
+    } finally {
+      Thread.interrupted();
+    }
   }
 
   @Test
