@@ -167,7 +167,9 @@ local function popFrom(q, rk)
       end
     end
   end
-  if #aside > 0 then redis.call('ZADD', rk, unpack(aside)) end
+  for k = 1, #aside, 2000 do
+    redis.call('ZADD', rk, unpack(aside, k, math.min(k + 1999, #aside)))
+  end
 end
 
 -- Jobs of other tasks wait in q: reads the ready set in order and takes only admitted jobs, so the

@@ -18,6 +18,7 @@ import dev.semafor.broker.QueueStats;
 import dev.semafor.broker.TaskCount;
 import dev.semafor.tck.SettableClock;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -161,12 +163,33 @@ class RedisCountsTest {
     assertCountsMatchJobs();
   }
 
+  @Test
+  void aFilteredLeaseStaysRightWhenTheCountersAreBehind() {
+    List<JobRecord> theirs = new ArrayList<>();
+    for (int i = 0; i < 5000; i++) {
+      theirs.add(job("theirs").priority(5).build());
+    }
+    broker.enqueue(theirs);
+    JobRecord mine = enqueue(job("mine"));
+    raw((r, prefix) -> r.del("{" + prefix + "}:qt:" + Q)); // as if queued before the counters
+
+    assertThat(lease(10, "mine")).extracting(l -> l.job().id()).containsExactly(mine.id());
+    assertThat(lease(10_000))
+        .extracting(l -> l.job().id())
+        .containsExactlyElementsOf(theirs.stream().map(JobRecord::id).toList());
+  }
+
   /** The raw {@code qp:q1} hash: task to how many of its QUEUED jobs are parked. */
   private Map<String, String> parkedByTask() {
+    return raw((r, prefix) -> r.hgetall("{" + prefix + "}:qp:" + Q));
+  }
+
+  /** Runs {@code read} on a plain connection, with this test's prefix. */
+  private <T> T raw(BiFunction<RedisCommands<String, String>, String, T> read) {
     String prefix = url.substring(url.indexOf("prefix=") + "prefix=".length());
     RedisClient client = RedisClient.create(TestRedis.url(prefix).replaceAll("\\?.*", ""));
     try (var c = client.connect()) {
-      return c.sync().hgetall("{" + prefix + "}:qp:" + Q);
+      return read.apply(c.sync(), prefix);
     } finally {
       client.shutdown();
     }
