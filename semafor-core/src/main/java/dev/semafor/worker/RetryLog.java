@@ -11,9 +11,9 @@ import org.slf4j.Logger;
  * that lasts does not fill the log with one line per try.
  *
  * <p>The wait doubles from {@code first} up to {@code max}. The first failure is a warning; a
- * failure with another message is an info line, and otherwise one warning per {@link #REPEAT}
- * says how many tries failed since; the first success after failures is logged too, so an outage
- * reads as one warning per loop and one line when it ends. Used by one thread.
+ * failure with another message is an info line, and otherwise one warning per {@link #REPEAT} says
+ * how many tries failed since; the first success after failures is logged too, so an outage reads
+ * as one warning per loop and one line when it ends. Used by one thread.
  */
 final class RetryLog {
   /** How often a failure that goes on is logged again. */

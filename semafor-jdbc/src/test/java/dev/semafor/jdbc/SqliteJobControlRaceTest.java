@@ -20,6 +20,7 @@ import dev.semafor.broker.JobQuery;
 import dev.semafor.broker.JobRecord;
 import dev.semafor.jdbc.it.ControlWorkerMain;
 import dev.semafor.schedule.Schedule;
+import dev.semafor.tck.process.WorkerProcesses;
 import dev.semafor.worker.Worker;
 import dev.semafor.worker.WorkerConfig;
 import dev.semafor.worker.WorkerListener;

@@ -14,10 +14,10 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The starter on PostgreSQL (the real server at 127.0.0.1:5432, db {@code test}): the same cases
- * as on SQLite, each application in a schema of its own under this class's random prefix, every
- * one dropped after the class. Skipped with a message when the server is absent; with {@code
- * CI=true} it fails instead.
+ * The starter on PostgreSQL (the real server at 127.0.0.1:5432, db {@code test}): the same cases as
+ * on SQLite, each application in a schema of its own under this class's random prefix, every one
+ * dropped after the class. Skipped with a message when the server is absent; with {@code CI=true}
+ * it fails instead.
  */
 class PostgresStarterTest extends SemaforStarterContract {
   private static final String BASE =

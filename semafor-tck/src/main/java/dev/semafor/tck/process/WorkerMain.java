@@ -1,4 +1,4 @@
-package dev.semafor.jdbc.it;
+package dev.semafor.tck.process;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.semafor.TaskRegistry;

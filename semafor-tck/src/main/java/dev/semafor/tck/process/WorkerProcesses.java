@@ -1,6 +1,5 @@
-package dev.semafor.jdbc;
+package dev.semafor.tck.process;
 
-import dev.semafor.jdbc.it.WorkerMain;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -11,22 +10,28 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Worker processes for the multi-process tests: each a JVM running {@link WorkerMain} on the test
- * classpath. Start them, wait for each to say {@code READY} ({@link #awaitLine}), then start them
- * all at once ({@link #go}); {@link #close} kills whatever is left.
+ * Worker <em>processes</em> for a backend's multi-process tests: each runs {@link WorkerMain} on
+ * this JVM's class path against one broker URL. Start them, wait for each one's {@code READY}, then
+ * {@link #go} them all at once; {@link #close} kills whatever is left.
+ *
+ * <pre>{@code
+ * try (WorkerProcesses workers = new WorkerProcesses()) {
+ *   Process p = workers.start(url, "model=virtual,concurrency=32,burst=true,id=proc-1", log);
+ *   WorkerProcesses.awaitLine(p, "READY");
+ *   WorkerProcesses.go(p);
+ * }
+ * }</pre>
  */
-final class WorkerProcesses implements AutoCloseable {
+public final class WorkerProcesses implements AutoCloseable {
   private final List<Process> processes = new ArrayList<>();
 
-  /**
-   * Starts a worker process on {@code url} with {@code config}; it logs what it ran to {@code log}.
-   */
-  Process start(String url, String config, Path log) throws IOException {
-    return start(WorkerMain.class, url, config, log.toString());
+  /** Starts a worker process: {@code WorkerMain url config runLog}. */
+  public Process start(String url, String config, Path runLog) throws IOException {
+    return start(WorkerMain.class, url, config, runLog.toString());
   }
 
   /** Starts {@code main} with {@code args} in a JVM of its own on the test classpath. */
-  Process start(Class<?> main, String... args) throws IOException {
+  public Process start(Class<?> main, String... args) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command =
         new ArrayList<>(
@@ -43,8 +48,13 @@ final class WorkerProcesses implements AutoCloseable {
     return p;
   }
 
-  /** Reads the process's output until a line starts with {@code prefix}. */
-  static void awaitLine(Process p, String prefix) throws IOException {
+  /** Every process started so far, in order. */
+  public List<Process> all() {
+    return processes;
+  }
+
+  /** Reads the process's output until a line starts with {@code prefix}, then drains the rest. */
+  public static void awaitLine(Process p, String prefix) throws IOException {
     BufferedReader out =
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     String line;
@@ -72,17 +82,14 @@ final class WorkerProcesses implements AutoCloseable {
             });
   }
 
-  /** Lets a process that printed {@code READY} start its worker. */
-  static void go(Process p) throws IOException {
+  /** Tells a ready process to start its worker. */
+  public static void go(Process p) throws IOException {
     OutputStream in = p.getOutputStream();
     in.write("go\n".getBytes(StandardCharsets.UTF_8));
     in.flush();
   }
 
-  List<Process> all() {
-    return processes;
-  }
-
+  /** Kills every process still running. */
   @Override
   public void close() {
     processes.forEach(Process::destroyForcibly);

@@ -1,0 +1,23 @@
+package dev.semafor.redis;
+
+import dev.semafor.broker.Broker;
+import dev.semafor.broker.BrokerProvider;
+import dev.semafor.broker.BrokerUrl;
+import java.time.InstantSource;
+import java.util.Set;
+
+/**
+ * Opens {@code redis://[user:password@]host[:port][/db]?prefix=NAME} brokers, and {@code
+ * rediss://…} over TLS. See {@code docs/redis.md}.
+ */
+public final class RedisBrokerProvider implements BrokerProvider {
+  @Override
+  public Set<String> schemes() {
+    return Set.of("redis", "rediss");
+  }
+
+  @Override
+  public Broker open(BrokerUrl url, InstantSource clock) {
+    return RedisBroker.open(RedisUrl.parse(url.text()), clock);
+  }
+}

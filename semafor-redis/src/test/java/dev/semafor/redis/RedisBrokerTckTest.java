@@ -1,0 +1,17 @@
+package dev.semafor.redis;
+
+import dev.semafor.broker.Broker;
+import dev.semafor.broker.Brokers;
+import dev.semafor.tck.BrokerContract;
+import java.time.InstantSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The whole Broker contract (TCK) on Redis: each case under a fresh prefix of this class's. */
+class RedisBrokerTckTest extends BrokerContract {
+  @RegisterExtension static final RedisPrefix redis = new RedisPrefix("tck");
+
+  @Override
+  protected Broker newBroker(InstantSource clock) {
+    return Brokers.open(redis.nextUrl(), clock);
+  }
+}

@@ -1,0 +1,225 @@
+package dev.semafor.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.semafor.JobError;
+import dev.semafor.JobIds;
+import dev.semafor.JobState;
+import dev.semafor.UniquePolicy;
+import dev.semafor.broker.Broker;
+import dev.semafor.broker.Brokers;
+import dev.semafor.broker.Completion;
+import dev.semafor.broker.Failure;
+import dev.semafor.broker.JobQuery;
+import dev.semafor.broker.JobRecord;
+import dev.semafor.broker.Lease;
+import dev.semafor.broker.LeaseRequest;
+import dev.semafor.broker.QueueStats;
+import dev.semafor.broker.TaskCount;
+import dev.semafor.tck.SettableClock;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.BiFunction;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The counters the Redis scripts keep beside the jobs — waiting jobs per queue and task ({@code
+ * qt:QUEUE}, read by {@link Broker#queuedTasks}, and read by the lease script to decide whether a
+ * worker's task filter must look past other tasks' jobs) and the leased-but-not-started count
+ * ({@code L} in {@code n:QUEUE}) — agree with the jobs after every move into and out of the queue;
+ * and a filtered lease finds its jobs behind many of other tasks.
+ */
+class RedisCountsTest {
+  @RegisterExtension static final RedisPrefix redis = new RedisPrefix("counts");
+
+  private static final String Q = "q1";
+  private static final String OTHER_Q = "q2";
+  private static final Duration LEASE = Duration.ofMinutes(1);
+
+  private final SettableClock clock =
+      new SettableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+  private String url;
+  private Broker broker;
+
+  @BeforeEach
+  void open() {
+    url = redis.nextUrl();
+    broker = Brokers.open(url, clock);
+  }
+
+  @AfterEach
+  void close() {
+    broker.close();
+  }
+
+  private JobRecord.Builder job(String task) {
+    Instant now = clock.instant();
+    return TestRedis.job(task).queue(Q).runAt(now).enqueuedAt(now);
+  }
+
+  private JobRecord enqueue(JobRecord.Builder b) {
+    return broker.enqueue(List.of(b.build())).get(0);
+  }
+
+  private List<Lease> lease(int max, String... tasks) {
+    return broker.lease(new LeaseRequest(List.of(Q), max, "w", LEASE, Set.of(tasks)));
+  }
+
+  @Test
+  void everyMoveIntoAndOutOfTheQueueKeepsTheCountsTrue() {
+    enqueue(job("a"));
+    enqueue(job("b"));
+    JobRecord toCancel = enqueue(job("b"));
+    enqueue(job("a").queue(OTHER_Q));
+    enqueue(job("c").runAt(clock.instant().plusSeconds(60)));
+    enqueue(job("u").uniqueKey("k"));
+    assertCountsMatchJobs();
+
+    enqueue(job("u2").uniqueKey("k").uniquePolicy(UniquePolicy.REPLACE));
+    assertThat(broker.cancel(toCancel.id()).name()).isEqualTo("CANCELLED");
+    assertCountsMatchJobs();
+
+    List<Lease> leases = lease(10, "a", "u2");
+    assertThat(leases).hasSize(2);
+    broker.markStarted(List.of(leases.get(0).ref()));
+    assertCountsMatchJobs();
+
+    broker.fail(
+        List.of(Failure.retry(leases.get(0).ref(), JobError.of("E", "x"), clock.instant())));
+    broker.release(List.of(leases.get(1).ref()));
+    assertCountsMatchJobs();
+
+    List<Lease> again = lease(10);
+    assertThat(again).hasSize(3);
+    broker.fail(List.of(Failure.dead(again.get(0).ref(), JobError.of("E", "x"))));
+    broker.complete(List.of(new Completion(again.get(1).ref(), null)));
+    assertCountsMatchJobs();
+
+    assertThat(broker.retry(again.get(0).job().id())).isTrue();
+    clock.advance(LEASE.plusSeconds(1)); // the third lease expires; the scheduled job comes due
+    assertThat(broker.reapExpiredLeases()).isEqualTo(1);
+    assertCountsMatchJobs();
+
+    assertThat(lease(10, "c")).hasSize(1); // promotes the due job, leases it
+    assertCountsMatchJobs();
+    assertThat(broker.queuedTasks())
+        .containsExactly(
+            new TaskCount(Q, "a", 1), new TaskCount(Q, "u2", 1), new TaskCount(OTHER_Q, "a", 1));
+  }
+
+  @Test
+  void aFilteredLeaseFindsItsJobsBehindManyOfOtherTasksAndLeavesThemInOrder() {
+    List<JobRecord> theirs = new ArrayList<>();
+    for (int i = 0; i < 600; i++) {
+      theirs.add(job("theirs").priority(5).build());
+    }
+    broker.enqueue(theirs);
+    JobRecord first = enqueue(job("mine").concurrencyKey("k").concurrencyLimit(1));
+    enqueue(job("mine").concurrencyKey("k").concurrencyLimit(1));
+    JobRecord third = enqueue(job("mine"));
+
+    assertThat(lease(10, "mine"))
+        .as("the second waits behind the first's concurrency limit")
+        .extracting(l -> l.job().id())
+        .containsExactly(first.id(), third.id());
+
+    List<Lease> rest = lease(1000);
+    assertThat(rest)
+        .extracting(l -> l.job().id())
+        .containsExactlyElementsOf(theirs.stream().map(JobRecord::id).toList());
+    assertThat(rest).allSatisfy(l -> assertThat(l.job().attempts()).isEqualTo(1));
+    assertCountsMatchJobs();
+  }
+
+  @Test
+  void jobsParkedBehindALimitAreCountedApartSoAFilteredLeaseKnowsTheyAreNotInLine() {
+    JobRecord.Builder limited = job("mine").concurrencyKey("k").concurrencyLimit(1);
+    JobRecord first = enqueue(limited.id(JobIds.next(clock.instant())));
+    JobRecord held = enqueue(limited.id(JobIds.next(clock.instant())));
+    JobRecord alsoHeld = enqueue(limited.id(JobIds.next(clock.instant())));
+    enqueue(job("theirs"));
+
+    List<Lease> leases = lease(10, "mine");
+    assertThat(leases).extracting(l -> l.job().id()).containsExactly(first.id());
+    assertThat(parkedByTask()).isEqualTo(Map.of("mine", "2"));
+
+    broker.cancel(alsoHeld.id());
+    assertThat(parkedByTask()).isEqualTo(Map.of("mine", "1"));
+
+    broker.complete(List.of(new Completion(leases.get(0).ref(), null)));
+    assertThat(lease(10, "mine")).extracting(l -> l.job().id()).containsExactly(held.id());
+    assertThat(parkedByTask()).isEmpty();
+    assertCountsMatchJobs();
+  }
+
+  @Test
+  void aFilteredLeaseStaysRightWhenTheCountersAreBehind() {
+    List<JobRecord> theirs = new ArrayList<>();
+    for (int i = 0; i < 5000; i++) {
+      theirs.add(job("theirs").priority(5).build());
+    }
+    broker.enqueue(theirs);
+    JobRecord mine = enqueue(job("mine"));
+    raw((r, prefix) -> r.del("{" + prefix + "}:qt:" + Q)); // as if queued before the counters
+
+    assertThat(lease(10, "mine")).extracting(l -> l.job().id()).containsExactly(mine.id());
+    assertThat(lease(10_000))
+        .extracting(l -> l.job().id())
+        .containsExactlyElementsOf(theirs.stream().map(JobRecord::id).toList());
+  }
+
+  /** The raw {@code qp:q1} hash: task to how many of its QUEUED jobs are parked. */
+  private Map<String, String> parkedByTask() {
+    return raw((r, prefix) -> r.hgetall("{" + prefix + "}:qp:" + Q));
+  }
+
+  /** Runs {@code read} on a plain connection, with this test's prefix. */
+  private <T> T raw(BiFunction<RedisCommands<String, String>, String, T> read) {
+    String prefix = url.substring(url.indexOf("prefix=") + "prefix=".length());
+    RedisClient client = RedisClient.create(TestRedis.url(prefix).replaceAll("\\?.*", ""));
+    try (var c = client.connect()) {
+      return read.apply(c.sync(), prefix);
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  /** queuedTasks and each queue's QUEUED and leased counts, against the jobs themselves. */
+  private void assertCountsMatchJobs() {
+    Map<String, Map<String, Long>> byQueue = new TreeMap<>();
+    for (JobRecord j : jobs(JobState.QUEUED)) {
+      byQueue.computeIfAbsent(j.queue(), q -> new TreeMap<>()).merge(j.task(), 1L, Long::sum);
+    }
+    List<TaskCount> expected = new ArrayList<>();
+    byQueue.forEach((q, tasks) -> tasks.forEach((t, n) -> expected.add(new TaskCount(q, t, n))));
+    assertThat(broker.queuedTasks()).containsExactlyElementsOf(expected);
+
+    List<JobRecord> running = jobs(JobState.RUNNING);
+    for (QueueStats s : broker.stats()) {
+      long waiting =
+          running.stream().filter(j -> j.queue().equals(s.queue()) && !j.started()).count();
+      assertThat(s.leased()).as("leased in %s", s.queue()).isEqualTo(waiting);
+      long queued =
+          expected.stream()
+              .filter(c -> c.queue().equals(s.queue()))
+              .mapToLong(TaskCount::queued)
+              .sum();
+      assertThat(s.count(JobState.QUEUED)).as("queued in %s", s.queue()).isEqualTo(queued);
+    }
+  }
+
+  private List<JobRecord> jobs(JobState state) {
+    return broker.query(JobQuery.all().states(state).page(JobQuery.MAX_LIMIT, 0));
+  }
+}
