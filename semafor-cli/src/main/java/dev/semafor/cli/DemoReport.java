@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.semafor.JobState;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.JobRecord;
+import dev.semafor.server.JobViews;
 import dev.semafor.worker.WorkerConfig;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -95,7 +96,7 @@ record DemoReport(String broker, WorkerConfig config, List<Row> rows, Clock cloc
       } else {
         node.put("prime", r.prime());
       }
-      node.put("state", r.job().state().name())
+      node.put("state", JobViews.state(r.job().state()))
           .put("ms", Output.millis(r.nanos() / 1e6))
           .put("ran_on", r.ranOn())
           .put("job_id", r.job().id());

@@ -38,7 +38,7 @@ class AdminApiTest extends ApiFixture {
 
     assertThat(queues).hasSize(2);
     JsonNode alpha = queues.get(0);
-    assertThat(alpha.get("name").asText()).isEqualTo("alpha");
+    assertThat(alpha.get("queue").asText()).isEqualTo("alpha");
     assertThat(alpha.get("counts").get("queued").asLong()).isEqualTo(1);
     assertThat(alpha.get("counts").get("succeeded").asLong()).isEqualTo(1);
     assertThat(alpha.get("counts").get("dead").asLong()).isZero();
