@@ -43,6 +43,11 @@ public final class JobViews {
     return state.name().toLowerCase(Locale.ROOT);
   }
 
+  /** Any view of this API (a record) as a JSON tree, named as the API names it. */
+  public static ObjectNode tree(Object view) {
+    return MAPPER.valueToTree(view);
+  }
+
   /** A failed attempt's error; {@code stackTrace} is null in list views. */
   record ErrorView(String type, String message, String stackTrace) {
     static ErrorView of(JobError e, boolean withStack) {
