@@ -200,6 +200,19 @@ class JsonOutputTest {
     assertThat(jobs.at("/jobs/0/state").asText()).isEqualTo("queued");
   }
 
+  @Test
+  void benchDemoAndLabReportInTheSameStyle() {
+    JsonNode bench = json("bench", "--jobs", "20", "--batch", "5", "--json");
+    assertThat(bench.get("succeeded").asInt()).isEqualTo(20);
+    JsonNode demo = json("demo", "--model", "threads", "-c", "2", "--json");
+    assertThat(demo.at("/results/0/state").asText()).isEqualTo("succeeded");
+    assertThat(demo.at("/results/0/ran_on").asText()).isNotBlank();
+
+    Result lab = CliRun.run("lab", "contention", "--units", "2", "--increments", "1000", "--json");
+    assertThat(lab.code()).as(lab.err()).isZero();
+    assertThat(styled(lab.out().strip()).at("/rows/0/nanos_per_increment").isNumber()).isTrue();
+  }
+
   private static String get(DashboardServer server, String path) throws Exception {
     HttpClient client = HttpClient.newHttpClient();
     HttpResponse<String> r =
