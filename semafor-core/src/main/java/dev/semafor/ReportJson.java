@@ -30,8 +30,9 @@ import java.util.regex.Pattern;
  *
  * <p>Rounding: a number of magnitude 1 or more keeps 3 decimals (milliseconds and seconds to the
  * microsecond and millisecond); a smaller one keeps 3 significant digits (a ratio, or 0.000236 s
- * rather than 0.000). A job's own {@code input} and {@code result} are the user's data and are
- * written as stored.
+ * rather than 0.000); ratios are rounded to 3 significant digits where they are made ({@link
+ * #ratio}). A job's own {@code input} and {@code result} are the user's data and are written as
+ * stored.
  */
 public final class ReportJson {
   /** Fields whose values are users' payloads: never rounded. */
@@ -100,6 +101,14 @@ public final class ReportJson {
       found.add("not JSON: " + e.getMessage());
     }
     return found;
+  }
+
+  /** A ratio (a speedup, a parallelism) to 3 significant digits: 12.618 → 12.6, 0.97 → 0.97. */
+  public static double ratio(double x) {
+    if (x == 0 || !Double.isFinite(x)) {
+      return x;
+    }
+    return new BigDecimal(x).round(new MathContext(3, RoundingMode.HALF_UP)).doubleValue();
   }
 
   /** {@code x} rounded as the class comment says; not-finite values are returned as they are. */

@@ -40,6 +40,14 @@ class ReportJsonTest {
   }
 
   @Test
+  void ratiosKeepThreeSignificantDigits() {
+    assertThat(ReportJson.ratio(12.6184)).isEqualTo(12.6);
+    assertThat(ReportJson.ratio(1.8123)).isEqualTo(1.81);
+    assertThat(ReportJson.ratio(0.97456)).isEqualTo(0.975);
+    assertThat(ReportJson.ratio(0)).isZero();
+  }
+
+  @Test
   void violationsNameCamelCaseKeysAndScientificNotation() {
     assertThat(ReportJson.violations("{\"totalSeconds\":2.35764E-4,\"ok\":[1,2]}"))
         .isEqualTo(

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.semafor.JobState;
+import dev.semafor.ReportJson;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.JobRecord;
 import dev.semafor.server.JobViews;
@@ -111,7 +112,7 @@ record DemoReport(String broker, WorkerConfig config, List<Row> rows, Clock cloc
         .put("wall_seconds", Output.millis(clock.wallNanos() / 1e9))
         .put("jobs_per_sec", Output.millis(jobsPerSec()))
         .put("busy_seconds", Output.millis(busyNanos / 1e9))
-        .put("parallelism", Output.millis(parallelism()))
+        .put("parallelism", ReportJson.ratio(parallelism()))
         .put("startup_seconds", Output.millis(clock.startupNanos() / 1e9))
         .put("stop_seconds", Output.millis(clock.stopNanos() / 1e9));
     return root;
