@@ -15,6 +15,7 @@ import dev.semafor.broker.LeaseRequest;
 import dev.semafor.broker.ScheduleRecord;
 import dev.semafor.cli.CliRun.Result;
 import dev.semafor.server.DashboardServer;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,6 +25,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -182,6 +185,9 @@ class JsonOutputTest {
       JsonNode http = styled(body);
 
       assertThat(cli).isEqualTo(http);
+      assertThat(fieldNames(cli))
+          .as("the OpenAPI document's Job describes exactly the job view")
+          .isEqualTo(fieldNames(openApiSchema("Job").get("properties")));
       assertThat(cli.get("state").asText()).isEqualTo("succeeded");
       assertThat(cli.at("/result/x").asDouble()).isEqualTo(0.000123456);
       for (String path :
@@ -211,6 +217,18 @@ class JsonOutputTest {
     Result lab = CliRun.run("lab", "contention", "--units", "2", "--increments", "1000", "--json");
     assertThat(lab.code()).as(lab.err()).isZero();
     assertThat(styled(lab.out().strip()).at("/rows/0/nanos_per_increment").isNumber()).isTrue();
+  }
+
+  private static Set<String> fieldNames(JsonNode object) {
+    Set<String> names = new TreeSet<>();
+    object.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  private static JsonNode openApiSchema(String name) throws Exception {
+    try (InputStream in = DashboardServer.class.getResourceAsStream("openapi.json")) {
+      return JSON.readTree(in).at("/components/schemas/" + name);
+    }
   }
 
   private static String get(DashboardServer server, String path) throws Exception {
