@@ -1,12 +1,19 @@
 package dev.semafor.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.semafor.JobState;
 import dev.semafor.SemaforException;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.CancelResult;
+import dev.semafor.broker.JobRecord;
+import dev.semafor.server.JobViews;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -24,13 +31,33 @@ final class CancelCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "ID", description = "Job ids.")
   private List<String> ids;
 
+  @Option(
+      names = "--json",
+      description =
+          "Print one JSON object: {\"jobs\": [{\"id\", \"result\", \"state\"}]}; result is"
+              + " cancelled, cancel_requested, already_finished or not_found.")
+  private boolean json;
+
   @Override
   public Integer call() {
     Cli cli = root.cli();
     int missing = 0;
+    ArrayNode jobs = Output.object().putArray("jobs");
     try (Broker b = broker.openExisting(cli)) {
       for (String id : ids) {
         CancelResult result = b.cancel(id);
+        if (result == CancelResult.NOT_FOUND) {
+          cli.err().println("semafor cancel: no job with id '" + id + "' in " + b.describe());
+          missing++;
+        }
+        JobState state = b.get(id).map(JobRecord::state).orElse(null);
+        if (json) {
+          jobs.addObject()
+              .put("id", id)
+              .put("result", result.name().toLowerCase(Locale.ROOT))
+              .put("state", state == null ? null : JobViews.state(state));
+          continue;
+        }
         switch (result) {
           case CANCELLED -> cli.out().println(id + " cancelled");
           case CANCEL_REQUESTED ->
@@ -40,14 +67,16 @@ final class CancelCommand implements Callable<Integer> {
                   .println(
                       id
                           + " had already finished ("
-                          + b.get(id).map(r -> r.state().name()).orElse("pruned")
+                          + (state == null ? "pruned" : state.name())
                           + "); nothing changed");
-          case NOT_FOUND -> {
-            cli.err().println("semafor cancel: no job with id '" + id + "' in " + b.describe());
-            missing++;
-          }
+          case NOT_FOUND -> {}
         }
       }
+    }
+    if (json) {
+      ObjectNode root = Output.object();
+      root.set("jobs", jobs);
+      cli.out().println(Output.json(root));
     }
     if (missing > 0 && missing == ids.size()) {
       throw new SemaforException(

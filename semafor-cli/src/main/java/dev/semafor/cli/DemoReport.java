@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.semafor.JobState;
+import dev.semafor.ReportJson;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.JobRecord;
+import dev.semafor.server.JobViews;
 import dev.semafor.worker.WorkerConfig;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -95,7 +97,7 @@ record DemoReport(String broker, WorkerConfig config, List<Row> rows, Clock cloc
       } else {
         node.put("prime", r.prime());
       }
-      node.put("state", r.job().state().name())
+      node.put("state", JobViews.state(r.job().state()))
           .put("ms", Output.millis(r.nanos() / 1e6))
           .put("ran_on", r.ranOn())
           .put("job_id", r.job().id());
@@ -110,7 +112,7 @@ record DemoReport(String broker, WorkerConfig config, List<Row> rows, Clock cloc
         .put("wall_seconds", Output.millis(clock.wallNanos() / 1e9))
         .put("jobs_per_sec", Output.millis(jobsPerSec()))
         .put("busy_seconds", Output.millis(busyNanos / 1e9))
-        .put("parallelism", Output.millis(parallelism()))
+        .put("parallelism", ReportJson.ratio(parallelism()))
         .put("startup_seconds", Output.millis(clock.startupNanos() / 1e9))
         .put("stop_seconds", Output.millis(clock.stopNanos() / 1e9));
     return root;

@@ -80,6 +80,13 @@ final class EnqueueCommand implements Callable<Integer> {
       description = "Enqueue N copies, at most 100,000, all or none (default: 1).")
   private int count = 1;
 
+  @Option(
+      names = "--json",
+      description =
+          "Print one JSON object: {\"id\", \"task\", \"queue\", \"existing\"}; with --count"
+              + " {\"count\", \"task\", \"queue\", \"first_id\", \"last_id\"}.")
+  private boolean json;
+
   @Override
   public Integer call() {
     Cli cli = root.cli();
@@ -117,7 +124,26 @@ final class EnqueueCommand implements Callable<Integer> {
                         + options.uniqueKey()
                         + "' is still waiting or running; no new job was added");
           }
-          cli.out().println(last.id());
+          cli.out()
+              .println(
+                  json
+                      ? Output.json(
+                          Output.object()
+                              .put("id", last.id())
+                              .put("task", task)
+                              .put("queue", queue)
+                              .put("existing", last.existing()))
+                      : last.id());
+        } else if (json) {
+          cli.out()
+              .println(
+                  Output.json(
+                      Output.object()
+                          .put("count", count)
+                          .put("task", task)
+                          .put("queue", queue)
+                          .put("first_id", all.get(0).id())
+                          .put("last_id", last.id())));
         } else {
           cli.out()
               .printf(

@@ -2,10 +2,10 @@ package dev.semafor.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.semafor.Client;
-import dev.semafor.JobError;
 import dev.semafor.SemaforException;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.JobRecord;
+import dev.semafor.server.JobViews;
 import dev.semafor.worker.Durations;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -80,37 +80,9 @@ final class JobCommand implements Callable<Integer> {
     }
   }
 
-  /** The job as JSON: snake_case keys, ISO-8601 times, input and result as JSON values. */
+  /** The job as JSON: the one job view, the same as {@code GET /api/v1/jobs/{id}}. */
   static ObjectNode toJson(JobRecord job) {
-    ObjectNode node =
-        Output.object()
-            .put("id", job.id())
-            .put("task", job.task())
-            .put("queue", job.queue())
-            .put("state", job.state().name())
-            .put("priority", job.priority())
-            .put("attempts", job.attempts())
-            .put("max_attempts", job.maxAttempts())
-            .put("enqueued_at", Output.iso(job.enqueuedAt()))
-            .put("run_at", Output.iso(job.runAt()))
-            .put("started_at", Output.iso(job.startedAt()))
-            .put("started", job.started())
-            .put("finished_at", Output.iso(job.finishedAt()))
-            .put("worker_id", job.workerId())
-            .put("progress", job.progress())
-            .put("progress_message", job.progressMessage());
-    node.set("input", Output.tree(job.input()));
-    node.set("result", job.result() == null ? null : Output.tree(job.result()));
-    JobError error = job.error();
-    if (error == null) {
-      node.putNull("error");
-    } else {
-      node.putObject("error")
-          .put("type", error.type())
-          .put("message", error.message())
-          .put("stack_trace", error.stackTrace());
-    }
-    return node;
+    return JobViews.job(job);
   }
 
   private void print(PrintWriter out, JobRecord job) {

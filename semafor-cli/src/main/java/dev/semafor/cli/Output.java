@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.semafor.Json;
+import dev.semafor.ReportJson;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -19,13 +20,9 @@ final class Output {
     return MAPPER.createObjectNode();
   }
 
-  /** One JSON value on one line. */
+  /** One JSON value on one line, in the report style ({@link ReportJson}). */
   static String json(JsonNode node) {
-    try {
-      return MAPPER.writeValueAsString(node);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write JSON", e);
-    }
+    return ReportJson.write(node);
   }
 
   /** JSON text as a tree (null text reads as JSON null); text that is not JSON stays a string. */

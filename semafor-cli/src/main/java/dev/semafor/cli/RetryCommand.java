@@ -1,5 +1,7 @@
 package dev.semafor.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.semafor.JobState;
 import dev.semafor.SemaforException;
 import dev.semafor.UniqueKeyConflictException;
@@ -50,6 +52,13 @@ final class RetryCommand implements Callable<Integer> {
       description = "Which jobs to retry by query (default: dead).")
   private String state;
 
+  @Option(
+      names = "--json",
+      description =
+          "Print one JSON object: {\"retried\": N, \"refused\": N}, by id also \"jobs\":"
+              + " [{\"id\", \"retried\"}]; refusals still get a line on stderr.")
+  private boolean json;
+
   @Override
   public Integer call() {
     Cli cli = root.cli();
@@ -67,15 +76,22 @@ final class RetryCommand implements Callable<Integer> {
 
   private int retryIds(Cli cli, Broker b) {
     int refused = 0;
+    ArrayNode jobs = Output.object().putArray("jobs");
     for (String id : ids) {
+      boolean retried = false;
       try {
-        if (b.retry(id)) {
-          cli.out().println(id + " queued again");
-          continue;
-        }
+        retried = b.retry(id);
       } catch (UniqueKeyConflictException e) {
         refused++;
         cli.err().println("semafor retry: " + e.getMessage());
+        jobs.addObject().put("id", id).put("retried", false);
+        continue;
+      }
+      jobs.addObject().put("id", id).put("retried", retried);
+      if (retried) {
+        if (!json) {
+          cli.out().println(id + " queued again");
+        }
         continue;
       }
       refused++;
@@ -84,6 +100,11 @@ final class RetryCommand implements Callable<Integer> {
               .map(r -> "it is " + r.state() + "; only dead or cancelled jobs can be retried")
               .orElse("no such job in " + b.describe());
       cli.err().println("semafor retry: " + id + ": " + why);
+    }
+    if (json) {
+      ObjectNode root = summary(ids.size() - refused, refused);
+      root.set("jobs", jobs);
+      cli.out().println(Output.json(root));
     }
     if (refused == ids.size()) {
       throw new SemaforException("nothing retried");
@@ -119,6 +140,13 @@ final class RetryCommand implements Callable<Integer> {
         break;
       }
     }
+    if (json) {
+      cli.out()
+          .println(
+              Output.json(
+                  summary(retried, held).put("state", which.name().toLowerCase(Locale.ROOT))));
+      return held > 0 ? Main.USAGE : 0;
+    }
     cli.out()
         .println(
             "retried "
@@ -139,6 +167,10 @@ final class RetryCommand implements Callable<Integer> {
                         + (held == 1 ? "its" : "their")
                         + " unique key"));
     return held > 0 ? Main.USAGE : 0;
+  }
+
+  private static ObjectNode summary(int retried, int refused) {
+    return Output.object().put("retried", retried).put("refused", refused);
   }
 
   private JobState parseState() {

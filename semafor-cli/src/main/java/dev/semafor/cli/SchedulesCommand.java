@@ -1,11 +1,16 @@
 package dev.semafor.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.ScheduleRecord;
+import dev.semafor.server.JobViews;
+import dev.semafor.server.ScheduleSource;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code semafor schedules}: the periodic schedules workers run, with their last and next tick. */
@@ -16,6 +21,13 @@ final class SchedulesCommand implements Callable<Integer> {
   @ParentCommand private SemaforCommand root;
   @Mixin private BrokerOption broker;
 
+  @Option(
+      names = "--json",
+      description =
+          "Print one JSON object: {\"broker\", \"schedules\": [...]}, each schedule as GET"
+              + " /api/v1/schedules shows it.")
+  private boolean json;
+
   @Override
   public Integer call() {
     Cli cli = root.cli();
@@ -24,6 +36,13 @@ final class SchedulesCommand implements Callable<Integer> {
     try (Broker b = broker.openExisting(cli)) {
       schedules = b.schedules();
       described = b.describe();
+    }
+    if (json) {
+      ObjectNode root = Output.object().put("broker", described);
+      ArrayNode list = root.putArray("schedules");
+      schedules.forEach(r -> list.add(JobViews.tree(ScheduleSource.Schedule.of(r))));
+      cli.out().println(Output.json(root));
+      return 0;
     }
     if (schedules.isEmpty()) {
       cli.out().println("no schedules in " + described);

@@ -91,6 +91,13 @@ final class WorkerCommand implements Callable<Integer> {
               + " port).")
   private Integer metricsPort;
 
+  @Option(
+      names = "--json",
+      description =
+          "When stopped, print the summary as one JSON object: {\"worker_id\", \"succeeded\","
+              + " \"retried\", \"dead\", \"cancelled\", \"released\"}.")
+  private boolean json;
+
   @Override
   public Integer call() throws InterruptedException {
     Cli cli = root.cli();
@@ -171,7 +178,7 @@ final class WorkerCommand implements Callable<Integer> {
         StopSignals.install(
             cli,
             () -> StopSignals.stoppingLine("stopping", grace, worker.stats().inFlight()),
-            () -> stop(cli, broker, worker),
+            () -> stop(cli, broker, worker, json),
             0);
     try {
       worker.start();
@@ -188,7 +195,7 @@ final class WorkerCommand implements Callable<Integer> {
       signals
           .awaitHook(); // a signal came: the hook is stopping the worker and will end the process
     }
-    stop(cli, broker, worker);
+    stop(cli, broker, worker, json);
     if (worker.failure().isPresent()) {
       // it stopped by itself: a broker it cannot use, or (burst) one that failed; exit 3
       RuntimeException cause = worker.failure().get();
@@ -199,14 +206,27 @@ final class WorkerCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static void stop(Cli cli, Broker broker, Worker worker) {
+  private static void stop(Cli cli, Broker broker, Worker worker, boolean json) {
     worker.close();
     broker.close();
     WorkerStats s = worker.stats();
-    cli.out()
-        .printf(
-            "worker %s stopped: %d succeeded, %d retried, %d dead, %d cancelled, %d released%n",
-            worker.id(), s.succeeded(), s.retried(), s.dead(), s.cancelled(), s.released());
+    if (json) {
+      cli.out()
+          .println(
+              Output.json(
+                  Output.object()
+                      .put("worker_id", worker.id())
+                      .put("succeeded", s.succeeded())
+                      .put("retried", s.retried())
+                      .put("dead", s.dead())
+                      .put("cancelled", s.cancelled())
+                      .put("released", s.released())));
+    } else {
+      cli.out()
+          .printf(
+              "worker %s stopped: %d succeeded, %d retried, %d dead, %d cancelled, %d released%n",
+              worker.id(), s.succeeded(), s.retried(), s.dead(), s.cancelled(), s.released());
+    }
     cli.out().flush();
     cli.err().flush();
   }

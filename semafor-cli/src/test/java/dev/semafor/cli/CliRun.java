@@ -25,6 +25,15 @@ final class CliRun {
     }
   }
 
+  /** Runs {@code args} followed by {@code --broker url}. */
+  static Result onBroker(String url, String... args) {
+    String[] all = new String[args.length + 2];
+    System.arraycopy(args, 0, all, 0, args.length);
+    all[args.length] = "--broker";
+    all[args.length + 1] = url;
+    return run(all);
+  }
+
   static Result run(String... args) {
     return run(Map.of(), args);
   }

@@ -31,7 +31,7 @@ class DemoCommandTest {
     for (JsonNode row : results) {
       long n = row.get("n").asLong();
       numbers.add(n);
-      assertThat(row.get("state").asText()).isEqualTo("SUCCEEDED");
+      assertThat(row.get("state").asText()).isEqualTo("succeeded");
       assertThat(row.get("prime").asBoolean()).as("%d prime?", n).isEqualTo(isPrime(n));
       assertThat(row.get("ms").asDouble()).isNotNegative();
       assertThat(row.get("ran_on").asText()).startsWith("semafor-threads-");
@@ -74,7 +74,7 @@ class DemoCommandTest {
     assertThat(json.get("model").asText()).isEqualTo("processes");
     for (JsonNode row : json.get("results")) {
       long n = row.get("n").asLong();
-      assertThat(row.get("state").asText()).isEqualTo("SUCCEEDED");
+      assertThat(row.get("state").asText()).isEqualTo("succeeded");
       assertThat(row.get("prime").asBoolean()).as("%d prime?", n).isEqualTo(isPrime(n));
       assertThat(row.get("ran_on").asText()).startsWith("semafor-processes-");
     }

@@ -41,11 +41,7 @@ class JobControlCommandsTest {
   }
 
   private Result run(String... args) {
-    String[] all = new String[args.length + 2];
-    System.arraycopy(args, 0, all, 0, args.length);
-    all[args.length] = "--broker";
-    all[args.length + 1] = url;
-    return CliRun.run(all);
+    return CliRun.onBroker(url, args);
   }
 
   private String enqueue(String... args) {

@@ -38,7 +38,7 @@ class RoundTripTest {
     assertThat(queued.get("id").asText()).isEqualTo(id);
     assertThat(queued.get("task").asText()).isEqualTo("semafor.primes");
     assertThat(queued.get("queue").asText()).isEqualTo("maths");
-    assertThat(queued.get("state").asText()).isEqualTo("QUEUED");
+    assertThat(queued.get("state").asText()).isEqualTo("queued");
     assertThat(queued.get("attempts").asInt()).isZero();
     assertThat(queued.get("input").get("n").asLong()).isEqualTo(97);
     assertThat(queued.get("started_at").isNull()).isTrue();
@@ -53,7 +53,7 @@ class RoundTripTest {
     assertThat(worker.lastOutLine()).contains("stopped: 1 succeeded");
 
     JsonNode done = json(CliRun.run("job", id, "-b", broker, "--json"));
-    assertThat(done.get("state").asText()).isEqualTo("SUCCEEDED");
+    assertThat(done.get("state").asText()).isEqualTo("succeeded");
     assertThat(done.get("attempts").asInt()).isEqualTo(1);
     assertThat(done.get("result").get("prime").asBoolean()).isTrue();
     assertThat(done.get("error").isNull()).isTrue();
@@ -85,7 +85,7 @@ class RoundTripTest {
             .lastOutLine();
     assertThat(CliRun.run("worker", "-b", broker, "--burst").code()).isZero();
     JsonNode job = json(CliRun.run("job", id, "-b", broker, "--json"));
-    assertThat(job.get("state").asText()).isEqualTo("DEAD");
+    assertThat(job.get("state").asText()).isEqualTo("dead");
     assertThat(job.at("/error/message").asText()).isEqualTo("boom");
     Result text = CliRun.run("job", id, "-b", broker);
     assertThat(text.out()).contains("state     DEAD").contains("boom");

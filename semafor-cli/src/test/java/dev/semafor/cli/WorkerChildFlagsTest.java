@@ -50,7 +50,7 @@ class WorkerChildFlagsTest {
     assertThat(worker.code()).as(worker.err()).isZero();
     assertThat(worker.lastOutLine()).contains("stopped: 2 succeeded, 0 retried, 0 dead");
     JsonNode greeted = job(greet);
-    assertThat(greeted.get("state").asText()).isEqualTo("SUCCEEDED");
+    assertThat(greeted.get("state").asText()).isEqualTo("succeeded");
     assertThat(greeted.get("result").asText()).isEqualTo("hello, child");
     JsonNode where = job(jvm).get("result");
     assertThat(where.get("pid").asLong())

@@ -1,6 +1,6 @@
 package dev.semafor.lab;
 
-import dev.semafor.Json;
+import dev.semafor.ReportJson;
 import java.io.PrintWriter;
 import picocli.CommandLine.Option;
 
@@ -26,8 +26,9 @@ final class OutputOptions {
     return animate() ? "--progress" : "--no-progress";
   }
 
+  /** One JSON object in the report style: snake_case names, rounded plain numbers. */
   static void printJson(PrintWriter out, Object value) {
-    out.println(Json.defaults().write(value));
+    out.println(ReportJson.write(value));
     out.flush();
   }
 }

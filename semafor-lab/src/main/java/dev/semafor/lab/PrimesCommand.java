@@ -190,7 +190,7 @@ final class PrimesCommand implements Callable<Integer> {
 
   static String line(PrimesLab.Check c) {
     return String.format(
-        Locale.ROOT, "%19d  %s %9.6fs  %s", c.n(), c.prime() ? "P" : " ", c.seconds(), c.worker());
+        Locale.ROOT, "%19d  %s %9.6fs  %s", c.n(), c.prime() ? "P" : " ", c.seconds(), c.ranOn());
   }
 
   private static String footer(PrimesLab.Run r) {

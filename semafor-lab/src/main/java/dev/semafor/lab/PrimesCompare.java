@@ -1,6 +1,7 @@
 package dev.semafor.lab;
 
 import dev.semafor.ExecutionModel;
+import dev.semafor.ReportJson;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,7 +78,7 @@ final class PrimesCompare {
               c.workers(),
               available,
               available ? best[i] : 0,
-              available ? sequential / best[i] : 0));
+              available ? ReportJson.ratio(sequential / best[i]) : 0));
     }
     return new Report(
         Runtime.getRuntime().availableProcessors(),

@@ -84,7 +84,7 @@ final class PrimesLab {
   }
 
   /** One number's result: which member checked it and how long that took. */
-  record Check(long n, boolean prime, double seconds, String worker) {}
+  record Check(long n, boolean prime, double seconds, String ranOn) {}
 
   /** A whole run. */
   record Run(
@@ -177,7 +177,7 @@ final class PrimesLab {
     for (int round = 0; round < WARM_UP_ROUNDS && warmed.size() < config.workers(); round++) {
       enqueue(client, config, Collections.nCopies(config.workers(), WARM_UP_N));
       for (int i = 0; i < config.workers(); i++) {
-        warmed.add(results.next().check().worker());
+        warmed.add(results.next().check().ranOn());
         jobs++;
       }
     }

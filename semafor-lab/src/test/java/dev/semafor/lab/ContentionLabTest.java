@@ -28,7 +28,7 @@ class ContentionLabTest {
       } else {
         assertThat(row.get("lost").asLong()).as("lost updates with %s", strategy).isZero();
       }
-      assertThat(row.get("nanosPerIncrement").asDouble()).isPositive();
+      assertThat(row.get("nanos_per_increment").asDouble()).isPositive();
     }
     assertThat(strategies)
         .containsExactly("no lock", "ReentrantLock", "synchronized", "AtomicLong", "LongAdder");

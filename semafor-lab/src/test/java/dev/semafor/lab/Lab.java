@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.semafor.ReportJson;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -18,6 +19,7 @@ final class Lab {
   record Ran(int exitCode, String out, String err) {
     JsonNode json() {
       assertThat(exitCode).as("exit code; stderr: %s", err).isZero();
+      assertThat(ReportJson.violations(out)).as("the report style of %s", out).isEmpty();
       try {
         return JSON.readTree(out);
       } catch (Exception e) {

@@ -66,7 +66,7 @@ class PrimesLabTest {
 
     assertAgreesWithBigInteger(run, numbers(FEW));
     assertThat(run.get("gil").asBoolean()).isTrue();
-    assertThat(run.get("gilHandoffs").asLong()).isPositive();
+    assertThat(run.get("gil_handoffs").asLong()).isPositive();
     Lab.assertNothingLeftBehind();
   }
 
@@ -76,7 +76,7 @@ class PrimesLabTest {
         Lab.run("primes", "--model", "sequential", "--gil", "--numbers", FEW, "--json").json();
 
     assertAgreesWithBigInteger(run, numbers(FEW));
-    assertThat(run.get("gilHandoffs").asLong()).isZero();
+    assertThat(run.get("gil_handoffs").asLong()).isZero();
   }
 
   @Test
@@ -95,7 +95,7 @@ class PrimesLabTest {
             .json();
 
     assertAgreesWithBigInteger(run, numbers(FEW));
-    assertThat(run.get("gilHandoffs").asLong()).as("one job at a time per process GIL").isZero();
+    assertThat(run.get("gil_handoffs").asLong()).as("one job at a time per process GIL").isZero();
     Lab.assertNothingLeftBehind();
   }
 
@@ -120,7 +120,7 @@ class PrimesLabTest {
     for (JsonNode row : report.get("rows")) {
       labels.add(row.get("label").asText());
       assertThat(row.get("available").asBoolean()).isTrue();
-      assertThat(row.get("totalSeconds").asDouble()).isPositive();
+      assertThat(row.get("total_seconds").asDouble()).isPositive();
     }
     assertThat(labels)
         .containsExactly(
@@ -179,14 +179,14 @@ class PrimesLabTest {
       assertThat(check.get("prime").asBoolean())
           .as("is %d prime?", n)
           .isEqualTo(BigInteger.valueOf(n).isProbablePrime(100));
-      assertThat(check.get("worker").asText()).isNotBlank();
+      assertThat(check.get("ran_on").asText()).isNotBlank();
     }
     assertThat(seen).containsExactlyInAnyOrderElementsOf(numbers);
   }
 
   private static Set<String> members(JsonNode run) {
     Set<String> names = new TreeSet<>();
-    run.get("checks").forEach(c -> names.add(c.get("worker").asText()));
+    run.get("checks").forEach(c -> names.add(c.get("ran_on").asText()));
     return names;
   }
 

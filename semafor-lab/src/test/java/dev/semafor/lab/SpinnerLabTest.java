@@ -27,7 +27,7 @@ class SpinnerLabTest {
     JsonNode r = spin("--model", "threads", "--work", "cpu", "--n", CPU_N);
 
     assertThat(r.get("answer").asText()).isEqualTo("true");
-    assertThat(r.get("workSeconds").asDouble()).isGreaterThan(0.5);
+    assertThat(r.get("work_seconds").asDouble()).isGreaterThan(0.5);
     assertThat(r.get("frames").asInt()).isGreaterThanOrEqualTo(3);
     assertThat(r.get("froze").asBoolean()).isFalse();
   }
@@ -37,7 +37,7 @@ class SpinnerLabTest {
     JsonNode r = spin("--model", "processes", "--work", "cpu", "--n", CPU_N);
 
     assertThat(r.get("answer").asText()).isEqualTo("true");
-    assertThat(r.get("workSeconds").asDouble()).isGreaterThan(0.5);
+    assertThat(r.get("work_seconds").asDouble()).isGreaterThan(0.5);
     assertThat(r.get("frames").asInt()).isGreaterThanOrEqualTo(3);
   }
 
@@ -47,7 +47,7 @@ class SpinnerLabTest {
 
     assertThat(r.get("carriers").asInt()).isEqualTo(1);
     assertThat(r.get("answer").asText()).isEqualTo("true");
-    assertThat(r.get("workSeconds").asDouble()).isGreaterThan(0.5);
+    assertThat(r.get("work_seconds").asDouble()).isGreaterThan(0.5);
     assertThat(r.get("frames").asInt()).isLessThanOrEqualTo(1);
     assertThat(r.get("froze").asBoolean()).isTrue();
   }

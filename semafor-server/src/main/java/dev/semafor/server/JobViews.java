@@ -3,12 +3,11 @@ package dev.semafor.server;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.semafor.JobError;
 import dev.semafor.JobState;
-import dev.semafor.Json;
+import dev.semafor.ReportJson;
 import dev.semafor.broker.JobRecord;
 import java.time.Instant;
 import java.util.Locale;
@@ -18,19 +17,35 @@ import java.util.Locale;
  * {@code maxAttempts} into {@code max_attempts}); states are lower case; times are ISO-8601 UTC.
  * Every shape here is described in {@code openapi.json}.
  */
-final class JobViews {
+public final class JobViews {
+  private static final ObjectMapper MAPPER = apiMapper();
+
   private JobViews() {}
 
-  /** The API's mapper: the project's Jackson setup with snake_case names. */
+  /**
+   * The API's mapper: the project's Jackson setup in the report style ({@link ReportJson}:
+   * snake_case names, rounded plain numbers).
+   */
   static ObjectMapper apiMapper() {
-    return Json.defaultMapper()
-        .copy()
-        .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-        .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
+    return ReportJson.newMapper();
   }
 
-  static String state(JobState state) {
+  /**
+   * One job as {@code GET /api/v1/jobs/{id}} shows it: the one job view, which {@code semafor job
+   * --json} prints too.
+   */
+  public static ObjectNode job(JobRecord job) {
+    return MAPPER.valueToTree(JobView.of(job, MAPPER));
+  }
+
+  /** A state as every JSON view writes it: lower case ({@code "succeeded"}). */
+  public static String state(JobState state) {
     return state.name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Any view of this API (a record) as a JSON tree, named as the API names it. */
+  public static ObjectNode tree(Object view) {
+    return MAPPER.valueToTree(view);
   }
 
   /** A failed attempt's error; {@code stackTrace} is null in list views. */
@@ -66,7 +81,8 @@ final class JobViews {
       int concurrencyLimit,
       double progress,
       String progressMessage,
-      boolean cancelRequested) {
+      boolean cancelRequested,
+      boolean started) {
 
     static JobView of(JobRecord r, ObjectMapper mapper) {
       return new JobView(
@@ -92,7 +108,8 @@ final class JobViews {
           r.concurrencyLimit(),
           r.progress(),
           r.progressMessage(),
-          r.cancelRequested());
+          r.cancelRequested(),
+          r.started());
     }
   }
 

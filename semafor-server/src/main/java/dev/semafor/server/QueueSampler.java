@@ -35,7 +35,7 @@ final class QueueSampler {
 
   /** A queue's counts now, its rates, and its per-interval history (oldest first). */
   record QueueView(
-      String name,
+      String queue,
       Map<String, Long> counts,
       long total,
       long depth,

@@ -20,7 +20,7 @@ public interface ScheduleSource {
     return () -> {
       List<Schedule> out = new ArrayList<>();
       for (ScheduleRecord r : broker.schedules()) {
-        out.add(new Schedule(r.name(), r.cron(), r.task(), r.queue(), r.nextTick(), r.lastTick()));
+        out.add(Schedule.of(r));
       }
       return out;
     };
@@ -33,8 +33,22 @@ public interface ScheduleSource {
 
   /**
    * One recurring schedule: it enqueues {@code task} on {@code queue} whenever {@code cron} fires.
-   * {@code lastRunAt} is the latest tick handled (null if none).
+   * {@code zone} is the time zone the cron is read in; {@code lastRunAt} is the latest tick handled
+   * (null if none). Both {@code GET /api/v1/schedules} and {@code semafor schedules --json} show
+   * schedules this way.
    */
   record Schedule(
-      String name, String cron, String task, String queue, Instant nextRunAt, Instant lastRunAt) {}
+      String name,
+      String cron,
+      String zone,
+      String task,
+      String queue,
+      Instant nextRunAt,
+      Instant lastRunAt) {
+    /** A broker's schedule as shown. */
+    public static Schedule of(ScheduleRecord r) {
+      return new Schedule(
+          r.name(), r.cron(), r.zone().getId(), r.task(), r.queue(), r.nextTick(), r.lastTick());
+    }
+  }
 }

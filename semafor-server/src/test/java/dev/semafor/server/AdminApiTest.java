@@ -38,7 +38,7 @@ class AdminApiTest extends ApiFixture {
 
     assertThat(queues).hasSize(2);
     JsonNode alpha = queues.get(0);
-    assertThat(alpha.get("name").asText()).isEqualTo("alpha");
+    assertThat(alpha.get("queue").asText()).isEqualTo("alpha");
     assertThat(alpha.get("counts").get("queued").asLong()).isEqualTo(1);
     assertThat(alpha.get("counts").get("succeeded").asLong()).isEqualTo(1);
     assertThat(alpha.get("counts").get("dead").asLong()).isZero();
@@ -261,12 +261,19 @@ class AdminApiTest extends ApiFixture {
                 () ->
                     List.of(
                         new ScheduleSource.Schedule(
-                            "nightly", "0 0 * * *", "semafor.noop", "default", next, null))));
+                            "nightly",
+                            "0 0 * * *",
+                            "UTC",
+                            "semafor.noop",
+                            "default",
+                            next,
+                            null))));
 
     JsonNode s = http.get("/api/v1/schedules").json().get("schedules").get(0);
 
     assertThat(s.get("name").asText()).isEqualTo("nightly");
     assertThat(s.get("cron").asText()).isEqualTo("0 0 * * *");
+    assertThat(s.get("zone").asText()).isEqualTo("UTC");
     assertThat(s.get("next_run_at").asText()).isEqualTo("2030-01-02T00:00:00Z");
     assertThat(s.get("last_run_at").isNull()).isTrue();
   }

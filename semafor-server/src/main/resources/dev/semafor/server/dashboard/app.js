@@ -295,10 +295,10 @@ function stat(label, value, sub, tone = "") {
 }
 
 function queueCard(q) {
-  const qs = (state) => "#/jobs?queue=" + encodeURIComponent(q.name) + (state ? "&state=" + state : "");
+  const qs = (state) => "#/jobs?queue=" + encodeURIComponent(q.queue) + (state ? "&state=" + state : "");
   return h("article", { class: "card queue", "data-testid": "queue-card" },
     h("header", {},
-      h("h3", {}, h("a", { href: qs() }, q.name)),
+      h("h3", {}, h("a", { href: qs() }, q.queue)),
       h("span", { class: "muted" }, plural(q.total, "job", "jobs"))),
     h("div", { class: "chips" },
       STATES.map((st) => h("a", { class: "chip", "data-state": st, href: qs(st), title: st },
@@ -428,7 +428,7 @@ function filterForm(params) {
     async load() {
       if (loaded) return;
       const [{ queues }, info] = await Promise.all([api("/queues"), api("/info")]);
-      fill(queue, "any queue", queues.map((q) => q.name), params.get("queue"));
+      fill(queue, "any queue", queues.map((q) => q.queue), params.get("queue"));
       fill(task, "any task", info.tasks, params.get("task"));
       loaded = true;
     },

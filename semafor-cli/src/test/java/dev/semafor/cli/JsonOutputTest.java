@@ -1,0 +1,243 @@
+package dev.semafor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.semafor.JobError;
+import dev.semafor.ReportJson;
+import dev.semafor.broker.Broker;
+import dev.semafor.broker.Brokers;
+import dev.semafor.broker.Completion;
+import dev.semafor.broker.Failure;
+import dev.semafor.broker.Lease;
+import dev.semafor.broker.LeaseRequest;
+import dev.semafor.broker.ScheduleRecord;
+import dev.semafor.cli.CliRun.Result;
+import dev.semafor.server.DashboardServer;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One JSON style across the command line and the HTTP API: every {@code --json} output and every
+ * endpoint has snake_case keys and no number in scientific notation, and a job reads the same from
+ * {@code semafor job --json} and {@code GET /api/v1/jobs/{id}}.
+ */
+class JsonOutputTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+  private String url;
+  private Broker broker;
+
+  @BeforeEach
+  void open() {
+    url = "sqlite:" + dir.resolve("json.db");
+    broker = Brokers.open(url);
+  }
+
+  @AfterEach
+  void close() {
+    broker.close();
+  }
+
+  /** Runs a command on this test's broker; it must succeed and print one report-style object. */
+  private JsonNode json(String... args) {
+    Result r = CliRun.onBroker(url, args);
+    assertThat(r.code()).as(r.err()).isZero();
+    return styled(r.out().strip());
+  }
+
+  private static JsonNode styled(String text) {
+    assertThat(text).as("one line").doesNotContain("\n");
+    assertThat(ReportJson.violations(text)).as(text).isEmpty();
+    try {
+      return JSON.readTree(text);
+    } catch (Exception e) {
+      throw new AssertionError("not JSON: " + text, e);
+    }
+  }
+
+  private Lease leaseOne() {
+    return broker
+        .lease(new LeaseRequest(List.of("default"), 1, "test-worker", Duration.ofMinutes(5)))
+        .get(0);
+  }
+
+  @Test
+  void enqueuePrintsTheJobOrTheBatch() {
+    JsonNode one = json("enqueue", "semafor.noop", "--queue", "mail", "--json");
+    assertThat(one.get("id").asText()).isNotBlank();
+    assertThat(one.get("task").asText()).isEqualTo("semafor.noop");
+    assertThat(one.get("queue").asText()).isEqualTo("mail");
+    assertThat(one.get("existing").asBoolean()).isFalse();
+    assertThat(broker.get(one.get("id").asText())).isPresent();
+
+    JsonNode many = json("enqueue", "semafor.noop", "--count", "3", "--json");
+    assertThat(many.get("count").asInt()).isEqualTo(3);
+    assertThat(many.get("first_id").asText()).isLessThan(many.get("last_id").asText());
+  }
+
+  @Test
+  void cancelSaysWhatHappenedToEachJob() {
+    String waiting = json("enqueue", "semafor.noop", "--json").get("id").asText();
+
+    JsonNode r = json("cancel", waiting, "--json");
+
+    assertThat(r.get("jobs")).hasSize(1);
+    assertThat(r.at("/jobs/0/id").asText()).isEqualTo(waiting);
+    assertThat(r.at("/jobs/0/result").asText()).isEqualTo("cancelled");
+    assertThat(r.at("/jobs/0/state").asText()).isEqualTo("cancelled");
+    JsonNode again = json("cancel", waiting, "--json");
+    assertThat(again.at("/jobs/0/result").asText()).isEqualTo("already_finished");
+  }
+
+  @Test
+  void cancelOfAnUnknownIdStillPrintsTheObjectAndExitsNonZero() {
+    String waiting = json("enqueue", "semafor.noop", "--json").get("id").asText();
+
+    Result r = CliRun.run("cancel", waiting, "nope", "--json", "--broker", url);
+
+    assertThat(r.code()).isEqualTo(Main.USAGE);
+    assertThat(r.errLines()).containsExactly("semafor cancel: no job with id 'nope' in " + url);
+    JsonNode out = styled(r.out().strip());
+    assertThat(out.at("/jobs/1/result").asText()).isEqualTo("not_found");
+    assertThat(out.at("/jobs/1/state").isNull()).isTrue();
+  }
+
+  @Test
+  void retryCountsByIdAndByQuery() {
+    String a = json("enqueue", "semafor.noop", "--json").get("id").asText();
+    String b = json("enqueue", "semafor.noop", "--json").get("id").asText();
+    broker.fail(Failure.dead(leaseOne().ref(), JobError.of("test.Boom", "boom")));
+
+    JsonNode byId = json("retry", a, "--json");
+    assertThat(byId.get("retried").asInt()).isEqualTo(1);
+    assertThat(byId.get("refused").asInt()).isZero();
+    assertThat(byId.at("/jobs/0/id").asText()).isEqualTo(a);
+    assertThat(byId.at("/jobs/0/retried").asBoolean()).isTrue();
+
+    assertThat(CliRun.run("cancel", b, "--broker", url).code()).isZero();
+    JsonNode byQuery = json("retry", "--state", "cancelled", "--json");
+    assertThat(byQuery.get("retried").asInt()).isEqualTo(1);
+    assertThat(byQuery.get("state").asText()).isEqualTo("cancelled");
+  }
+
+  @Test
+  void schedulesShowWhatTheApiShows() {
+    assertThat(json("schedules", "--json").get("schedules")).isEmpty();
+    Instant tick = Instant.parse("2030-01-01T03:00:00Z");
+    broker.claimTick(
+        new ScheduleRecord(
+            "nightly",
+            "0 3 * * *",
+            ZoneId.of("Europe/Sofia"),
+            "semafor.noop",
+            "reports",
+            tick,
+            tick.plus(Duration.ofDays(1))),
+        tick,
+        null);
+
+    JsonNode s = json("schedules", "--json").at("/schedules/0");
+
+    assertThat(s.get("name").asText()).isEqualTo("nightly");
+    assertThat(s.get("zone").asText()).isEqualTo("Europe/Sofia");
+    assertThat(s.get("queue").asText()).isEqualTo("reports");
+    assertThat(s.get("last_run_at").asText()).isEqualTo("2030-01-01T03:00:00Z");
+    assertThat(s.get("next_run_at").asText()).isEqualTo("2030-01-02T03:00:00Z");
+  }
+
+  @Test
+  void aStoppedWorkerPrintsItsSummaryAsOneObject() {
+    json("enqueue", "semafor.noop", "--count", "2", "--json");
+
+    JsonNode summary = json("worker", "--burst", "--json");
+
+    assertThat(summary.get("worker_id").asText()).isNotBlank();
+    assertThat(summary.get("succeeded").asInt()).isEqualTo(2);
+    assertThat(summary.get("dead").asInt()).isZero();
+  }
+
+  @Test
+  void aJobReadsTheSameFromTheCommandLineAndTheHttpApi() throws Exception {
+    String id = json("enqueue", "semafor.echo", "{\"x\":0.000123456}", "--json").get("id").asText();
+    Lease lease = leaseOne();
+    broker.complete(new Completion(lease.ref(), "{\"x\":0.000123456}"));
+
+    JsonNode cli = json("job", id, "--json");
+    try (DashboardServer server = DashboardServer.builder(broker).port(0).build().start()) {
+      String body = get(server, "/api/v1/jobs/" + id);
+      JsonNode http = styled(body);
+
+      assertThat(cli).isEqualTo(http);
+      assertThat(fieldNames(cli))
+          .as("the OpenAPI document's Job describes exactly the job view")
+          .isEqualTo(fieldNames(openApiSchema("Job").get("properties")));
+      assertThat(cli.get("state").asText()).isEqualTo("succeeded");
+      assertThat(cli.at("/result/x").asDouble()).isEqualTo(0.000123456);
+      for (String path :
+          List.of("/api/v1/jobs", "/api/v1/queues", "/api/v1/workers", "/api/v1/schedules")) {
+        styled(get(server, path));
+      }
+    }
+  }
+
+  @Test
+  void statusAndJobsAreInTheSameStyle() {
+    json("enqueue", "semafor.noop", "--json");
+    JsonNode status = json("status", "--json");
+    assertThat(status.at("/queues/0/queue").asText()).isEqualTo("default");
+    JsonNode jobs = json("jobs", "--json");
+    assertThat(jobs.at("/jobs/0/state").asText()).isEqualTo("queued");
+  }
+
+  @Test
+  void benchDemoAndLabReportInTheSameStyle() {
+    JsonNode bench = json("bench", "--jobs", "20", "--batch", "5", "--json");
+    assertThat(bench.get("succeeded").asInt()).isEqualTo(20);
+    JsonNode demo = json("demo", "--model", "threads", "-c", "2", "--json");
+    assertThat(demo.at("/results/0/state").asText()).isEqualTo("succeeded");
+    assertThat(demo.at("/results/0/ran_on").asText()).isNotBlank();
+
+    Result lab = CliRun.run("lab", "contention", "--units", "2", "--increments", "1000", "--json");
+    assertThat(lab.code()).as(lab.err()).isZero();
+    assertThat(styled(lab.out().strip()).at("/rows/0/nanos_per_increment").isNumber()).isTrue();
+  }
+
+  private static Set<String> fieldNames(JsonNode object) {
+    Set<String> names = new TreeSet<>();
+    object.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  private static JsonNode openApiSchema(String name) throws Exception {
+    try (InputStream in = DashboardServer.class.getResourceAsStream("openapi.json")) {
+      return JSON.readTree(in).at("/components/schemas/" + name);
+    }
+  }
+
+  private static String get(DashboardServer server, String path) throws Exception {
+    HttpClient client = HttpClient.newHttpClient();
+    HttpResponse<String> r =
+        client.send(
+            HttpRequest.newBuilder(URI.create(server.url()).resolve(path)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
+    return r.body();
+  }
+}
