@@ -57,7 +57,7 @@ class CliDocsTest {
   @Test
   void theExitCodesAreDocumentedInOnePlace() throws IOException {
     String codes = section(EXIT_CODES, Files.readString(DOC));
-    for (int code : new int[] {0, Main.FAILURE, Main.USAGE, Main.BROKER_FAILED, 130}) {
+    for (int code : new int[] {0, Main.FAILURE, Main.USAGE, Main.UNAVAILABLE, 130}) {
       assertThat(codes).as("exit code %d", code).containsPattern("\\| *`?" + code + "`? *\\|");
     }
   }
