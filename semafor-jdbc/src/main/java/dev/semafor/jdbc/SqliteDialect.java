@@ -80,12 +80,18 @@ final class SqliteDialect implements Dialect {
     location.check(this);
   }
 
-  /** Refuses a file that does not exist (for callers that must not create one). */
+  /**
+   * Refuses a file that does not exist (for callers that must not create one). A mistyped path is
+   * the caller's to fix, not a broker that may come back: a plain {@link
+   * dev.semafor.SemaforException} (the command line's exit code 2), not {@link
+   * BrokerUnavailableException} (3).
+   */
   void checkExists() {
     if (location.isFile() && !Files.exists(location.file())) {
-      throw unusable(
-          "the file does not exist (this command does not create one; check the path, or enqueue"
-              + " a job or start a worker to create it)");
+      throw new dev.semafor.SemaforException(
+          sentence(
+              "the file does not exist (this command does not create one; check the path, or"
+                  + " enqueue a job or start a worker to create it)"));
     }
   }
 

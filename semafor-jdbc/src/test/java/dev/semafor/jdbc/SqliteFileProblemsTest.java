@@ -157,7 +157,8 @@ class SqliteFileProblemsTest {
 
     assertThatThrownBy(
             () -> Brokers.open("sqlite:" + file, InstantSource.system(), OpenMode.EXISTING))
-        .isInstanceOf(BrokerUnavailableException.class)
+        .isInstanceOf(dev.semafor.SemaforException.class)
+        .isNotInstanceOf(BrokerUnavailableException.class) // a typo, not a broker that may return
         .hasMessage(
             "cannot use SQLite broker "
                 + file
