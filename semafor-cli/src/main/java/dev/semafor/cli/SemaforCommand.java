@@ -20,8 +20,8 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "The broker is --broker, else $SEMAFOR_BROKER, else sqlite:semafor.db.",
-      "Exit codes: 0 done, 2 bad input (nothing changed), 3 broker unreachable or unusable,",
-      "1 unexpected failure, 130 a second Ctrl-C (docs/cli.md, \"Exit codes\")."
+      "Exit codes: 0 done, 1 unexpected failure, 2 bad input (nothing changed),",
+      "3 broker unreachable or unusable, 130 a second Ctrl-C (see docs/cli.md)."
     },
     subcommands = {
       DemoCommand.class,
