@@ -32,23 +32,7 @@ class NetHostsTest {
   void hostsReachEachOtherUntilACutAndAgainAfterTheRestore() throws Exception {
     try (NetHosts net = NetHosts.create("broker", "worker")) {
       String broker = net.host("broker").address();
-      net.start(
-          net.on(
-                  "broker",
-                  List.of(
-                      "redis-server",
-                      "--port",
-                      Integer.toString(REDIS_PORT),
-                      "--bind",
-                      broker,
-                      "--protected-mode",
-                      "no",
-                      "--save",
-                      "",
-                      "--appendonly",
-                      "no"))
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD));
+      startRedis(net, broker);
 
       await().atMost(Duration.ofSeconds(20)).until(() -> ping(net, broker, REDIS_PORT));
 
@@ -64,20 +48,7 @@ class NetHostsTest {
   void aRelayOnAHostCarriesTrafficToAServerOnIt() throws Exception {
     try (NetHosts net = NetHosts.create("broker", "worker")) {
       String broker = net.host("broker").address();
-      net.start(
-          net.on(
-                  "broker",
-                  List.of(
-                      "redis-server",
-                      "--port",
-                      Integer.toString(REDIS_PORT),
-                      "--bind",
-                      "127.0.0.1",
-                      "--save",
-                      "",
-                      "--appendonly",
-                      "no"))
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD));
+      startRedis(net, "127.0.0.1");
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       net.start(
           net.on(
@@ -136,6 +107,27 @@ class NetHostsTest {
         assertThat(rttMs).as("round trip through 20 ms ± 5 ms each way").isGreaterThanOrEqualTo(30);
       }
     }
+  }
+
+  /** Starts a throw-away redis-server on host "broker", listening on {@code address}. */
+  private static void startRedis(NetHosts net, String address) throws IOException {
+    net.start(
+        net.on(
+                "broker",
+                List.of(
+                    "redis-server",
+                    "--port",
+                    Integer.toString(REDIS_PORT),
+                    "--bind",
+                    address,
+                    "--protected-mode",
+                    "no",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no"))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD));
   }
 
   private static void serveEcho(ServerSocket server) {
