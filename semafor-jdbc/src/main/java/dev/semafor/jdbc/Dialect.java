@@ -85,6 +85,14 @@ interface Dialect extends AutoCloseable {
    */
   boolean tryLockKey(Session s, String key) throws SQLException;
 
+  /**
+   * Takes a lock on {@code key} held until the transaction ends, waiting for it if another
+   * transaction holds it: the same lock as {@link #tryLockKey}. For writes that must not interleave
+   * with a lease's count of the key (giving a rate start back); callers that take several take them
+   * in sorted order. A no-op on SQLite (one writer).
+   */
+  void lockKey(Session s, String key) throws SQLException;
+
   /** The name of the SQL function that builds a JSON array from its arguments. */
   String jsonArray();
 

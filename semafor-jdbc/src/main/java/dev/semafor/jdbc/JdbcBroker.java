@@ -20,6 +20,7 @@ import dev.semafor.broker.ScheduleRecord;
 import dev.semafor.broker.TaskCount;
 import dev.semafor.broker.WorkerInfo;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -279,11 +280,28 @@ public final class JdbcBroker implements Broker {
 
   @Override
   public boolean retry(String jobId) {
-    boolean retried = db.write("retry", s -> JobCommands.retry(s, dialect, jobId, clock.instant()));
+    boolean retried = retryOnce(jobId, 3);
     if (retried) {
       signal.added();
     }
     return retried;
+  }
+
+  /**
+   * Retries {@code jobId}, up to {@code tries} times when an enqueue took the job's unique key
+   * between the look at its holder and the update ({@link JobCommands.KeyTakenMeanwhile}): the next
+   * look finds that holder and refuses with {@link dev.semafor.UniqueKeyConflictException}.
+   */
+  private boolean retryOnce(String jobId, int tries) {
+    for (int i = 1; ; i++) {
+      try {
+        return db.write("retry", s -> JobCommands.retry(s, dialect, jobId, clock.instant()));
+      } catch (JobCommands.KeyTakenMeanwhile raced) {
+        if (i >= tries) {
+          throw dialect.unavailable("retry", (SQLException) raced.getCause());
+        }
+      }
+    }
   }
 
   @Override

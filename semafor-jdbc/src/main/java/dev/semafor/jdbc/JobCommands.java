@@ -104,7 +104,25 @@ final class JobCommands {
     PreparedStatement ps = s.prepare(RETRY);
     ps.setLong(1, millis(now));
     ps.setString(2, jobId);
-    return ps.executeUpdate() > 0;
+    try {
+      return ps.executeUpdate() > 0;
+    } catch (SQLException e) {
+      if (uniqueKey != null && dialect.isUniqueViolation(e)) {
+        throw new KeyTakenMeanwhile(e); // an enqueue took the key after the look at its holder
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * A retry's update hit the unique index: on PostgreSQL another transaction enqueued a job with
+   * the same key between the look at the key's holder and the update. Nothing was changed (the
+   * transaction is rolled back); run again, the look now finds the holder.
+   */
+  static final class KeyTakenMeanwhile extends RuntimeException {
+    KeyTakenMeanwhile(SQLException cause) {
+      super(cause.getMessage(), cause, false, false);
+    }
   }
 
   /** Deletes a finished job; false if it has not finished or is unknown. */

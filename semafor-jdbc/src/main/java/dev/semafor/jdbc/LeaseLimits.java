@@ -8,9 +8,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The concurrency and rate limits of one lease call, inside its write transaction. Each key is
@@ -65,7 +67,12 @@ final class LeaseLimits {
   private record Start(String key, long periodMs) {}
 
   /** One rate start as {@link #record} stored it: key, start time, and start plus the period. */
-  private record StartRow(String key, long startedAt, long expiresAt) {}
+  private record StartRow(String key, long startedAt, long expiresAt) {
+    static final Comparator<StartRow> ORDER =
+        Comparator.comparing(StartRow::key)
+            .thenComparingLong(StartRow::startedAt)
+            .thenComparingLong(StartRow::expiresAt);
+  }
 
   LeaseLimits(Session session, Dialect dialect, Instant now) {
     this.session = session;
@@ -125,7 +132,9 @@ final class LeaseLimits {
    * before the release clears the jobs' start times. A lease's start row has the job's key and
    * start time, and expires a period later. Start rows name no job, so rows of one key, start and
    * expiry are alike: to give back {@code n} of them, all are deleted and all but {@code n} put
-   * back (most often none). A start that has aged out is gone already and gives nothing back.
+   * back (most often none), under the key's lock ({@link Dialect#lockKey}) so that two releases or
+   * a release and a lease never interleave their counts. A start that has aged out is gone already
+   * and gives nothing back.
    */
   static void giveBack(Session s, Dialect dialect, List<LeaseRef> leases) throws SQLException {
     Map<Long, LeaseRef> byRow = HashMap.newHashMap(leases.size());
@@ -135,7 +144,7 @@ final class LeaseLimits {
     long[] rids = byRow.keySet().stream().mapToLong(Long::longValue).toArray();
     PreparedStatement find = s.prepare(RATED_LEASES + dialect.inIds("rid"));
     dialect.bindIds(find, 1, rids);
-    Map<StartRow, Integer> given = new HashMap<>();
+    Map<StartRow, Integer> given = new TreeMap<>(StartRow.ORDER);
     try (ResultSet rs = find.executeQuery()) {
       while (rs.next()) {
         LeaseRef ref = byRow.get(rs.getLong(1));
@@ -149,7 +158,13 @@ final class LeaseLimits {
             new StartRow(rs.getString(4), startedAt, startedAt + rs.getLong(6)), 1, Integer::sum);
       }
     }
+    String locked = null;
     for (Map.Entry<StartRow, Integer> e : given.entrySet()) {
+      String key = e.getKey().key();
+      if (!key.equals(locked)) {
+        dialect.lockKey(s, "r:" + key); // keys in order, so two releases never deadlock
+        locked = key;
+      }
       giveBack(s, e.getKey(), e.getValue());
     }
   }

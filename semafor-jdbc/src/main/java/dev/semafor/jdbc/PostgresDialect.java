@@ -170,6 +170,13 @@ final class PostgresDialect implements Dialect {
   }
 
   @Override
+  public void lockKey(Session s, String key) throws SQLException {
+    PreparedStatement ps = s.prepare("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))");
+    ps.setString(1, location.schema() + ":" + key);
+    ps.execute();
+  }
+
+  @Override
   public String jsonArray() {
     return "json_build_array";
   }

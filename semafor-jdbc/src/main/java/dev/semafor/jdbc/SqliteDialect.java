@@ -196,6 +196,11 @@ final class SqliteDialect implements Dialect {
   }
 
   @Override
+  public void lockKey(Session s, String key) {
+    // the one writer holds the file's write lock already
+  }
+
+  @Override
   public String jsonArray() {
     return "json_array";
   }

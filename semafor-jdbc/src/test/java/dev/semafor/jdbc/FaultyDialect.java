@@ -106,6 +106,11 @@ final class FaultyDialect implements Dialect {
   }
 
   @Override
+  public void lockKey(Session s, String key) throws SQLException {
+    real.lockKey(s, key);
+  }
+
+  @Override
   public String jsonArray() {
     return real.jsonArray();
   }

@@ -175,7 +175,8 @@ class SqliteJobControlRaceTest {
               clock,
               WorkerListener.NONE);
       closeLast.add(w);
-      workers.add(w.schedule(minutely).start());
+      // not started: a started worker's own scheduler timer could claim a tick before the race
+      workers.add(w.schedule(minutely));
     }
     for (Worker w : workers) {
       w.scheduler().tick();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.semafor.JobIds;
 import dev.semafor.JobOptions;
 import dev.semafor.JobState;
+import dev.semafor.UniqueKeyConflictException;
 import dev.semafor.UniquePolicy;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.Completion;
@@ -132,6 +133,70 @@ public abstract class MultiHandleContract {
               .filter(j -> key.equals(j.uniqueKey()) && j.state().isWaiting())
               .toList();
       assertThat(active).as("waiting jobs holding %s (%s)", key, policy).hasSize(1);
+    }
+  }
+
+  @Test
+  final void aRetryRacingAnEnqueueOfItsKeyEitherWinsOrIsRefusedClearly() throws Exception {
+    for (int round = 0; round < ROUNDS; round++) {
+      String key = "retried-" + round;
+      JobRecord cancelled = job("unique").uniqueKey(key).uniquePolicy(UniquePolicy.REJECT).build();
+      handles.get(0).enqueue(List.of(cancelled));
+      handles.get(0).cancel(cancelled.id());
+      List<String> outcomes =
+          race(
+              h -> {
+                if (h == 0) {
+                  try {
+                    return handles.get(h).retry(cancelled.id()) ? "retried" : "not retried";
+                  } catch (UniqueKeyConflictException e) {
+                    return "refused";
+                  }
+                }
+                JobRecord fresh =
+                    job("unique").uniqueKey(key).uniquePolicy(UniquePolicy.REJECT).build();
+                return handles.get(h).enqueue(List.of(fresh)).get(0).id();
+              });
+      assertThat(outcomes.get(0)).as("the retry, round %d", round).isIn("retried", "refused");
+      List<JobRecord> waiting =
+          handles.get(0).query(JobQuery.all().task("unique").page(10_000, 0)).stream()
+              .filter(j -> key.equals(j.uniqueKey()) && j.state().isWaiting())
+              .toList();
+      assertThat(waiting).as("waiting jobs holding %s", key).hasSize(1);
+      boolean retried = outcomes.get(0).equals("retried");
+      assertThat(waiting.get(0).id().equals(cancelled.id()))
+          .as("the retried job holds the key exactly when the retry won")
+          .isEqualTo(retried);
+    }
+  }
+
+  @Test
+  final void rateStartsGivenBackByRacingReleasesAllComeBack() throws Exception {
+    for (int round = 0; round < ROUNDS; round++) {
+      String key = "given-back-" + round;
+      String queue = "rated-" + round;
+      List<JobRecord> rated = new ArrayList<>();
+      for (int i = 0; i < HANDLES; i++) {
+        rated.add(
+            job("rated")
+                .queue(queue)
+                .rateKey(key)
+                .ratePermits(HANDLES)
+                .ratePeriod(Duration.ofHours(1))
+                .build());
+      }
+      handles.get(0).enqueue(rated);
+      List<Lease> taken =
+          handles.get(0).lease(new LeaseRequest(List.of(queue), HANDLES, "w0", LEASE));
+      assertThat(taken).as("every permit free at first").hasSize(HANDLES);
+      race(
+          h -> {
+            handles.get(h).release(List.of(taken.get(h).ref()));
+            return null;
+          });
+      List<Lease> again =
+          handles.get(1).lease(new LeaseRequest(List.of(queue), HANDLES, "w1", LEASE));
+      assertThat(again).as("permits given back by %d racing releases", HANDLES).hasSize(HANDLES);
     }
   }
 
