@@ -1,9 +1,6 @@
 package dev.semafor.bench;
 
-import dev.semafor.JobIds;
-import dev.semafor.JobState;
 import dev.semafor.broker.Completion;
-import dev.semafor.broker.JobRecord;
 import dev.semafor.broker.Lease;
 import dev.semafor.broker.LeaseRequest;
 import dev.semafor.broker.MemoryBroker;
@@ -50,35 +47,19 @@ public class MemoryBrokerBenchmark {
   public void setUp() {
     broker = new MemoryBroker();
     for (int i = 0; i < backlog; i += BATCH) {
-      broker.enqueue(batch(Instant.now()));
+      broker.enqueue(BenchJobs.noops(BATCH, Instant.now()));
     }
   }
 
   @Benchmark
   @OperationsPerInvocation(BATCH)
   public int enqueueLeaseComplete() {
-    broker.enqueue(batch(Instant.now()));
+    broker.enqueue(BenchJobs.noops(BATCH, Instant.now()));
     List<Lease> leases = broker.lease(REQUEST);
     List<Completion> done = new ArrayList<>(leases.size());
     for (Lease l : leases) {
       done.add(new Completion(l.ref(), "null"));
     }
     return broker.complete(done).size();
-  }
-
-  private static List<JobRecord> batch(Instant now) {
-    List<JobRecord> jobs = new ArrayList<>(BATCH);
-    for (int i = 0; i < BATCH; i++) {
-      jobs.add(
-          JobRecord.builder()
-              .id(JobIds.next(now))
-              .task("semafor.noop")
-              .state(JobState.QUEUED)
-              .input("null")
-              .runAt(now)
-              .enqueuedAt(now)
-              .build());
-    }
-    return jobs;
   }
 }

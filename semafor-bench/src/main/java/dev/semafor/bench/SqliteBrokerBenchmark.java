@@ -1,11 +1,8 @@
 package dev.semafor.bench;
 
-import dev.semafor.JobIds;
-import dev.semafor.JobState;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.Brokers;
 import dev.semafor.broker.Completion;
-import dev.semafor.broker.JobRecord;
 import dev.semafor.broker.Lease;
 import dev.semafor.broker.LeaseRequest;
 import java.io.IOException;
@@ -63,7 +60,7 @@ public class SqliteBrokerBenchmark {
     dir = Files.createTempDirectory("semafor-jmh-sqlite");
     broker = Brokers.open("sqlite:" + dir.resolve("bench.db"));
     for (int i = 0; i < finished; i += SEED_BATCH) {
-      broker.enqueue(noops(Math.min(SEED_BATCH, finished - i), Instant.now()));
+      broker.enqueue(BenchJobs.noops(Math.min(SEED_BATCH, finished - i), Instant.now()));
       while (leaseAndComplete(SEED_REQUEST) > 0) {
         // drain what was just enqueued, so the seed is finished jobs only
       }
@@ -83,7 +80,7 @@ public class SqliteBrokerBenchmark {
   @Benchmark
   @OperationsPerInvocation(BATCH)
   public int enqueueLeaseComplete() {
-    broker.enqueue(noops(BATCH, Instant.now()));
+    broker.enqueue(BenchJobs.noops(BATCH, Instant.now()));
     return leaseAndComplete(REQUEST);
   }
 
@@ -101,21 +98,5 @@ public class SqliteBrokerBenchmark {
       done.add(new Completion(l.ref(), "null"));
     }
     return broker.complete(done).size();
-  }
-
-  private static List<JobRecord> noops(int n, Instant now) {
-    List<JobRecord> jobs = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      jobs.add(
-          JobRecord.builder()
-              .id(JobIds.next(now))
-              .task("semafor.noop")
-              .state(JobState.QUEUED)
-              .input("null")
-              .runAt(now)
-              .enqueuedAt(now)
-              .build());
-    }
-    return jobs;
   }
 }
