@@ -246,15 +246,29 @@ final class JobRows {
   /**
    * The record as it will be stored: times cut to whole milliseconds, and the state that its run-at
    * implies at {@code now} ({@code QUEUED} once due, else {@code SCHEDULED}).
+   *
+   * <p>A job due when it was enqueued (run-at not after its enqueue time: its producer asked for no
+   * delay) is due now, whatever the producer's clock reads against the broker's: both are stamped
+   * by the producer, and a producer whose clock runs ahead of {@code now} (another host's, or this
+   * host's against a server clock read to within a round trip) would otherwise store "run now" as
+   * {@code SCHEDULED} until the broker's clock caught up, unannounced to waiting workers. Its
+   * run-at is then at most {@code now}. A delayed job's run-at is compared with {@code now} as
+   * stamped, so a skewed producer still moves its own delayed jobs by its skew.
    */
   static JobRecord normalize(JobRecord job, Instant now) {
     if (!job.state().isWaiting()) {
       throw new IllegalArgumentException(
           "only QUEUED or SCHEDULED jobs can be enqueued: job " + job.id() + " is " + job.state());
     }
+    boolean dueAtEnqueue = !job.runAt().isAfter(job.enqueuedAt());
+    Instant runAt = cut(job.runAt());
+    if (dueAtEnqueue && runAt.isAfter(now)) {
+      job = job.toBuilder().runAt(now).build();
+      runAt = cut(now);
+    }
     // Compared as stored, in whole milliseconds: a job stamped "now" by a producer whose clock
     // reads the same millisecond as the broker's is due, not scheduled.
-    JobState state = cut(job.runAt()).isAfter(now) ? JobState.SCHEDULED : JobState.QUEUED;
+    JobState state = runAt.isAfter(now) ? JobState.SCHEDULED : JobState.QUEUED;
     if (state == job.state()
         && whole(job.runAt())
         && whole(job.enqueuedAt())

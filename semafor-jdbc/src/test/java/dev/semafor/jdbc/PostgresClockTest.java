@@ -22,7 +22,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Hosts whose clocks disagree share one PostgreSQL broker: what workers compare (lease expiry) is
- * read from the server's clock, so a host whose clock runs 30 s fast cannot take a live lease.
+ * read from the server's clock, so a host whose clock runs 30 s fast cannot take a live lease; and
+ * a job its producer enqueues for now runs now, however fast the producer's clock.
  */
 class PostgresClockTest {
   @RegisterExtension
@@ -59,6 +60,22 @@ class PostgresClockTest {
 
       assertThat(lease.expiresAt())
           .isBetween(before.plus(LEASE).minusSeconds(1), after.plus(LEASE).plusSeconds(1));
+    }
+  }
+
+  @Test
+  void aJobForNowFromAProducerWhoseClockRunsFastIsQueuedAndLeasedAtOnce() throws Exception {
+    String url = schemas.newUrl("pool=1");
+    try (Broker broker = Brokers.open(url)) {
+      JobRecord job = TestJobs.queued("now").build(Clock.offset(Clock.systemUTC(), SKEW));
+
+      JobRecord stored = broker.enqueue(List.of(job)).get(0);
+
+      assertThat(stored.state()).isEqualTo(JobState.QUEUED);
+      assertThat(stored.runAt()).isBefore(serverNow().plusSeconds(1));
+      assertThat(broker.lease(new LeaseRequest(List.of("default"), 1, "w", LEASE)))
+          .extracting(l -> l.job().id())
+          .containsExactly(job.id());
     }
   }
 

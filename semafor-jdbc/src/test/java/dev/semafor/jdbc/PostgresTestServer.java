@@ -20,17 +20,18 @@ import org.junit.jupiter.api.Assumptions;
  *
  * <p>Every test class takes a prefix with a random suffix ({@link #prefix}); its schemas are named
  * after it and dropped together when the class ends ({@link #dropSchemas}), so classes running at
- * the same time on the same server never meet.
+ * the same time on the same server never meet. Public for other modules' tests (semafor-jdbc's
+ * test-jar).
  */
-final class PostgresTestServer {
-  static final String BASE =
+public final class PostgresTestServer {
+  public static final String BASE =
       System.getenv()
           .getOrDefault("SEMAFOR_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/test");
 
   private PostgresTestServer() {}
 
   /** Skips the calling test (fails it under CI) if the server cannot be reached. */
-  static void assumeAvailable() {
+  public static void assumeAvailable() {
     try (Connection c = connect()) {
       c.isValid(2);
     } catch (SQLException e) {
@@ -44,14 +45,14 @@ final class PostgresTestServer {
   }
 
   /** A schema prefix for one test class: its name and a random suffix. */
-  static String prefix(Class<?> testClass) {
+  public static String prefix(Class<?> testClass) {
     String name = testClass.getSimpleName().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
     name = name.substring(0, Math.min(name.length(), 24));
     return "t_" + name + "_" + Long.toString(ThreadLocalRandom.current().nextLong() >>> 24, 36);
   }
 
   /** The broker URL for {@code schema}, with {@code extra} parameters ("pool=2") if any. */
-  static String url(String schema, String... extra) {
+  public static String url(String schema, String... extra) {
     StringBuilder url = new StringBuilder(BASE).append("?schema=").append(schema);
     for (String e : extra) {
       url.append('&').append(e);
@@ -60,7 +61,7 @@ final class PostgresTestServer {
   }
 
   /** Drops every schema whose name starts with {@code prefix}, with all it holds. */
-  static void dropSchemas(String prefix) {
+  public static void dropSchemas(String prefix) {
     try (Connection c = connect()) {
       List<String> names = new ArrayList<>();
       try (PreparedStatement ps =

@@ -17,6 +17,7 @@ import dev.semafor.broker.LeaseRequest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -193,6 +194,24 @@ class SqliteBrokerTest {
     assertThat(broker.complete(List.of(new Completion(new LeaseRef("other", lease.token()), "1"))))
         .containsExactly(false);
     assertThat(broker.complete(List.of(new Completion(lease.ref(), "1")))).containsExactly(true);
+  }
+
+  @Test
+  void aJobForNowFromAProducerWhoseClockRunsAheadIsQueuedAtOnce() {
+    InstantSource ahead = () -> clock.instant().plusSeconds(30);
+    JobRecord now = Jobs.queued("t", ahead).build();
+    JobRecord delayed = Jobs.queued("t", ahead).runAt(ahead.instant().plusSeconds(60)).build();
+
+    List<JobRecord> stored = broker.enqueue(List.of(now, delayed));
+
+    assertThat(stored.get(0).state()).isEqualTo(JobState.QUEUED);
+    assertThat(stored.get(0).runAt()).isEqualTo(clock.instant());
+    assertThat(broker.get(now.id()).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+    assertThat(stored.get(1).state())
+        .as("a delayed job keeps its producer's run-at, skew and all")
+        .isEqualTo(JobState.SCHEDULED);
+    assertThat(stored.get(1).runAt()).isEqualTo(clock.instant().plusSeconds(90));
+    assertThat(ids(lease(2, "default"))).containsExactly(now.id());
   }
 
   @Test

@@ -53,13 +53,21 @@ final class AccessGuard {
 
   private final LoginThrottle throttle;
 
+  /** False when the server is mounted behind an application's security: no loopback host rule. */
+  private final boolean loopbackHostsOnly;
+
   AccessGuard(String token) {
     this(token, new LoginThrottle(InstantSource.system()));
   }
 
   AccessGuard(String token, LoginThrottle throttle) {
+    this(token, throttle, true);
+  }
+
+  AccessGuard(String token, LoginThrottle throttle, boolean loopbackHostsOnly) {
     this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
     this.throttle = throttle;
+    this.loopbackHostsOnly = loopbackHostsOnly;
   }
 
   boolean hasToken() {
@@ -116,7 +124,7 @@ final class AccessGuard {
   void check(Context ctx) {
     checkCrossSite(ctx);
     if (token == null) {
-      if (!isLoopbackHostHeader(ctx.header("Host"))) {
+      if (loopbackHostsOnly && !isLoopbackHostHeader(ctx.header("Host"))) {
         throw Problem.forbidden(
             "host-not-allowed",
             "this server has no token, so it answers only to loopback host names, not '"
@@ -125,7 +133,7 @@ final class AccessGuard {
       }
       return;
     }
-    if (isPublic(ctx.path())) {
+    if (isPublic(BasePath.local(ctx))) {
       return;
     }
     String authorization = ctx.header("Authorization");
@@ -154,7 +162,8 @@ final class AccessGuard {
       } else {
         String next = URLEncoder.encode(ctx.path(), StandardCharsets.UTF_8);
         ctx.redirect(
-            "/login?next=" + next + (query != null ? "&error=1" : ""), HttpStatus.SEE_OTHER);
+            BasePath.of(ctx, "/login?next=" + next + (query != null ? "&error=1" : "")),
+            HttpStatus.SEE_OTHER);
       }
       ctx.skipRemainingHandlers();
       return;
@@ -250,7 +259,7 @@ final class AccessGuard {
 
   /** A browser page load: a GET outside the API and the metrics endpoint. */
   private static boolean isPage(Context ctx) {
-    String p = ctx.path();
+    String p = BasePath.local(ctx);
     return ctx.method() == HandlerType.GET && !p.startsWith("/api/") && !p.equals("/metrics");
   }
 

@@ -65,7 +65,7 @@ final class DashboardAssets {
 
   private void loginForm(Context ctx) {
     if (!guard.hasToken()) {
-      ctx.redirect("/", HttpStatus.SEE_OTHER);
+      ctx.redirect(BasePath.of(ctx, "/"), HttpStatus.SEE_OTHER);
       return;
     }
     boolean failed = ctx.queryParam("error") != null;
@@ -79,17 +79,17 @@ final class DashboardAssets {
   }
 
   private void login(Context ctx) {
-    String next = safeNext(ctx.queryParam("next"));
+    String next = safeNext(ctx.queryParam("next"), BasePath.of(ctx, "/"));
     if (guard.login(ctx, ctx.formParam("token"))) {
       ctx.redirect(next, HttpStatus.SEE_OTHER);
     } else {
-      ctx.redirect("/login?error=1", HttpStatus.SEE_OTHER);
+      ctx.redirect(BasePath.of(ctx, "/login?error=1"), HttpStatus.SEE_OTHER);
     }
   }
 
   private void logout(Context ctx) {
     guard.logout(ctx);
-    ctx.redirect(guard.hasToken() ? "/login" : "/", HttpStatus.SEE_OTHER);
+    ctx.redirect(BasePath.of(ctx, guard.hasToken() ? "/login" : "/"), HttpStatus.SEE_OTHER);
   }
 
   /**
@@ -100,14 +100,19 @@ final class DashboardAssets {
    * {@code /\t/evil.example} into another site.
    */
   static String safeNext(String next) {
+    return safeNext(next, "/");
+  }
+
+  /** {@link #safeNext(String)}, going to {@code home} (the dashboard under its base) if unsafe. */
+  static String safeNext(String next, String home) {
     if (next == null || next.isEmpty() || unsafe(next)) {
-      return "/";
+      return home;
     }
     URI uri;
     try {
       uri = new URI(next);
     } catch (URISyntaxException e) {
-      return "/";
+      return home;
     }
     String path = uri.getPath();
     if (uri.getScheme() != null
@@ -118,7 +123,7 @@ final class DashboardAssets {
         || unsafe(path)
         || uri.getQuery() != null && unsafe(uri.getQuery())
         || uri.getFragment() != null && unsafe(uri.getFragment())) {
-      return "/";
+      return home;
     }
     return next;
   }

@@ -8,6 +8,7 @@ import dev.semafor.broker.Broker;
 import dev.semafor.broker.WorkerInfo;
 import dev.semafor.server.metrics.WorkerMetrics;
 import io.javalin.Javalin;
+import io.javalin.http.servlet.JavalinServlet;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -41,6 +42,14 @@ import org.slf4j.LoggerFactory;
  * ({@link Builder#token}, else {@code $SEMAFOR_TOKEN}), and {@link Builder#build} refuses to build
  * without one. See {@code AccessGuard} for the rules every request passes.
  *
+ * <h2>Mounted in another server</h2>
+ *
+ * Built with {@link Builder#mounted()}, it does not listen: {@link #servlet()} gives its routes as
+ * a servlet for an application's own servlet container to serve under a path (mapped as {@code
+ * /semafor/*}, the API is {@code /semafor/api/v1} and the dashboard {@code /semafor/}). The pages
+ * use relative links and the server's redirects keep the path, so they work under any path. Who may
+ * use it is then the application's concern (its authentication in front of the servlet).
+ *
  * <h2>Lifecycle</h2>
  *
  * NEW ─{@link #start}─▶ STARTED ─{@link #close}─▶ CLOSED. Closing stops the HTTP server and the
@@ -62,6 +71,7 @@ public final class DashboardServer implements AutoCloseable {
   private final int requestedPort;
   private final Duration sampleInterval;
   private final boolean tokenRequired;
+  private final boolean mounted;
   private final Javalin app;
   private final QueueSampler sampler;
   private final ServerMetrics serverMetrics;
@@ -76,6 +86,7 @@ public final class DashboardServer implements AutoCloseable {
     this.requestedPort = b.port;
     this.sampleInterval = b.sampleInterval;
     this.tokenRequired = b.token != null;
+    this.mounted = b.mounted;
     this.meterRegistry =
         b.meterRegistry != null
             ? b.meterRegistry
@@ -86,7 +97,7 @@ public final class DashboardServer implements AutoCloseable {
     workerMetrics.bindTo(meterRegistry);
 
     ObjectMapper mapper = JobViews.apiMapper();
-    AccessGuard guard = new AccessGuard(b.token, new LoginThrottle(b.clock));
+    AccessGuard guard = new AccessGuard(b.token, new LoginThrottle(b.clock), !b.mounted);
     ProblemHandlers problems = new ProblemHandlers(mapper);
     Client client = new Client(b.broker, b.registry, b.json, b.clock);
     EnqueueRequests requests = new EnqueueRequests(mapper, b.registry, b.json, b.maxBatch);
@@ -111,7 +122,7 @@ public final class DashboardServer implements AutoCloseable {
     app.before(
         ctx -> {
           AccessGuard.securityHeaders().forEach(ctx::header);
-          if (ctx.path().startsWith("/api/")) {
+          if (BasePath.local(ctx).startsWith("/api/")) {
             ctx.header("Cache-Control", "no-store");
           }
           guard.check(ctx);
@@ -151,10 +162,17 @@ public final class DashboardServer implements AutoCloseable {
     return new Builder(broker);
   }
 
-  /** Starts listening and sampling; returns this. */
+  /**
+   * Starts listening (unless {@linkplain Builder#mounted() mounted}) and sampling; returns this.
+   */
   public DashboardServer start() {
-    app.start(bind, requestedPort);
     long interval = sampleInterval.toMillis();
+    if (mounted) {
+      scheduler.scheduleWithFixedDelay(this::sampleQuietly, 0, interval, TimeUnit.MILLISECONDS);
+      LOG.info("dashboard mounted in the application's server (broker {})", broker.describe());
+      return this;
+    }
+    app.start(bind, requestedPort);
     scheduler.scheduleWithFixedDelay(this::sampleQuietly, 0, interval, TimeUnit.MILLISECONDS);
     LOG.info(
         "dashboard at {} (broker {}, {})",
@@ -164,9 +182,31 @@ public final class DashboardServer implements AutoCloseable {
     return this;
   }
 
-  /** The port it listens on (the real one when built with port 0). */
+  /**
+   * The port it listens on (the real one when built with port 0).
+   *
+   * @throws IllegalStateException if it is {@linkplain Builder#mounted() mounted}
+   */
   public int port() {
+    if (mounted) {
+      throw new IllegalStateException("a mounted dashboard has no port of its own");
+    }
     return app.port();
+  }
+
+  /**
+   * The API and the dashboard as a servlet, for the servlet container of the application that
+   * mounts this server: map it to a path pattern such as {@code /semafor/*}, with async support.
+   *
+   * @throws IllegalStateException unless it was built {@linkplain Builder#mounted() mounted}
+   */
+  public jakarta.servlet.http.HttpServlet servlet() {
+    if (!mounted) {
+      throw new IllegalStateException("only a server built with mounted() is served as a servlet");
+    }
+    // Javalin's plain servlet over this app's routes; app.javalinServlet() would be the Jetty one
+    // with WebSocket upgrades, which needs Jetty around it.
+    return new MountedServlet(new JavalinServlet(app.unsafeConfig()));
   }
 
   /** The dashboard's address, such as {@code http://127.0.0.1:7070/}. */
@@ -196,7 +236,9 @@ public final class DashboardServer implements AutoCloseable {
   @Override
   public void close() {
     scheduler.shutdownNow();
-    app.stop();
+    if (!mounted) {
+      app.stop();
+    }
   }
 
   private void sampleQuietly() {
@@ -228,6 +270,7 @@ public final class DashboardServer implements AutoCloseable {
     private ScheduleSource schedules;
     private PrometheusMeterRegistry meterRegistry;
     private UnaryOperator<String> environment = System::getenv;
+    private boolean mounted;
 
     private Builder(Broker broker) {
       this.broker = Objects.requireNonNull(broker, "broker");
@@ -329,6 +372,18 @@ public final class DashboardServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Builds a server that does not listen but is served by another server's servlet container
+     * ({@link DashboardServer#servlet()}), under a path of that server's, behind its security. The
+     * bind address and port are not used; unless a token is given, requests are not checked for a
+     * token or a loopback host name ({@code $SEMAFOR_TOKEN} is not read): the application in front
+     * decides who may use it. The cross-site checks on state-changing requests stay.
+     */
+    public Builder mounted() {
+      this.mounted = true;
+      return this;
+    }
+
     /** Where {@code SEMAFOR_TOKEN} is looked up; tests replace the process environment. */
     Builder environment(UnaryOperator<String> env) {
       this.environment = Objects.requireNonNull(env, "env");
@@ -341,13 +396,13 @@ public final class DashboardServer implements AutoCloseable {
      * @throws IllegalStateException if the bind address is not loopback and there is no token
      */
     public DashboardServer build() {
-      if (!tokenSet) {
+      if (!tokenSet && !mounted) {
         String fromEnv = environment.apply(TOKEN_ENV);
         if (fromEnv != null && !fromEnv.isBlank()) {
           token(fromEnv);
         }
       }
-      if (token == null && !AccessGuard.isLoopback(bind)) {
+      if (token == null && !mounted && !AccessGuard.isLoopback(bind)) {
         throw new IllegalStateException(
             "refusing to serve on "
                 + bind

@@ -66,7 +66,7 @@ final class JobsApi {
     Client.JobRequest request = requests.single(jsonBody(ctx));
     List<JobRecord> stored = store(List.of(request));
     JobRecord job = stored.get(0);
-    ctx.status(201).header("Location", "/api/v1/jobs/" + job.id());
+    ctx.status(201).header("Location", BasePath.of(ctx, "/api/v1/jobs/" + job.id()));
     ctx.json(JobViews.JobView.of(job, mapper));
   }
 

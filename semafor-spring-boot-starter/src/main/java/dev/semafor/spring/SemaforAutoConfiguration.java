@@ -14,8 +14,11 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.ClassUtils;
@@ -132,6 +135,25 @@ public class SemaforAutoConfiguration {
     SemaforDashboard semaforDashboard(
         SemaforProperties properties, Broker broker, TaskRegistry registry) {
       return new SemaforDashboard(properties.getDashboard(), broker, registry);
+    }
+
+    /**
+     * {@code semafor.dashboard.path}: the dashboard's servlet in the application's own servlet
+     * container, under the path, where the application's filters (Spring Security) apply.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(SemaforDashboard.PATH)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    static class Mounted {
+      @Bean
+      ServletRegistrationBean<jakarta.servlet.http.HttpServlet> semaforDashboardServlet(
+          SemaforDashboard dashboard) {
+        ServletRegistrationBean<jakarta.servlet.http.HttpServlet> registration =
+            new ServletRegistrationBean<>(dashboard.servlet(), dashboard.path() + "/*");
+        registration.setName("semaforDashboard");
+        registration.setAsyncSupported(true);
+        return registration;
+      }
     }
   }
 }

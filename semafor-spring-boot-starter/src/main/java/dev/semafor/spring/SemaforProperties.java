@@ -212,6 +212,12 @@ public class SemaforProperties {
     /** The token the dashboard and API require (Authorization: Bearer ...). */
     private String token;
 
+    /**
+     * Serve the dashboard and HTTP API under this path of the application's own web server (such as
+     * /semafor), behind the application's security, instead of on a port of their own.
+     */
+    private String path;
+
     public boolean isEnabled() {
       return enabled;
     }
@@ -242,6 +248,14 @@ public class SemaforProperties {
 
     public void setToken(String token) {
       this.token = token;
+    }
+
+    public String getPath() {
+      return path;
+    }
+
+    public void setPath(String path) {
+      this.path = path;
     }
   }
 }

@@ -6,18 +6,34 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.core.NestedExceptionUtils;
 
-/** A bad {@code semafor.*} value stops start-up with one line that names the property. */
+/**
+ * A bad {@code semafor.*} value stops start-up with one line that names the property.
+ *
+ * <p>Spring Boot prints an "APPLICATION FAILED TO START" report for each refused start-up. The two
+ * tests that check that report read it; the others leave it out of the test output ({@link
+ * #QUIET}): each of them asserts the failure it expects, and anything else fails it with its cause.
+ */
 @ExtendWith(OutputCaptureExtension.class)
 class BadPropertyStartupTest {
+  private static final String REPORTER =
+      "org.springframework.boot.diagnostics.LoggingFailureAnalysisReporter";
+
+  /** Leaves Spring Boot's failure report out of the test output. */
+  static final String QUIET = "logging.level." + REPORTER + "=off";
+
+  /** Prints it (the level a failure report is logged at), whatever an earlier test set. */
+  private static final String REPORTED = "logging.level." + REPORTER + "=error";
 
   @Test
   void aConcurrencyBelowOneNamesTheProperty(CapturedOutput output) {
     InvalidSemaforPropertyException e =
-        startFailure(InvalidSemaforPropertyException.class, "semafor.worker.concurrency=0");
+        startFailure(
+            InvalidSemaforPropertyException.class, "semafor.worker.concurrency=0", REPORTED);
 
     assertThat(e.property()).isEqualTo("semafor.worker.concurrency");
     assertThat(e.getMessage()).isEqualTo("semafor.worker.concurrency=0: must be at least 1");
@@ -76,7 +92,8 @@ class BadPropertyStartupTest {
         startFailure(
             new Class<?>[] {TestApp.class, BadCron.class},
             InvalidSemaforTaskException.class,
-            "semafor.worker.enabled=true");
+            "semafor.worker.enabled=true",
+            REPORTED);
 
     String expected =
         "@SemaforTask method BadCron.often: schedule 'test.often': bad cron expression"
@@ -96,13 +113,25 @@ class BadPropertyStartupTest {
     return startFailure(new Class<?>[] {TestApp.class}, type, properties);
   }
 
+  /**
+   * Starts (and closes) an application of {@code sources} on the memory broker; afterwards the
+   * failure report's log level is reset, so that later start-ups in this JVM print theirs.
+   */
+  static void startQuietly(Class<?>[] sources, String... properties) {
+    try {
+      SemaforStarterContract.start(sources, "memory:", properties).close();
+    } finally {
+      LoggingSystem.get(BadPropertyStartupTest.class.getClassLoader()).setLogLevel(REPORTER, null);
+    }
+  }
+
   private static <T extends Throwable> T startFailure(
       Class<?>[] sources, Class<T> type, String... properties) {
-    String[] all = new String[properties.length + 1];
-    System.arraycopy(properties, 0, all, 0, properties.length);
-    all[properties.length] = "semafor.worker.enabled=true";
-    Throwable thrown =
-        catchThrowable(() -> SemaforStarterContract.start(sources, "memory:", all).close());
+    String[] all = new String[properties.length + 2];
+    all[0] = QUIET; // unless the test's own properties, which come later and win, say otherwise
+    System.arraycopy(properties, 0, all, 1, properties.length);
+    all[properties.length + 1] = "semafor.worker.enabled=true";
+    Throwable thrown = catchThrowable(() -> startQuietly(sources, all));
     assertThat(thrown).as("start-up should fail").isNotNull();
     Throwable cause = thrown;
     while (cause != null && !type.isInstance(cause)) {

@@ -3,12 +3,14 @@ package dev.semafor.spring;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.util.FileSystemUtils;
 
-/** The starter on the embedded default: SQLite files in a temporary folder. */
+/**
+ * The starter on the embedded default: SQLite files in a temporary folder, deleted after the
+ * class's application has closed.
+ */
 class SqliteStarterTest extends SemaforStarterContract {
   private static final Path DIR = tempDir();
 
@@ -22,8 +24,8 @@ class SqliteStarterTest extends SemaforStarterContract {
     return "sqlite:" + Files.createTempFile(DIR, "own-", ".db");
   }
 
-  @AfterAll
-  static void deleteFiles() throws IOException {
+  @Override
+  void deleteBrokerStores() throws IOException {
     FileSystemUtils.deleteRecursively(DIR);
   }
 

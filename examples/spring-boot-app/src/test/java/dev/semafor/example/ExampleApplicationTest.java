@@ -25,9 +25,15 @@ import org.springframework.util.FileSystemUtils;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
-/** The example end to end: HTTP in, a job on the application's worker, its result over HTTP. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+/**
+ * The example end to end: HTTP in, a job on the application's worker, its result over HTTP; and
+ * Semafor's dashboard under /semafor behind the application's security.
+ */
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = "SEMAFOR_ADMIN_PASSWORD=" + ExampleApplicationTest.PASSWORD)
 class ExampleApplicationTest {
+  static final String PASSWORD = "test-admin-password";
   private static final Path DIR = tempDir();
   private static final Duration WAIT = Duration.ofSeconds(20);
 
@@ -100,6 +106,35 @@ class ExampleApplicationTest {
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(mapper.readTree(health.body()).at("/components/semafor/status").asString())
         .isEqualTo("UP");
+  }
+
+  @Test
+  void theDashboardAndItsApiAreUnderSemaforBehindTheApplicationsSecurity() throws Exception {
+    assertThat(send(HttpRequest.newBuilder(uri("/semafor/api/v1/info")).build()).statusCode())
+        .as("no user")
+        .isEqualTo(401);
+    assertThat(send(asAdmin("/semafor/", "wrong-password")).statusCode()).isEqualTo(401);
+
+    HttpResponse<String> info = send(asAdmin("/semafor/api/v1/info", PASSWORD));
+    assertThat(info.statusCode()).isEqualTo(200);
+    assertThat(mapper.readTree(info.body()).get("tasks").toString()).contains("email.welcome");
+
+    HttpResponse<String> page = send(asAdmin("/semafor/", PASSWORD));
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("src=\"assets/app.js\"", "href=\"assets/app.css\"");
+    HttpResponse<String> script = send(asAdmin("/semafor/assets/app.js", PASSWORD));
+    assertThat(script.statusCode()).isEqualTo(200);
+    assertThat(script.body()).contains("fetch(\"api/v1\"");
+    assertThat(send(HttpRequest.newBuilder(uri("/semafor/assets/app.js")).build()).statusCode())
+        .isEqualTo(401);
+  }
+
+  private HttpRequest asAdmin(String path, String password) {
+    String basic =
+        java.util.Base64.getEncoder()
+            .encodeToString(
+                ("admin:" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return HttpRequest.newBuilder(uri(path)).header("Authorization", "Basic " + basic).build();
   }
 
   private JsonNode get(String path) throws Exception {

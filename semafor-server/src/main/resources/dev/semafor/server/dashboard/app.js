@@ -73,14 +73,15 @@ async function api(path, options = {}) {
   const headers = { Accept: "application/json" };
   if (method !== "GET") headers["X-Semafor-Csrf"] = "1";
   if (options.body !== undefined) headers["Content-Type"] = "application/json";
-  const response = await fetch("/api/v1" + path, {
+  // Relative: the page may be served under a path of another application's (/semafor/).
+  const response = await fetch("api/v1" + path, {
     method,
     headers,
     credentials: "same-origin",
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
   });
   if (response.status === 401) {
-    window.location.assign("/login?next=" + encodeURIComponent("/" + window.location.hash));
+    window.location.assign("login?next=" + encodeURIComponent(window.location.pathname + window.location.hash));
     throw new ApiError(401, null);
   }
   if (response.status === 204) return null;
