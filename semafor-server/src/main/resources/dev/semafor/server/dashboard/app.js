@@ -16,8 +16,6 @@ const ATTRS = new Set([
   "rows", "list", "spellcheck", "aria-modal", "aria-labelledby", "aria-pressed", "aria-describedby",
 ]);
 const BOOLEAN_ATTRS = new Set(["hidden", "disabled", "selected", "open", "required"]);
-// The API's address relative to the page, so the dashboard also works under a base path.
-const API = "api/v1";
 
 // ---- DOM helpers ----
 
@@ -77,18 +75,19 @@ async function api(path, options = {}) {
   const headers = { Accept: "application/json" };
   if (method !== "GET") headers["X-Semafor-Csrf"] = "1";
   if (options.body !== undefined) headers["Content-Type"] = "application/json";
-  const response = await fetch(API + path, {
+  // Relative: the page may be served under a path of another application's (/semafor/).
+  const response = await fetch("api/v1" + path, {
     method,
     headers,
     credentials: "same-origin",
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
   });
   if (response.status === 401) {
-    const here = window.location.pathname + window.location.hash;
-    window.location.assign("login?next=" + encodeURIComponent(here));
+    window.location.assign("login?next=" + encodeURIComponent(window.location.pathname + window.location.hash));
     throw new ApiError(401, null);
   }
-  const text = response.status === 204 ? "" : await response.text();
+  if (response.status === 204) return null;
+  const text = await response.text();
   const body = text ? JSON.parse(text) : null;
   if (!response.ok) throw new ApiError(response.status, body);
   return options.status ? { status: response.status, body } : body;
