@@ -137,7 +137,7 @@ final class JobsApi {
               + " with state, queue, task, key, since, from or to (every job at once is never"
               + " implied)");
     }
-    boolean dryRun = Boolean.parseBoolean(blankToNull(ctx.queryParam("dry_run")));
+    boolean dryRun = dryRun(ctx.queryParam("dry_run"));
     List<JobRecord> jobs = BulkJobs.all(broker, filter.query());
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("action", action.verb());
@@ -157,6 +157,18 @@ final class JobsApi {
     out.put("skipped", jobs.size() - changed);
     out.put("dry_run", false);
     ctx.json(out);
+  }
+
+  /** {@code true} or {@code false} (or absent); anything else is refused rather than acted on. */
+  private static boolean dryRun(String raw) {
+    String value = blankToNull(raw);
+    if (value == null || value.equalsIgnoreCase("false")) {
+      return false;
+    }
+    if (value.equalsIgnoreCase("true")) {
+      return true;
+    }
+    throw Problem.badRequest("dry_run must be true or false: '" + raw + "'");
   }
 
   /** The job filters of a list or bulk request: those of {@code semafor jobs}. */

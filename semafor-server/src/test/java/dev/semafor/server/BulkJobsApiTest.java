@@ -147,6 +147,8 @@ class BulkJobsApiTest extends ApiFixture {
     assertThat(none.json().get("detail").asText()).contains("never implied");
     assertProblem(http.method("POST", "/api/v1/jobs/bulk/explode?state=dead"), 404, "not-found");
     assertProblem(http.get("/api/v1/jobs/bulk/retry?state=dead"), 405, "method-not-allowed");
+    assertProblem(
+        http.method("POST", "/api/v1/jobs/bulk/delete?state=dead&dry_run=yes"), 400, "bad-request");
     assertThat(broker.get(id)).isPresent();
   }
 
