@@ -23,7 +23,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 
@@ -147,6 +149,15 @@ class DashboardActionsBrowserTest {
     click(By.cssSelector("[data-testid=bulk-delete]"));
     assertThat(visible(By.cssSelector("[data-testid=confirm]")).getText())
         .contains("Delete 3 dead jobs on queue " + doomedQueue + "?");
+    // A destructive confirmation starts on Cancel, and Escape closes it without deleting.
+    assertThat(browser.driver.switchTo().activeElement().getDomAttribute("data-testid"))
+        .isEqualTo("confirm-no");
+    new Actions(browser.driver).sendKeys(Keys.ESCAPE).perform();
+    browser.wait.until(
+        ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("[data-testid=confirm]")));
+    assertThat(states(toDelete)).containsOnly(JobState.DEAD);
+    click(By.cssSelector("[data-testid=bulk-delete]"));
+    visible(By.cssSelector("[data-testid=confirm]"));
     click(By.cssSelector("[data-testid=confirm-yes]"));
     browser.wait.until(d -> toDelete.stream().allMatch(id -> broker.get(id).isEmpty()));
     assertThat(states(elsewhere)).containsOnly(JobState.DEAD);

@@ -482,26 +482,32 @@ async function bulk(action, params) {
   });
 }
 
-/** An in-page confirmation; resolves to true (confirmed) or false (cancelled, Escape). */
+/**
+ * An in-page confirmation; resolves to true (confirmed) or false (cancelled, Escape). A
+ * destructive one starts with Cancel focused, so Enter does not delete; focus returns afterwards.
+ */
 function confirmDialog(title, text, confirmLabel, danger) {
+  const before = document.activeElement;
   return new Promise((resolve) => {
     const onKey = (e) => { if (e.key === "Escape") close(false); };
     const close = (answer) => {
       overlay.remove();
       document.removeEventListener("keydown", onKey);
+      if (before && before.isConnected) before.focus();
       resolve(answer);
     };
     const yes = h("button", { type: "button", class: danger ? "danger solid" : "primary", "data-testid": "confirm-yes", on: { click: () => close(true) } }, confirmLabel);
+    const no = h("button", { type: "button", "data-testid": "confirm-no", on: { click: () => close(false) } }, "Cancel");
     const overlay = h("div", { class: "modal-backdrop" },
       h("div", { class: "modal", role: "dialog", "aria-modal": "true", "aria-labelledby": "modal-title", "data-testid": "confirm" },
         h("h2", { id: "modal-title" }, title),
         text ? h("p", { class: "muted" }, text) : null,
         h("div", { class: "modal-actions" },
-          h("button", { type: "button", "data-testid": "confirm-no", on: { click: () => close(false) } }, "Cancel"),
+          no,
           yes)));
     document.addEventListener("keydown", onKey);
     document.body.append(overlay);
-    yes.focus();
+    (danger ? no : yes).focus();
   });
 }
 
