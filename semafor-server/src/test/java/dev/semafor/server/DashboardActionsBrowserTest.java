@@ -269,7 +269,51 @@ class DashboardActionsBrowserTest {
     browser.screenshot("enqueue-" + width);
   }
 
+  @ParameterizedTest(name = "{0} px")
+  @ValueSource(ints = {1024, 1400})
+  void pauseAndResumeAQueueFromItsCard(int width) {
+    String queue = "pausable-" + width;
+    enqueue("{\"task\":\"semafor.noop\",\"queue\":\"" + queue + "\"}");
+    open(width, "#/");
+    By toggle = By.xpath(card(queue) + "//button[@data-testid='pause-toggle']");
+    By badge = By.xpath(card(queue) + "//*[@data-testid='paused']");
+    browser.wait.until(ExpectedConditions.textToBe(toggle, "Pause"));
+    assertThat(browser.driver.findElements(badge)).isEmpty();
+    assertClickable(browser.driver.findElement(toggle), "Pause");
+
+    click(toggle);
+    browser.wait.until(ExpectedConditions.textToBe(toggle, "Resume"));
+    browser.wait.until(ExpectedConditions.visibilityOfElementLocated(badge));
+    assertThat(browser.driver.findElement(toggle).getDomAttribute("aria-pressed"))
+        .isEqualTo("true");
+    assertThat(paused(queue)).isTrue();
+    assertClickable(browser.driver.findElement(toggle), "Resume");
+    browser.screenshot("queue-paused-" + width);
+
+    click(toggle);
+    browser.wait.until(ExpectedConditions.textToBe(toggle, "Pause"));
+    browser.wait.until(ExpectedConditions.invisibilityOfElementLocated(badge));
+    assertThat(paused(queue)).isFalse();
+  }
+
   // ---- helpers ----
+
+  /** The XPath of the overview card of {@code queue}. */
+  private static String card(String queue) {
+    return "//article[@data-testid='queue-card'][.//h3/a[text()='" + queue + "']]";
+  }
+
+  /** The queue's {@code paused} flag as {@code GET /api/v1/queues} reports it. */
+  private boolean paused(String queue) {
+    Http.Response r = api.get("/api/v1/queues");
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    for (var q : r.json().get("queues")) {
+      if (q.get("queue").asText().equals(queue)) {
+        return q.get("paused").asBoolean();
+      }
+    }
+    throw new AssertionError("no queue " + queue + " in " + r);
+  }
 
   /** Sets the window to {@code width} and opens {@code hash} afresh. */
   private void open(int width, String hash) {
