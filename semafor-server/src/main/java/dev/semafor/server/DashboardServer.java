@@ -128,7 +128,8 @@ public final class DashboardServer implements AutoCloseable {
           guard.check(ctx);
         });
     problems.register(app);
-    new JobsApi(b.broker, client, requests, mapper, serverMetrics, b.maxBodyBytes).register(app);
+    new JobsApi(b.broker, client, requests, mapper, serverMetrics, b.clock, b.maxBodyBytes)
+        .register(app);
     new AdminApi(
             b.broker,
             sampler,

@@ -14,11 +14,13 @@ import dev.semafor.PayloadException;
 import dev.semafor.RefusedJsonException;
 import dev.semafor.TaskDefinition;
 import dev.semafor.TaskRegistry;
+import dev.semafor.UniquePolicy;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -42,7 +44,13 @@ final class EnqueueRequests {
       Instant runAt,
       Integer maxAttempts,
       Long timeoutMs,
-      String uniqueKey) {}
+      String uniqueKey,
+      String onConflict,
+      String concurrencyKey,
+      Integer concurrencyLimit,
+      Integer rateLimit,
+      Long ratePeriodMs,
+      String rateKey) {}
 
   record BatchBody(List<EnqueueBody> jobs) {}
 
@@ -180,10 +188,20 @@ final class EnqueueRequests {
     return new Client.JobRequest(b.task(), new Client.RawJson(inputJson), options(b, where));
   }
 
+  /**
+   * The job's options, with the rules of {@code semafor enqueue}'s flags: a key without its limit
+   * is refused, a limit without a key is keyed by the task's name, {@code on_conflict} needs a
+   * {@code unique_key}.
+   */
   private static JobOptions options(EnqueueBody b, String where) {
     if (b.delayMs() != null && b.runAt() != null) {
       throw Problem.invalid(where + "give delay_ms or run_at, not both");
     }
+    needs(where, "concurrency_key", b.concurrencyKey(), "concurrency_limit", b.concurrencyLimit());
+    needs(where, "rate_key", b.rateKey(), "rate_limit", b.rateLimit());
+    needs(where, "rate_limit", b.rateLimit(), "rate_period_ms", b.ratePeriodMs());
+    needs(where, "rate_period_ms", b.ratePeriodMs(), "rate_limit", b.rateLimit());
+    needs(where, "on_conflict", b.onConflict(), "unique_key", b.uniqueKey());
     String field = "queue";
     try {
       JobOptions o = JobOptions.defaults();
@@ -212,11 +230,66 @@ final class EnqueueRequests {
       }
       field = "unique_key";
       if (b.uniqueKey() != null) {
-        o = o.uniqueKey(b.uniqueKey());
+        o = o.unique(b.uniqueKey(), policy(b.onConflict(), where));
+      }
+      field = "concurrency_limit";
+      if (b.concurrencyLimit() != null) {
+        if (b.concurrencyLimit() < 1) {
+          throw new IllegalArgumentException("must be at least 1: " + b.concurrencyLimit());
+        }
+        field = b.concurrencyKey() != null ? "concurrency_key" : field;
+        String key = b.concurrencyKey() != null ? b.concurrencyKey() : b.task();
+        o = o.concurrency(key, b.concurrencyLimit());
+      }
+      field = "rate_limit";
+      if (b.rateLimit() != null) {
+        String key = b.rateKey() != null ? b.rateKey() : b.task();
+        o = rateLimit(o, key, b, where);
       }
       return o;
     } catch (IllegalArgumentException e) {
       throw Problem.invalidField(where, field, e.getMessage());
+    }
+  }
+
+  /** A rate limit, naming the field at fault: the key, the permits or the period. */
+  private static JobOptions rateLimit(JobOptions o, String key, EnqueueBody b, String where) {
+    if (b.rateLimit() < 1) {
+      throw Problem.invalidField(
+          where, "rate_limit", "needs at least 1 start per period: " + b.rateLimit());
+    }
+    if (b.ratePeriodMs() < 1 || b.ratePeriodMs() > JobOptions.MAX_DURATION.toMillis()) {
+      throw Problem.invalidField(
+          where,
+          "rate_period_ms",
+          "must be between 1 and " + JobOptions.MAX_DURATION.toMillis() + ": " + b.ratePeriodMs());
+    }
+    try {
+      return o.rateLimit(key, b.rateLimit(), Duration.ofMillis(b.ratePeriodMs()));
+    } catch (IllegalArgumentException e) {
+      throw Problem.invalidField(
+          where, b.rateKey() != null ? "rate_key" : "rate_limit", e.getMessage());
+    }
+  }
+
+  /** {@code reject} (the default) or {@code replace}, in any case. */
+  private static UniquePolicy policy(String onConflict, String where) {
+    if (onConflict == null) {
+      return UniquePolicy.REJECT;
+    }
+    try {
+      return UniquePolicy.valueOf(onConflict.strip().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw Problem.invalidField(
+          where, "on_conflict", "'" + onConflict + "' is not reject or replace");
+    }
+  }
+
+  /** Refuses {@code field} set without {@code partner}, as the CLI refuses a lone flag. */
+  private static void needs(
+      String where, String field, Object value, String partner, Object other) {
+    if (value != null && other == null) {
+      throw Problem.invalidField(where, field, "needs \"" + partner + "\" too");
     }
   }
 }

@@ -8,15 +8,19 @@ import dev.semafor.broker.Broker;
 import dev.semafor.broker.CancelResult;
 import dev.semafor.broker.JobQuery;
 import dev.semafor.broker.JobRecord;
+import dev.semafor.worker.Durations;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,6 +39,7 @@ final class JobsApi {
   private final EnqueueRequests requests;
   private final ObjectMapper mapper;
   private final ServerMetrics metrics;
+  private final InstantSource clock;
   private final int maxBodyBytes;
 
   JobsApi(
@@ -43,12 +48,14 @@ final class JobsApi {
       EnqueueRequests requests,
       ObjectMapper mapper,
       ServerMetrics metrics,
+      InstantSource clock,
       int maxBodyBytes) {
     this.broker = broker;
     this.client = client;
     this.requests = requests;
     this.mapper = mapper;
     this.metrics = metrics;
+    this.clock = clock;
     this.maxBodyBytes = maxBodyBytes;
   }
 
@@ -56,34 +63,47 @@ final class JobsApi {
     app.post("/api/v1/jobs", this::enqueue);
     app.post("/api/v1/jobs/batch", this::enqueueBatch);
     app.get("/api/v1/jobs", this::list);
+    // before /jobs/{id}/...: a job id is never "bulk", but the router takes the first match
+    app.post("/api/v1/jobs/bulk/{action}", this::bulk);
     app.get("/api/v1/jobs/{id}", this::get);
     app.post("/api/v1/jobs/{id}/cancel", this::cancel);
     app.post("/api/v1/jobs/{id}/retry", this::retry);
     app.delete("/api/v1/jobs/{id}", this::delete);
   }
 
+  /**
+   * 201 and the new job; or, when a job with the same unique key still waits or runs and the policy
+   * kept it, 200 and that job.
+   */
   private void enqueue(Context ctx) {
-    Client.JobRequest request = requests.single(jsonBody(ctx));
-    List<JobRecord> stored = store(List.of(request));
-    JobRecord job = stored.get(0);
-    ctx.status(201).header("Location", BasePath.of(ctx, "/api/v1/jobs/" + job.id()));
+    Stored stored = store(List.of(requests.single(jsonBody(ctx)))).get(0);
+    JobRecord job = stored.job();
+    ctx.status(stored.existing() ? 200 : 201)
+        .header("Location", BasePath.of(ctx, "/api/v1/jobs/" + job.id()));
     ctx.json(JobViews.JobView.of(job, mapper));
   }
 
   private void enqueueBatch(Context ctx) {
-    List<Client.JobRequest> batch = requests.batch(jsonBody(ctx));
-    List<JobRecord> stored = store(batch);
+    List<Stored> stored = store(requests.batch(jsonBody(ctx)));
     ctx.status(201);
-    ctx.json(Map.of("jobs", stored.stream().map(JobViews.JobSummary::of).toList()));
+    ctx.json(Map.of("jobs", stored.stream().map(s -> JobViews.JobSummary.of(s.job())).toList()));
   }
 
-  private List<JobRecord> store(List<Client.JobRequest> batch) {
+  /** A job as enqueueing left it: new, or one that already held its unique key. */
+  private record Stored(JobRecord job, boolean existing) {}
+
+  private List<Stored> store(List<Client.JobRequest> batch) {
     List<JobHandle> handles = client.enqueueAll(batch);
-    List<JobRecord> stored = new ArrayList<>(handles.size());
+    List<Stored> stored = new ArrayList<>(handles.size());
+    List<JobRecord> added = new ArrayList<>(handles.size());
     for (JobHandle h : handles) {
-      stored.add(h.snapshot());
+      JobRecord job = h.snapshot();
+      stored.add(new Stored(job, h.existing()));
+      if (!h.existing()) {
+        added.add(job);
+      }
     }
-    metrics.enqueued(stored);
+    metrics.enqueued(added);
     return stored;
   }
 
@@ -94,22 +114,101 @@ final class JobsApi {
   private void list(Context ctx) {
     int limit = intParam(ctx, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
     int offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE - MAX_PAGE - 1);
-    JobQuery query =
-        new JobQuery(
-            blankToNull(ctx.queryParam("queue")),
-            blankToNull(ctx.queryParam("task")),
-            states(ctx.queryParams("state")),
-            instantParam(ctx, "from"),
-            instantParam(ctx, "to"),
-            limit + 1,
-            offset);
-    List<JobRecord> page = broker.query(query);
+    List<JobRecord> page = broker.query(filter(ctx).query().page(limit + 1, offset));
     boolean more = page.size() > limit;
     List<JobViews.JobSummary> jobs =
         page.subList(0, Math.min(limit, page.size())).stream()
             .map(JobViews.JobSummary::of)
             .toList();
     ctx.json(Map.of("jobs", jobs, "limit", limit, "offset", offset, "has_more", more));
+  }
+
+  /**
+   * {@code POST /api/v1/jobs/bulk/{cancel|retry|delete}}: acts on every job the query's filters
+   * select (at least one filter: every job at once is never implied), one by one as {@code semafor
+   * jobs cancel|retry|delete} does. With {@code dry_run=true} it only counts them.
+   */
+  private void bulk(Context ctx) {
+    BulkJobs.Action action = BulkJobs.Action.of(ctx.pathParam("action"));
+    Filter filter = filter(ctx);
+    if (!filter.any()) {
+      throw Problem.badRequest(
+          "select the jobs to "
+              + action.verb()
+              + " with state, queue, task, key, since, from or to (every job at once is never"
+              + " implied)");
+    }
+    boolean dryRun = dryRun(ctx.queryParam("dry_run"));
+    List<JobRecord> jobs = BulkJobs.all(broker, filter.query());
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("action", action.verb());
+    out.put("matched", jobs.size());
+    if (dryRun) {
+      out.put("dry_run", true);
+      ctx.json(out);
+      return;
+    }
+    int changed = 0;
+    for (JobRecord job : jobs) {
+      if (action.apply(broker, job)) {
+        changed++;
+      }
+    }
+    out.put(action.done(), changed);
+    out.put("skipped", jobs.size() - changed);
+    out.put("dry_run", false);
+    ctx.json(out);
+  }
+
+  /** {@code true} or {@code false} (or absent); anything else is refused rather than acted on. */
+  private static boolean dryRun(String raw) {
+    String value = blankToNull(raw);
+    if (value == null || value.equalsIgnoreCase("false")) {
+      return false;
+    }
+    if (value.equalsIgnoreCase("true")) {
+      return true;
+    }
+    throw Problem.badRequest("dry_run must be true or false: '" + raw + "'");
+  }
+
+  /** The job filters of a list or bulk request: those of {@code semafor jobs}. */
+  record Filter(JobQuery query, boolean any) {}
+
+  /**
+   * Reads {@code queue}, {@code task}, {@code state}, {@code key} (concurrency key), {@code since}
+   * (a duration back from now), {@code from} and {@code to} (ISO-8601 bounds on the enqueue time).
+   */
+  private Filter filter(Context ctx) {
+    String queue = blankToNull(ctx.queryParam("queue"));
+    String task = blankToNull(ctx.queryParam("task"));
+    String key = blankToNull(ctx.queryParam("key"));
+    Set<JobState> states = states(ctx.queryParams("state"));
+    String since = blankToNull(ctx.queryParam("since"));
+    Instant from = instantParam(ctx, "from");
+    Instant to = instantParam(ctx, "to");
+    if (since != null && from != null) {
+      throw Problem.badRequest("give since or from, not both");
+    }
+    if (since != null) {
+      try {
+        from = clock.instant().minus(Durations.parse(since));
+      } catch (IllegalArgumentException | ArithmeticException | DateTimeException e) {
+        throw Problem.badRequest("since: " + e.getMessage());
+      }
+    }
+    if (from != null && to != null && !from.isBefore(to)) {
+      throw Problem.badRequest("the time range is empty: " + from + " is not before to " + to);
+    }
+    JobQuery q = new JobQuery(queue, task, states, from, to, JobQuery.DEFAULT_LIMIT, 0);
+    boolean any =
+        queue != null
+            || task != null
+            || key != null
+            || !states.isEmpty()
+            || from != null
+            || to != null;
+    return new Filter(key == null ? q : q.concurrencyKey(key), any);
   }
 
   private void cancel(Context ctx) {

@@ -16,14 +16,9 @@ import dev.semafor.broker.WorkerInfo;
 import dev.semafor.worker.Worker;
 import dev.semafor.worker.WorkerConfig;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,13 +31,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -56,7 +47,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserTest {
   private static final String TOKEN = "browser-test-token-0123456789";
-  private static final Path SHOTS = Path.of("target/screenshots");
   private static final String XSS =
       "<script>window.__xss=1</script><img src=x onerror=\"window.__xss=2\">";
 
@@ -66,9 +56,9 @@ class DashboardBrowserTest {
   private DashboardServer server;
   private Worker worker;
   private Http api;
+  private Browser browser;
   private ChromeDriver driver;
   private WebDriverWait wait;
-  private Path profile;
   private String base;
 
   @BeforeAll
@@ -125,37 +115,15 @@ class DashboardBrowserTest {
             clock.instant().minusSeconds(95),
             null));
 
-    Files.createDirectories(SHOTS);
-    profile = Files.createTempDirectory("semafor-chromium-");
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(Chromium.BROWSER.toFile());
-    options.addArguments(
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        "--window-size=1440,960",
-        "--user-data-dir=" + profile);
-    ChromeDriverService service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(Chromium.DRIVER.toFile())
-            .usingAnyFreePort()
-            .build();
-    driver = new ChromeDriver(service, options);
-    // The page re-renders parts as data changes: re-find elements rather than keep them.
-    wait = new WebDriverWait(driver, Duration.ofSeconds(15));
-    wait.ignoring(StaleElementReferenceException.class);
+    browser = Browser.start(1440, 960);
+    driver = browser.driver;
+    wait = browser.wait;
   }
 
   @AfterAll
   void stopEverything() throws IOException {
-    if (driver != null) {
-      driver.quit();
+    if (browser != null) {
+      browser.close();
     }
     if (worker != null) {
       worker.close();
@@ -165,11 +133,6 @@ class DashboardBrowserTest {
     }
     if (broker != null) {
       broker.close();
-    }
-    if (profile != null) {
-      try (var files = Files.walk(profile)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
     }
   }
 
@@ -427,11 +390,6 @@ class DashboardBrowserTest {
   }
 
   private void screenshot(String name) {
-    try {
-      Path file = driver.getScreenshotAs(OutputType.FILE).toPath();
-      Files.copy(file, SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    browser.screenshot(name);
   }
 }

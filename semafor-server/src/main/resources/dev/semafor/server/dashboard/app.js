@@ -13,8 +13,9 @@ const ATTRS = new Set([
   "class", "href", "title", "id", "type", "name", "value", "for", "placeholder", "role",
   "colspan", "min", "max", "step", "datetime", "autocomplete", "aria-label", "aria-current",
   "aria-valuenow", "aria-valuemin", "aria-valuemax", "aria-live", "data-state", "data-testid",
+  "rows", "list", "spellcheck", "aria-modal", "aria-labelledby", "aria-pressed", "aria-describedby",
 ]);
-const BOOLEAN_ATTRS = new Set(["hidden", "disabled", "selected", "open"]);
+const BOOLEAN_ATTRS = new Set(["hidden", "disabled", "selected", "open", "required"]);
 
 // ---- DOM helpers ----
 
@@ -68,6 +69,7 @@ class ApiError extends Error {
   }
 }
 
+/** Calls the API; resolves to the JSON body (with status: true, to {status, body}). */
 async function api(path, options = {}) {
   const method = options.method || "GET";
   const headers = { Accept: "application/json" };
@@ -88,7 +90,7 @@ async function api(path, options = {}) {
   const text = await response.text();
   const body = text ? JSON.parse(text) : null;
   if (!response.ok) throw new ApiError(response.status, body);
-  return body;
+  return options.status ? { status: response.status, body } : body;
 }
 
 // ---- formatting ----
@@ -240,10 +242,11 @@ function notify(text, kind = "info") {
   setTimeout(() => box.remove(), 4000);
 }
 
+/** Runs an action, then says label (unless null: fn says it) and refreshes the view. */
 async function act(label, fn) {
   try {
     await fn();
-    notify(label);
+    if (label !== null) notify(label);
     await refresh();
   } catch (e) {
     notify(e.message, "error");
@@ -299,8 +302,11 @@ function queueCard(q) {
   const qs = (state) => "#/jobs?queue=" + encodeURIComponent(q.queue) + (state ? "&state=" + state : "");
   return h("article", { class: "card queue", "data-testid": "queue-card" },
     h("header", {},
-      h("h3", {}, h("a", { href: qs() }, q.queue)),
-      h("span", { class: "muted" }, plural(q.total, "job", "jobs"))),
+      h("h3", {}, h("a", { href: qs() }, q.queue),
+        q.paused ? h("span", { class: "badge", "data-state": "paused", "data-testid": "paused", title: "workers take no jobs from it; enqueue still works" }, "paused") : null),
+      h("span", { class: "queue-tools" },
+        h("span", { class: "muted" }, plural(q.total, "job", "jobs")),
+        pauseButton(q))),
     h("div", { class: "chips" },
       STATES.map((st) => h("a", { class: "chip", "data-state": st, href: qs(st), title: st },
         h("span", { class: "chip-n" }, q.counts[st].toLocaleString()),
@@ -317,6 +323,17 @@ function queueCard(q) {
         sparkline(q.history.map((p) => p.dead), "bad", "dead per interval"))));
 }
 
+/** Pause or resume a queue: workers stop (or start again) taking its jobs; enqueue still works. */
+function pauseButton(q) {
+  const verb = q.paused ? "resume" : "pause";
+  return h("button", {
+    type: "button", class: "small", "data-testid": "pause-toggle", "aria-pressed": q.paused ? "true" : "false",
+    title: q.paused ? "Let workers take this queue's jobs again" : "Stop workers taking this queue's jobs (enqueue still works)",
+    on: { click: () => act((q.paused ? "Resumed " : "Paused ") + q.queue,
+      () => api("/queues/" + encodeURIComponent(q.queue) + "/" + verb, { method: "POST" })) },
+  }, q.paused ? "Resume" : "Pause");
+}
+
 // ---- job lists ----
 
 views.jobs = (r) => jobList(r.params, false);
@@ -326,34 +343,54 @@ views.dead = (r) => {
   return jobList(params, true);
 };
 
+const FILTERS = ["queue", "task", "state", "key", "since", "from", "to"];
+
+/** The API query of the filters in params (the page's hash), for the list and the bulk actions. */
+function filterQuery(params) {
+  const q = new URLSearchParams();
+  for (const key of FILTERS) {
+    if (params.get(key)) q.set(key, params.get(key));
+  }
+  return q;
+}
+
+/** A few words for the filters, as in "on queue emails of task x". */
+function describeFilters(params) {
+  const parts = [];
+  if (params.get("queue")) parts.push("on queue " + params.get("queue"));
+  if (params.get("task")) parts.push("of task " + params.get("task"));
+  if (params.get("key")) parts.push("with key " + params.get("key"));
+  if (params.get("since")) parts.push("enqueued in the last " + params.get("since"));
+  if (params.get("from") || params.get("to")) parts.push("enqueued in the chosen time range");
+  return parts.length ? " " + parts.join(" ") : "";
+}
+
 function jobList(params, deadOnly) {
   const limit = 25;
   const offset = Math.max(0, parseInt(params.get("offset") || "0", 10) || 0);
-  const filters = deadOnly ? null : filterForm(params);
+  const filters = filterForm(params, deadOnly);
   const table = h("div", { class: "table-wrap" });
   const pager = h("div", { class: "pager" });
   const changed = changeTracker();
   const root = h("section", {},
     h("h1", {}, deadOnly ? "Dead jobs" : "Jobs"),
     deadOnly ? h("p", { class: "muted" }, "Jobs that failed their last attempt. Retry puts one back on its queue with its attempts reset; delete removes it.") : null,
-    filters ? filters.form : null,
+    filters.form,
+    deadOnly ? bulkBar(params) : null,
     table,
     pager);
   return {
     root,
     async refresh() {
-      if (filters) await filters.load();
-      const q = new URLSearchParams();
-      for (const key of ["queue", "task", "state", "from", "to"]) {
-        if (params.get(key)) q.set(key, params.get(key));
-      }
+      await filters.load();
+      const q = filterQuery(params);
       q.set("limit", limit);
       q.set("offset", offset);
       const page = await api("/jobs?" + q);
       if (!changed(page)) return;
-      setChildren(table, page.jobs.length ? jobTable(page.jobs, deadOnly) : empty(deadOnly ? "No dead jobs." : "No jobs match."));
+      setChildren(table, page.jobs.length ? (deadOnly ? deadTable(page.jobs) : jobTable(page.jobs)) : empty(deadOnly ? "No dead jobs." : "No jobs match."));
       setChildren(pager,
-        h("span", { class: "muted" }, page.jobs.length ? `${offset + 1}–${offset + page.jobs.length}` : ""),
+        h("span", { class: "muted" }, page.jobs.length ? `${offset + 1}–${offset + page.jobs.length}, newest first` : ""),
         pageLink("← Newer", params, offset - limit, offset > 0, deadOnly),
         pageLink("Older →", params, offset + limit, page.has_more, deadOnly));
     },
@@ -368,25 +405,110 @@ function pageLink(label, params, offset, enabled, deadOnly) {
   return h("a", { class: "button", href: "#/" + (deadOnly ? "dead" : "jobs") + "?" + p }, label);
 }
 
-function jobTable(jobs, deadOnly) {
-  const head = ["Job", "Task", "Queue", "State", "Attempts", "Enqueued", "Run time", deadOnly ? "Error" : "Progress"];
-  if (deadOnly) head.push("");
+function jobTable(jobs) {
+  const head = ["Job", "Task", "Queue", "State", "Attempts", "Enqueued", "Run time", "Progress"];
   return h("table", { class: "jobs" },
     h("thead", {}, h("tr", {}, head.map((c) => h("th", {}, c)))),
     h("tbody", {}, jobs.map((j) => h("tr", { "data-testid": "job-row" },
-      h("td", {}, jobLink(j.id)),
+      h("td", { class: "id-cell" }, jobLink(j.id)),
       h("td", {}, j.task),
       h("td", {}, j.queue),
       h("td", {}, badge(j.state)),
       h("td", { class: "num" }, j.attempts + " / " + j.max_attempts),
       h("td", {}, time(j.enqueued_at)),
       h("td", { class: "num" }, duration(j.started_at, j.finished_at)),
-      deadOnly
-        ? h("td", { class: "error-cell", title: j.error ? j.error.type : "" }, j.error ? j.error.message : "")
-        : h("td", {}, progressBar(j.progress, j.state, true)),
-      deadOnly ? h("td", { class: "actions" },
+      h("td", {}, progressBar(j.progress, j.state, true))))));
+}
+
+/**
+ * Dead jobs, laid out to fit a 1024 px window: the id is shortened (in full on hover), the error
+ * wraps into two lines, and the Retry and Delete buttons keep to the right edge even if a long name
+ * makes the table scroll.
+ */
+function deadTable(jobs) {
+  const head = ["Job", "Task", "Queue", "Attempts", "Failed", "Error", ""];
+  return h("table", { class: "jobs dead" },
+    h("thead", {}, h("tr", {}, head.map((c) => h("th", {}, c)))),
+    h("tbody", {}, jobs.map((j) => h("tr", { "data-testid": "job-row" },
+      h("td", { class: "id-cell" }, jobLink(j.id)),
+      h("td", { class: "wrap" }, j.task),
+      h("td", { class: "wrap" }, j.queue),
+      h("td", { class: "num" }, j.attempts + " / " + j.max_attempts),
+      h("td", {}, time(j.finished_at)),
+      h("td", { class: "error-cell", title: j.error ? j.error.type + ": " + j.error.message : "" },
+        h("div", { class: "clamp" }, j.error ? j.error.message : "")),
+      h("td", { class: "actions" }, h("div", { class: "row-actions" },
         h("button", { type: "button", class: "small", on: { click: () => act("Retried " + j.id, () => api("/jobs/" + encodeURIComponent(j.id) + "/retry", { method: "POST" })) } }, "Retry"),
-        h("button", { type: "button", class: "small danger", on: { click: () => confirmDelete(j.id) } }, "Delete")) : null))));
+        h("button", { type: "button", class: "small danger", on: { click: () => confirmDelete(j.id) } }, "Delete")))))));
+}
+
+/** Retry or delete every dead job the filters select, after a confirmation that says how many. */
+function bulkBar(params) {
+  return h("div", { class: "bulk", "data-testid": "bulk-bar" },
+    h("span", { class: "muted" }, "Every dead job" + describeFilters(params) + ":"),
+    h("button", { type: "button", "data-testid": "bulk-retry", on: { click: () => bulk("retry", params) } }, "Retry all…"),
+    h("button", { type: "button", class: "danger", "data-testid": "bulk-delete", on: { click: () => bulk("delete", params) } }, "Delete all…"));
+}
+
+async function bulk(action, params) {
+  const q = filterQuery(params);
+  q.set("state", "dead");
+  const path = "/jobs/bulk/" + action + "?" + q;
+  let matched;
+  try {
+    ({ matched } = await api(path + "&dry_run=true", { method: "POST" }));
+  } catch (e) {
+    notify(e.message, "error");
+    return;
+  }
+  if (matched === 0) {
+    notify("No dead jobs match.");
+    return;
+  }
+  const what = plural(matched, "dead job", "dead jobs") + describeFilters(params);
+  const ok = await confirmDialog(
+    (action === "retry" ? "Retry " : "Delete ") + what + "?",
+    action === "retry"
+      ? "Each goes back on its queue with its attempts reset. A job whose unique key another waiting or running job holds stays dead."
+      : "They are removed for good. This cannot be undone.",
+    (action === "retry" ? "Retry " : "Delete ") + plural(matched, "job", "jobs"),
+    action === "delete");
+  if (!ok) return;
+  await act(null, async () => {
+    const r = await api(path, { method: "POST" });
+    const done = action === "retry" ? r.retried : r.deleted;
+    notify((action === "retry" ? "Retried " : "Deleted ") + done.toLocaleString() + " of " + plural(r.matched, "job", "jobs") +
+      (r.skipped ? "; " + r.skipped.toLocaleString() + " left as they were" : ""));
+  });
+}
+
+/**
+ * An in-page confirmation; resolves to true (confirmed) or false (cancelled, Escape). A
+ * destructive one starts with Cancel focused, so Enter does not delete; focus returns afterwards.
+ */
+function confirmDialog(title, text, confirmLabel, danger) {
+  const before = document.activeElement;
+  return new Promise((resolve) => {
+    const onKey = (e) => { if (e.key === "Escape") close(false); };
+    const close = (answer) => {
+      overlay.remove();
+      document.removeEventListener("keydown", onKey);
+      if (before && before.isConnected) before.focus();
+      resolve(answer);
+    };
+    const yes = h("button", { type: "button", class: danger ? "danger solid" : "primary", "data-testid": "confirm-yes", on: { click: () => close(true) } }, confirmLabel);
+    const no = h("button", { type: "button", "data-testid": "confirm-no", on: { click: () => close(false) } }, "Cancel");
+    const overlay = h("div", { class: "modal-backdrop" },
+      h("div", { class: "modal", role: "dialog", "aria-modal": "true", "aria-labelledby": "modal-title", "data-testid": "confirm" },
+        h("h2", { id: "modal-title" }, title),
+        text ? h("p", { class: "muted" }, text) : null,
+        h("div", { class: "modal-actions" },
+          no,
+          yes)));
+    document.addEventListener("keydown", onKey);
+    document.body.append(overlay);
+    (danger ? no : yes).focus();
+  });
 }
 
 function confirmDelete(id) {
@@ -396,34 +518,45 @@ function confirmDelete(id) {
   return null;
 }
 
-function filterForm(params) {
+const SINCE = [["", "any time"], ["15m", "last 15 minutes"], ["1h", "last hour"], ["24h", "last 24 hours"], ["7d", "last 7 days"]];
+
+/** The search form of the job lists; the dead list has no state (it is always dead). */
+function filterForm(params, deadOnly) {
+  const target = deadOnly ? "#/dead" : "#/jobs";
   const queue = h("select", { name: "queue", "aria-label": "Queue" });
   const task = h("select", { name: "task", "aria-label": "Task" });
-  const state = h("select", { name: "state", "aria-label": "State" },
+  const state = deadOnly ? null : h("select", { name: "state", "aria-label": "State" },
     h("option", { value: "" }, "any state"),
     STATES.map((st) => h("option", { value: st, selected: params.get("state") === st }, st)));
+  const key = h("input", { type: "search", name: "key", "aria-label": "Concurrency key", placeholder: "any key", autocomplete: "off", value: params.get("key") || "" });
+  const since = h("select", { name: "since", "aria-label": "Enqueued since" },
+    SINCE.map(([v, label]) => h("option", { value: v, selected: (params.get("since") || "") === v }, label)));
   const from = h("input", { type: "datetime-local", name: "from", "aria-label": "Enqueued from", step: 1 });
   const to = h("input", { type: "datetime-local", name: "to", "aria-label": "Enqueued to", step: 1 });
   if (params.get("from")) from.value = toLocalInput(params.get("from"));
   if (params.get("to")) to.value = toLocalInput(params.get("to"));
   let loaded = false;
-  const form = h("form", { class: "filters", on: { submit: (e) => {
+  const form = h("form", { class: "filters", "data-testid": "filters", on: { submit: (e) => {
     e.preventDefault();
     const p = new URLSearchParams();
     if (queue.value) p.set("queue", queue.value);
     if (task.value) p.set("task", task.value);
-    if (state.value) p.set("state", state.value);
-    if (from.value) p.set("from", new Date(from.value).toISOString());
+    if (state && state.value) p.set("state", state.value);
+    if (key.value.trim()) p.set("key", key.value.trim());
+    if (since.value) p.set("since", since.value);
+    else if (from.value) p.set("from", new Date(from.value).toISOString());
     if (to.value) p.set("to", new Date(to.value).toISOString());
-    window.location.hash = "#/jobs" + (p.toString() ? "?" + p : "");
+    window.location.hash = target + (p.toString() ? "?" + p : "");
   } } },
     h("label", {}, "Queue", queue),
     h("label", {}, "Task", task),
-    h("label", {}, "State", state),
+    state ? h("label", {}, "State", state) : null,
+    h("label", {}, "Concurrency key", key),
+    h("label", {}, "Enqueued", since),
     h("label", {}, "From", from),
     h("label", {}, "To", to),
-    h("button", { type: "submit", class: "primary" }, "Filter"),
-    h("a", { href: "#/jobs", class: "button" }, "Clear"));
+    h("button", { type: "submit", class: "primary" }, "Search"),
+    h("a", { href: target, class: "button" }, "Clear"));
   return {
     form,
     async load() {
@@ -439,7 +572,7 @@ function filterForm(params) {
 function fill(select, anyLabel, names, selected) {
   const all = new Set(names);
   if (selected) all.add(selected);
-  setChildren(select, h("option", { value: "" }, anyLabel),
+  setChildren(select, anyLabel === null ? null : h("option", { value: "" }, anyLabel),
     [...all].sort().map((n) => h("option", { value: n, selected: n === selected }, n)));
 }
 
@@ -537,6 +670,128 @@ function jobActions(job) {
   }
   return buttons;
 }
+
+// ---- enqueue ----
+
+/**
+ * A form for one job with every option of POST /api/v1/jobs. The input is checked to be JSON
+ * here; anything else the server refuses comes back as a problem whose detail is shown.
+ */
+views.enqueue = () => {
+  const task = h("select", { name: "task", "aria-label": "Task", required: true });
+  const queue = h("input", { name: "queue", value: "default", list: "queue-names", autocomplete: "off", "aria-label": "Queue" });
+  const queueNames = h("datalist", { id: "queue-names" });
+  const input = h("textarea", { name: "input", rows: 7, spellcheck: "false", class: "mono", "aria-label": "Input (JSON)", "aria-describedby": "input-help", placeholder: '{"n": 97}' });
+  const num = (name, label, props = {}) => h("input", Object.assign({ type: "number", name, "aria-label": label, step: 1 }, props));
+  const text = (name, label) => h("input", { type: "text", name, "aria-label": label, autocomplete: "off" });
+  const f = {
+    priority: num("priority", "Priority", { placeholder: "0" }),
+    max_attempts: num("max_attempts", "Max attempts", { min: 1, placeholder: "3" }),
+    delay_s: num("delay_s", "Delay in seconds", { min: 0, step: "any", placeholder: "none" }),
+    timeout_s: num("timeout_s", "Timeout in seconds", { min: 0, step: "any", placeholder: "the task's" }),
+    unique_key: text("unique_key", "Unique key"),
+    on_conflict: h("select", { name: "on_conflict", "aria-label": "On conflict" },
+      h("option", { value: "reject" }, "reject: keep the waiting job"),
+      h("option", { value: "replace" }, "replace: cancel it, add this")),
+    concurrency_key: text("concurrency_key", "Concurrency key"),
+    concurrency_limit: num("concurrency_limit", "Concurrency limit", { min: 1 }),
+    rate_limit: num("rate_limit", "Rate limit (starts)", { min: 1 }),
+    rate_period_s: num("rate_period_s", "Rate period in seconds", { min: 0, step: "any" }),
+    rate_key: text("rate_key", "Rate key"),
+  };
+  const problem = h("div", { class: "form-error", role: "alert", "data-testid": "enqueue-error", hidden: true });
+  const result = h("div", { class: "form-result", "aria-live": "polite", "data-testid": "enqueue-result" });
+  const submit = h("button", { type: "submit", class: "primary", "data-testid": "enqueue-submit" }, "Enqueue");
+  const field = (label, el, hint) => h("label", {}, label, el, hint ? h("span", { class: "hint" }, hint) : null);
+
+  const showProblem = (text) => {
+    problem.hidden = !text;
+    setChildren(problem, text || "");
+  };
+  const body = () => {
+    const b = { task: task.value, queue: queue.value.trim() || undefined };
+    const raw = input.value.trim();
+    if (raw) {
+      try {
+        b.input = JSON.parse(raw);
+      } catch (e) {
+        throw new Error("The input is not valid JSON: " + e.message);
+      }
+    }
+    const int = (el) => (el.value.trim() === "" ? undefined : Number(el.value));
+    const ms = (el) => (el.value.trim() === "" ? undefined : Math.round(Number(el.value) * 1000));
+    const str = (el) => el.value.trim() || undefined;
+    Object.assign(b, {
+      priority: int(f.priority), max_attempts: int(f.max_attempts),
+      delay_ms: ms(f.delay_s), timeout_ms: ms(f.timeout_s),
+      unique_key: str(f.unique_key),
+      concurrency_key: str(f.concurrency_key), concurrency_limit: int(f.concurrency_limit),
+      rate_limit: int(f.rate_limit), rate_period_ms: ms(f.rate_period_s), rate_key: str(f.rate_key),
+    });
+    if (b.unique_key) b.on_conflict = f.on_conflict.value;
+    return b;
+  };
+  const form = h("form", { class: "enqueue card", "data-testid": "enqueue-form", on: { submit: async (e) => {
+    e.preventDefault();
+    showProblem(null);
+    setChildren(result);
+    let b;
+    try {
+      b = body();
+    } catch (err) {
+      showProblem(err.message);
+      input.focus();
+      return;
+    }
+    submit.disabled = true;
+    try {
+      const { status, body: job } = await api("/jobs", { method: "POST", body: b, status: true });
+      setChildren(result, status === 201
+        ? ["Enqueued ", jobLink(job.id), " on queue " + job.queue + " (" + job.state + ")."]
+        : ["Job ", jobLink(job.id), " with unique key " + job.unique_key + " still waits or runs; nothing new was added."]);
+      notify(status === 201 ? "Enqueued " + job.id : "Kept " + job.id);
+    } catch (err) {
+      const p = err.problem;
+      showProblem(p ? p.title + " (" + p.status + "): " + p.detail : err.message);
+    } finally {
+      submit.disabled = false;
+    }
+  } } },
+    h("div", { class: "form-grid" },
+      field("Task", task),
+      field("Queue", queue),
+      queueNames),
+    h("label", { class: "wide" }, "Input (JSON)", input,
+      h("span", { class: "hint", id: "input-help" }, "Any JSON the task's input type accepts; empty sends null.")),
+    h("fieldset", {}, h("legend", {}, "Options"),
+      h("div", { class: "form-grid" },
+        field("Priority", f.priority, "higher runs first"),
+        field("Max attempts", f.max_attempts),
+        field("Delay (s)", f.delay_s),
+        field("Timeout (s)", f.timeout_s, "per attempt"))),
+    h("fieldset", {}, h("legend", {}, "Job control"),
+      h("div", { class: "form-grid" },
+        field("Unique key", f.unique_key, "one waiting or running job per key"),
+        field("On conflict", f.on_conflict),
+        field("Concurrency key", f.concurrency_key, "default: the task"),
+        field("Concurrency limit", f.concurrency_limit, "at once, on all workers"),
+        field("Rate limit", f.rate_limit, "starts per period"),
+        field("Rate period (s)", f.rate_period_s),
+        field("Rate key", f.rate_key, "default: the task"))),
+    problem,
+    h("div", { class: "form-actions" }, submit, result));
+  let loaded = false;
+  return {
+    root: h("section", {}, h("h1", {}, "Enqueue a job"), form),
+    async refresh() {
+      if (loaded) return;
+      const [{ queues }, info] = await Promise.all([api("/queues"), api("/info")]);
+      fill(task, null, info.tasks, task.value || null);
+      setChildren(queueNames, queues.map((q) => h("option", { value: q.queue })));
+      loaded = true;
+    },
+  };
+};
 
 // ---- workers ----
 
