@@ -107,6 +107,21 @@ public abstract class ForwardingBroker implements Broker {
   }
 
   @Override
+  public boolean pauseQueue(String queue) {
+    return delegate.pauseQueue(queue);
+  }
+
+  @Override
+  public boolean resumeQueue(String queue) {
+    return delegate.resumeQueue(queue);
+  }
+
+  @Override
+  public List<String> pausedQueues() {
+    return delegate.pausedQueues();
+  }
+
+  @Override
   public int reapExpiredLeases() {
     return delegate.reapExpiredLeases();
   }

@@ -2,6 +2,7 @@ package dev.semafor.redis;
 
 import dev.semafor.BrokerUnavailableException;
 import dev.semafor.JobState;
+import dev.semafor.Names;
 import dev.semafor.UniqueKeyConflictException;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.CancelResult;
@@ -297,6 +298,35 @@ public final class RedisBroker implements Broker {
   @Override
   public List<QueueStats> stats() {
     return reads.stats();
+  }
+
+  /** A plain {@code SADD}: {@code lease.lua} reads the set in the same script that takes jobs. */
+  @Override
+  public boolean pauseQueue(String queue) {
+    Names.queue(queue);
+    return store.read(r -> r.sadd(store.key(RedisReads.PAUSED), queue)) == 1L;
+  }
+
+  /**
+   * A plain {@code SREM}, then a wake-up on the queue's channel (as an enqueue publishes), so that
+   * workers idle on it lease at once.
+   */
+  @Override
+  public boolean resumeQueue(String queue) {
+    Names.queue(queue);
+    return store.read(
+        r -> {
+          boolean resumed = r.srem(store.key(RedisReads.PAUSED), queue) == 1L;
+          if (resumed) {
+            r.publish(store.key("wake:" + queue), "1");
+          }
+          return resumed;
+        });
+  }
+
+  @Override
+  public List<String> pausedQueues() {
+    return reads.pausedQueues();
   }
 
   @Override

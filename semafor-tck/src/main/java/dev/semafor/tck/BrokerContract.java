@@ -142,4 +142,13 @@ public abstract class BrokerContract {
       return BrokerContract.this.newBroker(clock);
     }
   }
+
+  @Nested
+  @Tag("tck-pause")
+  class Pausing extends PauseContract {
+    @Override
+    protected Broker newBroker(InstantSource clock) {
+      return BrokerContract.this.newBroker(clock);
+    }
+  }
 }
