@@ -135,6 +135,17 @@ public interface Broker extends AutoCloseable {
   void progress(LeaseRef lease, double fraction, String message);
 
   /**
+   * Appends log lines to running jobs, in one call for many jobs (workers send what their tasks
+   * wrote about once a second, and before an attempt's outcome). Each job keeps its last {@link
+   * LogLine#MAX_LINES} lines, of every attempt, oldest first. Returns, per entry in order, whether
+   * it was applied: {@code false} for a stale token (those lines are dropped).
+   */
+  List<Boolean> appendLogs(List<LogLines> logs);
+
+  /** A job's log lines, oldest first; empty if it has none or there is no such job. */
+  List<LogLine> logs(String jobId);
+
+  /**
    * Cancels a job: a waiting one at once; a running one is marked, and its worker learns it from
    * {@link #heartbeat} or {@link #cancelRequested}.
    */

@@ -72,6 +72,16 @@ public abstract class ForwardingBroker implements Broker {
   }
 
   @Override
+  public List<Boolean> appendLogs(List<LogLines> logs) {
+    return delegate.appendLogs(logs);
+  }
+
+  @Override
+  public List<LogLine> logs(String jobId) {
+    return delegate.logs(jobId);
+  }
+
+  @Override
   public CancelResult cancel(String jobId) {
     return delegate.cancel(jobId);
   }

@@ -294,6 +294,31 @@ public final class MemoryBroker implements Broker {
   }
 
   @Override
+  public List<Boolean> appendLogs(List<LogLines> logs) {
+    return locked(
+        () -> {
+          List<Boolean> out = new ArrayList<>(logs.size());
+          for (LogLines l : logs) {
+            Slot slot = leases.current(l.lease());
+            if (slot != null) {
+              slot.logs = LogLine.keepLast(slot.logs, l.lines());
+            }
+            out.add(slot != null);
+          }
+          return out;
+        });
+  }
+
+  @Override
+  public List<LogLine> logs(String jobId) {
+    return locked(
+        () -> {
+          Slot slot = jobs.slot(jobId);
+          return slot == null ? List.of() : slot.logs;
+        });
+  }
+
+  @Override
   public CancelResult cancel(String jobId) {
     return locked(() -> admin.cancel(jobId, clock.instant()));
   }

@@ -16,6 +16,8 @@ import dev.semafor.broker.Lease;
 import dev.semafor.broker.LeaseRef;
 import dev.semafor.broker.LeaseRequest;
 import dev.semafor.broker.LeaseStatus;
+import dev.semafor.broker.LogLine;
+import dev.semafor.broker.LogLines;
 import dev.semafor.broker.QueueStats;
 import dev.semafor.broker.ScheduleRecord;
 import dev.semafor.broker.TaskCount;
@@ -263,6 +265,19 @@ public final class JdbcBroker implements Broker {
           Attempts.progress(s, lease, fraction, message);
           return null;
         });
+  }
+
+  @Override
+  public List<Boolean> appendLogs(List<LogLines> logs) {
+    if (logs.isEmpty()) {
+      return List.of();
+    }
+    return db.write("append log lines", s -> JobLogs.append(s, logs));
+  }
+
+  @Override
+  public List<LogLine> logs(String jobId) {
+    return db.read("log lines", s -> JobLogs.read(s, jobId));
   }
 
   @Override

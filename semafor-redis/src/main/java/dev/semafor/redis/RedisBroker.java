@@ -16,6 +16,8 @@ import dev.semafor.broker.Lease;
 import dev.semafor.broker.LeaseRef;
 import dev.semafor.broker.LeaseRequest;
 import dev.semafor.broker.LeaseStatus;
+import dev.semafor.broker.LogLine;
+import dev.semafor.broker.LogLines;
 import dev.semafor.broker.QueueStats;
 import dev.semafor.broker.ScheduleRecord;
 import dev.semafor.broker.TaskCount;
@@ -298,6 +300,27 @@ public final class RedisBroker implements Broker {
   @Override
   public List<QueueStats> stats() {
     return reads.stats();
+  }
+
+  @Override
+  public List<Boolean> appendLogs(List<LogLines> logs) {
+    if (logs.isEmpty()) {
+      return List.of();
+    }
+    List<String> a = args(3 + 3 * logs.size());
+    a.add(Integer.toString(LogLine.MAX_LINES));
+    a.add(Integer.toString(logs.size()));
+    for (LogLines l : logs) {
+      a.add(l.lease().jobId());
+      a.add(l.lease().token() == null ? "" : l.lease().token());
+      a.add(LogLine.toJson(l.lines()));
+    }
+    return store.call(Scripts.Name.LOGS, a).stream().map(n -> (Long) n == 1L).toList();
+  }
+
+  @Override
+  public List<LogLine> logs(String jobId) {
+    return LogLine.fromJson(store.read(r -> r.hget(store.key("j:" + jobId), "lg")));
   }
 
   /** A plain {@code SADD}: {@code lease.lua} reads the set in the same script that takes jobs. */
