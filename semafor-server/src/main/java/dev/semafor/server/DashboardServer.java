@@ -119,6 +119,7 @@ public final class DashboardServer implements AutoCloseable {
     problems.register(app);
     new JobsApi(b.broker, client, requests, mapper, serverMetrics, b.maxBodyBytes).register(app);
     new QueuesApi(b.broker).register(app);
+    new JobLogsApi(b.broker).register(app);
     new AdminApi(
             b.broker,
             sampler,
