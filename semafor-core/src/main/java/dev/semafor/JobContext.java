@@ -22,6 +22,16 @@ public interface JobContext {
    */
   void progress(double fraction, String message);
 
+  /**
+   * Writes a line to the job's log, which is stored with the job and shown by {@code semafor job
+   * ID}, the HTTP API and the dashboard. A text with line breaks is several lines. The worker sends
+   * lines in batches, about once a second and before the attempt's outcome, so logging costs no
+   * broker call per line. A job keeps its last {@value dev.semafor.broker.LogLine#MAX_LINES} lines
+   * (of every attempt), each cut at {@value dev.semafor.broker.LogLine#MAX_CHARS} characters.
+   * Contexts that keep no log (a worker process's warm-up run) ignore it.
+   */
+  default void log(String line) {}
+
   /** Throws {@link java.util.concurrent.CancellationException} if the job was cancelled. */
   default void checkCancelled() {
     if (isCancelled()) {

@@ -5,6 +5,8 @@ import dev.semafor.Client;
 import dev.semafor.SemaforException;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.JobRecord;
+import dev.semafor.broker.LogLine;
+import dev.semafor.server.JobLogsApi;
 import dev.semafor.server.JobViews;
 import dev.semafor.worker.Durations;
 import java.io.PrintWriter;
@@ -22,7 +24,8 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code semafor job ID [--wait DURATION]}: one job as the broker has it, its limits, group and
- * progress included; with {@code --wait}, once it has finished.
+ * progress included, and the lines its task logged ({@code ctx.log}); with {@code --wait}, once it
+ * has finished.
  */
 @Command(name = "job", description = "Show one job: state, attempts, times, result or error.")
 final class JobCommand implements Callable<Integer> {
@@ -50,6 +53,7 @@ final class JobCommand implements Callable<Integer> {
   public Integer call() {
     Cli cli = root.cli();
     JobRecord job;
+    List<LogLine> logs;
     try (Broker b = broker.openExisting(cli)) {
       job =
           b.get(id)
@@ -58,11 +62,15 @@ final class JobCommand implements Callable<Integer> {
       if (wait != null && !job.state().isFinished()) {
         job = awaitFinish(b);
       }
+      logs = b.logs(id);
     }
     if (json) {
-      cli.out().println(Output.json(toJson(job)));
+      ObjectNode view = toJson(job);
+      view.set("logs", JobLogsApi.logs(logs));
+      cli.out().println(Output.json(view));
     } else {
       print(cli.out(), job);
+      printLogs(cli.out(), logs);
     }
     return 0;
   }
@@ -125,6 +133,15 @@ final class JobCommand implements Callable<Integer> {
       if (stack && !job.error().stackTrace().isEmpty()) {
         out.println(job.error().stackTrace().stripTrailing());
       }
+    }
+  }
+
+  /** The job's log lines, oldest first, each with its time; nothing if it wrote none. */
+  private static void printLogs(PrintWriter out, List<LogLine> logs) {
+    String key = "logs";
+    for (LogLine l : logs) {
+      line(out, key, Output.iso(l.at()) + "  " + l.text());
+      key = "";
     }
   }
 

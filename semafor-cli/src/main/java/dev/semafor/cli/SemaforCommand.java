@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
       CancelCommand.class,
       RetryCommand.class,
       SchedulesCommand.class,
+      QueueCommand.class,
       DashboardCommand.class,
       ChaosCommand.class,
       TrainCommand.class,

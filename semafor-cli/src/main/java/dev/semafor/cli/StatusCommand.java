@@ -26,7 +26,8 @@ import picocli.CommandLine.ParentCommand;
  * and reporting progress; with {@code --running}, the running jobs one by one. Leased is not
  * running: {@code LEASED} counts jobs a worker has leased that still wait in its local queue, and
  * {@code RUNNING} only those it started. Jobs that wait for a task no live worker has (or in a
- * queue no live worker takes) are listed below the table.
+ * queue no live worker takes) are listed below the table. A paused queue is marked so ({@code
+ * semafor queue pause}).
  */
 @Command(name = "status", description = "Show job counts per queue and state.")
 final class StatusCommand implements Callable<Integer> {
@@ -153,7 +154,7 @@ final class StatusCommand implements Callable<Integer> {
     ObjectNode root = Output.object().put("broker", broker);
     ArrayNode queues = root.putArray("queues");
     for (QueueStats q : stats) {
-      ObjectNode node = queues.addObject().put("queue", q.queue());
+      ObjectNode node = queues.addObject().put("queue", q.queue()).put("paused", q.paused());
       counts(node, q);
     }
     counts(root.putObject("totals"), totals);
@@ -189,7 +190,7 @@ final class StatusCommand implements Callable<Integer> {
 
   private static Object[] cells(QueueStats q) {
     List<Object> cells = new java.util.ArrayList<>();
-    cells.add(q.queue());
+    cells.add(q.paused() ? q.queue() + " (paused)" : q.queue());
     for (long n : q.shownCounts().values()) {
       cells.add(Output.count(n));
     }

@@ -135,6 +135,17 @@ public interface Broker extends AutoCloseable {
   void progress(LeaseRef lease, double fraction, String message);
 
   /**
+   * Appends log lines to running jobs, in one call for many jobs (workers send what their tasks
+   * wrote about once a second, and before an attempt's outcome). Each job keeps its last {@link
+   * LogLine#MAX_LINES} lines, of every attempt, oldest first. Returns, per entry in order, whether
+   * it was applied: {@code false} for a stale token (those lines are dropped).
+   */
+  List<Boolean> appendLogs(List<LogLines> logs);
+
+  /** A job's log lines, oldest first; empty if it has none or there is no such job. */
+  List<LogLine> logs(String jobId);
+
+  /**
    * Cancels a job: a waiting one at once; a running one is marked, and its worker learns it from
    * {@link #heartbeat} or {@link #cancelRequested}.
    */
@@ -164,9 +175,37 @@ public interface Broker extends AutoCloseable {
 
   /**
    * Counts per queue and state, queues sorted by name; each also counts its {@code RUNNING} jobs
-   * that are leased but not started ({@link QueueStats#leased()}).
+   * that are leased but not started ({@link QueueStats#leased()}) and says whether the queue is
+   * {@linkplain QueueStats#paused() paused}. Every queue that holds jobs is listed, and every
+   * paused one, with zero counts if it holds none ({@link QueueStats#withPaused}).
    */
   List<QueueStats> stats();
+
+  /**
+   * Pauses a queue: {@link #lease} skips it until it is {@linkplain #resumeQueue resumed}. Its jobs
+   * keep their place in line, {@link #enqueue} still stores new ones, and the jobs already leased
+   * run to their end. The state is stored with the jobs (it outlives the process, as they do) and
+   * is seen by every handle on the same store at once. A queue exists by name: one that holds no
+   * job may be paused, and jobs enqueued on it later wait. A worker idle on a paused queue waits in
+   * {@link #awaitWork} as on an empty one (it does not spin).
+   *
+   * @return true if the queue was not paused before; false if it was (nothing changes)
+   * @throws IllegalArgumentException if {@code queue} is not a valid queue name ({@link
+   *     dev.semafor.Names#queue})
+   */
+  boolean pauseQueue(String queue);
+
+  /**
+   * Resumes a paused queue: its jobs are leased again, in their place in line, and workers waiting
+   * on it in {@link #awaitWork} wake as after an enqueue.
+   *
+   * @return true if the queue was paused; false if it was not (nothing changes)
+   * @throws IllegalArgumentException if {@code queue} is not a valid queue name
+   */
+  boolean resumeQueue(String queue);
+
+  /** The paused queues, sorted by name. */
+  List<String> pausedQueues();
 
   /**
    * How many jobs wait ({@code QUEUED}) per queue and task, sorted by queue then task; pairs with

@@ -72,6 +72,16 @@ public abstract class ForwardingBroker implements Broker {
   }
 
   @Override
+  public List<Boolean> appendLogs(List<LogLines> logs) {
+    return delegate.appendLogs(logs);
+  }
+
+  @Override
+  public List<LogLine> logs(String jobId) {
+    return delegate.logs(jobId);
+  }
+
+  @Override
   public CancelResult cancel(String jobId) {
     return delegate.cancel(jobId);
   }
@@ -104,6 +114,21 @@ public abstract class ForwardingBroker implements Broker {
   @Override
   public List<QueueStats> stats() {
     return delegate.stats();
+  }
+
+  @Override
+  public boolean pauseQueue(String queue) {
+    return delegate.pauseQueue(queue);
+  }
+
+  @Override
+  public boolean resumeQueue(String queue) {
+    return delegate.resumeQueue(queue);
+  }
+
+  @Override
+  public List<String> pausedQueues() {
+    return delegate.pausedQueues();
   }
 
   @Override

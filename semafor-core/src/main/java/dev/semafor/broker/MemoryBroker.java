@@ -1,12 +1,15 @@
 package dev.semafor.broker;
 
 import dev.semafor.JobState;
+import dev.semafor.Names;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -29,8 +32,8 @@ import java.util.function.Supplier;
  *
  * Limits live in {@link MemoryLimits} (which parks blocked jobs aside), groups in {@link
  * MemoryGroups}, unique keys in {@link MemoryJobs}. Reads and the actions on one job by id (query,
- * stats, prune, cancel, retry, delete) are {@link MemoryAdmin}'s; the worker registry and schedule
- * ticks are {@link MemoryRegistry}'s.
+ * stats, prune, cancel, retry, delete) are {@link MemoryAdmin}'s; paused queues are a set here,
+ * which {@link #lease} skips; the worker registry and schedule ticks are {@link MemoryRegistry}'s.
  */
 public final class MemoryBroker implements Broker {
   private final InstantSource clock;
@@ -61,6 +64,9 @@ public final class MemoryBroker implements Broker {
 
   /** Workers (no lock needed) and schedules (guarded by {@link #lock}). */
   private final MemoryRegistry registry = new MemoryRegistry(jobs);
+
+  /** The paused queues ({@link #pauseQueue}). Guarded by {@link #lock}. */
+  private final Set<String> paused = new HashSet<>();
 
   /** Scratch space of {@link #lease}. Guarded by {@link #lock}. */
   private Slot[] candidates = new Slot[64];
@@ -111,7 +117,7 @@ public final class MemoryBroker implements Broker {
       List<Slot> notOurs = null;
       for (String name : request.queues()) {
         MemoryQueue q = jobs.queueIfAny(name);
-        if (q == null) {
+        if (q == null || (!paused.isEmpty() && paused.contains(name))) {
           continue;
         }
         jobs.promoteDue(q, now);
@@ -288,6 +294,31 @@ public final class MemoryBroker implements Broker {
   }
 
   @Override
+  public List<Boolean> appendLogs(List<LogLines> logs) {
+    return locked(
+        () -> {
+          List<Boolean> out = new ArrayList<>(logs.size());
+          for (LogLines l : logs) {
+            Slot slot = leases.current(l.lease());
+            if (slot != null) {
+              slot.logs = LogLine.keepLast(slot.logs, l.lines());
+            }
+            out.add(slot != null);
+          }
+          return out;
+        });
+  }
+
+  @Override
+  public List<LogLine> logs(String jobId) {
+    return locked(
+        () -> {
+          Slot slot = jobs.slot(jobId);
+          return slot == null ? List.of() : slot.logs;
+        });
+  }
+
+  @Override
   public CancelResult cancel(String jobId) {
     return locked(() -> admin.cancel(jobId, clock.instant()));
   }
@@ -338,7 +369,31 @@ public final class MemoryBroker implements Broker {
 
   @Override
   public List<QueueStats> stats() {
-    return locked(admin::stats);
+    return locked(() -> QueueStats.withPaused(admin.stats(), Set.copyOf(paused)));
+  }
+
+  @Override
+  public boolean pauseQueue(String queue) {
+    Names.queue(queue);
+    return locked(() -> paused.add(queue));
+  }
+
+  @Override
+  public boolean resumeQueue(String queue) {
+    Names.queue(queue);
+    return locked(
+        () -> {
+          boolean resumed = paused.remove(queue);
+          if (resumed) {
+            arrived(); // its ready jobs are work again
+          }
+          return resumed;
+        });
+  }
+
+  @Override
+  public List<String> pausedQueues() {
+    return locked(() -> paused.stream().sorted().toList());
   }
 
   @Override
@@ -386,10 +441,10 @@ public final class MemoryBroker implements Broker {
   }
 
   /**
-   * Waits until one of {@code queues} has a ready job, or the earliest run-at among its scheduled
-   * jobs comes, or the timeout passes: enqueues, releases, retries and reaped leases signal waiting
-   * workers directly. Jobs set aside by a concurrency or rate limit are not signalled when the
-   * limit frees; the caller's polling finds them.
+   * Waits until one of {@code queues} that is not paused has a ready job, or the earliest run-at
+   * among its scheduled jobs comes, or the timeout passes: enqueues, releases, retries, reaped
+   * leases and resumed queues signal waiting workers directly. Jobs set aside by a concurrency or
+   * rate limit are not signalled when the limit frees; the caller's polling finds them.
    */
   @Override
   public void awaitWork(List<String> queues, Duration timeout) throws InterruptedException {
@@ -399,8 +454,9 @@ public final class MemoryBroker implements Broker {
       waiters++;
       try {
         while (!closed) {
+          List<String> open = paused.isEmpty() ? queues : notPaused(queues);
           long left =
-              Math.min(deadline - System.nanoTime(), jobs.nanosUntilWork(queues, clock.instant()));
+              Math.min(deadline - System.nanoTime(), jobs.nanosUntilWork(open, clock.instant()));
           if (left <= 0) {
             return;
           }
@@ -440,6 +496,11 @@ public final class MemoryBroker implements Broker {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** The queues of {@code queues} that are not paused. Runs under the lock. */
+  private List<String> notPaused(List<String> queues) {
+    return queues.stream().filter(q -> !paused.contains(q)).toList();
   }
 
   /** A job became ready or was scheduled: waiting workers look again. Runs under the lock. */

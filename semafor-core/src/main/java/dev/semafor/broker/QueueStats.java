@@ -1,15 +1,20 @@
 package dev.semafor.broker;
 
 import dev.semafor.JobState;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * How many jobs of one queue are in each state. {@code leased} is how many of the {@code RUNNING}
  * ones are leased but not started (waiting in a worker's local queue, see {@link
- * JobRecord#isLeasedWaiting()}); {@link #running()} counts the others.
+ * JobRecord#isLeasedWaiting()}); {@link #running()} counts the others. {@code paused}: whether the
+ * queue is paused ({@link Broker#pauseQueue}).
  */
-public record QueueStats(String queue, Map<JobState, Long> counts, long leased) {
+public record QueueStats(String queue, Map<JobState, Long> counts, long leased, boolean paused) {
   public QueueStats {
     if (leased < 0) {
       throw new IllegalArgumentException("leased must not be negative: " + leased);
@@ -21,9 +26,37 @@ public record QueueStats(String queue, Map<JobState, Long> counts, long leased) 
     counts = Map.copyOf(all);
   }
 
+  /** Counts of a queue that is not paused. */
+  public QueueStats(String queue, Map<JobState, Long> counts, long leased) {
+    this(queue, counts, leased, false);
+  }
+
   /** Counts with no job told apart as leased-but-waiting (a backend that cannot tell). */
   public QueueStats(String queue, Map<JobState, Long> counts) {
     this(queue, counts, 0);
+  }
+
+  /**
+   * What {@link Broker#stats} returns given a backend's counts and its paused queues: each queue
+   * marked paused or not, and a paused queue that holds no job listed with zero counts; sorted by
+   * name.
+   */
+  public static List<QueueStats> withPaused(List<QueueStats> stats, Collection<String> paused) {
+    if (paused.isEmpty()) {
+      return stats;
+    }
+    Map<String, QueueStats> byName = new TreeMap<>();
+    for (QueueStats s : stats) {
+      byName.put(s.queue(), s);
+    }
+    for (String q : paused) {
+      byName.putIfAbsent(q, new QueueStats(q, Map.of()));
+    }
+    List<QueueStats> out = new ArrayList<>(byName.size());
+    for (QueueStats s : byName.values()) {
+      out.add(new QueueStats(s.queue(), s.counts(), s.leased(), paused.contains(s.queue())));
+    }
+    return out;
   }
 
   /** {@code RUNNING} jobs whose worker has started them. */

@@ -48,6 +48,9 @@ final class Slot {
   /** True while the slot sits in its queue's ready structure. */
   boolean inReady;
 
+  /** The job's log lines ({@link Broker#appendLogs}), oldest first; gone with the slot. */
+  java.util.List<LogLine> logs = java.util.List.of();
+
   /**
    * Links in the broker's list of leased slots: in it while a lease is live (both null otherwise,
    * but for the list's ends). An intrusive list takes a job in and out with no lookup or allocation

@@ -49,6 +49,14 @@ sealed interface Frame {
     }
   }
 
+  /** A line the running job wrote to its log ({@link dev.semafor.JobContext#log}). */
+  record Log(String jobId, String line) implements Frame {
+    public Log {
+      Objects.requireNonNull(jobId, "jobId");
+      Objects.requireNonNull(line, "line");
+    }
+  }
+
   /** How the job {@code jobId} ended. */
   record Done(String jobId, Outcome outcome) implements Frame {
     public Done {

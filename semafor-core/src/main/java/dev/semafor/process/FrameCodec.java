@@ -41,6 +41,7 @@ final class FrameCodec {
           new Frame.Stop(),
           new Frame.Ready(1, List.of("warm-up")),
           new Frame.Progress("warm-up", 0.5, "warm-up"),
+          new Frame.Log("warm-up", "warm-up"),
           new Frame.Done("warm-up", new Outcome.Succeeded("{\"prime\":true}")),
           new Frame.Done("warm-up", new Outcome.Failed(JobError.of("warm-up", "warm-up"), false)),
           new Frame.Done("warm-up", new Outcome.Cancelled("warm-up")),
@@ -164,6 +165,7 @@ final class FrameCodec {
               text(node, "id", at),
               number(node, "fraction", at).doubleValue(),
               optionalText(node, "message", at));
+      case "log" -> new Frame.Log(text(node, "id", at), text(node, "line", at));
       case "succeeded" ->
           new Frame.Done(text(node, "id", at), new Outcome.Succeeded(text(node, "result", at)));
       case "failed" ->
@@ -201,6 +203,7 @@ final class FrameCodec {
       case Frame.Stop s -> "stop";
       case Frame.Ready r -> "ready";
       case Frame.Progress p -> "progress";
+      case Frame.Log l -> "log";
       case Frame.Done d -> doneType(d.outcome());
       case Frame.Rejected r -> "rejected";
     };
@@ -241,6 +244,10 @@ final class FrameCodec {
         if (p.message() != null) {
           g.writeStringField("message", p.message());
         }
+      }
+      case Frame.Log l -> {
+        g.writeStringField("id", l.jobId());
+        g.writeStringField("line", l.line());
       }
       case Frame.Done d -> {
         g.writeStringField("id", d.jobId());

@@ -266,6 +266,7 @@ final class Member implements Runnable {
           return;
         }
         case Frame.Progress p when p.jobId().equals(head.jobId()) -> progress(head, p);
+        case Frame.Log l when l.jobId().equals(head.jobId()) -> head.log(l.line());
         case Frame.Done d when d.jobId().equals(head.jobId()) -> {
           long ran = flight.finishHead();
           pool.runningCount().decrementAndGet();

@@ -71,10 +71,16 @@ public final class Assignment implements JobContext {
 
   private volatile Consumer<Assignment> onCancel;
 
-  /** Receives a task's progress reports (the worker throttles and writes them). */
+  /**
+   * Receives a task's progress reports and log lines (the worker throttles and writes them). One
+   * that only takes progress ignores log lines.
+   */
   @FunctionalInterface
   public interface ProgressSink {
     void report(Assignment assignment, double fraction, String message);
+
+    /** A line the task wrote ({@link JobContext#log}). */
+    default void log(Assignment assignment, String line) {}
   }
 
   public Assignment(Lease lease, ProgressSink progressSink, long leasedAtNanos) {
@@ -274,6 +280,11 @@ public final class Assignment implements JobContext {
   @Override
   public void progress(double fraction, String message) {
     progressSink.report(this, fraction, message);
+  }
+
+  @Override
+  public void log(String line) {
+    progressSink.log(this, line);
   }
 
   @Override

@@ -55,6 +55,7 @@ final class Completer implements OutcomeSink {
   private final InstantSource clock;
   private final RandomGenerator random;
   private final Recorded recorded;
+  private final LogShipper logs;
   private final LinkedBlockingQueue<Done> queue = new LinkedBlockingQueue<>();
 
   private final Thread thread;
@@ -74,6 +75,18 @@ final class Completer implements OutcomeSink {
 
   Completer(
       Broker broker, InstantSource clock, RandomGenerator random, Recorded recorded, String name) {
+    this(broker, clock, random, recorded, name, new LogShipper(broker, clock));
+  }
+
+  /** With the {@link LogShipper} whose lines of a batch's jobs go out before their outcomes. */
+  Completer(
+      Broker broker,
+      InstantSource clock,
+      RandomGenerator random,
+      Recorded recorded,
+      String name,
+      LogShipper logs) {
+    this.logs = logs;
     this.broker = broker;
     this.clock = clock;
     this.random = random;
@@ -161,6 +174,9 @@ final class Completer implements OutcomeSink {
   }
 
   private void write(List<Done> batch) {
+    if (logs.holdsAny()) { // the batch's lines first: their leases end below
+      logs.ship(batch.stream().map(Done::assignment).toList());
+    }
     Instant now = clock.instant();
     List<Completion> completions = new ArrayList<>(batch.size());
     List<Done> succeeded = new ArrayList<>(batch.size());

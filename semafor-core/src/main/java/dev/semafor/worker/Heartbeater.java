@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
  *       lost leases (and cancellations) to the jobs concerned, reaps expired leases left by workers
  *       that died, and — if the worker has a retention — prunes old finished jobs now and then.
  *   <li>Every <b>progress interval</b> (about a second) it writes the latest progress report of
- *       each job that sent one (so a chatty task costs at most one write per job per interval) and
- *       asks the broker which of its jobs were cancelled (one cheap read), so that a running job
- *       sees a cancellation within about a second, not at the next heartbeat.
+ *       each job that sent one (so a chatty task costs at most one write per job per interval), the
+ *       log lines jobs wrote since (one write for all of them, {@link LogShipper}), and asks the
+ *       broker which of its jobs were cancelled (one cheap read), so that a running job sees a
+ *       cancellation within about a second, not at the next heartbeat.
  * </ul>
  *
  * <p>Nothing slow runs on the timer thread: pruning, which deletes in chunks and may take a while
@@ -55,6 +56,7 @@ final class Heartbeater {
   private final LeaseProblem problems;
   private final WorkerListener listener;
   private final Map<Assignment, Progress> pendingProgress = new ConcurrentHashMap<>();
+  private final LogShipper logs;
   private final ScheduledExecutorService timer;
 
   /**
@@ -84,7 +86,9 @@ final class Heartbeater {
       InstantSource clock,
       Set<Assignment> held,
       LeaseProblem problems,
-      WorkerListener listener) {
+      WorkerListener listener,
+      LogShipper logs) {
+    this.logs = logs;
     this.broker = broker;
     this.listener = listener;
     this.config = config;
@@ -163,6 +167,7 @@ final class Heartbeater {
   private void checkIn() {
     try {
       writeProgress();
+      logs.shipAll();
       if (pollCancels && !held.isEmpty()) {
         Set<String> ids = new HashSet<>(broker.cancelRequested(config.workerId()));
         if (!ids.isEmpty()) {

@@ -116,9 +116,12 @@ public final class Worker implements AutoCloseable {
     this.listener = GuardedListener.wrap(Objects.requireNonNull(listener, "listener"));
     this.pool = Pools.create(config, new JobExecutor(registry, json));
     this.inbox = new Inbox(new InboxGate());
+    LogShipper logs = new LogShipper(broker, clock);
     this.completer =
-        new Completer(broker, clock, new SplittableRandom(), this::recorded, "semafor-completer");
-    this.heartbeater = new Heartbeater(broker, config, clock, held, this::leaseLost, listener);
+        new Completer(
+            broker, clock, new SplittableRandom(), this::recorded, "semafor-completer", logs);
+    this.heartbeater =
+        new Heartbeater(broker, config, clock, held, this::leaseLost, listener, logs);
     this.scheduler = new Scheduler(new Client(broker, registry, json, clock), clock);
     this.timeouts =
         new ScheduledThreadPoolExecutor(
@@ -131,7 +134,17 @@ public final class Worker implements AutoCloseable {
             state,
             held,
             inbox,
-            heartbeater::progress,
+            new Assignment.ProgressSink() {
+              @Override
+              public void report(Assignment a, double fraction, String message) {
+                heartbeater.progress(a, fraction, message);
+              }
+
+              @Override
+              public void log(Assignment a, String line) {
+                logs.log(a, line);
+              }
+            },
             listener,
             leased,
             this::close,

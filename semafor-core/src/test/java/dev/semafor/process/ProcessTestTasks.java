@@ -28,6 +28,7 @@ public final class ProcessTestTasks implements TaskModule {
   static final java.time.Duration BLOCK_LIMIT = java.time.Duration.ofMillis(500);
   static final String STARTED = "started pid=";
   static final String COUNT = "process-test.count";
+  static final String LOG = "process-test.log";
   static final String HOOK = "process-test.hook";
   static final String HOOK_RAN = "process-test shutdown hook ran";
 
@@ -60,6 +61,15 @@ public final class ProcessTestTasks implements TaskModule {
     registry.register(OOM, JsonNode.class, (input, ctx) -> exhaustMemory());
     registry.register(PID, JsonNode.class, (input, ctx) -> ProcessHandle.current().pid());
     registry.register(COUNT, JsonNode.class, (input, ctx) -> COUNTER.incrementAndGet());
+    registry.register(
+        LOG,
+        JsonNode.class,
+        (input, ctx) -> {
+          ctx.log("from pid " + ProcessHandle.current().pid());
+          ctx.log("two lines\nin one call: ünïcödé ✓");
+          ctx.log("y".repeat(5_000));
+          return null;
+        });
     registry.register(
         HOOK,
         JsonNode.class,

@@ -52,6 +52,22 @@ class ProcessWorkerTest {
   }
 
   @Test
+  void linesAChildJobLogsAreStoredWithTheJob() throws Exception {
+    JobHandle job = client.enqueue(ProcessTestTasks.LOG, Map.of());
+    start();
+
+    assertThat(job.await(WAIT).state()).isEqualTo(JobState.SUCCEEDED);
+
+    List<String> lines = broker.logs(job.id()).stream().map(l -> l.text()).toList();
+    assertThat(lines).hasSize(4);
+    assertThat(lines.get(0))
+        .startsWith("from pid ")
+        .isNotEqualTo("from pid " + ProcessHandle.current().pid());
+    assertThat(lines.subList(1, 3)).containsExactly("two lines", "in one call: ünïcödé ✓");
+    assertThat(lines.get(3)).hasSize(dev.semafor.broker.LogLine.MAX_CHARS).endsWith("y…");
+  }
+
+  @Test
   void jobThatKillsItsChildEveryAttemptEndsDeadWhileTheOthersComplete() throws Exception {
     JobHandle killer = client.enqueue(ProcessTestTasks.HALT, Map.of("code", 13), QUICK_RETRIES);
     List<JobHandle> others = new ArrayList<>();

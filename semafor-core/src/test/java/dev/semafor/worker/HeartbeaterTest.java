@@ -38,7 +38,14 @@ class HeartbeaterTest {
           releasePrune.await();
         };
     Heartbeater heartbeater =
-        new Heartbeater(broker, config, clock, held, (a, s) -> {}, WorkerListener.NONE);
+        new Heartbeater(
+            broker,
+            config,
+            clock,
+            held,
+            (a, s) -> {},
+            WorkerListener.NONE,
+            new LogShipper(broker, clock));
     try {
       CompletableFuture.runAsync(heartbeater::beat).get(10, TimeUnit.SECONDS);
       assertThat(inPrune.await(10, TimeUnit.SECONDS)).as("a prune started").isTrue();

@@ -3,6 +3,7 @@ package dev.semafor.jdbc;
 import static dev.semafor.jdbc.JobRows.TABLE;
 import static dev.semafor.jdbc.JobRows.millis;
 
+import dev.semafor.Names;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.CancelResult;
 import dev.semafor.broker.Completion;
@@ -15,6 +16,8 @@ import dev.semafor.broker.Lease;
 import dev.semafor.broker.LeaseRef;
 import dev.semafor.broker.LeaseRequest;
 import dev.semafor.broker.LeaseStatus;
+import dev.semafor.broker.LogLine;
+import dev.semafor.broker.LogLines;
 import dev.semafor.broker.QueueStats;
 import dev.semafor.broker.ScheduleRecord;
 import dev.semafor.broker.TaskCount;
@@ -266,6 +269,19 @@ public final class JdbcBroker implements Broker {
   }
 
   @Override
+  public List<Boolean> appendLogs(List<LogLines> logs) {
+    if (logs.isEmpty()) {
+      return List.of();
+    }
+    return db.write("append log lines", s -> JobLogs.append(s, logs));
+  }
+
+  @Override
+  public List<LogLine> logs(String jobId) {
+    return db.read("log lines", s -> JobLogs.read(s, jobId));
+  }
+
+  @Override
   public CancelResult cancel(String jobId) {
     return db.write(
         "cancel",
@@ -345,7 +361,37 @@ public final class JdbcBroker implements Broker {
 
   @Override
   public List<QueueStats> stats() {
-    return db.read("stats", JobQueries::stats);
+    return db.read("stats", s -> QueueStats.withPaused(JobQueries.stats(s), PausedQueues.list(s)));
+  }
+
+  @Override
+  public boolean pauseQueue(String queue) {
+    Names.queue(queue);
+    return db.write("pause queue", s -> PausedQueues.pause(s, queue, clock.instant()));
+  }
+
+  @Override
+  public boolean resumeQueue(String queue) {
+    Names.queue(queue);
+    boolean resumed =
+        db.write(
+            "resume queue",
+            s -> {
+              boolean was = PausedQueues.resume(s, queue);
+              if (was) {
+                dialect.notifyWork(s, List.of(queue));
+              }
+              return was;
+            });
+    if (resumed) {
+      signal.added();
+    }
+    return resumed;
+  }
+
+  @Override
+  public List<String> pausedQueues() {
+    return db.read("paused queues", PausedQueues::list);
   }
 
   @Override

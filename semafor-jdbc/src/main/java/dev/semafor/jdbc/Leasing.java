@@ -28,13 +28,13 @@ import java.util.Map;
  *       index {@code semafor_jobs_due}; nothing is read when nothing is due). From here on a
  *       waiting job is due exactly when it is {@code QUEUED}.
  *   <li>For each queue in the request's order, candidates are read from the partial index {@code
- *       semafor_jobs_ready} (queue, priority desc, id), which holds waiting jobs only: finished
- *       jobs, however many, are never looked at. A request that names the worker's tasks reads only
- *       jobs of those tasks (one bound list, checked per row on the same index walk: nothing more
- *       is read in the usual case, where every waiting job is of a task the worker has). A
- *       candidate with a concurrency or rate key is taken only while its limits allow ({@link
- *       LeaseLimits}); one at a limit is skipped, and the next page is read past it, so a blocked
- *       key never starves the jobs behind it.
+ *       semafor_jobs_ready} (queue, priority desc, id), which holds waiting jobs only (none of a
+ *       paused queue, {@link PausedQueues}): finished jobs, however many, are never looked at. A
+ *       request that names the worker's tasks reads only jobs of those tasks (one bound list,
+ *       checked per row on the same index walk: nothing more is read in the usual case, where every
+ *       waiting job is of a task the worker has). A candidate with a concurrency or rate key is
+ *       taken only while its limits allow ({@link LeaseLimits}); one at a limit is skipped, and the
+ *       next page is read past it, so a blocked key never starves the jobs behind it.
  *   <li>One {@code UPDATE ... RETURNING} marks all chosen rows {@code RUNNING} and returns them.
  *       Each lease's token is the call's token prefix and the row id: unique per attempt, and made
  *       by the database, not per row in Java.
@@ -52,7 +52,11 @@ final class Leasing {
   static final String ANY_DUE =
       "SELECT 1 FROM " + TABLE + " WHERE state = 'SCHEDULED' AND run_at <= ? LIMIT 1";
   static final String ANY_QUEUED =
-      "SELECT 1 FROM " + TABLE + " WHERE queue = ? AND state = 'QUEUED' LIMIT 1";
+      "SELECT 1 FROM "
+          + TABLE
+          + " WHERE queue = ? AND state = 'QUEUED' AND "
+          + PausedQueues.NOT_PAUSED
+          + " LIMIT 1";
 
   static final String RUNNING_WITH_KEY = LeaseLimits.RUNNING_WITH_KEY;
 
@@ -97,7 +101,8 @@ final class Leasing {
         "SELECT rid, concurrency_key, concurrency_limit, rate_key, rate_permits,"
             + " rate_period_ms FROM "
             + TABLE
-            + " WHERE queue = ? AND state = 'QUEUED'";
+            + " WHERE queue = ? AND state = 'QUEUED' AND "
+            + PausedQueues.NOT_PAUSED;
     String order = " ORDER BY priority DESC, id LIMIT ? OFFSET ?";
     this.candidates = dialect.lockCandidates(select + order);
     this.candidatesOfTasks =
@@ -114,9 +119,9 @@ final class Leasing {
   }
 
   /**
-   * Whether a lease may find something: a job queued in one of {@code queues}, or any scheduled job
-   * come due. Two index probes; run before the write transaction, so it may be stale by the time
-   * the lease runs, which only costs an empty lease.
+   * Whether a lease may find something: a job queued in one of {@code queues} not paused, or any
+   * scheduled job come due. Two index probes; run before the write transaction, so it may be stale
+   * by the time the lease runs, which only costs an empty lease.
    */
   boolean anyDue(Session s, List<String> queues, Instant now) throws SQLException {
     PreparedStatement due = s.prepare(ANY_DUE);

@@ -24,7 +24,8 @@ final class SchemaSteps {
 
   /** Every step, for a dialect with these column types. */
   static List<List<String>> all(Types t) {
-    return List.of(tables(t), HOT_INDEXES, workers(t), jobControl(t), UNIQUE_KEYS, starts(t));
+    return List.of(
+        tables(t), HOT_INDEXES, workers(t), jobControl(t), UNIQUE_KEYS, starts(t), paused(t), LOGS);
   }
 
   /** Version 1: the tables. */
@@ -157,5 +158,22 @@ final class SchemaSteps {
         "ALTER TABLE " + JOBS + " ADD COLUMN started " + t.integer() + " NOT NULL DEFAULT 0",
         "UPDATE " + JOBS + " SET started = 1 WHERE state = 'RUNNING'",
         "ALTER TABLE " + WorkerRegistry.TABLE + " ADD COLUMN tasks TEXT");
+  }
+
+  /**
+   * Version 8: each job's log lines ({@link dev.semafor.broker.Broker#appendLogs}), a JSON array in
+   * one column, so they go with the job. Existing jobs have none.
+   */
+  private static final List<String> LOGS = List.of("ALTER TABLE " + JOBS + " ADD COLUMN logs TEXT");
+
+  /**
+   * Version 7: paused queues ({@link dev.semafor.broker.Broker#pauseQueue}), one row per queue. An
+   * existing database gets the empty table: no queue is paused.
+   */
+  private static List<String> paused(Types t) {
+    return List.of(
+        "CREATE TABLE "
+            + PausedQueues.TABLE
+            + (" (queue TEXT PRIMARY KEY, paused_at " + t.bigint() + " NOT NULL)"));
   }
 }

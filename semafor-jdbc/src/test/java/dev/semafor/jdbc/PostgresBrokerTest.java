@@ -88,6 +88,19 @@ class PostgresBrokerTest {
   }
 
   @Test
+  void aPausedQueueStaysPausedWhenTheBrokerIsOpenedAgain() {
+    PostgresTestServer.assumeAvailable();
+    String url = PostgresTestServer.url(PREFIX + "_paused");
+    try (Broker broker = Brokers.open(url)) {
+      broker.pauseQueue("mail");
+    }
+    try (Broker reopened = Brokers.open(url)) {
+      assertThat(reopened.pausedQueues()).containsExactly("mail");
+      assertThat(reopened.stats()).singleElement().satisfies(q -> assertThat(q.paused()).isTrue());
+    }
+  }
+
+  @Test
   void tenHandlesOpeningAnEmptyDatabaseAtOnceCreateTheSchemaOnce() throws Exception {
     PostgresTestServer.assumeAvailable();
     String schema = PREFIX + "_ten";

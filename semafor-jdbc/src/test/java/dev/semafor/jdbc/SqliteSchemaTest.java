@@ -141,6 +141,31 @@ class SqliteSchemaTest {
     assertThat(meta(file, "schema_version")).isEqualTo(CURRENT);
   }
 
+  @Test
+  void aVersion6FileGetsPausedQueuesAndAPauseOutlivesTheBrokerThatMadeIt() throws Exception {
+    Path file = dir.resolve("v6.db");
+    JobRecord waiting = Jobs.queued("from.v6", clock).queue("mail").build();
+    try (SqliteDialect dialect = new SqliteDialect(SqliteLocation.parse(file.toString()));
+        Session s = new Session(dialect.connect(Dialect.Role.WRITER))) {
+      Schema.migrate(s, dialect, 6);
+      insertOld(s, waiting);
+    }
+    assertThat(tables(file)).doesNotContain(PausedQueues.TABLE);
+
+    try (Broker broker = Brokers.open("sqlite:" + file, clock)) {
+      assertThat(broker.pausedQueues()).as("no queue paused after the upgrade").isEmpty();
+      assertThat(broker.pauseQueue("mail")).isTrue();
+    }
+    LeaseRequest mail = new LeaseRequest(List.of("mail"), 5, "w", Duration.ofSeconds(30));
+    try (Broker reopened = Brokers.open("sqlite:" + file, clock)) {
+      assertThat(reopened.pausedQueues()).containsExactly("mail");
+      assertThat(reopened.lease(mail)).isEmpty();
+      assertThat(reopened.resumeQueue("mail")).isTrue();
+      assertThat(reopened.lease(mail)).extracting(l -> l.job().id()).containsExactly(waiting.id());
+    }
+    assertThat(meta(file, "schema_version")).isEqualTo(CURRENT);
+  }
+
   /**
    * Lease cost stays flat as finished jobs pile up only if no hot statement reads the whole table:
    * each must search an index, and the waiting-job paths a partial one.
@@ -151,15 +176,17 @@ class SqliteSchemaTest {
     Brokers.open("sqlite:" + file, clock).close();
     Leasing leasing = new Leasing(new SqliteDialect(SqliteLocation.parse(file.toString())));
 
+    String notPaused = "USING INDEX sqlite_autoindex_semafor_paused_queues_1 FOR IN-OPERATOR";
     assertThat(plan(file, leasing.candidates, "default", 10, 0))
-        .containsExactly("SEARCH semafor_jobs USING INDEX semafor_jobs_ready (queue=?)");
+        .containsExactly("SEARCH semafor_jobs USING INDEX semafor_jobs_ready (queue=?)", notPaused);
     assertThat(plan(file, leasing.candidatesOfTasks, "default", "[\"a\",\"b\"]", 10, 0))
         .anyMatch(p -> p.contains("semafor_jobs_ready"));
     assertThat(rawPlan(file, JobQueries.QUEUED_TASKS))
         .as("not hot, but reads waiting rows only")
         .contains("SCAN semafor_jobs USING INDEX semafor_jobs_ready");
     assertThat(plan(file, Leasing.ANY_QUEUED, "default"))
-        .containsExactly("SEARCH semafor_jobs USING COVERING INDEX semafor_jobs_ready (queue=?)");
+        .containsExactly(
+            "SEARCH semafor_jobs USING COVERING INDEX semafor_jobs_ready (queue=?)", notPaused);
     assertThat(plan(file, Leasing.ANY_DUE, 1L)).anyMatch(p -> p.contains("semafor_jobs_due"));
     assertThat(plan(file, leasing.promote, 1L)).anyMatch(p -> p.contains("semafor_jobs_due"));
     assertThat(plan(file, leasing.expired, 1L)).anyMatch(p -> p.contains("semafor_jobs_leased"));

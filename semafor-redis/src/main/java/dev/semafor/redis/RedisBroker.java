@@ -2,6 +2,7 @@ package dev.semafor.redis;
 
 import dev.semafor.BrokerUnavailableException;
 import dev.semafor.JobState;
+import dev.semafor.Names;
 import dev.semafor.UniqueKeyConflictException;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.CancelResult;
@@ -15,6 +16,8 @@ import dev.semafor.broker.Lease;
 import dev.semafor.broker.LeaseRef;
 import dev.semafor.broker.LeaseRequest;
 import dev.semafor.broker.LeaseStatus;
+import dev.semafor.broker.LogLine;
+import dev.semafor.broker.LogLines;
 import dev.semafor.broker.QueueStats;
 import dev.semafor.broker.ScheduleRecord;
 import dev.semafor.broker.TaskCount;
@@ -297,6 +300,56 @@ public final class RedisBroker implements Broker {
   @Override
   public List<QueueStats> stats() {
     return reads.stats();
+  }
+
+  @Override
+  public List<Boolean> appendLogs(List<LogLines> logs) {
+    if (logs.isEmpty()) {
+      return List.of();
+    }
+    List<String> a = args(3 + 3 * logs.size());
+    a.add(Integer.toString(LogLine.MAX_LINES));
+    a.add(Integer.toString(logs.size()));
+    for (LogLines l : logs) {
+      a.add(l.lease().jobId());
+      a.add(l.lease().token() == null ? "" : l.lease().token());
+      a.add(LogLine.toJson(l.lines()));
+    }
+    return store.call(Scripts.Name.LOGS, a).stream().map(n -> (Long) n == 1L).toList();
+  }
+
+  @Override
+  public List<LogLine> logs(String jobId) {
+    return LogLine.fromJson(store.read(r -> r.hget(store.key("j:" + jobId), "lg")));
+  }
+
+  /** A plain {@code SADD}: {@code lease.lua} reads the set in the same script that takes jobs. */
+  @Override
+  public boolean pauseQueue(String queue) {
+    Names.queue(queue);
+    return store.read(r -> r.sadd(store.key(RedisReads.PAUSED), queue)) == 1L;
+  }
+
+  /**
+   * A plain {@code SREM}, then a wake-up on the queue's channel (as an enqueue publishes), so that
+   * workers idle on it lease at once.
+   */
+  @Override
+  public boolean resumeQueue(String queue) {
+    Names.queue(queue);
+    return store.read(
+        r -> {
+          boolean resumed = r.srem(store.key(RedisReads.PAUSED), queue) == 1L;
+          if (resumed) {
+            r.publish(store.key("wake:" + queue), "1");
+          }
+          return resumed;
+        });
+  }
+
+  @Override
+  public List<String> pausedQueues() {
+    return reads.pausedQueues();
   }
 
   @Override

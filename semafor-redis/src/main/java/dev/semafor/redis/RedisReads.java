@@ -42,6 +42,9 @@ import java.util.TreeSet;
  * store is large. {@link #stats} reads one small hash per queue, kept by the scripts.
  */
 final class RedisReads {
+  /** The set of paused queue names ({@code lease.lua} skips them). */
+  static final String PAUSED = "paused";
+
   private static final int PIPELINE = 500;
 
   /**
@@ -61,6 +64,11 @@ final class RedisReads {
     return h == null || h.isEmpty() ? Optional.empty() : Optional.of(JobCodec.decode(id, h));
   }
 
+  /** The paused queues, sorted by name. */
+  List<String> pausedQueues() {
+    return store.read(r -> new TreeSet<>(r.smembers(store.key(PAUSED))).stream().toList());
+  }
+
   List<QueueStats> stats() {
     return store.read(
         r -> {
@@ -75,7 +83,7 @@ final class RedisReads {
                 new QueueStats(
                     q, counts, leased == null ? 0 : Math.max(0, Long.parseLong(leased))));
           }
-          return out;
+          return QueueStats.withPaused(out, r.smembers(store.key(PAUSED)));
         });
   }
 

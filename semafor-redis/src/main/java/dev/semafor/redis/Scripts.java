@@ -35,7 +35,8 @@ final class Scripts {
     RETRY,
     DELETE,
     CLAIM,
-    WORKERS;
+    WORKERS,
+    LOGS;
 
     String resource() {
       return name().toLowerCase(java.util.Locale.ROOT) + ".lua";

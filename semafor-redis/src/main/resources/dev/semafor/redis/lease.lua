@@ -203,10 +203,12 @@ unpark()
 for qi = 7 + nt, #ARGV do
   local q = ARGV[qi]
   promote(q)
-  local rk = T .. ':r:' .. q
-  local all, mine = true, 0
-  if admitted then all, mine = coverage(q) end
-  if all then popFrom(q, rk) else scan(q, rk, mine) end
+  if redis.call('SISMEMBER', T .. ':paused', q) == 0 then -- a paused queue's jobs wait
+    local rk = T .. ':r:' .. q
+    local all, mine = true, 0
+    if admitted then all, mine = coverage(q) end
+    if all then popFrom(q, rk) else scan(q, rk, mine) end
+  end
   if taken >= max then break end
 end
 for k = 1, #leased, 2000 do

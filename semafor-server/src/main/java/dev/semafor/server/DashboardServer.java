@@ -130,6 +130,8 @@ public final class DashboardServer implements AutoCloseable {
     problems.register(app);
     new JobsApi(b.broker, client, requests, mapper, serverMetrics, b.clock, b.maxBodyBytes)
         .register(app);
+    new QueuesApi(b.broker).register(app);
+    new JobLogsApi(b.broker).register(app);
     new AdminApi(
             b.broker,
             sampler,

@@ -107,8 +107,10 @@ final class JobsApi {
     return stored;
   }
 
+  /** The one job view, with the job's log lines ({@link JobLogsApi#logs}). */
   private void get(Context ctx) {
-    ctx.json(JobViews.JobView.of(find(ctx.pathParam("id")), mapper));
+    JobRecord job = find(ctx.pathParam("id"));
+    ctx.json(JobLogsApi.WithLogs.of(JobViews.JobView.of(job, mapper), broker.logs(job.id())));
   }
 
   private void list(Context ctx) {

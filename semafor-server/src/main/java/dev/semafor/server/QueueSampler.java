@@ -33,7 +33,10 @@ final class QueueSampler {
   /** One sample of one queue: cumulative counts at an instant. */
   record Point(Instant at, long succeeded, long dead) {}
 
-  /** A queue's counts now, its rates, and its per-interval history (oldest first). */
+  /**
+   * A queue's counts now, its rates, its per-interval history (oldest first), and whether it is
+   * paused.
+   */
   record QueueView(
       String queue,
       Map<String, Long> counts,
@@ -41,7 +44,8 @@ final class QueueSampler {
       long depth,
       double succeededPerMinute,
       double deadPerMinute,
-      List<Step> history) {}
+      List<Step> history,
+      boolean paused) {}
 
   /** Jobs that succeeded and died in one sampling interval ending at {@code at}. */
   record Step(Instant at, long succeeded, long dead) {}
@@ -104,7 +108,8 @@ final class QueueSampler {
               s.count(JobState.QUEUED),
               perMinute(points, true),
               perMinute(points, false),
-              steps(points)));
+              steps(points),
+              s.paused()));
     }
     return out;
   }

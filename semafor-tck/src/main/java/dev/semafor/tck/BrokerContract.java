@@ -142,4 +142,22 @@ public abstract class BrokerContract {
       return BrokerContract.this.newBroker(clock);
     }
   }
+
+  @Nested
+  @Tag("tck-pause")
+  class Pausing extends PauseContract {
+    @Override
+    protected Broker newBroker(InstantSource clock) {
+      return BrokerContract.this.newBroker(clock);
+    }
+  }
+
+  @Nested
+  @Tag("tck-logs")
+  class Logging extends LogContract {
+    @Override
+    protected Broker newBroker(InstantSource clock) {
+      return BrokerContract.this.newBroker(clock);
+    }
+  }
 }

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -70,6 +71,26 @@ abstract class BrokerFixture {
     return broker
         .get(id)
         .orElseThrow(() -> new AssertionError("no job " + id + " in " + broker.describe()));
+  }
+
+  /**
+   * Waits for work on {@code queue} ({@link Broker#awaitWork}) on another thread; completes with
+   * the nanoseconds the wait took.
+   */
+  final CompletableFuture<Long> awaitInBackground(String queue, Duration timeout) {
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    Thread.ofPlatform()
+        .start(
+            () -> {
+              try {
+                long t0 = System.nanoTime();
+                broker.awaitWork(List.of(queue), timeout);
+                done.complete(System.nanoTime() - t0);
+              } catch (Throwable t) {
+                done.completeExceptionally(t);
+              }
+            });
+    return done;
   }
 
   static List<String> ids(List<Lease> leases) {

@@ -41,7 +41,8 @@ import org.junit.jupiter.api.Test;
  * processes on one SQLite file, workers on many hosts against one PostgreSQL database) race each
  * other, each on its own thread, and whatever must hold across workers still holds: leases never
  * overlap, unique keys hold, limits are never exceeded, a chord's callback is enqueued once, a
- * schedule tick enqueues one job, and reaping never takes back a lease that a heartbeat kept live.
+ * schedule tick enqueues one job, reaping never takes back a lease that a heartbeat kept live, and
+ * a paused queue is paused for every handle.
  *
  * <p>One handle's TCK ({@link BrokerContract}) cannot catch these: a broker that serializes its own
  * callers behind one lock passes it while two handles still race. A backend subclasses this next to
@@ -334,6 +335,31 @@ public abstract class MultiHandleContract {
       handles.get(0).reapExpiredLeases();
       finishQueued("held");
     }
+  }
+
+  @Test
+  final void aPausedQueueIsPausedForEveryHandleUntilAnyResumesIt() {
+    List<JobRecord> jobs = new ArrayList<>();
+    for (int i = 0; i < HANDLES; i++) {
+      jobs.add(job("paused").build());
+    }
+    handles.get(0).enqueue(jobs);
+    assertThat(handles.get(0).pauseQueue(QUEUE)).isTrue();
+
+    for (int h = 0; h < HANDLES; h++) {
+      Broker handle = handles.get(h);
+      assertThat(handle.pausedQueues())
+          .as("queues handle %d sees paused", h)
+          .containsExactly(QUEUE);
+      assertThat(handle.pauseQueue(QUEUE)).as("handle %d pausing it again", h).isFalse();
+      assertThat(handle.lease(new LeaseRequest(List.of(QUEUE), 10, "w" + h, LEASE)))
+          .as("jobs handle %d leased from the paused queue", h)
+          .isEmpty();
+    }
+    assertThat(handles.get(HANDLES - 1).resumeQueue(QUEUE)).isTrue();
+    assertThat(handles.get(1).pausedQueues()).isEmpty();
+    assertThat(handles.get(1).lease(new LeaseRequest(List.of(QUEUE), 10, "w1", LEASE)))
+        .hasSize(HANDLES);
   }
 
   /**

@@ -72,20 +72,7 @@ abstract class WakeUpContract extends BrokerFixture {
     assertThat(lease(10, QUEUE)).isEmpty();
   }
 
-  /** Waits on another thread; completes with the nanoseconds the wait took. */
   private CompletableFuture<Long> waitInBackground(Duration timeout) {
-    CompletableFuture<Long> done = new CompletableFuture<>();
-    Thread.ofPlatform()
-        .start(
-            () -> {
-              try {
-                long t0 = System.nanoTime();
-                broker.awaitWork(List.of(QUEUE), timeout);
-                done.complete(System.nanoTime() - t0);
-              } catch (Throwable t) {
-                done.completeExceptionally(t);
-              }
-            });
-    return done;
+    return awaitInBackground(QUEUE, timeout);
   }
 }
