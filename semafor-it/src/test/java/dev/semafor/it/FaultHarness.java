@@ -91,7 +91,12 @@ abstract class FaultHarness {
   void startWorkers(Fleet fleet, String queue, int concurrency) throws IOException {
     for (String host : Hosts.WORKERS) {
       fleet.start(
-          host, host + "-" + queue, "--concurrency", Integer.toString(concurrency), "--lease", LEASE);
+          host,
+          host + "-" + queue,
+          "--concurrency",
+          Integer.toString(concurrency),
+          "--lease",
+          LEASE);
     }
     awaitRegistered(fleet);
   }
