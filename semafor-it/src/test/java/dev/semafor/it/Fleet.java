@@ -2,10 +2,8 @@ package dev.semafor.it;
 
 import dev.semafor.cli.Main;
 import dev.semafor.task.ExecutionLog;
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -130,33 +128,6 @@ final class Fleet implements AutoCloseable {
       }
     }
     return sum;
-  }
-
-  /**
-   * Reads {@code p}'s output until a line starts with {@code prefix}, then drains the rest (so that
-   * it never blocks on a full pipe); fails if the process ends first.
-   */
-  static void awaitLine(Process p, String prefix) throws IOException {
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    String line;
-    while ((line = out.readLine()) != null) {
-      if (line.startsWith(prefix)) {
-        Thread.ofVirtual()
-            .start(
-                () -> {
-                  try {
-                    while (out.readLine() != null) {
-                      // discarded
-                    }
-                  } catch (IOException e) {
-                    // the process is gone
-                  }
-                });
-        return;
-      }
-    }
-    throw new IOException("the process ended before printing '" + prefix + "'");
   }
 
   /** Kills every worker still running and waits for it. */
