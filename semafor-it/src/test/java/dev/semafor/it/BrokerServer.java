@@ -1,10 +1,7 @@
 package dev.semafor.it;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * A broker's server of the test's own, on a simulated host: listening on that host's address (for
@@ -51,12 +48,6 @@ abstract class BrokerServer implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       // it may be down already; the folder goes all the same
     }
-    try (Stream<Path> all = Files.walk(folder)) {
-      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      // a leftover temporary folder is no reason to fail a test
-    }
+    Hosts.deleteTree(folder);
   }
 }

@@ -77,6 +77,7 @@ final class Hosts implements AutoCloseable {
       return new Hosts(net, folder, server, tunnel, broker);
     } catch (IOException | RuntimeException e) {
       closeAll(tunnel, server, net);
+      deleteTree(folder);
       throw e;
     }
   }
@@ -136,12 +137,22 @@ final class Hosts implements AutoCloseable {
       // the server may be gone already
     }
     closeAll(tunnel, server, net);
-    try (var all = Files.walk(folder)) {
+    deleteTree(folder);
+  }
+
+  /**
+   * Deletes {@code dir} and everything in it; what cannot be deleted stays (a temporary folder).
+   */
+  static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var all = Files.walk(dir)) {
       for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
       }
     } catch (IOException e) {
-      // a leftover temporary folder is no reason to fail
+      // a leftover temporary folder is no reason to fail a test
     }
   }
 
