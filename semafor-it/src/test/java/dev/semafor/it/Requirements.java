@@ -13,12 +13,16 @@ final class Requirements {
 
   /** Root and a working {@code ip netns}: see {@link NetHosts#unavailableReason}. */
   static void namespaces() {
-    String reason = NetHosts.unavailableReason();
+    need(NetHosts.unavailableReason());
+  }
+
+  /** Skips (fails, in CI) with {@code reason} unless it is null. */
+  static void need(String reason) {
     if (reason == null) {
       return;
     }
     if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-      fail("simulated hosts are needed in CI: " + reason);
+      fail("needed in CI: " + reason);
     }
     Assumptions.abort("skipped: " + reason);
   }
