@@ -2,6 +2,13 @@ package dev.semafor.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.semafor.broker.Broker;
+import dev.semafor.broker.Brokers;
+import dev.semafor.broker.QueueStats;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -13,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -30,11 +38,16 @@ import picocli.CommandLine;
  * first flag. Commands that run until stopped ({@code worker}, {@code dashboard}, {@code demo},
  * {@code bench}, {@code chaos}, {@code lab}, {@code train}) are parsed and checked but not run; the
  * others run against an SQLite file of the test's own (or a broker URL from the vocabulary, all on
- * this machine).
+ * this machine). A second property gives {@code enqueue} any input JSON: the job is stored with the
+ * JSON the text says, or refused in one line with nothing stored.
  */
 class CliArgumentsFuzzTest {
   private static final Set<String> LONG_RUNNING =
       Set.of("worker", "dashboard", "demo", "bench", "chaos", "lab", "train");
+
+  /** A reader as lenient as JSON allows, the oracle for what a stored payload says. */
+  private static final ObjectMapper PLAIN =
+      JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
   private static final Set<String> PER_ID = Set.of("cancel", "retry");
 
@@ -57,7 +70,7 @@ class CliArgumentsFuzzTest {
     Files.deleteIfExists(dir);
   }
 
-  @Property(tries = 150)
+  @Property(tries = 120)
   void anyArgumentsEndInAnExitCodeAndAtMostOneLineOfError(@ForAll("vectors") List<String> args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
@@ -77,6 +90,64 @@ class CliArgumentsFuzzTest {
       int most = PER_ID.contains(args.get(0)) ? args.size() : 1;
       assertThat(errors.lines().count()).as("stderr of %s", args).isBetween(1L, (long) most);
     }
+  }
+
+  @Property(tries = 60)
+  void anyPayloadIsEnqueuedAsTheJsonItSaysOrRefusedInOneLine(
+      @ForAll("payloads") String payload, @ForAll boolean typed) throws Exception {
+    String task = typed ? "semafor.sleep" : "semafor.echo";
+    long before = stored();
+    CliRun.Result r = CliRun.run(env, "enqueue", task, payload, "--json");
+
+    if (r.code() == 0) {
+      JsonNode job = Output.tree(r.out());
+      CliRun.Result shown = CliRun.run(env, "job", job.get("id").asText(), "--json");
+      // a blank input is no input: null
+      assertThat(Output.tree(shown.out()).get("input"))
+          .isEqualTo(PLAIN.readTree(payload.isBlank() ? "null" : payload));
+      assertThat(stored()).isEqualTo(before + 1);
+    } else {
+      assertThat(r.code()).as(r.err()).isEqualTo(Main.USAGE);
+      assertThat(r.errLines()).as(r.err()).hasSize(1);
+      assertThat(r.err()).startsWith("semafor enqueue: ").doesNotContain("Exception");
+      assertThat(stored()).isEqualTo(before);
+    }
+  }
+
+  private static long stored() {
+    try (Broker b = Brokers.open(env.get("SEMAFOR_BROKER"))) {
+      return b.stats().stream().mapToLong(QueueStats::total).sum();
+    }
+  }
+
+  /** Input JSON as users type it, and near misses: cut short, a stray character, a key twice. */
+  @Provide
+  Arbitrary<String> payloads() {
+    Arbitrary<String> value =
+        Arbitraries.oneOf(
+            Arbitraries.of(
+                "1",
+                "-1",
+                "1e999999",
+                "null",
+                "true",
+                "\"\\ud800\"",
+                "\"x\"",
+                "[]",
+                "{}",
+                "01",
+                "{\"ms\":5}",
+                "{\"ms\":-5}",
+                "{\"ms\":\"5\"}",
+                "{\"ms\":5,\"ms\":6}",
+                "{\"ms\":5,\"other\":1}",
+                "NaN",
+                "'x'",
+                "[1,2,]",
+                "{\"a\":{\"b\":[null]}}"),
+            Arbitraries.strings().ofMaxLength(10));
+    return Combinators.combine(value, Arbitraries.of("", "", "", "}", "]", ",", " x", "\u0000"))
+        .as(String::concat);
   }
 
   /**
