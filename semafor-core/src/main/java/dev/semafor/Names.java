@@ -110,16 +110,28 @@ public final class Names {
 
   /** The name in quotes with anything unprintable escaped, so the message stays one line. */
   private static String quoted(String s) {
-    StringBuilder b = new StringBuilder("'");
-    String shown = s.length() > 60 ? s.substring(0, 57) + "..." : s;
-    for (int i = 0; i < shown.length(); i++) {
-      char c = shown.charAt(i);
-      if (Character.isISOControl(c) || Character.isSurrogate(c) || isControl(c)) {
-        b.append(String.format("\\u%04x", (int) c));
-      } else {
-        b.append(c);
-      }
+    return "'" + printable(s.length() > 60 ? s.substring(0, 57) + "..." : s) + "'";
+  }
+
+  /**
+   * {@code text} with every control, line-separator and format character and every lone UTF-16
+   * surrogate written as a backslash-u escape ({@code a\\u000ab} for a line break): a message that
+   * quotes what a user typed stays one line and cannot move a terminal's cursor. Null stays null.
+   */
+  public static String printable(String text) {
+    if (text == null) {
+      return null;
     }
-    return b.append('\'').toString();
+    StringBuilder b = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); ) {
+      int cp = text.codePointAt(i);
+      if (isControl(cp) || (cp <= 0xFFFF && Character.isSurrogate((char) cp))) {
+        b.append(String.format("\\u%04x", cp));
+      } else {
+        b.appendCodePoint(cp);
+      }
+      i += Character.charCount(cp);
+    }
+    return b.toString();
   }
 }

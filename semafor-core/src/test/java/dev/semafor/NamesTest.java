@@ -55,6 +55,14 @@ class NamesTest {
   }
 
   @Test
+  void printableEscapesWhatWouldBreakALineAndKeepsTheRest() {
+    assertThat(Names.printable("a\nb\u001b[31m\ud800 \ud83d\ude00 \u00e9"))
+        .isEqualTo("a\\u000ab\\u001b[31m\\ud800 \ud83d\ude00 \u00e9");
+    assertThat(Names.printable("plain text")).isEqualTo("plain text");
+    assertThat(Names.printable(null)).isNull();
+  }
+
+  @Test
   void jobOptionsCheckEveryNameAndKeyThroughNames() {
     assertThatIllegalArgumentException()
         .isThrownBy(() -> JobOptions.defaults().queue("a\nb"))

@@ -3,6 +3,7 @@ package dev.semafor.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.semafor.JobState;
+import dev.semafor.Names;
 import dev.semafor.SemaforException;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.CancelResult;
@@ -47,7 +48,12 @@ final class CancelCommand implements Callable<Integer> {
       for (String id : ids) {
         CancelResult result = b.cancel(id);
         if (result == CancelResult.NOT_FOUND) {
-          cli.err().println("semafor cancel: no job with id '" + id + "' in " + b.describe());
+          cli.err()
+              .println(
+                  "semafor cancel: no job with id '"
+                      + Names.printable(id)
+                      + "' in "
+                      + b.describe());
           missing++;
         }
         JobState state = b.get(id).map(JobRecord::state).orElse(null);

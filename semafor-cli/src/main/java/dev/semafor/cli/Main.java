@@ -1,6 +1,7 @@
 package dev.semafor.cli;
 
 import dev.semafor.BrokerUnavailableException;
+import dev.semafor.Names;
 import dev.semafor.SemaforException;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -74,7 +75,9 @@ public final class Main {
   private static int onBadArguments(ParameterException e, String[] args) {
     CommandLine command = e.getCommandLine();
     String name = command.getCommandSpec().qualifiedName();
-    command.getErr().println(name + ": " + e.getMessage() + " (see '" + name + " --help')");
+    command
+        .getErr()
+        .println(name + ": " + Names.printable(e.getMessage()) + " (see '" + name + " --help')");
     return USAGE;
   }
 
@@ -84,11 +87,11 @@ public final class Main {
     }
     String name = command.getCommandSpec().qualifiedName();
     if (e instanceof BrokerUnavailableException) {
-      cli.err().println(name + ": " + e.getMessage());
+      cli.err().println(name + ": " + Names.printable(e.getMessage()));
       return UNAVAILABLE;
     }
     if (e instanceof SemaforException || e instanceof IllegalArgumentException) {
-      cli.err().println(name + ": " + e.getMessage());
+      cli.err().println(name + ": " + Names.printable(e.getMessage()));
       return USAGE;
     }
     cli.err()
@@ -97,7 +100,7 @@ public final class Main {
                 + ": unexpected "
                 + e.getClass().getSimpleName()
                 + ": "
-                + e.getMessage()
+                + Names.printable(e.getMessage())
                 + (verbose ? "" : " (run with --verbose for the stack trace)"));
     return FAILURE;
   }

@@ -3,6 +3,7 @@ package dev.semafor.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.semafor.JobState;
+import dev.semafor.Names;
 import dev.semafor.SemaforException;
 import dev.semafor.UniqueKeyConflictException;
 import dev.semafor.broker.Broker;
@@ -99,7 +100,7 @@ final class RetryCommand implements Callable<Integer> {
           b.get(id)
               .map(r -> "it is " + r.state() + "; only dead or cancelled jobs can be retried")
               .orElse("no such job in " + b.describe());
-      cli.err().println("semafor retry: " + id + ": " + why);
+      cli.err().println("semafor retry: " + Names.printable(id) + ": " + why);
     }
     if (json) {
       ObjectNode root = summary(ids.size() - refused, refused);

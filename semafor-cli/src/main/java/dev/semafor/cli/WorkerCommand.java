@@ -220,12 +220,20 @@ final class WorkerCommand implements Callable<Integer> {
                       .put("retried", s.retried())
                       .put("dead", s.dead())
                       .put("cancelled", s.cancelled())
-                      .put("released", s.released())));
+                      .put("released", s.released())
+                      .put("lost", s.lost())));
     } else {
       cli.out()
           .printf(
-              "worker %s stopped: %d succeeded, %d retried, %d dead, %d cancelled, %d released%n",
-              worker.id(), s.succeeded(), s.retried(), s.dead(), s.cancelled(), s.released());
+              "worker %s stopped: %d succeeded, %d retried, %d dead, %d cancelled, %d released,"
+                  + " %d lost%n",
+              worker.id(),
+              s.succeeded(),
+              s.retried(),
+              s.dead(),
+              s.cancelled(),
+              s.released(),
+              s.lost());
     }
     cli.out().flush();
     cli.err().flush();

@@ -34,6 +34,15 @@ class CommandErrorsTest {
   }
 
   @Test
+  void whatTheUserTypedIsQuotedOnOneLineWithItsControlCharactersEscaped() {
+    // found by CliArgumentsFuzzTest: a task name with a line break made the error two lines
+    Result r = CliRun.run("enqueue", "--broker", "memory:", "a\nb\u001b[2J");
+    assertOneLineError(r, "semafor enqueue", "unknown task 'a\\u000ab\\u001b[2J'");
+    assertOneLineError(
+        CliRun.run("status", "--broker", "memory:", "x\ny"), "semafor status", "'x\\u000ay'");
+  }
+
+  @Test
   void malformedBrokerUrlNamesTheUrl() {
     assertOneLineError(
         CliRun.run("enqueue", "semafor.noop", "--broker", "nonsense"),

@@ -171,6 +171,7 @@ class JsonOutputTest {
     assertThat(summary.get("worker_id").asText()).isNotBlank();
     assertThat(summary.get("succeeded").asInt()).isEqualTo(2);
     assertThat(summary.get("dead").asInt()).isZero();
+    assertThat(summary.get("lost").asInt()).isZero();
   }
 
   @Test

@@ -112,6 +112,8 @@ public final class DashboardServer implements AutoCloseable {
               cfg.http.maxRequestSize = b.maxBodyBytes;
               cfg.router.ignoreTrailingSlashes = true;
               cfg.jsonMapper(new JavalinJackson(mapper, false));
+              cfg.jetty.modifyServer(server -> server.setErrorHandler(problems.jettyErrors()));
+              cfg.jetty.modifyServletContextHandler(h -> h.setErrorHandler(problems.jettyErrors()));
               cfg.events.handlerAdded(
                   h -> {
                     if (h.getHttpMethod().isHttpMethod()) {

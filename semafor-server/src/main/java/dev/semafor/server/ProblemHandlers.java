@@ -10,7 +10,11 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
+import java.nio.ByteBuffer;
 import java.util.Map;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,6 +106,34 @@ final class ProblemHandlers {
                   "Internal server error",
                   "the server failed unexpectedly; its log has the details"));
         });
+  }
+
+  /**
+   * Jetty's own answers to requests it refuses before any handler sees them (a path with an encoded
+   * NUL, {@code /api/v1/jobs/%00/cancel}; a header too large): a problem document like every other
+   * error, not its HTML error page.
+   */
+  ErrorHandler jettyErrors() {
+    return new ErrorHandler() {
+      @Override
+      public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+        HttpStatus s = HttpStatus.forStatus(status);
+        String title = s == HttpStatus.UNKNOWN ? "Bad message" : s.getMessage();
+        String detail =
+            "the request is malformed: "
+                + (reason == null || reason.isBlank() ? title : reason)
+                + " (refused by the HTTP server before the API saw it)";
+        fields.put(HttpHeader.CONTENT_TYPE, CONTENT_TYPE);
+        try {
+          byte[] body =
+              mapper.writeValueAsBytes(
+                  new Problem(status, "bad-message", title, detail).body(null));
+          return ByteBuffer.wrap(body);
+        } catch (JsonProcessingException e) {
+          return super.badMessageError(status, reason, fields);
+        }
+      }
+    };
   }
 
   /** Writes {@code problem} as the response. */
