@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.semafor.ExecutionModel;
 import dev.semafor.JobIds;
+import dev.semafor.ProgressBar;
 import dev.semafor.broker.Broker;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -142,24 +143,9 @@ final class ChaosCommand implements Callable<Integer> {
             folder);
     Chaos.Report report;
     try (Broker b = broker.open(cli)) {
-      ProgressBar bar = cli.errIsTerminal() && !json ? new ProgressBar(cli.err(), jobs) : null;
-      long t0 = System.nanoTime();
-      long[] lastLine = {t0};
-      report =
-          new Chaos(settings, b, queue)
-              .run(
-                  done -> {
-                    long now = System.nanoTime();
-                    if (bar != null) {
-                      bar.draw((int) Math.min(done, jobs), now - t0);
-                    } else if (!json && now - lastLine[0] >= 5_000_000_000L) {
-                      cli.err().printf("chaos: %d/%d succeeded%n", done, jobs);
-                      lastLine[0] = now;
-                    }
-                  });
-      if (bar != null) {
-        bar.clear();
-      }
+      ProgressBar bar = new ProgressBar(cli.err(), cli.errIsTerminal() && !json, jobs);
+      report = new Chaos(settings, b, queue).run(done -> bar.update((int) Math.min(done, jobs)));
+      bar.clear();
     } catch (RuntimeException | IOException e) {
       keepLogs = true; // the workers' logs say why
       throw e;

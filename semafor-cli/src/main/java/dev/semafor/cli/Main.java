@@ -51,9 +51,11 @@ public final class Main {
     line.setOut(cli.out());
     line.setErr(cli.err());
     line.setCaseInsensitiveEnumValuesAllowed(true);
+    Converters.register(line);
     line.setParameterExceptionHandler(Main::onBadArguments);
     line.setExecutionExceptionHandler(
         (e, command, parsed) -> onFailure(e, command, root.verbose(), cli));
+    labFooter(line.getSubcommands().get("lab"));
     line.setExecutionStrategy(
         parsed -> {
           if (isLab(parsed)) {
@@ -66,6 +68,20 @@ public final class Main {
     return line;
   }
 
+  /**
+   * The lab takes no broker and runs nothing a later command could look at: its help ends with the
+   * exit codes alone, not the root's broker line, which every other command inherits.
+   */
+  private static void labFooter(CommandLine lab) {
+    if (lab == null) {
+      return;
+    }
+    lab.getCommandSpec()
+        .usageMessage()
+        .footer("", "Exit codes: 0 done, 1 unexpected failure, 2 bad input (see docs/cli.md).");
+    lab.getSubcommands().values().forEach(Main::labFooter);
+  }
+
   private static boolean isLab(CommandLine.ParseResult parsed) {
     CommandLine.ParseResult sub = parsed.subcommand();
     return sub != null && sub.commandSpec().userObject() instanceof dev.semafor.lab.LabCommand;
@@ -74,7 +90,10 @@ public final class Main {
   private static int onBadArguments(ParameterException e, String[] args) {
     CommandLine command = e.getCommandLine();
     String name = command.getCommandSpec().qualifiedName();
-    command.getErr().println(name + ": " + e.getMessage() + " (see '" + name + " --help')");
+    command
+        .getErr()
+        .println(
+            name + ": " + Converters.inUserTerms(e.getMessage()) + " (see '" + name + " --help')");
     return USAGE;
   }
 
