@@ -162,6 +162,7 @@ final class BenchCommand implements Callable<Integer> {
         new JobRequest(BuiltinTasks.NOOP, null, JobOptions.defaults().queue(queue));
     int every = Math.max(1, jobs / MAX_SAMPLES);
     List<String> sample = new ArrayList<>();
+    long nextDraw = System.nanoTime();
     for (int done = 0; done < jobs; ) {
       int n = Math.min(batch, jobs - done);
       List<JobHandle> handles = client.enqueueAll(Collections.nCopies(n, request));
@@ -171,7 +172,10 @@ final class BenchCommand implements Callable<Integer> {
         }
       }
       done += n;
-      bar.update(done);
+      if (System.nanoTime() - nextDraw >= 0) {
+        bar.update(done);
+        nextDraw = System.nanoTime() + DRAW_EVERY_NANOS;
+      }
     }
     bar.clear();
     return sample;
@@ -181,16 +185,16 @@ final class BenchCommand implements Callable<Integer> {
   private WorkerStats awaitAll(Worker w, ProgressBar bar) throws InterruptedException {
     long lastFinished = -1;
     long lastMove = System.nanoTime();
-    long lastDrawn = 0;
+    long nextDraw = System.nanoTime();
     while (true) {
       WorkerStats s = w.stats();
       if (s.finished() >= jobs || w.isTerminated()) {
         bar.clear();
         return s;
       }
-      if (System.nanoTime() - lastDrawn > DRAW_EVERY_NANOS) {
+      if (System.nanoTime() - nextDraw >= 0) {
         bar.update((int) s.finished());
-        lastDrawn = System.nanoTime();
+        nextDraw = System.nanoTime() + DRAW_EVERY_NANOS;
       }
       if (s.finished() != lastFinished) {
         lastFinished = s.finished();

@@ -142,6 +142,7 @@ final class DemoCommand implements Callable<Integer> {
       long done = listener.allEndedAt() == 0 ? stopped : listener.allEndedAt();
       long wallNanos = done - t0;
       long stopNanos = stopped - done;
+      bar.update(listener.finished()); // the last state, however fast the end came
       bar.clear();
       DemoReport report =
           DemoReport.of(
