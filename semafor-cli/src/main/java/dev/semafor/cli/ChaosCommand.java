@@ -6,6 +6,7 @@ import dev.semafor.ExecutionModel;
 import dev.semafor.JobIds;
 import dev.semafor.ProgressBar;
 import dev.semafor.broker.Broker;
+import dev.semafor.worker.Durations;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -191,10 +192,11 @@ final class ChaosCommand implements Callable<Integer> {
       concurrency = 1;
     }
     if (killEvery.compareTo(Duration.ofMillis(100)) < 0) {
-      throw new IllegalArgumentException("--kill-every must be at least 100ms: " + killEvery);
+      throw new IllegalArgumentException(
+          "--kill-every must be at least 100ms: " + Durations.format(killEvery));
     }
     if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
-      throw new IllegalArgumentException("--lease must be at least 1s: " + lease);
+      throw new IllegalArgumentException("--lease must be at least 1s: " + Durations.format(lease));
     }
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("--max-attempts must be at least 1: " + maxAttempts);

@@ -135,6 +135,8 @@ class CommandErrorsTest {
         "semafor worker  | worker -b memory: --id=         | --id must not be blank",
         "semafor worker  | worker -b memory: --queues=a,   | --queues: queue name must not be blank",
         "semafor worker  | worker -b memory: --lease 10ms  | --lease must be at least 1s: 10ms",
+        "semafor chaos   | chaos --kill-every 10ms        | --kill-every must be at least 100ms:"
+            + " 10ms",
         "semafor worker  | worker -b memory: --retention 0s | --retention must be positive: 0ms",
         "semafor enqueue | enqueue semafor.noop -b memory: --queue= | --queue: queue name must not"
             + " be blank",
