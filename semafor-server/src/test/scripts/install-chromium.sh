@@ -22,6 +22,8 @@ if [ "$(id -u)" -ne 0 ]; then
     exit 3
   fi
 fi
+echo "install-chromium: installing Debian's chromium and chromium-driver with apt-get (for the" \
+  "dashboard's browser tests; a few minutes)" >&2
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q >/dev/null
 $SUDO apt-get install -y -q --no-install-recommends chromium chromium-driver fonts-dejavu-core >/dev/null

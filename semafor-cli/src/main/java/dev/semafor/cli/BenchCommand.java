@@ -6,9 +6,9 @@ import dev.semafor.Client.JobRequest;
 import dev.semafor.JobHandle;
 import dev.semafor.JobIds;
 import dev.semafor.JobOptions;
+import dev.semafor.ProgressBar;
 import dev.semafor.TaskRegistry;
 import dev.semafor.broker.Broker;
-import dev.semafor.broker.BrokerUrl;
 import dev.semafor.task.BuiltinTasks;
 import dev.semafor.worker.Worker;
 import dev.semafor.worker.WorkerConfig;
@@ -43,6 +43,9 @@ final class BenchCommand implements Callable<Integer> {
 
   /** With no job finishing for this long, the bench gives up. */
   static final Duration STALL = Duration.ofSeconds(60);
+
+  /** How often the bar is redrawn while jobs run. */
+  private static final long DRAW_EVERY_NANOS = 100_000_000L;
 
   @ParentCommand private SemaforCommand root;
   @Mixin private BrokerOption broker;
@@ -99,8 +102,10 @@ final class BenchCommand implements Callable<Integer> {
     }
     WorkerConfig config = worker.builder().queues(List.of(queue)).burst(true).build();
     try (Broker b = broker.open(cli)) {
+      boolean draw = cli.errIsTerminal() && !json;
       long t0 = System.nanoTime();
-      List<String> sample = enqueue(new Client(b), queue);
+      List<String> sample =
+          enqueue(new Client(b), queue, new ProgressBar(cli.err(), draw, jobs).label("enqueue"));
       long enqueueNanos = System.nanoTime() - t0;
 
       Worker w = new Worker(b, TaskRegistry.withBuiltins(), config);
@@ -108,14 +113,14 @@ final class BenchCommand implements Callable<Integer> {
       w.start(); // returns once the pool is ready: for processes, once every child is
       long t1 = System.nanoTime();
       long startupNanos = t1 - starting;
-      WorkerStats stats = awaitAll(w);
+      WorkerStats stats = awaitAll(w, new ProgressBar(cli.err(), draw, jobs).label("run    "));
       long drainNanos = System.nanoTime() - t1;
       w.close();
 
       Latencies latencies = Latencies.of(b, sample);
       Result result =
           new Result(
-              BrokerUrl.parse(broker.resolve(cli)).redacted(), // never the password
+              broker.redacted(cli), // never the password
               config,
               jobs,
               enqueueNanos,
@@ -152,11 +157,12 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /** Enqueues every job in batches; returns the ids of an evenly spaced sample. */
-  private List<String> enqueue(Client client, String queue) {
+  private List<String> enqueue(Client client, String queue, ProgressBar bar) {
     JobRequest request =
         new JobRequest(BuiltinTasks.NOOP, null, JobOptions.defaults().queue(queue));
     int every = Math.max(1, jobs / MAX_SAMPLES);
     List<String> sample = new ArrayList<>();
+    long nextDraw = System.nanoTime();
     for (int done = 0; done < jobs; ) {
       int n = Math.min(batch, jobs - done);
       List<JobHandle> handles = client.enqueueAll(Collections.nCopies(n, request));
@@ -166,24 +172,36 @@ final class BenchCommand implements Callable<Integer> {
         }
       }
       done += n;
+      if (System.nanoTime() - nextDraw >= 0) {
+        bar.update(done);
+        nextDraw = System.nanoTime() + DRAW_EVERY_NANOS;
+      }
     }
+    bar.clear();
     return sample;
   }
 
   /** Waits until the broker has recorded every job's outcome, or nothing moved for a while. */
-  private WorkerStats awaitAll(Worker w) throws InterruptedException {
+  private WorkerStats awaitAll(Worker w, ProgressBar bar) throws InterruptedException {
     long lastFinished = -1;
     long lastMove = System.nanoTime();
+    long nextDraw = System.nanoTime();
     while (true) {
       WorkerStats s = w.stats();
       if (s.finished() >= jobs || w.isTerminated()) {
+        bar.clear();
         return s;
+      }
+      if (System.nanoTime() - nextDraw >= 0) {
+        bar.update((int) s.finished());
+        nextDraw = System.nanoTime() + DRAW_EVERY_NANOS;
       }
       if (s.finished() != lastFinished) {
         lastFinished = s.finished();
         lastMove = System.nanoTime();
       } else if (System.nanoTime() - lastMove > STALL.toNanos()) {
         w.close();
+        bar.clear();
         throw new IllegalStateException(
             "no job finished for " + STALL.toSeconds() + " s; stopped at " + s);
       }

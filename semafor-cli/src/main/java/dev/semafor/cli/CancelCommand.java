@@ -9,6 +9,7 @@ import dev.semafor.broker.Broker;
 import dev.semafor.broker.CancelResult;
 import dev.semafor.broker.JobRecord;
 import dev.semafor.server.JobViews;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -42,19 +43,15 @@ final class CancelCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Cli cli = root.cli();
-    int missing = 0;
+    List<String> missing = new ArrayList<>();
+    String described;
     ArrayNode jobs = Output.object().putArray("jobs");
     try (Broker b = broker.openExisting(cli)) {
+      described = b.describe();
       for (String id : ids) {
         CancelResult result = b.cancel(id);
         if (result == CancelResult.NOT_FOUND) {
-          cli.err()
-              .println(
-                  "semafor cancel: no job with id '"
-                      + Names.printable(id)
-                      + "' in "
-                      + b.describe());
-          missing++;
+          missing.add(id);
         }
         JobState state = b.get(id).map(JobRecord::state).orElse(null);
         if (json) {
@@ -73,7 +70,7 @@ final class CancelCommand implements Callable<Integer> {
                   .println(
                       id
                           + " had already finished ("
-                          + (state == null ? "pruned" : state.name())
+                          + (state == null ? "pruned" : JobViews.state(state))
                           + "); nothing changed");
           case NOT_FOUND -> {}
         }
@@ -84,10 +81,17 @@ final class CancelCommand implements Callable<Integer> {
       root.set("jobs", jobs);
       cli.out().println(Output.json(root));
     }
-    if (missing > 0 && missing == ids.size()) {
-      throw new SemaforException(
-          missing == 1 ? "nothing cancelled" : "none of the " + missing + " jobs exists");
+    if (missing.isEmpty()) {
+      return 0;
     }
-    return missing > 0 ? Main.USAGE : 0;
+    if (missing.size() == ids.size()) { // nothing was done: one line saying why, exit code 2
+      throw new SemaforException(
+          missing.size() == 1
+              ? "no job with id '" + missing.get(0) + "' in " + described
+              : "none of these " + missing.size() + " jobs exists in " + described);
+    }
+    missing.forEach(
+        id -> cli.err().println("semafor cancel: no job with id '" + Names.printable(id) + "' in " + described));
+    return Main.USAGE;
   }
 }

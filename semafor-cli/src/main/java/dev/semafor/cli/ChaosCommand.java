@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.semafor.ExecutionModel;
 import dev.semafor.JobIds;
+import dev.semafor.ProgressBar;
 import dev.semafor.broker.Broker;
+import dev.semafor.worker.Durations;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -142,24 +144,9 @@ final class ChaosCommand implements Callable<Integer> {
             folder);
     Chaos.Report report;
     try (Broker b = broker.open(cli)) {
-      ProgressBar bar = cli.errIsTerminal() && !json ? new ProgressBar(cli.err(), jobs) : null;
-      long t0 = System.nanoTime();
-      long[] lastLine = {t0};
-      report =
-          new Chaos(settings, b, queue)
-              .run(
-                  done -> {
-                    long now = System.nanoTime();
-                    if (bar != null) {
-                      bar.draw((int) Math.min(done, jobs), now - t0);
-                    } else if (!json && now - lastLine[0] >= 5_000_000_000L) {
-                      cli.err().printf("chaos: %d/%d succeeded%n", done, jobs);
-                      lastLine[0] = now;
-                    }
-                  });
-      if (bar != null) {
-        bar.clear();
-      }
+      ProgressBar bar = new ProgressBar(cli.err(), cli.errIsTerminal() && !json, jobs);
+      report = new Chaos(settings, b, queue).run(done -> bar.update((int) Math.min(done, jobs)));
+      bar.clear();
     } catch (RuntimeException | IOException e) {
       keepLogs = true; // the workers' logs say why
       throw e;
@@ -205,10 +192,11 @@ final class ChaosCommand implements Callable<Integer> {
       concurrency = 1;
     }
     if (killEvery.compareTo(Duration.ofMillis(100)) < 0) {
-      throw new IllegalArgumentException("--kill-every must be at least 100ms: " + killEvery);
+      throw new IllegalArgumentException(
+          "--kill-every must be at least 100ms: " + Durations.format(killEvery));
     }
     if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
-      throw new IllegalArgumentException("--lease must be at least 1s: " + lease);
+      throw new IllegalArgumentException("--lease must be at least 1s: " + Durations.format(lease));
     }
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("--max-attempts must be at least 1: " + maxAttempts);

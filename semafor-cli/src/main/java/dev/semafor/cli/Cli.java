@@ -1,10 +1,8 @@
 package dev.semafor.cli;
 
+import dev.semafor.ProgressBar;
 import dev.semafor.broker.Brokers;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 
@@ -35,7 +33,7 @@ public record Cli(
         new PrintWriter(System.out, true),
         new PrintWriter(System.err, true),
         System.getenv(),
-        stderrIsTerminal());
+        ProgressBar.stderrIsTerminal());
   }
 
   /** An environment variable, or null if unset or blank. */
@@ -51,22 +49,5 @@ public record Cli(
     }
     String fromEnv = env(Brokers.ENV);
     return fromEnv != null ? fromEnv : Brokers.DEFAULT_URL;
-  }
-
-  /**
-   * The launcher tells us with {@code -Dsemafor.tty=true|false}; run without it, Linux says through
-   * {@code /proc/self/fd/2}; elsewhere we assume not, and draw nothing.
-   */
-  private static boolean stderrIsTerminal() {
-    String told = System.getProperty("semafor.tty");
-    if (told != null) {
-      return Boolean.parseBoolean(told);
-    }
-    try {
-      String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
-      return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
-    } catch (IOException | UnsupportedOperationException | SecurityException e) {
-      return false;
-    }
   }
 }

@@ -52,7 +52,8 @@ final class DashboardCommand implements Callable<Integer> {
         if (token != null) {
           builder.token(token);
         }
-        server = builder.build().start();
+        DashboardServer built = builder.build();
+        server = Ports.start("--port", port, built::start);
       } catch (IllegalStateException e) {
         b.close();
         throw new IllegalArgumentException(e.getMessage(), e); // a setting the user can fix

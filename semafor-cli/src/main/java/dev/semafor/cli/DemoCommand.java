@@ -6,6 +6,7 @@ import dev.semafor.ExecutionModel;
 import dev.semafor.JobHandle;
 import dev.semafor.JobOptions;
 import dev.semafor.Json;
+import dev.semafor.ProgressBar;
 import dev.semafor.TaskRegistry;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.BrokerProvider;
@@ -13,6 +14,7 @@ import dev.semafor.broker.Brokers;
 import dev.semafor.broker.CancelResult;
 import dev.semafor.broker.JobQuery;
 import dev.semafor.broker.JobRecord;
+import dev.semafor.broker.OpenMode;
 import dev.semafor.process.WarmUpJob;
 import dev.semafor.task.BuiltinTasks;
 import dev.semafor.task.BuiltinTasks.PrimesInput;
@@ -107,7 +109,7 @@ final class DemoCommand implements Callable<Integer> {
     WorkerConfig config = config(worker, QUEUE);
     DemoListener listener = new DemoListener(NUMBERS.size());
     TaskRegistry registry = TaskRegistry.withBuiltins();
-    try (Broker broker = Brokers.open(url)) {
+    try (Broker broker = BrokerOption.open(cli, brokerUrl, url, OpenMode.CREATE)) {
       clear(broker);
       warmUp(registry);
       List<String> ids = enqueue(broker, QUEUE);
@@ -123,15 +125,12 @@ final class DemoCommand implements Callable<Integer> {
               StopSignals.INTERRUPTED);
       long starting = System.nanoTime();
       long t0;
-      ProgressBar bar =
-          cli.errIsTerminal() && !json ? new ProgressBar(cli.err(), ids.size()) : null;
+      ProgressBar bar = new ProgressBar(cli.err(), cli.errIsTerminal() && !json, ids.size());
       try {
         w.start();
         t0 = System.nanoTime();
         while (!w.awaitTermination(Duration.ofMillis(100))) {
-          if (bar != null) {
-            bar.draw(listener.finished(), System.nanoTime() - t0);
-          }
+          bar.update(listener.finished());
         }
       } finally {
         if (!signals.uninstall()) {
@@ -143,9 +142,8 @@ final class DemoCommand implements Callable<Integer> {
       long done = listener.allEndedAt() == 0 ? stopped : listener.allEndedAt();
       long wallNanos = done - t0;
       long stopNanos = stopped - done;
-      if (bar != null) {
-        bar.clear();
-      }
+      bar.update(listener.finished()); // the last state, however fast the end came
+      bar.clear();
       DemoReport report =
           DemoReport.of(
               broker,

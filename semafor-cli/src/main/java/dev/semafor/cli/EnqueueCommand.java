@@ -5,6 +5,8 @@ import dev.semafor.Client.JobRequest;
 import dev.semafor.Client.RawJson;
 import dev.semafor.JobHandle;
 import dev.semafor.JobOptions;
+import dev.semafor.Names;
+import dev.semafor.ProgressBar;
 import dev.semafor.TaskDefinition;
 import dev.semafor.broker.Broker;
 import java.time.Duration;
@@ -109,10 +111,11 @@ final class EnqueueCommand implements Callable<Integer> {
         Client client = new Client(b); // task and payload were checked above, once for all copies
         JobOptions checked = options;
         List<JobHandle> all =
-            count >= PROGRESS_FROM && cli.errIsTerminal()
-                ? ProgressBar.whileRunning(
-                    cli.err(), count, () -> enqueue(client, payload, checked, count))
-                : enqueue(client, payload, checked, count);
+            ProgressBar.whileRunning(
+                cli.err(),
+                count >= PROGRESS_FROM && cli.errIsTerminal(),
+                count,
+                () -> enqueue(client, payload, checked, count));
         JobHandle last = all.get(all.size() - 1);
         if (count == 1) {
           if (last.existing()) {
@@ -156,7 +159,8 @@ final class EnqueueCommand implements Callable<Integer> {
   }
 
   private JobOptions options() {
-    JobOptions options = JobOptions.defaults().queue(queue).priority(priority);
+    JobOptions options = JobOptions.defaults().queue(Flags.check("--queue", queue, Names::queue));
+    options = options.priority(priority);
     options = options.maxAttempts(maxAttempts);
     return delay == null ? options : options.delay(delay);
   }

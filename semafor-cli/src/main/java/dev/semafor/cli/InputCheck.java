@@ -6,10 +6,18 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import dev.semafor.Json;
 import dev.semafor.PayloadException;
 import dev.semafor.RefusedJsonException;
 import dev.semafor.TaskDefinition;
+import java.math.BigInteger;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /**
@@ -40,17 +48,105 @@ final class InputCheck {
     try {
       Json.defaults().read(compact, task.inputType());
     } catch (PayloadException e) {
-      String why = e.getCause() instanceof JsonProcessingException j ? describe(j) : e.getMessage();
+      String why = e.getCause() instanceof JsonProcessingException j ? binding(j) : e.getMessage();
       throw new PayloadException(
           "input does not fit task '"
               + task.name()
-              + "' (expects "
-              + task.inputType().getSimpleName()
+              + "' (it takes "
+              + shape(task.inputType())
               + "): "
               + why,
           e);
     }
     return compact;
+  }
+
+  /** Why the input did not bind, in JSON's terms: fields and kinds of values, not Java types. */
+  private static String binding(JsonProcessingException e) {
+    if (e instanceof UnrecognizedPropertyException u) {
+      return "unknown field '" + u.getPropertyName() + "'";
+    }
+    if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+      String path = path(m);
+      String expected = kind(m.getTargetType());
+      if (path.isEmpty()) {
+        return "expected " + shape(m.getTargetType());
+      }
+      if (String.valueOf(m.getOriginalMessage()).startsWith("Cannot map `null`")) {
+        return "'" + path + "' must be " + expected + " (it is missing or null)";
+      }
+      if (m instanceof InvalidFormatException f && f.getValue() != null) {
+        return "'" + path + "' must be " + expected + ", not " + Output.json(tree(f.getValue()));
+      }
+      return "'" + path + "' must be " + expected;
+    }
+    return describe(e);
+  }
+
+  private static JsonNode tree(Object value) {
+    return MAPPER.valueToTree(value);
+  }
+
+  /** A type as JSON: {@code {"n": a whole number}} for a record, else the kind of value. */
+  static String shape(Class<?> type) {
+    if (type.isPrimitive()
+        || type.isEnum()
+        || type.isArray()
+        || type.getName().startsWith("java.")
+        || JsonNode.class.isAssignableFrom(type)) {
+      return kind(type);
+    }
+    List<BeanPropertyDefinition> properties =
+        MAPPER.getDeserializationConfig().introspect(MAPPER.constructType(type)).findProperties();
+    if (properties.isEmpty()) {
+      return kind(type);
+    }
+    return properties.stream()
+        .map(p -> "\"" + p.getName() + "\": " + kind(p.getRawPrimaryType()))
+        .collect(Collectors.joining(", ", "{", "}"));
+  }
+
+  /** What a value of {@code type} looks like in JSON. */
+  private static String kind(Class<?> type) {
+    if (type == long.class
+        || type == int.class
+        || type == short.class
+        || type == byte.class
+        || type == Long.class
+        || type == Integer.class
+        || type == Short.class
+        || type == Byte.class
+        || type == BigInteger.class) {
+      return "a whole number";
+    }
+    if (type == double.class || type == float.class || Number.class.isAssignableFrom(type)) {
+      return "a number";
+    }
+    if (type == boolean.class || type == Boolean.class) {
+      return "true or false";
+    }
+    if (CharSequence.class.isAssignableFrom(type) || type == char.class) {
+      return "a string";
+    }
+    if (type.isEnum()) {
+      return "one of "
+          + Arrays.stream(type.getEnumConstants())
+              .map(c -> "\"" + c + "\"")
+              .collect(Collectors.joining(", "));
+    }
+    if (type.isArray() || Collection.class.isAssignableFrom(type)) {
+      return "a list";
+    }
+    if (type == Object.class || JsonNode.class.isAssignableFrom(type)) {
+      return "any JSON value";
+    }
+    return "an object";
+  }
+
+  private static String path(JsonMappingException m) {
+    return m.getPath().stream()
+        .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+        .collect(Collectors.joining("."));
   }
 
   private static String describe(JsonProcessingException e) {
@@ -59,11 +155,7 @@ final class InputCheck {
     message = message.replaceAll(" \\(set [^)]*to allow\\)", "");
     message = message.replaceAll("\\s+", " ").trim();
     if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
-      String path =
-          m.getPath().stream()
-              .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-              .collect(Collectors.joining("."));
-      return "at '" + path + "': " + message;
+      return "at '" + path(m) + "': " + message;
     }
     if (e.getLocation() != null && e.getLocation().getLineNr() > 0) {
       return message

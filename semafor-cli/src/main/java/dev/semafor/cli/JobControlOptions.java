@@ -2,6 +2,7 @@ package dev.semafor.cli;
 
 import dev.semafor.JobOptions;
 import dev.semafor.UniquePolicy;
+import dev.semafor.worker.Durations;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
@@ -63,6 +64,10 @@ final class JobControlOptions {
       throw new IllegalArgumentException("--concurrency-key needs --concurrency-limit");
     }
     if (concurrencyLimit != null) {
+      if (concurrencyLimit < 1) {
+        throw new IllegalArgumentException(
+            "--concurrency-limit must be at least 1: " + concurrencyLimit);
+      }
       o = o.concurrency(concurrencyKey != null ? concurrencyKey : task, concurrencyLimit);
     }
     if (rateKey != null && rateLimit == null) {
@@ -80,7 +85,8 @@ final class JobControlOptions {
     }
     if (timeout != null) {
       if (!timeout.isPositive()) {
-        throw new IllegalArgumentException("--timeout must be positive: " + timeout);
+        throw new IllegalArgumentException(
+            "--timeout must be positive: " + Durations.format(timeout));
       }
       o = o.timeout(timeout);
     }

@@ -66,8 +66,11 @@ final class LatencyBench {
         stop(worker);
       }
     }
-    try (Worker worker = new Worker(broker, TaskRegistry.withBuiltins(), config).start()) {
+    Worker worker = new Worker(broker, TaskRegistry.withBuiltins(), config).start();
+    try {
       return measure();
+    } finally {
+      worker.close();
     }
   }
 

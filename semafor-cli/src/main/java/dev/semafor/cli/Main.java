@@ -52,9 +52,11 @@ public final class Main {
     line.setOut(cli.out());
     line.setErr(cli.err());
     line.setCaseInsensitiveEnumValuesAllowed(true);
+    Converters.register(line);
     line.setParameterExceptionHandler(Main::onBadArguments);
     line.setExecutionExceptionHandler(
         (e, command, parsed) -> onFailure(e, command, root.verbose(), cli));
+    labFooter(line.getSubcommands().get("lab"));
     line.setExecutionStrategy(
         parsed -> {
           if (isLab(parsed)) {
@@ -67,6 +69,20 @@ public final class Main {
     return line;
   }
 
+  /**
+   * The lab takes no broker and runs nothing a later command could look at: its help ends with the
+   * exit codes alone, not the root's broker line, which every other command inherits.
+   */
+  private static void labFooter(CommandLine lab) {
+    if (lab == null) {
+      return;
+    }
+    lab.getCommandSpec()
+        .usageMessage()
+        .footer("", "Exit codes: 0 done, 1 unexpected failure, 2 bad input (see docs/cli.md).");
+    lab.getSubcommands().values().forEach(Main::labFooter);
+  }
+
   private static boolean isLab(CommandLine.ParseResult parsed) {
     CommandLine.ParseResult sub = parsed.subcommand();
     return sub != null && sub.commandSpec().userObject() instanceof dev.semafor.lab.LabCommand;
@@ -77,7 +93,8 @@ public final class Main {
     String name = command.getCommandSpec().qualifiedName();
     command
         .getErr()
-        .println(name + ": " + Names.printable(e.getMessage()) + " (see '" + name + " --help')");
+        .println(
+            name + ": " + Converters.inUserTerms(Names.printable(e.getMessage())) + " (see '" + name + " --help')");
     return USAGE;
   }
 

@@ -9,6 +9,8 @@ import dev.semafor.UniqueKeyConflictException;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.JobQuery;
 import dev.semafor.broker.JobRecord;
+import dev.semafor.server.JobViews;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -77,6 +79,7 @@ final class RetryCommand implements Callable<Integer> {
 
   private int retryIds(Cli cli, Broker b) {
     int refused = 0;
+    List<String> why = new ArrayList<>();
     ArrayNode jobs = Output.object().putArray("jobs");
     for (String id : ids) {
       boolean retried = false;
@@ -84,7 +87,7 @@ final class RetryCommand implements Callable<Integer> {
         retried = b.retry(id);
       } catch (UniqueKeyConflictException e) {
         refused++;
-        cli.err().println("semafor retry: " + e.getMessage());
+        why.add(e.getMessage());
         jobs.addObject().put("id", id).put("retried", false);
         continue;
       }
@@ -96,17 +99,25 @@ final class RetryCommand implements Callable<Integer> {
         continue;
       }
       refused++;
-      String why =
+      why.add(
           b.get(id)
-              .map(r -> "it is " + r.state() + "; only dead or cancelled jobs can be retried")
-              .orElse("no such job in " + b.describe());
-      cli.err().println("semafor retry: " + Names.printable(id) + ": " + why);
+              .map(
+                  r ->
+                      Names.printable(id)
+                          + " is "
+                          + JobViews.state(r.state())
+                          + "; only dead or cancelled jobs can be retried")
+              .orElse("no job with id '" + Names.printable(id) + "' in " + b.describe()));
     }
     if (json) {
       ObjectNode root = summary(ids.size() - refused, refused);
       root.set("jobs", jobs);
       cli.out().println(Output.json(root));
     }
+    if (refused == 1 && ids.size() == 1) { // nothing was done: one line saying why
+      throw new SemaforException(why.get(0));
+    }
+    why.forEach(line -> cli.err().println("semafor retry: " + line));
     if (refused == ids.size()) {
       throw new SemaforException("nothing retried");
     }

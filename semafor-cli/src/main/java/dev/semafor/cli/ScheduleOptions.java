@@ -3,6 +3,7 @@ package dev.semafor.cli;
 import dev.semafor.Client;
 import dev.semafor.schedule.MissedTicks;
 import dev.semafor.schedule.Schedule;
+import dev.semafor.worker.Durations;
 import dev.semafor.worker.WorkerConfig;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -37,7 +38,8 @@ final class ScheduleOptions {
   WorkerConfig.Builder apply(WorkerConfig.Builder b) {
     if (retention != null) {
       if (!retention.isPositive()) {
-        throw new IllegalArgumentException("--retention must be positive: " + retention);
+        throw new IllegalArgumentException(
+            "--retention must be positive: " + Durations.format(retention));
       }
       b.retention(retention);
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.ScheduleRecord;
+import dev.semafor.schedule.Schedule;
 import dev.semafor.server.JobViews;
 import dev.semafor.server.ScheduleSource;
 import java.util.List;
@@ -56,7 +57,7 @@ final class SchedulesCommand implements Callable<Integer> {
           s.zone().getId(),
           s.task(),
           s.queue(),
-          s.lastTick() == null ? "-" : Output.iso(s.lastTick()),
+          Schedule.lastHandledTick(s).map(Output::iso).orElse("-"),
           s.nextTick() == null ? "-" : Output.iso(s.nextTick()));
     }
     table.print(cli.out());

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.semafor.JobState;
 import dev.semafor.broker.Broker;
-import dev.semafor.broker.BrokerUrl;
 import dev.semafor.broker.JobQuery;
 import dev.semafor.broker.JobRecord;
 import dev.semafor.broker.QueueStats;
@@ -47,7 +46,7 @@ final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Cli cli = root.cli();
-    String url = BrokerUrl.parse(broker.resolve(cli)).redacted();
+    String url = broker.redacted(cli);
     List<QueueStats> stats;
     String described;
     List<JobRecord> runningJobs;

@@ -6,6 +6,7 @@ import dev.semafor.Json;
 import dev.semafor.Names;
 import dev.semafor.broker.Broker;
 import dev.semafor.schedule.Schedule;
+import dev.semafor.worker.Durations;
 import dev.semafor.worker.Worker;
 import dev.semafor.worker.WorkerConfig;
 import dev.semafor.worker.WorkerListener;
@@ -151,20 +152,28 @@ final class WorkerCommand implements Callable<Integer> {
 
   /** The config from the flags; with --model processes, the --classpath reaches the children. */
   private WorkerConfig config(TaskClasspath.Tasks tasks) {
-    List<String> names = Arrays.stream(queues.split(",")).map(String::trim).toList();
-    names.forEach(Names::queue); // one line naming a bad character, before anything starts
+    List<String> names = Arrays.stream(queues.split(",", -1)).map(String::trim).toList();
+    // one line naming a bad character, before anything starts
+    names.forEach(q -> Flags.check("--queues", q, Names::queue));
     WorkerConfig.Builder b =
         control.apply(worker.builder().queues(names).shutdownGrace(grace).burst(burst));
     if (prefetch != null) {
+      if (prefetch < 0) {
+        throw new IllegalArgumentException("--prefetch must be at least 0: " + prefetch);
+      }
       b.prefetch(prefetch);
     }
     if (lease != null) {
       if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
-        throw new IllegalArgumentException("--lease must be at least 1s: " + lease);
+        throw new IllegalArgumentException(
+            "--lease must be at least 1s: " + Durations.format(lease));
       }
       b.leaseDuration(lease); // heartbeats every third of it when it is shorter than their 10 s
     }
     if (id != null) {
+      if (id.isBlank()) {
+        throw new IllegalArgumentException("--id must not be blank");
+      }
       b.workerId(id);
     }
     if (worker.model == ExecutionModel.PROCESSES) {

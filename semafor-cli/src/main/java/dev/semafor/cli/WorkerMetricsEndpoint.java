@@ -26,7 +26,9 @@ final class WorkerMetricsEndpoint implements AutoCloseable {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     WorkerMetrics metrics = new WorkerMetrics();
     metrics.bindTo(registry);
-    return new WorkerMetricsEndpoint(metrics, MetricsServer.start(BIND, port, registry, null));
+    return new WorkerMetricsEndpoint(
+        metrics,
+        Ports.start("--metrics-port", port, () -> MetricsServer.start(BIND, port, registry, null)));
   }
 
   WorkerListener listener() {

@@ -39,9 +39,18 @@ final class CliRun {
   }
 
   static Result run(Map<String, String> env, String... args) {
+    return run(env, false, args);
+  }
+
+  /** Runs {@code args} as if stderr were a terminal, where progress bars are drawn. */
+  static Result onTerminal(String... args) {
+    return run(Map.of(), true, args);
+  }
+
+  private static Result run(Map<String, String> env, boolean terminal, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    Cli cli = new Cli(new PrintWriter(out, true), new PrintWriter(err, true), env, false);
+    Cli cli = new Cli(new PrintWriter(out, true), new PrintWriter(err, true), env, terminal);
     int code = Main.run(cli, args);
     return new Result(code, out.toString(), err.toString());
   }

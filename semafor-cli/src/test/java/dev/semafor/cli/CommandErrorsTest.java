@@ -3,6 +3,9 @@ package dev.semafor.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.semafor.cli.CliRun.Result;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -95,12 +98,94 @@ class CommandErrorsTest {
         mention);
   }
 
+  /** Input that is JSON but not what the task takes: its fields and kinds, no Java in sight. */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"n\": 5, \"nope\": 1}  | unknown field 'nope'",
+        "{\"n\": \"abc\"}         | 'n' must be a whole number, not \"abc\"",
+        "{}                       | 'n' must be a whole number (it is missing or null)",
+        "[1, 2]                   | expected {\"n\": a whole number}"
+      })
+  void inputThatDoesNotBindSaysWhatTheTaskTakes(String input, String mention) {
+    Result r = CliRun.run("enqueue", "semafor.primes", input.strip(), "--broker", "memory:");
+    assertOneLineError(r, "semafor enqueue", "(it takes {\"n\": a whole number})", mention.strip());
+    assertThat(r.err()).doesNotContain("PrimesInput", "ignorable", "`long`", "java.", "$");
+  }
+
+  /** Picocli's conversion errors: the user's words for numbers and choices, no exception names. */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "semafor worker  | worker --concurrency abc            | '--concurrency': 'abc' is not a"
+            + " whole number",
+        "semafor enqueue | enqueue semafor.noop --priority 9999999999 | '9999999999' is out of"
+            + " range",
+        "semafor enqueue | enqueue semafor.noop --unique-key k --on-conflict nope | 'nope' is not"
+            + " one of the accepted values: reject, replace",
+        "semafor chaos   | chaos --seed abc                   | 'abc' is not a whole number",
+        "semafor lab spinner | lab spinner --model nope       | unknown execution model 'nope'"
+            + " (expected sequential, threads, virtual or processes)"
+      })
+  void badValuesAreNamedInTheUsersTerms(String command, String args, String mention) {
+    Result r = CliRun.run(args.strip().split(" +"));
+    assertOneLineError(r, command.strip(), mention.strip());
+    assertThat(r.err()).doesNotContain("java.", "cannot convert", " int ", " long ");
+  }
+
+  /** A value the library refuses names the flag it came from. */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "semafor worker  | worker -b memory: --prefetch -1 | --prefetch must be at least 0: -1",
+        "semafor worker  | worker -b memory: --id=         | --id must not be blank",
+        "semafor worker  | worker -b memory: --queues=a,   | --queues: queue name must not be blank",
+        "semafor worker  | worker -b memory: --lease 10ms  | --lease must be at least 1s: 10ms",
+        "semafor chaos   | chaos --kill-every 10ms        | --kill-every must be at least 100ms:"
+            + " 10ms",
+        "semafor worker  | worker -b memory: --retention 0s | --retention must be positive: 0ms",
+        "semafor enqueue | enqueue semafor.noop -b memory: --queue= | --queue: queue name must not"
+            + " be blank",
+        "semafor enqueue | enqueue semafor.noop -b memory: --concurrency-limit 0 |"
+            + " --concurrency-limit must be at least 1: 0",
+        "semafor enqueue | enqueue semafor.noop -b memory: --timeout 0s | --timeout must be"
+            + " positive: 0ms"
+      })
+  void aRefusedSettingNamesItsFlag(String command, String args, String mention) {
+    assertOneLineError(CliRun.run(args.strip().split(" +")), command.strip(), mention.strip());
+  }
+
   @Test
-  void inputThatDoesNotBindNamesTheField() {
-    assertOneLineError(
-        CliRun.run("enqueue", "semafor.primes", "{\"n\": \"abc\"}", "--broker", "memory:"),
-        "semafor enqueue",
-        "at 'n'");
+  void aBrokerUrlFromTheEnvironmentSaysSoInItsError() {
+    Result fromEnv = CliRun.run(Map.of("SEMAFOR_BROKER", "nosuch://host/db"), "status");
+    assertOneLineError(fromEnv, "semafor status", "'nosuch:'", "from $SEMAFOR_BROKER");
+
+    Result missing =
+        CliRun.run(Map.of("SEMAFOR_BROKER", "sqlite:/no/such/dir/x.db"), "jobs", "--json");
+    assertOneLineError(missing, "semafor jobs", "/no/such/dir/x.db", "from $SEMAFOR_BROKER");
+
+    Result fromFlag =
+        CliRun.run(Map.of("SEMAFOR_BROKER", "memory:"), "status", "--broker", "nosuch://host/db");
+    assertOneLineError(fromFlag, "semafor status", "'nosuch:'");
+    assertThat(fromFlag.err()).doesNotContain("SEMAFOR_BROKER");
+  }
+
+  @Test
+  void aPortInUseIsOneLineNamingTheFlag() throws IOException {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      String port = String.valueOf(taken.getLocalPort());
+      assertOneLineError(
+          CliRun.run("dashboard", "--broker", "memory:", "--port", port),
+          "semafor dashboard",
+          "--port " + port + ": the port is in use");
+      assertOneLineError(
+          CliRun.run("worker", "--broker", "memory:", "--burst", "--metrics-port", port),
+          "semafor worker",
+          "--metrics-port " + port + ": the port is in use");
+    }
   }
 
   @ParameterizedTest

@@ -39,4 +39,29 @@ class HelpAndVersionTest {
     assertThat(r.out()).isEmpty();
     assertThat(r.err()).startsWith("Usage: semafor").contains("enqueue", "status", "job");
   }
+
+  @Test
+  void theLabsHelpSpeaksOnlyOfWhatTheLabTakes() {
+    for (String[] command :
+        new String[][] {
+          {"lab", "--help"},
+          {"lab", "spinner", "--help"},
+          {"lab", "primes", "--help"},
+          {"lab", "contention", "--help"}
+        }) {
+      Result r = CliRun.run(command);
+      assertThat(r.code()).isZero();
+      assertThat(r.out())
+          .as(String.join(" ", command))
+          .contains("Exit codes: 0 done")
+          .doesNotContain("--broker", "SEMAFOR_BROKER", "the notes", "procs.py");
+    }
+    assertThat(CliRun.run("worker", "--help").out()).contains("$SEMAFOR_BROKER");
+  }
+
+  @Test
+  void theLabsInternalTaskIsInNoTaskList() {
+    Result r = CliRun.run("enqueue", "no.such.task", "--broker", "memory:");
+    assertThat(r.err()).contains("semafor.primes").doesNotContain("lab.");
+  }
 }

@@ -6,54 +6,29 @@ import dev.semafor.JobError;
 import dev.semafor.JobIds;
 import dev.semafor.JobState;
 import dev.semafor.UniquePolicy;
-import dev.semafor.broker.Broker;
-import dev.semafor.broker.Brokers;
 import dev.semafor.broker.Completion;
 import dev.semafor.broker.Failure;
 import dev.semafor.broker.JobRecord;
 import dev.semafor.broker.Lease;
-import dev.semafor.broker.LeaseRequest;
 import dev.semafor.cli.CliRun.Result;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The job-control side of the command line: enqueue flags, cancel, retry, job --wait, status. */
 class JobControlCommandsTest {
-  @TempDir Path dir;
-  private String url;
-  private Broker broker;
-
-  @BeforeEach
-  void open() {
-    url = "sqlite:" + dir.resolve("control.db");
-    broker = Brokers.open(url);
-  }
-
-  @AfterEach
-  void close() {
-    broker.close();
-  }
+  @RegisterExtension final SqliteFixture db = new SqliteFixture();
 
   private Result run(String... args) {
-    return CliRun.onBroker(url, args);
+    return db.run(args);
   }
 
   private String enqueue(String... args) {
     Result r = run(args);
     assertThat(r.code()).as(r.err()).isZero();
     return r.lastOutLine();
-  }
-
-  private Lease leaseOne() {
-    return broker
-        .lease(new LeaseRequest(List.of("default"), 1, "test-worker", Duration.ofMinutes(5)))
-        .get(0);
   }
 
   @Test
@@ -77,7 +52,7 @@ class JobControlCommandsTest {
             "--max-attempts",
             "5");
 
-    JobRecord job = broker.get(id).orElseThrow();
+    JobRecord job = db.broker().get(id).orElseThrow();
     assertThat(job.concurrencyKey()).isEqualTo("tenant-42");
     assertThat(job.concurrencyLimit()).isEqualTo(2);
     assertThat(job.rateKey()).as("the task's name by default").isEqualTo("semafor.noop");
@@ -97,7 +72,7 @@ class JobControlCommandsTest {
   @Test
   void aRateGivenAsABareUnitMeansOneOfIt() {
     String id = enqueue("enqueue", "semafor.noop", "--rate-limit", "10/m", "--rate-key", "api");
-    JobRecord job = broker.get(id).orElseThrow();
+    JobRecord job = db.broker().get(id).orElseThrow();
     assertThat(job.rateKey()).isEqualTo("api");
     assertThat(job.ratePeriod()).isEqualTo(Duration.ofMinutes(1));
   }
@@ -125,14 +100,14 @@ class JobControlCommandsTest {
     assertOneLineError(run("enqueue", "semafor.noop", "--rate-limit", "fast"), "is not N/PERIOD");
     assertOneLineError(
         run("enqueue", "semafor.noop", "--rate-limit", "0/1s"), "at least 1 start per period");
-    assertThat(broker.stats()).isEmpty();
+    assertThat(db.broker().stats()).isEmpty();
   }
 
   @Test
   void cancelCancelsAWaitingJobAndAsksARunningOneToStop() {
     String running = enqueue("enqueue", "semafor.noop");
     String waiting = enqueue("enqueue", "semafor.noop");
-    assertThat(leaseOne().job().id()).isEqualTo(running);
+    assertThat(db.leaseOne().job().id()).isEqualTo(running);
 
     Result r = run("cancel", waiting, running);
 
@@ -140,9 +115,9 @@ class JobControlCommandsTest {
     assertThat(r.outLines())
         .containsExactly(
             waiting + " cancelled", running + " is running: asked its worker to stop it");
-    assertThat(broker.get(waiting).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
-    assertThat(broker.get(running).orElseThrow().cancelRequested()).isTrue();
-    assertThat(run("cancel", waiting).lastOutLine()).contains("had already finished (CANCELLED)");
+    assertThat(db.broker().get(waiting).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
+    assertThat(db.broker().get(running).orElseThrow().cancelRequested()).isTrue();
+    assertThat(run("cancel", waiting).lastOutLine()).contains("had already finished (cancelled)");
   }
 
   @Test
@@ -161,19 +136,21 @@ class JobControlCommandsTest {
     Result byTask = run("retry", "--task", "reports.a");
     assertThat(byTask.code()).as(byTask.err()).isZero();
     assertThat(byTask.lastOutLine()).isEqualTo("retried 2 dead jobs of task 'reports.a'");
-    assertThat(broker.get(a1).orElseThrow().state()).isEqualTo(JobState.QUEUED);
-    assertThat(broker.get(a2).orElseThrow().state()).isEqualTo(JobState.QUEUED);
-    assertThat(broker.get(b).orElseThrow().state()).isEqualTo(JobState.DEAD);
+    assertThat(db.broker().get(a1).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+    assertThat(db.broker().get(a2).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+    assertThat(db.broker().get(b).orElseThrow().state()).isEqualTo(JobState.DEAD);
 
     Result byId = run("retry", b);
     assertThat(byId.lastOutLine()).isEqualTo(b + " queued again");
-    JobRecord again = broker.get(b).orElseThrow();
+    JobRecord again = db.broker().get(b).orElseThrow();
     assertThat(again.attempts()).isZero();
     assertThat(again.error().message()).as("the last error is kept").isEqualTo("boom");
 
     Result notDead = run("retry", a1);
     assertThat(notDead.code()).isEqualTo(Main.USAGE);
-    assertThat(notDead.err()).contains("it is QUEUED; only dead or cancelled jobs can be retried");
+    assertThat(notDead.errLines())
+        .containsExactly(
+            "semafor retry: " + a1 + " is queued; only dead or cancelled jobs can be retried");
   }
 
   @Test
@@ -197,8 +174,8 @@ class JobControlCommandsTest {
         .isEqualTo(
             "retried 1 dead job of task 'reports.a'; 1 left dead: another job holds its unique key");
     assertThat(byTask.errLines()).containsExactly(conflict);
-    assertThat(broker.get(held).orElseThrow().state()).isEqualTo(JobState.DEAD);
-    assertThat(broker.get(free).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+    assertThat(db.broker().get(held).orElseThrow().state()).isEqualTo(JobState.DEAD);
+    assertThat(db.broker().get(free).orElseThrow().state()).isEqualTo(JobState.QUEUED);
 
     Result byId = run("retry", held, other);
     assertThat(byId.code()).isEqualTo(Main.USAGE);
@@ -207,13 +184,29 @@ class JobControlCommandsTest {
 
     Result alone = run("retry", held);
     assertThat(alone.code()).isEqualTo(Main.USAGE);
-    assertThat(alone.errLines()).containsExactly(conflict, "semafor retry: nothing retried");
-    assertThat(broker.get(held).orElseThrow().state()).isEqualTo(JobState.DEAD);
+    assertThat(alone.errLines()).as("one line: why nothing was done").containsExactly(conflict);
+    assertThat(db.broker().get(held).orElseThrow().state()).isEqualTo(JobState.DEAD);
 
-    broker.cancel(holder);
+    db.broker().cancel(holder);
     Result freed = run("retry", held);
     assertThat(freed.code()).as(freed.err()).isZero();
     assertThat(freed.lastOutLine()).isEqualTo(held + " queued again");
+  }
+
+  @Test
+  void anUnknownIdIsOneLineAndExitCode2ForEveryCommandThatTakesIds() {
+    String id = enqueue("enqueue", "semafor.noop");
+    String unknown = "01J00000000000000000000000";
+    for (String command : List.of("cancel", "retry", "job")) {
+      assertOneLineError(run(command, unknown), "no job with id '" + unknown + "' in " + db.url());
+    }
+    assertOneLineError(run("cancel", unknown, "nope"), "none of these 2 jobs exists in ");
+
+    Result some = run("cancel", unknown, id);
+    assertThat(some.code()).as("one of two was not found").isEqualTo(Main.USAGE);
+    assertThat(some.outLines()).containsExactly(id + " cancelled");
+    assertThat(some.errLines())
+        .containsExactly("semafor cancel: no job with id '" + unknown + "' in " + db.url());
   }
 
   @Test
@@ -230,8 +223,8 @@ class JobControlCommandsTest {
     Result late = run("job", id, "--wait", "100ms");
     assertOneLineError(late, "job " + id + " is still QUEUED after 100ms");
 
-    Lease lease = leaseOne();
-    broker.complete(new Completion(lease.ref(), "{\"ok\":true}"));
+    Lease lease = db.leaseOne();
+    db.broker().complete(new Completion(lease.ref(), "{\"ok\":true}"));
     Result done = run("job", id, "--wait", "10s");
     assertThat(done.code()).as(done.err()).isZero();
     assertThat(done.out()).contains("SUCCEEDED", "{\"ok\":true}");
@@ -240,10 +233,10 @@ class JobControlCommandsTest {
   @Test
   void statusCountsRunningJobsWithProgressAndListsThemOnRequest() {
     enqueue("enqueue", "semafor.noop");
-    Lease lease = leaseOne();
+    Lease lease = db.leaseOne();
     assertThat(run("status").out()).contains("running: 0 jobs, 0 reporting progress; 1 leased");
-    broker.markStarted(List.of(lease.ref()));
-    broker.progress(lease.ref(), 0.5, "half way");
+    db.broker().markStarted(List.of(lease.ref()));
+    db.broker().progress(lease.ref(), 0.5, "half way");
 
     Result status = run("status");
     assertThat(status.out()).contains("running: 1 job, 1 reporting progress; 0 leased");
@@ -256,24 +249,21 @@ class JobControlCommandsTest {
   @Test
   void schedulesListsWhatWorkersClaimed() {
     assertThat(run("schedules").out()).startsWith("no schedules in sqlite:");
-    Instant tick = Instant.parse("2030-01-01T03:00:00Z");
-    broker.claimTick(
-        new dev.semafor.broker.ScheduleRecord(
-            "nightly",
-            "0 3 * * *",
-            java.time.ZoneId.of("Europe/Sofia"),
-            "semafor.noop",
-            "reports",
-            tick,
-            tick.plus(Duration.ofDays(1))),
-        tick,
-        null);
+    Instant registered = Instant.parse("2029-12-31T10:34:05.123Z"); // a mark, not a tick
+    db.claimNightly(registered, Instant.parse("2030-01-01T01:00:00Z"));
+    List<String> fresh = run("schedules").outLines();
+    assertThat(fresh.get(1).split(" +"))
+        .as("no last tick until one ran; the next one")
+        .endsWith("-", "2030-01-01T01:00:00Z");
+
+    Instant tick = Instant.parse("2030-01-01T01:00:00Z"); // 03:00 in Sofia
+    db.claimNightly(tick, tick.plus(Duration.ofDays(1)));
 
     Result r = run("schedules");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out())
         .contains("nightly", "0 3 * * *", "Europe/Sofia", "semafor.noop", "reports")
-        .contains("2030-01-01T03:00:00Z", "2030-01-02T03:00:00Z");
+        .contains("2030-01-01T01:00:00Z", "2030-01-02T01:00:00Z");
   }
 
   @Test
@@ -315,9 +305,9 @@ class JobControlCommandsTest {
             .runAt(now)
             .enqueuedAt(now)
             .build();
-    broker.enqueue(List.of(job));
-    Lease lease = leaseOne();
-    broker.fail(Failure.dead(lease.ref(), JobError.of("test.Boom", "boom")));
+    db.broker().enqueue(List.of(job));
+    Lease lease = db.leaseOne();
+    db.broker().fail(Failure.dead(lease.ref(), JobError.of("test.Boom", "boom")));
     return job.id();
   }
 

@@ -6,13 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.semafor.JobError;
 import dev.semafor.ReportJson;
-import dev.semafor.broker.Broker;
-import dev.semafor.broker.Brokers;
 import dev.semafor.broker.Completion;
 import dev.semafor.broker.Failure;
 import dev.semafor.broker.Lease;
-import dev.semafor.broker.LeaseRequest;
-import dev.semafor.broker.ScheduleRecord;
 import dev.semafor.cli.CliRun.Result;
 import dev.semafor.server.DashboardServer;
 import java.io.InputStream;
@@ -20,17 +16,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * One JSON style across the command line and the HTTP API: every {@code --json} output and every
@@ -40,24 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
 class JsonOutputTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir Path dir;
-  private String url;
-  private Broker broker;
-
-  @BeforeEach
-  void open() {
-    url = "sqlite:" + dir.resolve("json.db");
-    broker = Brokers.open(url);
-  }
-
-  @AfterEach
-  void close() {
-    broker.close();
-  }
+  @RegisterExtension final SqliteFixture db = new SqliteFixture();
 
   /** Runs a command on this test's broker; it must succeed and print one report-style object. */
   private JsonNode json(String... args) {
-    Result r = CliRun.onBroker(url, args);
+    Result r = db.run(args);
     assertThat(r.code()).as(r.err()).isZero();
     return styled(r.out().strip());
   }
@@ -72,12 +51,6 @@ class JsonOutputTest {
     }
   }
 
-  private Lease leaseOne() {
-    return broker
-        .lease(new LeaseRequest(List.of("default"), 1, "test-worker", Duration.ofMinutes(5)))
-        .get(0);
-  }
-
   @Test
   void enqueuePrintsTheJobOrTheBatch() {
     JsonNode one = json("enqueue", "semafor.noop", "--queue", "mail", "--json");
@@ -85,7 +58,7 @@ class JsonOutputTest {
     assertThat(one.get("task").asText()).isEqualTo("semafor.noop");
     assertThat(one.get("queue").asText()).isEqualTo("mail");
     assertThat(one.get("existing").asBoolean()).isFalse();
-    assertThat(broker.get(one.get("id").asText())).isPresent();
+    assertThat(db.broker().get(one.get("id").asText())).isPresent();
 
     JsonNode many = json("enqueue", "semafor.noop", "--count", "3", "--json");
     assertThat(many.get("count").asInt()).isEqualTo(3);
@@ -110,10 +83,11 @@ class JsonOutputTest {
   void cancelOfAnUnknownIdStillPrintsTheObjectAndExitsNonZero() {
     String waiting = json("enqueue", "semafor.noop", "--json").get("id").asText();
 
-    Result r = CliRun.run("cancel", waiting, "nope", "--json", "--broker", url);
+    Result r = CliRun.run("cancel", waiting, "nope", "--json", "--broker", db.url());
 
     assertThat(r.code()).isEqualTo(Main.USAGE);
-    assertThat(r.errLines()).containsExactly("semafor cancel: no job with id 'nope' in " + url);
+    assertThat(r.errLines())
+        .containsExactly("semafor cancel: no job with id 'nope' in " + db.url());
     JsonNode out = styled(r.out().strip());
     assertThat(out.at("/jobs/1/result").asText()).isEqualTo("not_found");
     assertThat(out.at("/jobs/1/state").isNull()).isTrue();
@@ -123,7 +97,7 @@ class JsonOutputTest {
   void retryCountsByIdAndByQuery() {
     String a = json("enqueue", "semafor.noop", "--json").get("id").asText();
     String b = json("enqueue", "semafor.noop", "--json").get("id").asText();
-    broker.fail(Failure.dead(leaseOne().ref(), JobError.of("test.Boom", "boom")));
+    db.broker().fail(Failure.dead(db.leaseOne().ref(), JobError.of("test.Boom", "boom")));
 
     JsonNode byId = json("retry", a, "--json");
     assertThat(byId.get("retried").asInt()).isEqualTo(1);
@@ -131,7 +105,7 @@ class JsonOutputTest {
     assertThat(byId.at("/jobs/0/id").asText()).isEqualTo(a);
     assertThat(byId.at("/jobs/0/retried").asBoolean()).isTrue();
 
-    assertThat(CliRun.run("cancel", b, "--broker", url).code()).isZero();
+    assertThat(CliRun.run("cancel", b, "--broker", db.url()).code()).isZero();
     JsonNode byQuery = json("retry", "--state", "cancelled", "--json");
     assertThat(byQuery.get("retried").asInt()).isEqualTo(1);
     assertThat(byQuery.get("state").asText()).isEqualTo("cancelled");
@@ -140,26 +114,23 @@ class JsonOutputTest {
   @Test
   void schedulesShowWhatTheApiShows() {
     assertThat(json("schedules", "--json").get("schedules")).isEmpty();
-    Instant tick = Instant.parse("2030-01-01T03:00:00Z");
-    broker.claimTick(
-        new ScheduleRecord(
-            "nightly",
-            "0 3 * * *",
-            ZoneId.of("Europe/Sofia"),
-            "semafor.noop",
-            "reports",
-            tick,
-            tick.plus(Duration.ofDays(1))),
-        tick,
-        null);
+    // registered at 12:34 the day before (a mark, not a tick of its cron): no tick ran yet
+    Instant registered = Instant.parse("2029-12-31T10:34:05.123Z");
+    db.claimNightly(registered, Instant.parse("2030-01-01T01:00:00Z"));
+    JsonNode fresh = json("schedules", "--json").at("/schedules/0");
+    assertThat(fresh.get("last_run_at").isNull()).as(fresh.toString()).isTrue();
+    assertThat(fresh.get("next_run_at").asText()).isEqualTo("2030-01-01T01:00:00Z");
+
+    Instant tick = Instant.parse("2030-01-01T01:00:00Z"); // 03:00 in Sofia
+    db.claimNightly(tick, tick.plus(Duration.ofDays(1)));
 
     JsonNode s = json("schedules", "--json").at("/schedules/0");
 
     assertThat(s.get("name").asText()).isEqualTo("nightly");
     assertThat(s.get("zone").asText()).isEqualTo("Europe/Sofia");
     assertThat(s.get("queue").asText()).isEqualTo("reports");
-    assertThat(s.get("last_run_at").asText()).isEqualTo("2030-01-01T03:00:00Z");
-    assertThat(s.get("next_run_at").asText()).isEqualTo("2030-01-02T03:00:00Z");
+    assertThat(s.get("last_run_at").asText()).isEqualTo("2030-01-01T01:00:00Z");
+    assertThat(s.get("next_run_at").asText()).isEqualTo("2030-01-02T01:00:00Z");
   }
 
   @Test
@@ -177,11 +148,11 @@ class JsonOutputTest {
   @Test
   void aJobReadsTheSameFromTheCommandLineAndTheHttpApi() throws Exception {
     String id = json("enqueue", "semafor.echo", "{\"x\":0.000123456}", "--json").get("id").asText();
-    Lease lease = leaseOne();
-    broker.complete(new Completion(lease.ref(), "{\"x\":0.000123456}"));
+    Lease lease = db.leaseOne();
+    db.broker().complete(new Completion(lease.ref(), "{\"x\":0.000123456}"));
 
     JsonNode cli = json("job", id, "--json");
-    try (DashboardServer server = DashboardServer.builder(broker).port(0).build().start()) {
+    try (DashboardServer server = DashboardServer.builder(db.broker()).port(0).build().start()) {
       String body = get(server, "/api/v1/jobs/" + id);
       JsonNode http = styled(body);
 

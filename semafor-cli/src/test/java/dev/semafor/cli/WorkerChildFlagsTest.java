@@ -179,10 +179,11 @@ class WorkerChildFlagsTest {
         "semafor.primes={");
     Result unfit = processes("--child-warm-up", "semafor.primes={\"n\":\"two\"}");
     assertThat(unfit.code()).isEqualTo(Main.USAGE);
-    assertThat(unfit.err())
-        .startsWith(
+    assertThat(unfit.errLines())
+        .containsExactly(
             "semafor worker: --child-warm-up semafor.primes: input does not fit task"
-                + " 'semafor.primes' (expects PrimesInput): at 'n': ");
+                + " 'semafor.primes' (it takes {\"n\": a whole number}): 'n' must be a whole"
+                + " number, not \"two\"");
     assertRefused(
         "--child-warm-up '={}' names no task: expected TASK or TASK=JSON",
         "--child-warm-up",

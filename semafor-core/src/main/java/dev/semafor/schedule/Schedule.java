@@ -8,10 +8,12 @@ import com.cronutils.parser.CronParser;
 import dev.semafor.Client;
 import dev.semafor.JobOptions;
 import dev.semafor.Json;
+import dev.semafor.broker.ScheduleRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -182,6 +184,39 @@ public final class Schedule {
   /** The first tick strictly after {@code t}, if the expression fires again. */
   public Optional<Instant> nextTick(Instant t) {
     return times.nextExecution(at(t)).map(ZonedDateTime::toInstant);
+  }
+
+  /**
+   * The instant a schedule first seen at {@code now} is marked with in its {@link
+   * ScheduleRecord#lastTick()}: {@code now} to the millisecond (every broker keeps that much), or a
+   * millisecond before if that is itself a tick, so that the mark is never one of its ticks and
+   * {@link #lastHandledTick} can tell it from a tick that was handled.
+   */
+  static Instant registrationMark(Schedule s, Instant now) {
+    Instant mark = now.truncatedTo(ChronoUnit.MILLIS);
+    return s.isTick(mark) ? mark.minusMillis(1) : mark;
+  }
+
+  /**
+   * The latest tick of {@code r} that was handled (a job was enqueued for it, or it was skipped as
+   * missed), or empty while none has been: what dashboards show as the last tick, rather than the
+   * mark its registration left ({@link #registrationMark}).
+   */
+  public static Optional<Instant> lastHandledTick(ScheduleRecord r) {
+    if (r.lastTick() == null) {
+      return Optional.empty();
+    }
+    Schedule s;
+    try {
+      s = cron(r.name(), r.cron(), r.zone(), r.task(), null);
+    } catch (IllegalArgumentException e) {
+      return Optional.of(r.lastTick()); // an expression this version cannot read: as stored
+    }
+    return s.isTick(r.lastTick()) ? Optional.of(r.lastTick()) : Optional.empty();
+  }
+
+  private boolean isTick(Instant t) {
+    return latestTick(t).filter(t::equals).isPresent();
   }
 
   private ZonedDateTime at(Instant t) {

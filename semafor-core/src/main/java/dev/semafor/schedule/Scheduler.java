@@ -133,8 +133,10 @@ public final class Scheduler implements AutoCloseable {
   private boolean pass(Broker broker, Schedule s, ScheduleRecord stored, Instant now) {
     Optional<Instant> latest = s.latestTick(now);
     if (stored == null || stored.lastTick() == null) {
-      Instant before = latest.orElse(now);
-      broker.claimTick(record(s, before), before, null);
+      // First seen: ticks before now are not this schedule's to run. The mark is the moment of
+      // registration, not the latest tick, so that no tick looks handled before one was.
+      Instant mark = Schedule.registrationMark(s, now);
+      broker.claimTick(record(s, mark), mark, null);
       return false;
     }
     if (latest.isEmpty() || !latest.get().isAfter(stored.lastTick())) {

@@ -83,9 +83,36 @@ class SchedulerTest {
 
     ScheduleRecord stored = broker.schedules().get(0);
     assertThat(stored.name()).isEqualTo("minutely");
-    assertThat(stored.lastTick()).isEqualTo(Instant.parse("2030-01-01T00:00:00Z"));
+    assertThat(stored.lastTick()).as("the registration mark").isEqualTo(START);
     assertThat(stored.nextTick()).isEqualTo(Instant.parse("2030-01-01T00:01:00Z"));
     assertThat(jobs()).isEmpty();
+  }
+
+  @Test
+  void aScheduleShowsNoLastTickUntilOneWasHandled() {
+    // made at 12:34:05 with a nightly cron: the 03:00 before it never ran here
+    clock.set(Instant.parse("2030-01-01T12:34:05.123456Z"));
+    Scheduler s = scheduler().add(Schedule.cron("nightly", "0 3 * * *", UTC, "semafor.echo", null));
+    s.tick();
+    assertThat(Schedule.lastHandledTick(broker.schedules().get(0))).isEmpty();
+    assertThat(broker.schedules().get(0).nextTick())
+        .isEqualTo(Instant.parse("2030-01-02T03:00:00Z"));
+
+    clock.set(Instant.parse("2030-01-02T03:00:01Z"));
+    assertThat(s.tick()).isEqualTo(1);
+    assertThat(Schedule.lastHandledTick(broker.schedules().get(0)))
+        .contains(Instant.parse("2030-01-02T03:00:00Z"));
+  }
+
+  @Test
+  void aScheduleMadeExactlyOnATickIsMarkedBesideIt() {
+    clock.set(Instant.parse("2030-01-01T00:05:00Z"));
+    Scheduler s = scheduler().add(everyMinute());
+    s.tick();
+
+    ScheduleRecord stored = broker.schedules().get(0);
+    assertThat(stored.lastTick()).isEqualTo(Instant.parse("2030-01-01T00:04:59.999Z"));
+    assertThat(Schedule.lastHandledTick(stored)).isEmpty();
   }
 
   @Test

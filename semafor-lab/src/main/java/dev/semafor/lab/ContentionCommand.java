@@ -1,6 +1,7 @@
 package dev.semafor.lab;
 
 import dev.semafor.ExecutionModel;
+import dev.semafor.ProgressBar;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +47,7 @@ final class ContentionCommand implements Callable<Integer> {
 
   @Option(
       names = "--model",
+      paramLabel = "MODEL",
       converter = Converters.Model.class,
       description = "threads or virtual (default: ${DEFAULT-VALUE}).",
       defaultValue = "threads")
@@ -60,7 +62,8 @@ final class ContentionCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     ContentionLab.Strategy[] strategies = ContentionLab.Strategy.values();
-    Progress progress = new Progress(err, output.animate(), "racing", strategies.length);
+    ProgressBar progress =
+        new ProgressBar(err, output.animate(), strategies.length).label("racing");
     List<ContentionLab.Row> rows = new ArrayList<>();
     for (ContentionLab.Strategy s : strategies) {
       progress.label(String.format(Locale.ROOT, "%-14s", s.label));

@@ -3,6 +3,7 @@ package dev.semafor.lab;
 import dev.semafor.ExecutionModel;
 import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 
 /** Option converters that accept lower-case names and say what was expected. */
 final class Converters {
@@ -12,7 +13,11 @@ final class Converters {
   static final class Model implements ITypeConverter<ExecutionModel> {
     @Override
     public ExecutionModel convert(String value) {
-      return ExecutionModel.parse(value);
+      try {
+        return ExecutionModel.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
     }
   }
 
@@ -23,8 +28,7 @@ final class Converters {
       try {
         return SpinnerLab.Work.valueOf(value.trim().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            "unknown work '" + value + "' (expected sleep or cpu)", e);
+        throw new TypeConversionException("unknown work '" + value + "' (expected sleep or cpu)");
       }
     }
   }

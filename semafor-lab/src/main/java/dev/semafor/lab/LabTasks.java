@@ -6,8 +6,11 @@ import dev.semafor.TaskRegistry;
 import dev.semafor.task.BuiltinTasks;
 
 /**
- * The lab's tasks, found by {@link java.util.ServiceLoader} like any user's: a worker with the lab
- * on its classpath can run them, in any execution model.
+ * The lab's tasks: internal to {@code semafor lab}, not tasks a user enqueues. The lab's own
+ * workers register them ({@link #registerInto}); a child JVM of a lab worker finds them through
+ * {@link java.util.ServiceLoader} like any module, but only because the lab starts it with {@link
+ * #CHILD_OPTION}. Everywhere else (a user's worker, the dashboard, the list of known tasks) this
+ * module registers nothing.
  *
  * <ul>
  *   <li>{@code lab.primes-gil {"n": N}} — {@code semafor.primes} under a {@link SimulatedGil}:
@@ -17,6 +20,12 @@ import dev.semafor.task.BuiltinTasks;
  */
 public final class LabTasks implements TaskModule {
   public static final String PRIMES_GIL = "lab.primes-gil";
+
+  /** The system property that makes this module register its tasks when discovered. */
+  static final String PROPERTY = "semafor.lab.tasks";
+
+  /** The JVM option the lab gives its workers' child JVMs, which discover their tasks. */
+  static final String CHILD_OPTION = "-D" + PROPERTY + "=true";
 
   /** Iterations of trial division between two looks at the clock. */
   static final int CHECK_EVERY = 4096;
@@ -34,8 +43,16 @@ public final class LabTasks implements TaskModule {
   /** Result of {@code lab.primes-gil}: the verdict, and how often the job gave the GIL away. */
   public record GilPrimesResult(long n, boolean prime, long handoffs) {}
 
+  /** Registers the lab's tasks only in a JVM the lab started for them (see the class comment). */
   @Override
   public void register(TaskRegistry registry) {
+    if (Boolean.getBoolean(PROPERTY)) {
+      registerInto(registry);
+    }
+  }
+
+  /** Registers the lab's tasks on {@code registry}: for the lab's own workers. */
+  void registerInto(TaskRegistry registry) {
     registry.register(
         PRIMES_GIL, BuiltinTasks.PrimesInput.class, (input, ctx) -> isPrime(input.n(), ctx));
   }

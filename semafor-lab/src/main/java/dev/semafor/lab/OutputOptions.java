@@ -1,5 +1,6 @@
 package dev.semafor.lab;
 
+import dev.semafor.ProgressBar;
 import dev.semafor.ReportJson;
 import java.io.PrintWriter;
 import picocli.CommandLine.Option;
@@ -18,7 +19,7 @@ final class OutputOptions {
 
   /** Whether to draw on stderr: as asked, else only on a terminal. */
   boolean animate() {
-    return progress != null ? progress : Terminal.isInteractive();
+    return progress != null ? progress : ProgressBar.stderrIsTerminal();
   }
 
   /** The flag that passes this choice on to a child JVM. */

@@ -1,6 +1,7 @@
 package dev.semafor.lab;
 
 import dev.semafor.ExecutionModel;
+import dev.semafor.ProgressBar;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code semafor lab primes}: CPU-bound work on each execution model, like {@code procs.py}. */
+/** {@code semafor lab primes}: CPU-bound work on each execution model. */
 @Command(
     name = "primes",
     mixinStandardHelpOptions = true,
@@ -21,7 +22,7 @@ import picocli.CommandLine.Spec;
       "Checks the 20 numbers of `semafor demo` for primality by naive trial division, one job"
           + " per number on a Semafor worker: pool members fed from a queue, stopped by poison"
           + " pills. Prints a line per number (n, P if prime, seconds, which member) and the"
-          + " total, like the notes' procs.py.",
+          + " total.",
       "",
       "--gil simulates a global interpreter lock. It is a teaching tool: Java has no GIL. A"
           + " member must hold one lock shared by the whole worker to compute, and gives it up"
@@ -38,6 +39,7 @@ final class PrimesCommand implements Callable<Integer> {
 
   @Option(
       names = "--model",
+      paramLabel = "MODEL",
       converter = Converters.Model.class,
       description = "sequential, threads, virtual or processes (default: ${DEFAULT-VALUE}).",
       defaultValue = "threads")
@@ -89,7 +91,7 @@ final class PrimesCommand implements Callable<Integer> {
       return compare(members, checked, out, err);
     }
     PrimesLab.Config config = new PrimesLab.Config(model, members, gil);
-    Progress progress = new Progress(err, output.animate(), "checking", checked.size());
+    ProgressBar progress = new ProgressBar(err, output.animate(), checked.size()).label("checking");
     if (!output.json) {
       progress.println(out, header(config, checked.size()));
     }
@@ -133,8 +135,9 @@ final class PrimesCommand implements Callable<Integer> {
 
   private int compare(int members, List<Long> checked, PrintWriter out, PrintWriter err)
       throws Exception {
-    Progress progress =
-        new Progress(err, output.animate(), "comparing", PrimesCompare.runs(members, repeat));
+    ProgressBar progress =
+        new ProgressBar(err, output.animate(), PrimesCompare.runs(members, repeat))
+            .label("comparing");
     PrimesCompare.Report report = PrimesCompare.run(members, repeat, checked, progress);
     BarChart.write(chart, PrimesCompare.chart(report));
     report = PrimesCompare.withChart(report, chart.toString());

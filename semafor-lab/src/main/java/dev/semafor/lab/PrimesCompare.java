@@ -1,6 +1,7 @@
 package dev.semafor.lab;
 
 import dev.semafor.ExecutionModel;
+import dev.semafor.ProgressBar;
 import dev.semafor.ReportJson;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -49,7 +50,7 @@ final class PrimesCompare {
     return configs;
   }
 
-  static Report run(int workers, int repeat, List<Long> numbers, Progress progress)
+  static Report run(int workers, int repeat, List<Long> numbers, ProgressBar progress)
       throws InterruptedException {
     List<PrimesLab.Config> configs = configs(workers);
     double loadBefore = loadAverage();

@@ -8,6 +8,7 @@ import dev.semafor.Json;
 import dev.semafor.SemaforException;
 import dev.semafor.TaskRegistry;
 import dev.semafor.broker.MemoryBroker;
+import dev.semafor.process.ChildJvmOptions;
 import dev.semafor.task.BuiltinTasks;
 import dev.semafor.worker.Assignment;
 import dev.semafor.worker.Outcome;
@@ -101,7 +102,7 @@ final class PrimesLab {
   /** The registry a lab worker runs: the built-ins plus the lab's tasks (one GIL per call). */
   static TaskRegistry registry() {
     TaskRegistry registry = TaskRegistry.withBuiltins();
-    new LabTasks().register(registry);
+    new LabTasks().registerInto(registry);
     return registry;
   }
 
@@ -191,6 +192,8 @@ final class PrimesLab {
         .concurrency(config.workers())
         .pollInterval(POLL)
         .shutdownGrace(GRACE)
+        // its child JVMs discover the lab's tasks, which stay out of every other task list
+        .childJvmOptions(ChildJvmOptions.of(null, List.of(LabTasks.CHILD_OPTION)))
         .build();
   }
 

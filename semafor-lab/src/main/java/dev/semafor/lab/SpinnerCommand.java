@@ -29,8 +29,9 @@ import picocli.CommandLine.Spec;
           + " thread that never blocks holds its carrier, as a coroutine that never awaits blocks"
           + " its event loop. With --work sleep every model spins.",
       "",
-      "The notes check is_prime(5000111000222021), about 3 s for CPython but 0.2 s for Java; the"
-          + " default --n is the prime 2^62-57, a few seconds for Java. Use --n to choose."
+      "is_prime(5000111000222021) takes about 3 s in CPython but 0.2 s in Java, too short to"
+          + " watch; the default --n is the prime 2^62-57, a few seconds for Java. Use --n to"
+          + " choose."
     })
 final class SpinnerCommand implements Callable<Integer> {
   static final String PARALLELISM = "jdk.virtualThreadScheduler.parallelism";
@@ -41,6 +42,7 @@ final class SpinnerCommand implements Callable<Integer> {
 
   @Option(
       names = "--model",
+      paramLabel = "MODEL",
       converter = Converters.Model.class,
       description = "threads, processes or virtual (default: ${DEFAULT-VALUE}).",
       defaultValue = "threads")

@@ -67,8 +67,23 @@ class LabCommandTest {
   }
 
   @Test
-  void aWorkerFindsTheLabTasksOnItsClasspath() {
+  void theLabsInternalTaskIsInNoUsersTaskList() {
+    // what a user's worker, the dashboard and "unknown task" messages list: the lab is on the
+    // classpath, but its task is the lab's own (its child JVMs get it through LabTasks.PROPERTY)
     assertThat(TaskRegistry.discover(LabTasks.class.getClassLoader()).names())
-        .contains(LabTasks.PRIMES_GIL, "semafor.primes");
+        .contains("semafor.primes")
+        .doesNotContain(LabTasks.PRIMES_GIL);
+    assertThat(PrimesLab.registry().names()).contains(LabTasks.PRIMES_GIL);
+  }
+
+  @Test
+  void theLabsHelpSpeaksOfWhatAUserHas() {
+    for (String command : new String[] {"spinner", "primes", "contention"}) {
+      assertThat(Lab.run(command, "--help").out())
+          .as(command)
+          .doesNotContain("--broker")
+          .doesNotContain("the notes")
+          .doesNotContain(".py");
+    }
   }
 }

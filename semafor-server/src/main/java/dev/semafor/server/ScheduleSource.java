@@ -48,7 +48,13 @@ public interface ScheduleSource {
     /** A broker's schedule as shown. */
     public static Schedule of(ScheduleRecord r) {
       return new Schedule(
-          r.name(), r.cron(), r.zone().getId(), r.task(), r.queue(), r.nextTick(), r.lastTick());
+          r.name(),
+          r.cron(),
+          r.zone().getId(),
+          r.task(),
+          r.queue(),
+          r.nextTick(),
+          dev.semafor.schedule.Schedule.lastHandledTick(r).orElse(null));
     }
   }
 }

@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * Finds Debian's Chromium and ChromeDriver for the browser tests, installing them with {@code
- * src/test/scripts/install-chromium.sh} when missing. Where they cannot be had the tests are
- * skipped with a message, except on CI ({@code CI=true}), where that is a failure.
+ * src/test/scripts/install-chromium.sh} when missing (unless {@code SEMAFOR_CHROMIUM_INSTALL=0}).
+ * Where they cannot be had the tests are skipped with a message saying how to get them, except on
+ * CI ({@code CI=true}), where that is a failure.
  */
 final class Chromium {
   static final Path BROWSER = Path.of(env("SEMAFOR_CHROMIUM", "/usr/bin/chromium"));
@@ -25,6 +26,33 @@ final class Chromium {
     if (present()) {
       return;
     }
+    String why;
+    if ("0".equals(System.getenv("SEMAFOR_CHROMIUM_INSTALL"))) {
+      why = "not installed: SEMAFOR_CHROMIUM_INSTALL=0";
+    } else {
+      why = install();
+    }
+    if (present()) {
+      return;
+    }
+    String message =
+        "the dashboard's browser tests need Chromium and ChromeDriver at "
+            + BROWSER
+            + " and "
+            + DRIVER
+            + " ("
+            + why
+            + "). To get them: apt-get install chromium chromium-driver (Debian, Ubuntu; bin/test"
+            + " does this when it can), or point SEMAFOR_CHROMIUM and SEMAFOR_CHROMEDRIVER at a"
+            + " Chromium or Chrome and the ChromeDriver of the same version.";
+    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+      fail(message);
+    }
+    Assumptions.abort(message);
+  }
+
+  /** Runs the install script; returns what happened, for the message if they are still missing. */
+  private static String install() {
     String why;
     try {
       Process p = new ProcessBuilder("bash", INSTALL.toString()).inheritIO().start();
@@ -40,21 +68,7 @@ final class Chromium {
       Thread.currentThread().interrupt();
       why = "interrupted while installing chromium";
     }
-    if (present()) {
-      return;
-    }
-    String message =
-        "Chromium and ChromeDriver are needed at "
-            + BROWSER
-            + " and "
-            + DRIVER
-            + " for the dashboard's browser tests ("
-            + why
-            + "). Install Debian's chromium and chromium-driver packages.";
-    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-      fail(message);
-    }
-    Assumptions.abort(message);
+    return why;
   }
 
   private static boolean present() {
