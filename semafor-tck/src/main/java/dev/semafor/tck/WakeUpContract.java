@@ -12,12 +12,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Waiting for work ({@link dev.semafor.broker.Broker#awaitWork}), called as a worker's fetcher
- * calls it, all on one thread: an empty lease, a first short wait (where a backend may start
- * listening), an empty lease, then the wait. An enqueue on one of the waiter's queues ends that
- * wait long before its timeout, whether it comes before or after the wait begins; a wait with
- * nothing to end it returns by its timeout; an interrupt ends it with {@link InterruptedException}.
- * These cases use real threads and wall-clock timeouts (a backend's wake-up is real time, not the
- * test's clock).
+ * calls it, all on one thread: empty leases and short waits (where a backend starts listening)
+ * until two waits in a row last their whole timeout, so that no wake-up of the backend's own (a new
+ * subscription, a listener that just connected) is pending, then the wait. An enqueue on one of the
+ * waiter's queues ends that wait long before its timeout, whether it comes before or after the wait
+ * begins; a wait with nothing to end it returns by its timeout; an interrupt ends it with {@link
+ * InterruptedException}. These cases use real threads and wall-clock timeouts (a backend's wake-up
+ * is real time, not the test's clock).
  */
 abstract class WakeUpContract extends BrokerFixture {
   /** Longer than any case may take: a wait that ended well before it was woken, not timed out. */
@@ -58,9 +59,27 @@ abstract class WakeUpContract extends BrokerFixture {
         .withCauseInstanceOf(InterruptedException.class);
   }
 
+  /** How long each settling wait lasts. */
+  private static final Duration SETTLE = Duration.ofMillis(50);
+
   /**
-   * A thread that does what an idle worker's fetcher does: an empty lease, a first short wait, an
-   * empty lease (then {@link #primed}), and the wait, whose nanoseconds complete {@link #waited}.
+   * Empty leases and short waits until two waits in a row last their whole timeout: the backend
+   * listens, and it has no wake-up of its own pending that would end the next wait.
+   */
+  private void settle() throws InterruptedException {
+    int full = 0;
+    for (int i = 0; i < 200 && full < 2; i++) {
+      assertThat(lease(10, QUEUE)).isEmpty();
+      long t0 = System.nanoTime();
+      broker.awaitWork(List.of(QUEUE), SETTLE);
+      full = System.nanoTime() - t0 >= SETTLE.toNanos() ? full + 1 : 0;
+    }
+    assertThat(full).as("waits in a row that lasted their timeout").isEqualTo(2);
+  }
+
+  /**
+   * A thread that does what an idle worker's fetcher does: {@link #settle}, an empty lease (then
+   * {@link #primed}), and the wait, whose nanoseconds complete {@link #waited}.
    */
   private final class Waiter {
     final CountDownLatch primed = new CountDownLatch(1);
@@ -74,8 +93,7 @@ abstract class WakeUpContract extends BrokerFixture {
               .start(
                   () -> {
                     try {
-                      assertThat(lease(10, QUEUE)).isEmpty();
-                      broker.awaitWork(List.of(QUEUE), Duration.ofMillis(1));
+                      settle();
                       assertThat(lease(10, QUEUE)).isEmpty();
                       primed.countDown();
                       long t0 = System.nanoTime();
