@@ -13,6 +13,7 @@ import dev.semafor.worker.Worker;
 import dev.semafor.worker.WorkerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -29,13 +31,31 @@ import org.HdrHistogram.Histogram;
  * same machine's clock in microseconds. After each job finishes, the producer pauses a random time
  * up to the worker's poll interval, so that enqueues fall anywhere in the idle worker's wait.
  *
- * <p>The worker runs in another process ({@code semafor worker}, started from this JVM's own
- * classpath) whenever another process can reach the broker, which is what a producer and a worker
- * usually are; in this process for {@code memory:} and {@code sqlite::memory:}, or with {@code
- * --in-process}. A few warm-up jobs run first and are not counted.
+ * <p>The worker runs in another process whenever another process can reach the broker, which is
+ * what a producer and a worker usually are: {@code semafor worker}, started as {@code bin/semafor
+ * worker} would start it, with this JVM's binary, classpath and JVM options (the collector, the
+ * launcher's start-up cache, {@code SEMAFOR_JAVA_OPTS}; see {@link #workerJvmOptions}). It runs in
+ * this process for {@code memory:} and {@code sqlite::memory:}, or with {@code --in-process}.
+ *
+ * <h2>Warm-up</h2>
+ *
+ * The figure is that of a worker that has been running for a while, as a user's idle worker usually
+ * has: first {@link #WARM_UP} jobs go the same way (each to an idle worker, which it wakes) after
+ * shorter pauses, and are not counted, so that the JIT has compiled the path from wake-up to start
+ * in both processes. A worker's first jobs after its start are slower (interpreted code);
+ * docs/benchmarks.md compares with the ten warm-up jobs this bench used to run.
+ *
+ * <p>After each enqueue the producer lets {@link #FIRST_LOOK} pass before it asks the broker
+ * whether the job finished, so that its own reads do not compete with the worker for the CPU and
+ * the broker while the job is on its way.
  */
 final class LatencyBench {
-  static final int WARM_UP = 10;
+  static final int WARM_UP = 200;
+
+  /** The longest pause before a warm-up job: enough for the worker to be waiting again. */
+  private static final long WARM_UP_PAUSE_MS = 10;
+
+  static final Duration FIRST_LOOK = Duration.ofMillis(20);
   private static final Duration JOB_TIMEOUT = Duration.ofSeconds(60);
 
   private final Broker broker;
@@ -80,9 +100,13 @@ final class LatencyBench {
     Histogram micros = new Histogram(3);
     long pauseBound = Math.max(1, config.pollInterval().toMillis());
     for (int i = 0; i < WARM_UP + jobs; i++) {
-      TimeUnit.MILLISECONDS.sleep(ThreadLocalRandom.current().nextLong(pauseBound));
+      long bound = i < WARM_UP ? Math.min(WARM_UP_PAUSE_MS, pauseBound) : pauseBound;
+      TimeUnit.MILLISECONDS.sleep(1 + ThreadLocalRandom.current().nextLong(bound));
       long enqueuedAt = BuiltinTasks.epochMicros();
       JobHandle job = client.enqueue(BuiltinTasks.CLOCK, null, options);
+      if (i >= WARM_UP) {
+        TimeUnit.NANOSECONDS.sleep(FIRST_LOOK.toNanos());
+      }
       JobRecord done = job.await(JOB_TIMEOUT);
       if (done.state() != JobState.SUCCEEDED) {
         throw new IllegalStateException("latency job " + job.id() + " ended " + done.state());
@@ -99,7 +123,7 @@ final class LatencyBench {
   private Process startWorkerProcess() throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("--enable-native-access=ALL-UNNAMED");
+    command.addAll(workerJvmOptions(ManagementFactory.getRuntimeMXBean().getInputArguments()));
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(Main.class.getName());
@@ -120,6 +144,34 @@ final class LatencyBench {
         .start();
   }
 
+  /**
+   * The JVM options for the worker process: this JVM's own, as {@code bin/semafor} chose them (the
+   * collector, {@code -XX:AOTCache}, {@code SEMAFOR_JAVA_OPTS}), so that the worker starts as
+   * {@code bin/semafor worker} would, less those that must not be given to two JVMs at once (a
+   * debugger's port, a recording, a cache or archive being written), and with native access enabled
+   * (SQLite).
+   */
+  static List<String> workerJvmOptions(List<String> own) {
+    List<String> options = new ArrayList<>();
+    for (String option : own) {
+      if (!NOT_INHERITED.matcher(option).lookingAt()) {
+        options.add(option);
+      }
+    }
+    if (!options.contains(NATIVE_ACCESS)) {
+      options.add(NATIVE_ACCESS);
+    }
+    return options;
+  }
+
+  private static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
+
+  private static final Pattern NOT_INHERITED =
+      Pattern.compile(
+          "-agentlib:|-agentpath:|-Xdebug|-Xrunjdwp|-XX:StartFlightRecording|-XX:AOTCacheOutput"
+              + "|-XX:AOTMode|-XX:AOTConfiguration|-XX:ArchiveClassesAtExit|-XX:DumpLoadedClassList"
+              + "|-Dsemafor\\.tty=");
+
   /** SIGTERM (the worker closes cleanly), then a kill if it lingers. */
   private static void stop(Process worker) throws InterruptedException {
     worker.destroy();
@@ -135,6 +187,7 @@ final class LatencyBench {
       return Output.object()
           .put("broker", broker)
           .put("jobs", jobs)
+          .put("warm_up", WARM_UP)
           .put("worker_process", otherProcess ? "other" : "same")
           .put("model", config.model().label())
           .put("p50_ms", Output.millis(Latencies.ms(micros, 50)))
@@ -145,8 +198,9 @@ final class LatencyBench {
 
     void print(PrintWriter out) {
       out.printf(
-          "bench --latency: %s jobs one at a time on %s, worker in %s process%n",
-          Output.count(jobs), broker, otherProcess ? "another" : "the same");
+          "bench --latency: %s jobs one at a time on %s, worker in %s process (after %d warm-up"
+              + " jobs)%n",
+          Output.count(jobs), broker, otherProcess ? "another" : "the same", WARM_UP);
       out.printf("  enqueue-to-start  %s%n", Latencies.line(micros));
     }
   }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.semafor.Json;
 import dev.semafor.cli.CliRun.Result;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,7 +68,32 @@ class BenchCommandTest {
     assertThat(json.get("broker").asText()).isEqualTo(url);
     assertThat(json.get("worker_process").asText()).isEqualTo("other");
     assertThat(json.get("jobs").asInt()).isEqualTo(3);
+    assertThat(json.get("warm_up").asInt()).isEqualTo(LatencyBench.WARM_UP);
     assertThat(json.get("max_ms").asDouble()).isPositive();
+  }
+
+  @Test
+  void theLatencyWorkerProcessGetsTheJvmOptionsOfTheBenchLessThoseTwoJvmsCannotShare() {
+    List<String> own =
+        List.of(
+            "-XX:+UseParallelGC",
+            "-XX:AOTCache=/opt/semafor/semafor.aot",
+            "-Xlog:aot=off",
+            "-Xmx1g",
+            "-agentlib:jdwp=transport=dt_socket,server=y,address=5005",
+            "-XX:StartFlightRecording=filename=bench.jfr",
+            "-XX:AOTCacheOutput=/tmp/new.aot",
+            "-Dsemafor.tty=true");
+
+    assertThat(LatencyBench.workerJvmOptions(own))
+        .containsExactly(
+            "-XX:+UseParallelGC",
+            "-XX:AOTCache=/opt/semafor/semafor.aot",
+            "-Xlog:aot=off",
+            "-Xmx1g",
+            "--enable-native-access=ALL-UNNAMED");
+    assertThat(LatencyBench.workerJvmOptions(List.of("--enable-native-access=ALL-UNNAMED")))
+        .containsExactly("--enable-native-access=ALL-UNNAMED");
   }
 
   @Test

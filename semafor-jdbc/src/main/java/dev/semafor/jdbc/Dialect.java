@@ -4,8 +4,6 @@ import dev.semafor.BrokerUnavailableException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -112,21 +110,6 @@ interface Dialect extends AutoCloseable {
   String lockCandidates(String select);
 
   /**
-   * Tells idle workers, on this or other hosts, that jobs became due on {@code queues}; runs inside
-   * the transaction that made them due, so the word goes out when it commits. Nothing by default.
-   */
-  default void notifyWork(Session s, Collection<String> queues) throws SQLException {}
-
-  /**
-   * Waits for {@link #notifyWork} on one of {@code queues} or for {@code timeout} ({@link
-   * dev.semafor.broker.Broker#awaitWork}); returns false, at once, if this dialect cannot wait for
-   * work (the broker then polls).
-   */
-  default boolean awaitWork(List<String> queues, Duration timeout) throws InterruptedException {
-    return false;
-  }
-
-  /**
    * Whether a lease first looks, on a reader, for anything to lease before it begins its write
    * transaction: worth it where a write transaction is costly to begin for nothing (SQLite's one
    * write lock, shared by processes); not where an empty lease is as cheap as the look.
@@ -187,8 +170,8 @@ interface Dialect extends AutoCloseable {
 
   /**
    * How this broker handle's idle workers are woken when work arrives ({@link
-   * dev.semafor.broker.Broker#awaitWork}); called once, when the broker opens. The default wakes no
-   * one: workers poll.
+   * dev.semafor.broker.Broker#awaitWork}); called once, when the broker opens, and closed with the
+   * broker. The default wakes no one: workers poll.
    */
   default WorkSignal workSignal() {
     return WorkSignal.polling();

@@ -124,7 +124,7 @@ public final class JdbcBroker implements Broker {
             "enqueue",
             stored,
             s -> {
-              dialect.notifyWork(s, dueQueues(stored, now));
+              signal.adding(s, dueQueues(stored, now));
               if (unique) {
                 return JobControl.enqueueUnique(s, stored, now);
               }
@@ -164,7 +164,7 @@ public final class JdbcBroker implements Broker {
         "enqueue",
         stored,
         s -> {
-          dialect.notifyWork(s, dueQueues(stored, now));
+          signal.adding(s, dueQueues(stored, now));
           JobControl.enqueueGroup(s, group, stored);
           return null;
         });
@@ -480,15 +480,13 @@ public final class JdbcBroker implements Broker {
   }
 
   /**
-   * Waits for the dialect's notifications where it has them ({@code LISTEN/NOTIFY} on PostgreSQL),
-   * else on its {@link WorkSignal}: on SQLite, until a commit in this process or another on the
-   * machine made work ready ({@link SqliteWakeUps}), or the timeout.
+   * Waits on the dialect's {@link WorkSignal}: on SQLite until a commit in this process or another
+   * on the machine made work ready ({@link SqliteWakeUps}), on PostgreSQL until a {@code NOTIFY}
+   * from any host ({@link PostgresListener}), or until the timeout.
    */
   @Override
   public void awaitWork(List<String> queues, Duration timeout) throws InterruptedException {
-    if (!dialect.awaitWork(queues, timeout)) {
-      signal.await(queues, timeout);
-    }
+    signal.await(queues, timeout);
   }
 
   @Override

@@ -8,8 +8,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -70,14 +68,10 @@ final class PostgresDialect implements Dialect {
 
   private final PostgresLocation location;
   private final HikariDataSource pool;
-  private final PostgresListener listener;
-  private final String notify;
 
   private PostgresDialect(PostgresLocation location, HikariDataSource pool) {
     this.location = location;
     this.pool = pool;
-    this.listener = new PostgresListener(location);
-    this.notify = "SELECT pg_notify('" + PostgresListener.channel(location.schema()) + "', ?)";
   }
 
   /** Starts the pool; throws {@link BrokerUnavailableException} if no connection can be made. */
@@ -186,19 +180,10 @@ final class PostgresDialect implements Dialect {
     return "SELECT (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT";
   }
 
+  /** {@code LISTEN/NOTIFY}: a notification per queue with each commit that makes jobs due. */
   @Override
-  public void notifyWork(Session s, Collection<String> queues) throws SQLException {
-    PreparedStatement ps = s.prepare(notify);
-    for (String queue : queues) {
-      ps.setString(1, queue);
-      ps.executeQuery().close();
-    }
-  }
-
-  @Override
-  public boolean awaitWork(List<String> queues, Duration timeout) throws InterruptedException {
-    listener.await(queues, timeout);
-    return true;
+  public WorkSignal workSignal() {
+    return new PostgresListener(location);
   }
 
   @Override
@@ -289,7 +274,6 @@ final class PostgresDialect implements Dialect {
 
   @Override
   public void close() {
-    listener.close();
     if (pool != null) {
       pool.close();
     }

@@ -2,9 +2,11 @@ package dev.semafor.jdbc;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,11 +18,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wakes idle workers when work arrives, by PostgreSQL's {@code LISTEN/NOTIFY}: every enqueue of due
- * jobs sends one {@code pg_notify(channel, queue)} per queue inside its transaction (so the
- * notification is delivered when, and only if, the jobs are committed; PostgreSQL folds identical
- * ones of a transaction into one), and this listener, on a dedicated connection outside the pool,
- * passes each one on to the threads waiting in {@link #await} for that queue.
+ * PostgreSQL's {@link WorkSignal}: wakes idle workers when work arrives, by {@code LISTEN/NOTIFY}.
+ * Every enqueue of due jobs sends one {@code pg_notify(channel, queue)} per queue inside its
+ * transaction ({@link #adding}: the notification is delivered when, and only if, the jobs are
+ * committed; PostgreSQL folds identical ones of a transaction into one), and this listener, on a
+ * dedicated connection outside the pool, passes each one on to the threads waiting in {@link
+ * #await} for that queue.
  *
  * <h2>Missed wake-ups</h2>
  *
@@ -32,13 +35,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The connection is opened on the first wait, so producers never hold one.
  */
-final class PostgresListener implements AutoCloseable {
+final class PostgresListener implements WorkSignal {
   private static final Logger log = LoggerFactory.getLogger(PostgresListener.class);
   private static final int POLL_MS = 500;
   private static final long MAX_BACKOFF_MS = 10_000;
 
   private final PostgresLocation location;
   private final String channel;
+  private final String notify;
 
   /** Notifications per queue so far; guarded by itself, which waiters wait on. */
   private final Map<String, Long> counts = new HashMap<>();
@@ -58,6 +62,7 @@ final class PostgresListener implements AutoCloseable {
   PostgresListener(PostgresLocation location) {
     this.location = location;
     this.channel = channel(location.schema());
+    this.notify = "SELECT pg_notify('" + channel + "', ?)";
   }
 
   /** The channel of a schema's notifications, a name of at most 63 bytes. */
@@ -66,11 +71,32 @@ final class PostgresListener implements AutoCloseable {
     return name.length() > 63 ? name.substring(0, 63) : name;
   }
 
+  /** Sends a notification per queue, delivered when the caller's transaction commits. */
+  @Override
+  public void adding(Session s, Collection<String> queues) throws SQLException {
+    PreparedStatement ps = s.prepare(notify);
+    for (String queue : queues) {
+      ps.setString(1, queue);
+      ps.executeQuery().close();
+    }
+  }
+
+  /**
+   * Nothing: each thread's wait compares with the counts it saw when its last wait ended, so a
+   * notification that comes after that (before or after the lease) ends its next wait at once.
+   */
+  @Override
+  public void leasing() {}
+
   /**
    * Waits until a notification for one of {@code queues} arrives that this thread has not seen, or
    * {@code timeout} passes.
    */
-  void await(List<String> queues, Duration timeout) throws InterruptedException {
+  @Override
+  public void await(List<String> queues, Duration timeout) throws InterruptedException {
+    if (Thread.interrupted()) {
+      throw new InterruptedException(); // even when news would end the wait at once
+    }
     start();
     long deadline = System.nanoTime() + timeout.toNanos();
     Map<String, Long> mine = seen.get();
