@@ -2,7 +2,7 @@
 -- any task), queues... Returns {now} and the id and fields of each leased job as they were before
 -- the lease, in lease order; the i-th gets the token TOKEN_BASE .. i (Java's side makes the base).
 local worker, dur, max, base = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
-local exp = NOW + dur
+local exp = tostring(NOW + dur) -- the leases' expiry, as text (see NOWS)
 local nt = tonumber(ARGV[6])
 local admitted = nil -- the tasks the worker runs, as a set; nil: any
 if nt > 0 then
@@ -129,7 +129,7 @@ local function take(q, id, score, f, h)
   end
   taken = taken + 1
   local token = base .. taken
-  redis.call('HSET', key, 's', '2', 'a', (tonumber(h.a) or 0) + 1, 'sa', NOW,
+  redis.call('HSET', key, 's', '2', 'a', h.a and tostring(tonumber(h.a) + 1) or '1', 'sa', NOWS,
     'le', exp, 'w', worker, 'tk', token)
   if h.st then redis.call('HDEL', key, 'st') end -- started by an earlier attempt
   leased[#leased + 1] = exp
@@ -139,7 +139,7 @@ local function take(q, id, score, f, h)
   if c then redis.call('HINCRBY', T .. ':cc', h.ck, 1) end
   if r then
     local wk = T .. ':rt:' .. h.rk
-    redis.call('ZADD', wk, NOW, token)
+    redis.call('ZADD', wk, NOWS, token)
     redis.call('PEXPIRE', wk, tonumber(h.rd) + 60000)
   end
   out[#out + 1] = id
