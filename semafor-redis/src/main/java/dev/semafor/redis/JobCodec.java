@@ -143,9 +143,26 @@ final class JobCodec {
         .build();
   }
 
+  /**
+   * Reads a job's fields: a flat list of names and values, or the lease script's packed form of it
+   * (one string, names and values joined by NUL; see lease.lua).
+   */
   private static Fields read(String id, Object flat) {
-    List<?> items = (List<?>) flat;
     Fields f = new Fields(id);
+    if (flat instanceof String packed) {
+      int at = 0;
+      while (at < packed.length()) {
+        int nameEnd = packed.indexOf('\0', at);
+        int valueEnd = packed.indexOf('\0', nameEnd + 1);
+        if (valueEnd < 0) {
+          valueEnd = packed.length();
+        }
+        f.set(packed.substring(at, nameEnd), packed.substring(nameEnd + 1, valueEnd));
+        at = valueEnd + 1;
+      }
+      return f;
+    }
+    List<?> items = (List<?>) flat;
     for (int k = 0; k + 1 < items.size(); k += 2) {
       f.set((String) items.get(k), (String) items.get(k + 1));
     }

@@ -12,6 +12,7 @@ import dev.semafor.broker.JobRecord;
 import dev.semafor.broker.Lease;
 import dev.semafor.broker.LeaseRequest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Text that is not ASCII — two-, three- and four-byte UTF-8, an unpaired surrogate — goes to the
  * scripts and comes back unchanged (the broker's codec counts each argument's UTF-8 length itself:
- * a miscount would cut or shift the command).
+ * a miscount would cut or shift the command), and so does a NUL, which the lease's packed reply
+ * uses as its separator.
  */
 class RedisTextTest {
   @RegisterExtension static final RedisPrefix redis = new RedisPrefix("text");
@@ -86,5 +88,21 @@ class RedisTextTest {
     assertThat(dead.error().type()).isEqualTo("x.Ünknown");
     assertThat(dead.error().message()).isEqualTo(TEXT + " ?!");
     assertThat(dead.error().stackTrace()).isEqualTo("at ✓\n\tat 😀");
+  }
+
+  @Test
+  void aLeasedJobWithANulInItsFieldsComesWhole() {
+    // the lease packs a job's fields into one string joined by NUL, unless a value holds a NUL
+    broker.enqueue(List.of(TestRedis.job("t").queue(QUEUE).input("{\"a\":\"\"}").build()));
+    Lease first = leaseOne("t");
+    JobError error = new JobError("x.Failed", "before\0after " + TEXT, "");
+    Instant due = Instant.now().minusSeconds(1);
+    assertThat(broker.fail(List.of(new Failure(first.ref(), error, due)))).containsExactly(true);
+
+    Lease second = leaseOne("t");
+    assertThat(second.job().id()).isEqualTo(first.job().id());
+    assertThat(second.job().attempts()).isEqualTo(2);
+    assertThat(second.job().error()).isEqualTo(error);
+    assertThat(second.job().input()).isEqualTo("{\"a\":\"\"}");
   }
 }
