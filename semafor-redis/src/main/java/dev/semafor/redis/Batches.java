@@ -34,7 +34,7 @@ final class Batches {
     for (int i = 0; i < jobs.size(); i++) {
       Object r = out.get(i + 1);
       if (r instanceof List<?> kept) {
-        records.add(JobCodec.decode((String) kept.get(0), JobCodec.map(kept.get(1))));
+        records.add(JobCodec.decodeFlat((String) kept.get(0), kept.get(1)));
       } else {
         JobState state = JobState.values()[Integer.parseInt((String) r)];
         JobRecord j = jobs.get(i);

@@ -9,7 +9,6 @@ import dev.semafor.broker.JobRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -112,76 +111,143 @@ final class JobCodec {
     }
   }
 
-  /** A flat list of field, value, field, value… (as HGETALL and the scripts return) as a map. */
-  @SuppressWarnings("unchecked")
-  static Map<String, String> map(Object flat) {
-    List<Object> items = (List<Object>) flat;
-    Map<String, String> h = new HashMap<>(items.size());
-    for (int k = 0; k + 1 < items.size(); k += 2) {
-      String value = (String) items.get(k + 1);
-      if (!value.isEmpty() || !EMPTIED.contains(items.get(k))) {
-        h.put((String) items.get(k), value);
-      }
-    }
-    return h;
-  }
-
   /** The record stored as {@code h} under {@code id}. */
   static JobRecord decode(String id, Map<String, String> h) {
-    Backoff backoff =
-        h.containsKey("bb")
-            ? new Backoff(
-                Duration.ofMillis(Long.parseLong(h.get("bb"))),
-                Duration.ofMillis(Long.parseLong(h.get("bm"))),
-                Double.parseDouble(h.get("bj")))
-            : Backoff.defaults();
-    JobError error =
-        h.containsKey("et") ? new JobError(h.get("et"), h.get("em"), h.get("es")) : null;
-    return JobRecord.builder()
-        .id(id)
-        .task(h.get("t"))
-        .queue(h.get("q"))
-        .state(JobState.values()[Integer.parseInt(h.get("s"))])
-        .priority(integer(h.get("p"), 0))
-        .input(h.getOrDefault("i", "null"))
-        .result(h.get("r"))
-        .error(error)
-        .attempts(integer(h.get("a"), 0))
-        .maxAttempts(integer(h.get("m"), JobOptions.DEFAULT_MAX_ATTEMPTS))
-        .backoff(backoff)
-        .timeout(duration(h.get("to")))
-        .runAt(instant(h.getOrDefault("ra", h.get("ea"))))
-        .enqueuedAt(instant(h.get("ea")))
-        .startedAt(instant(h.get("sa")))
-        .finishedAt(instant(h.get("fa")))
-        .leaseExpiresAt(instant(h.get("le")))
-        .workerId(h.get("w"))
-        .uniqueKey(h.get("uk"))
-        .uniquePolicy("R".equals(h.get("up")) ? UniquePolicy.REPLACE : UniquePolicy.REJECT)
-        .concurrencyKey(h.get("ck"))
-        .concurrencyLimit(integer(h.get("cl"), 0))
-        .rateKey(h.get("rk"))
-        .ratePermits(integer(h.get("rp"), 0))
-        .ratePeriod(duration(h.get("rd")))
-        .next(h.get("nx"))
-        .groupId(h.get("g"))
-        .groupIndex(integer(h.get("gi"), 0))
-        .progress(h.containsKey("pg") ? Double.parseDouble(h.get("pg")) : 0)
-        .progressMessage(h.get("pm"))
-        .cancelRequested("1".equals(h.get("cr")))
-        .started("1".equals(h.get("st")))
+    Fields f = new Fields(id);
+    h.forEach(f::set);
+    return f.builder().build();
+  }
+
+  /**
+   * The record stored as {@code flat} (field, value, field, value…, as HGETALL and the scripts
+   * answer) under {@code id}: read straight from the list, with no map between.
+   */
+  static JobRecord decodeFlat(String id, Object flat) {
+    return read(id, flat).builder().build();
+  }
+
+  /**
+   * A job the lease script took: {@code flat} is its hash as it was before the lease, to which this
+   * adds what the script wrote (lease.lua's {@code take}): running, one more attempt, started at
+   * {@code now}, the lease's expiry and worker, not yet marked started.
+   */
+  static JobRecord leased(String id, Object flat, Instant now, Instant expires, String worker) {
+    Fields f = read(id, flat);
+    return f.builder()
+        .state(JobState.RUNNING)
+        .attempts(f.attempts + 1)
+        .startedAt(now)
+        .leaseExpiresAt(expires)
+        .workerId(worker)
+        .started(false)
         .build();
   }
 
-  private static int integer(String v, int absent) {
-    return v == null ? absent : (int) Long.parseLong(v);
+  /**
+   * Reads a job's fields: a flat list of names and values, or the lease script's packed form of it
+   * (one string, names and values joined by NUL; see lease.lua).
+   */
+  private static Fields read(String id, Object flat) {
+    Fields f = new Fields(id);
+    if (flat instanceof String packed) {
+      int at = 0;
+      while (at < packed.length()) {
+        int nameEnd = packed.indexOf('\0', at);
+        int valueEnd = packed.indexOf('\0', nameEnd + 1);
+        if (valueEnd < 0) {
+          valueEnd = packed.length();
+        }
+        f.set(packed.substring(at, nameEnd), packed.substring(nameEnd + 1, valueEnd));
+        at = valueEnd + 1;
+      }
+      return f;
+    }
+    List<?> items = (List<?>) flat;
+    for (int k = 0; k + 1 < items.size(); k += 2) {
+      f.set((String) items.get(k), (String) items.get(k + 1));
+    }
+    return f;
+  }
+
+  /**
+   * Reads fields one at a time into a builder; a field that is absent keeps the builder's default,
+   * which is the value the codec leaves out. The backoff, error and run-at fields are combined at
+   * the end.
+   */
+  private static final class Fields {
+    private final JobRecord.Builder b;
+    private String bb, bm, bj, et, em, es, ra, ea;
+    private int attempts;
+
+    Fields(String id) {
+      b = JobRecord.builder().id(id);
+    }
+
+    void set(String name, String v) {
+      if (v.isEmpty() && EMPTIED.contains(name)) {
+        return;
+      }
+      switch (name) {
+        case "t" -> b.task(v);
+        case "q" -> b.queue(v);
+        case "s" -> b.state(JobState.values()[Integer.parseInt(v)]);
+        case "p" -> b.priority(integer(v));
+        case "i" -> b.input(v);
+        case "r" -> b.result(v);
+        case "a" -> b.attempts(attempts = integer(v));
+        case "m" -> b.maxAttempts(integer(v));
+        case "to" -> b.timeout(Duration.ofMillis(Long.parseLong(v)));
+        case "sa" -> b.startedAt(instant(v));
+        case "fa" -> b.finishedAt(instant(v));
+        case "le" -> b.leaseExpiresAt(instant(v));
+        case "w" -> b.workerId(v);
+        case "uk" -> b.uniqueKey(v);
+        case "up" -> b.uniquePolicy("R".equals(v) ? UniquePolicy.REPLACE : UniquePolicy.REJECT);
+        case "ck" -> b.concurrencyKey(v);
+        case "cl" -> b.concurrencyLimit(integer(v));
+        case "rk" -> b.rateKey(v);
+        case "rp" -> b.ratePermits(integer(v));
+        case "rd" -> b.ratePeriod(Duration.ofMillis(Long.parseLong(v)));
+        case "nx" -> b.next(v);
+        case "g" -> b.groupId(v);
+        case "gi" -> b.groupIndex(integer(v));
+        case "pg" -> b.progress(Double.parseDouble(v));
+        case "pm" -> b.progressMessage(v);
+        case "cr" -> b.cancelRequested("1".equals(v));
+        case "st" -> b.started("1".equals(v));
+        case "bb" -> bb = v;
+        case "bm" -> bm = v;
+        case "bj" -> bj = v;
+        case "et" -> et = v;
+        case "em" -> em = v;
+        case "es" -> es = v;
+        case "ra" -> ra = v;
+        case "ea" -> ea = v;
+        default -> {} // tk (the token is the lease's), pk (a park key): not part of the record
+      }
+    }
+
+    JobRecord.Builder builder() {
+      if (bb != null) {
+        b.backoff(
+            new Backoff(
+                Duration.ofMillis(Long.parseLong(bb)),
+                Duration.ofMillis(Long.parseLong(bm)),
+                Double.parseDouble(bj)));
+      }
+      if (et != null) {
+        b.error(new JobError(et, em, es));
+      }
+      Instant enqueued = ea == null ? null : instant(ea);
+      return b.enqueuedAt(enqueued).runAt(ra == null ? enqueued : instant(ra));
+    }
+  }
+
+  private static int integer(String v) {
+    return (int) Long.parseLong(v);
   }
 
   private static Instant instant(String v) {
-    return v == null || v.isEmpty() ? null : Instant.ofEpochMilli(Long.parseLong(v));
-  }
-
-  private static Duration duration(String v) {
-    return v == null ? null : Duration.ofMillis(Long.parseLong(v));
+    return v.isEmpty() ? null : Instant.ofEpochMilli(Long.parseLong(v));
   }
 }

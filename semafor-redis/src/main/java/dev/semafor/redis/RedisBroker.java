@@ -27,7 +27,6 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -137,22 +136,13 @@ public final class RedisBroker implements Broker {
     a.addAll(request.tasks());
     a.addAll(request.queues());
     List<Object> out = store.call(Scripts.Name.LEASE, a);
-    long now = (Long) out.get(0);
-    long expires = now + request.duration().toMillis();
-    String nowText = Long.toString(now);
-    String expText = Long.toString(expires);
+    Instant now = Instant.ofEpochMilli((Long) out.get(0));
+    Instant expires = now.plus(request.duration());
     List<Lease> leases = new ArrayList<>(out.size() / 2);
     for (int k = 1; k + 1 < out.size(); k += 2) {
-      Map<String, String> h = JobCodec.map(out.get(k + 1));
-      String token = base + (leases.size() + 1);
-      h.put("s", "2");
-      h.put("a", Long.toString(Long.parseLong(h.getOrDefault("a", "0")) + 1));
-      h.put("sa", nowText);
-      h.put("le", expText);
-      h.put("w", request.workerId());
-      h.remove("st"); // a new lease is not started
-      JobRecord job = JobCodec.decode((String) out.get(k), h);
-      leases.add(new Lease(job, token, Instant.ofEpochMilli(expires)));
+      JobRecord job =
+          JobCodec.leased((String) out.get(k), out.get(k + 1), now, expires, request.workerId());
+      leases.add(new Lease(job, base + (leases.size() + 1), expires));
     }
     return leases;
   }

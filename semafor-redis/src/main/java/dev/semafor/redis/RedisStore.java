@@ -10,6 +10,7 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
@@ -54,6 +55,7 @@ final class RedisStore implements AutoCloseable {
         ClientResources.builder()
             .ioThreadPoolSize(2)
             .computationThreadPoolSize(2)
+            .commandLatencyRecorder(CommandLatencyRecorder.disabled()) // a cost on every command
             .reconnectDelay(
                 Delay.exponential(
                     Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
@@ -70,7 +72,7 @@ final class RedisStore implements AutoCloseable {
                     .build())
             .build());
     try {
-      this.connection = client.connect(StringCodec.UTF8);
+      this.connection = client.connect(Utf8Codec.INSTANCE);
     } catch (RedisException e) {
       shutdown();
       throw new BrokerUnavailableException(

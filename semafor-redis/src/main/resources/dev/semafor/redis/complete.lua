@@ -15,13 +15,13 @@ while at <= #ARGV do
   else
     -- the lease ends (token and expiry emptied), the job succeeds, its attempt counts as started
     if res ~= '' then
-      redis.call('HSET', key, 's', '3', 'fa', NOW, 'tk', '', 'le', '', 'st', '1', 'r', res)
+      redis.call('HSET', key, 's', '3', 'fa', NOWS, 'tk', '', 'le', '', 'st', '1', 'r', res)
     else
-      redis.call('HSET', key, 's', '3', 'fa', NOW, 'tk', '', 'le', '', 'st', '1')
+      redis.call('HSET', key, 's', '3', 'fa', NOWS, 'tk', '', 'le', '', 'st', '1')
     end
     if h[9] ~= '1' then leasedWaiting(h[2], -1) end
     ended[#ended + 1] = id
-    done[#done + 1] = NOW
+    done[#done + 1] = NOWS
     done[#done + 1] = id
     count(h[2], '2', '3')
     if h[3] and tonumber(h[4] or '0') > 0 then

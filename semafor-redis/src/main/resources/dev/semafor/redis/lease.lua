@@ -1,8 +1,9 @@
 -- Lease up to max due jobs. ARGV: now, worker, duration ms, max, token base, n, n task names (none:
 -- any task), queues... Returns {now} and the id and fields of each leased job as they were before
--- the lease, in lease order; the i-th gets the token TOKEN_BASE .. i (Java's side makes the base).
+-- the lease (packed, below), in lease order; the i-th gets the token TOKEN_BASE .. i (Java's side
+-- makes the base).
 local worker, dur, max, base = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
-local exp = NOW + dur
+local exp = tostring(NOW + dur) -- the leases' expiry, as text (see NOWS)
 local nt = tonumber(ARGV[6])
 local admitted = nil -- the tasks the worker runs, as a set; nil: any
 if nt > 0 then
@@ -109,6 +110,16 @@ local function coverage(q)
 end
 
 local out = {NOW}
+
+-- A job's fields (HGETALL's list) as one string, names and values joined by NUL: the reply then
+-- carries one string per job instead of one per name and value, each of which costs the server and
+-- the client. A job with a NUL in a value (an error message may hold one) goes as the list itself.
+local function packed(f)
+  for k = 2, #f, 2 do
+    if string.find(f[k], '\0', 1, true) then return f end
+  end
+  return table.concat(f, '\0')
+end
 local taken = 0
 local leased = {}
 
@@ -129,7 +140,7 @@ local function take(q, id, score, f, h)
   end
   taken = taken + 1
   local token = base .. taken
-  redis.call('HSET', key, 's', '2', 'a', (tonumber(h.a) or 0) + 1, 'sa', NOW,
+  redis.call('HSET', key, 's', '2', 'a', h.a and tostring(tonumber(h.a) + 1) or '1', 'sa', NOWS,
     'le', exp, 'w', worker, 'tk', token)
   if h.st then redis.call('HDEL', key, 'st') end -- started by an earlier attempt
   leased[#leased + 1] = exp
@@ -139,11 +150,11 @@ local function take(q, id, score, f, h)
   if c then redis.call('HINCRBY', T .. ':cc', h.ck, 1) end
   if r then
     local wk = T .. ':rt:' .. h.rk
-    redis.call('ZADD', wk, NOW, token)
+    redis.call('ZADD', wk, NOWS, token)
     redis.call('PEXPIRE', wk, tonumber(h.rd) + 60000)
   end
   out[#out + 1] = id
-  out[#out + 1] = f
+  out[#out + 1] = packed(f)
 end
 
 -- The common case: the request takes every task waiting in q. Pops from the head of the ready set.

@@ -10,6 +10,8 @@ else
   local t = redis.call('TIME')
   NOW = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
+-- NOW as text, formatted once: a number passed to redis.call is formatted again on every call.
+local NOWS = tostring(NOW)
 local WOKEN = {}
 local COUNTS = {}
 local QT = {} -- per queue, per task: the change in its QUEUED count, written at the end
@@ -126,8 +128,8 @@ end
 -- fails its group if it did not succeed.
 local function finish(id, q, from, to, uk, g, ...)
   local t = from == '1' and redis.call('HGET', jkey(id), 't') or nil
-  redis.call('HSET', jkey(id), 's', to, 'fa', NOW, ...)
-  redis.call('ZADD', T .. ':f:' .. to, NOW, id)
+  redis.call('HSET', jkey(id), 's', to, 'fa', NOWS, ...)
+  redis.call('ZADD', T .. ':f:' .. to, NOWS, id)
   count(q, from, to, t)
   if uk and redis.call('HGET', T .. ':u', uk) == id then redis.call('HDEL', T .. ':u', uk) end
   if g and to ~= '3' then
