@@ -91,7 +91,13 @@ final class CancelCommand implements Callable<Integer> {
               : "none of these " + missing.size() + " jobs exists in " + described);
     }
     missing.forEach(
-        id -> cli.err().println("semafor cancel: no job with id '" + Names.printable(id) + "' in " + described));
+        id ->
+            cli.err()
+                .println(
+                    "semafor cancel: no job with id '"
+                        + Names.printable(id)
+                        + "' in "
+                        + described));
     return Main.USAGE;
   }
 }

@@ -94,7 +94,12 @@ public final class Main {
     command
         .getErr()
         .println(
-            name + ": " + Converters.inUserTerms(Names.printable(e.getMessage())) + " (see '" + name + " --help')");
+            name
+                + ": "
+                + Converters.inUserTerms(Names.printable(e.getMessage()))
+                + " (see '"
+                + name
+                + " --help')");
     return USAGE;
   }
 

@@ -379,7 +379,7 @@ public final class JdbcBroker implements Broker {
             s -> {
               boolean was = PausedQueues.resume(s, queue);
               if (was) {
-                dialect.notifyWork(s, List.of(queue));
+                signal.adding(s, List.of(queue));
               }
               return was;
             });
