@@ -1,9 +1,7 @@
 package dev.semafor.cli;
 
 import dev.semafor.JobState;
-import dev.semafor.broker.Broker;
 import dev.semafor.broker.JobQuery;
-import dev.semafor.broker.JobRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -101,18 +99,6 @@ final class JobFilters {
         || since != null
         || from != null
         || to != null;
-  }
-
-  /** Every job matching {@code query}, newest first, read page by page. */
-  static List<JobRecord> all(Broker broker, JobQuery query) {
-    List<JobRecord> jobs = new ArrayList<>();
-    for (int offset = 0; ; offset += JobQuery.MAX_LIMIT) {
-      List<JobRecord> page = broker.query(query.page(JobQuery.MAX_LIMIT, offset));
-      jobs.addAll(page);
-      if (page.size() < JobQuery.MAX_LIMIT) {
-        return jobs;
-      }
-    }
   }
 
   static Set<JobState> parseStates(String text) {

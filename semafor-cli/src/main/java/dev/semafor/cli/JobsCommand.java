@@ -2,11 +2,10 @@ package dev.semafor.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.semafor.UniqueKeyConflictException;
 import dev.semafor.broker.Broker;
-import dev.semafor.broker.CancelResult;
 import dev.semafor.broker.JobQuery;
 import dev.semafor.broker.JobRecord;
+import dev.semafor.server.BulkJobs;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -116,11 +115,6 @@ final class JobsCommand implements Callable<Integer> {
     return line.length() <= 60 ? line : line.substring(0, 57) + "...";
   }
 
-  /** What a bulk action does to one job: true if it changed it. */
-  private interface Action {
-    boolean apply(Broker broker, JobRecord job);
-  }
-
   /** The shared body of cancel, retry and delete: select, count, confirm, act, report. */
   abstract static class Bulk implements Callable<Integer> {
     @ParentCommand JobsCommand parent;
@@ -133,13 +127,18 @@ final class JobsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
+    /** What it does to each job: the HTTP API's bulk action of the same name. */
+    abstract BulkJobs.Action action();
+
     /** The verb, as in "cancel 12 jobs". */
-    abstract String verb();
+    private String verb() {
+      return action().verb();
+    }
 
     /** The past tense, as in "12 jobs cancelled". */
-    abstract String done();
-
-    abstract Action action();
+    private String done() {
+      return action().done();
+    }
 
     @Override
     public Integer call() throws IOException {
@@ -153,7 +152,7 @@ final class JobsCommand implements Callable<Integer> {
       }
       JobQuery query = filters.query(Instant.now());
       try (Broker b = broker.openExisting(cli)) {
-        List<JobRecord> jobs = JobFilters.all(b, query);
+        List<JobRecord> jobs = BulkJobs.all(b, query);
         if (jobs.isEmpty()) {
           report(cli, 0, 0, 0);
           return 0;
@@ -165,7 +164,7 @@ final class JobsCommand implements Callable<Integer> {
         }
         int changed = 0;
         int skipped = 0;
-        Action action = action();
+        BulkJobs.Action action = action();
         for (JobRecord job : jobs) {
           if (action.apply(b, job)) {
             changed++;
@@ -234,21 +233,8 @@ final class JobsCommand implements Callable<Integer> {
               + " heartbeat.")
   static final class Cancel extends Bulk {
     @Override
-    String verb() {
-      return "cancel";
-    }
-
-    @Override
-    String done() {
-      return "cancelled";
-    }
-
-    @Override
-    Action action() {
-      return (b, job) -> {
-        CancelResult r = b.cancel(job.id());
-        return r == CancelResult.CANCELLED || r == CancelResult.CANCEL_REQUESTED;
-      };
+    BulkJobs.Action action() {
+      return BulkJobs.Action.CANCEL;
     }
   }
 
@@ -257,24 +243,8 @@ final class JobsCommand implements Callable<Integer> {
       description = "Put every matching dead or cancelled job back on its queue.")
   static final class Retry extends Bulk {
     @Override
-    String verb() {
-      return "retry";
-    }
-
-    @Override
-    String done() {
-      return "retried";
-    }
-
-    @Override
-    Action action() {
-      return (b, job) -> {
-        try {
-          return b.retry(job.id());
-        } catch (UniqueKeyConflictException e) {
-          return false; // another active job holds its key: it stays where it is
-        }
-      };
+    BulkJobs.Action action() {
+      return BulkJobs.Action.RETRY;
     }
   }
 
@@ -283,18 +253,8 @@ final class JobsCommand implements Callable<Integer> {
       description = "Delete every matching finished job (succeeded, dead or cancelled).")
   static final class Delete extends Bulk {
     @Override
-    String verb() {
-      return "delete";
-    }
-
-    @Override
-    String done() {
-      return "deleted";
-    }
-
-    @Override
-    Action action() {
-      return (b, job) -> job.state().isFinished() && b.delete(job.id());
+    BulkJobs.Action action() {
+      return BulkJobs.Action.DELETE;
     }
   }
 }
