@@ -108,7 +108,11 @@ end
 -- Stores a new job from its field pairs (without its state). Returns its state.
 local function insert(id, pairs, h)
   h = h or tomap(pairs)
-  local st = place(id, h.q, h.p, h.ra or h.ea) -- no ra: due when enqueued
+  -- Due when enqueued (no ra, or ra not after ea: its producer asked for no delay) is due now,
+  -- whatever the producer's clock read against the server's; a delayed job waits for its ra.
+  local due = h.ra
+  if not due or tonumber(due) <= tonumber(h.ea) then due = NOW end
+  local st = place(id, h.q, h.p, due)
   redis.call('HSET', jkey(id), 's', st, unpack(pairs))
   count(h.q, nil, st, h.t)
   if h.uk then redis.call('HSET', T .. ':u', h.uk, id) end
