@@ -8,6 +8,7 @@ import dev.semafor.JobState;
 import dev.semafor.TaskRegistry;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.Brokers;
+import dev.semafor.broker.JobQuery;
 import dev.semafor.broker.JobRecord;
 import dev.semafor.tck.process.WorkerMain;
 import dev.semafor.tck.process.WorkerProcesses;
@@ -39,11 +40,16 @@ class RedisMultiProcessTest {
   @TempDir Path dir;
 
   private static Set<String> enqueue(Broker broker, int jobs) {
+    return enqueue(broker, jobs, "{}");
+  }
+
+  /** {@code jobs} record jobs with {@code input} ({@code {"ms": N}} holds each lease N ms). */
+  private static Set<String> enqueue(Broker broker, int jobs, String input) {
     Set<String> ids = new HashSet<>();
     for (int i = 0; i < jobs; i += 1_000) {
       List<JobRecord> batch = new ArrayList<>(1_000);
       for (int k = 0; k < 1_000; k++) {
-        batch.add(TestRedis.job(WorkerMain.RECORD).build());
+        batch.add(TestRedis.job(WorkerMain.RECORD).input(input).build());
       }
       broker.enqueue(batch);
       batch.forEach(j -> ids.add(j.id()));
@@ -112,10 +118,12 @@ class RedisMultiProcessTest {
   @Test
   void aWorkerProcessKilledMidRunLeavesEveryJobSucceededAndRunsTwiceOnlyWhatItHeld()
       throws Exception {
-    int jobs = 10_000;
+    int jobs = 4_000;
     String url = redis.nextUrl();
     try (Broker broker = Brokers.open(url)) {
-      Set<String> enqueued = enqueue(broker, jobs);
+      // 50 ms a job: the drain lasts about 3 s at 64 at once, long enough to see the victim
+      // holding jobs and kill it then (no-op jobs drained before the victim could be caught)
+      Set<String> enqueued = enqueue(broker, jobs, "{\"ms\":50}");
       List<String> configs = new ArrayList<>();
       List<Path> logs = new ArrayList<>();
       for (int i = 1; i <= 4; i++) {
@@ -128,7 +136,10 @@ class RedisMultiProcessTest {
         await()
             .atMost(Duration.ofMinutes(2))
             .pollInterval(Duration.ofMillis(5))
-            .until(() -> count(broker, JobState.SUCCEEDED) >= jobs / 4);
+            .until(
+                () ->
+                    count(broker, JobState.SUCCEEDED) >= jobs / 4
+                        && runningUnder(broker, "proc-1") > 0); // the victim holds jobs
         Process victim = processes.get(0);
         victim.destroyForcibly();
         assertThat(victim.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -179,6 +190,14 @@ class RedisMultiProcessTest {
       }
       assertThat(ranAgain).as("jobs the killed process held (leased, prefetched)").isPositive();
     }
+  }
+
+  private static long runningUnder(Broker broker, String workerId) {
+    return broker
+        .query(JobQuery.all().states(JobState.RUNNING).page(JobQuery.MAX_LIMIT, 0))
+        .stream()
+        .filter(job -> workerId.equals(job.workerId()))
+        .count();
   }
 
   private static long count(Broker broker, JobState state) {
