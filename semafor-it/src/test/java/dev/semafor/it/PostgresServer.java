@@ -1,13 +1,12 @@
 package dev.semafor.it;
 
+import dev.semafor.jdbc.ScratchPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * PostgreSQL on a simulated host: {@code initdb} in a temporary folder, then {@code pg_ctl start}
@@ -29,18 +28,7 @@ final class PostgresServer extends BrokerServer {
 
   /** The folder of {@code initdb} and {@code pg_ctl}, or null if PostgreSQL is not installed. */
   static Path bin() throws IOException {
-    Path root = Path.of("/usr/lib/postgresql");
-    if (Files.isDirectory(root)) {
-      try (Stream<Path> versions = Files.list(root)) {
-        for (Path v : versions.sorted(Comparator.reverseOrder()).toList()) {
-          if (Files.isExecutable(v.resolve("bin/initdb"))
-              && Files.isExecutable(v.resolve("bin/pg_ctl"))) {
-            return v.resolve("bin");
-          }
-        }
-      }
-    }
-    return null;
+    return ScratchPostgres.installedBin();
   }
 
   @Override

@@ -144,6 +144,22 @@ public final class ScratchPostgres implements AutoCloseable {
    * The folder of {@code initdb} and {@code pg_ctl}; skips the test (fails it under CI) if none.
    */
   private static Path postgresBin() throws IOException {
+    Path bin = installedBin();
+    if (bin == null) {
+      String message = "no initdb/pg_ctl under /usr/lib/postgresql/*/bin; test skipped";
+      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+        Assertions.fail(message.replace("test skipped", "failing under CI=true"));
+      }
+      Assumptions.abort(message);
+    }
+    return bin;
+  }
+
+  /**
+   * The folder of the newest installed {@code initdb} and {@code pg_ctl} under {@code
+   * /usr/lib/postgresql/VERSION/bin}, or null if PostgreSQL's server programs are not installed.
+   */
+  public static Path installedBin() throws IOException {
     Path root = Path.of("/usr/lib/postgresql");
     if (Files.isDirectory(root)) {
       try (Stream<Path> versions = Files.list(root)) {
@@ -155,11 +171,6 @@ public final class ScratchPostgres implements AutoCloseable {
         }
       }
     }
-    String message = "no initdb/pg_ctl under /usr/lib/postgresql/*/bin; test skipped";
-    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-      Assertions.fail(message.replace("test skipped", "failing under CI=true"));
-    }
-    Assumptions.abort(message);
     return null;
   }
 
