@@ -144,6 +144,10 @@ final class MemoryJobs {
 
   /** Stores a new job and puts it where a lease will find it; returns it as stored. */
   JobRecord insert(JobRecord job, Instant now) {
+    if (job.runAt().isAfter(now) && !job.runAt().isAfter(job.enqueuedAt())) {
+      // Due when its producer enqueued it: due now, however far ahead the producer's clock ran.
+      job = job.toBuilder().runAt(now).build();
+    }
     MemoryQueue q = queue(job.queue());
     Slot slot = new Slot(sequence++, job, q.counts);
     byId.put(job.id(), slot);

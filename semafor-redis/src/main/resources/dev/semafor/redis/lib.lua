@@ -114,6 +114,8 @@ local function insert(id, pairs, h)
   if not due or tonumber(due) <= tonumber(h.ea) then due = NOW end
   local st = place(id, h.q, h.p, due)
   redis.call('HSET', jkey(id), 's', st, unpack(pairs))
+  -- a producer's clock ahead of the server's: its "now" is stored as the server's now
+  if due == NOW and tonumber(h.ra or h.ea) > NOW then redis.call('HSET', jkey(id), 'ra', NOW) end
   count(h.q, nil, st, h.t)
   if h.uk then redis.call('HSET', T .. ':u', h.uk, id) end
   return st

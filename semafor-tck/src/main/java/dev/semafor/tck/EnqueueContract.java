@@ -57,6 +57,25 @@ abstract class EnqueueContract extends BrokerFixture {
   }
 
   @Test
+  final void aJobDueWhenEnqueuedIsDueNowHoweverFastItsProducersClock() {
+    // A producer whose clock runs 30 s ahead of the broker's stamps "run now" 30 s in the future.
+    JobRecord fast =
+        TestJobs.record("report", START.plusSeconds(30)).build(); // run-at == enqueued-at
+    JobRecord delayed =
+        TestJobs.record("report", START.plusSeconds(30)).runAt(START.plusSeconds(90)).build();
+
+    broker.enqueue(List.of(fast, delayed));
+
+    assertThatJob(job(fast.id())).isInState(JobState.QUEUED);
+    assertThat(job(fast.id()).runAt()).isBeforeOrEqualTo(START);
+    assertThatJob(job(delayed.id())).isInState(JobState.SCHEDULED);
+    assertThat(lease(10, fast.queue()))
+        .as("a job asked for now is leased now, not when the broker's clock catches up")
+        .extracting(l -> l.job().id())
+        .containsExactly(fast.id());
+  }
+
+  @Test
   final void getOfAnUnknownIdIsEmpty() {
     enqueue(queued("t"));
 
