@@ -9,6 +9,7 @@ import dev.semafor.Names;
 import dev.semafor.ProgressBar;
 import dev.semafor.TaskDefinition;
 import dev.semafor.broker.Broker;
+import dev.semafor.server.InputCheck;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

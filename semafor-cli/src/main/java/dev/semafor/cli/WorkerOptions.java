@@ -5,6 +5,7 @@ import dev.semafor.TaskRegistry;
 import dev.semafor.UnknownTaskException;
 import dev.semafor.process.ChildJvmOptions;
 import dev.semafor.process.WarmUpJob;
+import dev.semafor.server.InputCheck;
 import dev.semafor.worker.WorkerConfig;
 import java.util.ArrayList;
 import java.util.List;

@@ -180,7 +180,7 @@ final class EnqueueRequests {
                         Map.of("task", b.task(), "known_tasks", registry.names())));
     String inputJson = b.input() == null ? "null" : b.input().toString();
     try {
-      json.read(inputJson, definition.inputType());
+      InputCheck.fits(json, definition, inputJson);
     } catch (PayloadException e) {
       throw new Problem(
           422, "invalid-input", "Input does not fit the task", where + e.getMessage());

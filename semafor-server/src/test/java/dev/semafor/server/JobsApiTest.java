@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class JobsApiTest extends ApiFixture {
 
@@ -120,12 +122,32 @@ class JobsApiTest extends ApiFixture {
     assertProblem(http.postJson("/api/v1/jobs", "{\"input\":1}"), 400, "bad-request");
   }
 
-  @Test
-  void inputThatDoesNotBindToTheTaskIs422() {
-    Http.Response r =
-        http.postJson("/api/v1/jobs", "{\"task\":\"semafor.sleep\",\"input\":{\"ms\":\"soon\"}}");
+  /**
+   * An input that does not fit the task is 422 in the words of {@code semafor enqueue} ({@link
+   * InputCheck}): JSON's terms, the shape the task takes, no Java type or Jackson advice; a batch
+   * names the job's index.
+   */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '`',
+      value = {
+        "/api/v1/jobs | {\"task\":\"semafor.sleep\",\"input\":{\"ms\":\"soon\"}}"
+            + " | input does not fit task 'semafor.sleep' (it takes {\"ms\": a whole number}):"
+            + " 'ms' must be a whole number, not \"soon\"",
+        "/api/v1/jobs | {\"task\":\"semafor.primes\",\"input\":{\"n\":5,\"x\":1}}"
+            + " | input does not fit task 'semafor.primes' (it takes {\"n\": a whole number}):"
+            + " unknown field 'x'",
+        "/api/v1/jobs/batch | {\"jobs\":[{\"task\":\"semafor.primes\",\"input\":{\"n\":3}},"
+            + "{\"task\":\"semafor.primes\",\"input\":null}]}"
+            + " | jobs[1]: input does not fit task 'semafor.primes' (it takes {\"n\": a whole"
+            + " number}): expected {\"n\": a whole number}, not null"
+      })
+  void inputThatDoesNotFitTheTaskIs422SayingWhatItTakes(String path, String body, String detail) {
+    Http.Response r = http.postJson(path, body);
 
     assertProblem(r, 422, "invalid-input");
+    assertThat(r.json().get("detail").asText()).isEqualTo(detail);
     assertThat(broker.stats()).isEmpty();
   }
 
@@ -450,7 +472,7 @@ class JobsApiTest extends ApiFixture {
     Http.Response r = http.method("POST", "/api/v1/jobs/" + first + "/retry");
 
     assertProblem(r, 409, "unique-key-held");
-    assertThat(r.json().get("detail").asText()).contains(first, "'r-7'", holder, "QUEUED");
+    assertThat(r.json().get("detail").asText()).contains(first, "'r-7'", holder, "queued");
     assertThat(r.json().get("unique_key").asText()).isEqualTo("r-7");
     assertThat(r.json().get("held_by").asText()).isEqualTo(holder);
     assertThat(broker.get(first).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
