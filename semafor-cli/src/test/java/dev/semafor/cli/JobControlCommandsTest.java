@@ -164,7 +164,7 @@ class JobControlCommandsTest {
             + held
             + " has unique key 'nightly', which job "
             + holder
-            + " holds while it is QUEUED; cancel "
+            + " holds while it is queued; cancel "
             + holder
             + " or wait for it to finish";
 
@@ -221,13 +221,13 @@ class JobControlCommandsTest {
     String id = enqueue("enqueue", "semafor.noop");
 
     Result late = run("job", id, "--wait", "100ms");
-    assertOneLineError(late, "job " + id + " is still QUEUED after 100ms");
+    assertOneLineError(late, "job " + id + " is still queued after 100ms");
 
     Lease lease = db.leaseOne();
     db.broker().complete(new Completion(lease.ref(), "{\"ok\":true}"));
     Result done = run("job", id, "--wait", "10s");
     assertThat(done.code()).as(done.err()).isZero();
-    assertThat(done.out()).contains("SUCCEEDED", "{\"ok\":true}");
+    assertThat(done.out()).contains("state     succeeded", "{\"ok\":true}");
   }
 
   @Test
