@@ -232,17 +232,7 @@ final class WorkerCommand implements Callable<Integer> {
                       .put("released", s.released())
                       .put("lost", s.lost())));
     } else {
-      cli.out()
-          .printf(
-              "worker %s stopped: %d succeeded, %d retried, %d dead, %d cancelled, %d released,"
-                  + " %d lost%n",
-              worker.id(),
-              s.succeeded(),
-              s.retried(),
-              s.dead(),
-              s.cancelled(),
-              s.released(),
-              s.lost());
+      cli.out().println("worker " + worker.id() + " stopped: " + s);
     }
     cli.out().flush();
     cli.err().flush();
