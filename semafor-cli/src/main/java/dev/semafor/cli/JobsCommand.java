@@ -31,7 +31,9 @@ import picocli.CommandLine.ParentCommand;
     name = "jobs",
     description = {
       "List and search jobs, newest first; cancel, retry or delete every job that matches.",
-      "semafor jobs --state dead --queue emails    semafor jobs retry --state dead --yes"
+      "For example:",
+      "  semafor jobs --state dead --queue emails",
+      "  semafor jobs retry --state dead --yes"
     },
     subcommands = {JobsCommand.Cancel.class, JobsCommand.Retry.class, JobsCommand.Delete.class})
 final class JobsCommand implements Callable<Integer> {

@@ -96,7 +96,7 @@ final class WorkerCommand implements Callable<Integer> {
       names = "--json",
       description =
           "When stopped, print the summary as one JSON object: {\"worker_id\", \"succeeded\","
-              + " \"retried\", \"dead\", \"cancelled\", \"released\"}.")
+              + " \"retried\", \"dead\", \"cancelled\", \"released\", \"lost\"}.")
   private boolean json;
 
   @Override
