@@ -89,6 +89,16 @@ class JobsCommandTest {
     assertThat(ask.err()).contains("cancel 1 jobs with unique key 'report-7'?");
   }
 
+  /** The input is the user's data: stored as typed, not rounded as reports round numbers. */
+  @Test
+  void enqueueStoresTheInputsNumbersUnrounded() {
+    String id = enqueue("semafor.echo", "{\"price\": 3.14159265, \"rate\": 0.000123456}");
+
+    JsonNode input = json("job", id, "--json").get("input");
+    assertThat(input.get("price").doubleValue()).isEqualTo(3.14159265);
+    assertThat(input.get("rate").doubleValue()).isEqualTo(0.000123456);
+  }
+
   @Test
   void badFilterValuesAreOneLineNamingTheFlag() {
     CliRun.Result state = semafor("jobs", "--state", "done");

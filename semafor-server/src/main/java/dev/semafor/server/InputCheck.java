@@ -49,7 +49,8 @@ public final class InputCheck {
     } catch (JsonProcessingException e) {
       throw new PayloadException("INPUT_JSON is not valid JSON: " + describe(e), e);
     }
-    String compact = ReportJson.write(tree);
+    // The user's data as they gave it: not ReportJson, whose rounding is for reports.
+    String compact = Json.defaults().write(tree);
     fits(Json.defaults(), task, compact);
     return compact;
   }
