@@ -107,7 +107,7 @@ final class WorkerCommand implements Callable<Integer> {
       // the child-JVM flags check warm-up tasks against the context loader: the tasks given
       Thread.currentThread().setContextClassLoader(tasks.loader());
       WorkerConfig config = config(tasks);
-      List<Schedule> schedules = control.parse();
+      List<Schedule> schedules = control.parse(tasks.registry());
       Broker b = broker.open(cli);
       Worker w;
       WorkerMetricsEndpoint metrics = null;

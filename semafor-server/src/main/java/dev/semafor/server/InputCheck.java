@@ -39,15 +39,19 @@ public final class InputCheck {
   /**
    * Checks JSON text given on the command line; returns it as compact JSON text, or throws {@link
    * PayloadException} whose message names the problem.
+   *
+   * @param text the JSON text; null reads as JSON null
+   * @param name what the message calls the text when it is not JSON: {@code INPUT_JSON}, {@code its
+   *     input}
    */
-  public static String check(TaskDefinition<?, ?> task, String text) {
+  public static String check(TaskDefinition<?, ?> task, String text, String name) {
     JsonNode tree;
     try {
       tree = STRICT.readTree(text == null ? "null" : text);
     } catch (RefusedJsonException e) {
-      throw new PayloadException("INPUT_JSON is refused: " + describe(e), e);
+      throw new PayloadException(name + " is refused: " + describe(e), e);
     } catch (JsonProcessingException e) {
-      throw new PayloadException("INPUT_JSON is not valid JSON: " + describe(e), e);
+      throw new PayloadException(name + " is not valid JSON: " + describe(e), e);
     }
     // The user's data as they gave it: not ReportJson, whose rounding is for reports.
     String compact = Json.defaults().write(tree);

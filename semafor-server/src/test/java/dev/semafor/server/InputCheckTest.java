@@ -20,7 +20,8 @@ class InputCheckTest {
     TaskDefinition<?, ?> echo = registry.require(BuiltinTasks.ECHO);
 
     String compact =
-        InputCheck.check(echo, "{ \"x\": 3.14159265, \"y\": 0.000123456, \"z\": 12345678901 }");
+        InputCheck.check(
+            echo, "{ \"x\": 3.14159265, \"y\": 0.000123456, \"z\": 12345678901 }", "INPUT_JSON");
 
     JsonNode stored = Json.defaults().mapper().readTree(compact);
     assertThat(stored.get("x").doubleValue()).isEqualTo(3.14159265);
@@ -33,13 +34,13 @@ class InputCheckTest {
   void textThatIsNotOneJsonValueIsRefusedBeforeBinding() {
     TaskDefinition<?, ?> primes = registry.require(BuiltinTasks.PRIMES);
 
-    assertThatThrownBy(() -> InputCheck.check(primes, "{\"n\": 97} {\"n\": 98}"))
+    assertThatThrownBy(() -> InputCheck.check(primes, "{\"n\": 97} {\"n\": 98}", "INPUT_JSON"))
         .isInstanceOf(PayloadException.class)
         .hasMessageStartingWith("INPUT_JSON is not valid JSON: ");
-    assertThatThrownBy(() -> InputCheck.check(primes, "{\"n\": 1, \"n\": 2}"))
+    assertThatThrownBy(() -> InputCheck.check(primes, "{\"n\": 1, \"n\": 2}", "its input"))
         .isInstanceOf(PayloadException.class)
-        .hasMessage("INPUT_JSON is not valid JSON: Duplicate field 'n' (line 1, column 13)");
-    assertThatThrownBy(() -> InputCheck.check(primes, "{\"n\": 1e999999}"))
+        .hasMessage("its input is not valid JSON: Duplicate field 'n' (line 1, column 13)");
+    assertThatThrownBy(() -> InputCheck.check(primes, "{\"n\": 1e999999}", "INPUT_JSON"))
         .isInstanceOf(PayloadException.class)
         .hasMessageStartingWith("INPUT_JSON is refused: number 1e999999 is out of range");
   }
