@@ -16,6 +16,7 @@ import dev.semafor.RefusedJsonException;
 import dev.semafor.ReportJson;
 import dev.semafor.TaskDefinition;
 import java.math.BigInteger;
+import java.time.temporal.Temporal;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
@@ -83,8 +84,11 @@ public final class InputCheck {
     }
   }
 
-  /** Why the input did not bind, in JSON's terms: fields and kinds of values, not Java types. */
-  private static String binding(JsonProcessingException e) {
+  /**
+   * Why a JSON text did not bind, in JSON's terms: fields and kinds of values, not Java types. The
+   * HTTP API words a request body's wrong shape with it too.
+   */
+  static String binding(JsonProcessingException e) {
     if (e instanceof UnrecognizedPropertyException u) {
       return "unknown field '" + u.getPropertyName() + "'";
     }
@@ -164,16 +168,26 @@ public final class InputCheck {
     if (type.isArray() || Collection.class.isAssignableFrom(type)) {
       return "a list";
     }
+    if (Temporal.class.isAssignableFrom(type)) {
+      return "an ISO-8601 time such as \"2030-01-01T00:00:00Z\"";
+    }
     if (type == Object.class || JsonNode.class.isAssignableFrom(type)) {
       return "any JSON value";
     }
     return "an object";
   }
 
-  private static String path(JsonMappingException m) {
-    return m.getPath().stream()
-        .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-        .collect(Collectors.joining("."));
+  /** Where in the JSON the error is: {@code jobs[1].priority}; empty at the top. */
+  static String path(JsonMappingException m) {
+    StringBuilder path = new StringBuilder();
+    for (JsonMappingException.Reference ref : m.getPath()) {
+      if (ref.getFieldName() != null) {
+        path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        path.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return path.toString();
   }
 
   private static String describe(JsonProcessingException e) {

@@ -108,13 +108,29 @@ class JobsApiTest extends ApiFixture {
     assertThat(r.json().get("detail").asText()).contains("'delay'", "delay_ms");
   }
 
-  @Test
-  void wrongFieldTypeIs400AndNamesTheField() {
-    Http.Response r =
-        http.postJson("/api/v1/jobs", "{\"task\":\"semafor.noop\",\"priority\":\"high\"}");
+  /** A body of the wrong shape is 400 naming the field and what it takes, in JSON's terms. */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '`',
+      value = {
+        "/api/v1/jobs | {\"task\":\"semafor.noop\",\"priority\":\"high\"}"
+            + " | 'priority' must be a whole number, not \"high\"",
+        "/api/v1/jobs | {\"task\":\"semafor.noop\",\"run_at\":\"tomorrow\"}"
+            + " | 'run_at' must be an ISO-8601 time such as \"2030-01-01T00:00:00Z\"",
+        "/api/v1/jobs | {\"task\":[\"a\"]} | 'task' must be a string",
+        "/api/v1/jobs | [1] | the body must be a JSON object",
+        "/api/v1/jobs/batch | {\"jobs\":{}} | 'jobs' must be a list",
+        "/api/v1/jobs/batch | {\"jobs\":[{\"task\":\"semafor.noop\",\"max_attempts\":[]}]}"
+            + " | 'jobs[0].max_attempts' must be a whole number"
+      })
+  void wrongShapeIs400AndSaysWhatTheFieldTakes(String path, String body, String detail) {
+    Http.Response r = http.postJson(path, body);
 
     assertProblem(r, 400, "bad-request");
-    assertThat(r.json().get("detail").asText()).contains("priority");
+    assertThat(r.json().get("detail").asText())
+        .startsWith("wrong shape: " + detail)
+        .doesNotContain("java", "dev.semafor", "`", "Cannot deserialize");
   }
 
   @Test
