@@ -151,7 +151,7 @@ final class EnqueueRequests {
   }
 
   private static String where(JsonMappingException e) {
-    String path = InputCheck.path(e);
+    String path = Json.path(e);
     return path.isEmpty() ? "" : " at " + path;
   }
 

@@ -93,7 +93,7 @@ public final class InputCheck {
       return "unknown field '" + u.getPropertyName() + "'";
     }
     if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
-      String path = path(m);
+      String path = Json.path(m);
       String expected = kind(m.getTargetType());
       if (path.isEmpty()) {
         return "expected " + shape(m.getTargetType());
@@ -177,26 +177,13 @@ public final class InputCheck {
     return "an object";
   }
 
-  /** Where in the JSON the error is: {@code jobs[1].priority}; empty at the top. */
-  static String path(JsonMappingException m) {
-    StringBuilder path = new StringBuilder();
-    for (JsonMappingException.Reference ref : m.getPath()) {
-      if (ref.getFieldName() != null) {
-        path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
-      } else if (ref.getIndex() >= 0) {
-        path.append('[').append(ref.getIndex()).append(']');
-      }
-    }
-    return path.toString();
-  }
-
   private static String describe(JsonProcessingException e) {
     String message = String.valueOf(e.getOriginalMessage());
     message = message.replaceAll("\\[Source: [^;]*; ", "[");
     message = message.replaceAll(" \\(set [^)]*to allow\\)", "");
     message = message.replaceAll("\\s+", " ").trim();
     if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
-      return "at '" + path(m) + "': " + message;
+      return "at '" + Json.path(m) + "': " + message;
     }
     if (e.getLocation() != null && e.getLocation().getLineNr() > 0) {
       return message
