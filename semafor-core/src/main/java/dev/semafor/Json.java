@@ -152,17 +152,20 @@ public final class Json {
 
   /** " at field.path" for a binding error inside an object, else "". */
   private static String where(JsonProcessingException e) {
-    if (!(e instanceof JsonMappingException m) || m.getPath().isEmpty()) {
-      return "";
-    }
+    String path = e instanceof JsonMappingException m ? path(m) : "";
+    return path.isEmpty() ? "" : " at '" + path + "'";
+  }
+
+  /** Where in the JSON a binding error is, as {@code jobs[1].priority}; empty at the top. */
+  public static String path(JsonMappingException e) {
     StringBuilder path = new StringBuilder();
-    for (JsonMappingException.Reference ref : m.getPath()) {
+    for (JsonMappingException.Reference ref : e.getPath()) {
       if (ref.getFieldName() != null) {
         path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
       } else if (ref.getIndex() >= 0) {
         path.append('[').append(ref.getIndex()).append(']');
       }
     }
-    return path.isEmpty() ? "" : " at '" + path + "'";
+    return path.toString();
   }
 }

@@ -1,5 +1,7 @@
 package dev.semafor;
 
+import java.util.Locale;
+
 /**
  * A job could not be put back on its queue because another job with the same unique key is active
  * (scheduled, queued or running): two active jobs never share a key. Thrown by {@link
@@ -21,7 +23,7 @@ public class UniqueKeyConflictException extends SemaforException {
             + "', which job "
             + holderId
             + " holds while it is "
-            + holderState
+            + holderState.name().toLowerCase(Locale.ROOT)
             + "; cancel "
             + holderId
             + " or wait for it to finish");

@@ -39,6 +39,13 @@ final class DashboardCommand implements Callable<Integer> {
       description = "Access token, at least 16 characters (default: $SEMAFOR_TOKEN).")
   private String token;
 
+  @Option(
+      names = "--json",
+      description =
+          "Once listening, print one JSON object: {\"url\", \"port\", \"broker\","
+              + " \"token_required\"} (with --port 0, the port that was picked).")
+  private boolean json;
+
   @Override
   public Integer call() throws InterruptedException {
     Cli cli = root.cli();
@@ -71,7 +78,18 @@ final class DashboardCommand implements Callable<Integer> {
                         b.close();
                         stopped.countDown();
                       }));
-      cli.out().println("dashboard at " + server.url() + " (Ctrl-C to stop)");
+      if (json) {
+        cli.out()
+            .println(
+                Output.json(
+                    Output.object()
+                        .put("url", server.url())
+                        .put("port", server.port())
+                        .put("broker", b.describe())
+                        .put("token_required", server.tokenRequired())));
+      } else {
+        cli.out().println("dashboard at " + server.url() + " (Ctrl-C to stop)");
+      }
       cli.out().flush();
       stopped.await();
       return 0;

@@ -121,10 +121,7 @@ record DemoReport(String broker, WorkerConfig config, List<Row> rows, Clock cloc
   void print(PrintWriter out) {
     Table table = new Table("n", "prime", "time", "ran on").align("rlrl");
     for (Row r : rows) {
-      String prime =
-          r.prime() == null
-              ? r.job().state().name().toLowerCase(Locale.ROOT)
-              : r.prime() ? "yes" : "no";
+      String prime = r.prime() == null ? JobViews.state(r.job().state()) : r.prime() ? "yes" : "no";
       table.row(r.n(), prime, String.format(Locale.ROOT, "%.1f ms", r.nanos() / 1e6), r.ranOn());
     }
     table.print(out);

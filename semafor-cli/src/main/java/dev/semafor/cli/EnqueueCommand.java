@@ -9,6 +9,7 @@ import dev.semafor.Names;
 import dev.semafor.ProgressBar;
 import dev.semafor.TaskDefinition;
 import dev.semafor.broker.Broker;
+import dev.semafor.server.InputCheck;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -105,7 +106,7 @@ final class EnqueueCommand implements Callable<Integer> {
     JobOptions options = control.apply(task, options());
     try (TaskClasspath.Tasks tasks = classpath.load(cli)) {
       TaskDefinition<?, ?> definition = tasks.registry().require(task);
-      String payload = InputCheck.check(definition, input);
+      String payload = InputCheck.check(definition, input, "INPUT_JSON");
       options = options.withDefaults(task, definition.options());
       try (Broker b = broker.open(cli)) {
         Client client = new Client(b); // task and payload were checked above, once for all copies

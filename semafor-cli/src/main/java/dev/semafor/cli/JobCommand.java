@@ -79,7 +79,7 @@ final class JobCommand implements Callable<Integer> {
     try {
       return new Client(b).handle(id).await(wait);
     } catch (TimeoutException e) {
-      String state = b.get(id).map(r -> r.state().name()).orElse("gone");
+      String state = b.get(id).map(r -> JobViews.state(r.state())).orElse("gone");
       throw new SemaforException(
           "job " + id + " is still " + state + " after " + Durations.format(wait));
     } catch (InterruptedException e) {
@@ -100,7 +100,7 @@ final class JobCommand implements Callable<Integer> {
     line(
         out,
         "state",
-        job.isLeasedWaiting() ? "RUNNING (leased, waiting to start)" : job.state().name());
+        job.isLeasedWaiting() ? "running (leased, waiting to start)" : JobViews.state(job.state()));
     line(out, "attempts", job.attempts() + " of " + job.maxAttempts());
     line(out, "enqueued", Output.iso(job.enqueuedAt()));
     if (!job.runAt().equals(job.enqueuedAt())) {

@@ -15,9 +15,9 @@ import java.util.stream.Collectors;
 import picocli.CommandLine.Option;
 
 /**
- * The job filters {@code semafor jobs} and its bulk actions share: state, queue, task, key and
- * enqueue time, turned into one {@link JobQuery}. Every bad value is an error that names its flag
- * and what it accepts.
+ * The job filters {@code semafor jobs} and its bulk actions share: state, queue, task, unique key,
+ * concurrency key and enqueue time, turned into one {@link JobQuery}. Every bad value is an error
+ * that names its flag and what it accepts.
  */
 final class JobFilters {
   @Option(
@@ -33,8 +33,17 @@ final class JobFilters {
   @Option(names = "--task", paramLabel = "T", description = "Only jobs of task T.")
   String task;
 
-  @Option(names = "--key", paramLabel = "K", description = "Only jobs with concurrency key K.")
+  @Option(
+      names = "--key",
+      paramLabel = "K",
+      description = "Only jobs enqueued with unique key K (--unique-key), finished ones included.")
   String key;
+
+  @Option(
+      names = "--concurrency-key",
+      paramLabel = "K",
+      description = "Only jobs with concurrency key K.")
+  String concurrencyKey;
 
   @Option(
       names = "--since",
@@ -66,9 +75,9 @@ final class JobFilters {
       throw new IllegalArgumentException(
           "the time range is empty: " + start + " is not before --to " + end);
     }
-    JobQuery q =
-        new JobQuery(queue, task, parseStates(states), start, end, JobQuery.DEFAULT_LIMIT, 0);
-    return key == null ? q : q.concurrencyKey(key);
+    return new JobQuery(queue, task, parseStates(states), start, end, JobQuery.DEFAULT_LIMIT, 0)
+        .uniqueKey(key)
+        .concurrencyKey(concurrencyKey);
   }
 
   /** A few words for messages: "dead jobs of task 'x' on queue 'y'". */
@@ -83,7 +92,10 @@ final class JobFilters {
       parts.add("on queue '" + queue + "'");
     }
     if (key != null) {
-      parts.add("with key '" + key + "'");
+      parts.add("with unique key '" + key + "'");
+    }
+    if (concurrencyKey != null) {
+      parts.add("with concurrency key '" + concurrencyKey + "'");
     }
     if (since != null || from != null || to != null) {
       parts.add("enqueued in the given time range");
@@ -96,6 +108,7 @@ final class JobFilters {
         || queue != null
         || task != null
         || key != null
+        || concurrencyKey != null
         || since != null
         || from != null
         || to != null;

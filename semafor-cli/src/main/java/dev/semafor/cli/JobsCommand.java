@@ -6,6 +6,7 @@ import dev.semafor.broker.Broker;
 import dev.semafor.broker.JobQuery;
 import dev.semafor.broker.JobRecord;
 import dev.semafor.server.BulkJobs;
+import dev.semafor.server.JobViews;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -30,7 +31,9 @@ import picocli.CommandLine.ParentCommand;
     name = "jobs",
     description = {
       "List and search jobs, newest first; cancel, retry or delete every job that matches.",
-      "semafor jobs --state dead --queue emails    semafor jobs retry --state dead --yes"
+      "For example:",
+      "  semafor jobs --state dead --queue emails",
+      "  semafor jobs retry --state dead --yes"
     },
     subcommands = {JobsCommand.Cancel.class, JobsCommand.Retry.class, JobsCommand.Delete.class})
 final class JobsCommand implements Callable<Integer> {
@@ -93,7 +96,7 @@ final class JobsCommand implements Callable<Integer> {
     for (JobRecord j : jobs) {
       table.row(
           j.id(),
-          j.state().name().toLowerCase(Locale.ROOT),
+          JobViews.state(j.state()),
           j.queue(),
           j.task(),
           j.attempts() + "/" + j.maxAttempts(),
@@ -147,7 +150,7 @@ final class JobsCommand implements Callable<Integer> {
         throw new IllegalArgumentException(
             "select the jobs to "
                 + verb()
-                + " with --state, --queue, --task, --key, --since, --from or --to"
+                + " with --state, --queue, --task, --key, --concurrency-key, --since, --from or --to"
                 + " (every job at once is never implied)");
       }
       JobQuery query = filters.query(Instant.now());

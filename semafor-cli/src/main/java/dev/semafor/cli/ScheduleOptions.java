@@ -1,8 +1,11 @@
 package dev.semafor.cli;
 
 import dev.semafor.Client;
+import dev.semafor.SemaforException;
+import dev.semafor.TaskRegistry;
 import dev.semafor.schedule.MissedTicks;
 import dev.semafor.schedule.Schedule;
+import dev.semafor.server.InputCheck;
 import dev.semafor.worker.Durations;
 import dev.semafor.worker.WorkerConfig;
 import java.time.DateTimeException;
@@ -46,16 +49,19 @@ final class ScheduleOptions {
     return b;
   }
 
-  /** The schedules given, parsed; throws with the flag's text on a malformed one. */
-  List<Schedule> parse() {
+  /**
+   * The schedules given, parsed, each task known to {@code registry} and its JSON one that fits it;
+   * throws with the flag's text on a malformed one.
+   */
+  List<Schedule> parse(TaskRegistry registry) {
     List<Schedule> out = new ArrayList<>();
     for (String spec : schedules) {
-      out.add(parse(spec));
+      out.add(parse(spec, registry));
     }
     return out;
   }
 
-  static Schedule parse(String spec) {
+  static Schedule parse(String spec, TaskRegistry registry) {
     String[] f = spec.split("\\|", -1);
     if (f.length < 4 || f.length > 6) {
       throw new IllegalArgumentException(
@@ -68,7 +74,16 @@ final class ScheduleOptions {
       throw new IllegalArgumentException(
           "--schedule '" + spec + "': unknown time zone '" + f[2].trim() + "'");
     }
-    String json = f.length > 4 && !f[4].isBlank() ? f[4] : "null";
+    String json;
+    try {
+      json =
+          InputCheck.check(
+              registry.require(f[3].trim()),
+              f.length > 4 && !f[4].isBlank() ? f[4] : null,
+              "its JSON");
+    } catch (SemaforException e) {
+      throw new IllegalArgumentException("--schedule '" + f[0].trim() + "': " + e.getMessage(), e);
+    }
     Schedule s =
         Schedule.cron(f[0].trim(), f[1].trim(), zone, f[3].trim(), new Client.RawJson(json));
     if (f.length == 6) {

@@ -96,7 +96,7 @@ final class WorkerCommand implements Callable<Integer> {
       names = "--json",
       description =
           "When stopped, print the summary as one JSON object: {\"worker_id\", \"succeeded\","
-              + " \"retried\", \"dead\", \"cancelled\", \"released\"}.")
+              + " \"retried\", \"dead\", \"cancelled\", \"released\", \"lost\"}.")
   private boolean json;
 
   @Override
@@ -107,7 +107,7 @@ final class WorkerCommand implements Callable<Integer> {
       // the child-JVM flags check warm-up tasks against the context loader: the tasks given
       Thread.currentThread().setContextClassLoader(tasks.loader());
       WorkerConfig config = config(tasks);
-      List<Schedule> schedules = control.parse();
+      List<Schedule> schedules = control.parse(tasks.registry());
       Broker b = broker.open(cli);
       Worker w;
       WorkerMetricsEndpoint metrics = null;
@@ -232,17 +232,7 @@ final class WorkerCommand implements Callable<Integer> {
                       .put("released", s.released())
                       .put("lost", s.lost())));
     } else {
-      cli.out()
-          .printf(
-              "worker %s stopped: %d succeeded, %d retried, %d dead, %d cancelled, %d released,"
-                  + " %d lost%n",
-              worker.id(),
-              s.succeeded(),
-              s.retried(),
-              s.dead(),
-              s.cancelled(),
-              s.released(),
-              s.lost());
+      cli.out().println("worker " + worker.id() + " stopped: " + s);
     }
     cli.out().flush();
     cli.err().flush();

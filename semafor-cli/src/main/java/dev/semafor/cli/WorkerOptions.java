@@ -5,6 +5,7 @@ import dev.semafor.TaskRegistry;
 import dev.semafor.UnknownTaskException;
 import dev.semafor.process.ChildJvmOptions;
 import dev.semafor.process.WarmUpJob;
+import dev.semafor.server.InputCheck;
 import dev.semafor.worker.WorkerConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -157,13 +158,13 @@ final class WorkerOptions {
       }
       String input;
       try {
-        input = InputCheck.check(registry.require(task), eq < 0 ? null : spec.substring(eq + 1));
+        input =
+            InputCheck.check(
+                registry.require(task), eq < 0 ? null : spec.substring(eq + 1), "its input");
       } catch (UnknownTaskException e) {
         throw new IllegalArgumentException("--child-warm-up: " + e.getMessage(), e);
       } catch (RuntimeException e) {
-        throw new IllegalArgumentException(
-            "--child-warm-up " + task + ": " + e.getMessage().replace("INPUT_JSON", "its input"),
-            e);
+        throw new IllegalArgumentException("--child-warm-up " + task + ": " + e.getMessage(), e);
       }
       jobs.add(new WarmUpJob(task, input));
     }

@@ -106,7 +106,8 @@ class CommandErrorsTest {
         "{\"n\": 5, \"nope\": 1}  | unknown field 'nope'",
         "{\"n\": \"abc\"}         | 'n' must be a whole number, not \"abc\"",
         "{}                       | 'n' must be a whole number (it is missing or null)",
-        "[1, 2]                   | expected {\"n\": a whole number}"
+        "[1, 2]                   | expected {\"n\": a whole number}",
+        "null                     | expected {\"n\": a whole number}, not null"
       })
   void inputThatDoesNotBindSaysWhatTheTaskTakes(String input, String mention) {
     Result r = CliRun.run("enqueue", "semafor.primes", input.strip(), "--broker", "memory:");

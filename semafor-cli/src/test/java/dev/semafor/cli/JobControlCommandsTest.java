@@ -2,6 +2,7 @@ package dev.semafor.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.semafor.JobError;
 import dev.semafor.JobIds;
 import dev.semafor.JobState;
@@ -164,7 +165,7 @@ class JobControlCommandsTest {
             + held
             + " has unique key 'nightly', which job "
             + holder
-            + " holds while it is QUEUED; cancel "
+            + " holds while it is queued; cancel "
             + holder
             + " or wait for it to finish";
 
@@ -221,13 +222,13 @@ class JobControlCommandsTest {
     String id = enqueue("enqueue", "semafor.noop");
 
     Result late = run("job", id, "--wait", "100ms");
-    assertOneLineError(late, "job " + id + " is still QUEUED after 100ms");
+    assertOneLineError(late, "job " + id + " is still queued after 100ms");
 
     Lease lease = db.leaseOne();
     db.broker().complete(new Completion(lease.ref(), "{\"ok\":true}"));
     Result done = run("job", id, "--wait", "10s");
     assertThat(done.code()).as(done.err()).isZero();
-    assertThat(done.out()).contains("SUCCEEDED", "{\"ok\":true}");
+    assertThat(done.out()).contains("state     succeeded", "{\"ok\":true}");
   }
 
   @Test
@@ -268,8 +269,11 @@ class JobControlCommandsTest {
 
   @Test
   void workerScheduleFlagsAreParsedAndCheckedBeforeTheWorkerStarts() {
+    dev.semafor.TaskRegistry registry = dev.semafor.TaskRegistry.withBuiltins();
+    registry.register("reports.render", JsonNode.class, (input, ctx) -> input);
     dev.semafor.schedule.Schedule s =
-        ScheduleOptions.parse("nightly|0 3 * * *|Europe/Sofia|reports.render|{\"a\":1}|run-once");
+        ScheduleOptions.parse(
+            "nightly|0 3 * * *|Europe/Sofia|reports.render|{ \"a\": 1 }|run-once", registry);
     assertThat(s.name()).isEqualTo("nightly");
     assertThat(s.cron()).isEqualTo("0 3 * * *");
     assertThat(s.zone()).isEqualTo(java.time.ZoneId.of("Europe/Sofia"));
@@ -286,6 +290,13 @@ class JobControlCommandsTest {
         run("worker", "--burst", "--schedule", "nightly|0 3 * * *|UTC|no.such.task"),
         "unknown task 'no.such.task'");
     assertOneLineError(run("worker", "--burst", "--schedule", "just-a-name"), "is not NAME|CRON");
+    assertOneLineError(
+        run("worker", "--burst", "--schedule", "p|0 3 * * *|UTC|semafor.primes|{\"n\":\"x\"}"),
+        "--schedule 'p': input does not fit task 'semafor.primes' (it takes {\"n\": a whole"
+            + " number}): 'n' must be a whole number, not \"x\"");
+    assertOneLineError(
+        run("worker", "--burst", "--schedule", "p|0 3 * * *|UTC|semafor.primes|{\"n\":"),
+        "--schedule 'p': its JSON is not valid JSON");
   }
 
   /** Enqueues a job of {@code task} straight into the broker and makes it dead. */

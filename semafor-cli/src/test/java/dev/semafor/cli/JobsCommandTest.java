@@ -71,6 +71,35 @@ class JobsCommandTest {
   }
 
   @Test
+  void filtersByUniqueKeyOrConcurrencyKey() {
+    String unique = enqueue("semafor.noop", "{}", "--unique-key", "report-7");
+    enqueue("semafor.noop", "{}", "--unique-key", "report-8");
+    String limited =
+        enqueue("semafor.noop", "{}", "--concurrency-key", "report-7", "--concurrency-limit", "1");
+
+    assertThat(json("jobs", "--key", "report-7", "--json").get("jobs").findValuesAsText("id"))
+        .containsExactly(unique);
+    assertThat(
+            json("jobs", "--concurrency-key", "report-7", "--json")
+                .get("jobs")
+                .findValuesAsText("id"))
+        .containsExactly(limited);
+    assertThat(json("jobs", "--key", "report", "--json").get("count").asInt()).isZero();
+    CliRun.Result ask = semafor("jobs", "cancel", "--key", "report-7");
+    assertThat(ask.err()).contains("cancel 1 jobs with unique key 'report-7'?");
+  }
+
+  /** The input is the user's data: stored as typed, not rounded as reports round numbers. */
+  @Test
+  void enqueueStoresTheInputsNumbersUnrounded() {
+    String id = enqueue("semafor.echo", "{\"price\": 3.14159265, \"rate\": 0.000123456}");
+
+    JsonNode input = json("job", id, "--json").get("input");
+    assertThat(input.get("price").doubleValue()).isEqualTo(3.14159265);
+    assertThat(input.get("rate").doubleValue()).isEqualTo(0.000123456);
+  }
+
+  @Test
   void badFilterValuesAreOneLineNamingTheFlag() {
     CliRun.Result state = semafor("jobs", "--state", "done");
     assertThat(state.code()).isEqualTo(Main.USAGE);

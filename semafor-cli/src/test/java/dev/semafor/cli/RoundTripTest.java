@@ -88,7 +88,7 @@ class RoundTripTest {
     assertThat(job.get("state").asText()).isEqualTo("dead");
     assertThat(job.at("/error/message").asText()).isEqualTo("boom");
     Result text = CliRun.run("job", id, "-b", broker);
-    assertThat(text.out()).contains("state     DEAD").contains("boom");
+    assertThat(text.out()).contains("state     dead").contains("boom");
   }
 
   @Test

@@ -90,7 +90,7 @@ class SqliteFaultsCommandTest {
             () -> CliRun.run("worker", "--model", "sequential", "--broker", url));
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> CliRun.run("job", id, "--broker", url).out().contains("SUCCEEDED"));
+        .until(() -> CliRun.run("job", id, "--broker", url).out().contains("state     succeeded"));
 
     for (String suffix : new String[] {"", "-wal", "-shm"}) {
       Files.deleteIfExists(Path.of(file + suffix));

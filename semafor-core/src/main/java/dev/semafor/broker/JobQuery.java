@@ -4,6 +4,7 @@ import dev.semafor.JobState;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * A filter over jobs. Every field may be left {@code null} (or empty) to match all. Results are
@@ -18,7 +19,8 @@ public record JobQuery(
     int limit,
     int offset,
     String concurrencyKey,
-    String groupId) {
+    String groupId,
+    String uniqueKey) {
   public static final int DEFAULT_LIMIT = 100;
   public static final int MAX_LIMIT = 10_000;
 
@@ -41,7 +43,7 @@ public record JobQuery(
       Instant enqueuedTo,
       int limit,
       int offset) {
-    this(queue, task, states, enqueuedFrom, enqueuedTo, limit, offset, null, null);
+    this(queue, task, states, enqueuedFrom, enqueuedTo, limit, offset, null, null, null);
   }
 
   public static JobQuery all() {
@@ -49,46 +51,93 @@ public record JobQuery(
   }
 
   public JobQuery queue(String q) {
-    return new JobQuery(
-        q, task, states, enqueuedFrom, enqueuedTo, limit, offset, concurrencyKey, groupId);
+    return with(c -> c.queue = q);
   }
 
   public JobQuery task(String t) {
-    return new JobQuery(
-        queue, t, states, enqueuedFrom, enqueuedTo, limit, offset, concurrencyKey, groupId);
+    return with(c -> c.task = t);
   }
 
   public JobQuery states(JobState... s) {
-    return new JobQuery(
-        queue, task, Set.of(s), enqueuedFrom, enqueuedTo, limit, offset, concurrencyKey, groupId);
+    return with(c -> c.states = Set.of(s));
   }
 
   public JobQuery enqueuedBetween(Instant from, Instant to) {
-    return new JobQuery(queue, task, states, from, to, limit, offset, concurrencyKey, groupId);
+    return with(
+        c -> {
+          c.enqueuedFrom = from;
+          c.enqueuedTo = to;
+        });
   }
 
   public JobQuery page(int newLimit, int newOffset) {
-    return new JobQuery(
-        queue,
-        task,
-        states,
-        enqueuedFrom,
-        enqueuedTo,
-        newLimit,
-        newOffset,
-        concurrencyKey,
-        groupId);
+    return with(
+        c -> {
+          c.limit = newLimit;
+          c.offset = newOffset;
+        });
   }
 
   /** Only jobs with this concurrency key. */
   public JobQuery concurrencyKey(String key) {
-    return new JobQuery(queue, task, states, enqueuedFrom, enqueuedTo, limit, offset, key, groupId);
+    return with(c -> c.concurrencyKey = key);
   }
 
   /** Only members of this group ({@link GroupRecord}). */
   public JobQuery groupId(String id) {
+    return with(c -> c.groupId = id);
+  }
+
+  /**
+   * Only jobs enqueued with this unique key ({@link dev.semafor.JobOptions#unique}), finished ones
+   * included: the key's history, not only the job that holds it now.
+   */
+  public JobQuery uniqueKey(String key) {
+    return with(c -> c.uniqueKey = key);
+  }
+
+  /** This query with {@code change} applied to a copy of its fields; the one place that copies. */
+  private JobQuery with(Consumer<Copy> change) {
+    Copy c = new Copy(this);
+    change.accept(c);
     return new JobQuery(
-        queue, task, states, enqueuedFrom, enqueuedTo, limit, offset, concurrencyKey, id);
+        c.queue,
+        c.task,
+        c.states,
+        c.enqueuedFrom,
+        c.enqueuedTo,
+        c.limit,
+        c.offset,
+        c.concurrencyKey,
+        c.groupId,
+        c.uniqueKey);
+  }
+
+  /** The fields of a query being changed by one of the withers above. */
+  private static final class Copy {
+    String queue;
+    String task;
+    Set<JobState> states;
+    Instant enqueuedFrom;
+    Instant enqueuedTo;
+    int limit;
+    int offset;
+    String concurrencyKey;
+    String groupId;
+    String uniqueKey;
+
+    Copy(JobQuery q) {
+      queue = q.queue;
+      task = q.task;
+      states = q.states;
+      enqueuedFrom = q.enqueuedFrom;
+      enqueuedTo = q.enqueuedTo;
+      limit = q.limit;
+      offset = q.offset;
+      concurrencyKey = q.concurrencyKey;
+      groupId = q.groupId;
+      uniqueKey = q.uniqueKey;
+    }
   }
 
   /** Whether {@code job} passes every filter of this query (paging aside). */
@@ -99,6 +148,7 @@ public record JobQuery(
         && (enqueuedFrom == null || !job.enqueuedAt().isBefore(enqueuedFrom))
         && (enqueuedTo == null || job.enqueuedAt().isBefore(enqueuedTo))
         && (concurrencyKey == null || concurrencyKey.equals(job.concurrencyKey()))
-        && (groupId == null || groupId.equals(job.groupId()));
+        && (groupId == null || groupId.equals(job.groupId()))
+        && (uniqueKey == null || uniqueKey.equals(job.uniqueKey()));
   }
 }

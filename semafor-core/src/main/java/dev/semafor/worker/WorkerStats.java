@@ -21,4 +21,29 @@ public record WorkerStats(
   public long finished() {
     return succeeded + retried + dead + cancelled;
   }
+
+  /**
+   * A line for people, as the worker's stop log and {@code semafor worker} print it: {@code "201
+   * succeeded, 0 retried, 1 dead, 0 cancelled, 0 released, 0 lost of 202 leased"}, and {@code ", 3
+   * in flight"} while jobs still run.
+   */
+  @Override
+  public String toString() {
+    String line =
+        succeeded
+            + " succeeded, "
+            + retried
+            + " retried, "
+            + dead
+            + " dead, "
+            + cancelled
+            + " cancelled, "
+            + released
+            + " released, "
+            + lost
+            + " lost of "
+            + leased
+            + " leased";
+    return inFlight == 0 ? line : line + ", " + inFlight + " in flight";
+  }
 }

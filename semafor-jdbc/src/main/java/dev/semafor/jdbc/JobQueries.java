@@ -65,6 +65,10 @@ final class JobQueries {
       sql.append(" AND group_id = ?");
       params.add(q.groupId());
     }
+    if (q.uniqueKey() != null) {
+      sql.append(" AND unique_key = ?");
+      params.add(q.uniqueKey());
+    }
     if (q.enqueuedFrom() != null) {
       sql.append(" AND enqueued_at >= ?");
       params.add(JobRows.millis(q.enqueuedFrom()));

@@ -214,6 +214,11 @@ public final class DashboardServer implements AutoCloseable {
     return new MountedServlet(new JavalinServlet(app.unsafeConfig()));
   }
 
+  /** Whether every request must carry the access token (one was given, or read from the env). */
+  public boolean tokenRequired() {
+    return tokenRequired;
+  }
+
   /** The dashboard's address, such as {@code http://127.0.0.1:7070/}. */
   public String url() {
     String host = bind.contains(":") ? "[" + bind + "]" : bind;

@@ -130,7 +130,10 @@ final class EnqueueRequests {
         throw Problem.refusedJson(
             "the body is refused" + where(e) + ": " + refused.getOriginalMessage() + at(refused));
       }
-      throw Problem.badRequest("wrong shape" + where(e) + ": " + e.getOriginalMessage());
+      if (e.getPath().isEmpty()) {
+        throw Problem.badRequest("wrong shape: the body must be a JSON object");
+      }
+      throw Problem.badRequest("wrong shape: " + InputCheck.binding(e));
     } catch (IOException e) {
       throw Problem.malformedJson("cannot read the body: " + e.getMessage());
     }
@@ -148,14 +151,7 @@ final class EnqueueRequests {
   }
 
   private static String where(JsonMappingException e) {
-    StringBuilder path = new StringBuilder();
-    for (JsonMappingException.Reference ref : e.getPath()) {
-      if (ref.getFieldName() != null) {
-        path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
-      } else if (ref.getIndex() >= 0) {
-        path.append('[').append(ref.getIndex()).append(']');
-      }
-    }
+    String path = Json.path(e);
     return path.isEmpty() ? "" : " at " + path;
   }
 
@@ -180,7 +176,7 @@ final class EnqueueRequests {
                         Map.of("task", b.task(), "known_tasks", registry.names())));
     String inputJson = b.input() == null ? "null" : b.input().toString();
     try {
-      json.read(inputJson, definition.inputType());
+      InputCheck.fits(json, definition, inputJson);
     } catch (PayloadException e) {
       throw new Problem(
           422, "invalid-input", "Input does not fit the task", where + e.getMessage());

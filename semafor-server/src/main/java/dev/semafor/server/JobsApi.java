@@ -178,13 +178,15 @@ final class JobsApi {
   record Filter(JobQuery query, boolean any) {}
 
   /**
-   * Reads {@code queue}, {@code task}, {@code state}, {@code key} (concurrency key), {@code since}
-   * (a duration back from now), {@code from} and {@code to} (ISO-8601 bounds on the enqueue time).
+   * Reads {@code queue}, {@code task}, {@code state}, {@code key} (the unique key), {@code
+   * concurrency_key}, {@code since} (a duration back from now), {@code from} and {@code to}
+   * (ISO-8601 bounds on the enqueue time).
    */
   private Filter filter(Context ctx) {
     String queue = blankToNull(ctx.queryParam("queue"));
     String task = blankToNull(ctx.queryParam("task"));
     String key = blankToNull(ctx.queryParam("key"));
+    String concurrencyKey = blankToNull(ctx.queryParam("concurrency_key"));
     Set<JobState> states = states(ctx.queryParams("state"));
     String since = blankToNull(ctx.queryParam("since"));
     Instant from = instantParam(ctx, "from");
@@ -202,15 +204,19 @@ final class JobsApi {
     if (from != null && to != null && !from.isBefore(to)) {
       throw Problem.badRequest("the time range is empty: " + from + " is not before to " + to);
     }
-    JobQuery q = new JobQuery(queue, task, states, from, to, JobQuery.DEFAULT_LIMIT, 0);
+    JobQuery q =
+        new JobQuery(queue, task, states, from, to, JobQuery.DEFAULT_LIMIT, 0)
+            .uniqueKey(key)
+            .concurrencyKey(concurrencyKey);
     boolean any =
         queue != null
             || task != null
             || key != null
+            || concurrencyKey != null
             || !states.isEmpty()
             || from != null
             || to != null;
-    return new Filter(key == null ? q : q.concurrencyKey(key), any);
+    return new Filter(q, any);
   }
 
   private void cancel(Context ctx) {

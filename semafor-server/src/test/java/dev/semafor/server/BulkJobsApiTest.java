@@ -33,10 +33,29 @@ class BulkJobsApiTest extends ApiFixture {
         enqueue("{\"task\":\"semafor.noop\",\"concurrency_key\":\"smtp\",\"concurrency_limit\":1}");
     String plain = enqueue("{\"task\":\"semafor.noop\"}");
 
-    assertThat(ids(http.get("/api/v1/jobs?key=smtp"))).containsExactly(keyed);
-    assertThat(ids(http.get("/api/v1/jobs?key=semafor.noop"))).containsExactly(old);
+    assertThat(ids(http.get("/api/v1/jobs?concurrency_key=smtp"))).containsExactly(keyed);
+    assertThat(ids(http.get("/api/v1/jobs?concurrency_key=semafor.noop"))).containsExactly(old);
+    assertThat(ids(http.get("/api/v1/jobs?key=smtp"))).as("key is the unique key").isEmpty();
     assertThat(ids(http.get("/api/v1/jobs?since=1h"))).containsExactly(plain, keyed);
     assertThat(ids(http.get("/api/v1/jobs?since=3h"))).containsExactly(plain, keyed, old);
+  }
+
+  @Test
+  void listAndBulkActionsFilterByUniqueKey() {
+    startServer();
+    String first = enqueue("{\"task\":\"semafor.noop\",\"unique_key\":\"report-7\"}");
+    broker.cancel(first);
+    clock.advance(java.time.Duration.ofSeconds(1));
+    String second = enqueue("{\"task\":\"semafor.noop\",\"unique_key\":\"report-7\"}");
+    String other = enqueue("{\"task\":\"semafor.noop\",\"unique_key\":\"report-8\"}");
+
+    assertThat(ids(http.get("/api/v1/jobs?key=report-7"))).containsExactly(second, first);
+    assertThat(ids(http.get("/api/v1/jobs?key=report-7&state=queued"))).containsExactly(second);
+
+    Http.Response cancelled = http.method("POST", "/api/v1/jobs/bulk/cancel?key=report-7");
+    assertThat(cancelled.status()).as(cancelled.toString()).isEqualTo(200);
+    assertThat(broker.get(second).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
+    assertThat(broker.get(other).orElseThrow().state()).isEqualTo(JobState.QUEUED);
   }
 
   @Test

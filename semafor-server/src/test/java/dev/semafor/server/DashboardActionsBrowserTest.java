@@ -92,14 +92,7 @@ class DashboardActionsBrowserTest {
     browser.wait.until(
         ExpectedConditions.numberOfElementsToBe(By.cssSelector("[data-testid=job-row]"), 3));
 
-    Map<?, ?> table =
-        script(
-            "const w = document.querySelector('main .table-wrap');"
-                + "return {wrap: w.scrollWidth - w.clientWidth,"
-                + " page: document.documentElement.scrollWidth"
-                + " - document.documentElement.clientWidth};");
-    assertThat(((Number) table.get("wrap")).intValue()).as("table overflow").isLessThanOrEqualTo(0);
-    assertThat(((Number) table.get("page")).intValue()).as("page overflow").isLessThanOrEqualTo(0);
+    assertTableFits();
     for (String id : dead) {
       assertClickable(button(id, "Retry"), "Retry of " + id);
       assertClickable(button(id, "Delete"), "Delete of " + id);
@@ -165,7 +158,7 @@ class DashboardActionsBrowserTest {
 
   @ParameterizedTest(name = "{0} px")
   @ValueSource(ints = {1024, 1400})
-  void searchFiltersByQueueTaskKeyAndStateNewestFirstAndPages(int width) {
+  void searchFiltersByQueueTaskKeysAndStateNewestFirstPagesAndFits(int width) {
     String queue = "search-" + width;
     String key = "smtp-" + width;
     List<String> plain = new ArrayList<>();
@@ -178,17 +171,30 @@ class DashboardActionsBrowserTest {
     String keyedOld = enqueue(keyed);
     String keyedNew = enqueue(keyed);
     String unkeyedEcho = enqueue("{\"task\":\"semafor.echo\",\"queue\":\"" + queue + "\"}");
+    String unique =
+        enqueue(
+            "{\"task\":\"semafor.noop\",\"queue\":\"elsewhere-%d\",\"unique_key\":\"%s\"}"
+                .formatted(width, key));
 
     open(width, "#/jobs");
     select("queue", queue);
     select("task", "semafor.echo");
-    browser.driver.findElement(By.name("key")).sendKeys(key);
+    browser.driver.findElement(By.name("concurrency_key")).sendKeys(key);
     WebElement search = browser.driver.findElement(By.xpath("//button[text()='Search']"));
     assertClickable(search, "Search");
     browser.screenshot("search-" + width);
     search.click();
     browser.wait.until(d -> rowIds().equals(List.of(keyedNew, keyedOld)));
-    assertThat(browser.driver.getCurrentUrl()).contains("key=" + key).contains("task=semafor.echo");
+    assertTableFits();
+    assertThat(browser.driver.getCurrentUrl())
+        .contains("concurrency_key=" + key)
+        .contains("task=semafor.echo");
+
+    open(width, "#/jobs");
+    browser.driver.findElement(By.name("key")).sendKeys(key);
+    click(By.xpath("//button[text()='Search']"));
+    browser.wait.until(d -> rowIds().equals(List.of(unique)));
+    assertThat(browser.driver.getCurrentUrl()).contains("key=" + key);
 
     open(width, "#/jobs");
     select("queue", queue);
@@ -356,6 +362,18 @@ class DashboardActionsBrowserTest {
   }
 
   /** Runs {@code js}, which returns an object, in the page. */
+  /** The job table shows every column without scrolling, and the page does not scroll sideways. */
+  private void assertTableFits() {
+    Map<?, ?> table =
+        script(
+            "const w = document.querySelector('main .table-wrap');"
+                + "return {wrap: w.scrollWidth - w.clientWidth,"
+                + " page: document.documentElement.scrollWidth"
+                + " - document.documentElement.clientWidth};");
+    assertThat(((Number) table.get("wrap")).intValue()).as("table overflow").isLessThanOrEqualTo(0);
+    assertThat(((Number) table.get("page")).intValue()).as("page overflow").isLessThanOrEqualTo(0);
+  }
+
   private Map<?, ?> script(String js, Object... args) {
     return (Map<?, ?>) browser.driver.executeScript(js, args);
   }

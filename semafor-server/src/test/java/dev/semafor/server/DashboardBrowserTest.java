@@ -21,6 +21,8 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,6 +53,7 @@ class DashboardBrowserTest {
       "<script>window.__xss=1</script><img src=x onerror=\"window.__xss=2\">";
 
   private final AtomicBoolean flakyFails = new AtomicBoolean(true);
+  private final CountDownLatch loggingMayFinish = new CountDownLatch(1);
   private final ShiftedClock clock = new ShiftedClock();
   private MemoryBroker broker;
   private DashboardServer server;
@@ -74,6 +77,18 @@ class DashboardBrowserTest {
             throw new IllegalStateException("flaky: failing on purpose");
           }
           return Map.of("ok", true);
+        });
+    registry.register(
+        "test.logging",
+        JsonNode.class,
+        (input, ctx) -> {
+          ctx.log("fetching " + input.get("url").asText());
+          ctx.log("payload " + XSS);
+          if (!loggingMayFinish.await(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the test never let the job finish");
+          }
+          ctx.log("done: 3 rows");
+          return Map.of("rows", 3);
         });
     server =
         DashboardServer.builder(broker)
@@ -327,7 +342,61 @@ class DashboardBrowserTest {
     screenshot("overview");
   }
 
+  @Test
+  @Order(8)
+  void jobLogCardShowsLinesAsTheJobWritesThemAsTextAndFitsAt1024() {
+    String id =
+        enqueue(
+            "{\"task\":\"test.logging\",\"input\":{\"url\":\"https://example.com/q3\"},"
+                + "\"queue\":\"reports\"}");
+    driver.get(base + "/#/jobs/" + id);
+    // The card appears while the job runs, with the lines it has written so far.
+    WebElement logs =
+        wait.until(
+            ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("[data-testid=job-logs]")));
+    wait.until(d -> logLines(d).size() == 2);
+    assertThat(driver.findElement(By.cssSelector("main h1 .badge")).getText()).isEqualTo("running");
+    assertThat(logLines(driver).get(0)).endsWith("fetching https://example.com/q3");
+    assertThat(logLines(driver).get(1)).endsWith("payload " + XSS);
+    assertThat(logs.getText()).doesNotContain("done: 3 rows");
+
+    loggingMayFinish.countDown();
+    wait.until(d -> logLines(d).size() == 3);
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.cssSelector("main h1 .badge"), "succeeded"));
+    List<String> lines = logLines(driver);
+    assertThat(lines.get(2)).endsWith("done: 3 rows");
+    // Each line starts with its time, as the API gives it (ISO-8601, UTC).
+    assertThat(lines).allMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\dT\\S+Z\\s+.*"));
+    JavascriptExecutor js = driver;
+    assertThat(js.executeScript("return window.__xss === undefined")).isEqualTo(true);
+    assertThat(js.executeScript("return document.querySelectorAll('img[src=\"x\"]').length"))
+        .isEqualTo(0L);
+    screenshot("job-logs");
+
+    browser.resize(1024, 768);
+    try {
+      driver.navigate().refresh();
+      wait.until(d -> logLines(d).size() == 3);
+      assertThat(js.executeScript("return document.documentElement.scrollWidth"))
+          .as("the page does not scroll sideways at 1024 px")
+          .isEqualTo(js.executeScript("return document.documentElement.clientWidth"));
+      screenshot("job-logs-1024");
+    } finally {
+      browser.resize(1440, 960);
+    }
+  }
+
   // ---- helpers ----
+
+  /** The lines of the job-log card, each "TIME TEXT". */
+  private static List<String> logLines(WebDriver d) {
+    return d.findElements(By.cssSelector("[data-testid=job-logs] > div")).stream()
+        .map(WebElement::getText)
+        .toList();
+  }
 
   /** The system clock, shifted by a settable offset (to make a worker's heartbeat old). */
   static final class ShiftedClock implements InstantSource {

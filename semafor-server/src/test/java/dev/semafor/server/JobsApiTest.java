@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class JobsApiTest extends ApiFixture {
 
@@ -106,13 +108,29 @@ class JobsApiTest extends ApiFixture {
     assertThat(r.json().get("detail").asText()).contains("'delay'", "delay_ms");
   }
 
-  @Test
-  void wrongFieldTypeIs400AndNamesTheField() {
-    Http.Response r =
-        http.postJson("/api/v1/jobs", "{\"task\":\"semafor.noop\",\"priority\":\"high\"}");
+  /** A body of the wrong shape is 400 naming the field and what it takes, in JSON's terms. */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '`',
+      value = {
+        "/api/v1/jobs | {\"task\":\"semafor.noop\",\"priority\":\"high\"}"
+            + " | 'priority' must be a whole number, not \"high\"",
+        "/api/v1/jobs | {\"task\":\"semafor.noop\",\"run_at\":\"tomorrow\"}"
+            + " | 'run_at' must be an ISO-8601 time such as \"2030-01-01T00:00:00Z\"",
+        "/api/v1/jobs | {\"task\":[\"a\"]} | 'task' must be a string",
+        "/api/v1/jobs | [1] | the body must be a JSON object",
+        "/api/v1/jobs/batch | {\"jobs\":{}} | 'jobs' must be a list",
+        "/api/v1/jobs/batch | {\"jobs\":[{\"task\":\"semafor.noop\",\"max_attempts\":[]}]}"
+            + " | 'jobs[0].max_attempts' must be a whole number"
+      })
+  void wrongShapeIs400AndSaysWhatTheFieldTakes(String path, String body, String detail) {
+    Http.Response r = http.postJson(path, body);
 
     assertProblem(r, 400, "bad-request");
-    assertThat(r.json().get("detail").asText()).contains("priority");
+    assertThat(r.json().get("detail").asText())
+        .startsWith("wrong shape: " + detail)
+        .doesNotContain("java", "dev.semafor", "`", "Cannot deserialize");
   }
 
   @Test
@@ -120,12 +138,32 @@ class JobsApiTest extends ApiFixture {
     assertProblem(http.postJson("/api/v1/jobs", "{\"input\":1}"), 400, "bad-request");
   }
 
-  @Test
-  void inputThatDoesNotBindToTheTaskIs422() {
-    Http.Response r =
-        http.postJson("/api/v1/jobs", "{\"task\":\"semafor.sleep\",\"input\":{\"ms\":\"soon\"}}");
+  /**
+   * An input that does not fit the task is 422 in the words of {@code semafor enqueue} ({@link
+   * InputCheck}): JSON's terms, the shape the task takes, no Java type or Jackson advice; a batch
+   * names the job's index.
+   */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '`',
+      value = {
+        "/api/v1/jobs | {\"task\":\"semafor.sleep\",\"input\":{\"ms\":\"soon\"}}"
+            + " | input does not fit task 'semafor.sleep' (it takes {\"ms\": a whole number}):"
+            + " 'ms' must be a whole number, not \"soon\"",
+        "/api/v1/jobs | {\"task\":\"semafor.primes\",\"input\":{\"n\":5,\"x\":1}}"
+            + " | input does not fit task 'semafor.primes' (it takes {\"n\": a whole number}):"
+            + " unknown field 'x'",
+        "/api/v1/jobs/batch | {\"jobs\":[{\"task\":\"semafor.primes\",\"input\":{\"n\":3}},"
+            + "{\"task\":\"semafor.primes\",\"input\":null}]}"
+            + " | jobs[1]: input does not fit task 'semafor.primes' (it takes {\"n\": a whole"
+            + " number}): expected {\"n\": a whole number}, not null"
+      })
+  void inputThatDoesNotFitTheTaskIs422SayingWhatItTakes(String path, String body, String detail) {
+    Http.Response r = http.postJson(path, body);
 
     assertProblem(r, 422, "invalid-input");
+    assertThat(r.json().get("detail").asText()).isEqualTo(detail);
     assertThat(broker.stats()).isEmpty();
   }
 
@@ -450,7 +488,7 @@ class JobsApiTest extends ApiFixture {
     Http.Response r = http.method("POST", "/api/v1/jobs/" + first + "/retry");
 
     assertProblem(r, 409, "unique-key-held");
-    assertThat(r.json().get("detail").asText()).contains(first, "'r-7'", holder, "QUEUED");
+    assertThat(r.json().get("detail").asText()).contains(first, "'r-7'", holder, "queued");
     assertThat(r.json().get("unique_key").asText()).isEqualTo("r-7");
     assertThat(r.json().get("held_by").asText()).isEqualTo(holder);
     assertThat(broker.get(first).orElseThrow().state()).isEqualTo(JobState.CANCELLED);

@@ -5,6 +5,7 @@ import static dev.semafor.tck.TestJobs.scheduled;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.semafor.JobError;
+import dev.semafor.JobOptions;
 import dev.semafor.JobState;
 import dev.semafor.broker.Completion;
 import dev.semafor.broker.Failure;
@@ -83,6 +84,23 @@ abstract class QueryContract extends BrokerFixture {
         JobQuery.all().enqueuedBetween(jobs.get(1).enqueuedAt(), jobs.get(4).enqueuedAt());
 
     assertThat(jobIds(broker.query(range))).containsExactly(id(3), id(2), id(1));
+  }
+
+  @Test
+  final void queryByUniqueKeyListsTheKeysJobsFinishedOnesIncluded() {
+    JobRecord first = enqueueAfterASecond(queued("report").uniqueKey("report-7"));
+    enqueueAfterASecond(queued("report").uniqueKey("report-8"));
+    enqueueAfterASecond(queued("report"));
+    Lease leased = lease(1, JobOptions.DEFAULT_QUEUE).get(0);
+    assertThat(leased.job().id()).isEqualTo(first.id());
+    broker.complete(List.of(new Completion(leased.ref(), "null")));
+    JobRecord second = enqueueAfterASecond(queued("report").uniqueKey("report-7"));
+
+    assertThat(jobIds(broker.query(JobQuery.all().uniqueKey("report-7"))))
+        .containsExactly(second.id(), first.id());
+    assertThat(jobIds(broker.query(JobQuery.all().uniqueKey("report-7").states(JobState.QUEUED))))
+        .containsExactly(second.id());
+    assertThat(broker.query(JobQuery.all().uniqueKey("report"))).isEmpty();
   }
 
   @Test

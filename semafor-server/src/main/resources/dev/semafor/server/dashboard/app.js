@@ -343,7 +343,7 @@ views.dead = (r) => {
   return jobList(params, true);
 };
 
-const FILTERS = ["queue", "task", "state", "key", "since", "from", "to"];
+const FILTERS = ["queue", "task", "state", "key", "concurrency_key", "since", "from", "to"];
 
 /** The API query of the filters in params (the page's hash), for the list and the bulk actions. */
 function filterQuery(params) {
@@ -359,7 +359,8 @@ function describeFilters(params) {
   const parts = [];
   if (params.get("queue")) parts.push("on queue " + params.get("queue"));
   if (params.get("task")) parts.push("of task " + params.get("task"));
-  if (params.get("key")) parts.push("with key " + params.get("key"));
+  if (params.get("key")) parts.push("with unique key " + params.get("key"));
+  if (params.get("concurrency_key")) parts.push("with concurrency key " + params.get("concurrency_key"));
   if (params.get("since")) parts.push("enqueued in the last " + params.get("since"));
   if (params.get("from") || params.get("to")) parts.push("enqueued in the chosen time range");
   return parts.length ? " " + parts.join(" ") : "";
@@ -528,7 +529,8 @@ function filterForm(params, deadOnly) {
   const state = deadOnly ? null : h("select", { name: "state", "aria-label": "State" },
     h("option", { value: "" }, "any state"),
     STATES.map((st) => h("option", { value: st, selected: params.get("state") === st }, st)));
-  const key = h("input", { type: "search", name: "key", "aria-label": "Concurrency key", placeholder: "any key", autocomplete: "off", value: params.get("key") || "" });
+  const key = h("input", { type: "search", name: "key", "aria-label": "Unique key", placeholder: "any key", autocomplete: "off", value: params.get("key") || "" });
+  const concurrencyKey = h("input", { type: "search", name: "concurrency_key", "aria-label": "Concurrency key", placeholder: "any key", autocomplete: "off", value: params.get("concurrency_key") || "" });
   const since = h("select", { name: "since", "aria-label": "Enqueued since" },
     SINCE.map(([v, label]) => h("option", { value: v, selected: (params.get("since") || "") === v }, label)));
   const from = h("input", { type: "datetime-local", name: "from", "aria-label": "Enqueued from", step: 1 });
@@ -543,6 +545,7 @@ function filterForm(params, deadOnly) {
     if (task.value) p.set("task", task.value);
     if (state && state.value) p.set("state", state.value);
     if (key.value.trim()) p.set("key", key.value.trim());
+    if (concurrencyKey.value.trim()) p.set("concurrency_key", concurrencyKey.value.trim());
     if (since.value) p.set("since", since.value);
     else if (from.value) p.set("from", new Date(from.value).toISOString());
     if (to.value) p.set("to", new Date(to.value).toISOString());
@@ -551,7 +554,8 @@ function filterForm(params, deadOnly) {
     h("label", {}, "Queue", queue),
     h("label", {}, "Task", task),
     state ? h("label", {}, "State", state) : null,
-    h("label", {}, "Concurrency key", key),
+    h("label", {}, "Unique key", key),
+    h("label", {}, "Concurrency key", concurrencyKey),
     h("label", {}, "Enqueued", since),
     h("label", {}, "From", from),
     h("label", {}, "To", to),
