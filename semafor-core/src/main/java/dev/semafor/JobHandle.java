@@ -3,6 +3,7 @@ package dev.semafor;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.JobRecord;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -61,7 +62,13 @@ public final class JobHandle {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
         throw new TimeoutException(
-            "job " + id + " still " + r.state() + " after " + timeout.toMillis() + " ms");
+            "job "
+                + id
+                + " still "
+                + r.state().name().toLowerCase(Locale.ROOT)
+                + " after "
+                + timeout.toMillis()
+                + " ms");
       }
       TimeUnit.MILLISECONDS.sleep(Math.min(pauseMs, TimeUnit.NANOSECONDS.toMillis(left) + 1));
       pauseMs = Math.min(MAX_POLL_MS, pauseMs * 2);

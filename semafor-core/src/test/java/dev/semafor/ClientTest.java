@@ -162,6 +162,6 @@ class ClientTest {
 
     assertThatThrownBy(() -> handle.await(Duration.ofMillis(20)))
         .isInstanceOf(TimeoutException.class)
-        .hasMessageContaining("still QUEUED");
+        .hasMessageContaining("still queued");
   }
 }

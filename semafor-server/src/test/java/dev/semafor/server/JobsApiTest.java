@@ -118,6 +118,8 @@ class JobsApiTest extends ApiFixture {
             + " | 'priority' must be a whole number, not \"high\"",
         "/api/v1/jobs | {\"task\":\"semafor.noop\",\"run_at\":\"tomorrow\"}"
             + " | 'run_at' must be an ISO-8601 time such as \"2030-01-01T00:00:00Z\"",
+        "/api/v1/jobs | {\"task\":\"semafor.noop\",\"delay_ms\":1.5}"
+            + " | 'delay_ms' must be a whole number, not 1.5",
         "/api/v1/jobs | {\"task\":[\"a\"]} | 'task' must be a string",
         "/api/v1/jobs | [1] | the body must be a JSON object",
         "/api/v1/jobs/batch | {\"jobs\":{}} | 'jobs' must be a list",
@@ -197,7 +199,8 @@ class JobsApiTest extends ApiFixture {
             "/api/v1/jobs",
             "{\"task\":\"semafor.noop\",\"run_at\":\"+999999999-12-31T23:59:59Z\"}");
     Http.Response hugeDelay =
-        http.postJson("/api/v1/jobs", "{\"task\":\"semafor.noop\",\"delay_ms\":1e18}");
+        http.postJson(
+            "/api/v1/jobs", "{\"task\":\"semafor.noop\",\"delay_ms\":1000000000000000000}");
     Http.Response hugeTimeout =
         http.postJson(
             "/api/v1/jobs", "{\"task\":\"semafor.noop\",\"timeout_ms\":9223372036854775807}");
