@@ -158,7 +158,9 @@ final class RedisStore implements AutoCloseable {
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
     }
-    return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + t.getMessage() + ")";
+    // the root cause's words ("Connection refused"); Lettuce's own ("Unable to connect to
+    // 127.0.0.1/<unresolved>:6379") repeat the address, which the caller prints from the URL
+    return String.valueOf(t.getMessage());
   }
 
   /** The server's clock in epoch milliseconds. */
