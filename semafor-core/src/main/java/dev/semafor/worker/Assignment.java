@@ -41,7 +41,7 @@ public final class Assignment implements JobContext {
   // per job, so two fields are cheaper than two AtomicBoolean objects.
   private volatile boolean cancelled;
   private volatile boolean timedOut;
-  private volatile java.util.concurrent.Future<?> timeoutTimer;
+  private volatile WorkerTime.Cancellable timeoutTimer;
   private volatile java.time.Duration timeLimit;
   private final long leasedAtNanos;
 
@@ -215,7 +215,7 @@ public final class Assignment implements JobContext {
     return timedOut;
   }
 
-  void timeoutTimer(java.util.concurrent.Future<?> timer) {
+  void timeoutTimer(WorkerTime.Cancellable timer) {
     this.timeoutTimer = timer;
   }
 
@@ -232,7 +232,7 @@ public final class Assignment implements JobContext {
     return limit != null ? limit : lease.job().timeout();
   }
 
-  java.util.concurrent.Future<?> timeoutTimer() {
+  WorkerTime.Cancellable timeoutTimer() {
     return timeoutTimer;
   }
 
