@@ -6,7 +6,7 @@ import dev.semafor.JobOptions;
 import dev.semafor.Json;
 import dev.semafor.TaskRegistry;
 import dev.semafor.broker.MemoryBroker;
-import dev.semafor.process.WarmUpJob;
+import dev.semafor.worker.WarmUpJob;
 import dev.semafor.task.BuiltinTasks;
 import dev.semafor.worker.Assignment;
 import dev.semafor.worker.Outcome;

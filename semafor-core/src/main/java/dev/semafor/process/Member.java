@@ -78,7 +78,7 @@ final class Member implements Runnable {
   Member(ProcessPool pool, int slot, ChildProcess first) {
     this.pool = pool;
     this.slot = slot;
-    this.flight = new Flight(pool.watchdog(), pool.codec(), pool.cancelGrace());
+    this.flight = new Flight(pool.flightWatchdog(), pool.codec(), pool.cancelGrace());
     this.child = first;
     watch(first);
   }

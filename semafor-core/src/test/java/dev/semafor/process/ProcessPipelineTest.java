@@ -11,7 +11,11 @@ import dev.semafor.worker.Outcome;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Short jobs are queued in a child ahead of the running one. These tests make every job count as
@@ -19,10 +23,20 @@ import org.junit.jupiter.api.Test;
  * gate job runs, the next jobs wait in the inbox; when it ends, the member takes the first and
  * sends the rest after it.
  */
+@Execution(ExecutionMode.CONCURRENT) // waits on child JVMs: runs beside other classes
 class ProcessPipelineTest {
   private static PoolFixture pipelined() throws Exception {
+    return pipelined(UnaryOperator.identity());
+  }
+
+  /** A pipelined pool whose flights arm their kills on {@code watchdog}'s wrap of the real one. */
+  private static PoolFixture pipelined(UnaryOperator<Flight.Watchdog> watchdog) throws Exception {
     PoolFixture f =
-        new PoolFixture(ProcessPool.builder().size(1).pipelineBudget(Duration.ofMinutes(1)));
+        new PoolFixture(
+            ProcessPool.builder()
+                .size(1)
+                .pipelineBudget(Duration.ofMinutes(1))
+                .flightWatchdog(watchdog));
     for (int i = 0; i < Member.MIN_SAMPLES; i++) { // the slot learns that jobs are short
       assertThat(f.outcome(f.submit(BuiltinTasks.NOOP, "null")))
           .isEqualTo(new Outcome.Succeeded("null"));
@@ -103,20 +117,29 @@ class ProcessPipelineTest {
 
   @Test
   void aQueuedJobsTimeLimitStartsWhenItStartsRunning() throws Exception {
-    try (PoolFixture f = pipelined()) {
+    Duration limit = Duration.ofMillis(400);
+    List<Duration> armed = new CopyOnWriteArrayList<>();
+    try (PoolFixture f =
+        pipelined(
+            real ->
+                (kill, delay) -> {
+                  armed.add(delay);
+                  return real.schedule(kill, delay);
+                })) {
       Assignment gate = gate(f);
       Assignment runsNext = f.submit(ProcessTestTasks.AWAIT_CANCEL, "null");
-      Assignment limited =
-          f.submit(BuiltinTasks.SLEEP, "{\"ms\":50}", b -> b.timeout(Duration.ofMillis(400)));
+      Assignment limited = f.submit(BuiltinTasks.SLEEP, "{\"ms\":50}", b -> b.timeout(limit));
       gate.cancel();
       f.awaitStarted(runsNext);
       await().atMost(PoolFixture.WAIT).until(() -> f.pool.running() == 2);
 
-      // Longer than the queued job's limit passes while it waits behind runsNext.
-      await().pollDelay(Duration.ofMillis(800)).atMost(PoolFixture.WAIT).until(() -> true);
+      // In flight behind runsNext, it is not on the clock: no kill is armed for its limit.
+      assertThat(armed).doesNotContain(limit);
       runsNext.cancel();
 
       assertThat(f.outcome(limited)).isEqualTo(new Outcome.Succeeded("null"));
+      // Armed once it ran, with the whole limit.
+      assertThat(armed).containsOnlyOnce(limit);
     }
   }
 
@@ -145,9 +168,9 @@ class ProcessPipelineTest {
       for (int i = 0; i < Member.MIN_SAMPLES; i++) {
         f.outcome(f.submit(BuiltinTasks.NOOP, "null"));
       }
-      Assignment gate = gate(f);
       // the gate runs at least 50 ms: far over the default 2 ms pipeline budget
-      await().pollDelay(Duration.ofMillis(50)).atMost(PoolFixture.WAIT).until(() -> true);
+      Assignment gate = f.submit(ProcessTestTasks.AWAIT_CANCEL, "{\"atLeastMs\":50}");
+      f.awaitStarted(gate);
       Assignment next = f.submit(ProcessTestTasks.AWAIT_CANCEL, "null");
       f.submit(BuiltinTasks.NOOP, "null");
       gate.cancel();

@@ -27,9 +27,9 @@ import org.junit.jupiter.api.Test;
 /** The completer alone, on virtual time: its back-offs and its shutdown grace cost no wall time. */
 class CompleterTest {
   private final VirtualTime time = new VirtualTime();
-  private final FaultyBroker broker = new FaultyBroker(time);
+  private final FaultyBroker broker = new FaultyBroker(time.clock());
   private final Client client =
-      new Client(broker, TaskRegistry.withBuiltins(), Json.defaults(), time);
+      new Client(broker, TaskRegistry.withBuiltins(), Json.defaults(), time.clock());
   private final List<Boolean> applied = new CopyOnWriteArrayList<>();
   private final Map<String, Fate> fates = new ConcurrentHashMap<>();
   private Completer completer;
@@ -50,7 +50,7 @@ class CompleterTest {
             new SplittableRandom(1),
             recorded,
             "test-completer",
-            new LogShipper(broker, time));
+            new LogShipper(broker, time.clock()));
     return completer;
   }
 

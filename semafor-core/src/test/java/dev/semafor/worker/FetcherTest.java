@@ -29,9 +29,9 @@ class FetcherTest {
   private static final Duration LEASE = Duration.ofMinutes(1);
 
   private final VirtualTime time = new VirtualTime();
-  private final FaultyBroker broker = new FaultyBroker(time);
+  private final FaultyBroker broker = new FaultyBroker(time.clock());
   private final TaskRegistry registry = TaskRegistry.withBuiltins();
-  private final Client client = new Client(broker, registry, Json.defaults(), time);
+  private final Client client = new Client(broker, registry, Json.defaults(), time.clock());
   private final HeldLeases held = new HeldLeases();
   private final Inbox inbox = new Inbox(a -> {});
   private final RecordingHost host = new RecordingHost();

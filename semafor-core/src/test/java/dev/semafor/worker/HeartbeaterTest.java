@@ -27,7 +27,7 @@ class HeartbeaterTest {
   private static final Duration CHECK_IN = Duration.ofSeconds(1);
 
   private final VirtualTime time = new VirtualTime();
-  private final FaultyBroker broker = new FaultyBroker(time);
+  private final FaultyBroker broker = new FaultyBroker(time.clock());
   private final HeldLeases held = new HeldLeases();
   private final Map<String, LeaseStatus> problems = new ConcurrentHashMap<>();
   private final List<Integer> reaped = new CopyOnWriteArrayList<>();
@@ -57,7 +57,7 @@ class HeartbeaterTest {
                 reaped.add(count);
               }
             },
-            new LogShipper(broker, time),
+            new LogShipper(broker, time.clock()),
             time);
     return heartbeater;
   }
@@ -72,7 +72,7 @@ class HeartbeaterTest {
 
   /** Leases {@code n} noop jobs for w1 and holds them, stamped as the fetcher would. */
   private List<Assignment> hold(int n, String worker) {
-    Client client = new Client(broker, TaskRegistry.withBuiltins(), Json.defaults(), time);
+    Client client = new Client(broker, TaskRegistry.withBuiltins(), Json.defaults(), time.clock());
     for (int i = 0; i < n; i++) {
       client.enqueue(BuiltinTasks.NOOP, null);
     }

@@ -15,7 +15,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>{@link #pending} says how many timed tasks and parks are waiting, so that a test can wait
  * until a part is waiting on the timer before it moves time on.
  */
-final class VirtualTime implements WorkerTime, InstantSource {
+final class VirtualTime implements WorkerTime {
   private static final long START_NANOS = 1_000_000_000L;
 
   /** A timed task; its time moves on each run if it repeats. Fields change only off the queue. */
@@ -58,14 +58,20 @@ final class VirtualTime implements WorkerTime, InstantSource {
     this(Instant.parse("2026-01-01T00:00:00Z"));
   }
 
-  @Override
-  public InstantSource clock() {
-    return this;
-  }
+  private final InstantSource clock = this::instant;
 
   @Override
-  public Instant instant() {
+  public InstantSource clock() {
+    return clock;
+  }
+
+  /** Now, on this time. */
+  Instant instant() {
     return epoch.plusNanos(nanos - START_NANOS);
+  }
+
+  long millis() {
+    return instant().toEpochMilli();
   }
 
   @Override
