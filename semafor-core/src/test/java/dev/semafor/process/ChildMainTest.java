@@ -18,11 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /** A real child JVM driven frame by frame, the way its parent drives it. */
-@Execution(ExecutionMode.CONCURRENT) // waits on child JVMs: runs beside other classes
 class ChildMainTest {
   private final FrameCodec codec = new FrameCodec(Json.defaults());
   @TempDir Path temp;

@@ -8,11 +8,8 @@ import dev.semafor.worker.Outcome;
 import dev.semafor.worker.WarmUpJob;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /** Warm-up jobs run in real children before they are ready, and never stop them. */
-@Execution(ExecutionMode.CONCURRENT) // waits on child JVMs: runs beside other classes
 class ChildWarmUpTest {
   @Test
   void eachChildRunsItsWarmUpsBeforeItTakesAJob() throws Exception {

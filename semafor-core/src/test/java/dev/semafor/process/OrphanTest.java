@@ -11,11 +11,9 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Isolated;
 
 /** A parent JVM killed with SIGKILL leaves no child behind: each sees its stdin close and exits. */
 @org.junit.jupiter.api.Timeout(300)
-@Isolated // times how soon children exit: runs with no other test beside it
 class OrphanTest {
   @Test
   void childrenOfASigkilledParentExit() throws Exception {

@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Short jobs are queued in a child ahead of the running one. These tests make every job count as
@@ -23,7 +21,6 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * gate job runs, the next jobs wait in the inbox; when it ends, the member takes the first and
  * sends the rest after it.
  */
-@Execution(ExecutionMode.CONCURRENT) // waits on child JVMs: runs beside other classes
 class ProcessPipelineTest {
   private static PoolFixture pipelined() throws Exception {
     return pipelined(UnaryOperator.identity());

@@ -10,14 +10,11 @@ import dev.semafor.worker.Outcome;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * A child that dies or hangs fails only its own job, with an error that says what happened, and is
  * replaced: the pool keeps its size and goes on running jobs.
  */
-@Execution(ExecutionMode.CONCURRENT) // waits on child JVMs: runs beside other classes
 class ProcessPoolFaultTest {
   private static final String DIED = WorkerProcessDiedException.class.getName();
 

@@ -12,13 +12,10 @@ import dev.semafor.worker.Outcome;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The process pool's normal paths: round trips, output, progress, cancellation, stop, recycling.
  */
-@Execution(ExecutionMode.CONCURRENT) // waits on child JVMs: runs beside other classes
 class ProcessPoolTest {
   @Test
   void runsBuiltinTasksInChildJvmsAndKeepsThem() throws Exception {

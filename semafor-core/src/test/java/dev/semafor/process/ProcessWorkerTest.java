@@ -21,11 +21,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /** A {@link Worker} on the processes model, end to end on the memory broker. */
-@Execution(ExecutionMode.CONCURRENT) // waits on child JVMs: runs beside other classes
 class ProcessWorkerTest {
   private static final Duration WAIT = Duration.ofSeconds(90);
   private static final JobOptions QUICK_RETRIES =

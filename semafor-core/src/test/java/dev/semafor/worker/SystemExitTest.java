@@ -7,8 +7,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -18,7 +16,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * back for ever.
  */
 @org.junit.jupiter.api.Timeout(120)
-@Execution(ExecutionMode.CONCURRENT) // waits on child JVMs: runs beside other classes
 class SystemExitTest {
   @ParameterizedTest
   @ValueSource(strings = {"THREADS", "VIRTUAL"})
