@@ -139,7 +139,7 @@ final class ChildProcess implements Flight.Child {
 
   /** Runs {@code action} once the child has exited, however it ended. */
   void onExit(Runnable action) {
-    process.onExit().thenRun(action);
+    var unused = process.onExit().thenRun(action); // it runs once the child exits
   }
 
   boolean isAlive() {

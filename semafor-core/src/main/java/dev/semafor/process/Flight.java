@@ -1,5 +1,6 @@
 package dev.semafor.process;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.semafor.process.ChildProcess.KillReason;
 import dev.semafor.worker.Assignment;
 import java.io.IOException;
@@ -53,19 +54,21 @@ final class Flight {
   private final FrameCodec codec;
   private final Duration cancelGrace;
 
-  /** Guarded by this. */
+  @GuardedBy("this")
   private final ArrayDeque<Assignment> jobs = new ArrayDeque<>();
 
-  /** The child the jobs were sent to. Guarded by this. */
+  /** The child the jobs were sent to. */
+  @GuardedBy("this")
   private Child child;
 
-  /** Guarded by this. */
+  @GuardedBy("this")
   private Future<?> timeoutKill;
 
-  /** Guarded by this. */
+  @GuardedBy("this")
   private Future<?> graceKill;
 
-  /** When the head became the head ({@link System#nanoTime()}). Guarded by this. */
+  /** When the head became the head ({@link System#nanoTime()}). */
+  @GuardedBy("this")
   private long headSince;
 
   Flight(ScheduledExecutorService watchdog, FrameCodec codec, Duration cancelGrace) {
@@ -150,6 +153,7 @@ final class Flight {
             });
   }
 
+  @GuardedBy("this")
   private void startHead() {
     Assignment head = jobs.peekFirst();
     headSince = System.nanoTime();
@@ -163,6 +167,7 @@ final class Flight {
     }
   }
 
+  @GuardedBy("this")
   private void scheduleGraceKill(Assignment head) {
     if (graceKill == null) {
       Child c = child;
@@ -171,6 +176,7 @@ final class Flight {
     }
   }
 
+  @GuardedBy("this")
   private void stopClock() {
     if (timeoutKill != null) {
       timeoutKill.cancel(false);
@@ -182,6 +188,7 @@ final class Flight {
     }
   }
 
+  @SuppressWarnings("ReferenceEquality") // by identity: this very job, on this very child
   private synchronized void killIfHead(Assignment assignment, Child c, KillReason reason) {
     if (jobs.peekFirst() == assignment && child == c) {
       log.info("killing {} running job {}: {}", c, assignment.jobId(), reason);

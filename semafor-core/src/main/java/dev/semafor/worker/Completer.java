@@ -31,9 +31,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>If the broker is briefly unreachable the batch is kept and tried again, so no result is
  * dropped while the worker runs; leases that expire meanwhile make the broker reject the late
- * results, which is the at-least-once contract. Once the worker stops ({@link #stopAndFlush}) it
- * tries for the shutdown grace, then gives up with one line and its thread ends: the jobs come back
- * when their leases expire.
+ * results, which is the at-least-once contract. Once the worker stops ({@link #stop}) it tries for
+ * the shutdown grace, then gives up with one line and its thread ends: the jobs come back when
+ * their leases expire.
  *
  * <p>The {@link Recorded} callback runs once per written attempt; if it throws, that is logged and
  * the rest of the batch is reported all the same (never written twice, never reported lost).
@@ -162,7 +162,7 @@ final class Completer implements OutcomeSink {
         retries.succeeded();
         batch.clear();
       } catch (InterruptedException e) {
-        // stopAndFlush(): keep going until the queue is empty
+        // stop(): keep going until the queue is empty
       } catch (Throwable t) {
         if (stopping && !clock.instant().isBefore(giveUpAt)) {
           log.warn(

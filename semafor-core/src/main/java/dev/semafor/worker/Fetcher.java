@@ -175,6 +175,7 @@ final class Fetcher {
    * Stops the fetcher thread and waits for it to end (unless called on it). The worker's state must
    * no longer be {@code RUNNING}.
    */
+  @SuppressWarnings("ReferenceEquality") // is this the fetcher thread itself?
   void stop() throws InterruptedException {
     thread.interrupt();
     LockSupport.unpark(thread);
@@ -296,7 +297,7 @@ final class Fetcher {
     long now = time.nanoTime();
     long validUntil = sentMillis + config.leaseDuration().toMillis();
     List<Assignment> batch = new ArrayList<>(leases.size());
-    List<Assignment> unknown = null;
+    List<Assignment> unknown = List.of();
     for (Lease lease : leases) {
       Assignment a = new Assignment(lease, progressSink, now);
       a.leased(sentMillis, validUntil);
@@ -304,12 +305,15 @@ final class Fetcher {
       if (tasks.contains(lease.job().task())) {
         batch.add(a);
       } else {
-        (unknown == null ? unknown = new ArrayList<>() : unknown).add(a);
+        if (unknown.isEmpty()) {
+          unknown = new ArrayList<>();
+        }
+        unknown.add(a);
       }
     }
     host.leased(leases);
     inbox.addAll(batch);
-    if (unknown != null) {
+    if (!unknown.isEmpty()) {
       for (Assignment a : unknown) {
         if (warnedTasks.add(a.task())) {
           log.warn(

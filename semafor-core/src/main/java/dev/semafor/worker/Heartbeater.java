@@ -192,7 +192,7 @@ final class Heartbeater {
   }
 
   private void writeProgress() {
-    for (Map.Entry<Assignment, Progress> e : pendingProgress.entrySet()) {
+    for (Map.Entry<Assignment, Progress> e : List.copyOf(pendingProgress.entrySet())) {
       if (pendingProgress.remove(e.getKey(), e.getValue())) {
         broker.progress(e.getKey().ref(), e.getValue().fraction(), e.getValue().message());
       }

@@ -74,13 +74,7 @@ final class HeldLeases {
 
   /** Drops every job and returns their leases. */
   List<LeaseRef> clear() {
-    List<LeaseRef> refs = new ArrayList<>(held.size());
-    for (Assignment a : held) {
-      if (held.remove(a)) {
-        refs.add(a.ref());
-      }
-    }
-    return refs;
+    return removeAll(snapshot());
   }
 
   /** The leases of {@code assignments} this removed: those still held. */

@@ -70,7 +70,6 @@ public final class Worker implements AutoCloseable {
   private final Completer completer;
   private final Heartbeater heartbeater;
   private final Inbox inbox;
-  private final WorkerTime time;
   private final WorkerTime.Timer timeouts;
   private final Scheduler scheduler;
 
@@ -120,7 +119,7 @@ public final class Worker implements AutoCloseable {
     this.broker = Objects.requireNonNull(broker, "broker");
     this.registry = Objects.requireNonNull(registry, "registry");
     this.config = Objects.requireNonNull(config, "config");
-    this.time = Objects.requireNonNull(time, "time");
+    Objects.requireNonNull(time, "time");
     this.clock = time.clock();
     this.listener = GuardedListener.wrap(Objects.requireNonNull(listener, "listener"));
     this.pool = Pools.create(config, new JobExecutor(registry, json));

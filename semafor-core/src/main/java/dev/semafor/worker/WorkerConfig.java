@@ -132,6 +132,7 @@ public record WorkerConfig(
    * often progress is written and cancellations are looked for), {@code retention} (finished jobs
    * older than this are pruned; unset keeps them).
    */
+  @SuppressWarnings("StringSplitter") // trailing empty parts dropped, as the format always had
   public static WorkerConfig parse(String text) {
     Builder b = builder();
     if (text == null || text.isBlank()) {
@@ -201,6 +202,7 @@ public record WorkerConfig(
         + (retention == null ? "" : ",retention=" + Durations.format(retention));
   }
 
+  @SuppressWarnings("StringSplitter") // empty entries are skipped below
   private static List<Path> parsePaths(String value) {
     List<Path> paths = new ArrayList<>();
     for (String entry : value.split(File.pathSeparator)) {
@@ -362,6 +364,7 @@ public record WorkerConfig(
       return this;
     }
 
+    @SuppressWarnings("ReferenceEquality") // the default heartbeat object: none was set
     public WorkerConfig build() {
       int c = concurrency != null ? concurrency : defaultConcurrency(model);
       int p = prefetch != null ? prefetch : Math.min(c, 4);
