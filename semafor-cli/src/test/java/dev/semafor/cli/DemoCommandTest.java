@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.semafor.ExecutionModel;
 import dev.semafor.Json;
 import dev.semafor.cli.CliRun.Result;
-import dev.semafor.process.WarmUpJob;
+import dev.semafor.worker.WarmUpJob;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;

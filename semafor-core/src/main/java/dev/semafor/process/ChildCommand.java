@@ -1,5 +1,7 @@
 package dev.semafor.process;
 
+import dev.semafor.worker.ChildJvmOptions;
+import dev.semafor.worker.WarmUpJob;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,31 +74,10 @@ record ChildCommand(
   }
 
   /**
-   * Checks that a user's JVM option does not send output to stdout, the protocol's stream: {@code
-   * -verbose:…} and {@code -Xlog} without an output other than stdout are refused.
-   *
-   * @throws IllegalArgumentException naming the option and what to use instead
+   * Refuses a user's JVM option that would write to stdout ({@link ChildJvmOptions#checkOutput}).
    */
   static void checkOption(String option) {
-    if (option.startsWith("-verbose")) {
-      throw new IllegalArgumentException(
-          "JVM option "
-              + option
-              + " writes to stdout, which carries the process pool's protocol;"
-              + " use -Xlog with an output instead, e.g. -Xlog:gc:stderr");
-    }
-    if (option.equals("-Xlog") || option.startsWith("-Xlog:")) {
-      String[] parts = option.split(":", -1);
-      boolean disables = parts.length == 2 && parts[1].equals("disable");
-      boolean toStdout = parts.length < 3 || parts[2].isEmpty() || parts[2].equals("stdout");
-      if (!disables && toStdout) {
-        throw new IllegalArgumentException(
-            "JVM option "
-                + option
-                + " logs to stdout, which carries the process pool's protocol;"
-                + " name another output, e.g. -Xlog:gc:stderr or -Xlog:gc:file=gc.log");
-      }
-    }
+    ChildJvmOptions.checkOutput(option);
   }
 
   /** A process builder for this command, its environment set. */

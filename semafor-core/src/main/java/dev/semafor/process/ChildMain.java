@@ -1,5 +1,6 @@
 package dev.semafor.process;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.semafor.JobContext;
 import dev.semafor.JobError;
 import dev.semafor.Json;
@@ -96,13 +97,16 @@ public final class ChildMain {
 
   private final Object lock = new Object();
 
-  /** The job running now, or null. Guarded by {@link #lock}. */
+  /** The job running now, or null. */
+  @GuardedBy("lock")
   private Context current;
 
-  /** Ids of the jobs queued here and not started. Guarded by {@link #lock}. */
+  /** Ids of the jobs queued here and not started. */
+  @GuardedBy("lock")
   private final Set<String> queued = new HashSet<>();
 
-  /** Ids of queued jobs cancelled before they started. Guarded by {@link #lock}. */
+  /** Ids of queued jobs cancelled before they started. */
+  @GuardedBy("lock")
   private final Set<String> cancelledEarly = new HashSet<>();
 
   ChildMain(FrameCodec codec, JobExecutor executor, OutputStream out) {
@@ -289,10 +293,10 @@ public final class ChildMain {
     private final Thread runner;
     private final AtomicBoolean cancelled = new AtomicBoolean();
 
-    /** Guarded by this. */
+    @GuardedBy("this")
     private Frame.Progress pending;
 
-    /** Guarded by this. */
+    @GuardedBy("this")
     private long lastSentNanos = System.nanoTime() - PROGRESS_INTERVAL_NANOS;
 
     Context(Frame.Run run, Thread runner) {

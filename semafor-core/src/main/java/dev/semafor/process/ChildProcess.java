@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * <p>One member thread reads frames and writes job frames; other threads may write (cancel frames)
  * and kill. Writes are serialized on the output stream.
  */
-final class ChildProcess {
+final class ChildProcess implements Flight.Child {
   /** Why the pool killed a child; null while nobody has. */
   enum KillReason {
     TIMEOUT,
@@ -139,7 +139,7 @@ final class ChildProcess {
 
   /** Runs {@code action} once the child has exited, however it ended. */
   void onExit(Runnable action) {
-    process.onExit().thenRun(action);
+    var unused = process.onExit().thenRun(action); // it runs once the child exits
   }
 
   boolean isAlive() {
@@ -155,7 +155,8 @@ final class ChildProcess {
   }
 
   /** Writes one encoded frame (from {@link FrameCodec#encode}) and flushes. */
-  void send(byte[] encodedFrame) throws IOException {
+  @Override
+  public void send(byte[] encodedFrame) throws IOException {
     synchronized (out) {
       out.write(encodedFrame);
       out.flush();
@@ -182,7 +183,8 @@ final class ChildProcess {
   }
 
   /** Kills the child now, recording the first reason given. */
-  void kill(KillReason reason) {
+  @Override
+  public void kill(KillReason reason) {
     synchronized (this) {
       if (killReason == null) {
         killReason = reason;

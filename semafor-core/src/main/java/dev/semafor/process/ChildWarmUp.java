@@ -8,6 +8,7 @@ import dev.semafor.TaskRegistry;
 import dev.semafor.task.BuiltinTasks;
 import dev.semafor.worker.JobExecutor;
 import dev.semafor.worker.Outcome;
+import dev.semafor.worker.WarmUpJob;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -63,7 +64,7 @@ final class ChildWarmUp {
     }
     for (int i = 0; i < jobs.size(); i++) {
       WarmUpJob job = jobs.get(i);
-      Outcome outcome = child.runJob(job.asRun("warm-up-" + (i + 1)));
+      Outcome outcome = child.runJob(runFrame(job, "warm-up-" + (i + 1)));
       switch (outcome) {
         case Outcome.Succeeded ok -> {}
         case Outcome.Failed failed ->
@@ -119,5 +120,11 @@ final class ChildWarmUp {
       jobs.add(new WarmUpJob(task.asText(), input.asText()));
     }
     return jobs;
+  }
+
+  /** {@code job} as a run frame with id {@code jobId}, as a child runs it before it is ready. */
+  static Frame.Run runFrame(WarmUpJob job, String jobId) {
+    return new Frame.Run(
+        jobId, job.task(), "warm-up", 1, 1, job.input() == null ? "null" : job.input());
   }
 }

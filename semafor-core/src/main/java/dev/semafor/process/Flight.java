@@ -1,5 +1,6 @@
 package dev.semafor.process;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.semafor.process.ChildProcess.KillReason;
 import dev.semafor.worker.Assignment;
 import java.io.IOException;
@@ -7,8 +8,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,36 +25,63 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: the member thread adds and removes jobs; the pool's watchdog kills; any thread
  * may cancel.
+ *
+ * <p>It sees its child and its watchdog through two narrow seams ({@link Child}, {@link Watchdog}),
+ * so that it can be tested without a child JVM or a clock.
  */
 final class Flight {
   private static final Logger log = LoggerFactory.getLogger(ProcessPool.class);
 
-  private final ScheduledExecutorService watchdog;
+  /** What a flight does to its child: send it a frame, kill it. {@link ChildProcess} is one. */
+  interface Child {
+    /** Writes one encoded frame; may block while the child does not read. */
+    void send(byte[] encodedFrame) throws IOException;
+
+    void kill(KillReason reason);
+  }
+
+  /** Runs a kill after a delay; the pool's watchdog thread. */
+  @FunctionalInterface
+  interface Watchdog {
+    Future<?> schedule(Runnable kill, Duration delay);
+
+    static Watchdog of(ScheduledExecutorService executor) {
+      return (kill, delay) -> executor.schedule(kill, delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private final Watchdog watchdog;
   private final FrameCodec codec;
   private final Duration cancelGrace;
 
-  /** Guarded by this. */
+  @GuardedBy("this")
   private final ArrayDeque<Assignment> jobs = new ArrayDeque<>();
 
-  /** The child the jobs were sent to. Guarded by this. */
-  private ChildProcess child;
+  /** The child the jobs were sent to. */
+  @GuardedBy("this")
+  private Child child;
 
-  /** Guarded by this. */
-  private ScheduledFuture<?> timeoutKill;
+  @GuardedBy("this")
+  private Future<?> timeoutKill;
 
-  /** Guarded by this. */
-  private ScheduledFuture<?> graceKill;
+  @GuardedBy("this")
+  private Future<?> graceKill;
 
-  /** When the head became the head ({@link System#nanoTime()}). Guarded by this. */
+  /** When the head became the head ({@link System#nanoTime()}). */
+  @GuardedBy("this")
   private long headSince;
 
   Flight(ScheduledExecutorService watchdog, FrameCodec codec, Duration cancelGrace) {
+    this(Watchdog.of(watchdog), codec, cancelGrace);
+  }
+
+  Flight(Watchdog watchdog, FrameCodec codec, Duration cancelGrace) {
     this.watchdog = watchdog;
     this.codec = codec;
     this.cancelGrace = cancelGrace;
   }
 
-  synchronized void add(Assignment assignment, ChildProcess to) {
+  synchronized void add(Assignment assignment, Child to) {
     jobs.addLast(assignment);
     child = to;
     if (jobs.size() == 1) {
@@ -102,7 +130,7 @@ final class Flight {
    * comes on time even if that write never completes.
    */
   void cancel(Assignment assignment) {
-    ChildProcess to;
+    Child to;
     synchronized (this) {
       if (!jobs.contains(assignment)) {
         return;
@@ -125,32 +153,30 @@ final class Flight {
             });
   }
 
+  @GuardedBy("this")
   private void startHead() {
     Assignment head = jobs.peekFirst();
     headSince = System.nanoTime();
     Duration limit = head.timeLimit();
-    ChildProcess c = child;
+    Child c = child;
     if (limit != null) {
-      timeoutKill =
-          watchdog.schedule(
-              () -> killIfHead(head, c, KillReason.TIMEOUT), limit.toNanos(), TimeUnit.NANOSECONDS);
+      timeoutKill = watchdog.schedule(() -> killIfHead(head, c, KillReason.TIMEOUT), limit);
     }
     if (head.isCancelled()) { // cancelled while it waited in the child's queue
       scheduleGraceKill(head);
     }
   }
 
+  @GuardedBy("this")
   private void scheduleGraceKill(Assignment head) {
     if (graceKill == null) {
-      ChildProcess c = child;
+      Child c = child;
       graceKill =
-          watchdog.schedule(
-              () -> killIfHead(head, c, KillReason.CANCEL_GRACE),
-              cancelGrace.toNanos(),
-              TimeUnit.NANOSECONDS);
+          watchdog.schedule(() -> killIfHead(head, c, KillReason.CANCEL_GRACE), cancelGrace);
     }
   }
 
+  @GuardedBy("this")
   private void stopClock() {
     if (timeoutKill != null) {
       timeoutKill.cancel(false);
@@ -162,7 +188,8 @@ final class Flight {
     }
   }
 
-  private synchronized void killIfHead(Assignment assignment, ChildProcess c, KillReason reason) {
+  @SuppressWarnings("ReferenceEquality") // by identity: this very job, on this very child
+  private synchronized void killIfHead(Assignment assignment, Child c, KillReason reason) {
     if (jobs.peekFirst() == assignment && child == c) {
       log.info("killing {} running job {}: {}", c, assignment.jobId(), reason);
       c.kill(reason);

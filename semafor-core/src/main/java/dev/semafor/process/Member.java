@@ -1,5 +1,6 @@
 package dev.semafor.process;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.semafor.JobError;
 import dev.semafor.SemaforException;
 import dev.semafor.broker.JobRecord;
@@ -54,7 +55,8 @@ final class Member implements Runnable {
 
   private final Object lock = new Object();
 
-  /** True while the member thread waits for an assignment. Guarded by {@link #lock}. */
+  /** True while the member thread waits for an assignment. */
+  @GuardedBy("lock")
   private boolean idle;
 
   /** This slot's child; null while it is being replaced. Written by the member thread only. */
@@ -78,7 +80,7 @@ final class Member implements Runnable {
   Member(ProcessPool pool, int slot, ChildProcess first) {
     this.pool = pool;
     this.slot = slot;
-    this.flight = new Flight(pool.watchdog(), pool.codec(), pool.cancelGrace());
+    this.flight = new Flight(pool.flightWatchdog(), pool.codec(), pool.cancelGrace());
     this.child = first;
     watch(first);
   }

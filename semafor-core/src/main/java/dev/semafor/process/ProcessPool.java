@@ -3,6 +3,7 @@ package dev.semafor.process;
 import dev.semafor.ExecutionModel;
 import dev.semafor.SemaforException;
 import dev.semafor.worker.Assignment;
+import dev.semafor.worker.ChildJvmOptions;
 import dev.semafor.worker.ExecutionPool;
 import dev.semafor.worker.OutcomeSink;
 import java.io.IOException;
@@ -13,7 +14,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -75,7 +75,7 @@ import org.slf4j.LoggerFactory;
  * whose parent dies — even by SIGKILL — sees its stdin close and exits at once.
  */
 public final class ProcessPool implements ExecutionPool {
-  public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC");
+  public static final List<String> DEFAULT_JVM_OPTIONS = ChildJvmOptions.DEFAULTS;
   public static final Duration DEFAULT_CANCEL_GRACE = Duration.ofSeconds(5);
   public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
@@ -102,6 +102,7 @@ public final class ProcessPool implements ExecutionPool {
   private final AtomicLong resent = new AtomicLong();
   private final Duration pipelineBudget;
   private final ScheduledThreadPoolExecutor watchdog;
+  private final Flight.Watchdog flightWatchdog;
 
   /** Set once by {@link #start}, under {@code this}. */
   private volatile BlockingQueue<Assignment> inbox;
@@ -126,6 +127,7 @@ public final class ProcessPool implements ExecutionPool {
         new ScheduledThreadPoolExecutor(
             1, r -> Thread.ofPlatform().daemon().name("semafor-process-watchdog").unstarted(r));
     this.watchdog.setRemoveOnCancelPolicy(true);
+    this.flightWatchdog = b.flightWatchdog.apply(Flight.Watchdog.of(watchdog));
   }
 
   public static ProcessPoolBuilder builder() {
@@ -332,8 +334,9 @@ public final class ProcessPool implements ExecutionPool {
     return codec;
   }
 
-  ScheduledExecutorService watchdog() {
-    return watchdog;
+  /** Where the members' flights arm their kills: the watchdog thread. */
+  Flight.Watchdog flightWatchdog() {
+    return flightWatchdog;
   }
 
   AtomicInteger runningCount() {

@@ -1,12 +1,14 @@
 package dev.semafor.process;
 
 import dev.semafor.Json;
+import dev.semafor.worker.WarmUpJob;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * Settings of a {@link ProcessPool}, from {@link ProcessPool#builder()}; each setter checks its
@@ -32,6 +34,9 @@ public final class ProcessPoolBuilder {
   List<String> expectedTasks = List.of();
   List<WarmUpJob> warmUps = List.of();
   Duration pipelineBudget = ProcessPool.DEFAULT_PIPELINE_BUDGET;
+
+  /** Wraps the pool's watchdog as its flights see it; for tests that watch the kills it arms. */
+  UnaryOperator<Flight.Watchdog> flightWatchdog = UnaryOperator.identity();
 
   ProcessPoolBuilder() {}
 
@@ -160,6 +165,12 @@ public final class ProcessPoolBuilder {
   /** The parent's bound on one frame (children keep the default); for tests. */
   ProcessPoolBuilder maxFrameBytes(int maxFrameBytes) {
     this.maxFrameBytes = maxFrameBytes;
+    return this;
+  }
+
+  /** Wraps the watchdog the pool's flights arm their kills on; for tests. */
+  ProcessPoolBuilder flightWatchdog(UnaryOperator<Flight.Watchdog> wrap) {
+    this.flightWatchdog = Objects.requireNonNull(wrap, "wrap");
     return this;
   }
 

@@ -10,11 +10,15 @@ import java.util.function.Consumer;
 
 /**
  * One leased job on its way through a worker: taken from the local queue by a pool member, run, and
- * reported with an {@link Outcome}. Also the {@link JobContext} the task sees.
+ * reported with an {@link Outcome}.
+ *
+ * <p>The task does not see this object, which can cancel or time out the attempt: it sees {@link
+ * #context()}, a view that offers only what a task may do (read its job, check for cancellation,
+ * report progress, log).
  *
  * <p>{@link #POISON} is the sentinel that tells a pool member to stop.
  */
-public final class Assignment implements JobContext {
+public final class Assignment {
   /** The poison pill: a member that takes it exits its loop. */
   public static final Assignment POISON = new Assignment();
 
@@ -37,11 +41,14 @@ public final class Assignment implements JobContext {
 
   private final LeaseRef ref;
 
+  /** What the task sees; null for the poison pill. */
+  private final JobContext context;
+
   // Flags set once, by compare-and-set through the handles above: a worker makes one assignment
   // per job, so two fields are cheaper than two AtomicBoolean objects.
   private volatile boolean cancelled;
   private volatile boolean timedOut;
-  private volatile java.util.concurrent.Future<?> timeoutTimer;
+  private volatile WorkerTime.Cancellable timeoutTimer;
   private volatile java.time.Duration timeLimit;
   private final long leasedAtNanos;
 
@@ -88,6 +95,7 @@ public final class Assignment implements JobContext {
     this.ref = lease.ref();
     this.progressSink = Objects.requireNonNull(progressSink, "progressSink");
     this.leasedAtNanos = leasedAtNanos;
+    this.context = new TaskContext();
   }
 
   private Assignment() {
@@ -95,6 +103,12 @@ public final class Assignment implements JobContext {
     this.ref = null;
     this.progressSink = null;
     this.leasedAtNanos = 0;
+    this.context = null;
+  }
+
+  /** The context the task runs with: its job, its cancellation, its progress and log. */
+  public JobContext context() {
+    return context;
   }
 
   public boolean isPoison() {
@@ -215,7 +229,7 @@ public final class Assignment implements JobContext {
     return timedOut;
   }
 
-  void timeoutTimer(java.util.concurrent.Future<?> timer) {
+  void timeoutTimer(WorkerTime.Cancellable timer) {
     this.timeoutTimer = timer;
   }
 
@@ -232,7 +246,7 @@ public final class Assignment implements JobContext {
     return limit != null ? limit : lease.job().timeout();
   }
 
-  java.util.concurrent.Future<?> timeoutTimer() {
+  WorkerTime.Cancellable timeoutTimer() {
     return timeoutTimer;
   }
 
@@ -247,44 +261,91 @@ public final class Assignment implements JobContext {
     }
   }
 
-  @Override
   public String jobId() {
     return lease.job().id();
   }
 
-  @Override
   public String task() {
     return lease.job().task();
   }
 
-  @Override
   public String queue() {
     return lease.job().queue();
   }
 
-  @Override
+  /** Which attempt this is, from 1. */
   public int attempt() {
     return lease.job().attempts();
   }
 
-  @Override
   public int maxAttempts() {
     return lease.job().maxAttempts();
   }
 
-  @Override
   public boolean isCancelled() {
     return cancelled;
   }
 
-  @Override
+  /** A progress report of the task (or of its child, for the process pool). */
   public void progress(double fraction, String message) {
     progressSink.report(this, fraction, message);
   }
 
-  @Override
+  /** A line the task wrote (or its child, for the process pool). */
   public void log(String line) {
     progressSink.log(this, line);
+  }
+
+  /**
+   * The task's view of its assignment: what a task may do and nothing that steers the attempt (no
+   * cancel, time-out, runner or start stamp). An inner class, so the assignment is not reachable
+   * from it by a cast.
+   */
+  private final class TaskContext implements JobContext {
+    @Override
+    public String jobId() {
+      return Assignment.this.jobId();
+    }
+
+    @Override
+    public String task() {
+      return Assignment.this.task();
+    }
+
+    @Override
+    public String queue() {
+      return Assignment.this.queue();
+    }
+
+    @Override
+    public int attempt() {
+      return Assignment.this.attempt();
+    }
+
+    @Override
+    public int maxAttempts() {
+      return Assignment.this.maxAttempts();
+    }
+
+    @Override
+    public boolean isCancelled() {
+      return cancelled;
+    }
+
+    @Override
+    public void progress(double fraction, String message) {
+      Assignment.this.progress(fraction, message);
+    }
+
+    @Override
+    public void log(String line) {
+      Assignment.this.log(line);
+    }
+
+    @Override
+    public String toString() {
+      return "JobContext[" + jobId() + "]";
+    }
   }
 
   @Override

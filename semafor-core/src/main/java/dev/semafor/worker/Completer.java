@@ -31,9 +31,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>If the broker is briefly unreachable the batch is kept and tried again, so no result is
  * dropped while the worker runs; leases that expire meanwhile make the broker reject the late
- * results, which is the at-least-once contract. Once the worker stops ({@link #stopAndFlush}) it
- * tries for the shutdown grace, then gives up with one line and its thread ends: the jobs come back
- * when their leases expire.
+ * results, which is the at-least-once contract. Once the worker stops ({@link #stop}) it tries for
+ * the shutdown grace, then gives up with one line and its thread ends: the jobs come back when
+ * their leases expire.
  *
  * <p>The {@link Recorded} callback runs once per written attempt; if it throws, that is logged and
  * the rest of the batch is reported all the same (never written twice, never reported lost).
@@ -43,6 +43,7 @@ final class Completer implements OutcomeSink {
   private static final int MAX_BATCH = 512;
   private static final int GATHER = 64;
   private static final long GATHER_NANOS = 200_000;
+  private static final long STOPPING_PAUSE_NANOS = 50_000_000;
 
   private record Done(Assignment assignment, Outcome outcome) {}
 
@@ -53,6 +54,8 @@ final class Completer implements OutcomeSink {
 
   private final Broker broker;
   private final InstantSource clock;
+  private final WorkerTime time;
+  private final WorkerTime.Timer timer;
   private final RandomGenerator random;
   private final Recorded recorded;
   private final LogShipper logs;
@@ -73,22 +76,23 @@ final class Completer implements OutcomeSink {
   /** When a stopping completer gives up on a broker that keeps failing; set before stopping. */
   private volatile Instant giveUpAt = Instant.MAX;
 
-  Completer(
-      Broker broker, InstantSource clock, RandomGenerator random, Recorded recorded, String name) {
-    this(broker, clock, random, recorded, name, new LogShipper(broker, clock));
-  }
-
-  /** With the {@link LogShipper} whose lines of a batch's jobs go out before their outcomes. */
+  /**
+   * @param time its clock, and the timer its back-offs wait on (its own; the thread closes it)
+   * @param name its thread's name
+   * @param logs the shipper whose lines of a batch's jobs go out before their outcomes
+   */
   Completer(
       Broker broker,
-      InstantSource clock,
+      WorkerTime time,
       RandomGenerator random,
       Recorded recorded,
       String name,
       LogShipper logs) {
     this.logs = logs;
     this.broker = broker;
-    this.clock = clock;
+    this.time = time;
+    this.clock = time.clock();
+    this.timer = time.timer(name + "-timer");
     this.random = random;
     this.recorded = recorded;
     this.thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this::loop);
@@ -128,6 +132,14 @@ final class Completer implements OutcomeSink {
   }
 
   private void loop() {
+    try {
+      run();
+    } finally {
+      timer.close();
+    }
+  }
+
+  private void run() {
     List<Done> batch = new ArrayList<>(MAX_BATCH);
     while (true) {
       try {
@@ -150,7 +162,7 @@ final class Completer implements OutcomeSink {
         retries.succeeded();
         batch.clear();
       } catch (InterruptedException e) {
-        // stopAndFlush(): keep going until the queue is empty
+        // stop(): keep going until the queue is empty
       } catch (Throwable t) {
         if (stopping && !clock.instant().isBefore(giveUpAt)) {
           log.warn(
@@ -165,11 +177,12 @@ final class Completer implements OutcomeSink {
     }
   }
 
+  /** Waits out a back-off; {@link #stop}'s interrupt ends it early (and is cleared here). */
   private void pause(long backoffNanos) {
-    try {
-      Thread.sleep(stopping ? 50 : TimeUnit.NANOSECONDS.toMillis(backoffNanos));
-    } catch (InterruptedException e) {
-      // stopping; the loop checks
+    long nanos = stopping ? STOPPING_PAUSE_NANOS : backoffNanos;
+    long until = time.nanoTime() + nanos;
+    for (long left = nanos; left > 0 && !Thread.interrupted(); left = until - time.nanoTime()) {
+      timer.park(this, Duration.ofNanos(left));
     }
   }
 

@@ -16,6 +16,17 @@ import java.util.concurrent.BlockingQueue;
  * period is interrupted (threads) or killed (processes) by {@link #close}.
  */
 public interface ExecutionPool extends AutoCloseable {
+  /**
+   * Makes the pool of one execution model for a worker; found with {@link java.util.ServiceLoader}.
+   * How the process pool plugs in; internal, not for applications.
+   */
+  interface Provider {
+    ExecutionModel model();
+
+    /** A new pool for a worker of {@code config} that runs jobs with {@code executor}. */
+    ExecutionPool create(WorkerConfig config, JobExecutor executor);
+  }
+
   ExecutionModel model();
 
   /** How many jobs may run at once. */

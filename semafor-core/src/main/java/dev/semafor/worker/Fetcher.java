@@ -13,10 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,25 +73,40 @@ final class Fetcher {
   static final String EXPIRED_BEFORE_START =
       "whose leases expired before they could start (was this process stopped or starved?)";
 
-  /** Takes jobs out of the worker: its held set, with a release of their leases. */
-  interface HandBack {
+  /**
+   * What the fetcher needs of its worker, and all it is told of it: one narrow callback, as
+   * HikariCP's {@code ConcurrentBag} calls back through one listener.
+   */
+  interface Host {
+    /** True while the worker runs; the fetcher stops once it is not. */
+    boolean isRunning();
+
+    /** {@code leases} were just leased (before their jobs reach the inbox). */
+    default void leased(List<Lease> leases) {}
+
+    /** Takes {@code assignments} out of the worker and releases their leases. */
     void handBack(List<Assignment> assignments, String why);
+
+    /**
+     * Burst mode: the queues are empty and nothing is held; stop the worker (not on this thread).
+     */
+    void drained();
+
+    /** The broker cannot be used any more ({@code cause}); stop the worker (not on this thread). */
+    void failed(RuntimeException cause);
   }
 
   private final Broker broker;
   private final WorkerConfig config;
-  private final AtomicReference<Worker.State> state;
-  private final Set<Assignment> held;
-  private final Inbox inbox;
-  private final Assignment.ProgressSink progressSink;
-  private final WorkerListener listener;
-  private final LongAdder leased;
-  private final Runnable stopWorker;
-  private final Consumer<RuntimeException> failWorker;
-  private final RetryLog retries;
-  private final InstantSource clock;
   private final TaskRegistry registry;
-  private final HandBack handBack;
+  private final Inbox inbox;
+  private final HeldLeases held;
+  private final Assignment.ProgressSink progressSink;
+  private final Host host;
+  private final InstantSource clock;
+  private final WorkerTime time;
+  private final WorkerTime.Timer timer;
+  private final RetryLog retries;
   private final Thread thread;
   private final Set<String> warnedTasks = ConcurrentHashMap.newKeySet();
   private volatile boolean waiting;
@@ -108,53 +120,46 @@ final class Fetcher {
   /** True once a hand-back of jobs that waited too long was logged at info; fetcher only. */
   private boolean toldOfWaits;
 
-  /** When starts were last reported, in {@link System#nanoTime()}; fetcher thread only. */
+  /** When starts were last reported, in {@link WorkerTime#nanoTime()}; fetcher thread only. */
   private long lastStartReportNanos;
 
   /** Exponentially weighted mean run time of recent jobs, in nanoseconds; racy by design. */
   private volatile double meanRunNanos = -1;
 
   /**
-   * @param state the worker's state; the fetcher runs while it is {@code RUNNING}
-   * @param held the worker's held set, which the fetcher adds each leased job to
-   * @param leased the worker's count of leased jobs
-   * @param stopWorker closes the worker, in burst mode once the queues are empty
-   * @param failWorker stops the worker because of a broker it cannot go on with
+   * @param registry the tasks it leases (read when it starts)
+   * @param inbox where leased jobs go to wait for a member
+   * @param held the worker's held leases, which the fetcher adds each leased job to
+   * @param progressSink where the jobs it makes send their progress and log lines
+   * @param host the worker
+   * @param time its clock, and the timer its back-offs wait on (the fetcher's own; it closes it)
    */
   Fetcher(
       Broker broker,
       WorkerConfig config,
-      AtomicReference<Worker.State> state,
-      Set<Assignment> held,
-      Inbox inbox,
-      Assignment.ProgressSink progressSink,
-      WorkerListener listener,
-      LongAdder leased,
-      Runnable stopWorker,
-      Consumer<RuntimeException> failWorker,
-      InstantSource clock,
       TaskRegistry registry,
-      HandBack handBack) {
+      Inbox inbox,
+      HeldLeases held,
+      Assignment.ProgressSink progressSink,
+      Host host,
+      WorkerTime time) {
     this.broker = broker;
     this.config = config;
-    this.state = state;
-    this.held = held;
+    this.registry = registry;
     this.inbox = inbox;
+    this.held = held;
     this.progressSink = progressSink;
-    this.listener = listener;
-    this.leased = leased;
-    this.stopWorker = stopWorker;
-    this.failWorker = failWorker;
+    this.host = host;
+    this.time = time;
+    this.clock = time.clock();
+    this.timer = time.timer("semafor-fetcher-timer");
     this.retries =
         new RetryLog(
             log,
             "worker " + config.workerId() + ": fetching",
             config.pollInterval(),
             MAX_RETRY_WAIT,
-            System::nanoTime);
-    this.clock = clock;
-    this.registry = registry;
-    this.handBack = handBack;
+            time::nanoTime);
     this.thread = Thread.ofPlatform().name("semafor-fetcher").daemon(true).unstarted(this::fetch);
   }
 
@@ -170,12 +175,14 @@ final class Fetcher {
    * Stops the fetcher thread and waits for it to end (unless called on it). The worker's state must
    * no longer be {@code RUNNING}.
    */
+  @SuppressWarnings("ReferenceEquality") // is this the fetcher thread itself?
   void stop() throws InterruptedException {
     thread.interrupt();
     LockSupport.unpark(thread);
-    if (Thread.currentThread() != thread) {
+    if (Thread.currentThread() != thread && thread.getState() != Thread.State.NEW) {
       thread.join();
     }
+    timer.close();
   }
 
   /** Wakes the fetcher if it is waiting for room and there now is enough. Cheap when it is not. */
@@ -199,7 +206,7 @@ final class Fetcher {
 
   private void fetch() {
     long idleNanos = 0;
-    while (state.get() == Worker.State.RUNNING) {
+    while (host.isRunning()) {
       try {
         handBackWaiting();
         reportStarts();
@@ -226,22 +233,22 @@ final class Fetcher {
         }
         if (config.burst() && held.isEmpty()) {
           log.info("worker {}: queues are empty, stopping (burst mode)", config.workerId());
-          Thread.ofPlatform().name("semafor-burst-stop").start(stopWorker);
+          host.drained();
           return;
         }
         idleNanos =
             idleNanos == 0 ? 1_000_000 : Math.min(idleNanos * 2, config.pollInterval().toNanos());
         idle(idleNanos);
       } catch (Throwable t) {
-        if (state.get() != Worker.State.RUNNING) {
+        if (!host.isRunning()) {
           return;
         }
         if (t instanceof BrokerFatalException
             || (config.burst() && t instanceof BrokerUnavailableException)) {
-          failWorker.accept((RuntimeException) t);
+          host.failed((RuntimeException) t);
           return;
         }
-        LockSupport.parkNanos(this, retries.failed(t));
+        timer.park(this, Duration.ofNanos(retries.failed(t)));
       }
     }
   }
@@ -254,7 +261,7 @@ final class Fetcher {
    */
   private void idle(long nanos) throws InterruptedException {
     if (config.burst()) {
-      LockSupport.parkNanos(this, nanos);
+      timer.park(this, Duration.ofNanos(nanos));
     } else {
       broker.awaitWork(config.queues(), Duration.ofNanos(nanos));
     }
@@ -287,11 +294,10 @@ final class Fetcher {
    * Returns false if there were only such jobs (the caller then backs off as on empty queues).
    */
   private boolean accept(List<Lease> leases, long sentMillis) {
-    leased.add(leases.size());
-    long now = System.nanoTime();
+    long now = time.nanoTime();
     long validUntil = sentMillis + config.leaseDuration().toMillis();
     List<Assignment> batch = new ArrayList<>(leases.size());
-    List<Assignment> unknown = null;
+    List<Assignment> unknown = List.of();
     for (Lease lease : leases) {
       Assignment a = new Assignment(lease, progressSink, now);
       a.leased(sentMillis, validUntil);
@@ -299,12 +305,15 @@ final class Fetcher {
       if (tasks.contains(lease.job().task())) {
         batch.add(a);
       } else {
-        (unknown == null ? unknown = new ArrayList<>() : unknown).add(a);
+        if (unknown.isEmpty()) {
+          unknown = new ArrayList<>();
+        }
+        unknown.add(a);
       }
     }
-    listener.onLeased(leases);
+    host.leased(leases);
     inbox.addAll(batch);
-    if (unknown != null) {
+    if (!unknown.isEmpty()) {
       for (Assignment a : unknown) {
         if (warnedTasks.add(a.task())) {
           log.warn(
@@ -316,7 +325,7 @@ final class Fetcher {
               a.task());
         }
       }
-      handBack.handBack(unknown, "of a task this worker does not have");
+      host.handBack(unknown, "of a task this worker does not have");
     }
     return !batch.isEmpty();
   }
@@ -341,7 +350,7 @@ final class Fetcher {
             config.workerId(),
             expired.size(),
             EXPIRED_BEFORE_START);
-        handBack.handBack(expired, EXPIRED_BEFORE_START);
+        host.handBack(expired, EXPIRED_BEFORE_START);
       }
     } else if (now - head.leasedAtMillis() >= bound && membersBusy()) {
       List<Assignment> waited = new ArrayList<>();
@@ -363,7 +372,7 @@ final class Fetcher {
               waited.size(),
               bound);
         }
-        handBack.handBack(waited, "that waited too long");
+        host.handBack(waited, "that waited too long");
       }
     }
   }
@@ -375,18 +384,13 @@ final class Fetcher {
 
   /** Tells the broker, at most once a poll interval, which held jobs started and still run. */
   private void reportStarts() {
-    long now = System.nanoTime();
+    long now = time.nanoTime();
     if (now - lastStartReportNanos < config.pollInterval().toNanos()) {
       return;
     }
     lastStartReportNanos = now;
-    List<Assignment> started = null;
-    for (Assignment a : held) {
-      if (a.startedAtNanos() != 0 && !a.isFinished() && !a.startReported()) {
-        (started == null ? started = new ArrayList<>() : started).add(a);
-      }
-    }
-    if (started == null) {
+    List<Assignment> started = held.startedUnreported();
+    if (started.isEmpty()) {
       return;
     }
     List<LeaseRef> refs = new ArrayList<>(started.size());
@@ -411,7 +415,7 @@ final class Fetcher {
   private void waitForRoom() {
     waiting = true;
     try {
-      if (!roomToFill() && state.get() == Worker.State.RUNNING) {
+      if (!roomToFill() && host.isRunning()) {
         LockSupport.parkNanos(this, config.pollInterval().toNanos());
       }
     } finally {

@@ -22,6 +22,7 @@ final class GuardedListener implements WorkerListener {
     this.listener = listener;
   }
 
+  @SuppressWarnings("ReferenceEquality") // NONE needs no guard
   static WorkerListener wrap(WorkerListener listener) {
     return listener == NONE || listener instanceof GuardedListener
         ? listener

@@ -14,8 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,9 +40,14 @@ import org.slf4j.LoggerFactory;
 final class Heartbeater {
   private static final Logger log = LoggerFactory.getLogger(Heartbeater.class);
 
-  /** Told when a held job's lease is lost or its job was cancelled. */
-  interface LeaseProblem {
-    void report(Assignment a, LeaseStatus status);
+  /** What the heartbeater tells its worker. */
+  @FunctionalInterface
+  interface Listener {
+    /** A held job's lease is lost, or its job was cancelled ({@code status} says which). */
+    void leaseProblem(Assignment a, LeaseStatus status);
+
+    /** It reaped {@code count} expired leases other workers left. */
+    default void reaped(int count) {}
   }
 
   private record Progress(double fraction, String message) {}
@@ -52,12 +55,12 @@ final class Heartbeater {
   private final Broker broker;
   private final WorkerConfig config;
   private final InstantSource clock;
-  private final Set<Assignment> held;
-  private final LeaseProblem problems;
-  private final WorkerListener listener;
+  private final WorkerTime time;
+  private final HeldLeases held;
+  private final Listener listener;
   private final Map<Assignment, Progress> pendingProgress = new ConcurrentHashMap<>();
   private final LogShipper logs;
-  private final ScheduledExecutorService timer;
+  private final WorkerTime.Timer timer;
 
   /**
    * Failures that last (a full disk) are logged once, not at every beat; the timer sets the pace.
@@ -72,7 +75,9 @@ final class Heartbeater {
   /** True while a prune is queued or running; the next one waits for it. */
   private final AtomicBoolean pruning = new AtomicBoolean();
 
-  /** When the last prune ran, in {@link System#nanoTime()}; only the timer thread touches it. */
+  /**
+   * When the last prune ran, in {@link WorkerTime#nanoTime()}; only the timer thread touches it.
+   */
   private long lastPruneNanos;
 
   /**
@@ -80,38 +85,37 @@ final class Heartbeater {
    */
   private boolean pollCancels = true;
 
+  /**
+   * @param held the worker's held leases, which it extends
+   * @param time its clock, and its timer (its own; {@link #stop} closes it)
+   */
   Heartbeater(
       Broker broker,
       WorkerConfig config,
-      InstantSource clock,
-      Set<Assignment> held,
-      LeaseProblem problems,
-      WorkerListener listener,
-      LogShipper logs) {
+      HeldLeases held,
+      Listener listener,
+      LogShipper logs,
+      WorkerTime time) {
     this.logs = logs;
     this.broker = broker;
     this.listener = listener;
     this.config = config;
-    this.clock = clock;
+    this.time = time;
+    this.clock = time.clock();
     this.held = held;
-    this.problems = problems;
-    this.timer =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("semafor-heartbeat").daemon(true).factory());
+    this.timer = time.timer("semafor-heartbeat");
     this.pruner =
         Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("semafor-prune").daemon(true).factory());
   }
 
   void start() {
-    long every = config.heartbeatInterval().toMillis();
-    timer.scheduleWithFixedDelay(this::beat, every, every, TimeUnit.MILLISECONDS);
-    long progress = config.progressInterval().toMillis();
-    timer.scheduleWithFixedDelay(this::checkIn, progress, progress, TimeUnit.MILLISECONDS);
+    timer.repeat(this::beat, config.heartbeatInterval());
+    timer.repeat(this::checkIn, config.progressInterval());
   }
 
   void stop() {
-    timer.shutdownNow();
+    timer.close();
     pruner.shutdownNow();
   }
 
@@ -123,7 +127,7 @@ final class Heartbeater {
   /** One heartbeat (the timer runs it every heartbeat interval; tests may call it). */
   void beat() {
     try {
-      List<Assignment> assignments = new ArrayList<>(held);
+      List<Assignment> assignments = held.snapshot();
       if (!assignments.isEmpty()) {
         List<LeaseRef> refs = new ArrayList<>(assignments.size());
         for (Assignment a : assignments) {
@@ -138,14 +142,14 @@ final class Heartbeater {
             assignments.get(i).extended(sentMillis, leaseMillis);
           }
           if (statuses.get(i) != LeaseStatus.ACTIVE) {
-            problems.report(assignments.get(i), statuses.get(i));
+            listener.leaseProblem(assignments.get(i), statuses.get(i));
           }
         }
       }
       int reaped = broker.reapExpiredLeases();
       if (reaped > 0) {
         log.info("reaped {} expired leases", reaped);
-        listener.onLeasesReaped(reaped);
+        listener.reaped(reaped);
       }
       pruneNowAndThen();
       beatFailures.succeeded();
@@ -171,9 +175,9 @@ final class Heartbeater {
       if (pollCancels && !held.isEmpty()) {
         Set<String> ids = new HashSet<>(broker.cancelRequested(config.workerId()));
         if (!ids.isEmpty()) {
-          for (Assignment a : held) {
+          for (Assignment a : held.snapshot()) {
             if (ids.contains(a.jobId())) {
-              problems.report(a, LeaseStatus.CANCEL_REQUESTED);
+              listener.leaseProblem(a, LeaseStatus.CANCEL_REQUESTED);
             }
           }
         }
@@ -188,7 +192,7 @@ final class Heartbeater {
   }
 
   private void writeProgress() {
-    for (Map.Entry<Assignment, Progress> e : pendingProgress.entrySet()) {
+    for (Map.Entry<Assignment, Progress> e : List.copyOf(pendingProgress.entrySet())) {
       if (pendingProgress.remove(e.getKey(), e.getValue())) {
         broker.progress(e.getKey().ref(), e.getValue().fraction(), e.getValue().message());
       }
@@ -200,7 +204,7 @@ final class Heartbeater {
     if (config.retention() == null) {
       return;
     }
-    long now = System.nanoTime();
+    long now = time.nanoTime();
     if (lastPruneNanos != 0 && now - lastPruneNanos < WorkerConfig.PRUNE_EVERY.toNanos()) {
       return;
     }

@@ -1,5 +1,6 @@
 package dev.semafor.worker;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.util.AbstractQueue;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -44,6 +45,8 @@ final class Inbox extends AbstractQueue<Assignment> implements BlockingQueue<Ass
   private final TakeListener listener;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition notEmpty = lock.newCondition();
+
+  @GuardedBy("lock")
   private final ArrayDeque<Assignment> items = new ArrayDeque<>();
 
   Inbox(TakeListener listener) {
@@ -184,6 +187,7 @@ final class Inbox extends AbstractQueue<Assignment> implements BlockingQueue<Ass
   }
 
   @Override
+  @SuppressWarnings("ReferenceEquality") // draining into itself is the one case refused
   public int drainTo(Collection<? super Assignment> sink, int max) {
     if (sink == this) {
       throw new IllegalArgumentException("cannot drain an inbox into itself");

@@ -1,5 +1,6 @@
 package dev.semafor.worker;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.semafor.ExecutionModel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,18 +41,19 @@ final class LoopPool implements ExecutionPool {
   private final String namePrefix;
   private final AtomicInteger running = new AtomicInteger();
 
-  /** The current members. Guarded by this. */
+  /** The current members. */
+  @GuardedBy("this")
   private final List<Thread> members = new ArrayList<>();
 
-  /**
-   * Members given up on (their job timed out); each exits once its task returns. Guarded by this.
-   */
+  /** Members given up on (their job timed out); each exits once its task returns. */
+  @GuardedBy("this")
   private final Set<Thread> abandoned = new HashSet<>();
 
-  /** Guarded by this. */
+  @GuardedBy("this")
   private int started;
 
-  /** Set by {@link #stop}: members are no longer replaced. Guarded by this. */
+  /** Set by {@link #stop}: members are no longer replaced. */
+  @GuardedBy("this")
   private boolean stopping;
 
   /** Set by {@link #close}: an interrupt ends a member. */
@@ -102,7 +104,8 @@ final class LoopPool implements ExecutionPool {
     }
   }
 
-  /** Starts one member. Caller holds this. */
+  /** Starts one member. */
+  @GuardedBy("this")
   private void startMember() {
     Thread t =
         Thread.ofPlatform()

@@ -1,32 +1,44 @@
 package dev.semafor.worker;
 
+import dev.semafor.ExecutionModel;
 import dev.semafor.JobError;
 import dev.semafor.JobTimeoutException;
-import dev.semafor.process.ProcessPool;
+import java.util.ServiceLoader;
 
-/** Creates the pool for a worker's execution model: the one way to run each kind of pool. */
-public final class Pools {
+/**
+ * Creates the pool for a worker's execution model: the one way to run each kind of pool. The
+ * in-process pools are this package's; the process pool plugs in as an {@link
+ * ExecutionPool.Provider} (found with {@link ServiceLoader}), so that this package does not depend
+ * on the one that runs child JVMs, which depends on it.
+ */
+final class Pools {
   private Pools() {}
 
-  public static ExecutionPool create(WorkerConfig config, JobExecutor executor) {
+  static ExecutionPool create(WorkerConfig config, JobExecutor executor) {
     String prefix = "semafor";
     return switch (config.model()) {
       case SEQUENTIAL -> new LoopPool(config.model(), 1, executor, prefix);
       case THREADS -> new LoopPool(config.model(), config.concurrency(), executor, prefix);
       case VIRTUAL -> new VirtualPool(config.concurrency(), executor, prefix);
-      case PROCESSES ->
-          ProcessPool.builder()
-              .size(config.concurrency())
-              .maxJobsPerChild(config.maxJobsPerChild())
-              .jvmOptions(
-                  config.childJvmOptions().isEmpty()
-                      ? ProcessPool.DEFAULT_JVM_OPTIONS
-                      : config.childJvmOptions())
-              .extraClasspath(config.childClasspath())
-              .warmUps(config.childWarmUps())
-              .expectedTasks(executor.registry().names())
-              .build();
+      case PROCESSES -> provided(config.model()).create(config, executor);
     };
+  }
+
+  /** The provider of {@code model}'s pool on this class path. */
+  private static ExecutionPool.Provider provided(ExecutionModel model) {
+    for (ExecutionPool.Provider p :
+        ServiceLoader.load(ExecutionPool.Provider.class, Pools.class.getClassLoader())) {
+      if (p.model() == model) {
+        return p;
+      }
+    }
+    throw new IllegalStateException(
+        "no pool for the "
+            + model.label()
+            + " model is on the class path (its provider is registered in"
+            + " META-INF/services/"
+            + ExecutionPool.Provider.class.getName()
+            + ")");
   }
 
   /**
@@ -42,7 +54,7 @@ public final class Pools {
       if (a.isCancelled()) {
         return new Outcome.Cancelled("cancelled before it started");
       }
-      Outcome outcome = executor.execute(a.task(), a.lease().job().input(), a);
+      Outcome outcome = executor.execute(a.task(), a.lease().job().input(), a.context());
       return a.isTimedOut() ? timedOut(a) : outcome;
     } catch (RuntimeException | Error e) {
       return a.isTimedOut() ? timedOut(a) : new Outcome.Failed(JobError.of(e), true);

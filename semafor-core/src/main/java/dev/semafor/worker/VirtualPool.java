@@ -1,5 +1,6 @@
 package dev.semafor.worker;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.semafor.ExecutionModel;
 import java.time.Duration;
 import java.util.Map;
@@ -27,7 +28,10 @@ final class VirtualPool implements ExecutionPool {
   /** The jobs running, each with its thread; whoever removes an entry releases its permit. */
   private final Map<Assignment, Thread> live = new ConcurrentHashMap<>();
 
+  @GuardedBy("this")
   private Thread dispatcher;
+
+  @GuardedBy("this")
   private BlockingQueue<Assignment> inbox;
 
   VirtualPool(int concurrency, JobExecutor executor, String namePrefix) {

@@ -18,11 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -73,14 +70,11 @@ public final class Worker implements AutoCloseable {
   private final Completer completer;
   private final Heartbeater heartbeater;
   private final Inbox inbox;
-  private final ScheduledThreadPoolExecutor timeouts;
+  private final WorkerTime.Timer timeouts;
   private final Scheduler scheduler;
 
-  /**
-   * Every job this worker holds a lease on: waiting in the inbox or running. A set by identity: one
-   * assignment per lease, and no need to hash the job's id on every lease and completion.
-   */
-  private final Set<Assignment> held = ConcurrentHashMap.newKeySet();
+  /** Every job this worker holds a lease on: waiting in the inbox or running. */
+  private final HeldLeases held = new HeldLeases();
 
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
 
@@ -90,7 +84,6 @@ public final class Worker implements AutoCloseable {
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final Fetcher fetcher;
 
-  private final LongAdder leased = new LongAdder();
   private final LongAdder succeeded = new LongAdder();
   private final LongAdder retried = new LongAdder();
   private final LongAdder dead = new LongAdder();
@@ -109,31 +102,42 @@ public final class Worker implements AutoCloseable {
       Json json,
       InstantSource clock,
       WorkerListener listener) {
+    this(broker, registry, config, json, WorkerTime.system(clock), listener);
+  }
+
+  /**
+   * A worker on {@code time}: tests pass a virtual one, so that heartbeats, time limits and
+   * back-offs run on time the test moves.
+   */
+  Worker(
+      Broker broker,
+      TaskRegistry registry,
+      WorkerConfig config,
+      Json json,
+      WorkerTime time,
+      WorkerListener listener) {
     this.broker = Objects.requireNonNull(broker, "broker");
     this.registry = Objects.requireNonNull(registry, "registry");
     this.config = Objects.requireNonNull(config, "config");
-    this.clock = Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(time, "time");
+    this.clock = time.clock();
     this.listener = GuardedListener.wrap(Objects.requireNonNull(listener, "listener"));
     this.pool = Pools.create(config, new JobExecutor(registry, json));
     this.inbox = new Inbox(new InboxGate());
     LogShipper logs = new LogShipper(broker, clock);
     this.completer =
         new Completer(
-            broker, clock, new SplittableRandom(), this::recorded, "semafor-completer", logs);
-    this.heartbeater =
-        new Heartbeater(broker, config, clock, held, this::leaseLost, listener, logs);
+            broker, time, new SplittableRandom(), this::recorded, "semafor-completer", logs);
+    this.heartbeater = new Heartbeater(broker, config, held, new Beats(), logs, time);
     this.scheduler = new Scheduler(new Client(broker, registry, json, clock), clock);
-    this.timeouts =
-        new ScheduledThreadPoolExecutor(
-            1, Thread.ofPlatform().name("semafor-timeouts").daemon(true).factory());
-    this.timeouts.setRemoveOnCancelPolicy(true);
+    this.timeouts = time.timer("semafor-timeouts");
     this.fetcher =
         new Fetcher(
             broker,
             config,
-            state,
-            held,
+            registry,
             inbox,
+            held,
             new Assignment.ProgressSink() {
               @Override
               public void report(Assignment a, double fraction, String message) {
@@ -145,13 +149,8 @@ public final class Worker implements AutoCloseable {
                 logs.log(a, line);
               }
             },
-            listener,
-            leased,
-            this::close,
-            this::fail,
-            clock,
-            registry,
-            this::handBack);
+            new FetcherHost(),
+            time);
   }
 
   public String id() {
@@ -215,7 +214,7 @@ public final class Worker implements AutoCloseable {
       scheduler.close();
       heartbeater.stop();
       completer.stop(Duration.ZERO);
-      timeouts.shutdownNow();
+      timeouts.close();
       pool.close();
       unregister();
     } catch (InterruptedException e) {
@@ -239,7 +238,7 @@ public final class Worker implements AutoCloseable {
 
   public WorkerStats stats() {
     return new WorkerStats(
-        leased.sum(),
+        held.leasedTotal(),
         succeeded.sum(),
         retried.sum(),
         dead.sum(),
@@ -329,7 +328,7 @@ public final class Worker implements AutoCloseable {
     Duration limit = a.timeLimit();
     if (limit != null && pool.model() != ExecutionModel.PROCESSES) {
       // The process pool enforces time limits itself, by killing the child.
-      a.timeoutTimer(timeouts.schedule(() -> timedOut(a), limit.toNanos(), TimeUnit.NANOSECONDS));
+      a.timeoutTimer(timeouts.schedule(() -> timedOut(a), limit));
     }
     listener.onStarted(a);
     fetcher.wake();
@@ -363,9 +362,9 @@ public final class Worker implements AutoCloseable {
   }
 
   private void record(Assignment a, Outcome outcome) {
-    java.util.concurrent.Future<?> timer = a.timeoutTimer();
+    WorkerTime.Cancellable timer = a.timeoutTimer();
     if (timer != null) {
-      timer.cancel(false);
+      timer.cancel();
     }
     long started = a.startedAtNanos();
     long ran = started == 0 ? 0 : System.nanoTime() - started;
@@ -425,15 +424,51 @@ public final class Worker implements AutoCloseable {
 
   /** Takes leased jobs that never started out of the worker and releases their leases. */
   private void handBack(List<Assignment> assignments, String why) {
-    List<LeaseRef> refs = new ArrayList<>(assignments.size());
-    for (Assignment a : assignments) {
-      if (held.remove(a)) {
-        refs.add(a.ref());
-      }
-    }
+    List<LeaseRef> refs = held.removeAll(assignments);
     log.debug("worker {}: handing back {} jobs {}", id(), refs.size(), why);
     release(refs);
     fetcher.wake();
+  }
+
+  /** The fetcher's view of the worker. */
+  private final class FetcherHost implements Fetcher.Host {
+    @Override
+    public boolean isRunning() {
+      return state.get() == State.RUNNING;
+    }
+
+    @Override
+    public void leased(List<dev.semafor.broker.Lease> leases) {
+      listener.onLeased(leases);
+    }
+
+    @Override
+    public void handBack(List<Assignment> assignments, String why) {
+      Worker.this.handBack(assignments, why);
+    }
+
+    @Override
+    public void drained() {
+      Thread.ofPlatform().name("semafor-burst-stop").start(Worker.this::close);
+    }
+
+    @Override
+    public void failed(RuntimeException cause) {
+      fail(cause);
+    }
+  }
+
+  /** The heartbeater's view of the worker. */
+  private final class Beats implements Heartbeater.Listener {
+    @Override
+    public void leaseProblem(Assignment a, LeaseStatus status) {
+      leaseLost(a, status);
+    }
+
+    @Override
+    public void reaped(int count) {
+      listener.onLeasesReaped(count);
+    }
   }
 
   /** The inbox's view of the worker: what a take does, and which jobs must not start. */
@@ -477,7 +512,7 @@ public final class Worker implements AutoCloseable {
       completer.stop(config.shutdownGrace());
       completer.awaitStopped(config.shutdownGrace().plus(Duration.ofSeconds(30)));
       heartbeater.stop();
-      timeouts.shutdownNow();
+      timeouts.close();
       releaseRemaining();
       pool.close();
       unregister();
@@ -508,10 +543,8 @@ public final class Worker implements AutoCloseable {
    * failed attempt ({@link StoppedJobs}); only unstarted jobs are handed back uncounted.
    */
   private void failRunning() {
-    for (Assignment a : held) {
-      if (a.startedAtNanos() != 0 && !a.isFinished()) {
-        finished(a, StoppedJobs.outcome(a, config.shutdownGrace()));
-      }
+    for (Assignment a : held.running()) {
+      finished(a, StoppedJobs.outcome(a, config.shutdownGrace()));
     }
   }
 
@@ -531,12 +564,7 @@ public final class Worker implements AutoCloseable {
 
   /** Releases leases whose outcome never reached the broker (a job the pool gave up on). */
   private void releaseRemaining() {
-    List<LeaseRef> refs = new ArrayList<>();
-    for (Assignment a : held) {
-      refs.add(a.ref());
-    }
-    held.clear();
-    release(refs);
+    release(held.clear());
   }
 
   private void release(List<LeaseRef> refs) {

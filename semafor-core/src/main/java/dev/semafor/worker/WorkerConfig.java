@@ -1,9 +1,6 @@
 package dev.semafor.worker;
 
 import dev.semafor.ExecutionModel;
-import dev.semafor.process.ChildJvmOptions;
-import dev.semafor.process.ProcessPool;
-import dev.semafor.process.WarmUpJob;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,8 +23,8 @@ import java.util.UUID;
  *
  * <p>Settings of the {@link ExecutionModel#PROCESSES} model (ignored by the others): {@code
  * maxJobsPerChild} (replace a child after that many jobs; 0 never does), {@code childJvmOptions}
- * (the children's JVM options; empty means {@link ProcessPool#DEFAULT_JVM_OPTIONS}, and a non-empty
- * list replaces them — {@link ChildJvmOptions#of} builds one on top of the defaults), {@code
+ * (the children's JVM options; empty means {@link ChildJvmOptions#DEFAULTS}, and a non-empty list
+ * replaces them — {@link ChildJvmOptions#of} builds one on top of the defaults), {@code
  * childClasspath} (jars or folders added to the children's classpath after this JVM's own, for task
  * modules that are not on it) and {@code childWarmUps} (jobs each child runs before it reports
  * ready; see {@link WarmUpJob}).
@@ -135,6 +132,7 @@ public record WorkerConfig(
    * often progress is written and cancellations are looked for), {@code retention} (finished jobs
    * older than this are pruned; unset keeps them).
    */
+  @SuppressWarnings("StringSplitter") // trailing empty parts dropped, as the format always had
   public static WorkerConfig parse(String text) {
     Builder b = builder();
     if (text == null || text.isBlank()) {
@@ -204,6 +202,7 @@ public record WorkerConfig(
         + (retention == null ? "" : ",retention=" + Durations.format(retention));
   }
 
+  @SuppressWarnings("StringSplitter") // empty entries are skipped below
   private static List<Path> parsePaths(String value) {
     List<Path> paths = new ArrayList<>();
     for (String entry : value.split(File.pathSeparator)) {
@@ -334,7 +333,7 @@ public record WorkerConfig(
 
     /**
      * The children's JVM options (processes model); empty (the default) means {@link
-     * ProcessPool#DEFAULT_JVM_OPTIONS}. Options that would write to stdout are refused.
+     * ChildJvmOptions#DEFAULTS}. Options that would write to stdout are refused.
      */
     public Builder childJvmOptions(List<String> v) {
       childJvmOptions = v;
@@ -365,6 +364,7 @@ public record WorkerConfig(
       return this;
     }
 
+    @SuppressWarnings("ReferenceEquality") // the default heartbeat object: none was set
     public WorkerConfig build() {
       int c = concurrency != null ? concurrency : defaultConcurrency(model);
       int p = prefetch != null ? prefetch : Math.min(c, 4);

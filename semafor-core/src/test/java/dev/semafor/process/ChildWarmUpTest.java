@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.semafor.worker.Assignment;
 import dev.semafor.worker.Outcome;
+import dev.semafor.worker.WarmUpJob;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -9,21 +9,176 @@ import dev.semafor.broker.JobRecord;
 import dev.semafor.broker.Lease;
 import dev.semafor.task.BuiltinTasks;
 import dev.semafor.worker.Assignment;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The flight alone, with a recording child and a watchdog whose kills run when the test fires them
+ * (no child JVM, no clock), and once with a real, frozen child.
+ */
 class FlightTest {
+  private static final Duration GRACE = Duration.ofSeconds(5);
+
+  private final FrameCodec codec = new FrameCodec(Json.defaults());
+  private final RecordingChild child = new RecordingChild();
+  private final ManualWatchdog watchdog = new ManualWatchdog();
+  private final Flight flight = new Flight(watchdog, codec, GRACE);
+
+  /** A child that records the frames sent to it and the kills. */
+  private static final class RecordingChild implements Flight.Child {
+    final List<Frame> frames = new CopyOnWriteArrayList<>();
+    final List<ChildProcess.KillReason> kills = new CopyOnWriteArrayList<>();
+    final FrameCodec codec = new FrameCodec(Json.defaults());
+
+    @Override
+    public void send(byte[] encodedFrame) throws IOException {
+      frames.add(codec.read(new ByteArrayInputStream(encodedFrame)));
+    }
+
+    @Override
+    public void kill(ChildProcess.KillReason reason) {
+      kills.add(reason);
+    }
+  }
+
+  /** Holds each scheduled kill, with its delay, until the test fires it. */
+  private static final class ManualWatchdog implements Flight.Watchdog {
+    record Kill(Runnable task, Duration delay, FutureTask<Void> future) {}
+
+    final List<Kill> kills = new CopyOnWriteArrayList<>();
+
+    @Override
+    public Future<?> schedule(Runnable kill, Duration delay) {
+      FutureTask<Void> future = new FutureTask<>(kill, null);
+      kills.add(new Kill(kill, delay, future));
+      return future;
+    }
+
+    List<Kill> armed() {
+      return kills.stream().filter(k -> !k.future.isDone()).toList();
+    }
+  }
+
+  @Test
+  void onlyTheHeadIsOnTheClockAndTheNextStartsItsOwnWhenItBecomesTheHead() {
+    Assignment first = limited(Duration.ofSeconds(1));
+    Assignment second = limited(Duration.ofSeconds(2));
+
+    flight.add(first, child);
+    flight.add(second, child);
+
+    assertThat(watchdog.armed())
+        .extracting(ManualWatchdog.Kill::delay)
+        .containsExactly(Duration.ofSeconds(1));
+    assertThat(flight.head()).isSameAs(first);
+
+    flight.finishHead();
+
+    assertThat(watchdog.armed())
+        .extracting(ManualWatchdog.Kill::delay)
+        .containsExactly(Duration.ofSeconds(2));
+    assertThat(flight.head()).isSameAs(second);
+  }
+
+  @Test
+  void aTimeLimitThatRunsOutKillsTheChildOfTheHead() {
+    flight.add(limited(Duration.ofSeconds(1)), child);
+
+    watchdog.armed().get(0).future().run();
+
+    assertThat(child.kills).containsExactly(ChildProcess.KillReason.TIMEOUT);
+  }
+
+  @Test
+  void aKillThatComesAfterItsJobFinishedKillsNothing() {
+    flight.add(limited(Duration.ofSeconds(1)), child);
+    flight.add(assignment(), child);
+    Runnable lateKill = watchdog.kills.get(0).task();
+
+    flight.finishHead();
+    lateKill.run(); // as if the watchdog had taken it just before finishHead cancelled it
+
+    assertThat(child.kills).isEmpty();
+    assertThat(watchdog.armed()).isEmpty();
+  }
+
+  @Test
+  void cancellingTheHeadSendsACancelFrameAndKillsAfterTheGrace() {
+    Assignment head = assignment();
+    flight.add(head, child);
+    head.onCancel(flight::cancel);
+
+    head.cancel();
+
+    await().until(() -> !child.frames.isEmpty());
+    assertThat(child.frames).containsExactly(new Frame.Cancel(head.jobId()));
+    assertThat(watchdog.armed()).extracting(ManualWatchdog.Kill::delay).containsExactly(GRACE);
+    watchdog.armed().get(0).future().run();
+    assertThat(child.kills).containsExactly(ChildProcess.KillReason.CANCEL_GRACE);
+  }
+
+  @Test
+  void aQueuedJobCancelledIsToldAtOnceAndOnlyPutOnTheGraceClockWhenItBecomesTheHead() {
+    Assignment head = assignment();
+    Assignment queued = assignment();
+    flight.add(head, child);
+    flight.add(queued, child);
+    queued.onCancel(flight::cancel);
+
+    queued.cancel();
+
+    await().until(() -> !child.frames.isEmpty());
+    assertThat(child.frames).containsExactly(new Frame.Cancel(queued.jobId()));
+    assertThat(watchdog.armed()).isEmpty(); // it does not run: no kill for it yet
+
+    flight.finishHead();
+
+    assertThat(watchdog.armed()).extracting(ManualWatchdog.Kill::delay).containsExactly(GRACE);
+  }
+
+  @Test
+  void aJobNoLongerInFlightIsLeftAlone() throws Exception {
+    Assignment gone = assignment();
+    flight.add(gone, child);
+    flight.finishHead();
+
+    flight.cancel(gone); // returns before it would start a thread to write a frame
+
+    assertThat(watchdog.armed()).isEmpty();
+    assertThat(child.frames).isEmpty();
+  }
+
+  @Test
+  void drainingTakesEveryJobHeadFirstAndStopsTheClock() {
+    Assignment head = limited(Duration.ofSeconds(1));
+    Assignment next = assignment();
+    flight.add(head, child);
+    flight.add(next, child);
+
+    assertThat(flight.drain()).containsExactly(head, next);
+
+    assertThat(flight.isEmpty()).isTrue();
+    assertThat(watchdog.armed()).isEmpty();
+  }
+
+  private static Assignment limited(Duration limit) {
+    return assignment(limit);
+  }
+
   @Test
   void cancellingAJobOfAFrozenChildReturnsAtOnceAndTheGraceKillStillComes() throws Exception {
-    FrameCodec codec = new FrameCodec(Json.defaults());
     ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
     ChildProcess child =
         ChildProcess.start(
@@ -69,6 +224,10 @@ class FlightTest {
   }
 
   private static Assignment assignment() {
+    return assignment(null);
+  }
+
+  private static Assignment assignment(Duration timeLimit) {
     Instant now = Instant.now();
     JobRecord job =
         JobRecord.builder()
@@ -76,6 +235,7 @@ class FlightTest {
             .task(BuiltinTasks.NOOP)
             .runAt(now)
             .enqueuedAt(now)
+            .timeout(timeLimit)
             .build();
     return new Assignment(new Lease(job, "t", now.plusSeconds(60)), (a, f, m) -> {}, 0);
   }

@@ -5,6 +5,7 @@ import dev.semafor.Json;
 import dev.semafor.broker.JobRecord;
 import dev.semafor.broker.Lease;
 import dev.semafor.worker.Assignment;
+import dev.semafor.worker.WarmUpJob;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -11,6 +11,8 @@ import dev.semafor.worker.Outcome;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,8 +23,17 @@ import org.junit.jupiter.api.Test;
  */
 class ProcessPipelineTest {
   private static PoolFixture pipelined() throws Exception {
+    return pipelined(UnaryOperator.identity());
+  }
+
+  /** A pipelined pool whose flights arm their kills on {@code watchdog}'s wrap of the real one. */
+  private static PoolFixture pipelined(UnaryOperator<Flight.Watchdog> watchdog) throws Exception {
     PoolFixture f =
-        new PoolFixture(ProcessPool.builder().size(1).pipelineBudget(Duration.ofMinutes(1)));
+        new PoolFixture(
+            ProcessPool.builder()
+                .size(1)
+                .pipelineBudget(Duration.ofMinutes(1))
+                .flightWatchdog(watchdog));
     for (int i = 0; i < Member.MIN_SAMPLES; i++) { // the slot learns that jobs are short
       assertThat(f.outcome(f.submit(BuiltinTasks.NOOP, "null")))
           .isEqualTo(new Outcome.Succeeded("null"));
@@ -103,20 +114,29 @@ class ProcessPipelineTest {
 
   @Test
   void aQueuedJobsTimeLimitStartsWhenItStartsRunning() throws Exception {
-    try (PoolFixture f = pipelined()) {
+    Duration limit = Duration.ofMillis(400);
+    List<Duration> armed = new CopyOnWriteArrayList<>();
+    try (PoolFixture f =
+        pipelined(
+            real ->
+                (kill, delay) -> {
+                  armed.add(delay);
+                  return real.schedule(kill, delay);
+                })) {
       Assignment gate = gate(f);
       Assignment runsNext = f.submit(ProcessTestTasks.AWAIT_CANCEL, "null");
-      Assignment limited =
-          f.submit(BuiltinTasks.SLEEP, "{\"ms\":50}", b -> b.timeout(Duration.ofMillis(400)));
+      Assignment limited = f.submit(BuiltinTasks.SLEEP, "{\"ms\":50}", b -> b.timeout(limit));
       gate.cancel();
       f.awaitStarted(runsNext);
       await().atMost(PoolFixture.WAIT).until(() -> f.pool.running() == 2);
 
-      // Longer than the queued job's limit passes while it waits behind runsNext.
-      await().pollDelay(Duration.ofMillis(800)).atMost(PoolFixture.WAIT).until(() -> true);
+      // In flight behind runsNext, it is not on the clock: no kill is armed for its limit.
+      assertThat(armed).doesNotContain(limit);
       runsNext.cancel();
 
       assertThat(f.outcome(limited)).isEqualTo(new Outcome.Succeeded("null"));
+      // Armed once it ran, with the whole limit.
+      assertThat(armed).containsOnlyOnce(limit);
     }
   }
 
@@ -145,9 +165,9 @@ class ProcessPipelineTest {
       for (int i = 0; i < Member.MIN_SAMPLES; i++) {
         f.outcome(f.submit(BuiltinTasks.NOOP, "null"));
       }
-      Assignment gate = gate(f);
       // the gate runs at least 50 ms: far over the default 2 ms pipeline budget
-      await().pollDelay(Duration.ofMillis(50)).atMost(PoolFixture.WAIT).until(() -> true);
+      Assignment gate = f.submit(ProcessTestTasks.AWAIT_CANCEL, "{\"atLeastMs\":50}");
+      f.awaitStarted(gate);
       Assignment next = f.submit(ProcessTestTasks.AWAIT_CANCEL, "null");
       f.submit(BuiltinTasks.NOOP, "null");
       gate.cancel();

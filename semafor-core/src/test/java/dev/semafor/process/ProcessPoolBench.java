@@ -13,6 +13,7 @@ import dev.semafor.task.BuiltinTasks;
 import dev.semafor.worker.Assignment;
 import dev.semafor.worker.JobExecutor;
 import dev.semafor.worker.Outcome;
+import dev.semafor.worker.WarmUpJob;
 import dev.semafor.worker.Worker;
 import dev.semafor.worker.WorkerConfig;
 import dev.semafor.worker.WorkerListener;
@@ -158,7 +159,7 @@ public final class ProcessPoolBench {
                   () -> {
                     Assignment a;
                     while ((a = queue.poll()) != null) {
-                      executor.execute(a.task(), a.lease().job().input(), a);
+                      executor.execute(a.task(), a.lease().job().input(), a.context());
                     }
                   }));
     }
@@ -296,7 +297,7 @@ public final class ProcessPoolBench {
     long t0 = System.nanoTime();
     for (long n : DEMO_NUMBERS) {
       Assignment a = assignment(BuiltinTasks.PRIMES, "{\"n\":" + n + "}");
-      Outcome outcome = executor.execute(a.task(), a.lease().job().input(), a);
+      Outcome outcome = executor.execute(a.task(), a.lease().job().input(), a.context());
       if (!(outcome instanceof Outcome.Succeeded)) {
         throw new IllegalStateException("primes failed: " + outcome);
       }

@@ -79,7 +79,7 @@ public final class ProcessTestTasks implements TaskModule {
         });
     registry.register(BLOCK, JsonNode.class, (input, ctx) -> blockForever(ctx));
     registry.register(STEPS, Steps.class, ProcessTestTasks::steps);
-    registry.register(AWAIT_CANCEL, JsonNode.class, (input, ctx) -> awaitCancel(ctx));
+    registry.register(AWAIT_CANCEL, JsonNode.class, ProcessTestTasks::awaitCancel);
     registry.register(
         BLOCK_LIMITED,
         JsonNode.class,
@@ -126,10 +126,15 @@ public final class ProcessTestTasks implements TaskModule {
     return "done";
   }
 
-  /** Waits for its cancelled flag (set by a Cancel frame), then stops as a cancelled task does. */
-  private static Object awaitCancel(JobContext ctx) {
+  /**
+   * Waits for its cancelled flag (set by a Cancel frame), then stops as a cancelled task does. With
+   * {@code {"atLeastMs": n}} it runs at least that long, cancelled or not: a long job.
+   */
+  private static Object awaitCancel(JsonNode input, JobContext ctx) {
     ctx.progress(0.0, STARTED + ProcessHandle.current().pid());
-    while (!ctx.isCancelled()) {
+    long atLeast = (input == null ? 0 : input.path("atLeastMs").asLong(0)) * 1_000_000L;
+    long start = System.nanoTime();
+    while (!ctx.isCancelled() || System.nanoTime() - start < atLeast) {
       LockSupport.parkNanos(1_000_000L);
     }
     ctx.checkCancelled();

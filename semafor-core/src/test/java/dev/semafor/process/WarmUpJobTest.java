@@ -8,6 +8,7 @@ import dev.semafor.TaskRegistry;
 import dev.semafor.task.BuiltinTasks;
 import dev.semafor.worker.JobExecutor;
 import dev.semafor.worker.Outcome;
+import dev.semafor.worker.WarmUpJob;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

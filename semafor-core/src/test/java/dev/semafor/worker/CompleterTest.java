@@ -3,26 +3,35 @@ package dev.semafor.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.semafor.Backoff;
 import dev.semafor.Client;
+import dev.semafor.JobError;
+import dev.semafor.JobOptions;
 import dev.semafor.JobState;
+import dev.semafor.Json;
 import dev.semafor.TaskRegistry;
-import dev.semafor.TestClock;
+import dev.semafor.broker.JobRecord;
 import dev.semafor.broker.Lease;
 import dev.semafor.broker.LeaseRequest;
 import dev.semafor.task.BuiltinTasks;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+/** The completer alone, on virtual time: its back-offs and its shutdown grace cost no wall time. */
 class CompleterTest {
-  private final FaultyBroker broker = new FaultyBroker();
-  private final TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private final VirtualTime time = new VirtualTime();
+  private final FaultyBroker broker = new FaultyBroker(time.clock());
+  private final Client client =
+      new Client(broker, TaskRegistry.withBuiltins(), Json.defaults(), time.clock());
   private final List<Boolean> applied = new CopyOnWriteArrayList<>();
+  private final Map<String, Fate> fates = new ConcurrentHashMap<>();
   private Completer completer;
 
   @AfterEach
@@ -33,34 +42,54 @@ class CompleterTest {
     }
   }
 
-  private List<Assignment> leaseNoops(int n) {
-    Client client = new Client(broker, TaskRegistry.withBuiltins());
+  private Completer completer(Completer.Recorded recorded) {
+    completer =
+        new Completer(
+            broker,
+            time,
+            new SplittableRandom(1),
+            recorded,
+            "test-completer",
+            new LogShipper(broker, time.clock()));
+    return completer;
+  }
+
+  private Completer recordingCompleter() {
+    return completer(
+        (a, outcome, ok, fate) -> {
+          fates.put(a.jobId(), fate);
+          applied.add(ok);
+        });
+  }
+
+  private List<Assignment> lease(int n, JobOptions options) {
     for (int i = 0; i < n; i++) {
-      client.enqueue(BuiltinTasks.NOOP, null);
+      client.enqueue(BuiltinTasks.NOOP, null, options);
     }
     List<Lease> leases =
-        broker.lease(
-            new LeaseRequest(
-                WorkerConfig.builder().build().queues(), n, "w1", Duration.ofMinutes(5)));
+        broker.lease(new LeaseRequest(WorkerConfig.DEFAULT_QUEUES, n, "w1", Duration.ofMinutes(5)));
     assertThat(leases).hasSize(n);
     return leases.stream().map(l -> new Assignment(l, (a, f, m) -> {}, 0)).toList();
+  }
+
+  private List<Assignment> leaseNoops(int n) {
+    return lease(n, JobOptions.defaults());
+  }
+
+  private JobRecord stored(Assignment a) {
+    return broker.get(a.jobId()).orElseThrow();
   }
 
   @Test
   void aCallbackThatThrowsNeitherAbortsTheBatchNorReportsItsSuccessesAsLost() {
     AtomicBoolean first = new AtomicBoolean(true);
-    completer =
-        new Completer(
-            broker,
-            clock,
-            new SplittableRandom(1),
-            (a, outcome, ok, fate) -> {
-              applied.add(ok);
-              if (first.getAndSet(false)) {
-                throw new IllegalStateException("a listener broke");
-              }
-            },
-            "test-completer");
+    completer(
+        (a, outcome, ok, fate) -> {
+          applied.add(ok);
+          if (first.getAndSet(false)) {
+            throw new IllegalStateException("a listener broke");
+          }
+        });
     List<Assignment> jobs = leaseNoops(2);
     completer.start();
 
@@ -69,11 +98,76 @@ class CompleterTest {
     await().until(() -> applied.size() >= 2);
     assertThat(applied).containsExactly(true, true);
     assertThat(broker.completeCalls).hasValue(1);
-    assertThat(jobs)
-        .allSatisfy(
-            a ->
-                assertThat(broker.get(a.jobId()).orElseThrow().state())
-                    .isEqualTo(JobState.SUCCEEDED));
+    assertThat(jobs).allSatisfy(a -> assertThat(stored(a).state()).isEqualTo(JobState.SUCCEEDED));
+  }
+
+  @Test
+  void eachFailureGetsItsFateRetriedAtNowPlusBackoffDeadOrCancelled() {
+    Backoff backoff = new Backoff(Duration.ofSeconds(7), Duration.ofSeconds(7), 0);
+    Assignment retryable = lease(1, JobOptions.defaults().maxAttempts(3).backoff(backoff)).get(0);
+    Assignment hopeless = lease(1, JobOptions.defaults().maxAttempts(3)).get(0);
+    Assignment lastTry = lease(1, JobOptions.defaults().maxAttempts(1)).get(0);
+    Assignment cancelled = leaseNoops(1).get(0);
+    recordingCompleter().start();
+
+    JobError boom = JobError.of("boom", "boom");
+    completer.accept(retryable, new Outcome.Failed(boom, true));
+    completer.accept(hopeless, new Outcome.Failed(boom, false));
+    completer.accept(lastTry, new Outcome.Failed(boom, true));
+    completer.accept(cancelled, new Outcome.Cancelled("asked to"));
+
+    await().until(() -> fates.size() == 4);
+    assertThat(fates)
+        .containsEntry(retryable.jobId(), Fate.RETRIED)
+        .containsEntry(hopeless.jobId(), Fate.DEAD)
+        .containsEntry(lastTry.jobId(), Fate.DEAD)
+        .containsEntry(cancelled.jobId(), Fate.CANCELLED);
+    assertThat(stored(retryable).state()).isEqualTo(JobState.SCHEDULED);
+    assertThat(stored(retryable).runAt()).isEqualTo(time.instant().plusSeconds(7));
+    assertThat(stored(hopeless).state()).isEqualTo(JobState.DEAD);
+    assertThat(stored(cancelled).state()).isEqualTo(JobState.CANCELLED);
+  }
+
+  @Test
+  void aResultTheBrokerRefusesIsReportedNotApplied() {
+    Assignment a = leaseNoops(1).get(0);
+    broker.release(List.of(a.ref())); // the lease is gone: the result is stale
+    recordingCompleter().start();
+
+    completer.accept(a, new Outcome.Succeeded("null"));
+
+    await().until(() -> applied.size() == 1);
+    assertThat(applied).containsExactly(false);
+  }
+
+  @Test
+  void aBrokerThatFailsIsTriedAgainAfterABackOffThatGrowsOnItsTimer() {
+    AtomicBoolean down = new AtomicBoolean(true);
+    broker.onComplete =
+        () -> {
+          if (down.get()) {
+            throw new IllegalStateException("the broker is down");
+          }
+        };
+    Assignment a = leaseNoops(1).get(0);
+    recordingCompleter().start();
+    completer.accept(a, new Outcome.Succeeded("null"));
+
+    // The first try failed; the next waits out the back-off (500 ms) on virtual time.
+    await().until(() -> broker.completeCalls.get() == 1 && time.pending() == 1);
+    time.advance(Duration.ofMillis(499));
+    assertThat(broker.completeCalls).hasValue(1);
+    time.advance(Duration.ofMillis(1));
+    await().until(() -> broker.completeCalls.get() == 2 && time.pending() == 1);
+    // Doubled: one second now.
+    time.advance(Duration.ofMillis(999));
+    assertThat(broker.completeCalls).hasValue(2);
+    down.set(false);
+    time.advance(Duration.ofMillis(1));
+
+    await().until(() -> applied.size() == 1);
+    assertThat(applied).containsExactly(true);
+    assertThat(stored(a).state()).isEqualTo(JobState.SUCCEEDED);
   }
 
   @Test
@@ -82,19 +176,30 @@ class CompleterTest {
         () -> {
           throw new IllegalStateException("the broker is gone");
         };
-    completer =
-        new Completer(
-            broker, clock, new SplittableRandom(1), (a, o, ok, f) -> applied.add(ok), "test");
+    recordingCompleter();
     List<Assignment> jobs = leaseNoops(1);
     completer.start();
     completer.accept(jobs.get(0), new Outcome.Succeeded("null"));
 
     completer.stop(Duration.ofSeconds(30));
-    int before = broker.completeCalls.get();
-    await().until(() -> broker.completeCalls.get() > before + 1); // still trying within the grace
+    // Still trying within the grace, every 50 ms of its time.
+    for (int i = 0; i < 3; i++) {
+      int before = broker.completeCalls.get();
+      await().until(() -> time.pending() == 1);
+      time.advance(Duration.ofMillis(50));
+      await().until(() -> broker.completeCalls.get() > before);
+    }
     assertThat(completer.isStopped()).isFalse();
 
-    clock.advance(Duration.ofSeconds(30));
+    await().until(() -> time.pending() == 1);
+    time.advance(Duration.ofSeconds(30));
+    // Its next try fails past the grace, and it gives up (its last pause may still be waiting).
+    await()
+        .until(
+            () -> {
+              time.advance(Duration.ofMillis(50));
+              return completer.isStopped();
+            });
 
     assertThat(completer.awaitStopped(Duration.ofSeconds(10))).isTrue();
     assertThat(applied).isEmpty();

@@ -2,10 +2,13 @@ package dev.semafor.worker;
 
 import dev.semafor.broker.Completion;
 import dev.semafor.broker.ForwardingBroker;
+import dev.semafor.broker.Lease;
 import dev.semafor.broker.LeaseRef;
+import dev.semafor.broker.LeaseRequest;
 import dev.semafor.broker.LeaseStatus;
 import dev.semafor.broker.MemoryBroker;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -25,11 +28,18 @@ final class FaultyBroker extends ForwardingBroker {
   final MemoryBroker memory;
   volatile Fault onComplete = NONE;
   volatile Fault onPrune = NONE;
+  volatile Fault onLease = NONE;
   final AtomicInteger completeCalls = new AtomicInteger();
   final AtomicInteger heartbeats = new AtomicInteger();
+  final AtomicInteger leaseCalls = new AtomicInteger();
 
   FaultyBroker() {
     this(new MemoryBroker());
+  }
+
+  /** Over a memory broker on {@code clock} (lease expiries, run-at times). */
+  FaultyBroker(InstantSource clock) {
+    this(new MemoryBroker(clock));
   }
 
   private FaultyBroker(MemoryBroker memory) {
@@ -50,6 +60,13 @@ final class FaultyBroker extends ForwardingBroker {
   public List<LeaseStatus> heartbeat(List<LeaseRef> leases, Duration extension) {
     heartbeats.incrementAndGet();
     return super.heartbeat(leases, extension);
+  }
+
+  @Override
+  public List<Lease> lease(LeaseRequest request) {
+    leaseCalls.incrementAndGet();
+    apply(onLease);
+    return super.lease(request);
   }
 
   @Override

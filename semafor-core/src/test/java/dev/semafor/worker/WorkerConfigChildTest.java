@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.semafor.ExecutionModel;
-import dev.semafor.process.WarmUpJob;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.List;

@@ -9,6 +9,7 @@ import dev.semafor.ExecutionModel;
 import dev.semafor.JobHandle;
 import dev.semafor.JobOptions;
 import dev.semafor.JobState;
+import dev.semafor.Json;
 import dev.semafor.PayloadException;
 import dev.semafor.TaskRegistry;
 import dev.semafor.broker.JobQuery;
@@ -72,18 +73,33 @@ class WorkerTest {
 
   @Test
   void aBurstWorkerStopsAsSoonAsItsLastJobIsRecordedNotAtItsNextIdlePoll() throws Exception {
-    // While the job runs the queue is empty, so the fetcher backs off: 1, 2, 4 … 1024 ms, and its
-    // next poll after the job ends would come near 4 s. The end of the last job must wake it.
-    JobHandle job = client.enqueue(BuiltinTasks.SLEEP, Map.of("ms", 2_100));
+    // While the job runs the queue is empty, so the fetcher backs off on its timer. On virtual time
+    // that back-off never ends by itself: only the end of the last job can wake the fetcher.
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    StubbornTask.register(registry, started, release);
+    JobHandle job = client.enqueue(StubbornTask.NAME, null);
+    VirtualTime time = new VirtualTime();
     Worker worker =
-        start(
+        new Worker(
+            broker,
+            registry,
             config(ExecutionModel.THREADS, 1)
                 .pollInterval(Duration.ofSeconds(60))
                 .burst(true)
-                .build());
+                .build(),
+            Json.defaults(),
+            time,
+            WorkerListener.NONE);
+    workers.add(worker);
+    worker.start();
+    assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+    await().until(() -> time.pending() > 0); // the fetcher is backing off
 
-    await().atMost(Duration.ofSeconds(20)).until(() -> job.state() == JobState.SUCCEEDED);
-    assertThat(worker.awaitTermination(Duration.ofSeconds(1))).isTrue();
+    release.countDown();
+
+    assertThat(worker.awaitTermination(Duration.ofSeconds(10))).isTrue();
+    assertThat(job.state()).isEqualTo(JobState.SUCCEEDED);
   }
 
   @Test

@@ -63,17 +63,25 @@ class SecurityTest extends ApiFixture {
   }
 
   @Test
-  void bindingToAllInterfacesWithATokenIsAllowed() {
+  void bindingToAllInterfacesWithATokenIsAllowedAndTheTokenIsRequired() {
     broker = new MemoryBroker();
 
-    DashboardServer built = builder().bind("0.0.0.0").token(TOKEN).build();
-    assertThat(built).isNotNull();
-    DashboardServer fromEnv =
-        builder()
-            .bind("0.0.0.0")
-            .environment(n -> n.equals("SEMAFOR_TOKEN") ? TOKEN : null)
-            .build();
-    assertThat(fromEnv).isNotNull();
+    start(builder().bind("0.0.0.0").token(TOKEN));
+
+    assertProblem(http.get("/api/v1/queues"), 401, "unauthorized");
+    assertThat(http.get("/api/v1/queues", "Authorization", "Bearer " + TOKEN).status())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void bindingToAllInterfacesTakesTheTokenFromTheEnvironment() {
+    broker = new MemoryBroker();
+
+    start(builder().bind("0.0.0.0").environment(n -> n.equals("SEMAFOR_TOKEN") ? TOKEN : null));
+
+    assertProblem(http.get("/api/v1/queues"), 401, "unauthorized");
+    assertThat(http.get("/api/v1/queues", "Authorization", "Bearer " + TOKEN).status())
+        .isEqualTo(200);
   }
 
   @Test

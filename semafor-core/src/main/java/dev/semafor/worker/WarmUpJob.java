@@ -1,17 +1,15 @@
-package dev.semafor.process;
+package dev.semafor.worker;
 
 import dev.semafor.JobContext;
 import dev.semafor.Json;
 import dev.semafor.PayloadException;
-import dev.semafor.worker.JobExecutor;
-import dev.semafor.worker.Outcome;
 import java.util.Objects;
 
 /**
- * A job that each child of a {@link ProcessPool} runs once before it reports ready, so that the
- * one-time costs of a task (loading its classes, Jackson's binding of its input and result, the
- * JIT's first compilations) are paid before the child takes real work rather than by its first job.
- * Set with {@link ProcessPoolBuilder#warmUps} or {@code WorkerConfig.Builder.childWarmUps}.
+ * A job that each child of a process pool runs once before it reports ready, so that the one-time
+ * costs of a task (loading its classes, Jackson's binding of its input and result, the JIT's first
+ * compilations) are paid before the child takes real work rather than by its first job. Set with
+ * {@code ProcessPoolBuilder.warmUps} or {@link WorkerConfig.Builder#childWarmUps}.
  *
  * <p>A warm-up job names a task by its registered name; the child looks it up in its own registry,
  * so a warm-up can never make a child load a class. Its result is discarded; if it fails (or names
@@ -62,11 +60,6 @@ public record WarmUpJob(String task, String input) {
    */
   public Outcome run(JobExecutor executor, int index) {
     return executor.execute(task, input, new Context(task, "warm-up-" + index));
-  }
-
-  /** This job as a run frame with id {@code jobId}, as a child runs it before it is ready. */
-  Frame.Run asRun(String jobId) {
-    return new Frame.Run(jobId, task, "warm-up", 1, 1, input == null ? "null" : input);
   }
 
   @Override

@@ -1,4 +1,4 @@
-package dev.semafor.process;
+package dev.semafor.worker;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
 
 /**
  * Builds the JVM options of a process pool's children from a heap size and the user's own options,
- * on top of {@link ProcessPool#DEFAULT_JVM_OPTIONS} — the rule of the command line's {@code
- * --child-heap} and {@code --child-jvm-option}:
+ * on top of {@link #DEFAULTS} — the rule of the command line's {@code --child-heap} and {@code
+ * --child-jvm-option}:
  *
  * <ol>
  *   <li>start from the defaults ({@code -Xmx256m -XX:+UseSerialGC});
@@ -21,10 +21,13 @@ import java.util.regex.Pattern;
  *   <li>then the user's options, in their order.
  * </ol>
  *
- * Every option is checked as {@link ProcessPoolBuilder#jvmOptions} does: blank ones and ones that
- * would write to stdout are refused.
+ * Every option is checked as {@code ProcessPoolBuilder.jvmOptions} does ({@link #check}): blank
+ * ones and ones that would write to stdout are refused.
  */
 public final class ChildJvmOptions {
+  /** The options of a child when none are given: a 256 MB heap and the serial collector. */
+  public static final List<String> DEFAULTS = List.of("-Xmx256m", "-XX:+UseSerialGC");
+
   /**
    * The smallest heap size accepted: a floor against slips such as {@code 512k} for {@code 512m} (a
    * child starts in less, with next to no room for its jobs).
@@ -57,7 +60,7 @@ public final class ChildJvmOptions {
               + ") and as -Xmx in the options");
     }
     List<String> options = new ArrayList<>();
-    for (String option : ProcessPool.DEFAULT_JVM_OPTIONS) {
+    for (String option : DEFAULTS) {
       if (option.startsWith("-Xmx")) {
         if (heap != null) {
           options.add(heapOption(heap));
@@ -105,7 +108,35 @@ public final class ChildJvmOptions {
     if (option == null || option.isBlank()) {
       throw new IllegalArgumentException("a JVM option must not be blank");
     }
-    ChildCommand.checkOption(option);
+    checkOutput(option);
+  }
+
+  /**
+   * Refuses an option that would send output to stdout, the protocol's stream: {@code -verbose:…}
+   * and {@code -Xlog} without an output other than stdout.
+   *
+   * @throws IllegalArgumentException naming the option and what to use instead
+   */
+  public static void checkOutput(String option) {
+    if (option.startsWith("-verbose")) {
+      throw new IllegalArgumentException(
+          "JVM option "
+              + option
+              + " writes to stdout, which carries the process pool's protocol;"
+              + " use -Xlog with an output instead, e.g. -Xlog:gc:stderr");
+    }
+    if (option.equals("-Xlog") || option.startsWith("-Xlog:")) {
+      String[] parts = option.split(":", -1);
+      boolean disables = parts.length == 2 && parts[1].equals("disable");
+      boolean toStdout = parts.length < 3 || parts[2].isEmpty() || parts[2].equals("stdout");
+      if (!disables && toStdout) {
+        throw new IllegalArgumentException(
+            "JVM option "
+                + option
+                + " logs to stdout, which carries the process pool's protocol;"
+                + " name another output, e.g. -Xlog:gc:stderr or -Xlog:gc:file=gc.log");
+      }
+    }
   }
 
   private static long bytes(long value, String unit, String size) {

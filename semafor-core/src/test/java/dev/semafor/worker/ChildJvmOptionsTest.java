@@ -1,4 +1,4 @@
-package dev.semafor.process;
+package dev.semafor.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class ChildJvmOptionsTest {
   @Test
   void withNothingGivenTheDefaultsStay() {
-    assertThat(ChildJvmOptions.of(null, List.of())).isEqualTo(ProcessPool.DEFAULT_JVM_OPTIONS);
+    assertThat(ChildJvmOptions.of(null, List.of())).isEqualTo(ChildJvmOptions.DEFAULTS);
   }
 
   @Test
