@@ -135,7 +135,7 @@ public abstract class UniqueContract extends JobControlFixture {
               assertThat(e.holderId()).isEqualTo(holder.id());
               assertThat(e.holderState()).isEqualTo(JobState.QUEUED);
             })
-        .hasMessageContainingAll(cancelled.id(), "'k'", holder.id(), "QUEUED");
+        .hasMessageContainingAll(cancelled.id(), "'k'", holder.id(), "queued");
     assertThat(get(cancelled.id()).state()).as("nothing changed").isEqualTo(JobState.CANCELLED);
     assertThat(ids(lease(10))).containsExactly(holder.id());
 
@@ -164,7 +164,7 @@ public abstract class UniqueContract extends JobControlFixture {
 
     assertThatThrownBy(() -> broker.retry(lease.job().id()))
         .isInstanceOf(UniqueKeyConflictException.class)
-        .hasMessageContainingAll(lease.job().id(), later.id(), "SCHEDULED");
+        .hasMessageContainingAll(lease.job().id(), later.id(), "scheduled");
     assertThat(get(lease.job().id()).state()).isEqualTo(JobState.DEAD);
     assertThat(get(later.id()).state())
         .as("a retry never replaces the holder, whatever its policy")
