@@ -45,6 +45,7 @@ class StopSignalsTest {
   }
 
   @Test
+  @SuppressWarnings("DoNotCall") // runs the shutdown hook's body on this thread, as the JVM would
   void theHookStopsGracefullyThenEndsWithTheCommandsExitCode() {
     StopSignals signals =
         new StopSignals(
