@@ -3,6 +3,7 @@ package dev.semafor.broker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Moving jobs: what producers and workers call on every job. Producers {@link #enqueue} (and {@link
@@ -93,7 +94,7 @@ public interface JobFlow {
   void markStarted(List<LeaseRef> leases);
 
   /** Stores a running job's progress; ignored for a stale token. */
-  void progress(LeaseRef lease, double fraction, String message);
+  void progress(LeaseRef lease, double fraction, @Nullable String message);
 
   /**
    * Appends log lines to running jobs, in one call for many jobs (workers send what their tasks
@@ -115,7 +116,7 @@ public interface JobFlow {
    * set to {@code tick}, enqueues {@code job} (if not null) and returns true; otherwise changes
    * nothing and returns false. However many workers claim the same tick, one wins.
    */
-  boolean claimTick(ScheduleRecord schedule, Instant tick, JobRecord job);
+  boolean claimTick(ScheduleRecord schedule, Instant tick, @Nullable JobRecord job);
 
   /** One completion; throws {@link dev.semafor.LeaseLostException} if its lease was lost. */
   default void complete(Completion completion) {

@@ -4,21 +4,22 @@ import dev.semafor.JobState;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A filter over jobs. Every field may be left {@code null} (or empty) to match all. Results are
  * ordered by id (enqueue time), newest first; {@code limit} and {@code offset} page them.
  */
 public record JobQuery(
-    String queue,
-    String task,
+    @Nullable String queue,
+    @Nullable String task,
     Set<JobState> states,
-    Instant enqueuedFrom,
-    Instant enqueuedTo,
+    @Nullable Instant enqueuedFrom,
+    @Nullable Instant enqueuedTo,
     int limit,
     int offset,
-    String concurrencyKey,
-    String groupId) {
+    @Nullable String concurrencyKey,
+    @Nullable String groupId) {
   public static final int DEFAULT_LIMIT = 100;
   public static final int MAX_LIMIT = 10_000;
 
@@ -34,11 +35,11 @@ public record JobQuery(
 
   /** A query without the job-control filters. */
   public JobQuery(
-      String queue,
-      String task,
+      @Nullable String queue,
+      @Nullable String task,
       Set<JobState> states,
-      Instant enqueuedFrom,
-      Instant enqueuedTo,
+      @Nullable Instant enqueuedFrom,
+      @Nullable Instant enqueuedTo,
       int limit,
       int offset) {
     this(queue, task, states, enqueuedFrom, enqueuedTo, limit, offset, null, null);
@@ -48,12 +49,12 @@ public record JobQuery(
     return new JobQuery(null, null, Set.of(), null, null, DEFAULT_LIMIT, 0);
   }
 
-  public JobQuery queue(String q) {
+  public JobQuery queue(@Nullable String q) {
     return new JobQuery(
         q, task, states, enqueuedFrom, enqueuedTo, limit, offset, concurrencyKey, groupId);
   }
 
-  public JobQuery task(String t) {
+  public JobQuery task(@Nullable String t) {
     return new JobQuery(
         queue, t, states, enqueuedFrom, enqueuedTo, limit, offset, concurrencyKey, groupId);
   }
