@@ -10,7 +10,7 @@ import dev.semafor.broker.JobQuery;
 import dev.semafor.broker.JobRecord;
 import dev.semafor.broker.Lease;
 import dev.semafor.broker.LeaseRequest;
-import dev.semafor.broker.MemoryBroker;
+import dev.semafor.memory.MemoryBroker;
 import dev.semafor.task.BuiltinTasks;
 import dev.semafor.task.BuiltinTasks.PrimesInput;
 import dev.semafor.task.BuiltinTasks.PrimesResult;

@@ -5,7 +5,7 @@ import dev.semafor.ExecutionModel;
 import dev.semafor.JobOptions;
 import dev.semafor.Json;
 import dev.semafor.TaskRegistry;
-import dev.semafor.broker.MemoryBroker;
+import dev.semafor.memory.MemoryBroker;
 import dev.semafor.process.WarmUpJob;
 import dev.semafor.task.BuiltinTasks;
 import dev.semafor.worker.Assignment;

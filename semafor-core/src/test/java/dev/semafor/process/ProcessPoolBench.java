@@ -8,7 +8,7 @@ import dev.semafor.Json;
 import dev.semafor.TaskRegistry;
 import dev.semafor.broker.JobRecord;
 import dev.semafor.broker.Lease;
-import dev.semafor.broker.MemoryBroker;
+import dev.semafor.memory.MemoryBroker;
 import dev.semafor.task.BuiltinTasks;
 import dev.semafor.worker.Assignment;
 import dev.semafor.worker.JobExecutor;

@@ -11,7 +11,7 @@ import dev.semafor.JobTimeoutException;
 import dev.semafor.TaskOptions;
 import dev.semafor.TaskRegistry;
 import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.MemoryBroker;
+import dev.semafor.memory.MemoryBroker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,7 +4,7 @@ import dev.semafor.broker.Completion;
 import dev.semafor.broker.ForwardingBroker;
 import dev.semafor.broker.LeaseRef;
 import dev.semafor.broker.LeaseStatus;
-import dev.semafor.broker.MemoryBroker;
+import dev.semafor.memory.MemoryBroker;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;

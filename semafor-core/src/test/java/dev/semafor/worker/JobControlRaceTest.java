@@ -15,7 +15,7 @@ import dev.semafor.TaskRegistry;
 import dev.semafor.Workflow;
 import dev.semafor.WorkflowHandle;
 import dev.semafor.broker.JobQuery;
-import dev.semafor.broker.MemoryBroker;
+import dev.semafor.memory.MemoryBroker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

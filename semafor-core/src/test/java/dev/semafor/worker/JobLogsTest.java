@@ -9,7 +9,7 @@ import dev.semafor.JobHandle;
 import dev.semafor.JobState;
 import dev.semafor.TaskRegistry;
 import dev.semafor.broker.LogLine;
-import dev.semafor.broker.MemoryBroker;
+import dev.semafor.memory.MemoryBroker;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;

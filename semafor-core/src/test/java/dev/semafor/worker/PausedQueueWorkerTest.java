@@ -11,7 +11,7 @@ import dev.semafor.TaskRegistry;
 import dev.semafor.broker.ForwardingBroker;
 import dev.semafor.broker.Lease;
 import dev.semafor.broker.LeaseRequest;
-import dev.semafor.broker.MemoryBroker;
+import dev.semafor.memory.MemoryBroker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -11,7 +11,7 @@ import dev.semafor.JobState;
 import dev.semafor.JobTimeoutException;
 import dev.semafor.TaskRegistry;
 import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.MemoryBroker;
+import dev.semafor.memory.MemoryBroker;
 import dev.semafor.task.BuiltinTasks;
 import java.time.Duration;
 import java.util.ArrayList;

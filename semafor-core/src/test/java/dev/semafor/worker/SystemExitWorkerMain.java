@@ -6,7 +6,7 @@ import dev.semafor.JobHandle;
 import dev.semafor.JobOptions;
 import dev.semafor.TaskRegistry;
 import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.MemoryBroker;
+import dev.semafor.memory.MemoryBroker;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 

@@ -13,7 +13,7 @@ import dev.semafor.PayloadException;
 import dev.semafor.TaskRegistry;
 import dev.semafor.broker.JobQuery;
 import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.MemoryBroker;
+import dev.semafor.memory.MemoryBroker;
 import dev.semafor.task.BuiltinTasks;
 import java.time.Duration;
 import java.util.ArrayList;

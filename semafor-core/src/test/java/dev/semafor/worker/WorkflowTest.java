@@ -15,7 +15,7 @@ import dev.semafor.PayloadException;
 import dev.semafor.TaskRegistry;
 import dev.semafor.WorkflowHandle;
 import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.MemoryBroker;
+import dev.semafor.memory.MemoryBroker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -7,7 +7,7 @@ import dev.semafor.JobOptions;
 import dev.semafor.Json;
 import dev.semafor.SemaforException;
 import dev.semafor.TaskRegistry;
-import dev.semafor.broker.MemoryBroker;
+import dev.semafor.memory.MemoryBroker;
 import dev.semafor.process.ChildJvmOptions;
 import dev.semafor.task.BuiltinTasks;
 import dev.semafor.worker.Assignment;

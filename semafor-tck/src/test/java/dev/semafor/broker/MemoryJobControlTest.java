@@ -1,5 +1,6 @@
 package dev.semafor.broker;
 
+import dev.semafor.memory.MemoryBroker;
 import dev.semafor.tck.JobControlContract;
 import java.time.InstantSource;
 
