@@ -3,6 +3,8 @@ package dev.semafor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.semafor.broker.JobRecord;
+import dev.semafor.client.Client;
+import dev.semafor.client.JobHandle;
 import dev.semafor.memory.MemoryBroker;
 import java.time.Duration;
 import java.util.Map;

@@ -3,13 +3,15 @@ package dev.semafor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.semafor.Client.JobRequest;
-import dev.semafor.Client.RawJson;
 import dev.semafor.broker.Completion;
 import dev.semafor.broker.JobQuery;
 import dev.semafor.broker.JobRecord;
 import dev.semafor.broker.Lease;
 import dev.semafor.broker.LeaseRequest;
+import dev.semafor.client.Client;
+import dev.semafor.client.Client.JobRequest;
+import dev.semafor.client.Client.RawJson;
+import dev.semafor.client.JobHandle;
 import dev.semafor.memory.MemoryBroker;
 import dev.semafor.task.BuiltinTasks;
 import dev.semafor.task.BuiltinTasks.PrimesInput;

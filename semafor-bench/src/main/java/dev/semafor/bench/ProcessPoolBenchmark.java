@@ -1,6 +1,6 @@
 package dev.semafor.bench;
 
-import dev.semafor.Client;
+import dev.semafor.client.Client;
 import dev.semafor.ExecutionModel;
 import dev.semafor.JobOptions;
 import dev.semafor.Json;

@@ -1,6 +1,6 @@
 package dev.semafor.cli;
 
-import dev.semafor.Client;
+import dev.semafor.client.Client;
 import dev.semafor.schedule.MissedTicks;
 import dev.semafor.schedule.Schedule;
 import dev.semafor.worker.Durations;

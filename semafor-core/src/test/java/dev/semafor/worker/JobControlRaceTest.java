@@ -6,15 +6,15 @@ import static dev.semafor.Workflow.step;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.semafor.Client;
 import dev.semafor.ExecutionModel;
-import dev.semafor.JobHandle;
 import dev.semafor.JobOptions;
 import dev.semafor.JobState;
 import dev.semafor.TaskRegistry;
 import dev.semafor.Workflow;
-import dev.semafor.WorkflowHandle;
 import dev.semafor.broker.JobQuery;
+import dev.semafor.client.Client;
+import dev.semafor.client.JobHandle;
+import dev.semafor.client.WorkflowHandle;
 import dev.semafor.memory.MemoryBroker;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -6,15 +6,15 @@ import static dev.semafor.Workflow.group;
 import static dev.semafor.Workflow.step;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.semafor.Client;
 import dev.semafor.ExecutionModel;
 import dev.semafor.JobIds;
 import dev.semafor.JobOptions;
 import dev.semafor.JobState;
 import dev.semafor.PayloadException;
 import dev.semafor.TaskRegistry;
-import dev.semafor.WorkflowHandle;
 import dev.semafor.broker.JobRecord;
+import dev.semafor.client.Client;
+import dev.semafor.client.WorkflowHandle;
 import dev.semafor.memory.MemoryBroker;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package dev.semafor.spring;
 
-import dev.semafor.Client;
+import dev.semafor.client.Client;
 import dev.semafor.Json;
 import dev.semafor.TaskDefinition;
 import dev.semafor.TaskModule;

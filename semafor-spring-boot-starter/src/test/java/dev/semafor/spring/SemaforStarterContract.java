@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.semafor.Client;
-import dev.semafor.JobHandle;
+import dev.semafor.client.Client;
+import dev.semafor.client.JobHandle;
 import dev.semafor.JobState;
 import dev.semafor.UnknownTaskException;
 import dev.semafor.broker.Broker;

@@ -1,7 +1,7 @@
 package dev.semafor.example;
 
-import dev.semafor.Client;
-import dev.semafor.JobHandle;
+import dev.semafor.client.Client;
+import dev.semafor.client.JobHandle;
 import dev.semafor.broker.JobRecord;
 import java.util.LinkedHashMap;
 import java.util.Map;
