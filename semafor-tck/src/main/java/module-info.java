@@ -1,0 +1,15 @@
+/**
+ * The Broker contract suite: abstract JUnit classes that a backend's tests subclass ({@code
+ * dev.semafor.tck}). Depends on the SPI and on JUnit's API, which its users get with it.
+ */
+module dev.semafor.tck {
+  requires transitive dev.semafor.core;
+  requires transitive org.junit.jupiter.api;
+  requires org.assertj.core;
+
+  exports dev.semafor.tck;
+
+  // JUnit runs the contracts' inherited test methods and nested classes reflectively.
+  opens dev.semafor.tck to
+      org.junit.platform.commons;
+}
