@@ -8,6 +8,7 @@ module dev.semafor.tck {
   requires org.assertj.core;
 
   exports dev.semafor.tck;
+  exports dev.semafor.tck.process; // the worker processes a multi-process contract test starts
 
   // JUnit runs the contracts' inherited test methods and nested classes reflectively.
   opens dev.semafor.tck to
