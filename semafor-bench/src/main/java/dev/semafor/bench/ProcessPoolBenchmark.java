@@ -1,10 +1,10 @@
 package dev.semafor.bench;
 
-import dev.semafor.client.Client;
 import dev.semafor.ExecutionModel;
 import dev.semafor.JobOptions;
 import dev.semafor.Json;
 import dev.semafor.TaskRegistry;
+import dev.semafor.client.Client;
 import dev.semafor.memory.MemoryBroker;
 import dev.semafor.process.WarmUpJob;
 import dev.semafor.task.BuiltinTasks;
