@@ -4,11 +4,10 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * A capability: waking idle workers. An idle worker calls {@link #awaitWork} between empty leases
- * instead of sleeping. A broker that can wake it (a direct signal, a file or socket watched across
- * processes, {@code LISTEN/NOTIFY}, a blocking read) overrides it; one that cannot keeps the
- * default, which sleeps for the timeout, so its workers poll. Either way no work is lost: a missed
- * wake-up costs only latency.
+ * A capability: waking idle workers. A broker that can overrides {@link #awaitWork}; one that
+ * cannot keeps the default, and its workers poll. Either way no work is lost: a missed wake-up
+ * costs only latency. (The JDBC broker's own, package-private {@code WorkSignal} is how it
+ * implements this for SQLite and PostgreSQL.)
  */
 public interface WorkSignal {
 
