@@ -6,6 +6,7 @@ module dev.semafor.tck {
   requires transitive dev.semafor.core;
   requires transitive org.junit.jupiter.api;
   requires org.assertj.core;
+  requires com.tngtech.archunit;
 
   exports dev.semafor.tck;
   exports dev.semafor.tck.process; // the worker processes a multi-process contract test starts
