@@ -1,6 +1,5 @@
 package dev.semafor;
 
-import dev.semafor.task.BuiltinTasks;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * finds. Only registered names ever run: a job names a task, never a class.
  */
 public final class TaskRegistry {
+  /** Where the built-in tasks live ({@link #isBuiltIn}). */
+  private static final String BUILT_IN_PACKAGE = TaskRegistry.class.getPackageName() + ".task";
+
   private final Map<String, TaskDefinition<?, ?>> tasks = new ConcurrentHashMap<>();
 
   /** An empty registry. */
@@ -22,9 +24,9 @@ public final class TaskRegistry {
   /** The built-ins plus every {@link TaskModule} visible to {@code loader}. */
   public static TaskRegistry discover(ClassLoader loader) {
     TaskRegistry registry = withBuiltins();
-    for (TaskModule module : ServiceLoader.load(TaskModule.class, loader)) {
-      module.register(registry);
-    }
+    ServiceLoader.load(TaskModule.class, loader).stream()
+        .filter(p -> !isBuiltIn(p.type()))
+        .forEach(p -> p.get().register(registry));
     return registry;
   }
 
@@ -36,8 +38,26 @@ public final class TaskRegistry {
   /** A registry holding only the built-in {@code semafor.*} tasks. */
   public static TaskRegistry withBuiltins() {
     TaskRegistry registry = new TaskRegistry();
-    new BuiltinTasks().register(registry);
+    ServiceLoader.load(TaskModule.class, TaskRegistry.class.getClassLoader()).stream()
+        .filter(p -> isBuiltIn(p.type()))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "the built-in tasks are missing: semafor-core's"
+                        + " META-INF/services/dev.semafor.TaskModule was not found"))
+        .get()
+        .register(registry);
     return registry;
+  }
+
+  /**
+   * Whether {@code module} is the core's own module of built-in tasks ({@code
+   * dev.semafor.task.BuiltinTasks}). It is registered as a service like any other, so that this
+   * package does not depend on the one that holds the tasks; {@link #discover} adds it once.
+   */
+  private static boolean isBuiltIn(Class<? extends TaskModule> module) {
+    return module.getPackageName().equals(BUILT_IN_PACKAGE);
   }
 
   public <I, O> TaskRegistry register(String name, Class<I> inputType, Task<I, O> task) {

@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * Jobs that depend on each other, stored durably in the broker so that they survive worker
- * restarts. Enqueue one with {@link Client#enqueue(Workflow)}, which returns a {@link
- * WorkflowHandle}.
+ * restarts. Enqueue one with {@link dev.semafor.client.Client#enqueue(Workflow)}, which returns a
+ * {@link dev.semafor.client.WorkflowHandle}.
  *
  * <ul>
  *   <li>{@link #chain}: A, then B with A's result as its input, then C with B's... A step that

@@ -3,7 +3,9 @@ package dev.semafor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.MemoryBroker;
+import dev.semafor.client.Client;
+import dev.semafor.client.JobHandle;
+import dev.semafor.memory.MemoryBroker;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package dev.semafor.bench;
 import dev.semafor.broker.Completion;
 import dev.semafor.broker.Lease;
 import dev.semafor.broker.LeaseRequest;
-import dev.semafor.broker.MemoryBroker;
+import dev.semafor.memory.MemoryBroker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,11 +1,11 @@
 package dev.semafor.bench;
 
-import dev.semafor.Client;
 import dev.semafor.ExecutionModel;
 import dev.semafor.JobOptions;
 import dev.semafor.Json;
 import dev.semafor.TaskRegistry;
-import dev.semafor.broker.MemoryBroker;
+import dev.semafor.client.Client;
+import dev.semafor.memory.MemoryBroker;
 import dev.semafor.task.BuiltinTasks;
 import dev.semafor.worker.Assignment;
 import dev.semafor.worker.Outcome;

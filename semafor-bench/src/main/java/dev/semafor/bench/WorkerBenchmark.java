@@ -1,10 +1,10 @@
 package dev.semafor.bench;
 
-import dev.semafor.Client;
 import dev.semafor.ExecutionModel;
 import dev.semafor.JobOptions;
 import dev.semafor.TaskRegistry;
-import dev.semafor.broker.MemoryBroker;
+import dev.semafor.client.Client;
+import dev.semafor.memory.MemoryBroker;
 import dev.semafor.worker.Worker;
 import dev.semafor.worker.WorkerConfig;
 import java.time.Duration;

@@ -1,7 +1,5 @@
 package dev.semafor.cli;
 
-import dev.semafor.Client;
-import dev.semafor.Client.JobRequest;
 import dev.semafor.ExecutionModel;
 import dev.semafor.JobOptions;
 import dev.semafor.JobState;
@@ -9,6 +7,8 @@ import dev.semafor.broker.Broker;
 import dev.semafor.broker.JobQuery;
 import dev.semafor.broker.JobRecord;
 import dev.semafor.broker.QueueStats;
+import dev.semafor.client.Client;
+import dev.semafor.client.Client.JobRequest;
 import dev.semafor.task.ExecutionLog;
 import java.io.File;
 import java.io.IOException;

@@ -1,9 +1,6 @@
 package dev.semafor.cli;
 
-import dev.semafor.Client;
-import dev.semafor.Client.JobRequest;
 import dev.semafor.ExecutionModel;
-import dev.semafor.JobHandle;
 import dev.semafor.JobOptions;
 import dev.semafor.Json;
 import dev.semafor.ProgressBar;
@@ -15,6 +12,9 @@ import dev.semafor.broker.CancelResult;
 import dev.semafor.broker.JobQuery;
 import dev.semafor.broker.JobRecord;
 import dev.semafor.broker.OpenMode;
+import dev.semafor.client.Client;
+import dev.semafor.client.Client.JobRequest;
+import dev.semafor.client.JobHandle;
 import dev.semafor.task.BuiltinTasks;
 import dev.semafor.task.BuiltinTasks.PrimesInput;
 import dev.semafor.worker.JobExecutor;

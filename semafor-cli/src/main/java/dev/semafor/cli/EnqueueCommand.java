@@ -1,14 +1,14 @@
 package dev.semafor.cli;
 
-import dev.semafor.Client;
-import dev.semafor.Client.JobRequest;
-import dev.semafor.Client.RawJson;
-import dev.semafor.JobHandle;
 import dev.semafor.JobOptions;
 import dev.semafor.Names;
 import dev.semafor.ProgressBar;
 import dev.semafor.TaskDefinition;
 import dev.semafor.broker.Broker;
+import dev.semafor.client.Client;
+import dev.semafor.client.Client.JobRequest;
+import dev.semafor.client.Client.RawJson;
+import dev.semafor.client.JobHandle;
 import dev.semafor.server.InputCheck;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,11 +1,11 @@
 package dev.semafor.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.semafor.Client;
 import dev.semafor.SemaforException;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.JobRecord;
 import dev.semafor.broker.LogLine;
+import dev.semafor.client.Client;
 import dev.semafor.server.JobLogsApi;
 import dev.semafor.server.JobViews;
 import dev.semafor.worker.Durations;

@@ -1,13 +1,13 @@
 package dev.semafor.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.semafor.Client;
-import dev.semafor.JobHandle;
 import dev.semafor.JobOptions;
 import dev.semafor.JobState;
 import dev.semafor.TaskRegistry;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.JobRecord;
+import dev.semafor.client.Client;
+import dev.semafor.client.JobHandle;
 import dev.semafor.task.BuiltinTasks;
 import dev.semafor.worker.Worker;
 import dev.semafor.worker.WorkerConfig;

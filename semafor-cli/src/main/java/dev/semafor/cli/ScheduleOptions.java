@@ -1,8 +1,8 @@
 package dev.semafor.cli;
 
-import dev.semafor.Client;
 import dev.semafor.SemaforException;
 import dev.semafor.TaskRegistry;
+import dev.semafor.client.Client;
 import dev.semafor.schedule.MissedTicks;
 import dev.semafor.schedule.Schedule;
 import dev.semafor.server.InputCheck;

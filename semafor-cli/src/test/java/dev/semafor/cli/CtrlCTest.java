@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import dev.semafor.Client;
 import dev.semafor.JobOptions;
 import dev.semafor.JobState;
 import dev.semafor.broker.Broker;
@@ -12,6 +11,7 @@ import dev.semafor.broker.Brokers;
 import dev.semafor.broker.JobQuery;
 import dev.semafor.broker.JobRecord;
 import dev.semafor.broker.QueueStats;
+import dev.semafor.client.Client;
 import dev.semafor.task.BuiltinTasks;
 import dev.semafor.task.BuiltinTasks.SleepInput;
 import java.nio.file.Path;

@@ -3,12 +3,12 @@ package dev.semafor.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.semafor.Client;
 import dev.semafor.Json;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.Brokers;
 import dev.semafor.broker.LeaseRequest;
 import dev.semafor.cli.CliRun.Result;
+import dev.semafor.client.Client;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -3,13 +3,13 @@ package dev.semafor.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.semafor.Client;
 import dev.semafor.JobOptions;
 import dev.semafor.JobState;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.Brokers;
 import dev.semafor.broker.JobQuery;
 import dev.semafor.broker.JobRecord;
+import dev.semafor.client.Client;
 import dev.semafor.task.BuiltinTasks;
 import dev.semafor.task.BuiltinTasks.SleepInput;
 import java.nio.file.Files;

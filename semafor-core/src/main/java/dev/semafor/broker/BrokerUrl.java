@@ -1,6 +1,7 @@
 package dev.semafor.broker;
 
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A broker URL split into its scheme and the rest: {@code sqlite:semafor.db}, {@code memory:},
@@ -38,7 +39,7 @@ public record BrokerUrl(String text, String scheme, String rest) {
    * value of a {@code password=} parameter. Works on text that is not a well-formed URL too, so an
    * error about a malformed URL can quote it safely.
    */
-  public static String redact(String text) {
+  public static @Nullable String redact(@Nullable String text) {
     if (text == null) {
       return null;
     }

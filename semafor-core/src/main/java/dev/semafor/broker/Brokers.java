@@ -3,6 +3,7 @@ package dev.semafor.broker;
 import java.time.InstantSource;
 import java.util.ServiceLoader;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /** Opens a broker by URL, choosing the provider by scheme. */
 public final class Brokers {
@@ -46,7 +47,7 @@ public final class Brokers {
   }
 
   /** {@code flag} if given, else {@code $SEMAFOR_BROKER}, else {@link #DEFAULT_URL}. */
-  public static String resolveUrl(String flag) {
+  public static String resolveUrl(@Nullable String flag) {
     if (flag != null && !flag.isBlank()) {
       return flag;
     }

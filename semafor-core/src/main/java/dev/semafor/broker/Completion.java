@@ -1,6 +1,7 @@
 package dev.semafor.broker;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A successful attempt: the lease it ran under, its JSON result ({@code null} for none), and the
@@ -8,7 +9,7 @@ import java.util.List;
  * the success and enqueues {@code then} in one atomic step, or does neither if the lease was lost;
  * a job in {@code then} whose id already exists is not enqueued again.
  */
-public record Completion(LeaseRef lease, String result, List<JobRecord> then) {
+public record Completion(LeaseRef lease, @Nullable String result, List<JobRecord> then) {
   public Completion {
     then = then == null ? List.of() : List.copyOf(then);
   }

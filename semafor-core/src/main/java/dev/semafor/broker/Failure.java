@@ -2,13 +2,15 @@ package dev.semafor.broker;
 
 import dev.semafor.JobError;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A failed attempt. The core decides what follows: {@code retryAt} non-null schedules the next
  * attempt then; {@code null} makes the job {@code DEAD} — or {@code CANCELLED} when {@code
  * cancelled} is set (the attempt stopped because someone cancelled the job).
  */
-public record Failure(LeaseRef lease, JobError error, Instant retryAt, boolean cancelled) {
+public record Failure(
+    LeaseRef lease, JobError error, @Nullable Instant retryAt, boolean cancelled) {
   public Failure {
     if (cancelled && retryAt != null) {
       throw new IllegalArgumentException("a cancelled attempt is not retried");

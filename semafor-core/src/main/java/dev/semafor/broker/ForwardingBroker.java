@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A broker that forwards every call to another: subclass it to change a few calls and keep the rest
@@ -67,7 +68,7 @@ public abstract class ForwardingBroker implements Broker {
   }
 
   @Override
-  public void progress(LeaseRef lease, double fraction, String message) {
+  public void progress(LeaseRef lease, double fraction, @Nullable String message) {
     delegate.progress(lease, fraction, message);
   }
 
@@ -92,7 +93,7 @@ public abstract class ForwardingBroker implements Broker {
   }
 
   @Override
-  public boolean claimTick(ScheduleRecord schedule, Instant tick, JobRecord job) {
+  public boolean claimTick(ScheduleRecord schedule, Instant tick, @Nullable JobRecord job) {
     return delegate.claimTick(schedule, tick, job);
   }
 

@@ -1,6 +1,7 @@
 package dev.semafor.broker;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A group of jobs that run in parallel ({@link Broker#enqueueGroup}); with a {@code callback} it is
@@ -10,7 +11,7 @@ import java.util.Objects;
  * {@code CANCELLED} marks the group {@code failed}, and the callback never runs.
  */
 public record GroupRecord(
-    String id, int size, int remaining, JobTemplate callback, boolean failed) {
+    String id, int size, int remaining, @Nullable JobTemplate callback, boolean failed) {
   public GroupRecord {
     Objects.requireNonNull(id, "id");
     if (size < 1) {

@@ -5,22 +5,23 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A filter over jobs. Every field may be left {@code null} (or empty) to match all. Results are
  * ordered by id (enqueue time), newest first; {@code limit} and {@code offset} page them.
  */
 public record JobQuery(
-    String queue,
-    String task,
+    @Nullable String queue,
+    @Nullable String task,
     Set<JobState> states,
-    Instant enqueuedFrom,
-    Instant enqueuedTo,
+    @Nullable Instant enqueuedFrom,
+    @Nullable Instant enqueuedTo,
     int limit,
     int offset,
-    String concurrencyKey,
-    String groupId,
-    String uniqueKey) {
+    @Nullable String concurrencyKey,
+    @Nullable String groupId,
+    @Nullable String uniqueKey) {
   public static final int DEFAULT_LIMIT = 100;
   public static final int MAX_LIMIT = 10_000;
 
@@ -36,11 +37,11 @@ public record JobQuery(
 
   /** A query without the job-control filters. */
   public JobQuery(
-      String queue,
-      String task,
+      @Nullable String queue,
+      @Nullable String task,
       Set<JobState> states,
-      Instant enqueuedFrom,
-      Instant enqueuedTo,
+      @Nullable Instant enqueuedFrom,
+      @Nullable Instant enqueuedTo,
       int limit,
       int offset) {
     this(queue, task, states, enqueuedFrom, enqueuedTo, limit, offset, null, null, null);
@@ -50,11 +51,11 @@ public record JobQuery(
     return new JobQuery(null, null, Set.of(), null, null, DEFAULT_LIMIT, 0);
   }
 
-  public JobQuery queue(String q) {
+  public JobQuery queue(@Nullable String q) {
     return with(c -> c.queue = q);
   }
 
-  public JobQuery task(String t) {
+  public JobQuery task(@Nullable String t) {
     return with(c -> c.task = t);
   }
 
@@ -62,7 +63,7 @@ public record JobQuery(
     return with(c -> c.states = Set.of(s));
   }
 
-  public JobQuery enqueuedBetween(Instant from, Instant to) {
+  public JobQuery enqueuedBetween(@Nullable Instant from, @Nullable Instant to) {
     return with(
         c -> {
           c.enqueuedFrom = from;
@@ -79,12 +80,12 @@ public record JobQuery(
   }
 
   /** Only jobs with this concurrency key. */
-  public JobQuery concurrencyKey(String key) {
+  public JobQuery concurrencyKey(@Nullable String key) {
     return with(c -> c.concurrencyKey = key);
   }
 
   /** Only members of this group ({@link GroupRecord}). */
-  public JobQuery groupId(String id) {
+  public JobQuery groupId(@Nullable String id) {
     return with(c -> c.groupId = id);
   }
 
@@ -92,7 +93,7 @@ public record JobQuery(
    * Only jobs enqueued with this unique key ({@link dev.semafor.JobOptions#unique}), finished ones
    * included: the key's history, not only the job that holds it now.
    */
-  public JobQuery uniqueKey(String key) {
+  public JobQuery uniqueKey(@Nullable String key) {
     return with(c -> c.uniqueKey = key);
   }
 
@@ -115,16 +116,16 @@ public record JobQuery(
 
   /** The fields of a query being changed by one of the withers above. */
   private static final class Copy {
-    String queue;
-    String task;
+    @Nullable String queue;
+    @Nullable String task;
     Set<JobState> states;
-    Instant enqueuedFrom;
-    Instant enqueuedTo;
+    @Nullable Instant enqueuedFrom;
+    @Nullable Instant enqueuedTo;
     int limit;
     int offset;
-    String concurrencyKey;
-    String groupId;
-    String uniqueKey;
+    @Nullable String concurrencyKey;
+    @Nullable String groupId;
+    @Nullable String uniqueKey;
 
     Copy(JobQuery q) {
       queue = q.queue;

@@ -7,19 +7,18 @@ import dev.semafor.UniquePolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Everything the broker stores about one job. Immutable; build with {@link #builder()} and change
- * with {@link #toBuilder()}.
+ * Everything the broker stores about one job. Immutable; build with {@link #builder()} (every
+ * component but id, task, queue, state, run-at and enqueued-at may stay unset) and change with
+ * {@link #toBuilder()}. The components are grouped by meaning (the comments in the header); a
+ * {@link Nullable @Nullable} one is null where it does not apply.
  *
- * <p>{@code input} and {@code result} are JSON text. {@code attempts} counts leases taken (so it is
- * 1 while the first attempt runs). {@code error} is the last attempt's error.
- *
- * <p>Job control: {@code uniqueKey}/{@code uniquePolicy}, {@code concurrencyKey}/{@code
- * concurrencyLimit} (0: no limit) and {@code rateKey}/{@code ratePermits}/{@code ratePeriod} are
- * enforced by the broker ({@link Broker#enqueue}, {@link Broker#lease}). Workflows: {@code next} is
- * the rest of a chain as JSON ({@link JobTemplate#listToJson}), enqueued by the core when this job
- * succeeds; {@code groupId}/{@code groupIndex} place the job in a group ({@link GroupRecord}).
+ * <p>Job control: the unique, concurrency and rate keys and limits are enforced by the broker
+ * ({@link Broker#enqueue}, {@link Broker#lease}). Workflows: {@code next} is the rest of a chain as
+ * JSON ({@link JobTemplate#listToJson}), enqueued by the core when this job succeeds; {@code
+ * groupId}/{@code groupIndex} place the job in a group ({@link GroupRecord}).
  *
  * <p>Leased is not started: {@code startedAt} is when the current attempt was <em>leased</em>, and
  * {@code started} becomes true only once the worker has reported that a pool member took the job
@@ -30,38 +29,49 @@ import java.util.Objects;
  * to about a second after it really started.
  */
 public record JobRecord(
+    // Identity and routing: which job, which task runs it, where it waits and in what order.
     String id,
     String task,
     String queue,
     JobState state,
     int priority,
+    // Payload and outcome, as JSON text; input is "null" for a job without input, result and error
+    // are null until an attempt ends (the error is the last attempt's).
     String input,
-    String result,
-    JobError error,
+    @Nullable String result,
+    @Nullable JobError error,
+    // Timing and the current lease: when it may run and was enqueued; the current attempt's lease
+    // (startedAt is when it was leased, started whether a pool member took it), holder and expiry;
+    // when it finished. Null where that has not happened.
+    Instant runAt,
+    Instant enqueuedAt,
+    @Nullable Instant startedAt,
+    boolean started,
+    @Nullable Instant leaseExpiresAt,
+    @Nullable String workerId,
+    @Nullable Instant finishedAt,
+    // Attempts and retry: leases taken so far (1 while the first runs), how many are allowed, the
+    // wait between them and each attempt's time limit (null: none).
     int attempts,
     int maxAttempts,
     Backoff backoff,
-    Duration timeout,
-    Instant runAt,
-    Instant enqueuedAt,
-    Instant startedAt,
-    Instant finishedAt,
-    Instant leaseExpiresAt,
-    String workerId,
-    String uniqueKey,
-    String concurrencyKey,
-    int concurrencyLimit,
-    double progress,
-    String progressMessage,
-    boolean cancelRequested,
+    @Nullable Duration timeout,
+    // Control keys and limits, enforced by the broker (null key: no such control; 0: no limit).
+    @Nullable String uniqueKey,
     UniquePolicy uniquePolicy,
-    String rateKey,
+    @Nullable String concurrencyKey,
+    int concurrencyLimit,
+    @Nullable String rateKey,
     int ratePermits,
-    Duration ratePeriod,
-    String next,
-    String groupId,
+    @Nullable Duration ratePeriod,
+    // Workflow: the rest of a chain as JSON, and the job's place in a group (null: none).
+    @Nullable String next,
+    @Nullable String groupId,
     int groupIndex,
-    boolean started) {
+    // Progress and cancellation, as the running task reports them and an operator asks.
+    double progress,
+    @Nullable String progressMessage,
+    boolean cancelRequested) {
 
   public JobRecord {
     Objects.requireNonNull(id, "id");
@@ -104,38 +114,38 @@ public record JobRecord(
 
   /** A builder; every field but id, task, queue, state, run-at and enqueued-at may stay unset. */
   public static final class Builder {
-    private String id;
-    private String task;
+    private @Nullable String id;
+    private @Nullable String task;
     private String queue = dev.semafor.JobOptions.DEFAULT_QUEUE;
     private JobState state = JobState.QUEUED;
     private int priority;
     private String input = "null";
-    private String result;
-    private JobError error;
+    private @Nullable String result;
+    private @Nullable JobError error;
+    private @Nullable Instant runAt;
+    private @Nullable Instant enqueuedAt;
+    private @Nullable Instant startedAt;
+    private boolean started;
+    private @Nullable Instant leaseExpiresAt;
+    private @Nullable String workerId;
+    private @Nullable Instant finishedAt;
     private int attempts;
     private int maxAttempts = dev.semafor.JobOptions.DEFAULT_MAX_ATTEMPTS;
     private Backoff backoff = Backoff.defaults();
-    private Duration timeout;
-    private Instant runAt;
-    private Instant enqueuedAt;
-    private Instant startedAt;
-    private Instant finishedAt;
-    private Instant leaseExpiresAt;
-    private String workerId;
-    private String uniqueKey;
-    private String concurrencyKey;
-    private int concurrencyLimit;
-    private double progress;
-    private String progressMessage;
-    private boolean cancelRequested;
+    private @Nullable Duration timeout;
+    private @Nullable String uniqueKey;
     private UniquePolicy uniquePolicy = UniquePolicy.REJECT;
-    private String rateKey;
+    private @Nullable String concurrencyKey;
+    private int concurrencyLimit;
+    private @Nullable String rateKey;
     private int ratePermits;
-    private Duration ratePeriod;
-    private String next;
-    private String groupId;
+    private @Nullable Duration ratePeriod;
+    private @Nullable String next;
+    private @Nullable String groupId;
     private int groupIndex;
-    private boolean started;
+    private double progress;
+    private @Nullable String progressMessage;
+    private boolean cancelRequested;
 
     private Builder() {}
 
@@ -148,30 +158,30 @@ public record JobRecord(
       input = r.input;
       result = r.result;
       error = r.error;
+      runAt = r.runAt;
+      enqueuedAt = r.enqueuedAt;
+      startedAt = r.startedAt;
+      started = r.started;
+      leaseExpiresAt = r.leaseExpiresAt;
+      workerId = r.workerId;
+      finishedAt = r.finishedAt;
       attempts = r.attempts;
       maxAttempts = r.maxAttempts;
       backoff = r.backoff;
       timeout = r.timeout;
-      runAt = r.runAt;
-      enqueuedAt = r.enqueuedAt;
-      startedAt = r.startedAt;
-      finishedAt = r.finishedAt;
-      leaseExpiresAt = r.leaseExpiresAt;
-      workerId = r.workerId;
       uniqueKey = r.uniqueKey;
+      uniquePolicy = r.uniquePolicy;
       concurrencyKey = r.concurrencyKey;
       concurrencyLimit = r.concurrencyLimit;
-      progress = r.progress;
-      progressMessage = r.progressMessage;
-      cancelRequested = r.cancelRequested;
-      uniquePolicy = r.uniquePolicy;
       rateKey = r.rateKey;
       ratePermits = r.ratePermits;
       ratePeriod = r.ratePeriod;
       next = r.next;
       groupId = r.groupId;
       groupIndex = r.groupIndex;
-      started = r.started;
+      progress = r.progress;
+      progressMessage = r.progressMessage;
+      cancelRequested = r.cancelRequested;
     }
 
     public Builder id(String v) {
@@ -204,12 +214,12 @@ public record JobRecord(
       return this;
     }
 
-    public Builder result(String v) {
+    public Builder result(@Nullable String v) {
       result = v;
       return this;
     }
 
-    public Builder error(JobError v) {
+    public Builder error(@Nullable JobError v) {
       error = v;
       return this;
     }
@@ -229,7 +239,7 @@ public record JobRecord(
       return this;
     }
 
-    public Builder timeout(Duration v) {
+    public Builder timeout(@Nullable Duration v) {
       timeout = v;
       return this;
     }
@@ -244,32 +254,32 @@ public record JobRecord(
       return this;
     }
 
-    public Builder startedAt(Instant v) {
+    public Builder startedAt(@Nullable Instant v) {
       startedAt = v;
       return this;
     }
 
-    public Builder finishedAt(Instant v) {
+    public Builder finishedAt(@Nullable Instant v) {
       finishedAt = v;
       return this;
     }
 
-    public Builder leaseExpiresAt(Instant v) {
+    public Builder leaseExpiresAt(@Nullable Instant v) {
       leaseExpiresAt = v;
       return this;
     }
 
-    public Builder workerId(String v) {
+    public Builder workerId(@Nullable String v) {
       workerId = v;
       return this;
     }
 
-    public Builder uniqueKey(String v) {
+    public Builder uniqueKey(@Nullable String v) {
       uniqueKey = v;
       return this;
     }
 
-    public Builder concurrencyKey(String v) {
+    public Builder concurrencyKey(@Nullable String v) {
       concurrencyKey = v;
       return this;
     }
@@ -284,7 +294,7 @@ public record JobRecord(
       return this;
     }
 
-    public Builder progressMessage(String v) {
+    public Builder progressMessage(@Nullable String v) {
       progressMessage = v;
       return this;
     }
@@ -299,7 +309,7 @@ public record JobRecord(
       return this;
     }
 
-    public Builder rateKey(String v) {
+    public Builder rateKey(@Nullable String v) {
       rateKey = v;
       return this;
     }
@@ -309,18 +319,18 @@ public record JobRecord(
       return this;
     }
 
-    public Builder ratePeriod(Duration v) {
+    public Builder ratePeriod(@Nullable Duration v) {
       ratePeriod = v;
       return this;
     }
 
     /** The rest of a chain as JSON ({@link JobTemplate#listToJson}), or null. */
-    public Builder next(String v) {
+    public Builder next(@Nullable String v) {
       next = v;
       return this;
     }
 
-    public Builder groupId(String v) {
+    public Builder groupId(@Nullable String v) {
       groupId = v;
       return this;
     }
@@ -345,30 +355,30 @@ public record JobRecord(
           input,
           result,
           error,
+          runAt,
+          enqueuedAt,
+          startedAt,
+          started,
+          leaseExpiresAt,
+          workerId,
+          finishedAt,
           attempts,
           maxAttempts,
           backoff,
           timeout,
-          runAt,
-          enqueuedAt,
-          startedAt,
-          finishedAt,
-          leaseExpiresAt,
-          workerId,
           uniqueKey,
+          uniquePolicy,
           concurrencyKey,
           concurrencyLimit,
-          progress,
-          progressMessage,
-          cancelRequested,
-          uniquePolicy,
           rateKey,
           ratePermits,
           ratePeriod,
           next,
           groupId,
           groupIndex,
-          started);
+          progress,
+          progressMessage,
+          cancelRequested);
     }
   }
 }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A job that a workflow will create later: the next step of a chain (kept, as JSON, in {@link
@@ -30,13 +31,13 @@ public record JobTemplate(
     int priority,
     int maxAttempts,
     Backoff backoff,
-    Duration timeout,
-    Duration delay,
-    String concurrencyKey,
+    @Nullable Duration timeout,
+    @Nullable Duration delay,
+    @Nullable String concurrencyKey,
     int concurrencyLimit,
-    String rateKey,
+    @Nullable String rateKey,
     int ratePermits,
-    Duration ratePeriod) {
+    @Nullable Duration ratePeriod) {
   private static final TypeReference<List<JobTemplate>> LIST = new TypeReference<>() {};
 
   public JobTemplate {
@@ -102,12 +103,12 @@ public record JobTemplate(
   }
 
   /** The JSON form of a chain's remaining steps ({@link JobRecord#next()}); null for none. */
-  public static String listToJson(List<JobTemplate> steps) {
+  public static @Nullable String listToJson(@Nullable List<JobTemplate> steps) {
     return steps == null || steps.isEmpty() ? null : Json.defaults().write(steps);
   }
 
   /** Reads {@link #listToJson}'s form; an empty list for null. */
-  public static List<JobTemplate> listFromJson(String json) {
+  public static List<JobTemplate> listFromJson(@Nullable String json) {
     if (json == null || json.isBlank()) {
       return List.of();
     }

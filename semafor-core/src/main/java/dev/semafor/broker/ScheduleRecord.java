@@ -3,6 +3,7 @@ package dev.semafor.broker;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a broker keeps about one periodic schedule: its definition (for dashboards: the cron
@@ -16,8 +17,8 @@ public record ScheduleRecord(
     ZoneId zone,
     String task,
     String queue,
-    Instant lastTick,
-    Instant nextTick) {
+    @Nullable Instant lastTick,
+    @Nullable Instant nextTick) {
   public ScheduleRecord {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(cron, "cron");
@@ -26,7 +27,7 @@ public record ScheduleRecord(
     Objects.requireNonNull(queue, "queue");
   }
 
-  public ScheduleRecord withTicks(Instant last, Instant next) {
+  public ScheduleRecord withTicks(@Nullable Instant last, @Nullable Instant next) {
     return new ScheduleRecord(name, cron, zone, task, queue, last, next);
   }
 }

@@ -1,7 +1,6 @@
 package dev.semafor.worker;
 
 import dev.semafor.BrokerFatalException;
-import dev.semafor.Client;
 import dev.semafor.ExecutionModel;
 import dev.semafor.Json;
 import dev.semafor.TaskRegistry;
@@ -10,6 +9,7 @@ import dev.semafor.broker.JobRecord;
 import dev.semafor.broker.LeaseRef;
 import dev.semafor.broker.LeaseStatus;
 import dev.semafor.broker.WorkerInfo;
+import dev.semafor.client.Client;
 import dev.semafor.schedule.Schedule;
 import dev.semafor.schedule.Scheduler;
 import java.time.Duration;

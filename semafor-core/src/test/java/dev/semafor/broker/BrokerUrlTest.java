@@ -3,6 +3,7 @@ package dev.semafor.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.semafor.memory.MemoryBroker;
 import java.time.InstantSource;
 import org.junit.jupiter.api.Test;
 

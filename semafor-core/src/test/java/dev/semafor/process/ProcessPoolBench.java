@@ -1,6 +1,5 @@
 package dev.semafor.process;
 
-import dev.semafor.Client;
 import dev.semafor.JobIds;
 import dev.semafor.JobOptions;
 import dev.semafor.JobState;
@@ -8,7 +7,8 @@ import dev.semafor.Json;
 import dev.semafor.TaskRegistry;
 import dev.semafor.broker.JobRecord;
 import dev.semafor.broker.Lease;
-import dev.semafor.broker.MemoryBroker;
+import dev.semafor.client.Client;
+import dev.semafor.memory.MemoryBroker;
 import dev.semafor.task.BuiltinTasks;
 import dev.semafor.worker.Assignment;
 import dev.semafor.worker.JobExecutor;

@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.semafor.Backoff;
-import dev.semafor.Client;
-import dev.semafor.JobHandle;
 import dev.semafor.JobOptions;
 import dev.semafor.JobState;
 import dev.semafor.JobTimeoutException;
 import dev.semafor.TaskRegistry;
 import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.MemoryBroker;
+import dev.semafor.client.Client;
+import dev.semafor.client.JobHandle;
+import dev.semafor.memory.MemoryBroker;
 import dev.semafor.task.BuiltinTasks;
 import dev.semafor.worker.Worker;
 import dev.semafor.worker.WorkerConfig;

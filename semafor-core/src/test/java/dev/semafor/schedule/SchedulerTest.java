@@ -3,7 +3,6 @@ package dev.semafor.schedule;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.semafor.Client;
 import dev.semafor.ExecutionModel;
 import dev.semafor.JobOptions;
 import dev.semafor.TaskRegistry;
@@ -11,8 +10,9 @@ import dev.semafor.TestClock;
 import dev.semafor.UnknownTaskException;
 import dev.semafor.broker.JobQuery;
 import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.MemoryBroker;
 import dev.semafor.broker.ScheduleRecord;
+import dev.semafor.client.Client;
+import dev.semafor.memory.MemoryBroker;
 import dev.semafor.worker.Worker;
 import dev.semafor.worker.WorkerConfig;
 import java.time.Duration;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.semafor.Backoff;
-import dev.semafor.Client;
 import dev.semafor.JobError;
 import dev.semafor.JobOptions;
 import dev.semafor.JobState;
@@ -13,6 +12,7 @@ import dev.semafor.TaskRegistry;
 import dev.semafor.broker.JobRecord;
 import dev.semafor.broker.Lease;
 import dev.semafor.broker.LeaseRequest;
+import dev.semafor.client.Client;
 import dev.semafor.task.BuiltinTasks;
 import java.time.Duration;
 import java.util.List;

@@ -6,7 +6,7 @@ import dev.semafor.broker.Lease;
 import dev.semafor.broker.LeaseRef;
 import dev.semafor.broker.LeaseRequest;
 import dev.semafor.broker.LeaseStatus;
-import dev.semafor.broker.MemoryBroker;
+import dev.semafor.memory.MemoryBroker;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;

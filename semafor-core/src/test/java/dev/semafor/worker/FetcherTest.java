@@ -5,11 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.semafor.BrokerFatalException;
 import dev.semafor.BrokerUnavailableException;
-import dev.semafor.Client;
 import dev.semafor.JobState;
 import dev.semafor.Json;
 import dev.semafor.TaskRegistry;
 import dev.semafor.broker.Lease;
+import dev.semafor.client.Client;
 import dev.semafor.task.BuiltinTasks;
 import java.time.Duration;
 import java.util.List;

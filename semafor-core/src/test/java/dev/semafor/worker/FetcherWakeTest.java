@@ -3,11 +3,11 @@ package dev.semafor.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.semafor.Client;
 import dev.semafor.ExecutionModel;
-import dev.semafor.JobHandle;
 import dev.semafor.JobState;
 import dev.semafor.TaskRegistry;
+import dev.semafor.client.Client;
+import dev.semafor.client.JobHandle;
 import dev.semafor.task.BuiltinTasks;
 import java.time.Duration;
 import java.util.List;

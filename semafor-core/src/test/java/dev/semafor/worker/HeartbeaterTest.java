@@ -2,12 +2,12 @@ package dev.semafor.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.semafor.Client;
 import dev.semafor.Json;
 import dev.semafor.TaskRegistry;
 import dev.semafor.broker.Lease;
 import dev.semafor.broker.LeaseRequest;
 import dev.semafor.broker.LeaseStatus;
+import dev.semafor.client.Client;
 import dev.semafor.task.BuiltinTasks;
 import java.time.Duration;
 import java.util.List;

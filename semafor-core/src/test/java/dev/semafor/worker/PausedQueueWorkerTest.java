@@ -3,15 +3,15 @@ package dev.semafor.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.semafor.Client;
 import dev.semafor.ExecutionModel;
-import dev.semafor.JobHandle;
 import dev.semafor.JobState;
 import dev.semafor.TaskRegistry;
 import dev.semafor.broker.ForwardingBroker;
 import dev.semafor.broker.Lease;
 import dev.semafor.broker.LeaseRequest;
-import dev.semafor.broker.MemoryBroker;
+import dev.semafor.client.Client;
+import dev.semafor.client.JobHandle;
+import dev.semafor.memory.MemoryBroker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,12 +1,12 @@
 package dev.semafor.worker;
 
-import dev.semafor.Client;
 import dev.semafor.ExecutionModel;
-import dev.semafor.JobHandle;
 import dev.semafor.JobOptions;
 import dev.semafor.TaskRegistry;
 import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.MemoryBroker;
+import dev.semafor.client.Client;
+import dev.semafor.client.JobHandle;
+import dev.semafor.memory.MemoryBroker;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 

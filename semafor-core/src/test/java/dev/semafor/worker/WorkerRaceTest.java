@@ -2,14 +2,14 @@ package dev.semafor.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.semafor.Client;
 import dev.semafor.ExecutionModel;
 import dev.semafor.JobOptions;
 import dev.semafor.JobState;
 import dev.semafor.TaskRegistry;
 import dev.semafor.broker.JobQuery;
-import dev.semafor.broker.MemoryBroker;
 import dev.semafor.broker.QueueStats;
+import dev.semafor.client.Client;
+import dev.semafor.memory.MemoryBroker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.semafor.ExecutionModel;
 import dev.semafor.TaskRegistry;
-import dev.semafor.broker.MemoryBroker;
+import dev.semafor.memory.MemoryBroker;
 import dev.semafor.process.WorkerProcessStartException;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -3,15 +3,15 @@ package dev.semafor.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.semafor.Client;
-import dev.semafor.Client.JobRequest;
-import dev.semafor.JobHandle;
 import dev.semafor.JobOptions;
 import dev.semafor.JobState;
 import dev.semafor.Json;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.Brokers;
 import dev.semafor.broker.JobRecord;
+import dev.semafor.client.Client;
+import dev.semafor.client.Client.JobRequest;
+import dev.semafor.client.JobHandle;
 import dev.semafor.it.Fleet.Member;
 import dev.semafor.task.BuiltinTasks;
 import dev.semafor.tck.process.WorkerProcesses;

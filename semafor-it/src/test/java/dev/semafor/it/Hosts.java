@@ -1,14 +1,14 @@
 package dev.semafor.it;
 
-import dev.semafor.Client;
-import dev.semafor.Client.JobRequest;
-import dev.semafor.JobHandle;
 import dev.semafor.JobOptions;
 import dev.semafor.JobState;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.Brokers;
 import dev.semafor.broker.JobQuery;
 import dev.semafor.broker.JobRecord;
+import dev.semafor.client.Client;
+import dev.semafor.client.Client.JobRequest;
+import dev.semafor.client.JobHandle;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,11 +1,11 @@
 package dev.semafor.readme;
 
-import dev.semafor.Client;
-import dev.semafor.JobHandle;
 import dev.semafor.TaskModule;
 import dev.semafor.TaskRegistry;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.Brokers;
+import dev.semafor.client.Client;
+import dev.semafor.client.JobHandle;
 import dev.semafor.worker.Worker;
 import dev.semafor.worker.WorkerConfig;
 import java.time.Duration;

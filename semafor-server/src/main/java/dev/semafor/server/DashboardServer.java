@@ -1,11 +1,11 @@
 package dev.semafor.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.semafor.Client;
 import dev.semafor.Json;
 import dev.semafor.TaskRegistry;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.WorkerInfo;
+import dev.semafor.client.Client;
 import dev.semafor.server.metrics.WorkerMetrics;
 import io.javalin.Javalin;
 import io.javalin.http.servlet.JavalinServlet;

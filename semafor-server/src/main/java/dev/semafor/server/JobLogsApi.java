@@ -3,7 +3,7 @@ package dev.semafor.server;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.semafor.broker.Broker;
+import dev.semafor.broker.JobReads;
 import dev.semafor.broker.LogLine;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -18,9 +18,9 @@ import java.util.Map;
  * logs} array ({@link #logs}).
  */
 public final class JobLogsApi {
-  private final Broker broker;
+  private final JobReads broker;
 
-  JobLogsApi(Broker broker) {
+  JobLogsApi(JobReads broker) {
     this.broker = broker;
   }
 

@@ -1,7 +1,7 @@
 package dev.semafor.server;
 
 import dev.semafor.JobState;
-import dev.semafor.broker.Broker;
+import dev.semafor.broker.JobReads;
 import dev.semafor.broker.QueueStats;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,7 +52,7 @@ final class QueueSampler {
 
   static final Duration RATE_WINDOW = Duration.ofMinutes(1);
 
-  private final Broker broker;
+  private final JobReads broker;
   private final InstantSource clock;
   private final int historySize;
 
@@ -62,7 +62,7 @@ final class QueueSampler {
   /** Per queue, newest last, at most {@link #historySize} + 1 points. Guarded by this. */
   private final Map<String, Deque<Point>> history = new HashMap<>();
 
-  QueueSampler(Broker broker, InstantSource clock, int historySize) {
+  QueueSampler(JobReads broker, InstantSource clock, int historySize) {
     this.broker = broker;
     this.clock = clock;
     this.historySize = historySize;

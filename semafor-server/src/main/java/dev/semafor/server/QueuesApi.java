@@ -1,6 +1,6 @@
 package dev.semafor.server;
 
-import dev.semafor.broker.Broker;
+import dev.semafor.broker.JobAdmin;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 
@@ -12,9 +12,9 @@ import io.javalin.http.Context;
  * "paused": BOOL, "changed": BOOL}} ({@code changed} false when it already was so).
  */
 final class QueuesApi {
-  private final Broker broker;
+  private final JobAdmin broker;
 
-  QueuesApi(Broker broker) {
+  QueuesApi(JobAdmin broker) {
     this.broker = broker;
   }
 

@@ -1,6 +1,6 @@
 package dev.semafor.server;
 
-import dev.semafor.broker.Broker;
+import dev.semafor.broker.JobReads;
 import dev.semafor.broker.ScheduleRecord;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -8,15 +8,15 @@ import java.util.List;
 
 /**
  * Where the dashboard reads recurring schedules from: by default the broker's ({@link
- * #of(Broker)}), which lists every schedule a worker has claimed a tick of.
+ * #of(JobReads)}), which lists every schedule a worker has claimed a tick of.
  */
 @FunctionalInterface
 public interface ScheduleSource {
   /** The schedules to show, in display order. */
   List<Schedule> schedules();
 
-  /** The schedules the broker knows ({@link Broker#schedules()}), by name. */
-  static ScheduleSource of(Broker broker) {
+  /** The schedules the broker knows ({@link JobReads#schedules()}), by name. */
+  static ScheduleSource of(JobReads broker) {
     return () -> {
       List<Schedule> out = new ArrayList<>();
       for (ScheduleRecord r : broker.schedules()) {

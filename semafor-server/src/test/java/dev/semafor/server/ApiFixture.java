@@ -9,7 +9,7 @@ import dev.semafor.broker.Completion;
 import dev.semafor.broker.Failure;
 import dev.semafor.broker.Lease;
 import dev.semafor.broker.LeaseRequest;
-import dev.semafor.broker.MemoryBroker;
+import dev.semafor.memory.MemoryBroker;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

@@ -11,7 +11,7 @@ import dev.semafor.broker.JobQuery;
 import dev.semafor.broker.JobRecord;
 import dev.semafor.broker.Lease;
 import dev.semafor.broker.LeaseRequest;
-import dev.semafor.broker.MemoryBroker;
+import dev.semafor.memory.MemoryBroker;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

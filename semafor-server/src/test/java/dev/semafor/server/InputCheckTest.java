@@ -8,7 +8,6 @@ import dev.semafor.Json;
 import dev.semafor.PayloadException;
 import dev.semafor.TaskDefinition;
 import dev.semafor.TaskRegistry;
-import dev.semafor.task.BuiltinTasks;
 import org.junit.jupiter.api.Test;
 
 /** The input check {@code semafor enqueue} and the HTTP API share. */
@@ -17,7 +16,7 @@ class InputCheckTest {
 
   @Test
   void keepsTheUsersNumbersAsGivenWithoutTheReportsRounding() throws Exception {
-    TaskDefinition<?, ?> echo = registry.require(BuiltinTasks.ECHO);
+    TaskDefinition<?, ?> echo = registry.require("semafor.echo");
 
     String compact =
         InputCheck.check(
@@ -32,7 +31,7 @@ class InputCheckTest {
 
   @Test
   void textThatIsNotOneJsonValueIsRefusedBeforeBinding() {
-    TaskDefinition<?, ?> primes = registry.require(BuiltinTasks.PRIMES);
+    TaskDefinition<?, ?> primes = registry.require("semafor.primes");
 
     assertThatThrownBy(() -> InputCheck.check(primes, "{\"n\": 97} {\"n\": 98}", "INPUT_JSON"))
         .isInstanceOf(PayloadException.class)
@@ -47,7 +46,7 @@ class InputCheckTest {
 
   @Test
   void aNullInputForATaskThatNeedsOneSaysWhatItTakes() {
-    TaskDefinition<?, ?> primes = registry.require(BuiltinTasks.PRIMES);
+    TaskDefinition<?, ?> primes = registry.require("semafor.primes");
 
     assertThatThrownBy(() -> InputCheck.fits(Json.defaults(), primes, "null"))
         .isInstanceOf(PayloadException.class)

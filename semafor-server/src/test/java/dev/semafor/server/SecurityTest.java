@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
-import dev.semafor.broker.MemoryBroker;
+import dev.semafor.memory.MemoryBroker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

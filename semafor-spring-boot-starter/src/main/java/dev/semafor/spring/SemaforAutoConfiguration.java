@@ -1,11 +1,11 @@
 package dev.semafor.spring;
 
-import dev.semafor.Client;
 import dev.semafor.Json;
 import dev.semafor.TaskDefinition;
 import dev.semafor.TaskModule;
 import dev.semafor.TaskRegistry;
 import dev.semafor.broker.Broker;
+import dev.semafor.client.Client;
 import dev.semafor.server.metrics.WorkerMetrics;
 import java.time.InstantSource;
 import org.springframework.beans.factory.ListableBeanFactory;

@@ -2,8 +2,8 @@ package dev.semafor.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.semafor.Client;
-import dev.semafor.JobHandle;
+import dev.semafor.client.Client;
+import dev.semafor.client.JobHandle;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;

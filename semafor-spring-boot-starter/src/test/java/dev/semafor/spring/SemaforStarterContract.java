@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.semafor.Client;
-import dev.semafor.JobHandle;
 import dev.semafor.JobState;
 import dev.semafor.UnknownTaskException;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.Brokers;
 import dev.semafor.broker.JobQuery;
 import dev.semafor.broker.JobRecord;
+import dev.semafor.client.Client;
+import dev.semafor.client.JobHandle;
 import dev.semafor.schedule.Schedule;
 import dev.semafor.worker.Worker;
 import io.micrometer.core.instrument.MeterRegistry;

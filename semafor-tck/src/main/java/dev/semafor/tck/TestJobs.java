@@ -21,7 +21,7 @@ import java.util.Objects;
  * JobRecord later = TestJobs.scheduled("report", clock.instant().plusSeconds(60)).build(clock);
  * }</pre>
  *
- * <p>{@link Draft#build} stamps the job the way {@link dev.semafor.Client} does: a fresh
+ * <p>{@link Draft#build} stamps the job the way {@link dev.semafor.client.Client} does: a fresh
  * time-ordered id (so ids of jobs built one after another ascend), enqueued now, {@code SCHEDULED}
  * if its run-at is still to come and {@code QUEUED} otherwise.
  */

@@ -1,8 +1,8 @@
 package dev.semafor.example;
 
-import dev.semafor.Client;
-import dev.semafor.JobHandle;
 import dev.semafor.broker.JobRecord;
+import dev.semafor.client.Client;
+import dev.semafor.client.JobHandle;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.http.HttpStatus;

@@ -3,8 +3,8 @@ package dev.semafor.example;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.semafor.Client;
 import dev.semafor.JobState;
+import dev.semafor.client.Client;
 import dev.semafor.spring.SemaforWorkerLifecycle;
 import java.io.IOException;
 import java.net.URI;

@@ -1,8 +1,9 @@
-package dev.semafor.broker;
+package dev.semafor.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.semafor.JobState;
+import dev.semafor.broker.JobRecord;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 

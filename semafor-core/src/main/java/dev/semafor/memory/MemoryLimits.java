@@ -1,5 +1,6 @@
-package dev.semafor.broker;
+package dev.semafor.memory;
 
+import dev.semafor.broker.JobRecord;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

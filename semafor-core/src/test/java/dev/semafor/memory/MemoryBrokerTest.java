@@ -1,4 +1,4 @@
-package dev.semafor.broker;
+package dev.semafor.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,6 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.semafor.BrokerUnavailableException;
 import dev.semafor.JobIds;
 import dev.semafor.JobState;
+import dev.semafor.broker.Completion;
+import dev.semafor.broker.JobRecord;
+import dev.semafor.broker.Lease;
+import dev.semafor.broker.LeaseRequest;
+import dev.semafor.broker.QueueStats;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,5 +1,8 @@
-package dev.semafor.broker;
+package dev.semafor.memory;
 
+import dev.semafor.broker.JobRecord;
+import dev.semafor.broker.ScheduleRecord;
+import dev.semafor.broker.WorkerInfo;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,8 @@
-package dev.semafor;
+package dev.semafor.client;
 
+import dev.semafor.JobState;
+import dev.semafor.Json;
+import dev.semafor.SemaforException;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.JobQuery;
 import dev.semafor.broker.JobRecord;

@@ -1,4 +1,4 @@
-package dev.semafor.broker;
+package dev.semafor.memory;
 
 import dev.semafor.JobState;
 import java.time.Instant;

@@ -1,5 +1,7 @@
-package dev.semafor.broker;
+package dev.semafor.memory;
 
+import dev.semafor.broker.GroupRecord;
+import dev.semafor.broker.JobRecord;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;

@@ -1,7 +1,11 @@
-package dev.semafor.broker;
+package dev.semafor.memory;
 
 import dev.semafor.JobError;
 import dev.semafor.JobState;
+import dev.semafor.broker.JobRecord;
+import dev.semafor.broker.Lease;
+import dev.semafor.broker.LeaseRef;
+import dev.semafor.broker.LeaseStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

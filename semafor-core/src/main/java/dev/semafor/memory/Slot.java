@@ -1,6 +1,8 @@
-package dev.semafor.broker;
+package dev.semafor.memory;
 
 import dev.semafor.JobState;
+import dev.semafor.broker.JobRecord;
+import dev.semafor.broker.LogLine;
 import java.time.Instant;
 
 /**

@@ -1,6 +1,7 @@
-package dev.semafor.broker;
+package dev.semafor.tck;
 
-import dev.semafor.tck.JobControlContract;
+import dev.semafor.broker.Broker;
+import dev.semafor.memory.MemoryBroker;
 import java.time.InstantSource;
 
 class MemoryJobControlTest extends JobControlContract {

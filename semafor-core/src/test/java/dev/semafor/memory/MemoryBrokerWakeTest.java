@@ -1,9 +1,12 @@
-package dev.semafor.broker;
+package dev.semafor.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.semafor.JobIds;
+import dev.semafor.broker.JobRecord;
+import dev.semafor.broker.Lease;
+import dev.semafor.broker.LeaseRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

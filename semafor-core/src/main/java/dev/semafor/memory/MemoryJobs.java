@@ -1,8 +1,10 @@
-package dev.semafor.broker;
+package dev.semafor.memory;
 
 import dev.semafor.JobError;
 import dev.semafor.JobState;
 import dev.semafor.UniquePolicy;
+import dev.semafor.broker.GroupRecord;
+import dev.semafor.broker.JobRecord;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,5 +1,8 @@
-package dev.semafor.broker;
+package dev.semafor.memory;
 
+import dev.semafor.broker.Broker;
+import dev.semafor.broker.BrokerProvider;
+import dev.semafor.broker.BrokerUrl;
 import java.time.InstantSource;
 import java.util.Set;
 

@@ -1,5 +1,8 @@
-package dev.semafor;
+package dev.semafor.client;
 
+import dev.semafor.JobState;
+import dev.semafor.Json;
+import dev.semafor.SemaforException;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.JobRecord;
 import java.time.Duration;
@@ -29,7 +32,8 @@ public final class JobHandle {
 
   /**
    * True if the enqueue that returned this handle found a job with the same unique key waiting or
-   * running and handed back that job instead of storing a new one ({@link UniquePolicy}).
+   * running and handed back that job instead of storing a new one ({@link
+   * dev.semafor.UniquePolicy}).
    */
   public boolean existing() {
     return existing;

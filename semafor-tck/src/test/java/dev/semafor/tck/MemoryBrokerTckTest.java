@@ -1,6 +1,7 @@
-package dev.semafor.broker;
+package dev.semafor.tck;
 
-import dev.semafor.tck.BrokerContract;
+import dev.semafor.broker.Broker;
+import dev.semafor.memory.MemoryBroker;
 import java.time.InstantSource;
 
 /** The memory broker passes the whole contract suite. */

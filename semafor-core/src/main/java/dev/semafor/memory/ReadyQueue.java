@@ -1,4 +1,4 @@
-package dev.semafor.broker;
+package dev.semafor.memory;
 
 import java.util.ArrayDeque;
 import java.util.Comparator;

@@ -1,7 +1,12 @@
-package dev.semafor.broker;
+package dev.semafor.memory;
 
 import dev.semafor.JobState;
 import dev.semafor.UniqueKeyConflictException;
+import dev.semafor.broker.CancelResult;
+import dev.semafor.broker.JobQuery;
+import dev.semafor.broker.JobRecord;
+import dev.semafor.broker.QueueStats;
+import dev.semafor.broker.TaskCount;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;

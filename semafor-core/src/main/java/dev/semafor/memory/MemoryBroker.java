@@ -1,7 +1,24 @@
-package dev.semafor.broker;
+package dev.semafor.memory;
 
 import dev.semafor.JobState;
 import dev.semafor.Names;
+import dev.semafor.broker.Broker;
+import dev.semafor.broker.CancelResult;
+import dev.semafor.broker.Completion;
+import dev.semafor.broker.Failure;
+import dev.semafor.broker.GroupRecord;
+import dev.semafor.broker.JobQuery;
+import dev.semafor.broker.JobRecord;
+import dev.semafor.broker.Lease;
+import dev.semafor.broker.LeaseRef;
+import dev.semafor.broker.LeaseRequest;
+import dev.semafor.broker.LeaseStatus;
+import dev.semafor.broker.LogLine;
+import dev.semafor.broker.LogLines;
+import dev.semafor.broker.QueueStats;
+import dev.semafor.broker.ScheduleRecord;
+import dev.semafor.broker.TaskCount;
+import dev.semafor.broker.WorkerInfo;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;

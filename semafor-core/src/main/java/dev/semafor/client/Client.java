@@ -1,5 +1,13 @@
-package dev.semafor;
+package dev.semafor.client;
 
+import dev.semafor.JobIds;
+import dev.semafor.JobOptions;
+import dev.semafor.JobState;
+import dev.semafor.Json;
+import dev.semafor.Names;
+import dev.semafor.TaskDefinition;
+import dev.semafor.TaskRegistry;
+import dev.semafor.Workflow;
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.GroupRecord;
 import dev.semafor.broker.JobRecord;
@@ -21,10 +29,10 @@ import java.util.Objects;
  *
  * <p>When built with a {@link TaskRegistry}, the client refuses task names it does not know and
  * inputs that do not bind to the task's input type, before anything is written; and it gives each
- * job its task's defaults ({@link TaskOptions}) where the job's options set none.
+ * job its task's defaults ({@link dev.semafor.TaskOptions}) where the job's options set none.
  *
  * <p>A job with a unique key may come back as an existing job ({@link JobHandle#existing()}): see
- * {@link UniquePolicy}.
+ * {@link dev.semafor.UniquePolicy}.
  */
 public final class Client {
   private final Broker broker;

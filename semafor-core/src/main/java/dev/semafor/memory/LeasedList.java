@@ -1,4 +1,4 @@
-package dev.semafor.broker;
+package dev.semafor.memory;
 
 /**
  * The memory broker's leased jobs: a doubly linked list threaded through the slots themselves
