@@ -33,6 +33,19 @@ for _, base in ipairs(due) do
   local ids = redis.call('LRANGE', T .. ':lb:' .. base, 0, -1)
   seen = seen + #ids
   local earliest = nil
+  if #ids == 0 then
+    -- No batch of that name: an entry written before leases were kept per batch, whose member is
+    -- a job id (a store upgraded while jobs ran). Reaped on its own expiry, or kept until then.
+    local h = redis.call('HMGET', jkey(base), 'tk', 'le', 'q', 'ck', 'cl', 'uk', 'g', 'p', 'w',
+      'cr', 'a', 'm', 't', 'st')
+    local le = tonumber(h[2])
+    if h[1] and le and le > NOW then
+      earliest = le
+    elseif h[1] then
+      reapOne(base, h)
+      reaped = reaped + 1
+    end
+  end
   for i, id in ipairs(ids) do
     local h = redis.call('HMGET', jkey(id), 'tk', 'le', 'q', 'ck', 'cl', 'uk', 'g', 'p', 'w', 'cr',
       'a', 'm', 't', 'st')

@@ -222,6 +222,40 @@ class RedisCountsTest {
   }
 
   @Test
+  void aLeaseFromBeforeBatchesIsReapedOnItsOwnExpiry() {
+    // The layout before leases were kept per batch: one lease-set entry per job, named by its id.
+    List<Lease> leases = enqueueAndLease(2);
+    Lease live = leases.get(0);
+    Lease expiring = leases.get(1);
+    long liveUntil = clock.instant().plus(Duration.ofMinutes(5)).toEpochMilli();
+    raw(
+        (r, prefix) -> {
+          String tag = "{" + prefix + "}";
+          for (String base : r.zrange(tag + ":l", 0, -1)) {
+            r.zrem(tag + ":l", base);
+            r.del(tag + ":lb:" + base);
+            r.hdel(tag + ":ln", base);
+          }
+          String liveJob = tag + ":j:" + live.job().id();
+          assertThat(r.exists(liveJob)).as("the job hash's key").isEqualTo(1);
+          r.hset(liveJob, "le", Long.toString(liveUntil));
+          r.zadd(tag + ":l", liveUntil, live.job().id());
+          r.zadd(tag + ":l", expiring.expiresAt().toEpochMilli(), expiring.job().id());
+          return null;
+        });
+    clock.advance(LEASE.plusSeconds(1));
+
+    assertThat(broker.reapExpiredLeases()).isEqualTo(1);
+    assertThat(state(expiring)).isEqualTo(JobState.QUEUED);
+    assertThat(state(live)).as("its lease runs 5 minutes").isEqualTo(JobState.RUNNING);
+
+    clock.advance(Duration.ofMinutes(5));
+    assertThat(broker.reapExpiredLeases()).isEqualTo(1);
+    assertThat(state(live)).isEqualTo(JobState.QUEUED);
+    assertThat(leaseKeys()).isEmpty();
+  }
+
+  @Test
   void aBatchWhoseLeasesAllEndedLeavesNoKeysBehind() {
     List<Lease> leases = enqueueAndLease(4);
     assertThat(leaseKeys()).isNotEmpty();
