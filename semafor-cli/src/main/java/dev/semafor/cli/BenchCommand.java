@@ -183,30 +183,50 @@ final class BenchCommand implements Callable<Integer> {
 
   /** Waits until the broker has recorded every job's outcome, or nothing moved for a while. */
   private WorkerStats awaitAll(Worker w, ProgressBar bar) throws InterruptedException {
+    long start = System.nanoTime();
     long lastFinished = -1;
-    long lastMove = System.nanoTime();
-    long nextDraw = System.nanoTime();
+    long lastMove = start;
+    long nextDraw = start;
     while (true) {
       WorkerStats s = w.stats();
       if (s.finished() >= jobs || w.isTerminated()) {
         bar.clear();
         return s;
       }
-      if (System.nanoTime() - nextDraw >= 0) {
+      long now = System.nanoTime();
+      if (now - nextDraw >= 0) {
         bar.update((int) s.finished());
-        nextDraw = System.nanoTime() + DRAW_EVERY_NANOS;
+        nextDraw = now + DRAW_EVERY_NANOS;
       }
       if (s.finished() != lastFinished) {
         lastFinished = s.finished();
-        lastMove = System.nanoTime();
-      } else if (System.nanoTime() - lastMove > STALL.toNanos()) {
+        lastMove = now;
+      } else if (now - lastMove > STALL.toNanos()) {
         w.close();
         bar.clear();
         throw new IllegalStateException(
             "no job finished for " + STALL.toSeconds() + " s; stopped at " + s);
       }
-      TimeUnit.MILLISECONDS.sleep(1);
+      TimeUnit.NANOSECONDS.sleep(pollNanos(jobs - s.finished(), s.finished(), now - start));
     }
+  }
+
+  /** The shortest and the longest wait between two looks at the worker's counts. */
+  static final long MIN_POLL_NANOS = 1_000_000L, MAX_POLL_NANOS = 50_000_000L;
+
+  /**
+   * How long {@link #awaitAll} waits before it looks again: a quarter of the time the {@code
+   * remaining} jobs should take at the rate so far ({@code finished} in {@code elapsedNanos}),
+   * between 1 and 50 ms. Early in a long drain it looks 20 times a second, not 1,000 (each look is
+   * CPU taken from the worker and the broker on the same cores); near the end, every millisecond,
+   * so the drain's end is still seen within about a millisecond.
+   */
+  static long pollNanos(long remaining, long finished, long elapsedNanos) {
+    if (finished <= 0) {
+      return MIN_POLL_NANOS * 5;
+    }
+    double expected = (double) remaining * elapsedNanos / finished;
+    return Math.max(MIN_POLL_NANOS, Math.min(MAX_POLL_NANOS, (long) (expected / 4)));
   }
 
   /** What one bench run measured. */

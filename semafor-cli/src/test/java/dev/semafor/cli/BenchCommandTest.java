@@ -36,6 +36,20 @@ class BenchCommandTest {
   }
 
   @Test
+  void pollsRarelyEarlyInALongDrainAndEveryMillisecondNearItsEnd() {
+    // 10,000 of 500,000 done in 0.2 s: ~10 s to go, look every 50 ms, not every 1 ms
+    assertThat(BenchCommand.pollNanos(490_000, 10_000, 200_000_000L))
+        .isEqualTo(BenchCommand.MAX_POLL_NANOS);
+    // 100 jobs left at 50,000/s: 2 ms to go, look every millisecond
+    assertThat(BenchCommand.pollNanos(100, 499_900, 10_000_000_000L))
+        .isEqualTo(BenchCommand.MIN_POLL_NANOS);
+    // 2,000 left at 50,000/s: 40 ms to go, look every 10 ms
+    assertThat(BenchCommand.pollNanos(2_000, 498_000, 9_960_000_000L)).isEqualTo(10_000_000L);
+    // nothing finished yet: no rate to go by, look every 5 ms
+    assertThat(BenchCommand.pollNanos(500_000, 0, 1_000_000L)).isEqualTo(5_000_000L);
+  }
+
+  @Test
   void textReportNamesEachFigure() {
     Result r = CliRun.run("bench", "-b", "memory:", "--jobs", "500", "-m", "virtual", "-c", "8");
     assertThat(r.code()).as(r.err()).isZero();

@@ -144,6 +144,16 @@ final class JobCodec {
   }
 
   /**
+   * The token lease.lua gave the {@code index}-th job of a lease call whose tokens start with
+   * {@code base}: a {@code +} before the index marks a job with a concurrency key, unique key or
+   * group, whose completion reads more of its hash (complete.lua); the two must agree.
+   */
+  static String token(String base, int index, JobRecord job) {
+    boolean more = job.concurrencyKey() != null || job.uniqueKey() != null || job.groupId() != null;
+    return more ? base + "+" + index : base + index;
+  }
+
+  /**
    * Reads a job's fields: a flat list of names and values, or the lease script's packed form of it
    * (one string, names and values joined by NUL; see lease.lua).
    */
@@ -178,6 +188,7 @@ final class JobCodec {
     private final JobRecord.Builder b;
     private String bb, bm, bj, et, em, es, ra, ea;
     private int attempts;
+    private JobState state;
 
     Fields(String id) {
       b = JobRecord.builder().id(id);
@@ -190,7 +201,7 @@ final class JobCodec {
       switch (name) {
         case "t" -> b.task(v);
         case "q" -> b.queue(v);
-        case "s" -> b.state(JobState.values()[Integer.parseInt(v)]);
+        case "s" -> b.state(state = JobState.values()[Integer.parseInt(v)]);
         case "p" -> b.priority(integer(v));
         case "i" -> b.input(v);
         case "r" -> b.result(v);
@@ -239,6 +250,12 @@ final class JobCodec {
         b.error(new JobError(et, em, es));
       }
       Instant enqueued = ea == null ? null : instant(ea);
+      if (state != JobState.RUNNING) {
+        b.leaseExpiresAt(null); // complete.lua leaves the expiry of the ended lease
+      }
+      if (state == JobState.SUCCEEDED) {
+        b.started(true); // complete.lua does not write it: a success has started
+      }
       return b.enqueuedAt(enqueued).runAt(ra == null ? enqueued : instant(ra));
     }
   }

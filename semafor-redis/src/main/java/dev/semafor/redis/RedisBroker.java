@@ -142,7 +142,7 @@ public final class RedisBroker implements Broker {
     for (int k = 1; k + 1 < out.size(); k += 2) {
       JobRecord job =
           JobCodec.leased((String) out.get(k), out.get(k + 1), now, expires, request.workerId());
-      leases.add(new Lease(job, base + (leases.size() + 1), expires));
+      leases.add(new Lease(job, JobCodec.token(base, leases.size() + 1, job), expires));
     }
     return leases;
   }
@@ -353,9 +353,9 @@ public final class RedisBroker implements Broker {
     while (true) {
       List<String> a = args(2);
       a.add(Integer.toString(CHUNK));
-      int n = (int) (long) (Long) store.call(Scripts.Name.REAP, a).get(0);
-      total += n;
-      if (n < CHUNK) {
+      List<Object> out = store.call(Scripts.Name.REAP, a);
+      total += (int) (long) (Long) out.get(0);
+      if ((Long) out.get(1) == 0L) {
         return total;
       }
     }
@@ -365,18 +365,20 @@ public final class RedisBroker implements Broker {
   public int prune(Duration retention) {
     String cutoff = Long.toString(nowMillis() - retention.toMillis());
     int total = 0;
-    for (JobState state : List.of(JobState.SUCCEEDED, JobState.DEAD, JobState.CANCELLED)) {
+    // "b": the batches of succeeded jobs complete.lua records, a few per call (each up to 512 jobs)
+    for (String set : List.of("3", "b", "4", "5")) {
       int offset = 0;
+      int limit = set.equals("b") ? CHUNK / 128 : CHUNK;
       while (true) {
         List<String> a = args(5);
-        a.add(Integer.toString(state.ordinal()));
+        a.add(set);
         a.add(cutoff);
         a.add(Integer.toString(offset));
-        a.add(Integer.toString(CHUNK));
+        a.add(Integer.toString(limit));
         List<Object> out = store.call(Scripts.Name.PRUNE, a);
         total += (int) (long) (Long) out.get(0);
         offset += (int) (long) (Long) out.get(1);
-        if ((Long) out.get(2) < CHUNK) {
+        if ((Long) out.get(2) < limit) {
           break;
         }
       }

@@ -148,12 +148,19 @@ final class RedisReads {
         ids.addAll(r.zrange(parked, 0, -1));
       }
     }
-    if (states.contains(JobState.RUNNING)) {
-      ids.addAll(r.zrange(store.key("l"), 0, -1));
+    if (states.contains(JobState.RUNNING)) { // the lease batches' ids (some may have ended)
+      for (String batch : r.zrange(store.key("l"), 0, -1)) {
+        ids.addAll(r.lrange(store.key("lb:" + batch), 0, -1));
+      }
     }
     for (JobState s : List.of(JobState.SUCCEEDED, JobState.DEAD, JobState.CANCELLED)) {
       if (states.contains(s)) {
         ids.addAll(r.zrange(store.key("f:" + s.ordinal()), 0, -1));
+      }
+    }
+    if (states.contains(JobState.SUCCEEDED)) { // complete.lua's batches (some may be deleted)
+      for (String batch : r.zrange(store.key("fb"), 0, -1)) {
+        ids.addAll(r.lrange(store.key("fb:" + batch), 0, -1));
       }
     }
     return ids;

@@ -1,46 +1,58 @@
 -- Record successes. ARGV: now, then per completion: id, token, result ('' for none), n, and n
 -- jobs to enqueue with it (a chain's next step). Returns per completion 1 applied, 0 lost.
--- The hot path: two calls per job (read, write), the index updates batched at the end.
+-- The hot path: two calls per job (read, write), the index updates batched at the end. A token
+-- lease.lua marked plain (no '+': the job has no concurrency key, unique key or group) needs
+-- only four of the job's fields; the succeeded job's lease expiry is left as it was (JobCodec
+-- reads it only while RUNNING) and its started flag implied by its state.
 local out = {}
-local ended, done = {}, {}
+local done = {}
 local at = 2
 while at <= #ARGV do
   local id, tok, res, n = ARGV[at], ARGV[at + 1], ARGV[at + 2], tonumber(ARGV[at + 3])
-  local nexts
-  nexts, at = readJobs(at + 4, n)
+  local nexts = nil
+  if n > 0 then nexts, at = readJobs(at + 4, n) else at = at + 4 end
   local key = jkey(id)
-  local h = redis.call('HMGET', key, 'tk', 'q', 'ck', 'cl', 'uk', 'g', 'gi', 'cr', 'st')
+  local h
+  if string.find(tok, '+', 1, true) then
+    h = redis.call('HMGET', key, 'tk', 'q', 'st', 'cr', 'ck', 'cl', 'uk', 'g', 'gi')
+  else
+    h = redis.call('HMGET', key, 'tk', 'q', 'st', 'cr')
+  end
   if h[1] ~= tok then
     out[#out + 1] = 0
   else
-    -- the lease ends (token and expiry emptied), the job succeeds, its attempt counts as started
+    -- the lease ends (its token emptied), the job succeeds
     if res ~= '' then
-      redis.call('HSET', key, 's', '3', 'fa', NOWS, 'tk', '', 'le', '', 'st', '1', 'r', res)
+      redis.call('HSET', key, 's', '3', 'fa', NOWS, 'tk', '', 'r', res)
     else
-      redis.call('HSET', key, 's', '3', 'fa', NOWS, 'tk', '', 'le', '', 'st', '1')
+      redis.call('HSET', key, 's', '3', 'fa', NOWS, 'tk', '')
     end
-    if h[9] ~= '1' then leasedWaiting(h[2], -1) end
-    ended[#ended + 1] = id
-    done[#done + 1] = NOWS
+    if h[3] ~= '1' then leasedWaiting(h[2], -1) end
+    leaseEnded(tok)
     done[#done + 1] = id
     count(h[2], '2', '3')
-    if h[3] and tonumber(h[4] or '0') > 0 then
-      if redis.call('HINCRBY', T .. ':cc', h[3], -1) <= 0 then redis.call('HDEL', T .. ':cc', h[3]) end
+    if h[4] then redis.call('SREM', T .. ':crq', id) end
+    if h[5] and tonumber(h[6] or '0') > 0 then
+      if redis.call('HINCRBY', T .. ':cc', h[5], -1) <= 0 then redis.call('HDEL', T .. ':cc', h[5]) end
     end
-    if h[8] then redis.call('SREM', T .. ':crq', id) end
-    if h[5] and redis.call('HGET', T .. ':u', h[5]) == id then redis.call('HDEL', T .. ':u', h[5]) end
-    for j = 1, #nexts do
-      if redis.call('EXISTS', jkey(nexts[j][1])) == 0 then insert(nexts[j][1], nexts[j][2]) end
+    if h[7] and redis.call('HGET', T .. ':u', h[7]) == id then redis.call('HDEL', T .. ':u', h[7]) end
+    if nexts then
+      for j = 1, #nexts do
+        if redis.call('EXISTS', jkey(nexts[j][1])) == 0 then insert(nexts[j][1], nexts[j][2]) end
+      end
     end
-    if h[6] then groupSucceeded(h[6], h[7], res ~= '' and res or 'null') end
+    if h[8] then groupSucceeded(h[8], h[9], res ~= '' and res or 'null') end
     out[#out + 1] = 1
   end
 end
-for k = 1, #ended, 4000 do
-  redis.call('ZREM', T .. ':l', unpack(ended, k, math.min(k + 3999, #ended)))
-end
-for k = 1, #done, 4000 do
-  redis.call('ZADD', T .. ':f:3', unpack(done, k, math.min(k + 3999, #done)))
+-- The call's successes as one batch: a list of their ids, scored by the time in {N}:fb (what
+-- prune and the SUCCEEDED query read), not one sorted-set entry per job.
+if #done > 0 then
+  local seq = redis.call('INCR', T .. ':fbn')
+  for k = 1, #done, 4000 do
+    redis.call('RPUSH', T .. ':fb:' .. seq, unpack(done, k, math.min(k + 3999, #done)))
+  end
+  redis.call('ZADD', T .. ':fb', NOWS, seq)
 end
 flush()
 return out

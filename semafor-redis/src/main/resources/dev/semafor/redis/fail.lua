@@ -10,7 +10,7 @@ for at = 2, #ARGV, 7 do
   if h[1] ~= tok then
     out[#out + 1] = 0
   else
-    endLease(id, h[3] or nil, h[4] or nil)
+    endLease(id, tok, h[3] or nil, h[4] or nil)
     if h[9] ~= '1' then leasedWaiting(h[2], -1) end
     if retryAt ~= '' then
       local st = place(id, h[2], h[7] or nil, retryAt)

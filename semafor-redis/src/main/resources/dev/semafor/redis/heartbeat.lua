@@ -9,8 +9,8 @@ for k = 3, #ARGV, 2 do
     out[#out + 1] = 0
   else
     local exp = NOW + ext
+    -- the batch's entry in {N}:l keeps its earlier score: a bound reap.lua moves forward
     redis.call('HSET', jkey(id), 'le', exp)
-    redis.call('ZADD', T .. ':l', exp, id)
     out[#out + 1] = cur[2] == '1' and 2 or 1
   end
 end

@@ -123,29 +123,54 @@ end
 local taken = 0
 local leased = {}
 
--- Leases a waiting job of q (f its fields as read, h as a map), or parks it behind the limit that
--- holds it back. The caller has taken it out of the ready set.
-local function take(q, id, score, f, h)
+-- What take() needs of a job's fields (f, HGETALL's list), read without a map per job: its
+-- state, task, attempts, started flag and priority; whether it has a limit (lim) and whether its
+-- completion must read more than the plain fields (more: a concurrency key, unique key or group).
+local function fieldsOf(f)
+  local s, t, a, st, p, lim, more
+  for k = 1, #f, 2 do
+    local n = f[k]
+    if n == 's' then s = f[k + 1]
+    elseif n == 't' then t = f[k + 1]
+    elseif n == 'a' then a = f[k + 1]
+    elseif n == 'st' then st = f[k + 1]
+    elseif n == 'p' then p = f[k + 1]
+    elseif n == 'ck' then lim = true; more = true
+    elseif n == 'rk' then lim = true
+    elseif n == 'uk' or n == 'g' then more = true
+    end
+  end
+  return s, t, a, st, p, lim, more
+end
+
+-- Leases a waiting job of q (f its fields as read; t, a, st, lim and more from fieldsOf), or parks
+-- it behind the limit that holds it back. The caller has taken it out of the ready set, where its
+-- score was -priority.
+local function take(q, id, f, t, a, st, p, lim, more)
   local key = jkey(id)
-  local c, r = limitsOf(h)
-  local kind = nil
-  if c or r then kind = blocked(h) end
-  if kind then
-    local pkey = T .. ':p' .. kind .. ':' .. (kind == 'c' and h.ck or h.rk)
-    redis.call('ZADD', pkey, score, id)
-    redis.call('HSET', key, 'pk', pkey)
-    redis.call('SADD', T .. ':pk', pkey)
-    parked(q, h.t, 1)
-    return
+  local c, r, h = false, false, nil
+  if lim then
+    h = tomap(f)
+    c, r = limitsOf(h)
+    local kind = nil
+    if c or r then kind = blocked(h) end
+    if kind then
+      local pkey = T .. ':p' .. kind .. ':' .. (kind == 'c' and h.ck or h.rk)
+      redis.call('ZADD', pkey, -(tonumber(p) or 0), id)
+      redis.call('HSET', key, 'pk', pkey)
+      redis.call('SADD', T .. ':pk', pkey)
+      parked(q, t, 1)
+      return
+    end
   end
   taken = taken + 1
-  local token = base .. taken
-  redis.call('HSET', key, 's', '2', 'a', h.a and tostring(tonumber(h.a) + 1) or '1', 'sa', NOWS,
+  -- '+' marks the token of a job that complete.lua must read more of (JobCodec.token says the same)
+  local token = more and (base .. '+' .. taken) or (base .. taken)
+  redis.call('HSET', key, 's', '2', 'a', a and tostring(tonumber(a) + 1) or '1', 'sa', NOWS,
     'le', exp, 'w', worker, 'tk', token)
-  if h.st then redis.call('HDEL', key, 'st') end -- started by an earlier attempt
-  leased[#leased + 1] = exp
-  leased[#leased + 1] = id
-  count(q, '1', '2', h.t)
+  if st then redis.call('HDEL', key, 'st') end -- started by an earlier attempt
+  leased[taken] = id
+  count(q, '1', '2', t)
   leasedWaiting(q, 1)
   if c then redis.call('HINCRBY', T .. ':cc', h.ck, 1) end
   if r then
@@ -157,23 +182,24 @@ local function take(q, id, score, f, h)
   out[#out + 1] = packed(f)
 end
 
--- The common case: the request takes every task waiting in q. Pops from the head of the ready set.
--- A job of a task not admitted (only if the counters are behind) goes back in its place.
+-- The common case: the request takes every task waiting in q. Takes from the head of the ready set
+-- (ZRANGE, then ZREMRANGEBYRANK: cheaper than ZPOPMIN, which formats every score). A job of a task
+-- not admitted (only if the counters are behind) goes back in its place.
 local function popFrom(q, rk)
   local aside = {}
   while taken < max do
-    local popped = redis.call('ZPOPMIN', rk, max - taken)
-    if #popped == 0 then break end
-    for k = 1, #popped, 2 do
-      local id, score = popped[k], popped[k + 1]
+    local ids = redis.call('ZRANGE', rk, 0, max - taken - 1)
+    if #ids == 0 then break end
+    redis.call('ZREMRANGEBYRANK', rk, 0, #ids - 1)
+    for _, id in ipairs(ids) do
       local f = redis.call('HGETALL', jkey(id))
-      local h = tomap(f)
-      if h.s == '1' then
-        if admitted and not admitted[h.t] then
-          aside[#aside + 1] = score
+      local s, t, a, st, p, lim, more = fieldsOf(f)
+      if s == '1' then
+        if admitted and not admitted[t] then
+          aside[#aside + 1] = -(tonumber(p) or 0)
           aside[#aside + 1] = id
         else
-          take(q, id, score, f, h)
+          take(q, id, f, t, a, st, p, lim, more)
         end
       end
     end
@@ -188,22 +214,22 @@ end
 local function scan(q, rk, mine)
   local skip = 0 -- jobs of other tasks left ahead of the part still to read
   while taken < max and mine > 0 do
-    local ready = redis.call('ZRANGE', rk, skip, skip + SCAN - 1, 'WITHSCORES')
+    local ready = redis.call('ZRANGE', rk, skip, skip + SCAN - 1)
     if #ready == 0 then break end
     local gone = {}
-    for k = 1, #ready, 2 do
+    for _, id in ipairs(ready) do
       if taken >= max or mine <= 0 then break end
-      local id, score = ready[k], ready[k + 1]
-      local st = redis.call('HMGET', jkey(id), 's', 't')
-      if st[1] ~= '1' then
+      local cur = redis.call('HMGET', jkey(id), 's', 't')
+      if cur[1] ~= '1' then
         gone[#gone + 1] = id
-      elseif not admitted[st[2]] then
+      elseif not admitted[cur[2]] then
         skip = skip + 1
       else
         gone[#gone + 1] = id
         mine = mine - 1
         local f = redis.call('HGETALL', jkey(id))
-        take(q, id, score, f, tomap(f))
+        local _, t, a, st, p, lim, more = fieldsOf(f)
+        take(q, id, f, t, a, st, p, lim, more)
       end
     end
     if #gone > 0 then redis.call('ZREM', rk, unpack(gone)) end
@@ -222,8 +248,13 @@ for qi = 7 + nt, #ARGV do
   end
   if taken >= max then break end
 end
-for k = 1, #leased, 2000 do
-  redis.call('ZADD', T .. ':l', unpack(leased, k, math.min(k + 1999, #leased)))
+-- One entry per batch in the lease set, not one per job (see leaseEnded in lib.lua)
+if taken > 0 then
+  redis.call('ZADD', T .. ':l', exp, base)
+  for k = 1, taken, 4000 do
+    redis.call('RPUSH', T .. ':lb:' .. base, unpack(leased, k, math.min(k + 3999, taken)))
+  end
+  redis.call('HSET', T .. ':ln', base, taken)
 end
 flush()
 return out

@@ -17,6 +17,7 @@ local COUNTS = {}
 local QT = {} -- per queue, per task: the change in its QUEUED count, written at the end
 local QP = {} -- per queue, per task: the change in how many of those are parked behind a limit
 local READY = {} -- per queue: score, id, score, id… to add to its ready set at once
+local ENDED = {} -- per lease batch (its token base): how many of its leases ended in this script
 
 local function jkey(id) return T .. ':j:' .. id end
 
@@ -66,10 +67,30 @@ local function flushReady()
   READY = {}
 end
 
+-- A lease ended (its job completed, failed, was released or reaped). Leases are kept per batch
+-- (lease.lua): {N}:l holds each batch's token base, scored at or before the earliest expiry of
+-- the leases in it, {N}:lb:BASE its job ids in token order, {N}:ln the count of its leases still
+-- live; the batch is forgotten, at the end of the script, once that count reaches 0.
+local function leaseEnded(tok)
+  local base = string.match(tok, '^(.*%.)')
+  if base then ENDED[base] = (ENDED[base] or 0) + 1 end
+end
+
+-- Forgets one lease batch: its entry in the lease set, its ids and its count.
+local function forgetBatch(base)
+  redis.call('ZREM', T .. ':l', base)
+  redis.call('DEL', T .. ':lb:' .. base)
+  redis.call('HDEL', T .. ':ln', base)
+end
+
 -- Writes the ready sets and counters, and wakes the idle workers of every queue that got a
 -- waiting job.
 local function flush()
   flushReady()
+  for base, n in pairs(ENDED) do
+    if redis.call('HINCRBY', T .. ':ln', base, -n) <= 0 then forgetBatch(base) end
+  end
+  ENDED = {}
   for q, c in pairs(COUNTS) do
     local nk = T .. ':n:' .. q
     local touched = false
@@ -155,9 +176,10 @@ local function unplace(id, q, pk)
   end
 end
 
--- Ends the current lease of a running job: forgets its token and expiry, frees its slot.
-local function endLease(id, ck, cl)
-  redis.call('ZREM', T .. ':l', id)
+-- Ends the current lease (token tok) of a running job: forgets its token and expiry, frees its
+-- slot.
+local function endLease(id, tok, ck, cl)
+  leaseEnded(tok)
   redis.call('HDEL', jkey(id), 'tk', 'le')
   if ck and tonumber(cl or '0') > 0 then
     if redis.call('HINCRBY', T .. ':cc', ck, -1) <= 0 then redis.call('HDEL', T .. ':cc', ck) end

@@ -5,7 +5,7 @@ for k = 2, #ARGV, 2 do
   local h = redis.call('HMGET', key, 'tk', 'q', 'ck', 'cl', 'uk', 'g', 'p', 'ra', 'a', 'cr', 'rk',
     'ea', 't', 'st')
   if h[1] == tok then
-    endLease(id, h[3] or nil, h[4] or nil)
+    endLease(id, tok, h[3] or nil, h[4] or nil)
     if h[14] ~= '1' then leasedWaiting(h[2], -1) end
     if h[11] then redis.call('ZREM', T .. ':rt:' .. h[11], tok) end
     if h[10] == '1' then

@@ -13,7 +13,9 @@ import dev.semafor.broker.Failure;
 import dev.semafor.broker.JobQuery;
 import dev.semafor.broker.JobRecord;
 import dev.semafor.broker.Lease;
+import dev.semafor.broker.LeaseRef;
 import dev.semafor.broker.LeaseRequest;
+import dev.semafor.broker.LeaseStatus;
 import dev.semafor.broker.QueueStats;
 import dev.semafor.broker.TaskCount;
 import dev.semafor.tck.SettableClock;
@@ -39,6 +41,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * worker's task filter must look past other tasks' jobs) and the leased-but-not-started count
  * ({@code L} in {@code n:QUEUE}) — agree with the jobs after every move into and out of the queue;
  * and a filtered lease finds its jobs behind many of other tasks.
+ *
+ * <p>Leases are kept per lease call, not per job (lib.lua's {@code leaseEnded}): {@code {N}:l}
+ * holds one entry per batch, scored no later than the earliest expiry in it, {@code lb:BASE} its
+ * ids and {@code ln} its live count. A reap still ends exactly the expired leases of a batch whose
+ * other leases were extended; a batch whose leases all ended leaves nothing behind. Successes are
+ * kept per completion call ({@code fb}, {@code fb:SEQ}): pruning and queries see each job of one.
  */
 class RedisCountsTest {
   @RegisterExtension static final RedisPrefix redis = new RedisPrefix("counts");
@@ -179,14 +187,160 @@ class RedisCountsTest {
         .containsExactlyElementsOf(theirs.stream().map(JobRecord::id).toList());
   }
 
+  private List<Lease> enqueueAndLease(int n) {
+    List<JobRecord> jobs = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      jobs.add(job("t").build());
+    }
+    broker.enqueue(jobs);
+    return lease(n);
+  }
+
+  private static LeaseRef ref(Lease l) {
+    return new LeaseRef(l.job().id(), l.token());
+  }
+
+  @Test
+  void aReapEndsTheExpiredLeasesOfABatchAndKeepsTheOnesAHeartbeatExtended() {
+    List<Lease> leases = enqueueAndLease(3);
+    assertThat(leases).hasSize(3);
+    clock.advance(Duration.ofSeconds(40));
+    assertThat(broker.heartbeat(List.of(ref(leases.get(1))), LEASE))
+        .containsExactly(LeaseStatus.ACTIVE);
+    clock.advance(Duration.ofSeconds(30)); // past the batch's expiry, not the extended one
+
+    assertThat(broker.reapExpiredLeases()).isEqualTo(2);
+    assertThat(state(leases.get(0))).isEqualTo(JobState.QUEUED);
+    assertThat(state(leases.get(1))).isEqualTo(JobState.RUNNING);
+    assertThat(state(leases.get(2))).isEqualTo(JobState.QUEUED);
+    assertThat(broker.reapExpiredLeases()).isZero();
+
+    clock.advance(Duration.ofSeconds(31)); // past the extended expiry
+    assertThat(broker.reapExpiredLeases()).isEqualTo(1);
+    assertThat(state(leases.get(1))).isEqualTo(JobState.QUEUED);
+    assertThat(leaseKeys()).isEmpty();
+  }
+
+  @Test
+  void aLeaseFromBeforeBatchesIsReapedOnItsOwnExpiry() {
+    // The layout before leases were kept per batch: one lease-set entry per job, named by its id.
+    List<Lease> leases = enqueueAndLease(2);
+    Lease live = leases.get(0);
+    Lease expiring = leases.get(1);
+    long liveUntil = clock.instant().plus(Duration.ofMinutes(5)).toEpochMilli();
+    raw(
+        (r, prefix) -> {
+          String tag = "{" + prefix + "}";
+          for (String base : r.zrange(tag + ":l", 0, -1)) {
+            r.zrem(tag + ":l", base);
+            r.del(tag + ":lb:" + base);
+            r.hdel(tag + ":ln", base);
+          }
+          String liveJob = tag + ":j:" + live.job().id();
+          assertThat(r.exists(liveJob)).as("the job hash's key").isEqualTo(1);
+          r.hset(liveJob, "le", Long.toString(liveUntil));
+          r.zadd(tag + ":l", liveUntil, live.job().id());
+          r.zadd(tag + ":l", expiring.expiresAt().toEpochMilli(), expiring.job().id());
+          return null;
+        });
+    clock.advance(LEASE.plusSeconds(1));
+
+    assertThat(broker.reapExpiredLeases()).isEqualTo(1);
+    assertThat(state(expiring)).isEqualTo(JobState.QUEUED);
+    assertThat(state(live)).as("its lease runs 5 minutes").isEqualTo(JobState.RUNNING);
+
+    clock.advance(Duration.ofMinutes(5));
+    assertThat(broker.reapExpiredLeases()).isEqualTo(1);
+    assertThat(state(live)).isEqualTo(JobState.QUEUED);
+    assertThat(leaseKeys()).isEmpty();
+  }
+
+  @Test
+  void aBatchWhoseLeasesAllEndedLeavesNoKeysBehind() {
+    List<Lease> leases = enqueueAndLease(4);
+    assertThat(leaseKeys()).isNotEmpty();
+    broker.complete(List.of(new Completion(ref(leases.get(0)), null)));
+    broker.fail(
+        List.of(new Failure(ref(leases.get(1)), null, clock.instant().plusSeconds(5), false)));
+    broker.release(List.of(ref(leases.get(2))));
+    assertThat(leaseKeys()).as("one lease is still live").isNotEmpty();
+    broker.complete(List.of(new Completion(ref(leases.get(3)), "1")));
+    assertThat(leaseKeys()).isEmpty();
+  }
+
+  @Test
+  void theRunningQueryListsTheLeasedJobsOfEachBatchButNotTheEndedOnes() {
+    List<Lease> first = enqueueAndLease(2);
+    List<Lease> second = enqueueAndLease(2);
+    broker.complete(List.of(new Completion(ref(first.get(0)), null)));
+
+    List<String> running =
+        broker.query(JobQuery.all().states(JobState.RUNNING)).stream()
+            .map(JobRecord::id)
+            .sorted()
+            .toList();
+    assertThat(running)
+        .containsExactlyInAnyOrder(
+            first.get(1).job().id(), second.get(0).job().id(), second.get(1).job().id());
+  }
+
+  @Test
+  void aSucceededJobHasStartedAndNoLeaseExpiry() {
+    Lease lease = enqueueAndLease(1).get(0);
+    broker.complete(List.of(new Completion(ref(lease), null)));
+    JobRecord done = broker.get(lease.job().id()).orElseThrow();
+    assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(done.started()).isTrue();
+    assertThat(done.leaseExpiresAt()).isNull();
+  }
+
+  @Test
+  void pruneDeletesTheSuccessesOfACompletionBatchAndThenTheBatch() {
+    List<Lease> leases = enqueueAndLease(3);
+    broker.complete(leases.stream().map(l -> new Completion(ref(l), null)).toList());
+    broker.delete(leases.get(1).job().id()); // leaves its id in the batch's list
+    assertThat(broker.query(JobQuery.all().states(JobState.SUCCEEDED)))
+        .extracting(JobRecord::id)
+        .containsExactlyInAnyOrder(leases.get(0).job().id(), leases.get(2).job().id());
+    assertThat(broker.prune(Duration.ofHours(1))).isZero();
+
+    clock.advance(Duration.ofHours(2));
+    assertThat(broker.prune(Duration.ofHours(1))).isEqualTo(2);
+    assertThat(broker.query(JobQuery.all().states(JobState.SUCCEEDED))).isEmpty();
+    List<String> left = raw((r, prefix) -> r.keys("{" + prefix + "}:fb*"));
+    assertThat(left).containsExactly("{" + redisPrefix() + "}:fbn");
+    assertThat(broker.stats())
+        .allSatisfy(s -> assertThat(s.counts().getOrDefault(JobState.SUCCEEDED, 0L)).isZero());
+  }
+
+  private JobState state(Lease l) {
+    return broker.get(l.job().id()).orElseThrow().state();
+  }
+
+  /** This prefix's lease-set entries, batch id lists and live counts. */
+  private List<String> leaseKeys() {
+    return raw(
+        (r, prefix) -> {
+          String tag = "{" + prefix + "}";
+          List<String> keys = new ArrayList<>(r.keys(tag + ":lb:*"));
+          keys.addAll(r.zrange(tag + ":l", 0, -1));
+          keys.addAll(r.hkeys(tag + ":ln"));
+          return keys;
+        });
+  }
+
   /** The raw {@code qp:q1} hash: task to how many of its QUEUED jobs are parked. */
   private Map<String, String> parkedByTask() {
     return raw((r, prefix) -> r.hgetall("{" + prefix + "}:qp:" + Q));
   }
 
+  private String redisPrefix() {
+    return url.substring(url.indexOf("prefix=") + "prefix=".length());
+  }
+
   /** Runs {@code read} on a plain connection, with this test's prefix. */
   private <T> T raw(BiFunction<RedisCommands<String, String>, String, T> read) {
-    String prefix = url.substring(url.indexOf("prefix=") + "prefix=".length());
+    String prefix = redisPrefix();
     RedisClient client = RedisClient.create(TestRedis.url(prefix).replaceAll("\\?.*", ""));
     try (var c = client.connect()) {
       return read.apply(c.sync(), prefix);
