@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * their timeout, as plain polling; when it is back every waiter is woken once, since notifications
  * sent meanwhile are lost. Polling stays the fallback in every case.
  *
- * <p>The connection is opened on the first wait, so producers never hold one.
+ * <p>The connection is opened on the first wait, so producers never hold one. Its sockets come from
+ * {@link QuickProbeSocketFactory}, without which each notification would reach the waiters a
+ * millisecond late.
  */
 final class PostgresListener implements WorkSignal {
   private static final Logger log = LoggerFactory.getLogger(PostgresListener.class);
@@ -187,6 +189,7 @@ final class PostgresListener implements WorkSignal {
     props.setProperty("ApplicationName", "semafor-listener");
     props.setProperty("connectTimeout", "5");
     props.setProperty("tcpKeepAlive", "true");
+    props.setProperty("socketFactory", QuickProbeSocketFactory.class.getName());
     return DriverManager.getConnection(location.jdbcUrl(), props);
   }
 
