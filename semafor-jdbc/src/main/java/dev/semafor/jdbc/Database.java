@@ -13,8 +13,8 @@ import java.util.Set;
 
 /**
  * How a {@link JdbcBroker} reaches its database: the writer and reader {@link SessionPool}s, the
- * {@link WriteCombiner} every write goes through (in a transaction begun with {@link
- * Dialect#beginWrite()}), and the turning of a {@link SQLException} into the broker's exceptions:
+ * {@link WriteCombiner} every write goes through (in a transaction of {@link
+ * Dialect#transactions()}), and the turning of a {@link SQLException} into the broker's exceptions:
  * {@link Dialect#unavailable} naming the database and what the broker was doing, or, for a write
  * that stores jobs, an {@link IllegalArgumentException} naming the id that broke uniqueness. Every
  * read and write first asks the dialect whether the database is still usable ({@link
@@ -35,7 +35,7 @@ final class Database {
     this.dialect = dialect;
     this.writers = writers;
     this.readers = readers;
-    this.writes = new WriteCombiner(writers, dialect.beginWrite());
+    this.writes = new WriteCombiner(writers, dialect.transactions());
   }
 
   /**

@@ -59,6 +59,14 @@ interface Dialect extends AutoCloseable {
   String beginWrite();
 
   /**
+   * How the broker's write transactions begin and commit: by default {@link #beginWrite()} and
+   * {@code COMMIT}, each a statement of its own.
+   */
+  default WriteTransactions transactions() {
+    return WriteTransactions.statements(beginWrite());
+  }
+
+  /**
    * Statements run right after {@link #beginWrite()} in the transaction that creates or upgrades
    * the schema, before the version is read: on PostgreSQL an advisory lock that makes concurrent
    * openers take turns, and the creation of the schema (namespace); none on SQLite, whose write

@@ -41,10 +41,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <h2>Transactions</h2>
  *
- * Every change runs in a write transaction ({@link Dialect#beginWrite()}), whatever the batch size:
- * a batch of enqueues, leases, completions or failures is all or nothing and costs at most one
- * commit; calls that wait for the writer at the same time share one ({@link WriteCombiner}). Each
- * statement is prepared once per connection and reused. Reads (get, query, stats, and the look
+ * Every change runs in a write transaction ({@link Dialect#transactions()}), whatever the batch
+ * size: a batch of enqueues, leases, completions or failures is all or nothing and costs at most
+ * one commit; calls that wait for the writer at the same time share one ({@link WriteCombiner}).
+ * Each statement is prepared once per connection and reused. Reads (get, query, stats, and the look
  * before a lease) use their own connections, so they neither wait for nor delay writes. The
  * connections, the combiner and the translation of database errors are in {@link Database}.
  *

@@ -42,7 +42,7 @@ class WriteCombinerTest {
     writer.connection().unwrap(SQLiteConnection.class).addCommitListener(new Counter());
     reader = new Session(dialect.connect(Dialect.Role.READER));
     pool = new SessionPool("test", List.of(writer));
-    combiner = new WriteCombiner(pool, "BEGIN IMMEDIATE");
+    combiner = new WriteCombiner(pool, WriteTransactions.statements("BEGIN IMMEDIATE"));
   }
 
   @AfterEach
