@@ -59,6 +59,15 @@ interface Dialect extends AutoCloseable {
   String beginWrite();
 
   /**
+   * Whether one prepared statement may hold several SQL statements, separated by {@code ;}, which
+   * the driver sends together and whose results come back in order: one round trip where there
+   * would be several. False by default.
+   */
+  default boolean runsStatementsTogether() {
+    return false;
+  }
+
+  /**
    * How the broker's write transactions begin and commit: by default {@link #beginWrite()} and
    * {@code COMMIT}, each a statement of its own.
    */

@@ -175,6 +175,11 @@ final class PostgresDialect implements Dialect {
   }
 
   @Override
+  public boolean runsStatementsTogether() {
+    return true;
+  }
+
+  @Override
   public List<String> beforeMigration() {
     // The two-key advisory lock space is apart from the one-key space of tryLockKey.
     return List.of(
