@@ -68,6 +68,14 @@ interface Dialect extends AutoCloseable {
   }
 
   /**
+   * Whether the common lease may run as one statement ({@link LeaseAtOnce}): a {@code WITH} whose
+   * parts update rows and lock candidates. False by default.
+   */
+  default boolean leasesAtOnce() {
+    return false;
+  }
+
+  /**
    * How the broker's write transactions begin and commit: by default {@link #beginWrite()} and
    * {@code COMMIT}, each a statement of its own.
    */

@@ -91,6 +91,9 @@ final class Leasing {
 
   private final String promoteThenCandidatesOfTasks;
 
+  /** The common lease in one statement, or null ({@link Dialect#leasesAtOnce}). */
+  private final LeaseAtOnce atOnce;
+
   private final Dialect dialect;
 
   Leasing(Dialect dialect) {
@@ -130,6 +133,7 @@ final class Leasing {
     boolean together = dialect.runsStatementsTogether();
     this.promoteThenCandidates = together ? promote + "; " + candidates : null;
     this.promoteThenCandidatesOfTasks = together ? promote + "; " + candidatesOfTasks : null;
+    this.atOnce = dialect.leasesAtOnce() ? new LeaseAtOnce(dialect, promote, take) : null;
   }
 
   /**
@@ -157,9 +161,38 @@ final class Leasing {
     return false;
   }
 
-  /** Leases up to {@code request.max()} due jobs, in lease order. */
+  /**
+   * Leases up to {@code request.max()} due jobs, in lease order: in one statement where the dialect
+   * can and nothing stands in the way ({@link LeaseAtOnce}), else step by step.
+   */
   List<Lease> lease(Session s, LeaseRequest request, Instant now, String tokenPrefix)
       throws SQLException {
+    if (atOnce == null) {
+      return leaseStepByStep(s, request, now, tokenPrefix);
+    }
+    LeaseAtOnce.Outcome first = atOnce.lease(s, request, now, tokenPrefix);
+    if (first.stepsAside()) {
+      return leaseStepByStep(s, request, now, tokenPrefix);
+    }
+    List<String> queues = request.queues();
+    int left = request.max() - first.leases().size();
+    if (left == 0 || queues.size() == 1) {
+      return first.leases();
+    }
+    List<Lease> leases = new ArrayList<>(first.leases()); // the first queue has no more
+    LeaseRequest rest =
+        new LeaseRequest(
+            queues.subList(1, queues.size()),
+            left,
+            request.workerId(),
+            request.duration(),
+            request.tasks());
+    leases.addAll(leaseStepByStep(s, rest, now, tokenPrefix));
+    return leases;
+  }
+
+  private List<Lease> leaseStepByStep(
+      Session s, LeaseRequest request, Instant now, String tokenPrefix) throws SQLException {
     boolean promoted = promoteThenCandidates == null && promote(s, now);
     long[] chosen = new long[Math.min(request.max(), 1024)];
     int count = 0;

@@ -180,6 +180,11 @@ final class PostgresDialect implements Dialect {
   }
 
   @Override
+  public boolean leasesAtOnce() {
+    return true;
+  }
+
+  @Override
   public List<String> beforeMigration() {
     // The two-key advisory lock space is apart from the one-key space of tryLockKey.
     return List.of(
