@@ -68,6 +68,16 @@ interface Dialect extends AutoCloseable {
   }
 
   /**
+   * A statement that stores one job ({@link JobRows#INSERT}'s parameters) and, when the parameter
+   * after them is true, announces new work on the job's queue to waiting workers, both in one
+   * statement that commits by itself; or null (the default) when the dialect has none and an
+   * enqueue is a write transaction like any other.
+   */
+  default String insertOneAndAnnounce() {
+    return null;
+  }
+
+  /**
    * Whether the common lease may run as one statement ({@link LeaseAtOnce}): a {@code WITH} whose
    * parts update rows and lock candidates. False by default.
    */

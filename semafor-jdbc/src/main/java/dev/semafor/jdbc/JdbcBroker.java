@@ -119,6 +119,22 @@ public final class JdbcBroker implements Broker {
       stored.add(JobRows.normalize(job, now));
     }
     boolean unique = stored.stream().anyMatch(job -> job.uniqueKey() != null);
+    String alone = dialect.insertOneAndAnnounce();
+    if (stored.size() == 1 && !unique && alone != null) {
+      boolean due = !dueQueues(stored, now).isEmpty();
+      db.insertAlone(
+          "enqueue",
+          stored,
+          s -> {
+            PreparedStatement ps = s.prepare(alone);
+            JobRows.bindInsert(ps, stored.get(0));
+            ps.setBoolean(JobRows.INSERTED + 1, due);
+            ps.executeQuery().close();
+            return null;
+          });
+      signal.added();
+      return stored;
+    }
     List<JobRecord> result =
         db.insert(
             "enqueue",

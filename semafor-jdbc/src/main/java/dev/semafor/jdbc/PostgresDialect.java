@@ -72,6 +72,9 @@ final class PostgresDialect implements Dialect {
   /** The transaction's notifications ({@link PostgresListener}) and its end, in one round trip. */
   private final String notifyAndCommit;
 
+  /** One job's insert and its notification, committed by themselves: one round trip. */
+  private final String insertOneAndAnnounce;
+
   private PostgresDialect(PostgresLocation location, HikariDataSource pool) {
     this.location = location;
     this.pool = pool;
@@ -79,6 +82,12 @@ final class PostgresDialect implements Dialect {
         "SELECT pg_notify('"
             + PostgresListener.channel(location.schema())
             + "', q) FROM unnest(?::TEXT[]) AS q; COMMIT";
+    this.insertOneAndAnnounce =
+        "WITH j AS ("
+            + JobRows.INSERT
+            + " RETURNING queue) SELECT pg_notify('"
+            + PostgresListener.channel(location.schema())
+            + "', queue) FROM j WHERE ?";
   }
 
   /** Starts the pool; throws {@link BrokerUnavailableException} if no connection can be made. */
@@ -177,6 +186,11 @@ final class PostgresDialect implements Dialect {
   @Override
   public boolean runsStatementsTogether() {
     return true;
+  }
+
+  @Override
+  public String insertOneAndAnnounce() {
+    return insertOneAndAnnounce;
   }
 
   @Override

@@ -5,11 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.semafor.broker.Broker;
 import dev.semafor.broker.Brokers;
+import dev.semafor.broker.JobRecord;
 import dev.semafor.tck.TestJobs;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -100,12 +102,23 @@ class PostgresWakeupTest {
 
   @Test
   void anEnqueueOnAnotherQueueDoesNotWakeTheWaiter() throws Exception {
+    assertDoesNotWakeAWaiterOnTheDefaultQueue(
+        TestJobs.queued("elsewhere").queue("other").build(Clock.systemUTC()));
+  }
+
+  @Test
+  void aJobEnqueuedForLaterDoesNotWakeTheWaiter() throws Exception {
+    assertDoesNotWakeAWaiterOnTheDefaultQueue(
+        TestJobs.scheduled("later", Instant.now().plus(Duration.ofHours(1)))
+            .build(Clock.systemUTC()));
+  }
+
+  private static void assertDoesNotWakeAWaiterOnTheDefaultQueue(JobRecord job) throws Exception {
     String url = schemas.newUrl("pool=1");
     try (Broker worker = Brokers.open(url);
         Broker producer = Brokers.open(url)) {
       worker.awaitWork(List.of("default"), Duration.ofSeconds(5)); // starts listening
-      producer.enqueue(
-          List.of(TestJobs.queued("elsewhere").queue("other").build(Clock.systemUTC())));
+      producer.enqueue(List.of(job));
       long start = System.nanoTime();
       worker.awaitWork(List.of("default"), Duration.ofMillis(800));
       assertThat(Duration.ofNanos(System.nanoTime() - start))
