@@ -13,8 +13,8 @@ import java.util.Set;
 
 /**
  * How a {@link JdbcBroker} reaches its database: the writer and reader {@link SessionPool}s, the
- * {@link WriteCombiner} every write goes through (in a transaction begun with {@link
- * Dialect#beginWrite()}), and the turning of a {@link SQLException} into the broker's exceptions:
+ * {@link WriteCombiner} every write goes through (in a transaction of {@link
+ * Dialect#transactions()}), and the turning of a {@link SQLException} into the broker's exceptions:
  * {@link Dialect#unavailable} naming the database and what the broker was doing, or, for a write
  * that stores jobs, an {@link IllegalArgumentException} naming the id that broke uniqueness. Every
  * read and write first asks the dialect whether the database is still usable ({@link
@@ -35,7 +35,7 @@ final class Database {
     this.dialect = dialect;
     this.writers = writers;
     this.readers = readers;
-    this.writes = new WriteCombiner(writers, dialect.beginWrite());
+    this.writes = new WriteCombiner(writers, dialect.transactions());
   }
 
   /**
@@ -99,15 +99,27 @@ final class Database {
 
   /** A write that stores {@code jobs}: a duplicate id becomes an error that names it. */
   <T> T insert(String doing, List<JobRecord> jobs, SessionPool.SqlWork<T> work) {
+    return insert(doing, jobs, () -> writeRaw(work));
+  }
+
+  private <T> T insert(String doing, List<JobRecord> jobs, Storing<T> storing) {
     dialect.checkUsable();
     try {
-      return writeRaw(work);
+      return storing.store();
     } catch (SQLException e) {
       if (dialect.isUniqueViolation(e) && !jobs.isEmpty()) {
         throw duplicate(jobs);
       }
       throw dialect.unavailable(doing, e);
     }
+  }
+
+  /**
+   * Like {@link #insert}, but {@code work} runs alone on a writer session in auto-commit, outside
+   * any transaction and group: for a store that is one statement, atomic by itself.
+   */
+  <T> T insertAlone(String doing, List<JobRecord> jobs, SessionPool.SqlWork<T> work) {
+    return insert(doing, jobs, () -> writers.use(work));
   }
 
   /** Runs {@code work} on a reader session; database errors become clear exceptions. */
@@ -179,6 +191,12 @@ final class Database {
         existing == null
             ? "a job id of the batch already exists"
             : "a job with id " + existing + " already exists");
+  }
+
+  /** A store, in a group's transaction or alone. */
+  @FunctionalInterface
+  private interface Storing<T> {
+    T store() throws SQLException;
   }
 
   private static void closeQuietly(List<Session> sessions) {

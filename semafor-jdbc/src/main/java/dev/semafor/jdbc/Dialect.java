@@ -59,6 +59,41 @@ interface Dialect extends AutoCloseable {
   String beginWrite();
 
   /**
+   * Whether one prepared statement may hold several SQL statements, separated by {@code ;}, which
+   * the driver sends together and whose results come back in order: one round trip where there
+   * would be several. False by default.
+   */
+  default boolean runsStatementsTogether() {
+    return false;
+  }
+
+  /**
+   * A statement that stores one job ({@link JobRows#INSERT}'s parameters) and, when the parameter
+   * after them is true, announces new work on the job's queue to waiting workers, both in one
+   * statement that commits by itself; or null (the default) when the dialect has none and an
+   * enqueue is a write transaction like any other.
+   */
+  default String insertOneAndAnnounce() {
+    return null;
+  }
+
+  /**
+   * Whether the common lease may run as one statement ({@link LeaseAtOnce}): a {@code WITH} whose
+   * parts update rows and lock candidates. False by default.
+   */
+  default boolean leasesAtOnce() {
+    return false;
+  }
+
+  /**
+   * How the broker's write transactions begin and commit: by default {@link #beginWrite()} and
+   * {@code COMMIT}, each a statement of its own.
+   */
+  default WriteTransactions transactions() {
+    return WriteTransactions.statements(beginWrite());
+  }
+
+  /**
    * Statements run right after {@link #beginWrite()} in the transaction that creates or upgrades
    * the schema, before the version is read: on PostgreSQL an advisory lock that makes concurrent
    * openers take turns, and the creation of the schema (namespace); none on SQLite, whose write

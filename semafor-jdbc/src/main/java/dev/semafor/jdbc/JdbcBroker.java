@@ -41,10 +41,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <h2>Transactions</h2>
  *
- * Every change runs in a write transaction ({@link Dialect#beginWrite()}), whatever the batch size:
- * a batch of enqueues, leases, completions or failures is all or nothing and costs at most one
- * commit; calls that wait for the writer at the same time share one ({@link WriteCombiner}). Each
- * statement is prepared once per connection and reused. Reads (get, query, stats, and the look
+ * Every change runs in a write transaction ({@link Dialect#transactions()}), whatever the batch
+ * size: a batch of enqueues, leases, completions or failures is all or nothing and costs at most
+ * one commit; calls that wait for the writer at the same time share one ({@link WriteCombiner}).
+ * Each statement is prepared once per connection and reused. Reads (get, query, stats, and the look
  * before a lease) use their own connections, so they neither wait for nor delay writes. The
  * connections, the combiner and the translation of database errors are in {@link Database}.
  *
@@ -119,6 +119,22 @@ public final class JdbcBroker implements Broker {
       stored.add(JobRows.normalize(job, now));
     }
     boolean unique = stored.stream().anyMatch(job -> job.uniqueKey() != null);
+    String alone = dialect.insertOneAndAnnounce();
+    if (stored.size() == 1 && !unique && alone != null) {
+      boolean due = !dueQueues(stored, now).isEmpty();
+      db.insertAlone(
+          "enqueue",
+          stored,
+          s -> {
+            PreparedStatement ps = s.prepare(alone);
+            JobRows.bindInsert(ps, stored.get(0));
+            ps.setBoolean(JobRows.INSERTED + 1, due);
+            ps.executeQuery().close();
+            return null;
+          });
+      signal.added();
+      return stored;
+    }
     List<JobRecord> result =
         db.insert(
             "enqueue",

@@ -77,7 +77,8 @@ final class JobRows {
 
   private static final int LEASED_CONTROL = 23;
 
-  private static final int INSERTED = 35;
+  /** How many parameters {@link #INSERT} takes. */
+  static final int INSERTED = 35;
 
   static final String INSERT =
       "INSERT INTO "

@@ -25,8 +25,9 @@ import java.util.Map;
  *
  * <ol>
  *   <li>Scheduled jobs whose run-at has come become {@code QUEUED} (one range over the partial
- *       index {@code semafor_jobs_due}; nothing is read when nothing is due). From here on a
- *       waiting job is due exactly when it is {@code QUEUED}.
+ *       index {@code semafor_jobs_due}; nothing is read when nothing is due). On PostgreSQL this
+ *       statement goes to the server with the first look for candidates, as one request. From here
+ *       on a waiting job is due exactly when it is {@code QUEUED}.
  *   <li>For each queue in the request's order, candidates are read from the partial index {@code
  *       semafor_jobs_ready} (queue, priority desc, id), which holds waiting jobs only (none of a
  *       paused queue, {@link PausedQueues}): finished jobs, however many, are never looked at. A
@@ -80,6 +81,19 @@ final class Leasing {
   final String candidatesOfTasks;
 
   final String take;
+
+  /**
+   * {@link #promote} then {@link #candidates} (or {@link #candidatesOfTasks}) as one request, on a
+   * database that runs several statements sent together ({@link Dialect#runsStatementsTogether}),
+   * or null: the lease's first look for candidates then costs no round trip of its own.
+   */
+  private final String promoteThenCandidates;
+
+  private final String promoteThenCandidatesOfTasks;
+
+  /** The common lease in one statement, or null ({@link Dialect#leasesAtOnce}). */
+  private final LeaseAtOnce atOnce;
+
   private final Dialect dialect;
 
   Leasing(Dialect dialect) {
@@ -116,6 +130,10 @@ final class Leasing {
             + dialect.inIds("rid")
             + " AND state = 'QUEUED' RETURNING "
             + JobRows.leasedColumns(dialect);
+    boolean together = dialect.runsStatementsTogether();
+    this.promoteThenCandidates = together ? promote + "; " + candidates : null;
+    this.promoteThenCandidatesOfTasks = together ? promote + "; " + candidatesOfTasks : null;
+    this.atOnce = dialect.leasesAtOnce() ? new LeaseAtOnce(dialect, promote, take) : null;
   }
 
   /**
@@ -143,13 +161,39 @@ final class Leasing {
     return false;
   }
 
-  /** Leases up to {@code request.max()} due jobs, in lease order. */
+  /**
+   * Leases up to {@code request.max()} due jobs, in lease order: in one statement where the dialect
+   * can and nothing stands in the way ({@link LeaseAtOnce}), else step by step.
+   */
   List<Lease> lease(Session s, LeaseRequest request, Instant now, String tokenPrefix)
       throws SQLException {
-    PreparedStatement promoting = s.prepare(promote);
-    promoting.setLong(1, millis(now));
-    promoting.executeUpdate();
+    if (atOnce == null) {
+      return leaseStepByStep(s, request, now, tokenPrefix);
+    }
+    LeaseAtOnce.Outcome first = atOnce.lease(s, request, now, tokenPrefix);
+    if (first.stepsAside()) {
+      return leaseStepByStep(s, request, now, tokenPrefix);
+    }
+    List<String> queues = request.queues();
+    int left = request.max() - first.leases().size();
+    if (left == 0 || queues.size() == 1) {
+      return first.leases();
+    }
+    List<Lease> leases = new ArrayList<>(first.leases()); // the first queue has no more
+    LeaseRequest rest =
+        new LeaseRequest(
+            queues.subList(1, queues.size()),
+            left,
+            request.workerId(),
+            request.duration(),
+            request.tasks());
+    leases.addAll(leaseStepByStep(s, rest, now, tokenPrefix));
+    return leases;
+  }
 
+  private List<Lease> leaseStepByStep(
+      Session s, LeaseRequest request, Instant now, String tokenPrefix) throws SQLException {
+    boolean promoted = promoteThenCandidates == null && promote(s, now);
     long[] chosen = new long[Math.min(request.max(), 1024)];
     int count = 0;
     LeaseLimits limits = new LeaseLimits(s, dialect, now);
@@ -158,20 +202,24 @@ final class Leasing {
       while (count < request.max()) {
         int want = request.max() - count;
         int page = offset == 0 ? want : Math.max(want, SKIP_PAGE);
+        boolean all = request.tasks().isEmpty();
         PreparedStatement ps;
-        if (request.tasks().isEmpty()) {
-          ps = s.prepare(candidates);
-          ps.setString(1, queue);
+        int at = 1;
+        if (promoted) {
+          ps = s.prepare(all ? candidates : candidatesOfTasks);
         } else {
-          ps = s.prepare(candidatesOfTasks);
-          ps.setString(1, queue);
-          dialect.bindNames(ps, 2, request.tasks());
+          ps = s.prepare(all ? promoteThenCandidates : promoteThenCandidatesOfTasks);
+          ps.setLong(at++, millis(now));
         }
-        int at = request.tasks().isEmpty() ? 2 : 3;
+        ps.setString(at++, queue);
+        if (!all) {
+          dialect.bindNames(ps, at++, request.tasks());
+        }
         ps.setInt(at, page);
         ps.setInt(at + 1, offset);
         int seen = 0;
-        try (ResultSet rs = ps.executeQuery()) {
+        try (ResultSet rs = promoted ? ps.executeQuery() : afterPromote(ps)) {
+          promoted = true;
           while (count < request.max() && rs.next()) {
             seen++;
             long rid = rs.getLong(1);
@@ -196,11 +244,31 @@ final class Leasing {
         break;
       }
     }
+    if (!promoted) {
+      promote(s, now); // no queue was looked at
+    }
     if (count == 0) {
       return List.of();
     }
     limits.record();
     return take(s, Arrays.copyOf(chosen, count), request, now, tokenPrefix);
+  }
+
+  /** Due scheduled jobs become queued. Returns true. */
+  private boolean promote(Session s, Instant now) throws SQLException {
+    PreparedStatement promoting = s.prepare(promote);
+    promoting.setLong(1, millis(now));
+    promoting.executeUpdate();
+    return true;
+  }
+
+  /** The candidates of a {@link #promoteThenCandidates} statement: its second result. */
+  private static ResultSet afterPromote(PreparedStatement ps) throws SQLException {
+    ps.execute(); // the promotion's count
+    if (!ps.getMoreResults()) {
+      throw new SQLException("no candidates after the promotion");
+    }
+    return ps.getResultSet();
   }
 
   private List<Lease> take(

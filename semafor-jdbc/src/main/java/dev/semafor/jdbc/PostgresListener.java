@@ -2,7 +2,6 @@ package dev.semafor.jdbc;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -19,11 +18,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * PostgreSQL's {@link WorkSignal}: wakes idle workers when work arrives, by {@code LISTEN/NOTIFY}.
- * Every enqueue of due jobs sends one {@code pg_notify(channel, queue)} per queue inside its
- * transaction ({@link #adding}: the notification is delivered when, and only if, the jobs are
- * committed; PostgreSQL folds identical ones of a transaction into one), and this listener, on a
- * dedicated connection outside the pool, passes each one on to the threads waiting in {@link
- * #await} for that queue.
+ * Every enqueue of due jobs sends one {@code pg_notify(channel, queue)} per queue with the {@code
+ * COMMIT} of its transaction ({@link #adding}: the notification is delivered when, and only if, the
+ * jobs are committed; PostgreSQL folds identical ones of a transaction into one), and this
+ * listener, on a dedicated connection outside the pool, passes each one on to the threads waiting
+ * in {@link #await} for that queue.
  *
  * <h2>Missed wake-ups</h2>
  *
@@ -33,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * their timeout, as plain polling; when it is back every waiter is woken once, since notifications
  * sent meanwhile are lost. Polling stays the fallback in every case.
  *
- * <p>The connection is opened on the first wait, so producers never hold one.
+ * <p>The connection is opened on the first wait, so producers never hold one. Its sockets come from
+ * {@link QuickProbeSocketFactory}, without which each notification would reach the waiters a
+ * millisecond late.
  */
 final class PostgresListener implements WorkSignal {
   private static final Logger log = LoggerFactory.getLogger(PostgresListener.class);
@@ -42,7 +43,6 @@ final class PostgresListener implements WorkSignal {
 
   private final PostgresLocation location;
   private final String channel;
-  private final String notify;
 
   /** Notifications per queue so far; guarded by itself, which waiters wait on. */
   private final Map<String, Long> counts = new HashMap<>();
@@ -62,7 +62,6 @@ final class PostgresListener implements WorkSignal {
   PostgresListener(PostgresLocation location) {
     this.location = location;
     this.channel = channel(location.schema());
-    this.notify = "SELECT pg_notify('" + channel + "', ?)";
   }
 
   /** The channel of a schema's notifications, a name of at most 63 bytes. */
@@ -71,14 +70,14 @@ final class PostgresListener implements WorkSignal {
     return name.length() > 63 ? name.substring(0, 63) : name;
   }
 
-  /** Sends a notification per queue, delivered when the caller's transaction commits. */
+  /**
+   * A notification per queue, sent with the caller's transaction's {@code COMMIT} (in the same
+   * round trip: {@link PostgresDialect#transactions}) and so delivered when, and only if, it
+   * commits.
+   */
   @Override
-  public void adding(Session s, Collection<String> queues) throws SQLException {
-    PreparedStatement ps = s.prepare(notify);
-    for (String queue : queues) {
-      ps.setString(1, queue);
-      ps.executeQuery().close();
-    }
+  public void adding(Session s, Collection<String> queues) {
+    s.announce(queues);
   }
 
   /**
@@ -187,6 +186,7 @@ final class PostgresListener implements WorkSignal {
     props.setProperty("ApplicationName", "semafor-listener");
     props.setProperty("connectTimeout", "5");
     props.setProperty("tcpKeepAlive", "true");
+    props.setProperty("socketFactory", QuickProbeSocketFactory.class.getName());
     return DriverManager.getConnection(location.jdbcUrl(), props);
   }
 

@@ -3,7 +3,11 @@ package dev.semafor.jdbc;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -32,6 +36,9 @@ final class Session implements AutoCloseable {
 
   /** Prepared statements by SQL text. Confined to the thread holding this session. */
   private final Map<String, PreparedStatement> statements = new HashMap<>();
+
+  /** Queues with new work to announce when the open transaction commits; confined likewise. */
+  private final List<String> announcements = new ArrayList<>();
 
   /** A session on {@code connection} that cannot {@link #reconnect}. */
   Session(Connection connection) {
@@ -68,6 +75,30 @@ final class Session implements AutoCloseable {
   /** Runs a statement that takes no parameters and returns no rows. */
   void execute(String sql) throws SQLException {
     prepare(sql).execute();
+  }
+
+  /**
+   * Asks for {@code queues} to be announced as having new work when the open transaction commits
+   * ({@link WriteTransactions#commit}, which sends them with the {@code COMMIT}): a {@link
+   * WorkSignal} that the database delivers only with the commit.
+   */
+  void announce(Collection<String> queues) {
+    announcements.addAll(queues);
+  }
+
+  /** What the open transaction is to announce so far, oldest first (a view). */
+  List<String> announcements() {
+    return Collections.unmodifiableList(announcements);
+  }
+
+  /** Forgets the announcements after the first {@code kept} (a rolled-back part's). */
+  void forgetAnnouncementsAfter(int kept) {
+    announcements.subList(kept, announcements.size()).clear();
+  }
+
+  /** Forgets every announcement: sent with a commit, or undone with a rollback. */
+  void forgetAnnouncements() {
+    announcements.clear();
   }
 
   /** Closes every cached statement, ignoring their errors; they are prepared again when needed. */

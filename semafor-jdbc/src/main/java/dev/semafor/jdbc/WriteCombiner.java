@@ -26,20 +26,21 @@ import java.util.concurrent.CountDownLatch;
  * each request inside a savepoint of its own, and commits once; a caller whose request another
  * thread already ran finds it done and returns at once. Each call keeps its own contract: a request
  * that fails is rolled back to its savepoint alone and fails alone, while the rest commit; a failed
- * {@code BEGIN} or {@code COMMIT} fails the whole group. No caller returns before the commit that
- * made its work durable. After a failed group the writer is made ready for the next one, if need be
- * on a new connection ({@link #recover}).
+ * {@code BEGIN} or {@code COMMIT} fails the whole group (how a transaction begins and commits is
+ * the dialect's: {@link WriteTransactions}). No caller returns before the commit that made its work
+ * durable. After a failed group the writer is made ready for the next one, if need be on a new
+ * connection ({@link #recover}).
  */
 final class WriteCombiner {
   static final int MAX_GROUP = 64;
 
   private final SessionPool writers;
-  private final String begin;
+  private final WriteTransactions transactions;
   private final ConcurrentLinkedQueue<Request<?>> queue = new ConcurrentLinkedQueue<>();
 
-  WriteCombiner(SessionPool writers, String begin) {
+  WriteCombiner(SessionPool writers, WriteTransactions transactions) {
     this.writers = writers;
-    this.begin = begin;
+    this.transactions = transactions;
   }
 
   /** Runs {@code work} in a write transaction, perhaps with others', and returns its result. */
@@ -99,11 +100,11 @@ final class WriteCombiner {
     }
     boolean savepoints = group.size() > 1;
     try {
-      s.execute(begin);
+      transactions.begin(s);
       for (Request<?> request : group) {
         runOne(s, request, savepoints);
       }
-      s.execute("COMMIT");
+      transactions.commit(s);
       group.forEach(Request::finish);
     } catch (Throwable t) {
       recover(s);
@@ -123,6 +124,7 @@ final class WriteCombiner {
    */
   private static void recover(Session s) {
     s.forgetStatements();
+    s.forgetAnnouncements();
     try (Statement st = s.connection().createStatement()) {
       try {
         st.execute("ROLLBACK");
@@ -150,10 +152,12 @@ final class WriteCombiner {
       return;
     }
     s.execute("SAVEPOINT semafor_request");
+    int announced = s.announcements().size();
     try {
       request.run(s);
     } catch (SQLException | RuntimeException e) {
       s.forgetStatements(); // a statement that failed half-way is not reliably reusable
+      s.forgetAnnouncementsAfter(announced); // undone with the rest of the request
       s.execute("ROLLBACK TO semafor_request");
       request.failed(e);
     }

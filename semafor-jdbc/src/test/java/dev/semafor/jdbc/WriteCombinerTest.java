@@ -1,6 +1,7 @@
 package dev.semafor.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,7 +44,7 @@ class WriteCombinerTest {
     writer.connection().unwrap(SQLiteConnection.class).addCommitListener(new Counter());
     reader = new Session(dialect.connect(Dialect.Role.READER));
     pool = new SessionPool("test", List.of(writer));
-    combiner = new WriteCombiner(pool, "BEGIN IMMEDIATE");
+    combiner = new WriteCombiner(pool, WriteTransactions.statements("BEGIN IMMEDIATE"));
   }
 
   @AfterEach
@@ -86,6 +88,40 @@ class WriteCombinerTest {
         .isInstanceOf(SQLException.class);
     assertThat(commits.get()).as("one commit for the held write, one for the group").isEqualTo(2);
     assertThat(values()).containsExactly("a", "b", "c", "first");
+  }
+
+  @Test
+  void aRequestRolledBackToItsSavepointAnnouncesNothingAtTheCommit() throws Exception {
+    List<List<String>> announced = new CopyOnWriteArrayList<>();
+    WriteTransactions recording =
+        new WriteTransactions() {
+          @Override
+          public void begin(Session s) throws SQLException {
+            s.execute("BEGIN IMMEDIATE");
+          }
+
+          @Override
+          public void commit(Session s) throws SQLException {
+            announced.add(List.copyOf(s.announcements()));
+            s.forgetAnnouncements();
+            s.execute("COMMIT");
+          }
+        };
+    WriteCombiner announcing = new WriteCombiner(pool, recording);
+    WriteCombiner.Request<Integer> a = announcing.submit(s -> announceAndInsert(s, "qa", "a"));
+    WriteCombiner.Request<Integer> b = announcing.submit(s -> announceAndInsert(s, "qb", "a"));
+    WriteCombiner.Request<Integer> c = announcing.submit(s -> announceAndInsert(s, "qc", "c"));
+
+    assertThat(announcing.await(a)).isEqualTo(1); // runs the three as one group
+    assertThatThrownBy(() -> announcing.await(b)).isInstanceOf(SQLException.class);
+    assertThat(announcing.await(c)).isEqualTo(1);
+
+    assertThat(announced).containsExactly(List.of("qa", "qc"));
+  }
+
+  private static int announceAndInsert(Session s, String queue, String v) throws SQLException {
+    s.announce(List.of(queue));
+    return insert(s, v);
   }
 
   @Test
