@@ -1,9 +1,9 @@
 import dev.semafor.JobIds;
 import dev.semafor.JobState;
-import dev.semafor.broker.Broker;
-import dev.semafor.broker.Brokers;
-import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.LeaseRequest;
+import dev.semafor.spi.Broker;
+import dev.semafor.spi.Brokers;
+import dev.semafor.spi.JobRecord;
+import dev.semafor.spi.LeaseRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 import dev.semafor.client.Client;
 import dev.semafor.client.Client.JobRequest;
 import dev.semafor.JobOptions;
-import dev.semafor.broker.Broker;
-import dev.semafor.broker.Brokers;
+import dev.semafor.spi.Broker;
+import dev.semafor.spi.Brokers;
 import dev.semafor.task.BuiltinTasks;
 import java.util.Collections;
 

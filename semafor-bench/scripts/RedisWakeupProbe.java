@@ -1,10 +1,10 @@
 import dev.semafor.JobIds;
 import dev.semafor.JobState;
-import dev.semafor.broker.Broker;
-import dev.semafor.broker.Brokers;
-import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.Lease;
-import dev.semafor.broker.LeaseRequest;
+import dev.semafor.spi.Broker;
+import dev.semafor.spi.Brokers;
+import dev.semafor.spi.JobRecord;
+import dev.semafor.spi.Lease;
+import dev.semafor.spi.LeaseRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -45,7 +45,7 @@ public class RedisWakeupProbe {
                     }
                     long at = System.nanoTime();
                     for (Lease l : got) {
-                      worker.complete(new dev.semafor.broker.Completion(l.ref(), null));
+                      worker.complete(new dev.semafor.spi.Completion(l.ref(), null));
                     }
                     started.put(at);
                   }

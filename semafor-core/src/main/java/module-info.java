@@ -1,6 +1,6 @@
 /**
  * Semafor's core: the API for producers and tasks ({@code dev.semafor}, {@code
- * dev.semafor.client}), the Broker SPI for backend authors ({@code dev.semafor.broker}), workers
+ * dev.semafor.client}), the Broker SPI for backend authors ({@code dev.semafor.spi}), workers
  * ({@code dev.semafor.worker}), periodic schedules ({@code dev.semafor.schedule}) and the memory
  * broker ({@code dev.semafor.memory}). The child-process pool is internal (a worker finds it as a
  * service); the built-in tasks are opened only to the Semafor modules that run them.
@@ -15,7 +15,7 @@ module dev.semafor.core {
 
   exports dev.semafor;
   exports dev.semafor.client;
-  exports dev.semafor.broker;
+  exports dev.semafor.spi;
   exports dev.semafor.worker;
   exports dev.semafor.schedule;
   exports dev.semafor.memory;
@@ -28,7 +28,7 @@ module dev.semafor.core {
       com.fasterxml.jackson.databind;
   opens dev.semafor.client to
       com.fasterxml.jackson.databind;
-  opens dev.semafor.broker to
+  opens dev.semafor.spi to
       com.fasterxml.jackson.databind;
   opens dev.semafor.task to
       com.fasterxml.jackson.databind;
@@ -38,12 +38,12 @@ module dev.semafor.core {
       com.fasterxml.jackson.databind;
 
   uses dev.semafor.TaskModule;
-  uses dev.semafor.broker.BrokerProvider;
+  uses dev.semafor.spi.BrokerProvider;
   uses dev.semafor.worker.ExecutionPool.Provider;
 
   provides dev.semafor.TaskModule with
       dev.semafor.task.BuiltinTasks;
-  provides dev.semafor.broker.BrokerProvider with
+  provides dev.semafor.spi.BrokerProvider with
       dev.semafor.memory.MemoryBrokerProvider;
   provides dev.semafor.worker.ExecutionPool.Provider with
       dev.semafor.process.ProcessPoolProvider;

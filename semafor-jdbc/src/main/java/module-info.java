@@ -1,6 +1,6 @@
 /**
  * The JDBC broker: SQLite (the default, one file) and PostgreSQL, one {@code JdbcBroker} with a
- * dialect each. Found through {@link dev.semafor.broker.BrokerProvider} by URL scheme ({@code
+ * dialect each. Found through {@link dev.semafor.spi.BrokerProvider} by URL scheme ({@code
  * sqlite:}, {@code postgresql:}).
  */
 module dev.semafor.jdbc {
@@ -16,7 +16,7 @@ module dev.semafor.jdbc {
   opens dev.semafor.jdbc to
       com.fasterxml.jackson.databind;
 
-  provides dev.semafor.broker.BrokerProvider with
+  provides dev.semafor.spi.BrokerProvider with
       dev.semafor.jdbc.SqliteBrokerProvider,
       dev.semafor.jdbc.PostgresBrokerProvider;
 }

@@ -1,6 +1,6 @@
 /**
- * The Redis broker (Lettuce, Lua scripts), found through {@link dev.semafor.broker.BrokerProvider}
- * by URL scheme ({@code redis:}, {@code rediss:}).
+ * The Redis broker (Lettuce, Lua scripts), found through {@link dev.semafor.spi.BrokerProvider} by
+ * URL scheme ({@code redis:}, {@code rediss:}).
  */
 module dev.semafor.redis {
   requires transitive dev.semafor.core;
@@ -13,6 +13,6 @@ module dev.semafor.redis {
   opens dev.semafor.redis to
       com.fasterxml.jackson.databind;
 
-  provides dev.semafor.broker.BrokerProvider with
+  provides dev.semafor.spi.BrokerProvider with
       dev.semafor.redis.RedisBrokerProvider;
 }

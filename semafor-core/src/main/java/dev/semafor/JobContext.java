@@ -26,9 +26,9 @@ public interface JobContext {
    * Writes a line to the job's log, which is stored with the job and shown by {@code semafor job
    * ID}, the HTTP API and the dashboard. A text with line breaks is several lines. The worker sends
    * lines in batches, about once a second and before the attempt's outcome, so logging costs no
-   * broker call per line. A job keeps its last {@value dev.semafor.broker.LogLine#MAX_LINES} lines
-   * (of every attempt), each cut at {@value dev.semafor.broker.LogLine#MAX_CHARS} characters.
-   * Contexts that keep no log (a worker process's warm-up run) ignore it.
+   * broker call per line. A job keeps its last {@value dev.semafor.spi.LogLine#MAX_LINES} lines (of
+   * every attempt), each cut at {@value dev.semafor.spi.LogLine#MAX_CHARS} characters. Contexts
+   * that keep no log (a worker process's warm-up run) ignore it.
    */
   default void log(String line) {}
 

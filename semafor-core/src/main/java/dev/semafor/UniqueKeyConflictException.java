@@ -5,7 +5,7 @@ import java.util.Locale;
 /**
  * A job could not be put back on its queue because another job with the same unique key is active
  * (scheduled, queued or running): two active jobs never share a key. Thrown by {@link
- * dev.semafor.broker.Broker#retry}; nothing was changed.
+ * dev.semafor.spi.Broker#retry}; nothing was changed.
  */
 public class UniqueKeyConflictException extends SemaforException {
   private final String jobId;

@@ -2,10 +2,10 @@ package dev.semafor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.semafor.broker.JobRecord;
 import dev.semafor.client.Client;
 import dev.semafor.client.JobHandle;
 import dev.semafor.memory.MemoryBroker;
+import dev.semafor.spi.JobRecord;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The packages of semafor-core depend on each other without cycles, and the Broker SPI and the
  * memory broker know nothing of the worker: a backend is written against {@code dev.semafor} and
- * {@code dev.semafor.broker} alone. Reads the compiled main classes (not the tests).
+ * {@code dev.semafor.spi} alone. Reads the compiled main classes (not the tests).
  */
 class PackageDependenciesTest {
   private static final JavaClasses CORE =
@@ -55,7 +55,7 @@ class PackageDependenciesTest {
   void theSpiAndTheMemoryBrokerDoNotDependOnTheWorker() {
     noClasses()
         .that()
-        .resideInAnyPackage("dev.semafor.broker..", "dev.semafor.memory..")
+        .resideInAnyPackage("dev.semafor.spi..", "dev.semafor.memory..")
         .should()
         .dependOnClassesThat(
             resideInAnyPackage(
@@ -68,7 +68,7 @@ class PackageDependenciesTest {
     // A rule over no classes passes whatever it says: make sure the import found the packages.
     for (String p :
         new String[] {
-          "dev.semafor", "dev.semafor.broker", "dev.semafor.memory", "dev.semafor.worker"
+          "dev.semafor", "dev.semafor.spi", "dev.semafor.memory", "dev.semafor.worker"
         }) {
       org.assertj.core.api.Assertions.assertThat(CORE.containPackage(p)).as(p).isTrue();
     }

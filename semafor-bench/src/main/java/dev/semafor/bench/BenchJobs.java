@@ -2,7 +2,7 @@ package dev.semafor.bench;
 
 import dev.semafor.JobIds;
 import dev.semafor.JobState;
-import dev.semafor.broker.JobRecord;
+import dev.semafor.spi.JobRecord;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

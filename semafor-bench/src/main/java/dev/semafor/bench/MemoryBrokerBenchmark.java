@@ -1,9 +1,9 @@
 package dev.semafor.bench;
 
-import dev.semafor.broker.Completion;
-import dev.semafor.broker.Lease;
-import dev.semafor.broker.LeaseRequest;
 import dev.semafor.memory.MemoryBroker;
+import dev.semafor.spi.Completion;
+import dev.semafor.spi.Lease;
+import dev.semafor.spi.LeaseRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

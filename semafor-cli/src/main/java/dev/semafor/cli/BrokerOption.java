@@ -4,10 +4,10 @@ import dev.semafor.BrokerFatalException;
 import dev.semafor.BrokerUnavailableException;
 import dev.semafor.PayloadException;
 import dev.semafor.SemaforException;
-import dev.semafor.broker.Broker;
-import dev.semafor.broker.BrokerUrl;
-import dev.semafor.broker.Brokers;
-import dev.semafor.broker.OpenMode;
+import dev.semafor.spi.Broker;
+import dev.semafor.spi.BrokerUrl;
+import dev.semafor.spi.Brokers;
+import dev.semafor.spi.OpenMode;
 import java.time.InstantSource;
 import picocli.CommandLine.Option;
 

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.semafor.ExecutionModel;
 import dev.semafor.JobIds;
 import dev.semafor.ProgressBar;
-import dev.semafor.broker.Broker;
+import dev.semafor.spi.Broker;
 import dev.semafor.worker.Durations;
 import java.io.IOException;
 import java.io.PrintWriter;

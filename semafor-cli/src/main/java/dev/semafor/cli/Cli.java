@@ -1,7 +1,7 @@
 package dev.semafor.cli;
 
 import dev.semafor.ProgressBar;
-import dev.semafor.broker.Brokers;
+import dev.semafor.spi.Brokers;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.Objects;

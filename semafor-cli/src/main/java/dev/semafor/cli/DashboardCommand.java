@@ -1,8 +1,8 @@
 package dev.semafor.cli;
 
 import dev.semafor.TaskRegistry;
-import dev.semafor.broker.Broker;
 import dev.semafor.server.DashboardServer;
+import dev.semafor.spi.Broker;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;

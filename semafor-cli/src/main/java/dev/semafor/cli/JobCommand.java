@@ -2,12 +2,12 @@ package dev.semafor.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.semafor.SemaforException;
-import dev.semafor.broker.Broker;
-import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.LogLine;
 import dev.semafor.client.Client;
 import dev.semafor.server.JobLogsApi;
 import dev.semafor.server.JobViews;
+import dev.semafor.spi.Broker;
+import dev.semafor.spi.JobRecord;
+import dev.semafor.spi.LogLine;
 import dev.semafor.worker.Durations;
 import java.io.PrintWriter;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.semafor.cli;
 
 import dev.semafor.JobState;
-import dev.semafor.broker.JobQuery;
+import dev.semafor.spi.JobQuery;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;

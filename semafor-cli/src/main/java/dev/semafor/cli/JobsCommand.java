@@ -2,11 +2,11 @@ package dev.semafor.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.semafor.broker.Broker;
-import dev.semafor.broker.JobQuery;
-import dev.semafor.broker.JobRecord;
 import dev.semafor.server.BulkJobs;
 import dev.semafor.server.JobViews;
+import dev.semafor.spi.Broker;
+import dev.semafor.spi.JobQuery;
+import dev.semafor.spi.JobRecord;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,8 +1,8 @@
 package dev.semafor.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.semafor.broker.Broker;
-import dev.semafor.broker.JobRecord;
+import dev.semafor.spi.Broker;
+import dev.semafor.spi.JobRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.semafor.cli;
 
-import dev.semafor.broker.Broker;
+import dev.semafor.spi.Broker;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -2,11 +2,11 @@ package dev.semafor.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.semafor.broker.Broker;
-import dev.semafor.broker.ScheduleRecord;
 import dev.semafor.schedule.Schedule;
 import dev.semafor.server.JobViews;
 import dev.semafor.server.ScheduleSource;
+import dev.semafor.spi.Broker;
+import dev.semafor.spi.ScheduleRecord;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.semafor.JobOptions;
 import dev.semafor.JobState;
-import dev.semafor.broker.Broker;
-import dev.semafor.broker.Brokers;
-import dev.semafor.broker.JobQuery;
-import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.QueueStats;
 import dev.semafor.client.Client;
+import dev.semafor.spi.Broker;
+import dev.semafor.spi.Brokers;
+import dev.semafor.spi.JobQuery;
+import dev.semafor.spi.JobRecord;
+import dev.semafor.spi.QueueStats;
 import dev.semafor.task.BuiltinTasks;
 import dev.semafor.task.BuiltinTasks.SleepInput;
 import java.nio.file.Path;

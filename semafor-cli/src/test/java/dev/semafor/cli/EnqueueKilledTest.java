@@ -3,9 +3,9 @@ package dev.semafor.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.semafor.broker.Broker;
-import dev.semafor.broker.Brokers;
-import dev.semafor.broker.QueueStats;
+import dev.semafor.spi.Broker;
+import dev.semafor.spi.Brokers;
+import dev.semafor.spi.QueueStats;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.semafor.Json;
-import dev.semafor.broker.Broker;
-import dev.semafor.broker.Brokers;
-import dev.semafor.broker.LeaseRequest;
 import dev.semafor.cli.CliRun.Result;
 import dev.semafor.client.Client;
+import dev.semafor.spi.Broker;
+import dev.semafor.spi.Brokers;
+import dev.semafor.spi.LeaseRequest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

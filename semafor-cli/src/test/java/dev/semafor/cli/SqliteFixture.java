@@ -1,10 +1,10 @@
 package dev.semafor.cli;
 
-import dev.semafor.broker.Broker;
-import dev.semafor.broker.Brokers;
-import dev.semafor.broker.Lease;
-import dev.semafor.broker.LeaseRequest;
-import dev.semafor.broker.ScheduleRecord;
+import dev.semafor.spi.Broker;
+import dev.semafor.spi.Brokers;
+import dev.semafor.spi.Lease;
+import dev.semafor.spi.LeaseRequest;
+import dev.semafor.spi.ScheduleRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,11 +2,11 @@ package dev.semafor.memory;
 
 import dev.semafor.JobState;
 import dev.semafor.UniqueKeyConflictException;
-import dev.semafor.broker.CancelResult;
-import dev.semafor.broker.JobQuery;
-import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.QueueStats;
-import dev.semafor.broker.TaskCount;
+import dev.semafor.spi.CancelResult;
+import dev.semafor.spi.JobQuery;
+import dev.semafor.spi.JobRecord;
+import dev.semafor.spi.QueueStats;
+import dev.semafor.spi.TaskCount;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,8 +1,8 @@
 package dev.semafor.memory;
 
-import dev.semafor.broker.Broker;
-import dev.semafor.broker.BrokerProvider;
-import dev.semafor.broker.BrokerUrl;
+import dev.semafor.spi.Broker;
+import dev.semafor.spi.BrokerProvider;
+import dev.semafor.spi.BrokerUrl;
 import java.time.InstantSource;
 import java.util.Set;
 

@@ -1,7 +1,7 @@
 package dev.semafor.memory;
 
-import dev.semafor.broker.GroupRecord;
-import dev.semafor.broker.JobRecord;
+import dev.semafor.spi.GroupRecord;
+import dev.semafor.spi.JobRecord;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;

@@ -2,10 +2,10 @@ package dev.semafor.memory;
 
 import dev.semafor.JobError;
 import dev.semafor.JobState;
-import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.Lease;
-import dev.semafor.broker.LeaseRef;
-import dev.semafor.broker.LeaseStatus;
+import dev.semafor.spi.JobRecord;
+import dev.semafor.spi.Lease;
+import dev.semafor.spi.LeaseRef;
+import dev.semafor.spi.LeaseStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.semafor.memory;
 
-import dev.semafor.broker.JobRecord;
+import dev.semafor.spi.JobRecord;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

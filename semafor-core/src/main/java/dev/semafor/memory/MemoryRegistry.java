@@ -1,8 +1,8 @@
 package dev.semafor.memory;
 
-import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.ScheduleRecord;
-import dev.semafor.broker.WorkerInfo;
+import dev.semafor.spi.JobRecord;
+import dev.semafor.spi.ScheduleRecord;
+import dev.semafor.spi.WorkerInfo;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

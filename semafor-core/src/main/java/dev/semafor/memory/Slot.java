@@ -1,8 +1,8 @@
 package dev.semafor.memory;
 
 import dev.semafor.JobState;
-import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.LogLine;
+import dev.semafor.spi.JobRecord;
+import dev.semafor.spi.LogLine;
 import java.time.Instant;
 
 /**

@@ -362,13 +362,13 @@ public final class ChildMain {
 
     /**
      * Sends the text to the parent at once, one frame per line (the parent batches its writes to
-     * the broker), each cut at {@link dev.semafor.broker.LogLine#MAX_CHARS} characters.
+     * the broker), each cut at {@link dev.semafor.spi.LogLine#MAX_CHARS} characters.
      */
     @Override
     public void log(String line) {
       String s = String.valueOf(line);
       for (String l : s.isEmpty() ? java.util.List.of("") : s.lines().toList()) {
-        send(new Frame.Log(run.jobId(), dev.semafor.broker.LogLine.cut(l)));
+        send(new Frame.Log(run.jobId(), dev.semafor.spi.LogLine.cut(l)));
       }
     }
 

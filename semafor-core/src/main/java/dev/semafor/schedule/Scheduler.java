@@ -1,9 +1,9 @@
 package dev.semafor.schedule;
 
-import dev.semafor.broker.Broker;
-import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.ScheduleRecord;
 import dev.semafor.client.Client;
+import dev.semafor.spi.Broker;
+import dev.semafor.spi.JobRecord;
+import dev.semafor.spi.ScheduleRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;

@@ -1,8 +1,8 @@
 package dev.semafor.worker;
 
 import dev.semafor.JobContext;
-import dev.semafor.broker.Lease;
-import dev.semafor.broker.LeaseRef;
+import dev.semafor.spi.Lease;
+import dev.semafor.spi.LeaseRef;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;

@@ -1,11 +1,11 @@
 package dev.semafor.worker;
 
 import dev.semafor.JobError;
-import dev.semafor.broker.Broker;
-import dev.semafor.broker.Completion;
-import dev.semafor.broker.Failure;
-import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.JobTemplate;
+import dev.semafor.spi.Broker;
+import dev.semafor.spi.Completion;
+import dev.semafor.spi.Failure;
+import dev.semafor.spi.JobRecord;
+import dev.semafor.spi.JobTemplate;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;

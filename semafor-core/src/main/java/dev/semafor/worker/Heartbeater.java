@@ -1,8 +1,8 @@
 package dev.semafor.worker;
 
-import dev.semafor.broker.Broker;
-import dev.semafor.broker.LeaseRef;
-import dev.semafor.broker.LeaseStatus;
+import dev.semafor.spi.Broker;
+import dev.semafor.spi.LeaseRef;
+import dev.semafor.spi.LeaseStatus;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.semafor.worker;
 
-import dev.semafor.broker.LeaseRef;
+import dev.semafor.spi.LeaseRef;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -1,8 +1,8 @@
 package dev.semafor.worker;
 
-import dev.semafor.broker.Broker;
-import dev.semafor.broker.LogLine;
-import dev.semafor.broker.LogLines;
+import dev.semafor.spi.Broker;
+import dev.semafor.spi.LogLine;
+import dev.semafor.spi.LogLines;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;

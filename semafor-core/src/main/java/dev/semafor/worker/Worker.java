@@ -4,14 +4,14 @@ import dev.semafor.BrokerFatalException;
 import dev.semafor.ExecutionModel;
 import dev.semafor.Json;
 import dev.semafor.TaskRegistry;
-import dev.semafor.broker.Broker;
-import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.LeaseRef;
-import dev.semafor.broker.LeaseStatus;
-import dev.semafor.broker.WorkerInfo;
 import dev.semafor.client.Client;
 import dev.semafor.schedule.Schedule;
 import dev.semafor.schedule.Scheduler;
+import dev.semafor.spi.Broker;
+import dev.semafor.spi.JobRecord;
+import dev.semafor.spi.LeaseRef;
+import dev.semafor.spi.LeaseStatus;
+import dev.semafor.spi.WorkerInfo;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -438,7 +438,7 @@ public final class Worker implements AutoCloseable {
     }
 
     @Override
-    public void leased(List<dev.semafor.broker.Lease> leases) {
+    public void leased(List<dev.semafor.spi.Lease> leases) {
       listener.onLeased(leases);
     }
 

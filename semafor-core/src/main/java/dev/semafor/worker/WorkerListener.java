@@ -1,6 +1,6 @@
 package dev.semafor.worker;
 
-import dev.semafor.broker.Lease;
+import dev.semafor.spi.Lease;
 import java.util.List;
 
 /**

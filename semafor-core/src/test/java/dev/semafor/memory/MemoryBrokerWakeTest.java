@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.semafor.JobIds;
-import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.Lease;
-import dev.semafor.broker.LeaseRequest;
+import dev.semafor.spi.JobRecord;
+import dev.semafor.spi.Lease;
+import dev.semafor.spi.LeaseRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

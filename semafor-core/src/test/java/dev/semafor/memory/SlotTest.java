@@ -3,7 +3,7 @@ package dev.semafor.memory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.semafor.JobState;
-import dev.semafor.broker.JobRecord;
+import dev.semafor.spi.JobRecord;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.semafor.JobIds;
 import dev.semafor.Json;
-import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.Lease;
+import dev.semafor.spi.JobRecord;
+import dev.semafor.spi.Lease;
 import dev.semafor.task.BuiltinTasks;
 import dev.semafor.worker.Assignment;
 import java.io.ByteArrayInputStream;

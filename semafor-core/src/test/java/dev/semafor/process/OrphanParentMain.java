@@ -2,8 +2,8 @@ package dev.semafor.process;
 
 import dev.semafor.JobIds;
 import dev.semafor.Json;
-import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.Lease;
+import dev.semafor.spi.JobRecord;
+import dev.semafor.spi.Lease;
 import dev.semafor.worker.Assignment;
 import dev.semafor.worker.WarmUpJob;
 import java.time.Instant;

@@ -3,8 +3,8 @@ package dev.semafor.process;
 import static org.awaitility.Awaitility.await;
 
 import dev.semafor.JobIds;
-import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.Lease;
+import dev.semafor.spi.JobRecord;
+import dev.semafor.spi.Lease;
 import dev.semafor.worker.Assignment;
 import dev.semafor.worker.Outcome;
 import java.time.Duration;

@@ -8,10 +8,10 @@ import dev.semafor.JobOptions;
 import dev.semafor.JobState;
 import dev.semafor.JobTimeoutException;
 import dev.semafor.TaskRegistry;
-import dev.semafor.broker.JobRecord;
 import dev.semafor.client.Client;
 import dev.semafor.client.JobHandle;
 import dev.semafor.memory.MemoryBroker;
+import dev.semafor.spi.JobRecord;
 import dev.semafor.task.BuiltinTasks;
 import dev.semafor.worker.Worker;
 import dev.semafor.worker.WorkerConfig;
@@ -64,7 +64,7 @@ class ProcessWorkerTest {
         .startsWith("from pid ")
         .isNotEqualTo("from pid " + ProcessHandle.current().pid());
     assertThat(lines.subList(1, 3)).containsExactly("two lines", "in one call: ünïcödé ✓");
-    assertThat(lines.get(3)).hasSize(dev.semafor.broker.LogLine.MAX_CHARS).endsWith("y…");
+    assertThat(lines.get(3)).hasSize(dev.semafor.spi.LogLine.MAX_CHARS).endsWith("y…");
   }
 
   @Test

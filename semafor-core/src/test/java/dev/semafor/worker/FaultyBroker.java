@@ -1,12 +1,12 @@
 package dev.semafor.worker;
 
-import dev.semafor.broker.Completion;
-import dev.semafor.broker.ForwardingBroker;
-import dev.semafor.broker.Lease;
-import dev.semafor.broker.LeaseRef;
-import dev.semafor.broker.LeaseRequest;
-import dev.semafor.broker.LeaseStatus;
 import dev.semafor.memory.MemoryBroker;
+import dev.semafor.spi.Completion;
+import dev.semafor.spi.ForwardingBroker;
+import dev.semafor.spi.Lease;
+import dev.semafor.spi.LeaseRef;
+import dev.semafor.spi.LeaseRequest;
+import dev.semafor.spi.LeaseStatus;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;

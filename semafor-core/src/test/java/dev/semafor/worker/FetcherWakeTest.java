@@ -16,10 +16,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * An idle worker's fetcher waits in {@link dev.semafor.broker.Broker#awaitWork} after an empty
- * lease, with its back-off as the timeout, and leases again as soon as the wait returns; closing
- * the worker ends the wait. The broker here blocks every wait until the test wakes it, so nothing
- * but the wait's return can bring the fetcher back.
+ * An idle worker's fetcher waits in {@link dev.semafor.spi.Broker#awaitWork} after an empty lease,
+ * with its back-off as the timeout, and leases again as soon as the wait returns; closing the
+ * worker ends the wait. The broker here blocks every wait until the test wakes it, so nothing but
+ * the wait's return can bring the fetcher back.
  */
 class FetcherWakeTest {
   private static final Duration POLL = Duration.ofMillis(200);

@@ -2,8 +2,8 @@ package dev.semafor.worker;
 
 import dev.semafor.JobIds;
 import dev.semafor.TaskRegistry;
-import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.Lease;
+import dev.semafor.spi.JobRecord;
+import dev.semafor.spi.Lease;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;

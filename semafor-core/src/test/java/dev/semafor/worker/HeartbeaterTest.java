@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.semafor.Json;
 import dev.semafor.TaskRegistry;
-import dev.semafor.broker.Lease;
-import dev.semafor.broker.LeaseRequest;
-import dev.semafor.broker.LeaseStatus;
 import dev.semafor.client.Client;
+import dev.semafor.spi.Lease;
+import dev.semafor.spi.LeaseRequest;
+import dev.semafor.spi.LeaseStatus;
 import dev.semafor.task.BuiltinTasks;
 import java.time.Duration;
 import java.util.List;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.semafor.JobIds;
-import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.Lease;
+import dev.semafor.spi.JobRecord;
+import dev.semafor.spi.Lease;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

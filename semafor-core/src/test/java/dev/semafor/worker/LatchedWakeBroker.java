@@ -1,7 +1,7 @@
 package dev.semafor.worker;
 
-import dev.semafor.broker.ForwardingBroker;
 import dev.semafor.memory.MemoryBroker;
+import dev.semafor.spi.ForwardingBroker;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;

@@ -3,10 +3,10 @@ package dev.semafor.worker;
 import dev.semafor.ExecutionModel;
 import dev.semafor.JobOptions;
 import dev.semafor.TaskRegistry;
-import dev.semafor.broker.JobRecord;
 import dev.semafor.client.Client;
 import dev.semafor.client.JobHandle;
 import dev.semafor.memory.MemoryBroker;
+import dev.semafor.spi.JobRecord;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 

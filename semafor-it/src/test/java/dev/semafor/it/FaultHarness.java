@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.semafor.JobState;
-import dev.semafor.broker.JobRecord;
 import dev.semafor.it.Fleet.Member;
+import dev.semafor.spi.JobRecord;
 import dev.semafor.task.BuiltinTasks;
 import dev.semafor.task.ExecutionLog;
 import java.io.IOException;

@@ -2,13 +2,13 @@ package dev.semafor.it;
 
 import dev.semafor.JobOptions;
 import dev.semafor.JobState;
-import dev.semafor.broker.Broker;
-import dev.semafor.broker.Brokers;
-import dev.semafor.broker.JobQuery;
-import dev.semafor.broker.JobRecord;
 import dev.semafor.client.Client;
 import dev.semafor.client.Client.JobRequest;
 import dev.semafor.client.JobHandle;
+import dev.semafor.spi.Broker;
+import dev.semafor.spi.Brokers;
+import dev.semafor.spi.JobQuery;
+import dev.semafor.spi.JobRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

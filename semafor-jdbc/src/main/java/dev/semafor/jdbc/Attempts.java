@@ -4,10 +4,10 @@ import static dev.semafor.jdbc.JobRows.TABLE;
 import static dev.semafor.jdbc.JobRows.millis;
 
 import dev.semafor.JobState;
-import dev.semafor.broker.Completion;
-import dev.semafor.broker.Failure;
-import dev.semafor.broker.LeaseRef;
-import dev.semafor.broker.LeaseStatus;
+import dev.semafor.spi.Completion;
+import dev.semafor.spi.Failure;
+import dev.semafor.spi.LeaseRef;
+import dev.semafor.spi.LeaseStatus;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;

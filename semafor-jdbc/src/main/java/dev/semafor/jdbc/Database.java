@@ -2,7 +2,7 @@ package dev.semafor.jdbc;
 
 import static dev.semafor.jdbc.JobRows.TABLE;
 
-import dev.semafor.broker.JobRecord;
+import dev.semafor.spi.JobRecord;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -205,7 +205,7 @@ interface Dialect extends AutoCloseable {
 
   /**
    * How this broker handle's idle workers are woken when work arrives ({@link
-   * dev.semafor.broker.Broker#awaitWork}); called once, when the broker opens, and closed with the
+   * dev.semafor.spi.Broker#awaitWork}); called once, when the broker opens, and closed with the
    * broker. The default wakes no one: workers poll.
    */
   default WorkSignal workSignal() {

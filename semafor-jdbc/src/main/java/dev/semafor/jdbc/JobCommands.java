@@ -5,7 +5,7 @@ import static dev.semafor.jdbc.JobRows.millis;
 
 import dev.semafor.JobState;
 import dev.semafor.UniqueKeyConflictException;
-import dev.semafor.broker.CancelResult;
+import dev.semafor.spi.CancelResult;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -5,11 +5,11 @@ import static dev.semafor.jdbc.JobRows.TABLE;
 import static dev.semafor.jdbc.JobRows.millis;
 
 import dev.semafor.UniquePolicy;
-import dev.semafor.broker.Completion;
-import dev.semafor.broker.GroupRecord;
-import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.JobTemplate;
-import dev.semafor.broker.ScheduleRecord;
+import dev.semafor.spi.Completion;
+import dev.semafor.spi.GroupRecord;
+import dev.semafor.spi.JobRecord;
+import dev.semafor.spi.JobTemplate;
+import dev.semafor.spi.ScheduleRecord;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -113,7 +113,7 @@ final class JobControl {
   private JobControl() {}
 
   /**
-   * Stores jobs one by one, honouring unique keys (see {@link dev.semafor.broker.Broker#enqueue});
+   * Stores jobs one by one, honouring unique keys (see {@link dev.semafor.spi.Broker#enqueue});
    * returns what {@code enqueue} returns: per job, the stored job or the existing one kept in its
    * place.
    */
@@ -284,7 +284,7 @@ final class JobControl {
     insert.executeUpdate();
   }
 
-  /** See {@link dev.semafor.broker.Broker#claimTick}. */
+  /** See {@link dev.semafor.spi.Broker#claimTick}. */
   static boolean claimTick(Session s, ScheduleRecord r, Instant tick, JobRecord job)
       throws SQLException {
     PreparedStatement ps = s.prepare(CLAIM);

@@ -2,8 +2,8 @@ package dev.semafor.jdbc;
 
 import static dev.semafor.jdbc.JobRows.TABLE;
 
-import dev.semafor.broker.LogLine;
-import dev.semafor.broker.LogLines;
+import dev.semafor.spi.LogLine;
+import dev.semafor.spi.LogLines;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Job log lines ({@link dev.semafor.broker.Broker#appendLogs}) in the jobs table's {@code logs}
+ * Job log lines ({@link dev.semafor.spi.Broker#appendLogs}) in the jobs table's {@code logs}
  * column, as {@link LogLine#toJson} writes them: gone with the job when it is pruned or deleted. An
  * append reads the job's lines under its lease (row id, job id, token and {@code RUNNING}, as every
  * attempt's write), keeps the last {@link LogLine#MAX_LINES} with the new ones, and writes them

@@ -4,10 +4,10 @@ import static dev.semafor.jdbc.JobRows.COLUMNS;
 import static dev.semafor.jdbc.JobRows.TABLE;
 
 import dev.semafor.JobState;
-import dev.semafor.broker.JobQuery;
-import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.QueueStats;
-import dev.semafor.broker.TaskCount;
+import dev.semafor.spi.JobQuery;
+import dev.semafor.spi.JobRecord;
+import dev.semafor.spi.QueueStats;
+import dev.semafor.spi.TaskCount;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -6,7 +6,7 @@ import dev.semafor.JobError;
 import dev.semafor.JobState;
 import dev.semafor.Json;
 import dev.semafor.UniquePolicy;
-import dev.semafor.broker.JobRecord;
+import dev.semafor.spi.JobRecord;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -2,7 +2,7 @@ package dev.semafor.jdbc;
 
 import static dev.semafor.jdbc.JobRows.millis;
 
-import dev.semafor.broker.LeaseRef;
+import dev.semafor.spi.LeaseRef;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -128,13 +128,13 @@ final class LeaseLimits {
 
   /**
    * Gives back the rate starts of the live leases among {@code leases}, which are being released
-   * unstarted ({@link dev.semafor.broker.Broker#release}); runs in the release's transaction,
-   * before the release clears the jobs' start times. A lease's start row has the job's key and
-   * start time, and expires a period later. Start rows name no job, so rows of one key, start and
-   * expiry are alike: to give back {@code n} of them, all are deleted and all but {@code n} put
-   * back (most often none), under the key's lock ({@link Dialect#lockKey}) so that two releases or
-   * a release and a lease never interleave their counts. A start that has aged out is gone already
-   * and gives nothing back.
+   * unstarted ({@link dev.semafor.spi.Broker#release}); runs in the release's transaction, before
+   * the release clears the jobs' start times. A lease's start row has the job's key and start time,
+   * and expires a period later. Start rows name no job, so rows of one key, start and expiry are
+   * alike: to give back {@code n} of them, all are deleted and all but {@code n} put back (most
+   * often none), under the key's lock ({@link Dialect#lockKey}) so that two releases or a release
+   * and a lease never interleave their counts. A start that has aged out is gone already and gives
+   * nothing back.
    */
   static void giveBack(Session s, Dialect dialect, List<LeaseRef> leases) throws SQLException {
     Map<Long, LeaseRef> byRow = HashMap.newHashMap(leases.size());

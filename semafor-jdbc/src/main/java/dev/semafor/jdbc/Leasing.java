@@ -3,10 +3,10 @@ package dev.semafor.jdbc;
 import static dev.semafor.jdbc.JobRows.TABLE;
 import static dev.semafor.jdbc.JobRows.millis;
 
-import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.Lease;
-import dev.semafor.broker.LeaseRef;
-import dev.semafor.broker.LeaseRequest;
+import dev.semafor.spi.JobRecord;
+import dev.semafor.spi.Lease;
+import dev.semafor.spi.LeaseRef;
+import dev.semafor.spi.LeaseRequest;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -10,11 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Paused queues ({@link dev.semafor.broker.Broker#pauseQueue}) in table {@code
- * semafor_paused_queues}, one row per paused queue. A lease leaves them out in the statement that
- * reads its candidates ({@link #NOT_PAUSED}), so a pause needs no extra round trip on the hot path
- * and is seen by every handle on the database at its next lease. The insert is the SQL standard's
- * {@code ON CONFLICT} form, which SQLite and PostgreSQL share.
+ * Paused queues ({@link dev.semafor.spi.Broker#pauseQueue}) in table {@code semafor_paused_queues},
+ * one row per paused queue. A lease leaves them out in the statement that reads its candidates
+ * ({@link #NOT_PAUSED}), so a pause needs no extra round trip on the hot path and is seen by every
+ * handle on the database at its next lease. The insert is the SQL standard's {@code ON CONFLICT}
+ * form, which SQLite and PostgreSQL share.
  */
 final class PausedQueues {
   static final String TABLE = "semafor_paused_queues";

@@ -150,8 +150,8 @@ final class SchemaSteps {
 
   /**
    * Version 6: leased is not started. {@code started} is 0 from a lease until the worker reports
-   * the start ({@link dev.semafor.broker.Broker#markStarted}) or the attempt ends; jobs running
-   * when the database is upgraded count as started. Workers record the tasks they can run.
+   * the start ({@link dev.semafor.spi.Broker#markStarted}) or the attempt ends; jobs running when
+   * the database is upgraded count as started. Workers record the tasks they can run.
    */
   private static List<String> starts(Types t) {
     return List.of(
@@ -161,13 +161,13 @@ final class SchemaSteps {
   }
 
   /**
-   * Version 8: each job's log lines ({@link dev.semafor.broker.Broker#appendLogs}), a JSON array in
+   * Version 8: each job's log lines ({@link dev.semafor.spi.Broker#appendLogs}), a JSON array in
    * one column, so they go with the job. Existing jobs have none.
    */
   private static final List<String> LOGS = List.of("ALTER TABLE " + JOBS + " ADD COLUMN logs TEXT");
 
   /**
-   * Version 7: paused queues ({@link dev.semafor.broker.Broker#pauseQueue}), one row per queue. An
+   * Version 7: paused queues ({@link dev.semafor.spi.Broker#pauseQueue}), one row per queue. An
    * existing database gets the empty table: no queue is paused.
    */
   private static List<String> paused(Types t) {

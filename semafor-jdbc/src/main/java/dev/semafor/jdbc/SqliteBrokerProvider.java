@@ -1,9 +1,9 @@
 package dev.semafor.jdbc;
 
-import dev.semafor.broker.Broker;
-import dev.semafor.broker.BrokerProvider;
-import dev.semafor.broker.BrokerUrl;
-import dev.semafor.broker.OpenMode;
+import dev.semafor.spi.Broker;
+import dev.semafor.spi.BrokerProvider;
+import dev.semafor.spi.BrokerUrl;
+import dev.semafor.spi.OpenMode;
 import java.time.InstantSource;
 import java.util.Set;
 

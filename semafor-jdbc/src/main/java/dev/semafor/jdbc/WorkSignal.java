@@ -7,10 +7,10 @@ import java.util.List;
 
 /**
  * How a {@link JdbcBroker}'s idle workers learn that work arrived ({@link
- * dev.semafor.broker.Broker#awaitWork}): the dialect's one wake-up hook ({@link
- * Dialect#workSignal}). SQLite wakes the other handles on the machine through local sockets after
- * the commit ({@link SqliteWakeUps}); PostgreSQL sends {@code NOTIFY} inside the transaction, so
- * that it goes out with the commit ({@link PostgresListener}).
+ * dev.semafor.spi.Broker#awaitWork}): the dialect's one wake-up hook ({@link Dialect#workSignal}).
+ * SQLite wakes the other handles on the machine through local sockets after the commit ({@link
+ * SqliteWakeUps}); PostgreSQL sends {@code NOTIFY} inside the transaction, so that it goes out with
+ * the commit ({@link PostgresListener}).
  *
  * <p>The broker calls {@link #leasing} before each lease looks for jobs, {@link #adding} inside
  * each transaction that makes jobs due and {@link #added} after it commits, and {@link #await} when

@@ -4,7 +4,7 @@ import static dev.semafor.jdbc.JobRows.millis;
 
 import dev.semafor.ExecutionModel;
 import dev.semafor.Json;
-import dev.semafor.broker.WorkerInfo;
+import dev.semafor.spi.WorkerInfo;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;

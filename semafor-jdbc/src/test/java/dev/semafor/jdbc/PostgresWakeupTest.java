@@ -3,9 +3,9 @@ package dev.semafor.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.semafor.broker.Broker;
-import dev.semafor.broker.Brokers;
-import dev.semafor.broker.JobRecord;
+import dev.semafor.spi.Broker;
+import dev.semafor.spi.Brokers;
+import dev.semafor.spi.JobRecord;
 import dev.semafor.tck.TestJobs;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

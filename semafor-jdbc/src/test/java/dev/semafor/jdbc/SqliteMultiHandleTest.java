@@ -1,7 +1,7 @@
 package dev.semafor.jdbc;
 
-import dev.semafor.broker.Broker;
-import dev.semafor.broker.Brokers;
+import dev.semafor.spi.Broker;
+import dev.semafor.spi.Brokers;
 import dev.semafor.tck.MultiHandleContract;
 import java.nio.file.Path;
 import java.time.InstantSource;

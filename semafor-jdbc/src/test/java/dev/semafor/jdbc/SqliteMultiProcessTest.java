@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.semafor.JobState;
 import dev.semafor.TaskRegistry;
-import dev.semafor.broker.Broker;
-import dev.semafor.broker.Brokers;
-import dev.semafor.broker.JobQuery;
-import dev.semafor.broker.JobRecord;
+import dev.semafor.spi.Broker;
+import dev.semafor.spi.Brokers;
+import dev.semafor.spi.JobQuery;
+import dev.semafor.spi.JobRecord;
 import dev.semafor.tck.process.WorkerMain;
 import dev.semafor.tck.process.WorkerProcesses;
 import dev.semafor.worker.Worker;

@@ -3,11 +3,11 @@ package dev.semafor.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.semafor.JobState;
-import dev.semafor.broker.Broker;
-import dev.semafor.broker.Brokers;
-import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.Lease;
-import dev.semafor.broker.LeaseRequest;
+import dev.semafor.spi.Broker;
+import dev.semafor.spi.Brokers;
+import dev.semafor.spi.JobRecord;
+import dev.semafor.spi.Lease;
+import dev.semafor.spi.LeaseRequest;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

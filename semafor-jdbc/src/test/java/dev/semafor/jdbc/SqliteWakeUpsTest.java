@@ -2,10 +2,10 @@ package dev.semafor.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.semafor.broker.Broker;
-import dev.semafor.broker.Brokers;
-import dev.semafor.broker.LeaseRequest;
 import dev.semafor.jdbc.it.EnqueueMain;
+import dev.semafor.spi.Broker;
+import dev.semafor.spi.Brokers;
+import dev.semafor.spi.LeaseRequest;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -157,7 +157,7 @@ class SqliteWakeUpsTest {
     }
   }
 
-  private static List<dev.semafor.broker.JobRecord> job() {
+  private static List<dev.semafor.spi.JobRecord> job() {
     return List.of(Jobs.queued("semafor.noop", InstantSource.system()).queue("wake").build());
   }
 

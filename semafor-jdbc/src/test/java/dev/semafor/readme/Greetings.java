@@ -2,10 +2,10 @@ package dev.semafor.readme;
 
 import dev.semafor.TaskModule;
 import dev.semafor.TaskRegistry;
-import dev.semafor.broker.Broker;
-import dev.semafor.broker.Brokers;
 import dev.semafor.client.Client;
 import dev.semafor.client.JobHandle;
+import dev.semafor.spi.Broker;
+import dev.semafor.spi.Brokers;
 import dev.semafor.worker.Worker;
 import dev.semafor.worker.WorkerConfig;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.semafor.redis;
 
 import dev.semafor.JobState;
-import dev.semafor.broker.JobRecord;
+import dev.semafor.spi.JobRecord;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

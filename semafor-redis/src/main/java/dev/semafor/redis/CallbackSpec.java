@@ -1,8 +1,8 @@
 package dev.semafor.redis;
 
 import dev.semafor.Json;
-import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.JobTemplate;
+import dev.semafor.spi.JobRecord;
+import dev.semafor.spi.JobTemplate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

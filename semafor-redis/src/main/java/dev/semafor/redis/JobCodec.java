@@ -5,7 +5,7 @@ import dev.semafor.JobError;
 import dev.semafor.JobOptions;
 import dev.semafor.JobState;
 import dev.semafor.UniquePolicy;
-import dev.semafor.broker.JobRecord;
+import dev.semafor.spi.JobRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.semafor.redis;
 
-import dev.semafor.broker.Broker;
-import dev.semafor.broker.Brokers;
+import dev.semafor.spi.Broker;
+import dev.semafor.spi.Brokers;
 import dev.semafor.tck.BrokerContract;
 import java.time.InstantSource;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -3,10 +3,10 @@ package dev.semafor.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.semafor.JobState;
-import dev.semafor.broker.Broker;
-import dev.semafor.broker.Brokers;
-import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.LeaseRequest;
+import dev.semafor.spi.Broker;
+import dev.semafor.spi.Brokers;
+import dev.semafor.spi.JobRecord;
+import dev.semafor.spi.LeaseRequest;
 import dev.semafor.tck.TestJobs;
 import java.time.Clock;
 import java.time.Duration;

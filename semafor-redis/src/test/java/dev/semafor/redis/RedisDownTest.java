@@ -3,7 +3,7 @@ package dev.semafor.redis;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.semafor.BrokerUnavailableException;
-import dev.semafor.broker.Brokers;
+import dev.semafor.spi.Brokers;
 import org.junit.jupiter.api.Test;
 
 /** No Redis at the URL: one error in the user's terms, the URL once (no password), the reason. */

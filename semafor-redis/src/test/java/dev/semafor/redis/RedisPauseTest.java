@@ -2,8 +2,8 @@ package dev.semafor.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.semafor.broker.Broker;
-import dev.semafor.broker.Brokers;
+import dev.semafor.spi.Broker;
+import dev.semafor.spi.Brokers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

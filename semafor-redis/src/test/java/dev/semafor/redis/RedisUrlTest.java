@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.semafor.BrokerUnavailableException;
-import dev.semafor.broker.Brokers;
+import dev.semafor.spi.Brokers;
 import org.junit.jupiter.api.Test;
 
 /** Parsing {@code redis://} and {@code rediss://} URLs; the password is never shown. */

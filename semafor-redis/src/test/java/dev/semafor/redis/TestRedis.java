@@ -58,9 +58,9 @@ final class TestRedis {
   }
 
   /** A job of {@code task} due now on the default queue, as a client would enqueue it. */
-  static dev.semafor.broker.JobRecord.Builder job(String task) {
+  static dev.semafor.spi.JobRecord.Builder job(String task) {
     java.time.Instant now = java.time.Instant.now();
-    return dev.semafor.broker.JobRecord.builder()
+    return dev.semafor.spi.JobRecord.builder()
         .id(dev.semafor.JobIds.next(now))
         .task(task)
         .state(dev.semafor.JobState.QUEUED)

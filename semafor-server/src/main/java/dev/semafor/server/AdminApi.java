@@ -1,9 +1,9 @@
 package dev.semafor.server;
 
 import dev.semafor.TaskRegistry;
-import dev.semafor.broker.Broker;
-import dev.semafor.broker.TaskCount;
-import dev.semafor.broker.WorkerInfo;
+import dev.semafor.spi.Broker;
+import dev.semafor.spi.TaskCount;
+import dev.semafor.spi.WorkerInfo;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;

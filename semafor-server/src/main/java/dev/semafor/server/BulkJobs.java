@@ -1,10 +1,10 @@
 package dev.semafor.server;
 
 import dev.semafor.UniqueKeyConflictException;
-import dev.semafor.broker.Broker;
-import dev.semafor.broker.CancelResult;
-import dev.semafor.broker.JobQuery;
-import dev.semafor.broker.JobRecord;
+import dev.semafor.spi.Broker;
+import dev.semafor.spi.CancelResult;
+import dev.semafor.spi.JobQuery;
+import dev.semafor.spi.JobRecord;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.semafor.JobError;
 import dev.semafor.JobState;
 import dev.semafor.ReportJson;
-import dev.semafor.broker.JobRecord;
+import dev.semafor.spi.JobRecord;
 import java.time.Instant;
 import java.util.Locale;
 

@@ -2,12 +2,12 @@ package dev.semafor.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.semafor.JobState;
-import dev.semafor.broker.Broker;
-import dev.semafor.broker.CancelResult;
-import dev.semafor.broker.JobQuery;
-import dev.semafor.broker.JobRecord;
 import dev.semafor.client.Client;
 import dev.semafor.client.JobHandle;
+import dev.semafor.spi.Broker;
+import dev.semafor.spi.CancelResult;
+import dev.semafor.spi.JobQuery;
+import dev.semafor.spi.JobRecord;
 import dev.semafor.worker.Durations;
 import io.javalin.Javalin;
 import io.javalin.http.Context;

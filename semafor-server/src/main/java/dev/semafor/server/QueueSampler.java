@@ -1,8 +1,8 @@
 package dev.semafor.server;
 
 import dev.semafor.JobState;
-import dev.semafor.broker.JobReads;
-import dev.semafor.broker.QueueStats;
+import dev.semafor.spi.JobReads;
+import dev.semafor.spi.QueueStats;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;

@@ -1,6 +1,6 @@
 package dev.semafor.server;
 
-import dev.semafor.broker.JobAdmin;
+import dev.semafor.spi.JobAdmin;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 

@@ -1,7 +1,7 @@
 package dev.semafor.server;
 
-import dev.semafor.broker.JobReads;
-import dev.semafor.broker.ScheduleRecord;
+import dev.semafor.spi.JobReads;
+import dev.semafor.spi.ScheduleRecord;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.semafor.server;
 
 import dev.semafor.JobState;
-import dev.semafor.broker.Broker;
-import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.QueueStats;
+import dev.semafor.spi.Broker;
+import dev.semafor.spi.JobRecord;
+import dev.semafor.spi.QueueStats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.semafor.ExecutionModel;
 import dev.semafor.JobError;
-import dev.semafor.broker.Lease;
-import dev.semafor.broker.LeaseRequest;
-import dev.semafor.broker.WorkerInfo;
 import dev.semafor.memory.MemoryBroker;
+import dev.semafor.spi.Lease;
+import dev.semafor.spi.LeaseRequest;
+import dev.semafor.spi.WorkerInfo;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -231,7 +231,7 @@ class AdminApiTest extends ApiFixture {
     broker = new MemoryBroker();
     Instant tick = Instant.parse("2030-01-01T03:00:00Z");
     broker.claimTick(
-        new dev.semafor.broker.ScheduleRecord(
+        new dev.semafor.spi.ScheduleRecord(
             "nightly",
             "0 3 * * *",
             java.time.ZoneId.of("UTC"),

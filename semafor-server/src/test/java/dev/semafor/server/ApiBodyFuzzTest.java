@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.semafor.TaskRegistry;
-import dev.semafor.broker.JobQuery;
-import dev.semafor.broker.QueueStats;
 import dev.semafor.memory.MemoryBroker;
+import dev.semafor.spi.JobQuery;
+import dev.semafor.spi.QueueStats;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.List;
@@ -96,7 +96,7 @@ class ApiBodyFuzzTest {
       @ForAll("bodies") String body,
       @ForAll("actions") String action) {
     // a stored job (of any state the other properties left) about half the time, else any id
-    List<dev.semafor.broker.JobRecord> jobs = broker.query(JobQuery.all().page(50, 0));
+    List<dev.semafor.spi.JobRecord> jobs = broker.query(JobQuery.all().page(50, 0));
     String id = pick >= 0 && pick < jobs.size() ? jobs.get(pick).id() : randomId;
     String path = "/api/v1/jobs/" + id + action;
     Http.Response r =

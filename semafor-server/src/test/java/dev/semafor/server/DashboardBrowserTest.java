@@ -8,11 +8,11 @@ import dev.semafor.JobError;
 import dev.semafor.JobState;
 import dev.semafor.Json;
 import dev.semafor.TaskRegistry;
-import dev.semafor.broker.Failure;
-import dev.semafor.broker.Lease;
-import dev.semafor.broker.LeaseRequest;
-import dev.semafor.broker.WorkerInfo;
 import dev.semafor.memory.MemoryBroker;
+import dev.semafor.spi.Failure;
+import dev.semafor.spi.Lease;
+import dev.semafor.spi.LeaseRequest;
+import dev.semafor.spi.WorkerInfo;
 import dev.semafor.worker.Worker;
 import dev.semafor.worker.WorkerConfig;
 import java.io.IOException;
@@ -247,7 +247,7 @@ class DashboardBrowserTest {
     String echo = dev.semafor.JobIds.next(now);
     broker.enqueue(
         List.of(
-            dev.semafor.broker.JobRecord.builder()
+            dev.semafor.spi.JobRecord.builder()
                 .id(echo)
                 .task("semafor.echo")
                 .queue(queue)

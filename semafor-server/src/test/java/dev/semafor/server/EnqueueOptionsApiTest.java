@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.semafor.JobState;
 import dev.semafor.UniquePolicy;
-import dev.semafor.broker.JobRecord;
+import dev.semafor.spi.JobRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,9 +3,9 @@ package dev.semafor.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.semafor.broker.Lease;
-import dev.semafor.broker.LogLine;
-import dev.semafor.broker.LogLines;
+import dev.semafor.spi.Lease;
+import dev.semafor.spi.LogLine;
+import dev.semafor.spi.LogLines;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;

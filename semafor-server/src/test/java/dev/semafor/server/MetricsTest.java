@@ -7,11 +7,11 @@ import dev.semafor.ExecutionModel;
 import dev.semafor.JobState;
 import dev.semafor.Json;
 import dev.semafor.TaskRegistry;
-import dev.semafor.broker.Lease;
-import dev.semafor.broker.LeaseRequest;
-import dev.semafor.broker.WorkerInfo;
 import dev.semafor.memory.MemoryBroker;
 import dev.semafor.server.metrics.WorkerMetrics;
+import dev.semafor.spi.Lease;
+import dev.semafor.spi.LeaseRequest;
+import dev.semafor.spi.WorkerInfo;
 import dev.semafor.worker.Assignment;
 import dev.semafor.worker.Outcome;
 import dev.semafor.worker.Worker;
@@ -120,8 +120,7 @@ class MetricsTest extends ApiFixture {
     enqueue("{\"task\":\"semafor.noop\",\"queue\":\"l\"}");
     enqueue("{\"task\":\"semafor.noop\",\"queue\":\"l\"}");
     var leases =
-        broker.lease(
-            new dev.semafor.broker.LeaseRequest(List.of("l"), 2, "w", Duration.ofMinutes(1)));
+        broker.lease(new dev.semafor.spi.LeaseRequest(List.of("l"), 2, "w", Duration.ofMinutes(1)));
     broker.markStarted(List.of(leases.get(0).ref()));
 
     String scrape = http.get("/metrics").body();

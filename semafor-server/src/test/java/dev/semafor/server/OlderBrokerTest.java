@@ -3,13 +3,13 @@ package dev.semafor.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.semafor.TaskRegistry;
-import dev.semafor.broker.Broker;
-import dev.semafor.broker.ForwardingBroker;
-import dev.semafor.broker.GroupRecord;
-import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.ScheduleRecord;
-import dev.semafor.broker.WorkerInfo;
 import dev.semafor.memory.MemoryBroker;
+import dev.semafor.spi.Broker;
+import dev.semafor.spi.ForwardingBroker;
+import dev.semafor.spi.GroupRecord;
+import dev.semafor.spi.JobRecord;
+import dev.semafor.spi.ScheduleRecord;
+import dev.semafor.spi.WorkerInfo;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -62,7 +62,7 @@ class OlderBrokerTest {
     public void close() {}
 
     @Override
-    public List<dev.semafor.broker.TaskCount> queuedTasks() {
+    public List<dev.semafor.spi.TaskCount> queuedTasks() {
       throw new UnsupportedOperationException("this broker does not count waiting jobs by task");
     }
 

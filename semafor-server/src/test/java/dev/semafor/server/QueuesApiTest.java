@@ -3,7 +3,7 @@ package dev.semafor.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.semafor.broker.LeaseRequest;
+import dev.semafor.spi.LeaseRequest;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,8 @@
 package dev.semafor.spring;
 
 import dev.semafor.TaskRegistry;
-import dev.semafor.broker.Broker;
 import dev.semafor.server.DashboardServer;
+import dev.semafor.spi.Broker;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 

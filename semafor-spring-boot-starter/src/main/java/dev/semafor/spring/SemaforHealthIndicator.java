@@ -1,6 +1,6 @@
 package dev.semafor.spring;
 
-import dev.semafor.broker.Broker;
+import dev.semafor.spi.Broker;
 import dev.semafor.worker.Worker;
 import dev.semafor.worker.WorkerStats;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;

@@ -1,8 +1,8 @@
 package dev.semafor.spring;
 
 import dev.semafor.ExecutionModel;
-import dev.semafor.broker.Brokers;
 import dev.semafor.server.DashboardServer;
+import dev.semafor.spi.Brokers;
 import dev.semafor.worker.WorkerConfig;
 import java.time.Duration;
 import java.time.ZoneId;

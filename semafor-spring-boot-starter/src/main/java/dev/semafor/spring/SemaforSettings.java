@@ -1,8 +1,8 @@
 package dev.semafor.spring;
 
 import dev.semafor.BrokerUnavailableException;
-import dev.semafor.broker.Broker;
-import dev.semafor.broker.Brokers;
+import dev.semafor.spi.Broker;
+import dev.semafor.spi.Brokers;
 import dev.semafor.worker.WorkerConfig;
 import java.time.Duration;
 import java.util.List;

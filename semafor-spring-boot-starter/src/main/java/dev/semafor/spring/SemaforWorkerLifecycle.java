@@ -2,9 +2,9 @@ package dev.semafor.spring;
 
 import dev.semafor.Json;
 import dev.semafor.TaskRegistry;
-import dev.semafor.broker.Broker;
 import dev.semafor.schedule.Schedule;
 import dev.semafor.server.metrics.WorkerMetrics;
+import dev.semafor.spi.Broker;
 import dev.semafor.worker.Worker;
 import dev.semafor.worker.WorkerConfig;
 import dev.semafor.worker.WorkerListener;

@@ -6,13 +6,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.semafor.JobState;
 import dev.semafor.UnknownTaskException;
-import dev.semafor.broker.Broker;
-import dev.semafor.broker.Brokers;
-import dev.semafor.broker.JobQuery;
-import dev.semafor.broker.JobRecord;
 import dev.semafor.client.Client;
 import dev.semafor.client.JobHandle;
 import dev.semafor.schedule.Schedule;
+import dev.semafor.spi.Broker;
+import dev.semafor.spi.Brokers;
+import dev.semafor.spi.JobQuery;
+import dev.semafor.spi.JobRecord;
 import dev.semafor.worker.Worker;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;

@@ -7,10 +7,9 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 
 /**
- * A backend is written against the API ({@code dev.semafor}) and the SPI ({@code
- * dev.semafor.broker}) alone: its main classes use nothing of the worker, the process pool, the
- * scheduler or the producer's client (its tests may). Call {@link #check} from one test of the
- * backend's module.
+ * A backend is written against the API ({@code dev.semafor}) and the SPI ({@code dev.semafor.spi})
+ * alone: its main classes use nothing of the worker, the process pool, the scheduler or the
+ * producer's client (its tests may). Call {@link #check} from one test of the backend's module.
  */
 public final class BackendDependencies {
   private BackendDependencies() {}

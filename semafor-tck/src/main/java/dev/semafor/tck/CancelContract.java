@@ -7,11 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.semafor.JobError;
 import dev.semafor.JobState;
-import dev.semafor.broker.CancelResult;
-import dev.semafor.broker.Completion;
-import dev.semafor.broker.Failure;
-import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.Lease;
+import dev.semafor.spi.CancelResult;
+import dev.semafor.spi.Completion;
+import dev.semafor.spi.Failure;
+import dev.semafor.spi.JobRecord;
+import dev.semafor.spi.Lease;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

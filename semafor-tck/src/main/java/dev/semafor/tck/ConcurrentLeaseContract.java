@@ -4,10 +4,10 @@ import static dev.semafor.tck.TestJobs.queued;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.semafor.JobState;
-import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.Lease;
-import dev.semafor.broker.LeaseRequest;
-import dev.semafor.broker.QueueStats;
+import dev.semafor.spi.JobRecord;
+import dev.semafor.spi.Lease;
+import dev.semafor.spi.LeaseRequest;
+import dev.semafor.spi.QueueStats;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

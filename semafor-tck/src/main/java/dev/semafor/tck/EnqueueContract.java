@@ -8,8 +8,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.semafor.Backoff;
 import dev.semafor.JobState;
-import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.QueueStats;
+import dev.semafor.spi.JobRecord;
+import dev.semafor.spi.QueueStats;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

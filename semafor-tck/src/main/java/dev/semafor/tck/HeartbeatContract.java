@@ -5,12 +5,12 @@ import static dev.semafor.tck.TestJobs.queued;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.semafor.JobState;
-import dev.semafor.broker.CancelResult;
-import dev.semafor.broker.Completion;
-import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.Lease;
-import dev.semafor.broker.LeaseRef;
-import dev.semafor.broker.LeaseStatus;
+import dev.semafor.spi.CancelResult;
+import dev.semafor.spi.Completion;
+import dev.semafor.spi.JobRecord;
+import dev.semafor.spi.Lease;
+import dev.semafor.spi.LeaseRef;
+import dev.semafor.spi.LeaseStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.semafor.JobError;
 import dev.semafor.JobState;
 import dev.semafor.Json;
-import dev.semafor.broker.JobRecord;
+import dev.semafor.spi.JobRecord;
 import java.time.Instant;
 import java.util.Objects;
 import org.assertj.core.api.AbstractAssert;

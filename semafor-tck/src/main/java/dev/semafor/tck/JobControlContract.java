@@ -1,6 +1,6 @@
 package dev.semafor.tck;
 
-import dev.semafor.broker.Broker;
+import dev.semafor.spi.Broker;
 import java.time.InstantSource;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Tag;

@@ -1,10 +1,10 @@
 package dev.semafor.tck;
 
-import dev.semafor.broker.Broker;
-import dev.semafor.broker.Completion;
-import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.Lease;
-import dev.semafor.broker.LeaseRequest;
+import dev.semafor.spi.Broker;
+import dev.semafor.spi.Completion;
+import dev.semafor.spi.JobRecord;
+import dev.semafor.spi.Lease;
+import dev.semafor.spi.LeaseRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;

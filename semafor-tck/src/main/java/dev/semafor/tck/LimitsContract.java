@@ -4,19 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.semafor.JobError;
 import dev.semafor.JobState;
-import dev.semafor.broker.Failure;
-import dev.semafor.broker.JobQuery;
-import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.Lease;
-import dev.semafor.broker.LeaseRequest;
+import dev.semafor.spi.Failure;
+import dev.semafor.spi.JobQuery;
+import dev.semafor.spi.JobRecord;
+import dev.semafor.spi.Lease;
+import dev.semafor.spi.LeaseRequest;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Concurrency and rate limits, enforced by {@link dev.semafor.broker.Broker#lease}: a key at its
- * limit holds its jobs back without holding up anyone else's, and frees its slot however a lease
- * ends. A rate start is given back only by a lease released unstarted.
+ * Concurrency and rate limits, enforced by {@link dev.semafor.spi.Broker#lease}: a key at its limit
+ * holds its jobs back without holding up anyone else's, and frees its slot however a lease ends. A
+ * rate start is given back only by a lease released unstarted.
  */
 public abstract class LimitsContract extends JobControlFixture {
 

@@ -4,22 +4,22 @@ import static dev.semafor.tck.TestJobs.queued;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.semafor.JobError;
-import dev.semafor.broker.Completion;
-import dev.semafor.broker.Failure;
-import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.Lease;
-import dev.semafor.broker.LeaseRef;
-import dev.semafor.broker.LogLine;
-import dev.semafor.broker.LogLines;
+import dev.semafor.spi.Completion;
+import dev.semafor.spi.Failure;
+import dev.semafor.spi.JobRecord;
+import dev.semafor.spi.Lease;
+import dev.semafor.spi.LeaseRef;
+import dev.semafor.spi.LogLine;
+import dev.semafor.spi.LogLines;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Job log lines ({@link dev.semafor.broker.Broker#appendLogs}): appended under a live lease only,
- * kept oldest first with their times, across attempts, the last {@link LogLine#MAX_LINES} of them,
- * every character as written; gone with the job.
+ * Job log lines ({@link dev.semafor.spi.Broker#appendLogs}): appended under a live lease only, kept
+ * oldest first with their times, across attempts, the last {@link LogLine#MAX_LINES} of them, every
+ * character as written; gone with the job.
  */
 abstract class LogContract extends BrokerFixture {
 

@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.semafor.JobState;
-import dev.semafor.broker.Completion;
-import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.Lease;
-import dev.semafor.broker.QueueStats;
+import dev.semafor.spi.Completion;
+import dev.semafor.spi.JobRecord;
+import dev.semafor.spi.Lease;
+import dev.semafor.spi.QueueStats;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,9 +17,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Paused queues ({@link dev.semafor.broker.Broker#pauseQueue}): a lease skips a paused queue and
- * still takes the others; enqueue still stores its jobs; jobs already leased finish; a resume gives
- * its jobs back in their place in line and wakes a worker waiting on it; a worker idle on a paused
+ * Paused queues ({@link dev.semafor.spi.Broker#pauseQueue}): a lease skips a paused queue and still
+ * takes the others; enqueue still stores its jobs; jobs already leased finish; a resume gives its
+ * jobs back in their place in line and wakes a worker waiting on it; a worker idle on a paused
  * queue that holds jobs waits rather than spinning; stats mark paused queues, including one that
  * holds no job. That other handles on one store see the state is checked by {@link
  * MultiHandleContract}. The wait cases use real threads and wall-clock timeouts, as {@link

@@ -7,12 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.semafor.JobError;
 import dev.semafor.JobState;
-import dev.semafor.broker.Completion;
-import dev.semafor.broker.Failure;
-import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.Lease;
-import dev.semafor.broker.LeaseRequest;
-import dev.semafor.broker.LeaseStatus;
+import dev.semafor.spi.Completion;
+import dev.semafor.spi.Failure;
+import dev.semafor.spi.JobRecord;
+import dev.semafor.spi.Lease;
+import dev.semafor.spi.LeaseRequest;
+import dev.semafor.spi.LeaseStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -2,9 +2,9 @@ package dev.semafor.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.semafor.broker.JobQuery;
-import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.ScheduleRecord;
+import dev.semafor.spi.JobQuery;
+import dev.semafor.spi.JobRecord;
+import dev.semafor.spi.ScheduleRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Schedule ticks ({@link dev.semafor.broker.Broker#claimTick}): each tick is claimed once, with its
+ * Schedule ticks ({@link dev.semafor.spi.Broker#claimTick}): each tick is claimed once, with its
  * job, however many claim it; the last tick only moves forward.
  */
 public abstract class ScheduleContract extends JobControlFixture {

@@ -1,6 +1,6 @@
 package dev.semafor.tck;
 
-import dev.semafor.broker.ControlledClock;
+import dev.semafor.spi.ControlledClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;

@@ -4,7 +4,7 @@ import dev.semafor.Backoff;
 import dev.semafor.JobIds;
 import dev.semafor.JobOptions;
 import dev.semafor.JobState;
-import dev.semafor.broker.JobRecord;
+import dev.semafor.spi.JobRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;

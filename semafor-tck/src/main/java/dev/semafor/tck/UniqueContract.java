@@ -7,19 +7,19 @@ import dev.semafor.JobError;
 import dev.semafor.JobState;
 import dev.semafor.UniqueKeyConflictException;
 import dev.semafor.UniquePolicy;
-import dev.semafor.broker.CancelResult;
-import dev.semafor.broker.Failure;
-import dev.semafor.broker.JobQuery;
-import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.Lease;
+import dev.semafor.spi.CancelResult;
+import dev.semafor.spi.Failure;
+import dev.semafor.spi.JobQuery;
+import dev.semafor.spi.JobRecord;
+import dev.semafor.spi.Lease;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Unique keys, enforced by {@link dev.semafor.broker.Broker#enqueue}: while a job with the key is
+ * Unique keys, enforced by {@link dev.semafor.spi.Broker#enqueue}: while a job with the key is
  * scheduled, queued or running, reject returns it in place of the new job, and replace cancels a
- * waiting one (but never a running one). {@link dev.semafor.broker.Broker#retry} keeps to the same
+ * waiting one (but never a running one). {@link dev.semafor.spi.Broker#retry} keeps to the same
  * rule: a finished job is not put back while another job holds its key.
  */
 public abstract class UniqueContract extends JobControlFixture {

@@ -11,9 +11,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Waiting for work ({@link dev.semafor.broker.Broker#awaitWork}), called as a worker's fetcher
- * calls it, all on one thread: empty leases and short waits (where a backend starts listening)
- * until two waits in a row last their whole timeout, so that no wake-up of the backend's own (a new
+ * Waiting for work ({@link dev.semafor.spi.Broker#awaitWork}), called as a worker's fetcher calls
+ * it, all on one thread: empty leases and short waits (where a backend starts listening) until two
+ * waits in a row last their whole timeout, so that no wake-up of the backend's own (a new
  * subscription, a listener that just connected) is pending, then the wait. An enqueue on one of the
  * waiter's queues ends that wait long before its timeout, whether it comes before or after the wait
  * begins; a wait with nothing to end it returns by its timeout; an interrupt ends it with {@link

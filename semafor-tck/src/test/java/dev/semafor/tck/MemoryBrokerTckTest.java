@@ -1,7 +1,7 @@
 package dev.semafor.tck;
 
-import dev.semafor.broker.Broker;
 import dev.semafor.memory.MemoryBroker;
+import dev.semafor.spi.Broker;
 import java.time.InstantSource;
 
 /** The memory broker passes the whole contract suite. */

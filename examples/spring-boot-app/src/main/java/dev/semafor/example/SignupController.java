@@ -1,8 +1,8 @@
 package dev.semafor.example;
 
-import dev.semafor.broker.JobRecord;
 import dev.semafor.client.Client;
 import dev.semafor.client.JobHandle;
+import dev.semafor.spi.JobRecord;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.http.HttpStatus;

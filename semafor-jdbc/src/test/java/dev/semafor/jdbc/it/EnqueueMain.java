@@ -2,9 +2,9 @@ package dev.semafor.jdbc.it;
 
 import dev.semafor.JobIds;
 import dev.semafor.JobState;
-import dev.semafor.broker.Broker;
-import dev.semafor.broker.Brokers;
-import dev.semafor.broker.JobRecord;
+import dev.semafor.spi.Broker;
+import dev.semafor.spi.Brokers;
+import dev.semafor.spi.JobRecord;
 import java.time.Instant;
 import java.util.List;
 

@@ -1,7 +1,7 @@
 package dev.semafor.server.metrics;
 
-import dev.semafor.broker.JobRecord;
-import dev.semafor.broker.Lease;
+import dev.semafor.spi.JobRecord;
+import dev.semafor.spi.Lease;
 import dev.semafor.worker.Assignment;
 import dev.semafor.worker.Fate;
 import dev.semafor.worker.Outcome;

@@ -2,8 +2,8 @@ package dev.semafor.tck.process;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.semafor.TaskRegistry;
-import dev.semafor.broker.Broker;
-import dev.semafor.broker.Brokers;
+import dev.semafor.spi.Broker;
+import dev.semafor.spi.Brokers;
 import dev.semafor.worker.Worker;
 import dev.semafor.worker.WorkerConfig;
 import java.io.BufferedReader;
