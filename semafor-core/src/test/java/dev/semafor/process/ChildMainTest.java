@@ -31,8 +31,7 @@ class ChildMainTest {
   @BeforeEach
   void startChild() throws IOException {
     stderr = temp.resolve("stderr.txt");
-    List<String> command =
-        ChildCommand.ofCurrentJvm(ProcessPool.DEFAULT_JVM_OPTIONS, List.of()).toList();
+    List<String> command = ChildCommand.ofCurrentJvm(PoolFixture.CHILD_JVM, List.of()).toList();
     child = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
     toChild = child.getOutputStream();
     fromChild = child.getInputStream();

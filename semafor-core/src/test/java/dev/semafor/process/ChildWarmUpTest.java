@@ -15,7 +15,7 @@ class ChildWarmUpTest {
   void eachChildRunsItsWarmUpsBeforeItTakesAJob() throws Exception {
     List<WarmUpJob> warmUps =
         List.of(WarmUpJob.parse(ProcessTestTasks.COUNT), WarmUpJob.parse(ProcessTestTasks.COUNT));
-    try (PoolFixture f = new PoolFixture(ProcessPool.builder().size(1).warmUps(warmUps))) {
+    try (PoolFixture f = new PoolFixture(PoolFixture.builder().size(1).warmUps(warmUps))) {
       Assignment first = f.submit(ProcessTestTasks.COUNT, "null");
       assertThat(f.outcome(first)).as("two warm-ups, then this").isEqualTo(succeeded("3"));
     }
@@ -28,7 +28,7 @@ class ChildWarmUpTest {
             WarmUpJob.parse("semafor.fail={\"message\":\"warm-up boom\"}"),
             WarmUpJob.parse("no.such.task"),
             WarmUpJob.parse(ProcessTestTasks.COUNT));
-    try (PoolFixture f = new PoolFixture(ProcessPool.builder().size(1).warmUps(warmUps))) {
+    try (PoolFixture f = new PoolFixture(PoolFixture.builder().size(1).warmUps(warmUps))) {
       assertThat(f.outcome(f.submit(ProcessTestTasks.COUNT, "null"))).isEqualTo(succeeded("2"));
       long pid = f.pool.pids().get(0);
       String prefix = "[semafor child " + pid + "] semafor child: warm-up job ";
@@ -54,7 +54,7 @@ class ChildWarmUpTest {
   void aReplacementChildIsWarmedToo() throws Exception {
     List<WarmUpJob> warmUps = List.of(WarmUpJob.parse(ProcessTestTasks.COUNT));
     try (PoolFixture f =
-        new PoolFixture(ProcessPool.builder().size(1).maxJobsPerChild(1).warmUps(warmUps))) {
+        new PoolFixture(PoolFixture.builder().size(1).maxJobsPerChild(1).warmUps(warmUps))) {
       Assignment a = f.submit(ProcessTestTasks.COUNT, "null");
       assertThat(f.outcome(a)).isEqualTo(succeeded("2"));
       Assignment b = f.submit(ProcessTestTasks.COUNT, "null");

@@ -32,7 +32,7 @@ public final class OrphanParentMain {
       return;
     }
     LinkedBlockingQueue<Assignment> inbox = new LinkedBlockingQueue<>();
-    ProcessPool pool = ProcessPool.builder().size(2).build();
+    ProcessPool pool = PoolFixture.builder().size(2).build();
     pool.start(inbox, (a, o) -> {});
     CountDownLatch started = new CountDownLatch(1);
     Instant now = Instant.now();
@@ -59,7 +59,7 @@ public final class OrphanParentMain {
   private static void startingChildren() throws Exception {
     ChildCommand command =
         ChildCommand.ofCurrentJvm(
-            ProcessPool.DEFAULT_JVM_OPTIONS,
+            PoolFixture.CHILD_JVM,
             List.of(),
             List.of(
                 new WarmUpJob(ProcessTestTasks.PRINT, "{}"),

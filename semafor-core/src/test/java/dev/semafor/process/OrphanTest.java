@@ -40,7 +40,14 @@ class OrphanTest {
     List<String> command = new java.util.ArrayList<>();
     command.addAll(
         List.of(
-            java, "-cp", System.getProperty("java.class.path"), OrphanParentMain.class.getName()));
+            java,
+            // cheap to start, as the children are (PoolFixture.CHILD_JVM)
+            "-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC",
+            "-XX:-UsePerfData",
+            "-cp",
+            System.getProperty("java.class.path"),
+            OrphanParentMain.class.getName()));
     command.addAll(args);
     Process parent =
         new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();

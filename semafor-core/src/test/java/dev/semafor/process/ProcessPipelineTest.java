@@ -30,7 +30,7 @@ class ProcessPipelineTest {
   private static PoolFixture pipelined(UnaryOperator<Flight.Watchdog> watchdog) throws Exception {
     PoolFixture f =
         new PoolFixture(
-            ProcessPool.builder()
+            PoolFixture.builder()
                 .size(1)
                 .pipelineBudget(Duration.ofMinutes(1))
                 .flightWatchdog(watchdog));
@@ -143,7 +143,7 @@ class ProcessPipelineTest {
   @Test
   void pipeliningCanBeTurnedOff() throws Exception {
     try (PoolFixture f =
-        new PoolFixture(ProcessPool.builder().size(1).pipelineBudget(Duration.ZERO))) {
+        new PoolFixture(PoolFixture.builder().size(1).pipelineBudget(Duration.ZERO))) {
       for (int i = 0; i < Member.MIN_SAMPLES; i++) {
         f.outcome(f.submit(BuiltinTasks.NOOP, "null"));
       }
@@ -161,7 +161,7 @@ class ProcessPipelineTest {
 
   @Test
   void aLongJobStopsPipeliningAtOnce() throws Exception {
-    try (PoolFixture f = new PoolFixture(ProcessPool.builder().size(1))) {
+    try (PoolFixture f = new PoolFixture(PoolFixture.builder().size(1))) {
       for (int i = 0; i < Member.MIN_SAMPLES; i++) {
         f.outcome(f.submit(BuiltinTasks.NOOP, "null"));
       }

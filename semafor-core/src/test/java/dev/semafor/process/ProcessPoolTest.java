@@ -119,7 +119,7 @@ class ProcessPoolTest {
   @Test
   void cancelledJobThatIgnoresItIsKilledAfterTheGrace() throws Exception {
     try (PoolFixture f =
-        new PoolFixture(ProcessPool.builder().size(2).cancelGrace(Duration.ofMillis(300)))) {
+        new PoolFixture(PoolFixture.builder().size(1).cancelGrace(Duration.ofMillis(300)))) {
       Assignment stubborn = f.submit(ProcessTestTasks.BLOCK, "null");
       long pid = f.awaitStarted(stubborn);
 
@@ -132,7 +132,7 @@ class ProcessPoolTest {
                       + pid
                       + " did not stop within 300 ms and was killed"));
       assertThat(PoolFixture.alive(pid)).isFalse();
-      f.awaitFullWithout(2, pid);
+      f.awaitFullWithout(1, pid);
     }
   }
 
@@ -155,7 +155,7 @@ class ProcessPoolTest {
 
   @Test
   void recyclesAChildAfterMaxJobs() throws Exception {
-    try (PoolFixture f = new PoolFixture(ProcessPool.builder().size(1).maxJobsPerChild(2))) {
+    try (PoolFixture f = new PoolFixture(PoolFixture.builder().size(1).maxJobsPerChild(2))) {
       long first = pidOf(f, f.submit(ProcessTestTasks.PID, "null"));
       long second = pidOf(f, f.submit(ProcessTestTasks.PID, "null"));
       long third = pidOf(f, f.submit(ProcessTestTasks.PID, "null"));
@@ -170,7 +170,7 @@ class ProcessPoolTest {
   @Test
   void jobInputOverTheFrameLimitFailsWithoutRetryAndSparesTheChild() throws Exception {
     try (PoolFixture f =
-        new PoolFixture(ProcessPool.builder().size(1).json(Json.defaults()).maxFrameBytes(1024))) {
+        new PoolFixture(PoolFixture.builder().size(1).json(Json.defaults()).maxFrameBytes(1024))) {
       List<Long> children = f.pool.pids();
       Outcome outcome = f.outcome(f.submit(BuiltinTasks.ECHO, "\"" + "x".repeat(2000) + "\""));
 

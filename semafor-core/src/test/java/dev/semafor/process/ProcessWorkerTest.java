@@ -42,12 +42,18 @@ class ProcessWorkerTest {
     }
   }
 
+  /** Starts a worker with one child: enough where a test does not watch two at once. */
   private Worker start() {
-    worker =
-        new Worker(
-            broker,
-            registry,
-            WorkerConfig.parse("model=processes,concurrency=2,poll=20ms,heartbeat=200ms,lease=5s"));
+    return start(1);
+  }
+
+  private Worker start(int children) {
+    WorkerConfig config =
+        WorkerConfig.parse("model=processes,poll=20ms,heartbeat=200ms,lease=5s").toBuilder()
+            .concurrency(children)
+            .childJvmOptions(PoolFixture.CHILD_JVM)
+            .build();
+    worker = new Worker(broker, registry, config);
     return worker.start();
   }
 
@@ -77,7 +83,7 @@ class ProcessWorkerTest {
               ? client.enqueue(BuiltinTasks.PRIMES, Map.of("n", 1_000_003L + i))
               : client.enqueue(BuiltinTasks.ECHO, Map.of("i", i)));
     }
-    start();
+    start(2);
     ProcessPool pool = (ProcessPool) worker.pool();
 
     JobRecord dead = killer.await(WAIT);
@@ -159,13 +165,13 @@ class ProcessWorkerTest {
     assertThat(done.state()).isEqualTo(JobState.CANCELLED);
     assertThat(done.error().message()).isEqualTo("cancelled while running");
     assertThat(worker.stats().cancelled()).isEqualTo(1);
-    assertThat(((ProcessPool) worker.pool()).pids()).hasSize(2);
+    assertThat(((ProcessPool) worker.pool()).pids()).hasSize(1);
   }
 
   @Test
   void closingTheWorkerStopsEveryChild() throws Exception {
     JobHandle job = client.enqueue(BuiltinTasks.ECHO, 1);
-    start();
+    start(2);
     assertThat(job.await(WAIT).state()).isEqualTo(JobState.SUCCEEDED);
     List<Long> children = ((ProcessPool) worker.pool()).pids();
     assertThat(children).hasSize(2);
