@@ -108,7 +108,7 @@ class ProcessWorkerTest {
         client.enqueue(
             ProcessTestTasks.BLOCK,
             Map.of(),
-            QUICK_RETRIES.maxAttempts(2).timeout(Duration.ofMillis(500)));
+            QUICK_RETRIES.maxAttempts(2).timeout(Duration.ofMillis(200)));
     JobHandle fine = client.enqueue(BuiltinTasks.ECHO, "fine");
     start();
 
@@ -121,7 +121,7 @@ class ProcessWorkerTest {
         .matches(
             "job "
                 + slow.id()
-                + " timed out after 500 ms; worker process \\d+ was killed and replaced");
+                + " timed out after 200 ms; worker process \\d+ was killed and replaced");
     assertThat(fine.await(WAIT).state()).isEqualTo(JobState.SUCCEEDED);
   }
 
@@ -142,7 +142,7 @@ class ProcessWorkerTest {
         .matches(
             "job "
                 + slow.id()
-                + " timed out after 500 ms; worker process \\d+ was killed and replaced");
+                + " timed out after 200 ms; worker process \\d+ was killed and replaced");
   }
 
   @Test
