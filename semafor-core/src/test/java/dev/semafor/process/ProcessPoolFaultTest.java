@@ -139,18 +139,6 @@ class ProcessPoolFaultTest {
     }
   }
 
-  @Test
-  void jobWithinItsTimeLimitIsNotDisturbed() throws Exception {
-    try (PoolFixture f = PoolFixture.of(1)) {
-      List<Long> before = f.pool.pids();
-      Assignment quick =
-          f.submit(BuiltinTasks.SLEEP, "{\"ms\":10}", b -> b.timeout(Duration.ofSeconds(30)));
-
-      assertThat(f.outcome(quick)).isEqualTo(new Outcome.Succeeded("null"));
-      assertThat(f.pool.pids()).isEqualTo(before);
-    }
-  }
-
   private static JobError retryableFailure(Outcome outcome) {
     assertThat(outcome).isInstanceOf(Outcome.Failed.class);
     Outcome.Failed failed = (Outcome.Failed) outcome;

@@ -130,6 +130,17 @@ class ProcessPoolTest {
   }
 
   @Test
+  void jobWithinItsTimeLimitIsNotDisturbed() throws Exception {
+    PoolFixture f = shared();
+    List<Long> before = f.pool.pids();
+    Assignment quick =
+        f.submit(BuiltinTasks.SLEEP, "{\"ms\":10}", b -> b.timeout(Duration.ofSeconds(30)));
+
+    assertThat(f.outcome(quick)).isEqualTo(new Outcome.Succeeded("null"));
+    assertThat(f.pool.pids()).isEqualTo(before);
+  }
+
+  @Test
   void jobCancelledBeforeItStartsIsNotRun() throws Exception {
     // A pool of its own: on the shared one, whose child has run short jobs, the queued job could
     // be pipelined to the child, and this test is of the parent's answer before it sends it.
