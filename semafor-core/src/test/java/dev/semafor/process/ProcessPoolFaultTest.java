@@ -1,6 +1,7 @@
 package dev.semafor.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.semafor.JobError;
 import dev.semafor.JobTimeoutException;
@@ -9,134 +10,153 @@ import dev.semafor.worker.Assignment;
 import dev.semafor.worker.Outcome;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * A child that dies or hangs fails only its own job, with an error that says what happened, and is
- * replaced: the pool keeps its size and goes on running jobs. Two of them run two children, to see
- * the other child untouched by its sibling's death; the others need one (a child costs its start).
+ * replaced: the pool keeps its size and goes on running jobs, and the other child is untouched.
+ *
+ * <p>The tests share one pool of two children with a 32 MB heap (small enough for the OOM test to
+ * fill at once): each kills one child and waits for its replacement, so a test costs the start of
+ * one child rather than of three. Each starts from the pool idle with two live children.
  */
 class ProcessPoolFaultTest {
   private static final String DIED = WorkerProcessDiedException.class.getName();
 
+  private static PoolFixture f;
+
+  /** The pool's two children, once it is idle with both alive (as the previous test left it). */
+  private List<Long> before;
+
+  @BeforeAll
+  static void startPool() {
+    f = new PoolFixture(PoolFixture.builder().size(2).jvmOptions(PoolFixture.childJvm("32m")));
+  }
+
+  @AfterAll
+  static void closePool() {
+    f.close();
+  }
+
+  @BeforeEach
+  void idleWithTwoLiveChildren() {
+    before =
+        await()
+            .atMost(PoolFixture.WAIT)
+            .until(
+                () -> f.pool.pids(),
+                pids ->
+                    pids.size() == 2
+                        && pids.stream().allMatch(PoolFixture::alive)
+                        && f.pool.running() == 0
+                        && f.inbox.isEmpty());
+  }
+
   @Test
   void systemExitInTaskFailsOnlyThatJob() throws Exception {
-    try (PoolFixture f = PoolFixture.of(2)) {
-      List<Long> before = f.pool.pids();
-      Assignment exiting = f.submit(ProcessTestTasks.EXIT, "{\"code\":7}");
+    Assignment exiting = f.submit(ProcessTestTasks.EXIT, "{\"code\":7}");
 
-      JobError error = retryableFailure(f.outcome(exiting));
+    JobError error = retryableFailure(f.outcome(exiting));
 
-      long dead = deadOneOf(before);
-      assertThat(error.type()).isEqualTo(DIED);
-      assertThat(error.message())
-          .startsWith(
-              "worker process "
-                  + dead
-                  + " died while running job "
-                  + exiting.jobId()
-                  + ": exit code 7");
-      assertStillServes(f, 2, dead);
-    }
+    long dead = deadOneOf(before);
+    assertThat(error.type()).isEqualTo(DIED);
+    assertThat(error.message())
+        .startsWith(
+            "worker process "
+                + dead
+                + " died while running job "
+                + exiting.jobId()
+                + ": exit code 7");
+    assertStillServes(f, 2, dead);
   }
 
   @Test
   void runtimeHaltInTaskFailsOnlyThatJob() throws Exception {
-    try (PoolFixture f = PoolFixture.of(1)) {
-      List<Long> before = f.pool.pids();
-      Assignment halting = f.submit(ProcessTestTasks.HALT, "{\"code\":42}");
+    Assignment halting = f.submit(ProcessTestTasks.HALT, "{\"code\":42}");
 
-      JobError error = retryableFailure(f.outcome(halting));
+    JobError error = retryableFailure(f.outcome(halting));
 
-      long dead = deadOneOf(before);
-      assertThat(error.type()).isEqualTo(DIED);
-      assertThat(error.message())
-          .isEqualTo(
-              "worker process "
-                  + dead
-                  + " died while running job "
-                  + halting.jobId()
-                  + ": exit code 42");
-      assertStillServes(f, 1, dead);
-    }
+    long dead = deadOneOf(before);
+    assertThat(error.type()).isEqualTo(DIED);
+    assertThat(error.message())
+        .isEqualTo(
+            "worker process "
+                + dead
+                + " died while running job "
+                + halting.jobId()
+                + ": exit code 42");
+    assertStillServes(f, 2, dead);
   }
 
   @Test
   void outOfMemoryInTaskFailsOnlyThatJob() throws Exception {
-    try (PoolFixture f =
-        new PoolFixture(PoolFixture.builder().size(1).jvmOptions(PoolFixture.childJvm("32m")))) {
-      List<Long> before = f.pool.pids();
-      Assignment hungry = f.submit(ProcessTestTasks.OOM, "null");
+    Assignment hungry = f.submit(ProcessTestTasks.OOM, "null");
 
-      JobError error = retryableFailure(f.outcome(hungry));
+    JobError error = retryableFailure(f.outcome(hungry));
 
-      long dead = deadOneOf(before);
-      assertThat(error.type()).isEqualTo(DIED);
-      assertThat(error.message())
-          .startsWith(
-              "worker process "
-                  + dead
-                  + " died while running job "
-                  + hungry.jobId()
-                  + ": exit code 3")
-          .contains("last output: ")
-          .contains("java.lang.OutOfMemoryError: Java heap space");
-      assertStillServes(f, 1, dead);
-    }
+    long dead = deadOneOf(before);
+    assertThat(error.type()).isEqualTo(DIED);
+    assertThat(error.message())
+        .startsWith(
+            "worker process "
+                + dead
+                + " died while running job "
+                + hungry.jobId()
+                + ": exit code 3")
+        .contains("last output: ")
+        .contains("java.lang.OutOfMemoryError: Java heap space");
+    assertStillServes(f, 2, dead);
   }
 
   @Test
   void childKilledFromOutsideFailsOnlyItsJob() throws Exception {
-    try (PoolFixture f = PoolFixture.of(2)) {
-      Assignment victim = f.submit(ProcessTestTasks.BLOCK, "null");
-      long pid = f.awaitStarted(victim);
+    Assignment victim = f.submit(ProcessTestTasks.BLOCK, "null");
+    long pid = f.awaitStarted(victim);
 
-      assertThat(ProcessHandle.of(pid).orElseThrow().destroyForcibly()).isTrue();
+    assertThat(ProcessHandle.of(pid).orElseThrow().destroyForcibly()).isTrue();
 
-      JobError error = retryableFailure(f.outcome(victim));
-      assertThat(error.type()).isEqualTo(DIED);
-      assertThat(error.message())
-          .isEqualTo(
-              "worker process "
-                  + pid
-                  + " died while running job "
-                  + victim.jobId()
-                  + ": killed by signal 9 (SIGKILL)");
-      assertStillServes(f, 2, pid);
-    }
+    JobError error = retryableFailure(f.outcome(victim));
+    assertThat(error.type()).isEqualTo(DIED);
+    assertThat(error.message())
+        .isEqualTo(
+            "worker process "
+                + pid
+                + " died while running job "
+                + victim.jobId()
+                + ": killed by signal 9 (SIGKILL)");
+    assertStillServes(f, 2, pid);
   }
 
   @Test
   void idleChildKilledFromOutsideIsReplaced() throws Exception {
-    try (PoolFixture f = PoolFixture.of(1)) {
-      long pid = f.pool.pids().get(0);
+    long pid = before.get(0);
 
-      ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+    ProcessHandle.of(pid).orElseThrow().destroyForcibly();
 
-      assertStillServes(f, 1, pid);
-    }
+    assertStillServes(f, 2, pid);
   }
 
   @Test
   void jobOverItsTimeLimitHasItsChildKilledAndFailsWithTimeout() throws Exception {
-    try (PoolFixture f = PoolFixture.of(1)) {
-      Assignment slow =
-          f.submit(ProcessTestTasks.BLOCK, "null", b -> b.timeout(Duration.ofMillis(800)));
-      long pid = f.awaitStarted(slow);
+    Assignment slow =
+        f.submit(ProcessTestTasks.BLOCK, "null", b -> b.timeout(Duration.ofMillis(800)));
+    long pid = f.awaitStarted(slow);
 
-      JobError error = retryableFailure(f.outcome(slow));
+    JobError error = retryableFailure(f.outcome(slow));
 
-      assertThat(error.type()).isEqualTo(JobTimeoutException.class.getName());
-      assertThat(error.message())
-          .isEqualTo(
-              "job "
-                  + slow.jobId()
-                  + " timed out after 800 ms; worker process "
-                  + pid
-                  + " was killed and replaced");
-      assertThat(PoolFixture.alive(pid)).isFalse();
-      assertStillServes(f, 1, pid);
-    }
+    assertThat(error.type()).isEqualTo(JobTimeoutException.class.getName());
+    assertThat(error.message())
+        .isEqualTo(
+            "job "
+                + slow.jobId()
+                + " timed out after 800 ms; worker process "
+                + pid
+                + " was killed and replaced");
+    assertThat(PoolFixture.alive(pid)).isFalse();
+    assertStillServes(f, 2, pid);
   }
 
   private static JobError retryableFailure(Outcome outcome) {
