@@ -57,58 +57,22 @@ class ProcessPoolFaultTest {
 
   @Test
   void systemExitInTaskFailsOnlyThatJob() throws Exception {
-    Assignment exiting = f.submit(ProcessTestTasks.EXIT, "{\"code\":7}");
-
-    JobError error = retryableFailure(f.outcome(exiting));
-
-    long dead = deadOneOf(before);
-    assertThat(error.type()).isEqualTo(DIED);
-    assertThat(error.message())
-        .startsWith(
-            "worker process "
-                + dead
-                + " died while running job "
-                + exiting.jobId()
-                + ": exit code 7");
-    assertStillServes(f, 2, dead);
+    assertThat(diedRunning(f.submit(ProcessTestTasks.EXIT, "{\"code\":7}")))
+        .startsWith("exit code 7");
   }
 
   @Test
   void runtimeHaltInTaskFailsOnlyThatJob() throws Exception {
-    Assignment halting = f.submit(ProcessTestTasks.HALT, "{\"code\":42}");
-
-    JobError error = retryableFailure(f.outcome(halting));
-
-    long dead = deadOneOf(before);
-    assertThat(error.type()).isEqualTo(DIED);
-    assertThat(error.message())
-        .isEqualTo(
-            "worker process "
-                + dead
-                + " died while running job "
-                + halting.jobId()
-                + ": exit code 42");
-    assertStillServes(f, 2, dead);
+    assertThat(diedRunning(f.submit(ProcessTestTasks.HALT, "{\"code\":42}")))
+        .isEqualTo("exit code 42");
   }
 
   @Test
   void outOfMemoryInTaskFailsOnlyThatJob() throws Exception {
-    Assignment hungry = f.submit(ProcessTestTasks.OOM, "null");
-
-    JobError error = retryableFailure(f.outcome(hungry));
-
-    long dead = deadOneOf(before);
-    assertThat(error.type()).isEqualTo(DIED);
-    assertThat(error.message())
-        .startsWith(
-            "worker process "
-                + dead
-                + " died while running job "
-                + hungry.jobId()
-                + ": exit code 3")
+    assertThat(diedRunning(f.submit(ProcessTestTasks.OOM, "null")))
+        .startsWith("exit code 3")
         .contains("last output: ")
         .contains("java.lang.OutOfMemoryError: Java heap space");
-    assertStillServes(f, 2, dead);
   }
 
   @Test
@@ -157,6 +121,21 @@ class ProcessPoolFaultTest {
                 + " was killed and replaced");
     assertThat(PoolFixture.alive(pid)).isFalse();
     assertStillServes(f, 2, pid);
+  }
+
+  /**
+   * The job failed, retryably, because exactly one of the children died running it, and the pool
+   * serves again; returns the cause in the error's message, after "worker process PID died while
+   * running job ID: ".
+   */
+  private String diedRunning(Assignment job) throws Exception {
+    JobError error = retryableFailure(f.outcome(job));
+    long dead = deadOneOf(before);
+    assertThat(error.type()).isEqualTo(DIED);
+    String prefix = "worker process " + dead + " died while running job " + job.jobId() + ": ";
+    assertThat(error.message()).startsWith(prefix);
+    assertStillServes(f, 2, dead);
+    return error.message().substring(prefix.length());
   }
 
   private static JobError retryableFailure(Outcome outcome) {
