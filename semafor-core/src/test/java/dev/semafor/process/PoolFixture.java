@@ -116,6 +116,22 @@ final class PoolFixture implements AutoCloseable {
         .until(pool::pids, pids -> pids.size() == size && !pids.contains(gone));
   }
 
+  /**
+   * Waits until the pool is idle (no job running or waiting) with {@code size} live children, and
+   * returns their pids: the state a test that shares a pool starts from and leaves it in.
+   */
+  List<Long> awaitIdle(int size) {
+    return await()
+        .atMost(WAIT)
+        .until(
+            pool::pids,
+            pids ->
+                pids.size() == size
+                    && pids.stream().allMatch(PoolFixture::alive)
+                    && pool.running() == 0
+                    && inbox.isEmpty());
+  }
+
   private CompletableFuture<Outcome> future(String jobId) {
     return outcomes.computeIfAbsent(jobId, id -> new CompletableFuture<>());
   }

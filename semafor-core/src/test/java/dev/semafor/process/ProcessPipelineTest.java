@@ -50,10 +50,7 @@ class ProcessPipelineTest {
   @AfterEach
   void sharedPoolIsIdleWithItsChild() {
     if (shared != null) {
-      await()
-          .atMost(PoolFixture.WAIT)
-          .until(() -> shared.pool.running() == 0 && shared.inbox.isEmpty());
-      assertThat(shared.pool.pids()).hasSize(1).allMatch(PoolFixture::alive);
+      shared.awaitIdle(1);
     }
   }
 

@@ -1,7 +1,6 @@
 package dev.semafor.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.semafor.JobError;
 import dev.semafor.JobTimeoutException;
@@ -43,16 +42,7 @@ class ProcessPoolFaultTest {
 
   @BeforeEach
   void idleWithTwoLiveChildren() {
-    before =
-        await()
-            .atMost(PoolFixture.WAIT)
-            .until(
-                () -> f.pool.pids(),
-                pids ->
-                    pids.size() == 2
-                        && pids.stream().allMatch(PoolFixture::alive)
-                        && f.pool.running() == 0
-                        && f.inbox.isEmpty());
+    before = f.awaitIdle(2);
   }
 
   @Test
