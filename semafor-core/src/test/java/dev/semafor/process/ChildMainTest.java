@@ -31,8 +31,7 @@ class ChildMainTest {
   @BeforeEach
   void startChild() throws IOException {
     stderr = temp.resolve("stderr.txt");
-    List<String> command =
-        ChildCommand.ofCurrentJvm(ProcessPool.DEFAULT_JVM_OPTIONS, List.of()).toList();
+    List<String> command = ChildCommand.ofCurrentJvm(PoolFixture.CHILD_JVM, List.of()).toList();
     child = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
     toChild = child.getOutputStream();
     fromChild = child.getInputStream();
@@ -154,7 +153,8 @@ class ChildMainTest {
   }
 
   @Test
-  void cancelThatOvertakesItsJobCancelsItBeforeItStarts() throws Exception {
+  void cancelThatOvertakesItsJobCancelsItBeforeItStartsAndOneForAJobNotHereIsIgnored()
+      throws Exception {
     send(run("first", ProcessTestTasks.AWAIT_CANCEL, "null"));
     assertThat(codec.read(fromChild)).isInstanceOf(Frame.Progress.class);
     send(run("second", ProcessTestTasks.EXIT, "{\"code\":9}"));
@@ -166,10 +166,8 @@ class ChildMainTest {
     assertThat(codec.read(fromChild))
         .isEqualTo(new Frame.Done("second", new Outcome.Cancelled("cancelled before it started")));
     assertThat(child.isAlive()).isTrue();
-  }
 
-  @Test
-  void cancelForAJobNotHereIsIgnored() throws Exception {
+    // A cancel for a job not here is ignored (on the same child: a child costs its start).
     send(new Frame.Cancel("elsewhere"));
     send(run("next", BuiltinTasks.ECHO, "true"));
 

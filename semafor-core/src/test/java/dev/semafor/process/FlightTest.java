@@ -182,9 +182,7 @@ class FlightTest {
     ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
     ChildProcess child =
         ChildProcess.start(
-            ChildCommand.ofCurrentJvm(ProcessPool.DEFAULT_JVM_OPTIONS, List.of()),
-            codec,
-            line -> {});
+            ChildCommand.ofCurrentJvm(PoolFixture.CHILD_JVM, List.of()), codec, line -> {});
     try {
       freeze(child.pid());
       // Fill its stdin: this write blocks for good, holding the stream.

@@ -12,28 +12,22 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
- * A parent JVM for the orphan test: starts a pool of two children, puts one of them to work on a
- * job that never ends, prints {@code pids <pid> <pid>} once that job runs, and waits to be killed.
- * With the argument {@value #STARTING} it starts two children whose warm-up never ends instead, and
- * prints their pids once both are in it (each has printed from its first warm-up job).
+ * A parent JVM for the orphan test: starts a pool of two children and puts one of them to work on a
+ * job that never ends, starts one more child whose warm-up never ends, prints {@code pids <serving>
+ * <serving> <warming>} once the job runs and the third child is in its warm-up (it has printed from
+ * its first warm-up job), and waits to be killed.
  */
 public final class OrphanParentMain {
   private OrphanParentMain() {}
 
-  static final String STARTING = "starting";
-
   public static void main(String[] args) throws Exception {
-    if (args.length > 0 && args[0].equals(STARTING)) {
-      startingChildren();
-      return;
-    }
     LinkedBlockingQueue<Assignment> inbox = new LinkedBlockingQueue<>();
-    ProcessPool pool = ProcessPool.builder().size(2).build();
+    ProcessPool pool = PoolFixture.builder().size(2).build();
     pool.start(inbox, (a, o) -> {});
+    long warming = startWarmingChild();
     CountDownLatch started = new CountDownLatch(1);
     Instant now = Instant.now();
     JobRecord job =
@@ -50,40 +44,37 @@ public final class OrphanParentMain {
             (a, fraction, message) -> started.countDown(),
             System.nanoTime()));
     started.await();
-    System.out.println(
-        "pids " + pool.pids().stream().map(String::valueOf).collect(Collectors.joining(" ")));
-    System.out.flush();
-    new CountDownLatch(1).await();
-  }
-
-  private static void startingChildren() throws Exception {
-    ChildCommand command =
-        ChildCommand.ofCurrentJvm(
-            ProcessPool.DEFAULT_JVM_OPTIONS,
-            List.of(),
-            List.of(
-                new WarmUpJob(ProcessTestTasks.PRINT, "{}"),
-                new WarmUpJob(ProcessTestTasks.BLOCK, "{}")));
-    FrameCodec codec = new FrameCodec(Json.defaults());
-    CountDownLatch warmingUp = new CountDownLatch(2);
-    List<Long> pids = new ArrayList<>();
-    for (int i = 0; i < 2; i++) {
-      CountDownLatch printed = new CountDownLatch(1);
-      Consumer<String> output =
-          line -> {
-            if (line.contains("hello from warm-up") && printed.getCount() > 0) {
-              printed.countDown();
-              warmingUp.countDown();
-            }
-          };
-      pids.add(ChildProcess.start(command, codec, output).pid());
-    }
-    if (!warmingUp.await(2, TimeUnit.MINUTES)) {
-      System.err.println("the children did not reach their warm-up");
-    }
+    List<Long> pids = new ArrayList<>(pool.pids());
+    pids.add(warming);
     System.out.println(
         "pids " + pids.stream().map(String::valueOf).collect(Collectors.joining(" ")));
     System.out.flush();
     new CountDownLatch(1).await();
+  }
+
+  /** Starts a child whose warm-up never ends and returns its pid once it is in it. */
+  private static long startWarmingChild() throws Exception {
+    ChildCommand command =
+        ChildCommand.ofCurrentJvm(
+            PoolFixture.CHILD_JVM,
+            List.of(),
+            List.of(
+                new WarmUpJob(ProcessTestTasks.PRINT, "{}"),
+                new WarmUpJob(ProcessTestTasks.BLOCK, "{}")));
+    CountDownLatch printed = new CountDownLatch(1);
+    long pid =
+        ChildProcess.start(
+                command,
+                new FrameCodec(Json.defaults()),
+                line -> {
+                  if (line.contains("hello from warm-up")) {
+                    printed.countDown();
+                  }
+                })
+            .pid();
+    if (!printed.await(2, TimeUnit.MINUTES)) {
+      System.err.println("the child did not reach its warm-up");
+    }
+    return pid;
   }
 }

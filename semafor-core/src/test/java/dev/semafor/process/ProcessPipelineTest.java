@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,8 +22,46 @@ import org.junit.jupiter.api.Test;
  * short (a huge pipeline budget) and use one slot, so the pipeline fills deterministically: while a
  * gate job runs, the next jobs wait in the inbox; when it ends, the member takes the first and
  * sends the rest after it.
+ *
+ * <p>The tests whose child survives share one pipelined pool ({@link #shared()}), as a child costs
+ * its start: each leaves it idle with its child, which is checked after each test. Its flights arm
+ * their kills through a wrap that records each delay ({@link #armed}).
  */
 class ProcessPipelineTest {
+  private static PoolFixture shared;
+
+  /** The delays the shared pool's flights have armed kills for, in order. */
+  private static final List<Duration> armed = new CopyOnWriteArrayList<>();
+
+  /** The pipelined pool shared by this class's tests, started by the first that asks. */
+  private static PoolFixture shared() throws Exception {
+    if (shared == null) {
+      shared =
+          pipelined(
+              real ->
+                  (kill, delay) -> {
+                    armed.add(delay);
+                    return real.schedule(kill, delay);
+                  });
+    }
+    return shared;
+  }
+
+  @AfterEach
+  void sharedPoolIsIdleWithItsChild() {
+    if (shared != null) {
+      shared.awaitIdle(1);
+    }
+  }
+
+  @AfterAll
+  static void closeShared() {
+    if (shared != null) {
+      shared.close();
+      shared = null;
+    }
+  }
+
   private static PoolFixture pipelined() throws Exception {
     return pipelined(UnaryOperator.identity());
   }
@@ -30,7 +70,7 @@ class ProcessPipelineTest {
   private static PoolFixture pipelined(UnaryOperator<Flight.Watchdog> watchdog) throws Exception {
     PoolFixture f =
         new PoolFixture(
-            ProcessPool.builder()
+            PoolFixture.builder()
                 .size(1)
                 .pipelineBudget(Duration.ofMinutes(1))
                 .flightWatchdog(watchdog));
@@ -50,16 +90,15 @@ class ProcessPipelineTest {
 
   @Test
   void manyShortJobsAllComplete() throws Exception {
-    try (PoolFixture f = pipelined()) {
-      List<Assignment> jobs = new ArrayList<>();
-      for (int i = 0; i < 500; i++) {
-        jobs.add(f.submit(BuiltinTasks.ECHO, Integer.toString(i)));
-      }
-      for (int i = 0; i < jobs.size(); i++) {
-        assertThat(f.outcome(jobs.get(i))).isEqualTo(new Outcome.Succeeded(Integer.toString(i)));
-      }
-      assertThat(f.pool.running()).isZero();
+    PoolFixture f = shared();
+    List<Assignment> jobs = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      jobs.add(f.submit(BuiltinTasks.ECHO, Integer.toString(i)));
     }
+    for (int i = 0; i < jobs.size(); i++) {
+      assertThat(f.outcome(jobs.get(i))).isEqualTo(new Outcome.Succeeded(Integer.toString(i)));
+    }
+    assertThat(f.pool.running()).isZero();
   }
 
   @Test
@@ -94,56 +133,48 @@ class ProcessPipelineTest {
 
   @Test
   void cancellingAQueuedJobAnswersItBeforeItStarts() throws Exception {
-    try (PoolFixture f = pipelined()) {
-      Assignment gate = gate(f);
-      Assignment head = f.submit(ProcessTestTasks.AWAIT_CANCEL, "null");
-      Assignment queued = f.submit(ProcessTestTasks.EXIT, "{\"code\":9}");
-      gate.cancel();
-      f.awaitStarted(head);
-      await().atMost(PoolFixture.WAIT).until(() -> f.pool.running() == 2);
+    PoolFixture f = shared();
+    long resentBefore = f.pool.resentCount().get();
+    Assignment gate = gate(f);
+    Assignment head = f.submit(ProcessTestTasks.AWAIT_CANCEL, "null");
+    Assignment queued = f.submit(ProcessTestTasks.EXIT, "{\"code\":9}");
+    gate.cancel();
+    f.awaitStarted(head);
+    await().atMost(PoolFixture.WAIT).until(() -> f.pool.running() == 2);
 
-      queued.cancel(); // in flight, behind the head: the child answers it when its turn comes
-      head.cancel();
+    queued.cancel(); // in flight, behind the head: the child answers it when its turn comes
+    head.cancel();
 
-      assertThat(f.outcome(head)).isEqualTo(new Outcome.Cancelled("cancelled while running"));
-      assertThat(f.outcome(queued)).isEqualTo(new Outcome.Cancelled("cancelled before it started"));
-      assertThat(f.pool.pids()).hasSize(1);
-      assertThat(f.pool.resentCount().get()).isZero();
-    }
+    assertThat(f.outcome(head)).isEqualTo(new Outcome.Cancelled("cancelled while running"));
+    assertThat(f.outcome(queued)).isEqualTo(new Outcome.Cancelled("cancelled before it started"));
+    assertThat(f.pool.pids()).hasSize(1);
+    assertThat(f.pool.resentCount().get()).isEqualTo(resentBefore);
   }
 
   @Test
   void aQueuedJobsTimeLimitStartsWhenItStartsRunning() throws Exception {
     Duration limit = Duration.ofMillis(400);
-    List<Duration> armed = new CopyOnWriteArrayList<>();
-    try (PoolFixture f =
-        pipelined(
-            real ->
-                (kill, delay) -> {
-                  armed.add(delay);
-                  return real.schedule(kill, delay);
-                })) {
-      Assignment gate = gate(f);
-      Assignment runsNext = f.submit(ProcessTestTasks.AWAIT_CANCEL, "null");
-      Assignment limited = f.submit(BuiltinTasks.SLEEP, "{\"ms\":50}", b -> b.timeout(limit));
-      gate.cancel();
-      f.awaitStarted(runsNext);
-      await().atMost(PoolFixture.WAIT).until(() -> f.pool.running() == 2);
+    PoolFixture f = shared(); // no other test gives a job this limit
+    Assignment gate = gate(f);
+    Assignment runsNext = f.submit(ProcessTestTasks.AWAIT_CANCEL, "null");
+    Assignment limited = f.submit(BuiltinTasks.SLEEP, "{\"ms\":50}", b -> b.timeout(limit));
+    gate.cancel();
+    f.awaitStarted(runsNext);
+    await().atMost(PoolFixture.WAIT).until(() -> f.pool.running() == 2);
 
-      // In flight behind runsNext, it is not on the clock: no kill is armed for its limit.
-      assertThat(armed).doesNotContain(limit);
-      runsNext.cancel();
+    // In flight behind runsNext, it is not on the clock: no kill is armed for its limit.
+    assertThat(armed).doesNotContain(limit);
+    runsNext.cancel();
 
-      assertThat(f.outcome(limited)).isEqualTo(new Outcome.Succeeded("null"));
-      // Armed once it ran, with the whole limit.
-      assertThat(armed).containsOnlyOnce(limit);
-    }
+    assertThat(f.outcome(limited)).isEqualTo(new Outcome.Succeeded("null"));
+    // Armed once it ran, with the whole limit.
+    assertThat(armed).containsOnlyOnce(limit);
   }
 
   @Test
   void pipeliningCanBeTurnedOff() throws Exception {
     try (PoolFixture f =
-        new PoolFixture(ProcessPool.builder().size(1).pipelineBudget(Duration.ZERO))) {
+        new PoolFixture(PoolFixture.builder().size(1).pipelineBudget(Duration.ZERO))) {
       for (int i = 0; i < Member.MIN_SAMPLES; i++) {
         f.outcome(f.submit(BuiltinTasks.NOOP, "null"));
       }
@@ -161,7 +192,7 @@ class ProcessPipelineTest {
 
   @Test
   void aLongJobStopsPipeliningAtOnce() throws Exception {
-    try (PoolFixture f = new PoolFixture(ProcessPool.builder().size(1))) {
+    try (PoolFixture f = new PoolFixture(PoolFixture.builder().size(1))) {
       for (int i = 0; i < Member.MIN_SAMPLES; i++) {
         f.outcome(f.submit(BuiltinTasks.NOOP, "null"));
       }

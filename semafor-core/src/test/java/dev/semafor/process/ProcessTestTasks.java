@@ -25,7 +25,7 @@ public final class ProcessTestTasks implements TaskModule {
   static final String STEPS = "process-test.steps";
   static final String AWAIT_CANCEL = "process-test.await-cancel";
   static final String BLOCK_LIMITED = "process-test.block-limited";
-  static final java.time.Duration BLOCK_LIMIT = java.time.Duration.ofMillis(500);
+  static final java.time.Duration BLOCK_LIMIT = java.time.Duration.ofMillis(200);
   static final String STARTED = "started pid=";
   static final String COUNT = "process-test.count";
   static final String LOG = "process-test.log";
