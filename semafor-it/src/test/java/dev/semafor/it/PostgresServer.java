@@ -1,6 +1,6 @@
 package dev.semafor.it;
 
-import dev.semafor.jdbc.ScratchPostgres;
+import dev.semafor.jdbc.testing.ScratchPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.semafor.BrokerUnavailableException;
+import dev.semafor.jdbc.testing.PostgresTestServer;
 import dev.semafor.spi.Broker;
 import dev.semafor.spi.Brokers;
 import java.sql.Connection;

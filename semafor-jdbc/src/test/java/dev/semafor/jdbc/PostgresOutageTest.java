@@ -9,6 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.semafor.JobState;
 import dev.semafor.TaskRegistry;
+import dev.semafor.jdbc.testing.ScratchPostgres;
 import dev.semafor.spi.Broker;
 import dev.semafor.spi.Brokers;
 import dev.semafor.spi.JobRecord;

@@ -1,5 +1,6 @@
 package dev.semafor.jdbc;
 
+import dev.semafor.jdbc.testing.PostgresTestServer;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;

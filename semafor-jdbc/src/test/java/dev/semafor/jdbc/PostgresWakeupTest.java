@@ -3,6 +3,7 @@ package dev.semafor.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.semafor.jdbc.testing.PostgresTestServer;
 import dev.semafor.spi.Broker;
 import dev.semafor.spi.Brokers;
 import dev.semafor.spi.JobRecord;

@@ -3,7 +3,7 @@ package dev.semafor.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.semafor.jdbc.ScratchPostgres;
+import dev.semafor.jdbc.testing.ScratchPostgres;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package dev.semafor.spring;
 
-import dev.semafor.jdbc.PostgresTestServer;
+import dev.semafor.jdbc.testing.PostgresTestServer;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.opentest4j.TestAbortedException;

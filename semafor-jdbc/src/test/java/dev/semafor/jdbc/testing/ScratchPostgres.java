@@ -1,4 +1,4 @@
-package dev.semafor.jdbc;
+package dev.semafor.jdbc.testing;
 
 import java.io.IOException;
 import java.net.ServerSocket;

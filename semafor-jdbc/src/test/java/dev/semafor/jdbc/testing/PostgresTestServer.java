@@ -1,5 +1,6 @@
-package dev.semafor.jdbc;
+package dev.semafor.jdbc.testing;
 
+import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -85,8 +86,14 @@ public final class PostgresTestServer {
   }
 
   /** A plain JDBC connection to the test database (for set-up, checks and clean-up). */
-  static Connection connect() throws SQLException {
-    PostgresLocation l = PostgresLocation.parse("postgres", BASE.substring(BASE.indexOf(':') + 1));
-    return DriverManager.getConnection(l.jdbcUrl(), l.user(), l.password());
+  public static Connection connect() throws SQLException {
+    // BASE is postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE
+    URI base = URI.create(BASE);
+    String[] user = String.valueOf(base.getUserInfo()).split(":", 2);
+    int port = base.getPort() < 0 ? 5432 : base.getPort();
+    return DriverManager.getConnection(
+        "jdbc:postgresql://" + base.getHost() + ":" + port + base.getPath(),
+        user[0],
+        user.length > 1 ? user[1] : null);
   }
 }
