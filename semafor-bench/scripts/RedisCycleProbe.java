@@ -1,5 +1,5 @@
-import dev.semafor.Client;
-import dev.semafor.Client.JobRequest;
+import dev.semafor.client.Client;
+import dev.semafor.client.Client.JobRequest;
 import dev.semafor.JobOptions;
 import dev.semafor.spi.Broker;
 import dev.semafor.spi.Brokers;
