@@ -2,12 +2,9 @@
 # Quiet-machine figures for docs/benchmarks.md: every broker's drain and enqueue->start latency and
 # the process-pool demo, each command 3 times in turn (alternated), one JSON line per run in $OUT,
 # then medians. Needs PostgreSQL and Redis at their usual addresses (it uses schema/prefix qbench).
-# BEFORE and AFTER, if set, are commands that run two other builds (e.g. `java -XX:+UseParallelGC -jar old.jar`; split on spaces):
-# the memory and SQLite drains then run alternated on them too (labels before-*, after-*).
+# Two builds side by side: alternate.sh beside this script.
 set -uo pipefail
 S=${SEMAFOR:-$(cd "$(dirname "$0")/../.." && pwd)/bin/semafor}
-BEFORE=${BEFORE:-}
-AFTER=${AFTER:-}
 OUT=${OUT:-/tmp/quiet-bench.jsonl}
 : > "$OUT"
 cd "$(mktemp -d)"
@@ -16,24 +13,14 @@ RD='redis://127.0.0.1:6379/0?prefix=qbench'
 run() { # label, args...
   local label=$1; shift
   local load; load=$(cut -d' ' -f1 /proc/loadavg)
-  local j; j=$($S "$@" --json 2>/dev/null | tail -1)
+  local j; j=$("$S" "$@" --json 2>/dev/null | tail -1)
   echo "{\"label\":\"$label\",\"load\":$load,\"r\":${j:-null}}" >> "$OUT"
   echo "$label load=$load $j" | cut -c1-300
 }
 for i in 1 2 3; do
   rm -f bench.db*
   run memory bench --broker memory: --jobs 1000000 --model threads --concurrency 2
-  if [[ -n $AFTER && -n $BEFORE ]]; then
-    S="$AFTER" run after-memory bench --broker memory: --jobs 1000000 --model threads --concurrency 2
-    S="$BEFORE" run before-memory bench --broker memory: --jobs 1000000 --model threads --concurrency 2
-  fi
   run sqlite bench --broker sqlite:bench.db --jobs 200000 --model virtual --concurrency 64
-  if [[ -n $AFTER && -n $BEFORE ]]; then
-    rm -f bench.db*
-    S="$AFTER" run after-sqlite bench --broker sqlite:bench.db --jobs 200000 --model virtual --concurrency 64
-    rm -f bench.db*
-    S="$BEFORE" run before-sqlite bench --broker sqlite:bench.db --jobs 200000 --model virtual --concurrency 64
-  fi
   psql -q -h 127.0.0.1 -U postgres test -c 'drop schema if exists qbench cascade' >/dev/null 2>&1
   run postgres bench --broker "$PG" --jobs 200000 --model virtual --concurrency 64
   redis-cli --scan --pattern 'qbench*' | xargs -r -n 1000 redis-cli del >/dev/null

@@ -13,9 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Short jobs are queued in a child ahead of the running one. These tests make every job count as
@@ -23,44 +22,27 @@ import org.junit.jupiter.api.Test;
  * gate job runs, the next jobs wait in the inbox; when it ends, the member takes the first and
  * sends the rest after it.
  *
- * <p>The tests whose child survives share one pipelined pool ({@link #shared()}), as a child costs
+ * <p>The tests whose child survives share one pipelined pool ({@link #shared}), as a child costs
  * its start: each leaves it idle with its child, which is checked after each test. Its flights arm
  * their kills through a wrap that records each delay ({@link #armed}).
  */
 class ProcessPipelineTest {
-  private static PoolFixture shared;
 
   /** The delays the shared pool's flights have armed kills for, in order. */
   private static final List<Duration> armed = new CopyOnWriteArrayList<>();
 
   /** The pipelined pool shared by this class's tests, started by the first that asks. */
-  private static PoolFixture shared() throws Exception {
-    if (shared == null) {
-      shared =
-          pipelined(
-              real ->
-                  (kill, delay) -> {
-                    armed.add(delay);
-                    return real.schedule(kill, delay);
-                  });
-    }
-    return shared;
-  }
-
-  @AfterEach
-  void sharedPoolIsIdleWithItsChild() {
-    if (shared != null) {
-      shared.awaitIdle(1);
-    }
-  }
-
-  @AfterAll
-  static void closeShared() {
-    if (shared != null) {
-      shared.close();
-      shared = null;
-    }
-  }
+  @RegisterExtension
+  static final SharedPool shared =
+      new SharedPool(
+          1,
+          () ->
+              pipelined(
+                  real ->
+                      (kill, delay) -> {
+                        armed.add(delay);
+                        return real.schedule(kill, delay);
+                      }));
 
   private static PoolFixture pipelined() throws Exception {
     return pipelined(UnaryOperator.identity());
@@ -90,7 +72,7 @@ class ProcessPipelineTest {
 
   @Test
   void manyShortJobsAllComplete() throws Exception {
-    PoolFixture f = shared();
+    PoolFixture f = shared.get();
     List<Assignment> jobs = new ArrayList<>();
     for (int i = 0; i < 500; i++) {
       jobs.add(f.submit(BuiltinTasks.ECHO, Integer.toString(i)));
@@ -133,7 +115,7 @@ class ProcessPipelineTest {
 
   @Test
   void cancellingAQueuedJobAnswersItBeforeItStarts() throws Exception {
-    PoolFixture f = shared();
+    PoolFixture f = shared.get();
     long resentBefore = f.pool.resentCount().get();
     Assignment gate = gate(f);
     Assignment head = f.submit(ProcessTestTasks.AWAIT_CANCEL, "null");
@@ -154,7 +136,7 @@ class ProcessPipelineTest {
   @Test
   void aQueuedJobsTimeLimitStartsWhenItStartsRunning() throws Exception {
     Duration limit = Duration.ofMillis(400);
-    PoolFixture f = shared(); // no other test gives a job this limit
+    PoolFixture f = shared.get(); // no other test gives a job this limit
     Assignment gate = gate(f);
     Assignment runsNext = f.submit(ProcessTestTasks.AWAIT_CANCEL, "null");
     Assignment limited = f.submit(BuiltinTasks.SLEEP, "{\"ms\":50}", b -> b.timeout(limit));

@@ -11,42 +11,19 @@ import dev.semafor.worker.Assignment;
 import dev.semafor.worker.Outcome;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The process pool's normal paths: round trips, output, progress, cancellation, stop, recycling.
  *
  * <p>Tests that need only a working pool of one child with the default settings share one ({@link
- * #shared()}): a child costs its start-up, and these tests leave it idle and alive, as they found
- * it, which {@link #sharedPoolIsIdleWithItsChild} checks after each test.
+ * #shared}): a child costs its start-up, and these tests leave it idle and alive, as they found it,
+ * which {@link SharedPool} checks after each test.
  */
 class ProcessPoolTest {
-  private static PoolFixture shared;
-
-  /** The pool shared by this class's tests, started by the first that asks. */
-  private static PoolFixture shared() {
-    if (shared == null) {
-      shared = PoolFixture.of(1);
-    }
-    return shared;
-  }
-
-  @AfterEach
-  void sharedPoolIsIdleWithItsChild() {
-    if (shared != null) {
-      shared.awaitIdle(1);
-    }
-  }
-
-  @AfterAll
-  static void closeShared() {
-    if (shared != null) {
-      shared.close();
-      shared = null;
-    }
-  }
+  /** Tests that need only a working pool of one child with the default settings share it. */
+  @RegisterExtension static final SharedPool shared = new SharedPool(1, () -> PoolFixture.of(1));
 
   @Test
   void runsBuiltinTasksInChildJvmsAndKeepsThem() throws Exception {
@@ -74,7 +51,7 @@ class ProcessPoolTest {
 
   @Test
   void taskPrintingToStdoutDoesNotCorruptTheProtocol() throws Exception {
-    PoolFixture f = shared();
+    PoolFixture f = shared.get();
     Assignment printing = f.submit(ProcessTestTasks.PRINT, "{\"k\":\"v\"}");
     Assignment after = f.submit(BuiltinTasks.ECHO, "42");
 
@@ -89,7 +66,7 @@ class ProcessPoolTest {
 
   @Test
   void unknownTaskFailsWithoutRetryAndLeavesTheChildAlone() throws Exception {
-    PoolFixture f = shared();
+    PoolFixture f = shared.get();
     List<Long> children = f.pool.pids();
     Outcome outcome = f.outcome(f.submit("no.such.task", "null"));
 
@@ -103,7 +80,7 @@ class ProcessPoolTest {
 
   @Test
   void progressReportsCrossThePipeInOrder() throws Exception {
-    PoolFixture f = shared();
+    PoolFixture f = shared.get();
     Assignment steps = f.submit(ProcessTestTasks.STEPS, "{\"steps\":3}");
 
     assertThat(f.outcome(steps)).isEqualTo(new Outcome.Succeeded("\"done\""));
@@ -115,7 +92,7 @@ class ProcessPoolTest {
 
   @Test
   void cancellationCrossesThePipeAndTheChildSurvives() throws Exception {
-    PoolFixture f = shared();
+    PoolFixture f = shared.get();
     Assignment waiting = f.submit(ProcessTestTasks.AWAIT_CANCEL, "null");
     long pid = f.awaitStarted(waiting);
 
@@ -128,7 +105,7 @@ class ProcessPoolTest {
 
   @Test
   void jobWithinItsTimeLimitIsNotDisturbed() throws Exception {
-    PoolFixture f = shared();
+    PoolFixture f = shared.get();
     List<Long> before = f.pool.pids();
     Assignment quick =
         f.submit(BuiltinTasks.SLEEP, "{\"ms\":10}", b -> b.timeout(Duration.ofSeconds(30)));
