@@ -11,6 +11,7 @@ import dev.semafor.spi.ScheduleRecord;
 import dev.semafor.spi.TaskCount;
 import dev.semafor.spi.WorkerInfo;
 import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -171,9 +172,9 @@ final class RedisReads {
       return;
     }
     List<Map<String, String>> hashes =
-        store.read(
+        store.readPipelined(
             r -> {
-              List<Map<String, String>> out = new ArrayList<>(ids.size());
+              List<RedisFuture<Map<String, String>>> out = new ArrayList<>(ids.size());
               for (String id : ids) {
                 out.add(r.hgetall(store.key("j:" + id)));
               }

@@ -2,12 +2,15 @@ package dev.semafor.redis;
 
 import dev.semafor.BrokerUnavailableException;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.metrics.CommandLatencyRecorder;
@@ -15,6 +18,7 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -139,6 +143,26 @@ final class RedisStore implements AutoCloseable {
     }
     up();
     return value;
+  }
+
+  /**
+   * Runs many reads in one round trip: the commands are issued without waiting (Lettuce writes them
+   * back to back on the shared connection, a pipeline) and their answers collected in order.
+   */
+  <T> List<T> readPipelined(
+      java.util.function.Function<RedisAsyncCommands<String, String>, List<RedisFuture<T>>> reads) {
+    List<T> out;
+    try {
+      List<RedisFuture<T>> futures = reads.apply(connection.async());
+      out = new ArrayList<>(futures.size());
+      for (RedisFuture<T> f : futures) {
+        out.add(LettuceFutures.awaitOrCancel(f, COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+      }
+    } catch (RedisException e) {
+      throw unavailable(e);
+    }
+    up();
+    return out;
   }
 
   /** A call went through: if the connection had been lost, say once that it is back. */
