@@ -90,6 +90,11 @@ public final class Main {
 
   private static int onBadArguments(ParameterException e, String[] args) {
     CommandLine command = e.getCommandLine();
+    if (e instanceof CommandLine.MissingParameterException
+        && !command.getUnmatchedArguments().isEmpty()) {
+      // "enqueue --nope": the misspelt option is the mistake; the missing TASK follows from it.
+      e = new CommandLine.UnmatchedArgumentException(command, command.getUnmatchedArguments());
+    }
     String name = command.getCommandSpec().qualifiedName();
     command
         .getErr()

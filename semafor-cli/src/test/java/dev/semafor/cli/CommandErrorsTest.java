@@ -32,6 +32,14 @@ class CommandErrorsTest {
   }
 
   @Test
+  void anUnknownFlagIsTheErrorEvenWhenAPositionalIsMissingToo() {
+    // the misspelt flag is the mistake; a "missing TASK" would send the user the wrong way
+    Result r = CliRun.run("enqueue", "--frobnicate");
+    assertOneLineError(r, "semafor enqueue", "Unknown option: '--frobnicate'");
+    assertThat(r.err()).doesNotContain("TASK");
+  }
+
+  @Test
   void unknownCommandIsOneLine() {
     assertOneLineError(CliRun.run("frobnicate"), "semafor", "frobnicate");
   }
