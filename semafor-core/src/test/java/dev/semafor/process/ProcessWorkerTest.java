@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
  * A {@link Worker} on the processes model, end to end on the memory broker.
  *
  * <p>The tests that leave it serving share one worker of two children ({@link #shared}), as a child
- * costs its start: each waits, after it, for both children to be alive and the worker idle; counts
- * are taken as differences.
+ * costs its start: each waits, after it, for the worker to be idle (a child it killed may still be
+ * being replaced: the next test's jobs go to the other meanwhile); counts are taken as differences.
  */
 class ProcessWorkerTest {
   private static final Duration WAIT = Duration.ofSeconds(90);
@@ -47,9 +47,7 @@ class ProcessWorkerTest {
   @AfterEach
   void leavesTheSharedWorkerServing() {
     if (shared != null) {
-      await()
-          .atMost(WAIT)
-          .until(() -> pool(shared).pids().size() == 2 && shared.stats().inFlight() == 0);
+      await().atMost(WAIT).until(() -> shared.stats().inFlight() == 0);
     }
   }
 
@@ -132,6 +130,7 @@ class ProcessWorkerTest {
       assertThat(other.await(WAIT).state()).as(other.toString()).isEqualTo(JobState.SUCCEEDED);
     }
     assertThat(others.get(1).snapshot().result()).isEqualTo("{\"i\":1}");
+    await().atMost(WAIT).until(() -> pool(worker).pids().size() == 2);
     await().atMost(WAIT).until(() -> worker.stats().succeeded() - succeededBefore == 40);
     assertThat(worker.stats().dead() - deadBefore).isEqualTo(1);
   }
@@ -184,15 +183,17 @@ class ProcessWorkerTest {
     JobHandle waiting = client.enqueue(ProcessTestTasks.AWAIT_CANCEL, Map.of());
     Worker worker = shared();
     long cancelledBefore = worker.stats().cancelled();
-    await()
-        .atMost(WAIT)
-        .until(
-            () -> {
-              JobRecord r = waiting.snapshot();
-              return r.state() == JobState.RUNNING
-                  && r.progressMessage() != null
-                  && r.progressMessage().startsWith(ProcessTestTasks.STARTED);
-            });
+    JobRecord running =
+        await()
+            .atMost(WAIT)
+            .until(
+                waiting::snapshot,
+                r ->
+                    r.state() == JobState.RUNNING
+                        && r.progressMessage() != null
+                        && r.progressMessage().startsWith(ProcessTestTasks.STARTED));
+    long pid =
+        Long.parseLong(running.progressMessage().substring(ProcessTestTasks.STARTED.length()));
 
     broker.cancel(waiting.id());
 
@@ -200,6 +201,6 @@ class ProcessWorkerTest {
     assertThat(done.state()).isEqualTo(JobState.CANCELLED);
     assertThat(done.error().message()).isEqualTo("cancelled while running");
     assertThat(worker.stats().cancelled() - cancelledBefore).isEqualTo(1);
-    assertThat(pool(worker).pids()).hasSize(2);
+    assertThat(pool(worker).pids()).as("its child was not killed").contains(pid);
   }
 }
