@@ -21,15 +21,19 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * A {@link Worker} on the processes model, end to end on the memory broker.
  *
- * <p>The tests that leave it serving share one worker of two children ({@link #shared}), as a child
+ * <p>The tests share one worker of two children ({@link #shared}; the last closes it), as a child
  * costs its start: each waits, after it, for the worker to be idle (a child it killed may still be
  * being replaced: the next test's jobs go to the other meanwhile); counts are taken as differences.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ProcessWorkerTest {
   private static final Duration WAIT = Duration.ofSeconds(90);
   private static final JobOptions QUICK_RETRIES =
@@ -78,30 +82,35 @@ class ProcessWorkerTest {
     return (ProcessPool) worker.pool();
   }
 
-  /** A worker of its own, which this test closes: one for both, as a child costs its start. */
   @Test
-  void linesAChildJobLogsAreStoredWithTheJobAndClosingTheWorkerStopsEveryChild() throws Exception {
+  void linesAChildJobLogsAreStoredWithTheJob() throws Exception {
     JobHandle job = client.enqueue(ProcessTestTasks.LOG, Map.of());
-    Worker worker = start(2);
-    try {
-      assertThat(job.await(WAIT).state()).isEqualTo(JobState.SUCCEEDED);
+    shared();
 
-      List<String> lines = broker.logs(job.id()).stream().map(l -> l.text()).toList();
-      assertThat(lines).hasSize(4);
-      assertThat(lines.get(0))
-          .startsWith("from pid ")
-          .isNotEqualTo("from pid " + ProcessHandle.current().pid());
-      assertThat(lines.subList(1, 3)).containsExactly("two lines", "in one call: ünïcödé ✓");
-      assertThat(lines.get(3)).hasSize(dev.semafor.spi.LogLine.MAX_CHARS).endsWith("y…");
-      List<Long> children = pool(worker).pids();
-      assertThat(children).hasSize(2);
+    assertThat(job.await(WAIT).state()).isEqualTo(JobState.SUCCEEDED);
 
-      worker.close();
+    List<String> lines = broker.logs(job.id()).stream().map(l -> l.text()).toList();
+    assertThat(lines).hasSize(4);
+    assertThat(lines.get(0))
+        .startsWith("from pid ")
+        .isNotEqualTo("from pid " + ProcessHandle.current().pid());
+    assertThat(lines.subList(1, 3)).containsExactly("two lines", "in one call: ünïcödé ✓");
+    assertThat(lines.get(3)).hasSize(dev.semafor.spi.LogLine.MAX_CHARS).endsWith("y…");
+  }
 
-      assertThat(children).noneMatch(PoolFixture::alive);
-    } finally {
-      worker.close();
-    }
+  /** The last test: it closes the shared worker. */
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void closingTheWorkerStopsEveryChild() throws Exception {
+    JobHandle job = client.enqueue(BuiltinTasks.ECHO, 1);
+    Worker worker = shared();
+    assertThat(job.await(WAIT).state()).isEqualTo(JobState.SUCCEEDED);
+    List<Long> children =
+        await().atMost(WAIT).until(() -> pool(worker).pids(), pids -> pids.size() == 2);
+
+    worker.close();
+
+    assertThat(children).noneMatch(PoolFixture::alive);
   }
 
   @Test
