@@ -5,7 +5,8 @@
 #
 # Each run of each jar runs `demo --model sequential` and `demo --model processes --concurrency 2`
 # on memory: back to back and prints: the jar, both wall times (s) and their ratio. At the end, the
-# median of each column per jar, and the load average.
+# median of each column per jar, and the load average. SEMAFOR_DEMO_JAVA_OPTS adds JVM options to
+# every run (e.g. -Dsemafor.child.aotCache=FILE, which the launcher sets; older builds ignore it).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/../.." && pwd)"
 source "$here/bin/lib/jdk.sh"
@@ -15,7 +16,8 @@ runs="$1"
 shift
 out=$(mktemp)
 wall() {
-  "$java_bin" -XX:+UseParallelGC -jar "$1" demo --broker memory: --json "${@:2}" 2>/dev/null |
+  # shellcheck disable=SC2086 # a list of options on purpose
+  "$java_bin" -XX:+UseParallelGC ${SEMAFOR_DEMO_JAVA_OPTS:-} -jar "$1" demo --broker memory: --json "${@:2}" 2>/dev/null |
     sed -E 's/.*"wall_seconds":([0-9.]+).*/\1/'
 }
 for _ in $(seq "$runs"); do
