@@ -52,7 +52,7 @@ import picocli.CommandLine.ParentCommand;
  * worker's start-up and its stop (for processes, the children's exit) are reported on their own
  * line ({@code startup_seconds} and {@code stop_seconds} in JSON), not counted: a worker is started
  * once and then runs for a long time. Before the clock starts, the same warm-up job ({@link
- * #WARM_UP}) has run in this JVM and, with {@code --model processes}, in each child, so that no
+ * #WARM_UPS}) have run in this JVM and, with {@code --model processes}, in each child, so that no
  * side pays for Jackson's set-up or for compiling the trial-division loop on the clock.
  *
  * <h2>Order</h2>
@@ -74,12 +74,20 @@ final class DemoCommand implements Callable<Integer> {
       NUMBERS.stream().sorted(Comparator.reverseOrder()).toList();
 
   /**
-   * The warm-up job run in this JVM and, with {@code --model processes}, in each child: a prime
+   * The warm-up jobs run in this JVM and, with {@code --model processes}, in each child: a prime
    * (10^12 + 39) far smaller than the demo's numbers but with enough trial divisions (half a
-   * million) for the JIT to compile the loop, a few milliseconds once compiled.
+   * million) for the JIT to compile the loop, a few milliseconds once compiled; a composite with a
+   * large factor (999983 × 1000003), whose loop ends early; and 2 and 4, the other ways out. Every
+   * way out that a real job takes is taken here first: the JIT compiles a branch it has never seen
+   * taken as a trap, and the first job that takes it would throw the compiled code out (deoptimize)
+   * and run slowly until it is compiled again.
    */
-  static final WarmUpJob WARM_UP =
-      WarmUpJob.of(BuiltinTasks.PRIMES, new PrimesInput(1_000_000_000_039L));
+  static final List<WarmUpJob> WARM_UPS =
+      List.of(
+          WarmUpJob.of(BuiltinTasks.PRIMES, new PrimesInput(1_000_000_000_039L)),
+          WarmUpJob.of(BuiltinTasks.PRIMES, new PrimesInput(999_983L * 1_000_003L)),
+          WarmUpJob.of(BuiltinTasks.PRIMES, new PrimesInput(2)),
+          WarmUpJob.of(BuiltinTasks.PRIMES, new PrimesInput(4)));
 
   /**
    * The demo's one queue. Each run first clears what an earlier run left on it ({@link #clear}), so
@@ -211,13 +219,13 @@ final class DemoCommand implements Callable<Integer> {
 
   /**
    * The worker's config: burst mode on {@code queue}; with {@code --model processes}, the children
-   * run {@link #WARM_UP} (then any {@code --child-warm-up}) before they take work.
+   * run {@link #WARM_UPS} (then any {@code --child-warm-up}) before they take work.
    */
   static WorkerConfig config(WorkerOptions worker, String queue) {
     WorkerConfig.Builder builder = worker.builder().queues(List.of(queue)).burst(true);
     if (worker.model == ExecutionModel.PROCESSES) {
       List<WarmUpJob> warmUps = new ArrayList<>();
-      warmUps.add(WARM_UP);
+      warmUps.addAll(WARM_UPS);
       warmUps.addAll(worker.warmUps());
       builder.childWarmUps(warmUps);
     }
@@ -271,14 +279,17 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /**
-   * Runs {@link #WARM_UP} in this JVM with the codec the worker uses, so that Jackson's one-time
+   * Runs {@link #WARM_UPS} in this JVM with the codec the worker uses, so that Jackson's one-time
    * setup (a few hundred milliseconds) is not billed to the first number in the table; the children
    * of {@code --model processes} run the same job before they report ready.
    */
   private static void warmUp(TaskRegistry registry) {
-    Outcome outcome = WARM_UP.run(new JobExecutor(registry, Json.defaults()), 1);
-    if (!(outcome instanceof Outcome.Succeeded)) {
-      throw new IllegalStateException("the demo's warm-up job did not succeed: " + outcome);
+    JobExecutor executor = new JobExecutor(registry, Json.defaults());
+    for (int i = 0; i < WARM_UPS.size(); i++) {
+      Outcome outcome = WARM_UPS.get(i).run(executor, i + 1);
+      if (!(outcome instanceof Outcome.Succeeded)) {
+        throw new IllegalStateException("the demo's warm-up job did not succeed: " + outcome);
+      }
     }
   }
 

@@ -89,10 +89,15 @@ class DemoCommandTest {
     WorkerOptions options = new WorkerOptions();
     options.model = ExecutionModel.PROCESSES;
     options.childWarmUps = List.of("semafor.noop");
-    assertThat(DemoCommand.config(options, "q").childWarmUps())
-        .containsExactly(DemoCommand.WARM_UP, WarmUpJob.parse("semafor.noop"));
-    assertThat(DemoCommand.WARM_UP)
-        .isEqualTo(WarmUpJob.parse("semafor.primes={\"n\":1000000000039}"));
+    List<WarmUpJob> expected = new java.util.ArrayList<>(DemoCommand.WARM_UPS);
+    expected.add(WarmUpJob.parse("semafor.noop"));
+    assertThat(DemoCommand.config(options, "q").childWarmUps()).isEqualTo(expected);
+    assertThat(DemoCommand.WARM_UPS)
+        .containsExactly(
+            WarmUpJob.parse("semafor.primes={\"n\":1000000000039}"),
+            WarmUpJob.parse("semafor.primes={\"n\":999985999949}"),
+            WarmUpJob.parse("semafor.primes={\"n\":2}"),
+            WarmUpJob.parse("semafor.primes={\"n\":4}"));
 
     options.model = ExecutionModel.THREADS;
     options.childWarmUps = List.of();

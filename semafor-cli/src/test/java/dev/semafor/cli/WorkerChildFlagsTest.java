@@ -100,8 +100,9 @@ class WorkerChildFlagsTest {
 
     assertThat(worker.code()).as(worker.err()).isZero();
     for (String id : counts) {
-      // two warm-up runs, then the job, in a child that runs no other job
-      assertThat(job(id).get("result").asInt()).as(id).isEqualTo(3);
+      // two warm-up runs in each pass (at least three passes), then the job, in a child that runs
+      // no other job
+      assertThat(job(id).get("result").asInt()).as(id).isOdd().isGreaterThanOrEqualTo(7);
     }
   }
 

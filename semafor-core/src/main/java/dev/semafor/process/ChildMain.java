@@ -15,11 +15,12 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The main class of a {@link ProcessPool} child JVM: a loop that reads a job frame from stdin, runs
@@ -41,18 +42,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <h2>Threads</h2>
  *
- * The main thread runs jobs one at a time, in the order they arrive (the parent may send several
- * ahead). A reader thread reads frames the whole time: it queues {@link Frame.Run} and {@link
- * Frame.Stop} for the main thread, and applies {@link Frame.Cancel} at once: the running job's
- * cancelled flag is set and its thread interrupted; a queued job is answered "cancelled before it
- * started" when its turn comes; a cancel for a job already done is ignored.
+ * Jobs run one at a time, in the order they arrive (the parent may send several ahead), and frames
+ * are read the whole time, also while a job runs, so that a {@link Frame.Cancel} is applied at
+ * once: the running job's cancelled flag is set and its thread interrupted; a queued job is
+ * answered "cancelled before it started" when its turn comes; a cancel for a job already done is
+ * ignored.
+ *
+ * <p>Two threads share the work, taking turns as the reader (leader/follower): the one reading a
+ * {@link Frame.Run} while no job runs or waits hands the reading over to the other and runs the job
+ * itself, then the jobs queued behind it, then waits for its next turn to read. So a job goes from
+ * the pipe to its task on the thread that read it, with no queue and no thread wake-up in between;
+ * the other thread's wake-up, to read on, happens while the job runs. A Run read while a job runs
+ * is queued for the running thread.
  *
  * <h2>Exit</h2>
  *
  * <ul>
- *   <li>0 after a {@link Frame.Stop}, once the jobs before it are done (the parent closes stdin
- *       right after a Stop, which ends the reader thread: a JVM's exit waits up to 300 ms for a
- *       thread blocked in native code, such as one reading a pipe);
+ *   <li>0 after a {@link Frame.Stop}, once the jobs before it are done (Run frames after it are
+ *       ignored; the parent closes stdin right after a Stop, which ends the reading);
  *   <li>0 at once (halt) when stdin closes without a Stop before — the parent is gone, even if it
  *       was SIGKILLed, so a child never outlives it;
  *   <li>0 at once (halt) when its parent process is gone, checked from its first moment every
@@ -92,8 +99,11 @@ public final class ChildMain {
   /** The protocol stream. Guarded by itself. */
   private final OutputStream out;
 
-  /** Run and Stop frames, in arrival order, for the main thread. */
-  private final BlockingQueue<Frame> work = new LinkedBlockingQueue<>();
+  /**
+   * Ends the process at once with a status: {@code Runtime.halt} in a child; a test's recorder in a
+   * test, after which the thread that called it stops too.
+   */
+  private final IntConsumer halt;
 
   private final Object lock = new Object();
 
@@ -101,18 +111,43 @@ public final class ChildMain {
   @GuardedBy("lock")
   private Context current;
 
-  /** Ids of the jobs queued here and not started. */
+  /** True from the moment a thread takes a Run to run until it has no more to run. */
   @GuardedBy("lock")
-  private final Set<String> queued = new HashSet<>();
+  private boolean running;
+
+  /** True while a thread has the reading turn. */
+  @GuardedBy("lock")
+  private boolean reading;
+
+  /** Run frames read and not started, in arrival order, for the running thread. */
+  @GuardedBy("lock")
+  private final ArrayDeque<Frame.Run> queue = new ArrayDeque<>();
 
   /** Ids of queued jobs cancelled before they started. */
   @GuardedBy("lock")
   private final Set<String> cancelledEarly = new HashSet<>();
 
+  /** A Stop has been read: no more Runs are taken, and {@link #serve} ends once none runs. */
+  @GuardedBy("lock")
+  private boolean stopped;
+
+  /** stdin ended after a Stop: nothing more to read. */
+  @GuardedBy("lock")
+  private boolean ended;
+
+  /** The status {@link #serve} returns; -1 until it is known. */
+  @GuardedBy("lock")
+  private int status = -1;
+
   ChildMain(FrameCodec codec, JobExecutor executor, OutputStream out) {
+    this(codec, executor, out, status -> Runtime.getRuntime().halt(status));
+  }
+
+  ChildMain(FrameCodec codec, JobExecutor executor, OutputStream out, IntConsumer halt) {
     this.codec = codec;
     this.executor = executor;
     this.out = out;
+    this.halt = halt;
   }
 
   public static void main(String[] args) {
@@ -143,53 +178,116 @@ public final class ChildMain {
     // Nothing they write reaches the parent.
     ChildWarmUp.runJobs(
         new ChildMain(codec, executor, OutputStream.nullOutputStream()),
+        codec,
         System.getenv(WARM_UP_ENV));
     ChildMain child = new ChildMain(codec, executor, protocolOut);
     System.exit(child.serve(protocolIn));
   }
 
-  /** Announces readiness, then serves frames from {@code in} until a Stop; returns the status. */
+  /**
+   * Announces readiness, then serves frames from {@code in} on two threads of its own until a Stop
+   * (once the jobs before it are done); returns the status: 0, or the one given to {@code halt}.
+   */
   int serve(InputStream in) {
     send(new Frame.Ready(ProcessHandle.current().pid(), executor.registry().names()));
-    Thread reader = new Thread(() -> readLoop(in), "semafor-child-reader");
-    reader.setDaemon(true);
-    reader.start();
-    try {
-      while (true) {
-        Frame frame = work.take();
-        if (frame instanceof Frame.Run run) {
-          runJob(run);
-        } else {
+    for (int i = 0; i < 2; i++) {
+      Thread.ofPlatform().daemon().name("semafor-child-" + i).start(() -> work(in));
+    }
+    synchronized (lock) {
+      while (status < 0) {
+        try {
+          lock.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
           return 0;
         }
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return 0;
+      return status;
     }
   }
 
-  private void readLoop(InputStream in) {
-    boolean stopped = false;
+  /** The loop of each of the two threads: wait for the reading turn, read, run what it took. */
+  private void work(InputStream in) {
+    while (true) {
+      synchronized (lock) {
+        while ((reading || ended) && status < 0) {
+          try {
+            lock.wait();
+          } catch (InterruptedException e) {
+            // a cancel aimed at a job this thread ran and finished: not for the wait
+          }
+        }
+        if (status >= 0) {
+          return;
+        }
+        reading = true;
+      }
+      Frame.Run run = readUntilARunToRun(in);
+      while (run != null) {
+        runJob(run);
+        synchronized (lock) {
+          if (status >= 0) {
+            return; // halted (in a test: in production a halt does not return)
+          }
+          run = queue.poll();
+          if (run == null) {
+            running = false;
+            if (stopped) {
+              finish(0);
+            }
+          }
+        }
+      }
+      synchronized (lock) {
+        if (status >= 0) {
+          return;
+        }
+      }
+    }
+  }
+
+  /**
+   * Reads frames, with the reading turn, until a Run that this thread is to run (returned, the turn
+   * handed over) or the end (null: the status is set).
+   */
+  private Frame.@Nullable Run readUntilARunToRun(InputStream in) {
     try {
       while (true) {
         Frame frame = codec.read(in);
         switch (frame) {
           case null -> {
-            if (stopped) {
-              return; // the parent closed stdin after Stop: the main thread exits once done
+            synchronized (lock) {
+              if (!stopped) {
+                parentGone();
+              }
+              // the parent closed stdin after Stop: the status is set once no job runs
+              ended = true;
+              reading = false;
+              lock.notifyAll();
+              return null;
             }
-            parentGone();
           }
           case Frame.Run run -> {
             synchronized (lock) {
-              queued.add(run.jobId());
+              if (stopped) {
+                continue; // after Stop: not run
+              }
+              if (!running) {
+                running = true;
+                reading = false;
+                lock.notifyAll(); // the other thread reads on
+                return run;
+              }
+              queue.add(run);
             }
-            work.add(run);
           }
           case Frame.Stop stop -> {
-            stopped = true;
-            work.add(stop);
+            synchronized (lock) {
+              stopped = true;
+              if (!running) {
+                finish(0);
+              }
+            }
           }
           case Frame.Cancel cancel -> cancel(cancel.jobId());
           default ->
@@ -202,6 +300,16 @@ public final class ChildMain {
     } catch (IOException e) {
       parentGone();
     }
+    return null;
+  }
+
+  /** Sets the status {@link #serve} returns, if none is set, and wakes every waiting thread. */
+  @GuardedBy("lock")
+  private void finish(int code) {
+    if (status < 0) {
+      status = code;
+    }
+    lock.notifyAll();
   }
 
   /**
@@ -212,7 +320,6 @@ public final class ChildMain {
     Context context = new Context(run, Thread.currentThread());
     boolean cancelledBeforeStart;
     synchronized (lock) {
-      queued.remove(run.jobId());
       cancelledBeforeStart = cancelledEarly.remove(run.jobId());
       current = cancelledBeforeStart ? null : context;
     }
@@ -249,7 +356,7 @@ public final class ChildMain {
     synchronized (lock) {
       if (current != null && current.jobId().equals(jobId)) {
         current.cancel();
-      } else if (queued.contains(jobId)) {
+      } else if (queue.stream().anyMatch(run -> run.jobId().equals(jobId))) {
         cancelledEarly.add(jobId);
       } // else it finished already: nothing to do
     }
@@ -279,12 +386,20 @@ public final class ChildMain {
         // the parent learns from the exit status instead
       }
     }
-    Runtime.getRuntime().halt(EXIT_PROTOCOL);
+    halt(EXIT_PROTOCOL);
   }
 
   /** stdin closed: nobody is left to report to, so stop now, mid-job or not. */
-  private static void parentGone() {
-    Runtime.getRuntime().halt(0);
+  private void parentGone() {
+    halt(0);
+  }
+
+  /** Ends the process with {@code code} ({@link #halt}); where that returns, ends serving. */
+  private void halt(int code) {
+    halt.accept(code);
+    synchronized (lock) {
+      finish(code);
+    }
   }
 
   /** The {@link JobContext} of one job in this child. */

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +33,10 @@ import org.slf4j.LoggerFactory;
  */
 final class Flight {
   private static final Logger log = LoggerFactory.getLogger(ProcessPool.class);
+
+  /** Runs each cancel frame's send on a virtual thread of its own. */
+  private static final Executor CANCEL_SENDER =
+      task -> Thread.ofVirtual().name("semafor-cancel").start(task);
 
   /** What a flight does to its child: send it a frame, kill it. {@link ChildProcess} is one. */
   interface Child {
@@ -70,6 +76,14 @@ final class Flight {
   /** When the head became the head ({@link System#nanoTime()}). */
   @GuardedBy("this")
   private long headSince;
+
+  /**
+   * The send of the last cancel frame; the next one is chained after it, so that cancels reach the
+   * child in the order they were made (a job cancelled while queued, then the head: the child must
+   * learn of the first before the head ends and the queued job would start).
+   */
+  @GuardedBy("this")
+  private CompletableFuture<?> lastCancelSent = CompletableFuture.completedFuture(null);
 
   Flight(ScheduledExecutorService watchdog, FrameCodec codec, Duration cancelGrace) {
     this(Watchdog.of(watchdog), codec, cancelGrace);
@@ -126,31 +140,31 @@ final class Flight {
    *
    * <p>Returns at once, whatever state the child is in: the caller may be the heartbeat thread, and
    * a frozen child that reads nothing would block a write to its stdin. The frame is written on a
-   * virtual thread of its own, outside this object's lock; the grace kill is armed here, so it
-   * comes on time even if that write never completes.
+   * virtual thread, outside this object's lock, after the frames of the cancels before it; the
+   * grace kill is armed here, so it comes on time even if that write never completes.
    */
   void cancel(Assignment assignment) {
-    Child to;
+    byte[] frame = codec.encode(new Frame.Cancel(assignment.jobId()));
     synchronized (this) {
       if (!jobs.contains(assignment)) {
         return;
       }
-      to = child;
+      Child to = child;
       if (jobs.peekFirst() == assignment) {
         scheduleGraceKill(assignment);
       }
+      lastCancelSent =
+          lastCancelSent.handleAsync(
+              (previous, failure) -> {
+                try {
+                  to.send(frame);
+                } catch (IOException | RuntimeException e) {
+                  // the child is dying; its member sees its stream end
+                }
+                return null;
+              },
+              CANCEL_SENDER);
     }
-    byte[] frame = codec.encode(new Frame.Cancel(assignment.jobId()));
-    Thread.ofVirtual()
-        .name("semafor-cancel-" + assignment.jobId())
-        .start(
-            () -> {
-              try {
-                to.send(frame);
-              } catch (IOException e) {
-                // the child is dying; its member sees its stream end
-              }
-            });
   }
 
   @GuardedBy("this")

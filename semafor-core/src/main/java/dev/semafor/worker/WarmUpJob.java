@@ -6,16 +6,26 @@ import dev.semafor.PayloadException;
 import java.util.Objects;
 
 /**
- * A job that each child of a process pool runs once before it reports ready, so that the one-time
- * costs of a task (loading its classes, Jackson's binding of its input and result, the JIT's first
- * compilations) are paid before the child takes real work rather than by its first job. Set with
+ * A job that each child of a process pool runs before it reports ready, so that the one-time costs
+ * of a task (loading its classes, Jackson's binding of its input and result, the JIT's
+ * compilations) are paid before the child takes real work rather than by its first jobs. Set with
  * {@code ProcessPoolBuilder.warmUps} or {@link WorkerConfig.Builder#childWarmUps}.
  *
+ * <p>A child runs its warm-up jobs in passes, all of them in order each time, until a pass is no
+ * faster than the fastest before it (at least three passes and at most twenty, and no new pass
+ * after a second of them): the JIT compiles hot code in the background while the first pass runs,
+ * and the child is warm only once that code is in use.
+ *
+ * <p>Choose warm-ups that take the ways through the task that real jobs take (for a primality
+ * check: a prime, a composite, an even number): the JIT compiles a branch it has never seen taken
+ * as a trap, and the first real job to take it throws the compiled code out and runs slowly until
+ * it is compiled again.
+ *
  * <p>A warm-up job names a task by its registered name; the child looks it up in its own registry,
- * so a warm-up can never make a child load a class. Its result is discarded; if it fails (or names
- * a task the child does not know), the child says so on its stderr and carries on. It runs on the
- * child's main thread with a context whose job id is {@code warm-up-N} and whose queue is {@code
- * warm-up}; it is never cancelled, and counts against the pool's start timeout.
+ * so a warm-up can never make a child load a class. Its results are discarded; if it fails (or
+ * names a task the child does not know), the child says so once on its stderr and carries on. It
+ * runs with a context whose job id is {@code warm-up-N} and whose queue is {@code warm-up}; it is
+ * never cancelled, and counts against the pool's start timeout.
  *
  * @param task a registered task name
  * @param input the task's input as JSON text (compact; {@code null} when none is given)

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,7 +18,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A real child JVM driven frame by frame, the way its parent drives it. */
+/**
+ * A real child JVM driven frame by frame, the way its parent drives it, for what only a process
+ * shows: its exit statuses, its stderr, a halt mid-job, its shutdown hooks. The handling of each
+ * frame is tested in this JVM by {@link ChildMainProtocolTest}.
+ */
 class ChildMainTest {
   private final FrameCodec codec = new FrameCodec(Json.defaults());
   @TempDir Path temp;
@@ -49,18 +52,6 @@ class ChildMainTest {
   }
 
   @Test
-  void runsJobsInOrderAndExitsAfterStop() throws Exception {
-    send(run("a", BuiltinTasks.ECHO, "1"));
-    send(run("b", BuiltinTasks.PRIMES, "{\"n\":7}"));
-    send(new Frame.Stop());
-
-    assertThat(codec.read(fromChild)).isEqualTo(new Frame.Done("a", new Outcome.Succeeded("1")));
-    assertThat(codec.read(fromChild))
-        .isEqualTo(new Frame.Done("b", new Outcome.Succeeded("{\"n\":7,\"prime\":true}")));
-    assertThat(exitCode()).isZero();
-  }
-
-  @Test
   void rejectsABadLengthAndExitsWithStatus2() throws Exception {
     toChild.write(ByteBuffer.allocate(4).putInt(-1).array());
     toChild.flush();
@@ -72,51 +63,6 @@ class ChildMainTest {
         .contains(
             "semafor child: rejected a malformed frame from the parent:"
                 + " bad frame length -1 (must be positive)");
-  }
-
-  @Test
-  void rejectsAnOversizedLength() throws Exception {
-    toChild.write(ByteBuffer.allocate(4).putInt(Integer.MAX_VALUE).array());
-    toChild.flush();
-
-    assertThat(codec.read(fromChild))
-        .isEqualTo(new Frame.Rejected("frame length 2147483647 exceeds the limit of 64 MiB"));
-    assertThat(exitCode()).isEqualTo(ChildMain.EXIT_PROTOCOL);
-  }
-
-  @Test
-  void rejectsTextThatIsNotJson() throws Exception {
-    byte[] junk = "not json at all".getBytes(StandardCharsets.UTF_8);
-    toChild.write(ByteBuffer.allocate(4).putInt(junk.length).array());
-    toChild.write(junk);
-    toChild.flush();
-
-    Frame reply = codec.read(fromChild);
-    assertThat(reply).isInstanceOf(Frame.Rejected.class);
-    assertThat(((Frame.Rejected) reply).message()).startsWith("frame is not valid JSON: ");
-    assertThat(exitCode()).isEqualTo(ChildMain.EXIT_PROTOCOL);
-  }
-
-  @Test
-  void rejectsAnUnknownFrameTypeAndAFrameMeantForTheParent() throws Exception {
-    byte[] unknown =
-        "{\"type\":\"load-class\",\"name\":\"java.lang.Runtime\"}".getBytes(StandardCharsets.UTF_8);
-    toChild.write(ByteBuffer.allocate(4).putInt(unknown.length).array());
-    toChild.write(unknown);
-    toChild.flush();
-
-    assertThat(codec.read(fromChild))
-        .isEqualTo(new Frame.Rejected("unknown frame type 'load-class'"));
-    assertThat(exitCode()).isEqualTo(ChildMain.EXIT_PROTOCOL);
-  }
-
-  @Test
-  void rejectsAFrameOnlyAChildSends() throws Exception {
-    send(new Frame.Ready(1, List.of()));
-
-    assertThat(codec.read(fromChild))
-        .isEqualTo(new Frame.Rejected("unexpected ready frame from the parent"));
-    assertThat(exitCode()).isEqualTo(ChildMain.EXIT_PROTOCOL);
   }
 
   @Test
@@ -150,29 +96,6 @@ class ChildMainTest {
     assertThat(Files.readString(stderr))
         .as("an exit, not a halt")
         .contains(ProcessTestTasks.HOOK_RAN);
-  }
-
-  @Test
-  void cancelThatOvertakesItsJobCancelsItBeforeItStartsAndOneForAJobNotHereIsIgnored()
-      throws Exception {
-    send(run("first", ProcessTestTasks.AWAIT_CANCEL, "null"));
-    assertThat(codec.read(fromChild)).isInstanceOf(Frame.Progress.class);
-    send(run("second", ProcessTestTasks.EXIT, "{\"code\":9}"));
-    send(new Frame.Cancel("second"));
-    send(new Frame.Cancel("first"));
-
-    assertThat(codec.read(fromChild))
-        .isEqualTo(new Frame.Done("first", new Outcome.Cancelled("cancelled while running")));
-    assertThat(codec.read(fromChild))
-        .isEqualTo(new Frame.Done("second", new Outcome.Cancelled("cancelled before it started")));
-    assertThat(child.isAlive()).isTrue();
-
-    // A cancel for a job not here is ignored (on the same child: a child costs its start).
-    send(new Frame.Cancel("elsewhere"));
-    send(run("next", BuiltinTasks.ECHO, "true"));
-
-    assertThat(codec.read(fromChild))
-        .isEqualTo(new Frame.Done("next", new Outcome.Succeeded("true")));
   }
 
   private static Frame.Run run(String id, String task, String input) {

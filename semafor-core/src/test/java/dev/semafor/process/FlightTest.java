@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
@@ -219,6 +220,44 @@ class FlightTest {
   private static void freeze(long pid) throws IOException, InterruptedException {
     Process kill = new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start();
     assertThat(kill.waitFor()).isZero();
+  }
+
+  @Test
+  void cancelFramesReachTheChildInTheOrderOfTheCancelsEvenWhenASendBlocks() throws Exception {
+    CountDownLatch sending = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    List<String> sent = new CopyOnWriteArrayList<>();
+    Flight.Child slow =
+        new Flight.Child() {
+          @Override
+          public void send(byte[] encodedFrame) throws IOException {
+            String id = ((Frame.Cancel) codec.read(new ByteArrayInputStream(encodedFrame))).jobId();
+            if (sending.getCount() > 0) {
+              sending.countDown();
+              try {
+                release.await(); // the first write blocks, as on a full pipe
+              } catch (InterruptedException e) {
+                throw new IOException(e);
+              }
+            }
+            sent.add(id);
+          }
+
+          @Override
+          public void kill(ChildProcess.KillReason reason) {}
+        };
+    Assignment head = assignment();
+    Assignment queued = assignment();
+    flight.add(head, slow);
+    flight.add(queued, slow);
+
+    flight.cancel(queued);
+    sending.await();
+    flight.cancel(head); // returns at once, though the first frame is still being written
+    release.countDown();
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> sent.size() == 2);
+    assertThat(sent).containsExactly(queued.jobId(), head.jobId());
   }
 
   private static Assignment assignment() {

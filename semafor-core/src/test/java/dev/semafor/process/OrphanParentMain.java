@@ -24,10 +24,14 @@ public final class OrphanParentMain {
   private OrphanParentMain() {}
 
   public static void main(String[] args) throws Exception {
+    CountDownLatch printed = new CountDownLatch(1);
+    long warming = startWarmingChild(printed); // it starts while the pool's children do
     LinkedBlockingQueue<Assignment> inbox = new LinkedBlockingQueue<>();
     ProcessPool pool = PoolFixture.builder().size(2).build();
     pool.start(inbox, (a, o) -> {});
-    long warming = startWarmingChild();
+    if (!printed.await(2, TimeUnit.MINUTES)) {
+      System.err.println("the child did not reach its warm-up");
+    }
     CountDownLatch started = new CountDownLatch(1);
     Instant now = Instant.now();
     JobRecord job =
@@ -52,8 +56,11 @@ public final class OrphanParentMain {
     new CountDownLatch(1).await();
   }
 
-  /** Starts a child whose warm-up never ends and returns its pid once it is in it. */
-  private static long startWarmingChild() throws Exception {
+  /**
+   * Starts a child whose warm-up never ends and returns its pid; {@code printed} is counted down
+   * once it is in that warm-up.
+   */
+  private static long startWarmingChild(CountDownLatch printed) throws Exception {
     ChildCommand command =
         ChildCommand.ofCurrentJvm(
             PoolFixture.CHILD_JVM,
@@ -61,20 +68,14 @@ public final class OrphanParentMain {
             List.of(
                 new WarmUpJob(ProcessTestTasks.PRINT, "{}"),
                 new WarmUpJob(ProcessTestTasks.BLOCK, "{}")));
-    CountDownLatch printed = new CountDownLatch(1);
-    long pid =
-        ChildProcess.start(
-                command,
-                new FrameCodec(Json.defaults()),
-                line -> {
-                  if (line.contains("hello from warm-up")) {
-                    printed.countDown();
-                  }
-                })
-            .pid();
-    if (!printed.await(2, TimeUnit.MINUTES)) {
-      System.err.println("the child did not reach its warm-up");
-    }
-    return pid;
+    return ChildProcess.start(
+            command,
+            new FrameCodec(Json.defaults()),
+            line -> {
+              if (line.contains("hello from warm-up")) {
+                printed.countDown();
+              }
+            })
+        .pid();
   }
 }

@@ -40,16 +40,23 @@ class OrphanTest {
   /** Runs {@link OrphanParentMain}, SIGKILLs it, returns its children's pids. */
   private static List<Long> killParent() throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command =
+    ChildImage.install(); // the parent's children start as the other tests' do
+    String aotCache = System.getProperty(ChildCommand.AOT_CACHE_PROPERTY);
+    List<String> cache =
+        aotCache == null
+            ? List.of()
+            : List.of("-D" + ChildCommand.AOT_CACHE_PROPERTY + "=" + aotCache);
+    List<String> command = new java.util.ArrayList<>();
+    command.addAll(
         List.of(
             java,
             // cheap to start, as the children are (PoolFixture.CHILD_JVM)
             "-XX:TieredStopAtLevel=1",
             "-XX:+UseSerialGC",
-            "-XX:-UsePerfData",
-            "-cp",
-            System.getProperty("java.class.path"),
-            OrphanParentMain.class.getName());
+            "-XX:-UsePerfData"));
+    command.addAll(cache);
+    command.addAll(
+        List.of("-cp", System.getProperty("java.class.path"), OrphanParentMain.class.getName()));
     Process parent =
         new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     List<Long> children;

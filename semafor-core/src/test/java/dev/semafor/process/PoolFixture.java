@@ -35,6 +35,10 @@ final class PoolFixture implements AutoCloseable {
    */
   static final List<String> CHILD_JVM = childJvm("64m");
 
+  static {
+    ChildImage.install(); // every test that starts a child comes here first
+  }
+
   /** {@link #CHILD_JVM} with a heap of {@code heap} (e.g. 32m, for a test that runs out of it). */
   static List<String> childJvm(String heap) {
     return ChildJvmOptions.of(heap, List.of("-XX:TieredStopAtLevel=1", "-XX:-UsePerfData"));

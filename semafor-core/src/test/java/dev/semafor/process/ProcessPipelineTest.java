@@ -22,9 +22,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * gate job runs, the next jobs wait in the inbox; when it ends, the member takes the first and
  * sends the rest after it.
  *
- * <p>The tests whose child survives share one pipelined pool ({@link #shared}), as a child costs
- * its start: each leaves it idle with its child, which is checked after each test. Its flights arm
- * their kills through a wrap that records each delay ({@link #armed}).
+ * <p>The tests of the pipelined pool share one ({@link #shared}), as a child costs its start: each
+ * leaves it idle with a live child (a replacement if it killed one), which is checked after each
+ * test. Its flights arm their kills through a wrap that records each delay ({@link #armed}).
  */
 class ProcessPipelineTest {
 
@@ -43,10 +43,6 @@ class ProcessPipelineTest {
                         armed.add(delay);
                         return real.schedule(kill, delay);
                       }));
-
-  private static PoolFixture pipelined() throws Exception {
-    return pipelined(UnaryOperator.identity());
-  }
 
   /** A pipelined pool whose flights arm their kills on {@code watchdog}'s wrap of the real one. */
   private static PoolFixture pipelined(UnaryOperator<Flight.Watchdog> watchdog) throws Exception {
@@ -85,32 +81,32 @@ class ProcessPipelineTest {
 
   @Test
   void jobsQueuedBehindAJobThatKillsItsChildRunOnTheReplacement() throws Exception {
-    try (PoolFixture f = pipelined()) {
-      long first = f.pool.pids().get(0);
-      Assignment gate = gate(f);
-      Assignment killer = f.submit(ProcessTestTasks.EXIT, "{\"code\":5}");
-      List<Assignment> queued = new ArrayList<>();
-      for (int i = 0; i < 3; i++) {
-        queued.add(f.submit(ProcessTestTasks.PID, "null"));
-      }
-      gate.cancel();
-
-      Outcome.Failed failed = (Outcome.Failed) f.outcome(killer);
-      assertThat(failed.error().message())
-          .isEqualTo(
-              "worker process "
-                  + first
-                  + " died while running job "
-                  + killer.jobId()
-                  + ": exit code 5");
-      long replacement = f.awaitFullWithout(1, first).get(0);
-      for (Assignment a : queued) {
-        assertThat(pidOf(f.outcome(a))).isEqualTo(replacement);
-      }
-      assertThat(f.pool.resentCount().get())
-          .as("queued in the dead child, then resent")
-          .isEqualTo(3);
+    PoolFixture f = shared.get();
+    long resentBefore = f.pool.resentCount().get();
+    long first = f.pool.pids().get(0);
+    Assignment gate = gate(f);
+    Assignment killer = f.submit(ProcessTestTasks.EXIT, "{\"code\":5}");
+    List<Assignment> queued = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      queued.add(f.submit(ProcessTestTasks.PID, "null"));
     }
+    gate.cancel();
+
+    Outcome.Failed failed = (Outcome.Failed) f.outcome(killer);
+    assertThat(failed.error().message())
+        .isEqualTo(
+            "worker process "
+                + first
+                + " died while running job "
+                + killer.jobId()
+                + ": exit code 5");
+    long replacement = f.awaitFullWithout(1, first).get(0);
+    for (Assignment a : queued) {
+      assertThat(pidOf(f.outcome(a))).isEqualTo(replacement);
+    }
+    assertThat(f.pool.resentCount().get() - resentBefore)
+        .as("queued in the dead child, then resent")
+        .isEqualTo(3);
   }
 
   @Test

@@ -22,12 +22,27 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * which {@link SharedPool} checks after each test.
  */
 class ProcessPoolTest {
-  /** Tests that need only a working pool of one child with the default settings share it. */
-  @RegisterExtension static final SharedPool shared = new SharedPool(1, () -> PoolFixture.of(1));
+  /**
+   * Tests that need only a working pool of one child share it: the default settings but for a short
+   * cancel grace and a small frame limit, which only the tests of those use.
+   */
+  @RegisterExtension
+  static final SharedPool shared =
+      new SharedPool(
+          1,
+          () ->
+              new PoolFixture(
+                  PoolFixture.builder()
+                      .size(1)
+                      .cancelGrace(Duration.ofMillis(500))
+                      .json(Json.defaults())
+                      .maxFrameBytes(4096)));
 
+  /** One pool of two for both, as a child costs its start: the pills end what the jobs began. */
   @Test
-  void runsBuiltinTasksInChildJvmsAndKeepsThem() throws Exception {
-    try (PoolFixture f = PoolFixture.of(2)) {
+  void runsBuiltinTasksInChildJvmsAndKeepsThemThenPoisonPillsStopEveryChild() throws Exception {
+    PoolFixture f = PoolFixture.of(2);
+    try {
       List<Long> children = f.pool.pids();
       assertThat(children).hasSize(2).doesNotContain(ProcessHandle.current().pid());
 
@@ -46,6 +61,16 @@ class ProcessPoolTest {
       assertThat(Long.parseLong(ranOn.resultJson())).isIn(children);
       assertThat(f.pool.pids()).as("children are kept between jobs").isEqualTo(children);
       assertThat(f.pool.running()).isZero();
+
+      Assignment last = f.submit(BuiltinTasks.ECHO, "\"before the pills\"");
+
+      assertThat(f.pool.stop(Duration.ofSeconds(30))).isTrue();
+
+      assertThat(f.outcome(last)).isEqualTo(new Outcome.Succeeded("\"before the pills\""));
+      assertThat(children).noneMatch(PoolFixture::alive);
+      assertThat(f.pool.pids()).isEmpty();
+    } finally {
+      f.close();
     }
   }
 
@@ -133,39 +158,18 @@ class ProcessPoolTest {
 
   @Test
   void cancelledJobThatIgnoresItIsKilledAfterTheGrace() throws Exception {
-    try (PoolFixture f =
-        new PoolFixture(PoolFixture.builder().size(1).cancelGrace(Duration.ofMillis(300)))) {
-      Assignment stubborn = f.submit(ProcessTestTasks.BLOCK, "null");
-      long pid = f.awaitStarted(stubborn);
+    PoolFixture f = shared.get();
+    Assignment stubborn = f.submit(ProcessTestTasks.BLOCK, "null");
+    long pid = f.awaitStarted(stubborn);
 
-      stubborn.cancel();
+    stubborn.cancel();
 
-      assertThat(f.outcome(stubborn))
-          .isEqualTo(
-              new Outcome.Cancelled(
-                  "cancelled; worker process "
-                      + pid
-                      + " did not stop within 300 ms and was killed"));
-      assertThat(PoolFixture.alive(pid)).isFalse();
-      f.awaitFullWithout(1, pid);
-    }
-  }
-
-  @Test
-  void poisonPillsStopEveryChild() throws Exception {
-    PoolFixture f = PoolFixture.of(2);
-    try {
-      List<Long> children = f.pool.pids();
-      Assignment last = f.submit(BuiltinTasks.ECHO, "\"before the pills\"");
-
-      assertThat(f.pool.stop(Duration.ofSeconds(30))).isTrue();
-
-      assertThat(f.outcome(last)).isEqualTo(new Outcome.Succeeded("\"before the pills\""));
-      assertThat(children).noneMatch(PoolFixture::alive);
-      assertThat(f.pool.pids()).isEmpty();
-    } finally {
-      f.close();
-    }
+    assertThat(f.outcome(stubborn))
+        .isEqualTo(
+            new Outcome.Cancelled(
+                "cancelled; worker process " + pid + " did not stop within 500 ms and was killed"));
+    assertThat(PoolFixture.alive(pid)).isFalse();
+    f.awaitFullWithout(1, pid);
   }
 
   @Test
@@ -184,20 +188,18 @@ class ProcessPoolTest {
 
   @Test
   void jobInputOverTheFrameLimitFailsWithoutRetryAndSparesTheChild() throws Exception {
-    try (PoolFixture f =
-        new PoolFixture(PoolFixture.builder().size(1).json(Json.defaults()).maxFrameBytes(1024))) {
-      List<Long> children = f.pool.pids();
-      Outcome outcome = f.outcome(f.submit(BuiltinTasks.ECHO, "\"" + "x".repeat(2000) + "\""));
+    PoolFixture f = shared.get();
+    List<Long> children = f.pool.pids();
+    Outcome outcome = f.outcome(f.submit(BuiltinTasks.ECHO, "\"" + "x".repeat(5000) + "\""));
 
-      assertThat(outcome).isInstanceOf(Outcome.Failed.class);
-      Outcome.Failed failed = (Outcome.Failed) outcome;
-      assertThat(failed.retryable()).isFalse();
-      assertThat(failed.error().message())
-          .matches(
-              "cannot send the job to a worker process: run frame of \\d+ bytes exceeds"
-                  + " the limit of 1024 bytes");
-      assertThat(f.pool.pids()).isEqualTo(children);
-    }
+    assertThat(outcome).isInstanceOf(Outcome.Failed.class);
+    Outcome.Failed failed = (Outcome.Failed) outcome;
+    assertThat(failed.retryable()).isFalse();
+    assertThat(failed.error().message())
+        .matches(
+            "cannot send the job to a worker process: run frame of \\d+ bytes exceeds"
+                + " the limit of 4096 bytes");
+    assertThat(f.pool.pids()).isEqualTo(children);
   }
 
   @Test

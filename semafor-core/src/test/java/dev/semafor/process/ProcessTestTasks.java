@@ -33,7 +33,7 @@ public final class ProcessTestTasks implements TaskModule {
   static final String HOOK_RAN = "process-test shutdown hook ran";
 
   /** How many times {@link #COUNT} ran in this JVM (each child has its own). */
-  private static final AtomicInteger COUNTER = new AtomicInteger();
+  static final AtomicInteger COUNTER = new AtomicInteger();
 
   /** Input of {@link #EXIT} and {@link #HALT}. */
   public record Code(int code) {}

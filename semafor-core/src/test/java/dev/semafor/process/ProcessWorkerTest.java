@@ -19,10 +19,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
-/** A {@link Worker} on the processes model, end to end on the memory broker. */
+/**
+ * A {@link Worker} on the processes model, end to end on the memory broker.
+ *
+ * <p>The tests share one worker of two children ({@link #shared}; the last closes it), as a child
+ * costs its start: each waits, after it, for the worker to be idle (a child it killed may still be
+ * being replaced: the next test's jobs go to the other meanwhile); counts are taken as differences.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ProcessWorkerTest {
   private static final Duration WAIT = Duration.ofSeconds(90);
   private static final JobOptions QUICK_RETRIES =
@@ -30,37 +41,51 @@ class ProcessWorkerTest {
           .maxAttempts(3)
           .backoff(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(40)));
 
-  private final MemoryBroker broker = new MemoryBroker();
-  private final TaskRegistry registry = TaskRegistry.discover();
-  private final Client client = new Client(broker, registry);
-  private Worker worker;
+  private static final MemoryBroker broker = new MemoryBroker();
+  private static final TaskRegistry registry = TaskRegistry.discover();
+  private static final Client client = new Client(broker, registry);
+
+  /** The worker the tests share, started by the first that asks; null until then. */
+  private static Worker shared;
 
   @AfterEach
-  void closeWorker() {
-    if (worker != null) {
-      worker.close();
+  void leavesTheSharedWorkerServing() {
+    if (shared != null) {
+      await().atMost(WAIT).until(() -> shared.stats().inFlight() == 0);
     }
   }
 
-  /** Starts a worker with one child: enough where a test does not watch two at once. */
-  private Worker start() {
-    return start(1);
+  @AfterAll
+  static void closeSharedWorker() {
+    if (shared != null) {
+      shared.close();
+    }
   }
 
-  private Worker start(int children) {
+  private static Worker shared() {
+    if (shared == null) {
+      shared = start(2);
+    }
+    return shared;
+  }
+
+  private static Worker start(int children) {
     WorkerConfig config =
         WorkerConfig.parse("model=processes,poll=20ms,heartbeat=200ms,lease=5s").toBuilder()
             .concurrency(children)
             .childJvmOptions(PoolFixture.CHILD_JVM)
             .build();
-    worker = new Worker(broker, registry, config);
-    return worker.start();
+    return new Worker(broker, registry, config).start();
+  }
+
+  private static ProcessPool pool(Worker worker) {
+    return (ProcessPool) worker.pool();
   }
 
   @Test
   void linesAChildJobLogsAreStoredWithTheJob() throws Exception {
     JobHandle job = client.enqueue(ProcessTestTasks.LOG, Map.of());
-    start();
+    shared();
 
     assertThat(job.await(WAIT).state()).isEqualTo(JobState.SUCCEEDED);
 
@@ -71,6 +96,21 @@ class ProcessWorkerTest {
         .isNotEqualTo("from pid " + ProcessHandle.current().pid());
     assertThat(lines.subList(1, 3)).containsExactly("two lines", "in one call: ünïcödé ✓");
     assertThat(lines.get(3)).hasSize(dev.semafor.spi.LogLine.MAX_CHARS).endsWith("y…");
+  }
+
+  /** The last test: it closes the shared worker. */
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void closingTheWorkerStopsEveryChild() throws Exception {
+    JobHandle job = client.enqueue(BuiltinTasks.ECHO, 1);
+    Worker worker = shared();
+    assertThat(job.await(WAIT).state()).isEqualTo(JobState.SUCCEEDED);
+    List<Long> children =
+        await().atMost(WAIT).until(() -> pool(worker).pids(), pids -> pids.size() == 2);
+
+    worker.close();
+
+    assertThat(children).noneMatch(PoolFixture::alive);
   }
 
   @Test
@@ -84,8 +124,9 @@ class ProcessWorkerTest {
               ? client.enqueue(BuiltinTasks.PRIMES, Map.of("n", 1_000_003L + i))
               : client.enqueue(BuiltinTasks.ECHO, Map.of("i", i)));
     }
-    start(2);
-    ProcessPool pool = (ProcessPool) worker.pool();
+    Worker worker = shared();
+    long deadBefore = worker.stats().dead();
+    long succeededBefore = worker.stats().succeeded();
 
     JobRecord dead = killer.await(WAIT);
 
@@ -98,9 +139,9 @@ class ProcessWorkerTest {
       assertThat(other.await(WAIT).state()).as(other.toString()).isEqualTo(JobState.SUCCEEDED);
     }
     assertThat(others.get(1).snapshot().result()).isEqualTo("{\"i\":1}");
-    await().atMost(WAIT).until(() -> pool.pids().size() == 2);
-    assertThat(worker.stats().dead()).isEqualTo(1);
-    assertThat(worker.stats().succeeded()).isEqualTo(40);
+    await().atMost(WAIT).until(() -> pool(worker).pids().size() == 2);
+    await().atMost(WAIT).until(() -> worker.stats().succeeded() - succeededBefore == 40);
+    assertThat(worker.stats().dead() - deadBefore).isEqualTo(1);
   }
 
   @Test
@@ -111,7 +152,7 @@ class ProcessWorkerTest {
             Map.of(),
             QUICK_RETRIES.maxAttempts(2).timeout(Duration.ofMillis(200)));
     JobHandle fine = client.enqueue(BuiltinTasks.ECHO, "fine");
-    start();
+    shared();
 
     JobRecord dead = slow.await(WAIT);
 
@@ -133,7 +174,7 @@ class ProcessWorkerTest {
         new Client(broker)
             .enqueue(ProcessTestTasks.BLOCK_LIMITED, Map.of(), QUICK_RETRIES.maxAttempts(1));
     assertThat(slow.snapshot().timeout()).isNull();
-    start();
+    shared();
 
     JobRecord dead = slow.await(WAIT);
 
@@ -149,36 +190,26 @@ class ProcessWorkerTest {
   @Test
   void cancellingARunningJobReachesItsChild() throws Exception {
     JobHandle waiting = client.enqueue(ProcessTestTasks.AWAIT_CANCEL, Map.of());
-    start();
-    await()
-        .atMost(WAIT)
-        .until(
-            () -> {
-              JobRecord r = waiting.snapshot();
-              return r.state() == JobState.RUNNING
-                  && r.progressMessage() != null
-                  && r.progressMessage().startsWith(ProcessTestTasks.STARTED);
-            });
+    Worker worker = shared();
+    long cancelledBefore = worker.stats().cancelled();
+    JobRecord running =
+        await()
+            .atMost(WAIT)
+            .until(
+                waiting::snapshot,
+                r ->
+                    r.state() == JobState.RUNNING
+                        && r.progressMessage() != null
+                        && r.progressMessage().startsWith(ProcessTestTasks.STARTED));
+    long pid =
+        Long.parseLong(running.progressMessage().substring(ProcessTestTasks.STARTED.length()));
 
     broker.cancel(waiting.id());
 
     JobRecord done = waiting.await(WAIT);
     assertThat(done.state()).isEqualTo(JobState.CANCELLED);
     assertThat(done.error().message()).isEqualTo("cancelled while running");
-    assertThat(worker.stats().cancelled()).isEqualTo(1);
-    assertThat(((ProcessPool) worker.pool()).pids()).hasSize(1);
-  }
-
-  @Test
-  void closingTheWorkerStopsEveryChild() throws Exception {
-    JobHandle job = client.enqueue(BuiltinTasks.ECHO, 1);
-    start(2);
-    assertThat(job.await(WAIT).state()).isEqualTo(JobState.SUCCEEDED);
-    List<Long> children = ((ProcessPool) worker.pool()).pids();
-    assertThat(children).hasSize(2);
-
-    worker.close();
-
-    assertThat(children).noneMatch(PoolFixture::alive);
+    assertThat(worker.stats().cancelled() - cancelledBefore).isEqualTo(1);
+    assertThat(pool(worker).pids()).as("its child was not killed").contains(pid);
   }
 }

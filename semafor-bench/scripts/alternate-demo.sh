@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The process demo's speed-up, alternated between builds (this machine is shared and noisy):
+#
+#   semafor-bench/scripts/alternate-demo.sh 5 /work/base/semafor-c1cd894.jar semafor-cli/target/semafor.jar
+#
+# Each run of each jar runs `demo --model sequential` and `demo --model processes --concurrency 2`
+# on memory: back to back and prints: the jar, both wall times (s) and their ratio. At the end, the
+# median of each column per jar, and the load average. SEMAFOR_DEMO_JAVA_OPTS adds JVM options to
+# every run (e.g. -Dsemafor.child.aotCache=FILE, which the launcher sets; older builds ignore it).
+set -euo pipefail
+here="$(cd "$(dirname "$0")/../.." && pwd)"
+source "$here/bin/lib/jdk.sh"
+semafor_find_jdk
+java_bin="$SEMAFOR_JAVA"
+runs="$1"
+shift
+out=$(mktemp)
+wall() {
+  # shellcheck disable=SC2086 # a list of options on purpose
+  "$java_bin" -XX:+UseParallelGC ${SEMAFOR_DEMO_JAVA_OPTS:-} -jar "$1" demo --broker memory: --json "${@:2}" 2>/dev/null |
+    sed -E 's/.*"wall_seconds":([0-9.]+).*/\1/'
+}
+for _ in $(seq "$runs"); do
+  for jar in "$@"; do
+    seq=$(wall "$jar" --model sequential)
+    proc=$(wall "$jar" --model processes --concurrency 2)
+    echo "$jar $seq $proc $(awk -v s="$seq" -v p="$proc" 'BEGIN { printf "%.3f", s / p }')" | tee -a "$out"
+  done
+done
+echo "medians (sequential s, processes s, ratio):"
+for jar in "$@"; do
+  printf '%s ' "$jar"
+  for col in 2 3 4; do
+    awk -v j="$jar" -v c="$col" '$1 == j { print $c }' "$out" | sort -n |
+      awk '{ a[NR] = $1 } END { printf "%s ", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+  done
+  echo
+done
+uptime
+rm -f "$out"
