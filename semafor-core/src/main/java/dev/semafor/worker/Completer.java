@@ -1,5 +1,6 @@
 package dev.semafor.worker;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.semafor.JobError;
 import dev.semafor.spi.Broker;
 import dev.semafor.spi.Completion;
@@ -11,9 +12,10 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +45,7 @@ final class Completer implements OutcomeSink {
   private static final int MAX_BATCH = 512;
   private static final int GATHER = 64;
   private static final long GATHER_NANOS = 200_000;
+  private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final long STOPPING_PAUSE_NANOS = 50_000_000;
 
   private record Done(Assignment assignment, Outcome outcome) {}
@@ -50,6 +53,9 @@ final class Completer implements OutcomeSink {
   /** Called for each attempt once the broker has recorded it (or rejected it). */
   interface Recorded {
     void recorded(Assignment a, Outcome outcome, boolean applied, Fate fate);
+
+    /** Called once after the attempts of a batch were reported (the fetcher may refill then). */
+    default void batchRecorded() {}
   }
 
   private final Broker broker;
@@ -59,7 +65,21 @@ final class Completer implements OutcomeSink {
   private final RandomGenerator random;
   private final Recorded recorded;
   private final LogShipper logs;
-  private final LinkedBlockingQueue<Done> queue = new LinkedBlockingQueue<>();
+
+  /**
+   * The outcomes handed in and not yet taken: a list under a lock rather than a linked queue, so
+   * that a hand-off costs no node and no signal unless the completer sleeps ({@link #idle}).
+   */
+  private final ReentrantLock lock = new ReentrantLock();
+
+  private final Condition handedIn = lock.newCondition();
+
+  @GuardedBy("lock")
+  private final ArrayList<Done> pending = new ArrayList<>();
+
+  /** True while the completer's thread waits on {@link #handedIn}. */
+  @GuardedBy("lock")
+  private boolean idle;
 
   private final Thread thread;
   private volatile boolean stopping;
@@ -104,7 +124,60 @@ final class Completer implements OutcomeSink {
 
   @Override
   public void accept(Assignment assignment, Outcome outcome) {
-    queue.add(new Done(assignment, outcome));
+    Done done = new Done(assignment, outcome);
+    lock.lock();
+    try {
+      pending.add(done);
+      if (idle) {
+        idle = false;
+        handedIn.signal();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Moves up to {@code max} outcomes handed in into {@code batch}, waiting up to {@code nanos} for
+   * the first if there is none (not at all for 0); returns how many it moved.
+   */
+  private int takeInto(List<Done> batch, int max, long nanos) throws InterruptedException {
+    lock.lockInterruptibly();
+    try {
+      while (pending.isEmpty()) {
+        if (nanos <= 0) {
+          return 0;
+        }
+        idle = true;
+        try {
+          nanos = handedIn.awaitNanos(nanos);
+        } finally {
+          idle = false;
+        }
+      }
+      int n = Math.min(max, pending.size());
+      if (n == pending.size()) {
+        batch.addAll(pending);
+        pending.clear();
+      } else {
+        List<Done> head = pending.subList(0, n);
+        batch.addAll(head);
+        head.clear();
+      }
+      return n;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** How many outcomes wait to be taken. */
+  private int pendingCount() {
+    lock.lock();
+    try {
+      return pending.size();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -144,21 +217,25 @@ final class Completer implements OutcomeSink {
     while (true) {
       try {
         if (batch.isEmpty()) {
-          Done first = stopping ? queue.poll() : queue.poll(1, TimeUnit.SECONDS);
-          if (first == null) {
+          if (takeInto(batch, MAX_BATCH, stopping ? 0 : WAIT_NANOS) == 0) {
             if (stopping) {
               return;
             }
             continue;
           }
-          batch.add(first);
         }
-        if (!stopping && queue.size() < GATHER) {
+        if (!stopping && batch.size() < GATHER && pendingCount() + batch.size() < GATHER) {
           // Let a stream of short jobs gather into one write instead of one wake-up per job.
           LockSupport.parkNanos(GATHER_NANOS);
         }
-        queue.drainTo(batch, MAX_BATCH - batch.size());
-        write(batch);
+        if (batch.size() < MAX_BATCH) {
+          takeInto(batch, MAX_BATCH - batch.size(), 0);
+        }
+        try {
+          write(batch);
+        } finally {
+          batchRecorded();
+        }
         retries.succeeded();
         batch.clear();
       } catch (InterruptedException e) {
@@ -168,7 +245,7 @@ final class Completer implements OutcomeSink {
           log.warn(
               "could not record {} results before the shutdown grace ran out, giving up (their"
                   + " jobs come back when their leases expire): {}",
-              batch.size() + queue.size(),
+              batch.size() + pendingCount(),
               t.toString());
           return;
         }
@@ -244,6 +321,14 @@ final class Completer implements OutcomeSink {
         Done d = failed.get(i);
         report(d, applied.get(i), failedKinds.get(i));
       }
+    }
+  }
+
+  private void batchRecorded() {
+    try {
+      recorded.batchRecorded();
+    } catch (RuntimeException e) {
+      log.warn("after recording a batch: {}", e.toString());
     }
   }
 

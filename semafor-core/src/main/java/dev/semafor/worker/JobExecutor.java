@@ -35,6 +35,11 @@ public final class JobExecutor {
     } catch (UnknownTaskException e) {
       return new Outcome.Failed(JobError.of(e), false);
     }
+    return execute(definition, inputJson, context);
+  }
+
+  /** Runs an attempt of a task already looked up (the worker finds each job's task once). */
+  public Outcome execute(TaskDefinition<?, ?> definition, String inputJson, JobContext context) {
     try {
       Object result = definition.invoke(inputJson, context, json);
       return new Outcome.Succeeded(json.write(result));
