@@ -1,6 +1,5 @@
 package dev.semafor.worker;
 
-import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.semafor.JobError;
 import dev.semafor.spi.Broker;
 import dev.semafor.spi.Completion;
@@ -10,12 +9,12 @@ import dev.semafor.spi.JobTemplate;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +47,21 @@ final class Completer implements OutcomeSink {
   private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final long STOPPING_PAUSE_NANOS = 50_000_000;
 
-  private record Done(Assignment assignment, Outcome outcome) {}
+  /** One outcome handed in; {@code below} links it to the one handed in before it. */
+  private static final class Done {
+    final Assignment assignment;
+    final Outcome outcome;
+    Done below;
+
+    Done(Assignment assignment, Outcome outcome) {
+      this.assignment = assignment;
+      this.outcome = outcome;
+    }
+
+    Assignment assignment() {
+      return assignment;
+    }
+  }
 
   /** Called for each attempt once the broker has recorded it (or rejected it). */
   interface Recorded {
@@ -67,19 +80,17 @@ final class Completer implements OutcomeSink {
   private final LogShipper logs;
 
   /**
-   * The outcomes handed in and not yet taken: a list under a lock rather than a linked queue, so
-   * that a hand-off costs no node and no signal unless the completer sleeps ({@link #idle}).
+   * The outcomes handed in and not yet taken, newest first: a lock-free stack through the outcomes
+   * themselves. A hand-off is one compare-and-set and no node of its own; the completer takes
+   * everything at once ({@link #takeAll}) and wakes only if it sleeps ({@link #idle}).
    */
-  private final ReentrantLock lock = new ReentrantLock();
+  private final AtomicReference<Done> handedIn = new AtomicReference<>();
 
-  private final Condition handedIn = lock.newCondition();
+  /** Taken from {@link #handedIn} but beyond a batch's size: the next batch starts with them. */
+  private final ArrayDeque<Done> carried = new ArrayDeque<>();
 
-  @GuardedBy("lock")
-  private final ArrayList<Done> pending = new ArrayList<>();
-
-  /** True while the completer's thread waits on {@link #handedIn}. */
-  @GuardedBy("lock")
-  private boolean idle;
+  /** True while the completer's thread parks for want of outcomes. */
+  private volatile boolean idle;
 
   private final Thread thread;
   private volatile boolean stopping;
@@ -125,59 +136,75 @@ final class Completer implements OutcomeSink {
   @Override
   public void accept(Assignment assignment, Outcome outcome) {
     Done done = new Done(assignment, outcome);
-    lock.lock();
-    try {
-      pending.add(done);
-      if (idle) {
-        idle = false;
-        handedIn.signal();
-      }
-    } finally {
-      lock.unlock();
+    Done top;
+    do {
+      top = handedIn.get();
+      done.below = top;
+    } while (!handedIn.compareAndSet(top, done));
+    if (idle) {
+      LockSupport.unpark(thread);
     }
   }
 
   /**
-   * Moves up to {@code max} outcomes handed in into {@code batch}, waiting up to {@code nanos} for
-   * the first if there is none (not at all for 0); returns how many it moved.
+   * Moves up to {@code max} outcomes handed in into {@code batch}, in the order they came, waiting
+   * up to {@code nanos} for the first if there is none (not at all for 0); returns how many.
    */
-  private int takeInto(List<Done> batch, int max, long nanos) throws InterruptedException {
-    lock.lockInterruptibly();
-    try {
-      while (pending.isEmpty()) {
-        if (nanos <= 0) {
-          return 0;
+  private int takeInto(List<Done> batch, int max, long nanos) {
+    if (carried.isEmpty() && handedIn.get() == null && nanos > 0) {
+      long until = System.nanoTime() + nanos;
+      idle = true; // then look again: an accept either sees it and unparks, or is seen here
+      try {
+        while (handedIn.get() == null && !stopping && !Thread.currentThread().isInterrupted()) {
+          long left = until - System.nanoTime();
+          if (left <= 0) {
+            break;
+          }
+          LockSupport.parkNanos(this, left);
         }
-        idle = true;
-        try {
-          nanos = handedIn.awaitNanos(nanos);
-        } finally {
-          idle = false;
-        }
+      } finally {
+        idle = false;
       }
-      int n = Math.min(max, pending.size());
-      if (n == pending.size()) {
-        batch.addAll(pending);
-        pending.clear();
-      } else {
-        List<Done> head = pending.subList(0, n);
-        batch.addAll(head);
-        head.clear();
+    }
+    takeAll();
+    int n = 0;
+    Done d;
+    while (n < max && (d = carried.pollFirst()) != null) {
+      batch.add(d);
+      n++;
+    }
+    return n;
+  }
+
+  /** Moves everything handed in to {@link #carried}, oldest first. */
+  private void takeAll() {
+    Done top = handedIn.getAndSet(null);
+    if (top == null) {
+      return;
+    }
+    int before = carried.size();
+    for (Done d = top; d != null; ) {
+      Done below = d.below;
+      d.below = null;
+      carried.add(d);
+      d = below;
+    }
+    // The stack gave them newest first: reverse the new part into arrival order.
+    if (carried.size() - before > 1) {
+      Done[] fresh = new Done[carried.size() - before];
+      for (int i = fresh.length - 1; i >= 0; i--) {
+        fresh[i] = carried.pollLast();
       }
-      return n;
-    } finally {
-      lock.unlock();
+      for (int i = fresh.length - 1; i >= 0; i--) {
+        carried.addLast(fresh[i]);
+      }
     }
   }
 
-  /** How many outcomes wait to be taken. */
+  /** How many outcomes wait to be taken (the completer's thread only). */
   private int pendingCount() {
-    lock.lock();
-    try {
-      return pending.size();
-    } finally {
-      lock.unlock();
-    }
+    takeAll();
+    return carried.size();
   }
 
   /**
@@ -221,6 +248,7 @@ final class Completer implements OutcomeSink {
             if (stopping) {
               return;
             }
+            Thread.interrupted(); // a stray one: stop() sets stopping first
             continue;
           }
         }
@@ -238,9 +266,7 @@ final class Completer implements OutcomeSink {
         }
         retries.succeeded();
         batch.clear();
-      } catch (InterruptedException e) {
-        // stop(): keep going until the queue is empty
-      } catch (Throwable t) {
+      } catch (Throwable t) { // stop()'s interrupt is no exception here: it keeps going until empty
         if (stopping && !clock.instant().isBefore(giveUpAt)) {
           log.warn(
               "could not record {} results before the shutdown grace ran out, giving up (their"
