@@ -201,6 +201,11 @@ final class Completer implements OutcomeSink {
     }
   }
 
+  /** True while the completer's thread waits for outcomes (for tests). */
+  boolean isIdle() {
+    return idle;
+  }
+
   /** How many outcomes wait to be taken (the completer's thread only). */
   private int pendingCount() {
     takeAll();
