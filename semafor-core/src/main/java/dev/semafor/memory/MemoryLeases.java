@@ -54,6 +54,10 @@ final class MemoryLeases {
 
     final String token;
     private Slot[] slots;
+
+    /** The jobs' ids, beside {@link #slots}: compared without reading each slot's record. */
+    private String[] ids;
+
     private int size;
 
     /** Every slot before it has finished its lease (or is about to be found out of order). */
@@ -65,6 +69,7 @@ final class MemoryLeases {
     Batch(String token, int capacity) {
       this.token = token;
       this.slots = new Slot[Math.max(1, capacity)];
+      this.ids = new String[slots.length];
     }
 
     int size() {
@@ -74,9 +79,11 @@ final class MemoryLeases {
     private void add(Slot slot) {
       if (size == slots.length) {
         slots = java.util.Arrays.copyOf(slots, 2 * size);
+        ids = java.util.Arrays.copyOf(ids, 2 * size);
       }
       slot.batch = this;
       slot.batchIndex = size;
+      ids[size] = slot.fixed().id();
       slots[size++] = slot;
       live++;
     }
@@ -90,19 +97,14 @@ final class MemoryLeases {
      * it is not there.
      */
     private Slot near(String id) {
-      if (hint < size) {
-        Slot s = slots[hint];
-        if (s != null && s.fixed().id().equals(id)) {
-          hint++;
-          return s;
-        }
+      if (hint < size && slots[hint] != null && id.equals(ids[hint])) {
+        return slots[hint++];
       }
       int end = Math.min(size, cursor + WINDOW);
       for (int i = cursor; i < end; i++) {
-        Slot s = slots[i];
-        if (s != null && s.fixed().id().equals(id)) {
+        if (slots[i] != null && id.equals(ids[i])) {
           hint = i + 1;
-          return s;
+          return slots[i];
         }
       }
       return null;
@@ -111,6 +113,7 @@ final class MemoryLeases {
     /** Forgets a slot whose lease ended; true once none is live. */
     private boolean remove(Slot slot) {
       slots[slot.batchIndex] = null;
+      ids[slot.batchIndex] = null;
       slot.batch = null;
       while (cursor < size && slots[cursor] == null) {
         cursor++;

@@ -6,6 +6,8 @@ import dev.semafor.spi.Completion;
 import dev.semafor.spi.Failure;
 import dev.semafor.spi.JobRecord;
 import dev.semafor.spi.JobTemplate;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -67,8 +69,11 @@ final class Completer implements OutcomeSink {
   interface Recorded {
     void recorded(Assignment a, Outcome outcome, boolean applied, Fate fate);
 
-    /** Called once after the attempts of a batch were reported (the fetcher may refill then). */
-    default void batchRecorded() {}
+    /**
+     * Called once after the attempts of a batch were reported, with those attempts (the worker
+     * drops their leases from those it holds, and the fetcher may refill then).
+     */
+    default void batchRecorded(List<Assignment> reported) {}
   }
 
   private final Broker broker;
@@ -89,8 +94,24 @@ final class Completer implements OutcomeSink {
   /** Taken from {@link #handedIn} but beyond a batch's size: the next batch starts with them. */
   private final ArrayDeque<Done> carried = new ArrayDeque<>();
 
-  /** True while the completer's thread parks for want of outcomes. */
+  /**
+   * True while the completer's thread parks for want of outcomes; the hand-off that wakes it clears
+   * it.
+   */
   private volatile boolean idle;
+
+  private static final VarHandle IDLE;
+
+  static {
+    try {
+      IDLE = MethodHandles.lookup().findVarHandle(Completer.class, "idle", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** The attempts of the batch being written that were reported (the completer's thread only). */
+  private final List<Assignment> reported = new ArrayList<>(MAX_BATCH);
 
   private final Thread thread;
   private volatile boolean stopping;
@@ -141,7 +162,7 @@ final class Completer implements OutcomeSink {
       top = handedIn.get();
       done.below = top;
     } while (!handedIn.compareAndSet(top, done));
-    if (idle) {
+    if (idle && IDLE.compareAndSet(this, true, false)) { // the first hand-off wakes it, no other
       LockSupport.unpark(thread);
     }
   }
@@ -357,13 +378,16 @@ final class Completer implements OutcomeSink {
 
   private void batchRecorded() {
     try {
-      recorded.batchRecorded();
+      recorded.batchRecorded(reported);
     } catch (RuntimeException e) {
       log.warn("after recording a batch: {}", e.toString());
+    } finally {
+      reported.clear();
     }
   }
 
   private void report(Done d, boolean applied, Fate fate) {
+    reported.add(d.assignment);
     try {
       recorded.recorded(d.assignment, d.outcome, applied, fate);
     } catch (RuntimeException e) {

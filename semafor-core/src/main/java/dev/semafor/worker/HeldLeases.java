@@ -75,6 +75,39 @@ final class HeldLeases {
     return true;
   }
 
+  /**
+   * Drops each of {@code assignments} that is held (those a completer batch recorded): one update
+   * of the count for them all, and one of a batch's for each run of its jobs.
+   */
+  void removeEach(List<Assignment> assignments) {
+    int dropped = 0;
+    Batch run = null;
+    int inRun = 0;
+    for (Assignment a : assignments) {
+      Batch batch = a.heldIn();
+      if (batch == null || !a.unhold()) {
+        continue;
+      }
+      dropped++;
+      if (batch != run) {
+        countDown(run, inRun);
+        run = batch;
+        inRun = 0;
+      }
+      inRun++;
+    }
+    countDown(run, inRun);
+    if (dropped > 0) {
+      size.addAndGet(-dropped);
+    }
+  }
+
+  private void countDown(Batch batch, int n) {
+    if (batch != null && n > 0 && batch.live.addAndGet(-n) == 0) {
+      batches.remove(batch);
+    }
+  }
+
   int size() {
     return size.get();
   }

@@ -138,8 +138,8 @@ public final class Worker implements AutoCloseable {
               }
 
               @Override
-              public void batchRecorded() {
-                recordedBatch();
+              public void batchRecorded(List<Assignment> reported) {
+                recordedBatch(reported);
               }
             },
             "semafor-completer",
@@ -397,11 +397,6 @@ public final class Worker implements AutoCloseable {
 
   private void recorded(Assignment a, Outcome outcome, boolean applied, Fate fate) {
     fetcher.ran(a.ranNanos());
-    held.remove(a);
-    if (config.burst() && held.isEmpty()) {
-      // The fetcher may be backing off on empty queues; let it see now that it can stop.
-      fetcher.unpark();
-    }
     if (!applied) {
       lost.increment();
       listener.onLeaseLost(a);
@@ -416,8 +411,16 @@ public final class Worker implements AutoCloseable {
     }
   }
 
-  /** The completer wrote a batch of outcomes: there may be room for the fetcher to fill now. */
-  private void recordedBatch() {
+  /**
+   * The completer wrote a batch of outcomes: their leases are no longer held (dropped here, once
+   * per batch), and there may be room for the fetcher to fill now.
+   */
+  private void recordedBatch(List<Assignment> reported) {
+    held.removeEach(reported);
+    if (config.burst() && held.isEmpty()) {
+      // The fetcher may be backing off on empty queues; let it see now that it can stop.
+      fetcher.unpark();
+    }
     fetcher.wake();
   }
 

@@ -259,7 +259,8 @@ class CompleterTest {
           }
 
           @Override
-          public void batchRecorded() {
+          public void batchRecorded(List<Assignment> reported) {
+            assertThat(reported).isNotEmpty();
             batches.incrementAndGet();
           }
         });

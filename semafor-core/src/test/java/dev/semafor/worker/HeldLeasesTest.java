@@ -116,4 +116,22 @@ class HeldLeasesTest {
     assertThat(held.size()).isZero();
     assertThat(held.snapshot()).isEmpty();
   }
+
+  @Test
+  void removeEachDropsTheHeldOnesOfAListSpanningBatchesAndCountsThemOnce() {
+    List<Assignment> first = assignments(3, "x");
+    List<Assignment> second = assignments(3, "y");
+    held.addAll(first);
+    held.addAll(second);
+    held.remove(first.get(0));
+
+    held.removeEach(
+        List.of(first.get(0), first.get(1), second.get(0), first.get(2), second.get(1)));
+
+    assertThat(held.size()).isEqualTo(1);
+    assertThat(held.snapshot()).containsExactly(second.get(2));
+    assertThat(held.remove(second.get(2))).isTrue();
+    assertThat(held.isEmpty()).isTrue();
+    assertThat(held.snapshot()).isEmpty();
+  }
 }
