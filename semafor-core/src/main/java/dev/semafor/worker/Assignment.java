@@ -95,6 +95,8 @@ public final class Assignment {
   /** The batch of held leases it was added with; null until then. */
   private HeldLeases.Batch heldIn;
 
+  private int heldIndex;
+
   /**
    * Its task's definition, looked up once by the fetcher (null if the worker does not have the
    * task, or for an assignment made elsewhere: then it is looked up by name when needed).
@@ -155,14 +157,15 @@ public final class Assignment {
   }
 
   /**
-   * Marks it held in {@code batch}; false if it was held already. Only the fetcher adds, once per
-   * lease, and before any other thread can see the assignment.
+   * Marks it held in {@code batch}, at {@code index}; false if it was held already. Only the
+   * fetcher adds, once per lease, and before any other thread can see the assignment.
    */
-  boolean hold(HeldLeases.Batch batch) {
+  boolean hold(HeldLeases.Batch batch, int index) {
     if (held || heldIn != null) {
       return false;
     }
     heldIn = batch;
+    heldIndex = index;
     HELD.setRelease(this, true);
     return true;
   }
@@ -178,6 +181,11 @@ public final class Assignment {
 
   HeldLeases.Batch heldIn() {
     return heldIn;
+  }
+
+  /** Its place in {@link #heldIn()}. */
+  int heldIndex() {
+    return heldIndex;
   }
 
   /** The task's definition as the fetcher found it; null if unknown or not looked up. */

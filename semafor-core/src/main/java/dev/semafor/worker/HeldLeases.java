@@ -1,6 +1,8 @@
 package dev.semafor.worker;
 
 import dev.semafor.spi.LeaseRef;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -31,7 +33,17 @@ final class HeldLeases {
       this.jobs = jobs;
       this.live = new AtomicInteger(jobs.length);
     }
+
+    /**
+     * Lets go of a job no longer held (by whoever unheld it), so that a batch kept by one long job
+     * does not keep the others' leases and records. Each index is cleared once, by one thread.
+     */
+    private void forget(Assignment a) {
+      JOBS.setRelease(jobs, a.heldIndex(), (Assignment) null);
+    }
   }
+
+  private static final VarHandle JOBS = MethodHandles.arrayElementVarHandle(Assignment[].class);
 
   private final Set<Batch> batches = ConcurrentHashMap.newKeySet();
 
@@ -52,9 +64,9 @@ final class HeldLeases {
       return;
     }
     Batch batch = new Batch(assignments.toArray(new Assignment[0]));
-    for (Assignment a : batch.jobs) {
-      if (!a.hold(batch)) {
-        throw new IllegalArgumentException("already held: " + a);
+    for (int i = 0; i < batch.jobs.length; i++) {
+      if (!batch.jobs[i].hold(batch, i)) {
+        throw new IllegalArgumentException("already held: " + batch.jobs[i]);
       }
     }
     size.addAndGet(batch.jobs.length);
@@ -68,6 +80,7 @@ final class HeldLeases {
     if (batch == null || !a.unhold()) {
       return false;
     }
+    batch.forget(a);
     size.decrementAndGet();
     if (batch.live.decrementAndGet() == 0) {
       batches.remove(batch);
@@ -88,6 +101,7 @@ final class HeldLeases {
       if (batch == null || !a.unhold()) {
         continue;
       }
+      batch.forget(a);
       dropped++;
       if (batch != run) {
         countDown(run, inRun);
@@ -125,8 +139,9 @@ final class HeldLeases {
   List<Assignment> snapshot() {
     List<Assignment> out = new ArrayList<>();
     for (Batch b : batches) {
-      for (Assignment a : b.jobs) {
-        if (a.isHeld()) {
+      for (int i = 0; i < b.jobs.length; i++) {
+        Assignment a = (Assignment) JOBS.getAcquire(b.jobs, i);
+        if (a != null && a.isHeld()) {
           out.add(a);
         }
       }
