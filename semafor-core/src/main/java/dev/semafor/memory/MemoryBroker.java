@@ -123,15 +123,20 @@ public final class MemoryBroker implements Broker {
   }
 
   @Override
+  @SuppressWarnings("StringEquality") // the same task string as the last job's: admitted already
   public List<Lease> lease(LeaseRequest request) {
     checkOpen();
     lock.lock();
+    MemoryLeases.Batch batch = null;
     try {
       Instant now = clock.instant();
       Instant expires = now.plus(request.duration());
       limits.unpark(now, slot -> jobs.pushReady(jobs.queue(slot.record().queue()), slot));
       List<Lease> leased = new ArrayList<>(Math.min(request.max(), 256));
+      batch = leases.begin(Math.min(request.max(), 256));
       List<Slot> notOurs = null;
+      // The last task admitted: a batch is mostly of one or a few tasks, and the same string.
+      String admitted = null;
       for (String name : request.queues()) {
         MemoryQueue q = jobs.queueIfAny(name);
         if (q == null || (!paused.isEmpty() && paused.contains(name))) {
@@ -146,17 +151,21 @@ public final class MemoryBroker implements Broker {
           for (int i = 0; i < n; i++) {
             Slot slot = candidates[i];
             candidates[i] = null;
-            if (!request.admits(slot.fixed().task())) {
-              // Another worker's task: back in its place once this queue is done.
-              (notOurs == null ? notOurs = new ArrayList<>() : notOurs).add(slot);
-              continue;
+            String task = slot.fixed().task();
+            if (task != admitted) {
+              if (!request.admits(task)) {
+                // Another worker's task: back in its place once this queue is done.
+                (notOurs == null ? notOurs = new ArrayList<>() : notOurs).add(slot);
+                continue;
+              }
+              admitted = task;
             }
             MemoryLimits.Block blocked = limits.check(slot.fixed(), now);
             if (blocked != null) {
               limits.park(slot, blocked);
               continue;
             }
-            leased.add(leases.start(slot, request.workerId(), now, expires));
+            leased.add(leases.start(batch, slot, request.workerId(), now, expires));
           }
         }
         if (notOurs != null) {
@@ -171,6 +180,9 @@ public final class MemoryBroker implements Broker {
       }
       return leased;
     } finally {
+      if (batch != null) {
+        leases.end(batch);
+      }
       lock.unlock();
     }
   }
@@ -222,7 +234,9 @@ public final class MemoryBroker implements Broker {
         }
         leases.finish(slot);
         jobs.succeed(slot, c.result(), now);
-        for (JobRecord next : c.then()) {
+        List<JobRecord> then = c.then();
+        for (int i = 0; i < then.size(); i++) { // no iterator for the usual empty list
+          JobRecord next = then.get(i);
           if (!jobs.contains(next.id())) {
             jobs.insert(next, now);
           }

@@ -44,8 +44,11 @@ final class Slot {
   private String workerId;
   private String result;
 
-  /** The current lease's token; null while no lease is live. */
-  String token;
+  /** The lease call whose live lease this job is in ({@link MemoryLeases}); null while none. */
+  MemoryLeases.Batch batch;
+
+  /** Its place in {@link #batch}. */
+  int batchIndex;
 
   /** True while the slot sits in its queue's ready structure. */
   boolean inReady;
@@ -179,18 +182,45 @@ final class Slot {
     overlay = SUCCEEDED;
   }
 
+  /**
+   * The record with the overlay applied: one constructor call, not a builder's copy and then the
+   * record's (a lease builds one for every job it hands out).
+   */
   private JobRecord build() {
-    JobRecord.Builder b =
-        record.toBuilder()
-            .attempts(attempts)
-            .cancelRequested(cancelRequested)
-            .started(started)
-            .startedAt(startedAt)
-            .leaseExpiresAt(leaseExpiresAt)
-            .workerId(workerId);
-    if (overlay == LEASED) {
-      return b.state(JobState.RUNNING).build();
-    }
-    return b.state(JobState.SUCCEEDED).result(result).finishedAt(finishedAt).progress(1.0).build();
+    JobRecord r = record;
+    boolean leased = overlay == LEASED;
+    return new JobRecord(
+        r.id(),
+        r.task(),
+        r.queue(),
+        leased ? JobState.RUNNING : JobState.SUCCEEDED,
+        r.priority(),
+        r.input(),
+        leased ? r.result() : result,
+        r.error(),
+        r.runAt(),
+        r.enqueuedAt(),
+        startedAt,
+        started,
+        leaseExpiresAt,
+        workerId,
+        leased ? r.finishedAt() : finishedAt,
+        attempts,
+        r.maxAttempts(),
+        r.backoff(),
+        r.timeout(),
+        r.uniqueKey(),
+        r.uniquePolicy(),
+        r.concurrencyKey(),
+        r.concurrencyLimit(),
+        r.rateKey(),
+        r.ratePermits(),
+        r.ratePeriod(),
+        r.next(),
+        r.groupId(),
+        r.groupIndex(),
+        leased ? r.progress() : 1.0,
+        r.progressMessage(),
+        cancelRequested);
   }
 }

@@ -1,6 +1,7 @@
 package dev.semafor.worker;
 
 import dev.semafor.JobContext;
+import dev.semafor.TaskDefinition;
 import dev.semafor.spi.Lease;
 import dev.semafor.spi.LeaseRef;
 import java.lang.invoke.MethodHandles;
@@ -27,6 +28,9 @@ public final class Assignment {
   private static final VarHandle CANCELLED;
   private static final VarHandle TIMED_OUT;
   private static final VarHandle FINISHED;
+  private static final VarHandle HELD;
+  private static final VarHandle LEASED_AT;
+  private static final VarHandle VALID_UNTIL;
 
   static {
     try {
@@ -34,6 +38,9 @@ public final class Assignment {
       CANCELLED = lookup.findVarHandle(Assignment.class, "cancelled", boolean.class);
       TIMED_OUT = lookup.findVarHandle(Assignment.class, "timedOut", boolean.class);
       FINISHED = lookup.findVarHandle(Assignment.class, "finished", boolean.class);
+      HELD = lookup.findVarHandle(Assignment.class, "held", boolean.class);
+      LEASED_AT = lookup.findVarHandle(Assignment.class, "leasedAtMillis", long.class);
+      VALID_UNTIL = lookup.findVarHandle(Assignment.class, "leaseValidUntilMillis", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -57,7 +64,7 @@ public final class Assignment {
    * lease call or the last heartbeat the broker accepted, plus the lease duration (never later than
    * the broker's expiry, whatever the clocks' skew). Long.MAX_VALUE until the worker sets it.
    */
-  private volatile long leaseValidUntilMillis = Long.MAX_VALUE;
+  private volatile long leaseValidUntilMillis;
 
   /** When the worker leased it, in its clock's milliseconds (for how long it has waited). */
   private volatile long leasedAtMillis;
@@ -78,6 +85,27 @@ public final class Assignment {
 
   private volatile Consumer<Assignment> onCancel;
 
+  /** True while the worker holds this lease ({@link HeldLeases}); set and cleared once each. */
+  private volatile boolean held;
+
+  // The fields below and the first values of those above are written by the thread that makes the
+  // assignment, before it hands it to others (through the inbox's lock or the held set): release
+  // stores or plain ones, not a fence per field on every job.
+
+  /** The batch of held leases it was added with; null until then. */
+  private HeldLeases.Batch heldIn;
+
+  private int heldIndex;
+
+  /**
+   * Its task's definition, looked up once by the fetcher (null if the worker does not have the
+   * task, or for an assignment made elsewhere: then it is looked up by name when needed).
+   */
+  private TaskDefinition<?, ?> definition;
+
+  /** How long the attempt ran, in nanoseconds, once it has ended (for the prefetch's mean). */
+  private long ranNanos;
+
   /**
    * Receives a task's progress reports and log lines (the worker throttles and writes them). One
    * that only takes progress ignores log lines.
@@ -96,6 +124,7 @@ public final class Assignment {
     this.progressSink = Objects.requireNonNull(progressSink, "progressSink");
     this.leasedAtNanos = leasedAtNanos;
     this.context = new TaskContext();
+    VALID_UNTIL.setRelease(this, Long.MAX_VALUE);
   }
 
   private Assignment() {
@@ -127,10 +156,60 @@ public final class Assignment {
     return leasedAtNanos;
   }
 
+  /**
+   * Marks it held in {@code batch}, at {@code index}; false if it was held already. Only the
+   * fetcher adds, once per lease, and before any other thread can see the assignment.
+   */
+  boolean hold(HeldLeases.Batch batch, int index) {
+    if (held || heldIn != null) {
+      return false;
+    }
+    heldIn = batch;
+    heldIndex = index;
+    HELD.setRelease(this, true);
+    return true;
+  }
+
+  /** Clears the held mark; true for the one caller that cleared it. */
+  boolean unhold() {
+    return HELD.compareAndSet(this, true, false);
+  }
+
+  boolean isHeld() {
+    return held;
+  }
+
+  HeldLeases.Batch heldIn() {
+    return heldIn;
+  }
+
+  /** Its place in {@link #heldIn()}. */
+  int heldIndex() {
+    return heldIndex;
+  }
+
+  /** The task's definition as the fetcher found it; null if unknown or not looked up. */
+  TaskDefinition<?, ?> definition() {
+    return definition;
+  }
+
+  void definition(TaskDefinition<?, ?> definition) {
+    this.definition = definition;
+  }
+
+  /** Records how long the attempt ran (set once, before it goes to the completer). */
+  void ranNanos(long nanos) {
+    this.ranNanos = nanos;
+  }
+
+  long ranNanos() {
+    return ranNanos;
+  }
+
   /** Stamps when the worker leased it and until when, on its clock, the lease holds. */
   void leased(long atMillis, long validUntilMillis) {
-    this.leasedAtMillis = atMillis;
-    this.leaseValidUntilMillis = validUntilMillis;
+    LEASED_AT.setRelease(this, atMillis);
+    VALID_UNTIL.setRelease(this, validUntilMillis);
   }
 
   long leasedAtMillis() {

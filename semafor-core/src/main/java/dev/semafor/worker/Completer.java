@@ -6,13 +6,16 @@ import dev.semafor.spi.Completion;
 import dev.semafor.spi.Failure;
 import dev.semafor.spi.JobRecord;
 import dev.semafor.spi.JobTemplate;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -43,13 +46,34 @@ final class Completer implements OutcomeSink {
   private static final int MAX_BATCH = 512;
   private static final int GATHER = 64;
   private static final long GATHER_NANOS = 200_000;
+  private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final long STOPPING_PAUSE_NANOS = 50_000_000;
 
-  private record Done(Assignment assignment, Outcome outcome) {}
+  /** One outcome handed in; {@code below} links it to the one handed in before it. */
+  private static final class Done {
+    final Assignment assignment;
+    final Outcome outcome;
+    Done below;
+
+    Done(Assignment assignment, Outcome outcome) {
+      this.assignment = assignment;
+      this.outcome = outcome;
+    }
+
+    Assignment assignment() {
+      return assignment;
+    }
+  }
 
   /** Called for each attempt once the broker has recorded it (or rejected it). */
   interface Recorded {
     void recorded(Assignment a, Outcome outcome, boolean applied, Fate fate);
+
+    /**
+     * Called once after the attempts of a batch were reported, with those attempts (the worker
+     * drops their leases from those it holds, and the fetcher may refill then).
+     */
+    default void batchRecorded(List<Assignment> reported) {}
   }
 
   private final Broker broker;
@@ -59,7 +83,35 @@ final class Completer implements OutcomeSink {
   private final RandomGenerator random;
   private final Recorded recorded;
   private final LogShipper logs;
-  private final LinkedBlockingQueue<Done> queue = new LinkedBlockingQueue<>();
+
+  /**
+   * The outcomes handed in and not yet taken, newest first: a lock-free stack through the outcomes
+   * themselves. A hand-off is one compare-and-set and no node of its own; the completer takes
+   * everything at once ({@link #takeAll}) and wakes only if it sleeps ({@link #idle}).
+   */
+  private final AtomicReference<Done> handedIn = new AtomicReference<>();
+
+  /** Taken from {@link #handedIn} but beyond a batch's size: the next batch starts with them. */
+  private final ArrayDeque<Done> carried = new ArrayDeque<>();
+
+  /**
+   * True while the completer's thread parks for want of outcomes; the hand-off that wakes it clears
+   * it.
+   */
+  private volatile boolean idle;
+
+  private static final VarHandle IDLE;
+
+  static {
+    try {
+      IDLE = MethodHandles.lookup().findVarHandle(Completer.class, "idle", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** The attempts of the batch being written that were reported (the completer's thread only). */
+  private final List<Assignment> reported = new ArrayList<>(MAX_BATCH);
 
   private final Thread thread;
   private volatile boolean stopping;
@@ -104,7 +156,81 @@ final class Completer implements OutcomeSink {
 
   @Override
   public void accept(Assignment assignment, Outcome outcome) {
-    queue.add(new Done(assignment, outcome));
+    Done done = new Done(assignment, outcome);
+    Done top;
+    do {
+      top = handedIn.get();
+      done.below = top;
+    } while (!handedIn.compareAndSet(top, done));
+    if (idle && IDLE.compareAndSet(this, true, false)) { // the first hand-off wakes it, no other
+      LockSupport.unpark(thread);
+    }
+  }
+
+  /**
+   * Moves up to {@code max} outcomes handed in into {@code batch}, in the order they came, waiting
+   * up to {@code nanos} for the first if there is none (not at all for 0); returns how many.
+   */
+  private int takeInto(List<Done> batch, int max, long nanos) {
+    if (carried.isEmpty() && handedIn.get() == null && nanos > 0) {
+      long until = System.nanoTime() + nanos;
+      idle = true; // then look again: an accept either sees it and unparks, or is seen here
+      try {
+        while (handedIn.get() == null && !stopping && !Thread.currentThread().isInterrupted()) {
+          long left = until - System.nanoTime();
+          if (left <= 0) {
+            break;
+          }
+          LockSupport.parkNanos(this, left);
+        }
+      } finally {
+        idle = false;
+      }
+    }
+    takeAll();
+    int n = 0;
+    Done d;
+    while (n < max && (d = carried.pollFirst()) != null) {
+      batch.add(d);
+      n++;
+    }
+    return n;
+  }
+
+  /** Moves everything handed in to {@link #carried}, oldest first. */
+  private void takeAll() {
+    Done top = handedIn.getAndSet(null);
+    if (top == null) {
+      return;
+    }
+    int before = carried.size();
+    for (Done d = top; d != null; ) {
+      Done below = d.below;
+      d.below = null;
+      carried.add(d);
+      d = below;
+    }
+    // The stack gave them newest first: reverse the new part into arrival order.
+    if (carried.size() - before > 1) {
+      Done[] fresh = new Done[carried.size() - before];
+      for (int i = fresh.length - 1; i >= 0; i--) {
+        fresh[i] = carried.pollLast();
+      }
+      for (int i = fresh.length - 1; i >= 0; i--) {
+        carried.addLast(fresh[i]);
+      }
+    }
+  }
+
+  /** True while the completer's thread waits for outcomes (for tests). */
+  boolean isIdle() {
+    return idle;
+  }
+
+  /** How many outcomes wait to be taken (the completer's thread only). */
+  private int pendingCount() {
+    takeAll();
+    return carried.size();
   }
 
   /**
@@ -144,31 +270,34 @@ final class Completer implements OutcomeSink {
     while (true) {
       try {
         if (batch.isEmpty()) {
-          Done first = stopping ? queue.poll() : queue.poll(1, TimeUnit.SECONDS);
-          if (first == null) {
+          if (takeInto(batch, MAX_BATCH, stopping ? 0 : WAIT_NANOS) == 0) {
             if (stopping) {
               return;
             }
+            Thread.interrupted(); // a stray one: stop() sets stopping first
             continue;
           }
-          batch.add(first);
         }
-        if (!stopping && queue.size() < GATHER) {
+        if (!stopping && batch.size() < GATHER && pendingCount() + batch.size() < GATHER) {
           // Let a stream of short jobs gather into one write instead of one wake-up per job.
           LockSupport.parkNanos(GATHER_NANOS);
         }
-        queue.drainTo(batch, MAX_BATCH - batch.size());
-        write(batch);
+        if (batch.size() < MAX_BATCH) {
+          takeInto(batch, MAX_BATCH - batch.size(), 0);
+        }
+        try {
+          write(batch);
+        } finally {
+          batchRecorded();
+        }
         retries.succeeded();
         batch.clear();
-      } catch (InterruptedException e) {
-        // stop(): keep going until the queue is empty
-      } catch (Throwable t) {
+      } catch (Throwable t) { // stop()'s interrupt is no exception here: it keeps going until empty
         if (stopping && !clock.instant().isBefore(giveUpAt)) {
           log.warn(
               "could not record {} results before the shutdown grace ran out, giving up (their"
                   + " jobs come back when their leases expire): {}",
-              batch.size() + queue.size(),
+              batch.size() + pendingCount(),
               t.toString());
           return;
         }
@@ -247,7 +376,18 @@ final class Completer implements OutcomeSink {
     }
   }
 
+  private void batchRecorded() {
+    try {
+      recorded.batchRecorded(reported);
+    } catch (RuntimeException e) {
+      log.warn("after recording a batch: {}", e.toString());
+    } finally {
+      reported.clear();
+    }
+  }
+
   private void report(Done d, boolean applied, Fate fate) {
+    reported.add(d.assignment);
     try {
       recorded.recorded(d.assignment, d.outcome, applied, fate);
     } catch (RuntimeException e) {

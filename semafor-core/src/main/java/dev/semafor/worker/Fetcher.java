@@ -2,6 +2,7 @@ package dev.semafor.worker;
 
 import dev.semafor.BrokerFatalException;
 import dev.semafor.BrokerUnavailableException;
+import dev.semafor.TaskDefinition;
 import dev.semafor.TaskRegistry;
 import dev.semafor.spi.Broker;
 import dev.semafor.spi.Lease;
@@ -199,7 +200,9 @@ final class Fetcher {
 
   /** Folds the run time of a finished job into the mean that sizes the prefetch. */
   void ran(long nanos) {
-    holdBackPrefetch = false;
+    if (holdBackPrefetch) {
+      holdBackPrefetch = false;
+    }
     double mean = meanRunNanos;
     meanRunNanos = mean < 0 ? nanos : mean + (nanos - mean) * 0.05;
   }
@@ -296,13 +299,23 @@ final class Fetcher {
   private boolean accept(List<Lease> leases, long sentMillis) {
     long now = time.nanoTime();
     long validUntil = sentMillis + config.leaseDuration().toMillis();
+    List<Assignment> all = new ArrayList<>(leases.size());
     List<Assignment> batch = new ArrayList<>(leases.size());
     List<Assignment> unknown = List.of();
+    // Each job's task is looked up once, here; a batch is mostly of one task, and the same string.
+    String lastTask = null;
+    TaskDefinition<?, ?> lastDefinition = null;
     for (Lease lease : leases) {
       Assignment a = new Assignment(lease, progressSink, now);
       a.leased(sentMillis, validUntil);
-      held.add(a);
-      if (tasks.contains(lease.job().task())) {
+      all.add(a);
+      String task = lease.job().task();
+      if (!task.equals(lastTask)) {
+        lastTask = task;
+        lastDefinition = tasks.contains(task) ? registry.find(task).orElse(null) : null;
+      }
+      if (lastDefinition != null) {
+        a.definition(lastDefinition);
         batch.add(a);
       } else {
         if (unknown.isEmpty()) {
@@ -311,6 +324,7 @@ final class Fetcher {
         unknown.add(a);
       }
     }
+    held.addAll(all);
     host.leased(leases);
     inbox.addAll(batch);
     if (!unknown.isEmpty()) {

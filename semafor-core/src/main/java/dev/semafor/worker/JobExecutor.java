@@ -16,6 +16,9 @@ import java.util.concurrent.CancellationException;
  * in-process pools and by each child of the process pool.
  */
 public final class JobExecutor {
+  /** The success of a task that returned nothing: one for all, not one per job. */
+  private static final Outcome.Succeeded NO_RESULT = new Outcome.Succeeded("null");
+
   private final TaskRegistry registry;
   private final Json json;
 
@@ -35,9 +38,14 @@ public final class JobExecutor {
     } catch (UnknownTaskException e) {
       return new Outcome.Failed(JobError.of(e), false);
     }
+    return execute(definition, inputJson, context);
+  }
+
+  /** Runs an attempt of a task already looked up (the worker finds each job's task once). */
+  public Outcome execute(TaskDefinition<?, ?> definition, String inputJson, JobContext context) {
     try {
       Object result = definition.invoke(inputJson, context, json);
-      return new Outcome.Succeeded(json.write(result));
+      return result == null ? NO_RESULT : new Outcome.Succeeded(json.write(result));
     } catch (PayloadException e) {
       return new Outcome.Failed(JobError.of(e), false);
     } catch (InterruptedException | CancellationException e) {

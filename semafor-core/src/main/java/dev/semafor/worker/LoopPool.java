@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -39,7 +40,13 @@ final class LoopPool implements ExecutionPool {
   private final int size;
   private final JobExecutor executor;
   private final String namePrefix;
-  private final AtomicInteger running = new AtomicInteger();
+
+  /**
+   * Each member's count of jobs it runs now (0 or 1), one slot each, summed by {@link #running}: a
+   * member writes only its own, so that the members do not share a counter they all write on every
+   * job.
+   */
+  private final Set<AtomicInteger> busy = ConcurrentHashMap.newKeySet();
 
   /** The current members. */
   @GuardedBy("this")
@@ -48,6 +55,11 @@ final class LoopPool implements ExecutionPool {
   /** Members given up on (their job timed out); each exits once its task returns. */
   @GuardedBy("this")
   private final Set<Thread> abandoned = new HashSet<>();
+
+  /**
+   * True once a member was ever given up on: only then does a member look itself up after a job.
+   */
+  private volatile boolean anyAbandoned;
 
   @GuardedBy("this")
   private int started;
@@ -84,7 +96,11 @@ final class LoopPool implements ExecutionPool {
 
   @Override
   public int running() {
-    return running.get();
+    int n = 0;
+    for (AtomicInteger b : busy) {
+      n += b.get();
+    }
+    return n;
   }
 
   /** The members now (replacements included, abandoned ones not); for tests and diagnostics. */
@@ -118,15 +134,18 @@ final class LoopPool implements ExecutionPool {
 
   private void loop() {
     boolean clean = false;
+    AtomicInteger running = new AtomicInteger();
+    busy.add(running);
     try {
-      clean = serve();
+      clean = serve(running);
     } finally {
+      busy.remove(running);
       exited(Thread.currentThread(), clean);
     }
   }
 
   /** Runs jobs until the poison pill (true) or until given up (true); throws if it dies. */
-  private boolean serve() {
+  private boolean serve(AtomicInteger running) {
     Thread self = Thread.currentThread();
     while (!closing) {
       Assignment a;
@@ -141,21 +160,23 @@ final class LoopPool implements ExecutionPool {
       if (a.isPoison()) {
         return true;
       }
-      running.incrementAndGet();
+      running.setRelease(1); // this member's own slot: no fence, no shared line
       Outcome outcome;
       try {
         outcome = Pools.runHere(executor, a);
       } finally {
-        running.decrementAndGet();
+        running.setRelease(0);
       }
       try {
         sink.accept(a, outcome);
       } catch (RuntimeException e) {
         log.warn("reporting the outcome of job {} failed: {}", a.jobId(), e.toString());
       }
-      synchronized (this) {
-        if (abandoned.remove(self)) {
-          return true;
+      if (anyAbandoned) {
+        synchronized (this) {
+          if (abandoned.remove(self)) {
+            return true;
+          }
         }
       }
     }
@@ -180,6 +201,7 @@ final class LoopPool implements ExecutionPool {
     }
     members.remove(t);
     abandoned.add(t);
+    anyAbandoned = true;
     if (!stopping && !closing) {
       log.warn(
           "job {} is over its time limit and ignores interrupts; thread {} is given up and a new"

@@ -3,6 +3,7 @@ package dev.semafor.worker;
 import dev.semafor.ExecutionModel;
 import dev.semafor.JobError;
 import dev.semafor.JobTimeoutException;
+import dev.semafor.TaskDefinition;
 import java.util.ServiceLoader;
 
 /**
@@ -54,7 +55,11 @@ final class Pools {
       if (a.isCancelled()) {
         return new Outcome.Cancelled("cancelled before it started");
       }
-      Outcome outcome = executor.execute(a.task(), a.lease().job().input(), a.context());
+      TaskDefinition<?, ?> definition = a.definition();
+      Outcome outcome =
+          definition != null
+              ? executor.execute(definition, a.lease().job().input(), a.context())
+              : executor.execute(a.task(), a.lease().job().input(), a.context());
       return a.isTimedOut() ? timedOut(a) : outcome;
     } catch (RuntimeException | Error e) {
       return a.isTimedOut() ? timedOut(a) : new Outcome.Failed(JobError.of(e), true);

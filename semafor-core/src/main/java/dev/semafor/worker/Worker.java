@@ -3,6 +3,7 @@ package dev.semafor.worker;
 import dev.semafor.BrokerFatalException;
 import dev.semafor.ExecutionModel;
 import dev.semafor.Json;
+import dev.semafor.TaskDefinition;
 import dev.semafor.TaskRegistry;
 import dev.semafor.client.Client;
 import dev.semafor.schedule.Schedule;
@@ -127,7 +128,22 @@ public final class Worker implements AutoCloseable {
     LogShipper logs = new LogShipper(broker, clock);
     this.completer =
         new Completer(
-            broker, time, new SplittableRandom(), this::recorded, "semafor-completer", logs);
+            broker,
+            time,
+            new SplittableRandom(),
+            new Completer.Recorded() {
+              @Override
+              public void recorded(Assignment a, Outcome outcome, boolean applied, Fate fate) {
+                Worker.this.recorded(a, outcome, applied, fate);
+              }
+
+              @Override
+              public void batchRecorded(List<Assignment> reported) {
+                recordedBatch(reported);
+              }
+            },
+            "semafor-completer",
+            logs);
     this.heartbeater = new Heartbeater(broker, config, held, new Beats(), logs, time);
     this.scheduler = new Scheduler(new Client(broker, registry, json, clock), clock);
     this.timeouts = time.timer("semafor-timeouts");
@@ -323,21 +339,27 @@ public final class Worker implements AutoCloseable {
   // ---- pool and completer callbacks ----
 
   private void taken(Assignment a) {
-    // Looked up here, on the member's thread, to keep the fetcher's per-job work small.
-    a.timeLimit(timeLimit(a.lease().job()));
-    Duration limit = a.timeLimit();
+    Duration limit = timeLimit(a);
+    if (limit != null) { // a.timeLimit() falls back to the job's own (null) limit without it
+      a.timeLimit(limit);
+    }
     if (limit != null && pool.model() != ExecutionModel.PROCESSES) {
       // The process pool enforces time limits itself, by killing the child.
       a.timeoutTimer(timeouts.schedule(() -> timedOut(a), limit));
     }
     listener.onStarted(a);
-    fetcher.wake();
+    // No wake for the fetcher: a take leaves what it holds, and so its room to fill, as it was.
   }
 
   /** The job's own time limit, else its task's default; null for none. */
-  private Duration timeLimit(JobRecord job) {
+  private Duration timeLimit(Assignment a) {
+    JobRecord job = a.lease().job();
     if (job.timeout() != null) {
       return job.timeout();
+    }
+    TaskDefinition<?, ?> definition = a.definition(); // the fetcher looked it up
+    if (definition != null) {
+      return definition.options().timeout();
     }
     return registry.find(job.task()).map(d -> d.options().timeout()).orElse(null);
   }
@@ -368,17 +390,13 @@ public final class Worker implements AutoCloseable {
     }
     long started = a.startedAtNanos();
     long ran = started == 0 ? 0 : System.nanoTime() - started;
-    fetcher.ran(ran);
+    a.ranNanos(ran); // folded into the prefetch's mean by the completer's thread, not each member
     listener.onFinished(a, outcome, ran);
     completer.accept(a, outcome);
   }
 
   private void recorded(Assignment a, Outcome outcome, boolean applied, Fate fate) {
-    held.remove(a);
-    if (config.burst() && held.isEmpty()) {
-      // The fetcher may be backing off on empty queues; let it see now that it can stop.
-      fetcher.unpark();
-    }
+    fetcher.ran(a.ranNanos());
     if (!applied) {
       lost.increment();
       listener.onLeaseLost(a);
@@ -390,6 +408,18 @@ public final class Worker implements AutoCloseable {
         case DEAD -> dead.increment();
         case CANCELLED -> cancelled.increment();
       }
+    }
+  }
+
+  /**
+   * The completer wrote a batch of outcomes: their leases are no longer held (dropped here, once
+   * per batch), and there may be room for the fetcher to fill now.
+   */
+  private void recordedBatch(List<Assignment> reported) {
+    held.removeEach(reported);
+    if (config.burst() && held.isEmpty()) {
+      // The fetcher may be backing off on empty queues; let it see now that it can stop.
+      fetcher.unpark();
     }
     fetcher.wake();
   }

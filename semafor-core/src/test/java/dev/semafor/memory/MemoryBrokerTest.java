@@ -9,6 +9,7 @@ import dev.semafor.JobState;
 import dev.semafor.spi.Completion;
 import dev.semafor.spi.JobRecord;
 import dev.semafor.spi.Lease;
+import dev.semafor.spi.LeaseRef;
 import dev.semafor.spi.LeaseRequest;
 import dev.semafor.spi.QueueStats;
 import java.time.Duration;
@@ -114,6 +115,77 @@ class MemoryBrokerTest {
     assertThat(stats.count(JobState.QUEUED)).isEqualTo(2);
     assertThat(stats.count(JobState.SUCCEEDED)).isZero();
     assertThat(stats.total()).isEqualTo(2);
+  }
+
+  @Test
+  void theJobsOfOneLeaseCallShareATokenAndCompleteInAnyOrder() {
+    List<JobRecord> jobs = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      jobs.add(job("t"));
+    }
+    broker.enqueue(jobs);
+    List<Lease> leases = broker.lease(request(40));
+    assertThat(leases).extracting(Lease::token).containsOnly(leases.get(0).token());
+
+    // Out of order: from the back, then every other one, then the rest (the batch's cursor and
+    // the lookup by id between them).
+    List<Completion> order = new ArrayList<>();
+    for (int i = 39; i >= 30; i--) {
+      order.add(new Completion(leases.get(i).ref(), "null"));
+    }
+    for (int i = 0; i < 30; i += 2) {
+      order.add(new Completion(leases.get(i).ref(), "null"));
+    }
+    for (int i = 1; i < 30; i += 2) {
+      order.add(new Completion(leases.get(i).ref(), "null"));
+    }
+    assertThat(broker.complete(order)).hasSize(40).containsOnly(true);
+    assertThat(broker.complete(List.of(order.get(0)))).containsExactly(false);
+    for (JobRecord j : jobs) {
+      assertThat(broker.get(j.id()).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
+    }
+  }
+
+  @Test
+  void aTokenNamesOnlyTheJobsOfItsLeaseCallAndOnlyWhileTheirLeasesLive() {
+    JobRecord a = job("t");
+    JobRecord b = job("t");
+    broker.enqueue(List.of(a));
+    Lease first = broker.lease(request(1)).get(0);
+    broker.enqueue(List.of(b));
+    Lease second = broker.lease(request(1)).get(0);
+    assertThat(second.token()).isNotEqualTo(first.token());
+
+    // b's id with a's token: not b's lease.
+    assertThat(broker.complete(List.of(new Completion(new LeaseRef(b.id(), first.token()), "1"))))
+        .containsExactly(false);
+    // a released and leased again: its first token is stale, though the call's token was unique.
+    broker.release(List.of(first.ref()));
+    Lease again = broker.lease(request(1)).get(0);
+    assertThat(again.job().id()).isEqualTo(a.id());
+    assertThat(broker.complete(List.of(new Completion(first.ref(), "1")))).containsExactly(false);
+    assertThat(
+            broker.complete(
+                List.of(new Completion(again.ref(), "2"), new Completion(second.ref(), "3"))))
+        .containsExactly(true, true);
+    assertThat(broker.get(a.id()).orElseThrow().result()).isEqualTo("2");
+    assertThat(broker.get(a.id()).orElseThrow().attempts()).isEqualTo(1);
+  }
+
+  @Test
+  void aLeaseCallWithJobsOfTwoTasksAdmitsOnlyTheRequestedOneAndKeepsTheOtherInPlace() {
+    JobRecord mine1 = job("mine");
+    JobRecord other = job("other");
+    JobRecord mine2 = job("mine");
+    broker.enqueue(List.of(mine1, other, mine2));
+
+    List<Lease> leased =
+        broker.lease(
+            new LeaseRequest(
+                List.of("default"), 10, "w", Duration.ofSeconds(30), java.util.Set.of("mine")));
+
+    assertThat(leased).extracting(l -> l.job().id()).containsExactly(mine1.id(), mine2.id());
+    assertThat(broker.lease(request(10))).extracting(l -> l.job().id()).containsExactly(other.id());
   }
 
   private JobRecord job(String task) {

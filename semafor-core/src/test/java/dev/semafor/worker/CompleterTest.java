@@ -204,4 +204,77 @@ class CompleterTest {
     assertThat(completer.awaitStopped(Duration.ofSeconds(10))).isTrue();
     assertThat(applied).isEmpty();
   }
+
+  @Test
+  void outcomesHandedInFromManyThreadsAreEachWrittenOnceInTheOrderEachThreadHandedThemIn()
+      throws InterruptedException {
+    List<String> order = new CopyOnWriteArrayList<>();
+    completer(
+        (a, outcome, ok, fate) -> {
+          order.add(a.jobId());
+          applied.add(ok);
+        });
+    List<Assignment> jobs = leaseNoops(600);
+    completer.start();
+
+    // Two members hand in the even and the odd jobs at once, as a pool's members do.
+    List<Thread> members = new java.util.ArrayList<>();
+    for (int m = 0; m < 2; m++) {
+      int member = m;
+      members.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    for (int i = member; i < jobs.size(); i += 2) {
+                      completer.accept(jobs.get(i), new Outcome.Succeeded("null"));
+                    }
+                  }));
+    }
+    for (Thread t : members) {
+      t.join();
+    }
+
+    await().until(() -> applied.size() >= jobs.size());
+    assertThat(applied).hasSize(jobs.size()).containsOnly(true);
+    assertThat(order).doesNotHaveDuplicates();
+    for (int member = 0; member < 2; member++) {
+      List<String> handedIn = new java.util.ArrayList<>();
+      for (int i = member; i < jobs.size(); i += 2) {
+        handedIn.add(jobs.get(i).jobId());
+      }
+      assertThat(order.stream().filter(handedIn::contains).toList()).isEqualTo(handedIn);
+    }
+    assertThat(jobs).allSatisfy(a -> assertThat(stored(a).state()).isEqualTo(JobState.SUCCEEDED));
+  }
+
+  @Test
+  void anIdleCompleterWakesForTheFirstOutcomeAndTellsOncePerBatchThatItRecorded() {
+    java.util.concurrent.atomic.AtomicInteger batches =
+        new java.util.concurrent.atomic.AtomicInteger();
+    completer(
+        new Completer.Recorded() {
+          @Override
+          public void recorded(Assignment a, Outcome outcome, boolean ok, Fate fate) {
+            applied.add(ok);
+          }
+
+          @Override
+          public void batchRecorded(List<Assignment> reported) {
+            assertThat(reported).isNotEmpty();
+            batches.incrementAndGet();
+          }
+        });
+    List<Assignment> jobs = leaseNoops(3);
+    completer.start();
+    await().until(() -> completer.isIdle());
+
+    completer.accept(jobs.get(0), new Outcome.Succeeded("null"));
+
+    await().until(() -> applied.size() == 1 && batches.get() == 1);
+    await().until(() -> completer.isIdle());
+    jobs.subList(1, 3).forEach(a -> completer.accept(a, new Outcome.Succeeded("null")));
+    await().until(() -> applied.size() == 3);
+    await().until(() -> batches.get() >= 2);
+    assertThat(batches.get()).isLessThanOrEqualTo(3);
+  }
 }
