@@ -77,6 +77,9 @@ final class JobRows {
 
   private static final int LEASED_CONTROL = 23;
 
+  /** How many columns {@link #leasedColumns} names. */
+  static final int LEASED_COLUMNS = 23;
+
   /** How many parameters {@link #INSERT} takes. */
   static final int INSERTED = 35;
 
