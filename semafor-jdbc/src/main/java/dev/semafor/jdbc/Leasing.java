@@ -140,8 +140,8 @@ final class Leasing {
             + (dialect.readsLeasedAfterCommit() ? "rid" : JobRows.leasedColumns(dialect));
     this.leased =
         "SELECT "
-            + JobRows.leasedColumns(dialect)
-            + ", lease_token FROM "
+            + JobRows.leasedPacked(dialect)
+            + " FROM "
             + TABLE
             + " WHERE "
             + dialect.inIds("rid");
@@ -366,11 +366,11 @@ final class Leasing {
     Map<Long, Lease> byRid = HashMap.newHashMap(taken.rids().length);
     try (ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        long rid = rs.getLong(JobRows.LEASED_RID);
+        long rid = rs.getLong(JobRows.PACKED_RID);
         String token = taken.tokenPrefix() + rid;
-        if (token.equals(rs.getString(JobRows.LEASED_COLUMNS + 1))) {
+        if (token.equals(rs.getString(JobRows.PACKED_RID + 1))) {
           JobRecord job =
-              JobRows.readLeased(rs, taken.workerId(), taken.started(), taken.expires());
+              JobRows.readPacked(rs, taken.workerId(), taken.started(), taken.expires());
           byRid.put(rid, new Lease(job, token, taken.expires()));
         }
       }
