@@ -15,11 +15,13 @@ import dev.semafor.spi.Lease;
 import dev.semafor.spi.LeaseRef;
 import dev.semafor.spi.LeaseRequest;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -324,6 +326,36 @@ class SqliteBrokerTest {
       assertThat(foreign).isEmpty();
     } finally {
       dialect.close();
+    }
+  }
+
+  @Test
+  void aLeaseWhoseRecordsCannotBeReadFailsAndItsJobsComeBackWhenTheLeaseExpires() {
+    AtomicBoolean readsFail = new AtomicBoolean();
+    FaultyDialect dialect =
+        new FaultyDialect(
+            new SqliteDialect(SqliteLocation.parse(dir + "/faulty.db")),
+            (role, method) ->
+                readsFail.get() && role == Dialect.Role.READER && method.equals("prepareStatement")
+                    ? new SQLException("the reader failed")
+                    : null);
+    LeaseRequest request = new LeaseRequest(List.of("default"), 5, "w", Duration.ofSeconds(30));
+    try (JdbcBroker faulty = JdbcBroker.open(dialect, clock)) {
+      assertThat(faulty.lease(request)).as("prepares the look before a lease").isEmpty();
+      JobRecord job = faulty.enqueue(List.of(Jobs.queued("t", clock).build())).get(0);
+      readsFail.set(true); // the look's statements are prepared: only the records' read fails
+
+      assertThatThrownBy(() -> faulty.lease(request))
+          .isInstanceOf(BrokerUnavailableException.class)
+          .hasMessageContaining("the reader failed");
+
+      readsFail.set(false);
+      assertThat(faulty.get(job.id()).orElseThrow().state())
+          .as("the lease was committed")
+          .isEqualTo(JobState.RUNNING);
+      clock.advance(Duration.ofSeconds(31));
+      assertThat(faulty.reapExpiredLeases()).isEqualTo(1);
+      assertThat(ids(faulty.lease(request))).containsExactly(job.id());
     }
   }
 
