@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -117,11 +118,99 @@ final class Attempts {
     return out;
   }
 
-  static List<Boolean> complete(
-      Session s, Dialect dialect, List<Completion> completions, Instant now) throws SQLException {
-    if (dialect.completeAll() != null && completions.size() > 1) {
-      return completeAll(s, dialect, completions, now);
+  /** Fewer leases than this sharing a result are completed one statement each. */
+  static final int SAME_AT_LEAST = 4;
+
+  /**
+   * A batch of completions made ready to run, before the write transaction, so that the Java work
+   * (grouping, the bound lists) is not done while holding the writer: in one statement where the
+   * dialect has one ({@link Dialect#completeAll}), or in one statement per result that several
+   * share ({@link Dialect#completeSame}) and one each for the rest.
+   */
+  static Completing completing(Dialect dialect, List<Completion> completions) {
+    int n = completions.size();
+    long[] rids = new long[n];
+    for (int i = 0; i < n; i++) {
+      rids[i] = Leasing.rowOf(completions.get(i).lease());
     }
+    if (n < 2) {
+      return new Completing(completions, rids, null, List.of());
+    }
+    if (dialect.completeAll() != null) {
+      String[] ids = new String[n];
+      String[] tokens = new String[n];
+      String[] results = new String[n];
+      for (int i = 0; i < n; i++) {
+        Completion c = completions.get(i);
+        ids[i] = c.lease().jobId();
+        tokens[i] = c.lease().token();
+        results[i] = c.result();
+      }
+      return new Completing(
+          completions, rids, dialect.completions(rids, ids, tokens, results), List.of());
+    }
+    if (dialect.completeSame() == null || !distinct(rids)) {
+      return new Completing(completions, rids, null, List.of());
+    }
+    Map<String, List<Integer>> byResult = new LinkedHashMap<>();
+    for (int i = 0; i < n; i++) {
+      String result = completions.get(i).result();
+      byResult.computeIfAbsent(result, r -> new ArrayList<>()).add(i); // null: no result
+    }
+    List<Same> same = new ArrayList<>();
+    for (Map.Entry<String, List<Integer>> e : byResult.entrySet()) {
+      List<Integer> at = e.getValue();
+      if (at.size() < SAME_AT_LEAST) {
+        continue;
+      }
+      long[] sameRids = new long[at.size()];
+      String[] tokens = new String[at.size()];
+      for (int k = 0; k < at.size(); k++) {
+        sameRids[k] = rids[at.get(k)];
+        tokens[k] = completions.get(at.get(k)).lease().token();
+      }
+      same.add(new Same(e.getKey(), at, dialect.sameResult(sameRids, tokens)));
+    }
+    return new Completing(completions, rids, null, same);
+  }
+
+  private static boolean distinct(long[] rids) {
+    Set<Long> seen = HashSet.newHashSet(rids.length);
+    for (long rid : rids) {
+      if (!seen.add(rid)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Completions ready to run: their row ids; the bound batch of {@link Dialect#completeAll}, or
+   * null; the groups that share a result ({@link Dialect#completeSame}), the rest one each.
+   */
+  record Completing(
+      List<Completion> completions, long[] rids, Dialect.Binding rows, List<Same> same) {}
+
+  /** Completions that share {@code result}, at {@code at} in the batch, and their bound leases. */
+  record Same(String result, List<Integer> at, Dialect.Binding leases) {}
+
+  /** Completes a batch made by {@link #completing}; one applied flag per completion, in order. */
+  static List<Boolean> complete(Session s, Dialect dialect, Completing batch, Instant now)
+      throws SQLException {
+    if (batch.rows() != null) {
+      return completeAll(s, dialect, batch, now);
+    }
+    if (!batch.same().isEmpty()) {
+      List<Boolean> applied = completeSame(s, dialect, batch, now);
+      if (applied != null) {
+        return applied;
+      }
+    }
+    return completeEach(s, batch.completions(), now);
+  }
+
+  private static List<Boolean> completeEach(Session s, List<Completion> completions, Instant now)
+      throws SQLException {
     PreparedStatement ps = s.prepare(COMPLETE);
     for (Completion c : completions) {
       ps.setString(1, c.result());
@@ -132,27 +221,70 @@ final class Attempts {
     return applied(ps.executeBatch());
   }
 
+  /**
+   * One statement per shared result, one each for the rest; or null, with nothing changed, when a
+   * completed row's job id is not its lease's (a lease given with another job's id, which the
+   * statements do not check), for the caller to complete one by one, each on its own terms.
+   */
+  private static List<Boolean> completeSame(
+      Session s, Dialect dialect, Completing batch, Instant now) throws SQLException {
+    List<Completion> completions = batch.completions();
+    int n = completions.size();
+    Boolean[] applied = new Boolean[n];
+    Map<Long, Integer> indexOf = HashMap.newHashMap(n);
+    for (int i = 0; i < n; i++) {
+      indexOf.put(batch.rids()[i], i);
+    }
+    s.execute("SAVEPOINT semafor_complete");
+    boolean mismatch = false;
+    PreparedStatement ps = s.prepare(dialect.completeSame());
+    for (Same same : batch.same()) {
+      ps.setString(1, same.result());
+      ps.setLong(2, millis(now));
+      same.leases().bind(ps, 3);
+      for (int i : same.at()) {
+        applied[i] = false;
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Integer i = indexOf.get(rs.getLong(1));
+          if (i == null || !completions.get(i).lease().jobId().equals(rs.getString(2))) {
+            mismatch = true;
+          } else {
+            applied[i] = true;
+          }
+        }
+      }
+    }
+    if (mismatch) {
+      s.execute("ROLLBACK TO semafor_complete");
+      s.execute("RELEASE semafor_complete");
+      return null;
+    }
+    s.execute("RELEASE semafor_complete");
+    List<Completion> rest = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      if (applied[i] == null) {
+        rest.add(completions.get(i));
+      }
+    }
+    List<Boolean> restApplied = rest.isEmpty() ? List.of() : completeEach(s, rest, now);
+    List<Boolean> out = new ArrayList<>(n);
+    int next = 0;
+    for (int i = 0; i < n; i++) {
+      out.add(applied[i] != null ? applied[i] : restApplied.get(next++));
+    }
+    return out;
+  }
+
   /** One statement for the batch ({@link Dialect#completeAll}); applied where a row came back. */
   private static List<Boolean> completeAll(
-      Session s, Dialect dialect, List<Completion> completions, Instant now) throws SQLException {
-    int n = completions.size();
-    long[] rids = new long[n];
-    String[] ids = new String[n];
-    String[] tokens = new String[n];
-    String[] results = new String[n];
-    for (int i = 0; i < n; i++) {
-      Completion c = completions.get(i);
-      rids[i] = Leasing.rowOf(c.lease());
-      ids[i] = c.lease().jobId();
-      tokens[i] = c.lease().token();
-      results[i] = c.result();
-    }
+      Session s, Dialect dialect, Completing batch, Instant now) throws SQLException {
+    long[] rids = batch.rids();
+    int n = rids.length;
     PreparedStatement ps = s.prepare(dialect.completeAll());
     ps.setLong(1, millis(now));
-    dialect.bindIds(ps, 2, rids);
-    dialect.bindTexts(ps, 3, ids);
-    dialect.bindTexts(ps, 4, tokens);
-    dialect.bindTexts(ps, 5, results);
+    batch.rows().bind(ps, 2);
     Set<Long> done = HashSet.newHashSet(n);
     try (ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {

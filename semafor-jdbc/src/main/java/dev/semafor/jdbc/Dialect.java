@@ -155,12 +155,53 @@ interface Dialect extends AutoCloseable {
 
   /**
    * A statement that completes many leases at once, or null to complete them one statement each in
-   * a JDBC batch. Its parameters: the finish time, then arrays of row ids, job ids, tokens and
-   * results (bound with {@link #bindTexts} and {@link #bindIds}); it returns the row ids it
-   * completed.
+   * a JDBC batch. Its parameters: the finish time, then the batch as {@link #completions} binds it;
+   * it returns the row ids it completed.
    */
   default String completeAll() {
     return null;
+  }
+
+  /**
+   * The batch of a {@link #completeAll} statement, to bind after its first parameter: by default
+   * arrays of row ids, job ids, tokens and results (bound with {@link #bindIds} and {@link
+   * #bindTexts} when the statement runs). A dialect that binds the batch as one value builds that
+   * value here, which the broker calls before its write transaction: outside the writer's lock.
+   */
+  default Binding completions(long[] rids, String[] ids, String[] tokens, String[] results) {
+    return (statement, index) -> {
+      bindIds(statement, index, rids);
+      bindTexts(statement, index + 1, ids);
+      bindTexts(statement, index + 2, tokens);
+      bindTexts(statement, index + 3, results);
+    };
+  }
+
+  /**
+   * A statement that completes many leases that share one result, or null. Its parameters: the
+   * result, the finish time, then the leases as {@link #sameResult} binds them (their row ids and
+   * tokens, as two lists: a row matches when both its row id and its token are listed, which pairs
+   * them, since a token names its row). It returns the row id and job id of each row it completed:
+   * the caller checks the job ids, which the statement does not pair. Where there is one, it
+   * replaces {@link #completeAll}: most tasks of a batch return the same result (none).
+   */
+  default String completeSame() {
+    return null;
+  }
+
+  /** The leases of a {@link #completeSame} statement, to bind after its first two parameters. */
+  default Binding sameResult(long[] rids, String[] tokens) {
+    throw new UnsupportedOperationException("no completeSame statement");
+  }
+
+  /**
+   * Whether a lease's write transaction returns only the row ids it took, and the leased records
+   * are read after its commit, on a reader ({@link Leasing}): worth it where the one writer is the
+   * bound and a reader runs beside it (SQLite), so that reading two dozen columns a job does not
+   * hold the write lock; not where the read would cost a round trip of its own. False by default.
+   */
+  default boolean readsLeasedAfterCommit() {
+    return false;
   }
 
   /**
@@ -215,6 +256,12 @@ interface Dialect extends AutoCloseable {
   /** Releases anything the dialect holds beyond the connections (a pool, a lock file). */
   @Override
   void close();
+
+  /** Parameters bound from {@code index} on, built before the statement runs. */
+  @FunctionalInterface
+  interface Binding {
+    void bind(PreparedStatement statement, int index) throws SQLException;
+  }
 
   /** What a connection is used for. */
   enum Role {

@@ -196,7 +196,14 @@ public final class JdbcBroker implements Broker {
         && !db.read("lease", s -> leasing.anyDue(s, request.queues(), clock.instant()))) {
       return List.of(); // nothing to lease: no write lock taken
     }
-    return db.write("lease", s -> leasing.lease(s, request, clock.instant(), prefix));
+    Leasing.Taken taken =
+        db.write("lease", s -> leasing.lease(s, request, clock.instant(), prefix));
+    if (!taken.unread()) {
+      return taken.leases();
+    }
+    // Committed: the records are read beside the writer, which is free for the next write. Should
+    // this read fail, the leases stand and come back to their queues when they expire.
+    return db.read("lease", s -> leasing.records(s, taken));
   }
 
   @Override
@@ -213,12 +220,13 @@ public final class JdbcBroker implements Broker {
     if (completions.isEmpty()) {
       return List.of();
     }
+    Attempts.Completing batch = Attempts.completing(dialect, completions);
     List<Boolean> applied =
         db.write(
             "complete",
             s -> {
               Instant now = clock.instant();
-              List<Boolean> done = Attempts.complete(s, dialect, completions, now);
+              List<Boolean> done = Attempts.complete(s, dialect, batch, now);
               JobControl.afterSuccess(s, dialect, completions, done, now);
               return done;
             });

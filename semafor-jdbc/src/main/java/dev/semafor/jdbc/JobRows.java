@@ -72,6 +72,83 @@ final class JobRows {
         + leasedControlColumn(dialect);
   }
 
+  /**
+   * The columns of a job just leased as {@link Leasing#records} reads them, after the lease's
+   * commit: those every job has, then the row id and token, then the rest folded into one column
+   * that is null for the common job, which has none of them (no error yet, no timeout, no keys or
+   * limits, no progress message, no chain or group): sixteen columns read instead of thirty-odd.
+   */
+  static String leasedPacked(Dialect dialect) {
+    return "id, task, queue, priority, input, attempts, max_attempts, backoff_base_ms,"
+        + " backoff_max_ms, backoff_jitter, run_at, enqueued_at, rid, lease_token, progress,"
+        + " CASE WHEN error_type IS NULL AND timeout_ms IS NULL AND unique_key IS NULL"
+        + " AND concurrency_key IS NULL AND concurrency_limit = 0"
+        + " AND progress_message IS NULL AND unique_policy IS NULL AND rate_key IS NULL"
+        + " AND rate_permits = 0 AND rate_period_ms IS NULL AND next_steps IS NULL"
+        + " AND group_id IS NULL AND group_index = 0 THEN NULL ELSE "
+        + dialect.jsonArray()
+        + "(error_type, error_message, error_stack, timeout_ms, unique_key, concurrency_key,"
+        + " concurrency_limit, NULL, progress_message, unique_policy, rate_key,"
+        + " rate_permits, rate_period_ms, next_steps, group_id, group_index) END";
+  }
+
+  /** Position of {@code rid} in {@link #leasedPacked}; the token follows it. */
+  static final int PACKED_RID = 13;
+
+  private static final int PACKED_REST = 16;
+
+  /** Reads a job just leased (selected with {@link #leasedPacked}) as it now stands. */
+  static JobRecord readPacked(ResultSet rs, String workerId, Instant now, Instant expires)
+      throws SQLException {
+    JobRecord.Builder b =
+        JobRecord.builder()
+            .id(rs.getString(1))
+            .task(rs.getString(2))
+            .queue(rs.getString(3))
+            .state(JobState.RUNNING)
+            .priority(rs.getInt(4))
+            .input(rs.getString(5))
+            .attempts(rs.getInt(6))
+            .maxAttempts(rs.getInt(7))
+            .backoff(
+                new Backoff(
+                    Duration.ofMillis(rs.getLong(8)),
+                    Duration.ofMillis(rs.getLong(9)),
+                    rs.getDouble(10)))
+            .runAt(Instant.ofEpochMilli(rs.getLong(11)))
+            .enqueuedAt(Instant.ofEpochMilli(rs.getLong(12)))
+            .startedAt(now)
+            .leaseExpiresAt(expires)
+            .workerId(workerId)
+            .progress(rs.getDouble(15)); // exactly: not through JSON
+    String rest = rs.getString(PACKED_REST);
+    if (rest == null) {
+      return b.build();
+    }
+    JsonNode a = Json.defaults().tree(rest);
+    String errorType = a.get(0).textValue();
+    JsonNode timeout = a.get(3);
+    String policy = a.get(9).textValue();
+    JsonNode period = a.get(12);
+    return b.error(
+            errorType == null
+                ? null
+                : new JobError(errorType, a.get(1).textValue(), a.get(2).textValue()))
+        .timeout(timeout.isNull() ? null : Duration.ofMillis(timeout.asLong()))
+        .uniqueKey(a.get(4).textValue())
+        .concurrencyKey(a.get(5).textValue())
+        .concurrencyLimit(a.get(6).asInt())
+        .progressMessage(a.get(8).textValue())
+        .uniquePolicy(policy == null ? UniquePolicy.REJECT : UniquePolicy.valueOf(policy))
+        .rateKey(a.get(10).textValue())
+        .ratePermits(a.get(11).asInt())
+        .ratePeriod(period.isNull() ? null : Duration.ofMillis(period.asLong()))
+        .next(a.get(13).textValue())
+        .groupId(a.get(14).textValue())
+        .groupIndex(a.get(15).asInt())
+        .build();
+  }
+
   /** Position of {@code rid} in {@link #leasedColumns}. */
   static final int LEASED_RID = 22;
 

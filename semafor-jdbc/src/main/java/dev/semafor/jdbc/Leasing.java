@@ -14,8 +14,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * How jobs are handed out and taken back: {@link #lease} and {@link #reap}. Both run inside the
@@ -83,6 +85,12 @@ final class Leasing {
   final String take;
 
   /**
+   * The records of rows just leased, with their tokens, read after the lease's commit ({@link
+   * Dialect#readsLeasedAfterCommit}).
+   */
+  final String leased;
+
+  /**
    * {@link #promote} then {@link #candidates} (or {@link #candidatesOfTasks}) as one request, on a
    * database that runs several statements sent together ({@link Dialect#runsStatementsTogether}),
    * or null: the lease's first look for candidates then costs no round trip of its own.
@@ -129,7 +137,14 @@ final class Leasing {
             + " cancel_requested = 0, started = 0 WHERE "
             + dialect.inIds("rid")
             + " AND state = 'QUEUED' RETURNING "
-            + JobRows.leasedColumns(dialect);
+            + (dialect.readsLeasedAfterCommit() ? "rid" : JobRows.leasedColumns(dialect));
+    this.leased =
+        "SELECT "
+            + JobRows.leasedPacked(dialect)
+            + " FROM "
+            + TABLE
+            + " WHERE "
+            + dialect.inIds("rid");
     boolean together = dialect.runsStatementsTogether();
     this.promoteThenCandidates = together ? promote + "; " + candidates : null;
     this.promoteThenCandidatesOfTasks = together ? promote + "; " + candidatesOfTasks : null;
@@ -165,7 +180,7 @@ final class Leasing {
    * Leases up to {@code request.max()} due jobs, in lease order: in one statement where the dialect
    * can and nothing stands in the way ({@link LeaseAtOnce}), else step by step.
    */
-  List<Lease> lease(Session s, LeaseRequest request, Instant now, String tokenPrefix)
+  Taken lease(Session s, LeaseRequest request, Instant now, String tokenPrefix)
       throws SQLException {
     if (atOnce == null) {
       return leaseStepByStep(s, request, now, tokenPrefix);
@@ -177,7 +192,7 @@ final class Leasing {
     List<String> queues = request.queues();
     int left = request.max() - first.leases().size();
     if (left == 0 || queues.size() == 1) {
-      return first.leases();
+      return Taken.read(first.leases());
     }
     List<Lease> leases = new ArrayList<>(first.leases()); // the first queue has no more
     LeaseRequest rest =
@@ -187,12 +202,12 @@ final class Leasing {
             request.workerId(),
             request.duration(),
             request.tasks());
-    leases.addAll(leaseStepByStep(s, rest, now, tokenPrefix));
-    return leases;
+    leases.addAll(leaseStepByStep(s, rest, now, tokenPrefix).leases());
+    return Taken.read(leases);
   }
 
-  private List<Lease> leaseStepByStep(
-      Session s, LeaseRequest request, Instant now, String tokenPrefix) throws SQLException {
+  private Taken leaseStepByStep(Session s, LeaseRequest request, Instant now, String tokenPrefix)
+      throws SQLException {
     boolean promoted = promoteThenCandidates == null && promote(s, now);
     long[] chosen = new long[Math.min(request.max(), 1024)];
     int count = 0;
@@ -248,7 +263,7 @@ final class Leasing {
       promote(s, now); // no queue was looked at
     }
     if (count == 0) {
-      return List.of();
+      return Taken.read(List.of());
     }
     limits.record();
     return take(s, Arrays.copyOf(chosen, count), request, now, tokenPrefix);
@@ -271,8 +286,7 @@ final class Leasing {
     return ps.getResultSet();
   }
 
-  private List<Lease> take(
-      Session s, long[] rids, LeaseRequest request, Instant now, String tokenPrefix)
+  private Taken take(Session s, long[] rids, LeaseRequest request, Instant now, String tokenPrefix)
       throws SQLException {
     Instant started = Instant.ofEpochMilli(millis(now));
     Instant expires = Instant.ofEpochMilli(millis(now.plus(request.duration())));
@@ -282,6 +296,23 @@ final class Leasing {
     ps.setString(3, request.workerId());
     ps.setString(4, tokenPrefix);
     dialect.bindIds(ps, 5, rids);
+    if (dialect.readsLeasedAfterCommit()) {
+      Set<Long> taken = HashSet.newHashSet(rids.length);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          taken.add(rs.getLong(1));
+        }
+      }
+      long[] inOrder = new long[taken.size()];
+      int n = 0;
+      for (long rid : rids) {
+        if (taken.remove(rid)) {
+          inOrder[n++] = rid;
+        }
+      }
+      return new Taken(
+          List.of(), Arrays.copyOf(inOrder, n), request.workerId(), tokenPrefix, started, expires);
+    }
     Map<Long, Lease> byRid = HashMap.newHashMap(rids.length);
     try (ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
@@ -292,6 +323,60 @@ final class Leasing {
     }
     List<Lease> leases = new ArrayList<>(byRid.size());
     for (long rid : rids) {
+      Lease lease = byRid.get(rid);
+      if (lease != null) {
+        leases.add(lease);
+      }
+    }
+    return Taken.read(leases);
+  }
+
+  /**
+   * What a lease's write transaction took: the leases themselves, or, where the dialect {@link
+   * Dialect#readsLeasedAfterCommit reads them after the commit}, the rows taken, in lease order,
+   * and what {@link #records} needs to build their leases.
+   */
+  record Taken(
+      List<Lease> leases,
+      long[] rids,
+      String workerId,
+      String tokenPrefix,
+      Instant started,
+      Instant expires) {
+    static Taken read(List<Lease> leases) {
+      return new Taken(leases, null, null, null, null, null);
+    }
+
+    /** True when the leases are still to be read ({@link #records}). */
+    boolean unread() {
+      return rids != null && rids.length > 0;
+    }
+  }
+
+  /**
+   * The leases of rows {@code taken} committed, in lease order, read on a reader after the commit.
+   * A leased row's record does not change while its lease is live but for what the lease holder
+   * writes itself (and progress and a cancel request, read as they now stand); a row found under
+   * another token (its lease expired and was reaped meanwhile) is left out, as a lease already
+   * lost.
+   */
+  List<Lease> records(Session s, Taken taken) throws SQLException {
+    PreparedStatement ps = s.prepare(leased);
+    dialect.bindIds(ps, 1, taken.rids());
+    Map<Long, Lease> byRid = HashMap.newHashMap(taken.rids().length);
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        long rid = rs.getLong(JobRows.PACKED_RID);
+        String token = taken.tokenPrefix() + rid;
+        if (token.equals(rs.getString(JobRows.PACKED_RID + 1))) {
+          JobRecord job =
+              JobRows.readPacked(rs, taken.workerId(), taken.started(), taken.expires());
+          byRid.put(rid, new Lease(job, token, taken.expires()));
+        }
+      }
+    }
+    List<Lease> leases = new ArrayList<>(byRid.size());
+    for (long rid : taken.rids()) {
       Lease lease = byRid.get(rid);
       if (lease != null) {
         leases.add(lease);

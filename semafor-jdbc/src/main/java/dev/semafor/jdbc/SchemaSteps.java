@@ -6,6 +6,34 @@ import java.util.List;
  * The schema's steps, one list of DDL per version, written once for every dialect: only the column
  * types differ ({@link Types}). Step {@code i} takes the schema from version {@code i} to {@code i
  * + 1} ({@link Schema}); steps are never edited once released, only added.
+ *
+ * <h2>Which query each index of {@code semafor_jobs} serves</h2>
+ *
+ * Every index costs every write that changes its columns, so each one is here for a query that
+ * would otherwise read the whole table, and is partial where its query looks at a few rows only. On
+ * a lease and a completion (the drain's writes) the row changes state, so SQLite weighs each
+ * partial index by its {@code WHERE}, but only {@code ready} (the row leaves), {@code leased}
+ * (enters, then leaves) and {@code finished} (enters) change pages; measured apart, each of the
+ * others costs less than the noise of this machine's runs.
+ *
+ * <ul>
+ *   <li>{@code semafor_jobs_id}: every lookup by job id ({@link JobQueries#BY_ID}, cancel, retry,
+ *       delete), and job ids unique.
+ *   <li>{@code semafor_jobs_ready}: the lease's candidates ({@link Leasing#candidates}, in lease
+ *       order) and the look before a lease ({@link Leasing#ANY_QUEUED}).
+ *   <li>{@code semafor_jobs_due}: the promotion of scheduled jobs come due ({@link
+ *       Leasing#promote}) and its look ({@link Leasing#ANY_DUE}).
+ *   <li>{@code semafor_jobs_leased}: expired leases ({@link Leasing#expired}, the reaper).
+ *   <li>{@code semafor_jobs_limited}: running jobs under a concurrency key ({@link
+ *       LeaseLimits#RUNNING_WITH_KEY}).
+ *   <li>{@code semafor_jobs_finished}: finished jobs past the retention ({@link JdbcBroker#PRUNE},
+ *       which every worker runs now and then; without it, each prune would read the whole table).
+ *   <li>{@code semafor_jobs_unique}: the holder of a unique key, and the key unique among waiting
+ *       and running jobs ({@link JobCommands#HOLDER_OF_KEY}).
+ *   <li>{@code semafor_jobs_group}: a group's members ({@link JobControl}).
+ *   <li>{@code semafor_jobs_cancel}: the running jobs of a worker whose cancellation was asked
+ *       ({@link JobControl#cancelRequested}, polled by every worker).
+ * </ul>
  */
 final class SchemaSteps {
   private static final String JOBS = JobRows.TABLE;

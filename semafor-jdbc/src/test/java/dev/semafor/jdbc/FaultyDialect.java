@@ -96,6 +96,21 @@ final class FaultyDialect implements Dialect {
   }
 
   @Override
+  public String completeSame() {
+    return real.completeSame();
+  }
+
+  @Override
+  public Binding sameResult(long[] rids, String[] tokens) {
+    return real.sameResult(rids, tokens);
+  }
+
+  @Override
+  public boolean readsLeasedAfterCommit() {
+    return real.readsLeasedAfterCommit();
+  }
+
+  @Override
   public String lockRow(String select) {
     return real.lockRow(select);
   }

@@ -15,11 +15,13 @@ import dev.semafor.spi.Lease;
 import dev.semafor.spi.LeaseRef;
 import dev.semafor.spi.LeaseRequest;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -243,6 +245,117 @@ class SqliteBrokerTest {
 
       assertThat(memory.describe()).isEqualTo("sqlite::memory:");
       assertThat(memory.get(job.id()).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
+    }
+  }
+
+  @Test
+  void aBatchCompletesLeasesThatShareAResultTogetherAndEachOnItsOwnTerms() {
+    broker.enqueue(Jobs.queued("t", 12, clock));
+    List<Lease> leases = lease(12, "default");
+    assertThat(leases).hasSize(12);
+    List<Completion> completions = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      LeaseRef ref = leases.get(i).ref();
+      if (i == 2) {
+        ref =
+            new LeaseRef(
+                ref.jobId(), "stale." + Leasing.rowOf(ref)); // names the row, not the lease
+      }
+      String result = i < 6 ? "null" : i < 8 ? "{\"n\":" + i + "}" : null;
+      completions.add(new Completion(ref, result));
+    }
+
+    List<Boolean> applied = broker.complete(completions);
+
+    for (int i = 0; i < 12; i++) {
+      JobRecord job = broker.get(leases.get(i).job().id()).orElseThrow();
+      assertThat(applied.get(i)).as("applied %d", i).isEqualTo(i != 2);
+      assertThat(job.state())
+          .as("job %d", i)
+          .isEqualTo(i == 2 ? JobState.RUNNING : JobState.SUCCEEDED);
+      if (i != 2) {
+        assertThat(job.result()).as("result %d", i).isEqualTo(completions.get(i).result());
+      }
+    }
+  }
+
+  @Test
+  void aLeaseGivenWithAnotherJobsIdCompletesNothingWhileTheRestOfTheBatchDoes() {
+    broker.enqueue(Jobs.queued("t", 6, clock));
+    List<Lease> leases = lease(6, "default");
+    List<Completion> completions = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      LeaseRef ref = leases.get(i).ref();
+      String id = i == 0 ? leases.get(1).job().id() : ref.jobId(); // job 1's id, job 0's token
+      completions.add(new Completion(new LeaseRef(id, ref.token()), "null"));
+    }
+
+    assertThat(broker.complete(completions)).containsExactly(false, true, true, true, true, true);
+    assertThat(broker.get(leases.get(0).job().id()).orElseThrow().state())
+        .isEqualTo(JobState.RUNNING);
+    assertThat(broker.get(leases.get(1).job().id()).orElseThrow().state())
+        .isEqualTo(JobState.SUCCEEDED);
+  }
+
+  @Test
+  void leasedRecordsReadAfterTheCommitComeInLeaseOrderAndLeaveOutRowsUnderAnotherToken()
+      throws Exception {
+    broker.enqueue(Jobs.queued("t", 3, clock));
+    List<Lease> leases = lease(3, "default");
+    String token = leases.get(0).token();
+    String prefix = token.substring(0, token.lastIndexOf('.') + 1);
+    long[] reversed = {
+      Leasing.rowOf(leases.get(2).ref()),
+      Leasing.rowOf(leases.get(1).ref()),
+      Leasing.rowOf(leases.get(0).ref())
+    };
+    Instant expires = leases.get(0).expiresAt();
+    Instant started = leases.get(0).job().startedAt();
+    SqliteDialect dialect = new SqliteDialect(SqliteLocation.parse(file.toString()));
+    try (Session reader = new Session(dialect.connect(Dialect.Role.READER))) {
+      Leasing leasing = new Leasing(dialect);
+
+      List<Lease> read =
+          leasing.records(
+              reader, new Leasing.Taken(List.of(), reversed, "w", prefix, started, expires));
+      List<Lease> foreign =
+          leasing.records(
+              reader, new Leasing.Taken(List.of(), reversed, "w", "other.", started, expires));
+
+      assertThat(read).containsExactly(leases.get(2), leases.get(1), leases.get(0));
+      assertThat(foreign).isEmpty();
+    } finally {
+      dialect.close();
+    }
+  }
+
+  @Test
+  void aLeaseWhoseRecordsCannotBeReadFailsAndItsJobsComeBackWhenTheLeaseExpires() {
+    AtomicBoolean readsFail = new AtomicBoolean();
+    FaultyDialect dialect =
+        new FaultyDialect(
+            new SqliteDialect(SqliteLocation.parse(dir + "/faulty.db")),
+            (role, method) ->
+                readsFail.get() && role == Dialect.Role.READER && method.equals("prepareStatement")
+                    ? new SQLException("the reader failed")
+                    : null);
+    LeaseRequest request = new LeaseRequest(List.of("default"), 5, "w", Duration.ofSeconds(30));
+    try (JdbcBroker faulty = JdbcBroker.open(dialect, clock)) {
+      assertThat(faulty.lease(request)).as("prepares the look before a lease").isEmpty();
+      JobRecord job = faulty.enqueue(List.of(Jobs.queued("t", clock).build())).get(0);
+      readsFail.set(true); // the look's statements are prepared: only the records' read fails
+
+      assertThatThrownBy(() -> faulty.lease(request))
+          .isInstanceOf(BrokerUnavailableException.class)
+          .hasMessageContaining("the reader failed");
+
+      readsFail.set(false);
+      assertThat(faulty.get(job.id()).orElseThrow().state())
+          .as("the lease was committed")
+          .isEqualTo(JobState.RUNNING);
+      clock.advance(Duration.ofSeconds(31));
+      assertThat(faulty.reapExpiredLeases()).isEqualTo(1);
+      assertThat(ids(faulty.lease(request))).containsExactly(job.id());
     }
   }
 
