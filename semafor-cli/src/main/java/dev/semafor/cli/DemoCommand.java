@@ -74,20 +74,13 @@ final class DemoCommand implements Callable<Integer> {
       NUMBERS.stream().sorted(Comparator.reverseOrder()).toList();
 
   /**
-   * The warm-up jobs run in this JVM and, with {@code --model processes}, in each child: a prime
-   * (10^12 + 39) far smaller than the demo's numbers but with enough trial divisions (half a
-   * million) for the JIT to compile the loop, a few milliseconds once compiled; a composite with a
-   * large factor (999983 × 1000003), whose loop ends early; and 2 and 4, the other ways out. Every
-   * way out that a real job takes is taken here first: the JIT compiles a branch it has never seen
-   * taken as a trap, and the first job that takes it would throw the compiled code out (deoptimize)
-   * and run slowly until it is compiled again.
+   * The warm-up jobs run in this JVM and, with {@code --model processes}, in each child: {@link
+   * BuiltinTasks#PRIMES_WARM_UP_NUMBERS}, which take every way out of the check a real job takes.
    */
   static final List<WarmUpJob> WARM_UPS =
-      List.of(
-          WarmUpJob.of(BuiltinTasks.PRIMES, new PrimesInput(1_000_000_000_039L)),
-          WarmUpJob.of(BuiltinTasks.PRIMES, new PrimesInput(999_983L * 1_000_003L)),
-          WarmUpJob.of(BuiltinTasks.PRIMES, new PrimesInput(2)),
-          WarmUpJob.of(BuiltinTasks.PRIMES, new PrimesInput(4)));
+      BuiltinTasks.PRIMES_WARM_UP_NUMBERS.stream()
+          .map(n -> WarmUpJob.of(BuiltinTasks.PRIMES, new PrimesInput(n)))
+          .toList();
 
   /**
    * The demo's one queue. Each run first clears what an earlier run left on it ({@link #clear}), so

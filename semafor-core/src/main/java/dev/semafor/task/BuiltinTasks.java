@@ -34,6 +34,18 @@ public final class BuiltinTasks implements TaskModule {
   public static final String CLOCK = "semafor.clock";
 
   /**
+   * The numbers to warm {@code semafor.primes} up with before timing it (the demo and the
+   * benchmarks): a prime (10^12 + 39) far smaller than {@link #DEMO_NUMBERS} but with enough trial
+   * divisions (half a million) for the JIT to compile the loop, a few milliseconds once compiled; a
+   * composite with a large factor (999983 × 1000003), whose loop ends early; and 2 and 4, the other
+   * ways out. Every way out that a real job takes is taken here first: the JIT compiles a branch it
+   * has never seen taken as a trap, and the first job that takes it would throw the compiled code
+   * out (deoptimize) and run slowly until it is compiled again.
+   */
+  public static final List<Long> PRIMES_WARM_UP_NUMBERS =
+      List.of(1_000_000_000_039L, 999_983L * 1_000_003L, 2L, 4L);
+
+  /**
    * The twenty numbers of the classic primality experiment ({@code procs.py} in the notes Semafor
    * grew from): {@code semafor demo}, {@code semafor lab primes} and the benchmarks check these.
    * Nine are prime.
