@@ -88,7 +88,7 @@ final class JobRows {
         + " AND group_id IS NULL AND group_index = 0 THEN NULL ELSE "
         + dialect.jsonArray()
         + "(error_type, error_message, error_stack, timeout_ms, unique_key, concurrency_key,"
-        + " concurrency_limit, NULL, progress_message, unique_policy, rate_key,"
+        + " concurrency_limit, progress_message, unique_policy, rate_key,"
         + " rate_permits, rate_period_ms, next_steps, group_id, group_index) END";
   }
 
@@ -128,9 +128,7 @@ final class JobRows {
     JsonNode a = Json.defaults().tree(rest);
     String errorType = a.get(0).textValue();
     JsonNode timeout = a.get(3);
-    String policy = a.get(9).textValue();
-    JsonNode period = a.get(12);
-    return b.error(
+    b.error(
             errorType == null
                 ? null
                 : new JobError(errorType, a.get(1).textValue(), a.get(2).textValue()))
@@ -138,15 +136,8 @@ final class JobRows {
         .uniqueKey(a.get(4).textValue())
         .concurrencyKey(a.get(5).textValue())
         .concurrencyLimit(a.get(6).asInt())
-        .progressMessage(a.get(8).textValue())
-        .uniquePolicy(policy == null ? UniquePolicy.REJECT : UniquePolicy.valueOf(policy))
-        .rateKey(a.get(10).textValue())
-        .ratePermits(a.get(11).asInt())
-        .ratePeriod(period.isNull() ? null : Duration.ofMillis(period.asLong()))
-        .next(a.get(13).textValue())
-        .groupId(a.get(14).textValue())
-        .groupIndex(a.get(15).asInt())
-        .build();
+        .progressMessage(a.get(7).textValue());
+    return foldedControl(b, a, 8).build();
   }
 
   /** Position of {@code rid} in {@link #leasedColumns}. */
@@ -217,19 +208,24 @@ final class JobRows {
 
   /** Reads {@link #leasedControlColumn} into {@code b}. */
   private static JobRecord.Builder leasedControl(JobRecord.Builder b, String folded) {
-    if (folded == null) {
-      return b;
-    }
-    JsonNode a = Json.defaults().tree(folded);
-    String policy = a.get(0).textValue();
-    JsonNode period = a.get(3);
+    return folded == null ? b : foldedControl(b, Json.defaults().tree(folded), 0);
+  }
+
+  /**
+   * Reads the folded job-control values (unique policy, rate key, permits and period, next steps,
+   * group id and index, in the order of {@link #leasedControlColumn}) from {@code a}, starting at
+   * {@code at}, into {@code b}.
+   */
+  private static JobRecord.Builder foldedControl(JobRecord.Builder b, JsonNode a, int at) {
+    String policy = a.get(at).textValue();
+    JsonNode period = a.get(at + 3);
     return b.uniquePolicy(policy == null ? UniquePolicy.REJECT : UniquePolicy.valueOf(policy))
-        .rateKey(a.get(1).textValue())
-        .ratePermits(a.get(2).asInt())
+        .rateKey(a.get(at + 1).textValue())
+        .ratePermits(a.get(at + 2).asInt())
         .ratePeriod(period.isNull() ? null : Duration.ofMillis(period.asLong()))
-        .next(a.get(4).textValue())
-        .groupId(a.get(5).textValue())
-        .groupIndex(a.get(6).asInt());
+        .next(a.get(at + 4).textValue())
+        .groupId(a.get(at + 5).textValue())
+        .groupIndex(a.get(at + 6).asInt());
   }
 
   /** Reads the job-control columns, starting at {@code at}, into {@code b}. */
