@@ -148,6 +148,10 @@ final class Leasing {
     boolean together = dialect.runsStatementsTogether();
     this.promoteThenCandidates = together ? promote + "; " + candidates : null;
     this.promoteThenCandidatesOfTasks = together ? promote + "; " + candidatesOfTasks : null;
+    if (dialect.leasesAtOnce() && dialect.readsLeasedAfterCommit()) {
+      // LeaseAtOnce reads the records from the lease statement, which then returns row ids only
+      throw new IllegalArgumentException("a dialect that leases at once reads in the statement");
+    }
     this.atOnce = dialect.leasesAtOnce() ? new LeaseAtOnce(dialect, promote, take) : null;
   }
 
