@@ -154,6 +154,10 @@ final class Attempts {
     }
     Map<String, List<Integer>> byResult = new LinkedHashMap<>();
     for (int i = 0; i < n; i++) {
+      String token = completions.get(i).lease().token();
+      if (token == null || token.indexOf('\t') >= 0) {
+        continue; // not one this broker issued (a token and its job id are paired with a tab)
+      }
       String result = completions.get(i).result();
       byResult.computeIfAbsent(result, r -> new ArrayList<>()).add(i); // null: no result
     }
@@ -165,11 +169,13 @@ final class Attempts {
       }
       long[] sameRids = new long[at.size()];
       String[] tokens = new String[at.size()];
+      String[] ids = new String[at.size()];
       for (int k = 0; k < at.size(); k++) {
         sameRids[k] = rids[at.get(k)];
         tokens[k] = completions.get(at.get(k)).lease().token();
+        ids[k] = completions.get(at.get(k)).lease().jobId();
       }
-      same.add(new Same(e.getKey(), at, dialect.sameResult(sameRids, tokens)));
+      same.add(new Same(e.getKey(), at, dialect.sameResult(sameRids, tokens, ids)));
     }
     return new Completing(completions, rids, null, same);
   }
@@ -223,18 +229,14 @@ final class Attempts {
 
   /**
    * One statement per shared result, one each for the rest; or null, with nothing changed, when a
-   * completed row's job id is not its lease's (a lease given with another job's id, which the
-   * statements do not check), for the caller to complete one by one, each on its own terms.
+   * statement completed fewer leases than it was given (a lease lost, or given with another job's
+   * id), for the caller to complete one by one, each on its own terms.
    */
   private static List<Boolean> completeSame(
       Session s, Dialect dialect, Completing batch, Instant now) throws SQLException {
     List<Completion> completions = batch.completions();
     int n = completions.size();
     Boolean[] applied = new Boolean[n];
-    Map<Long, Integer> indexOf = HashMap.newHashMap(n);
-    for (int i = 0; i < n; i++) {
-      indexOf.put(batch.rids()[i], i);
-    }
     s.execute("SAVEPOINT semafor_complete");
     boolean mismatch = false;
     PreparedStatement ps = s.prepare(dialect.completeSame());
@@ -242,18 +244,12 @@ final class Attempts {
       ps.setString(1, same.result());
       ps.setLong(2, millis(now));
       same.leases().bind(ps, 3);
-      for (int i : same.at()) {
-        applied[i] = false;
+      if (ps.executeUpdate() != same.at().size()) {
+        mismatch = true;
+        break;
       }
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          Integer i = indexOf.get(rs.getLong(1));
-          if (i == null || !completions.get(i).lease().jobId().equals(rs.getString(2))) {
-            mismatch = true;
-          } else {
-            applied[i] = true;
-          }
-        }
+      for (int i : same.at()) {
+        applied[i] = true;
       }
     }
     if (mismatch) {

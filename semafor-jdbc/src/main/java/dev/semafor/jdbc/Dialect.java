@@ -179,26 +179,28 @@ interface Dialect extends AutoCloseable {
 
   /**
    * A statement that completes many leases that share one result, or null. Its parameters: the
-   * result, the finish time, then the leases as {@link #sameResult} binds them (their row ids and
-   * tokens, as two lists: a row matches when both its row id and its token are listed, which pairs
-   * them, since a token names its row). It returns the row id and job id of each row it completed:
-   * the caller checks the job ids, which the statement does not pair. Where there is one, it
-   * replaces {@link #completeAll}: most tasks of a batch return the same result (none).
+   * result, the finish time, then the leases as {@link #sameResult} binds them (their row ids, and
+   * their tokens each paired with its job id: a row matches when its row id is listed and its token
+   * and job id are listed as a pair). It returns nothing: its update count says how many leases it
+   * completed, and the caller completes them one by one instead unless that is all of them. Where
+   * there is one, it replaces {@link #completeAll}: most tasks of a batch return the same result
+   * (none).
    */
   default String completeSame() {
     return null;
   }
 
   /** The leases of a {@link #completeSame} statement, to bind after its first two parameters. */
-  default Binding sameResult(long[] rids, String[] tokens) {
+  default Binding sameResult(long[] rids, String[] tokens, String[] ids) {
     throw new UnsupportedOperationException("no completeSame statement");
   }
 
   /**
-   * Whether a lease's write transaction returns only the row ids it took, and the leased records
-   * are read after its commit, on a reader ({@link Leasing}): worth it where the one writer is the
-   * bound and a reader runs beside it (SQLite), so that reading two dozen columns a job does not
-   * hold the write lock; not where the read would cost a round trip of its own. False by default.
+   * Whether a lease's write transaction returns nothing, and the leased records are read after its
+   * commit, on a reader that keeps those under the lease's token ({@link Leasing}): worth it where
+   * the one writer is the bound and a reader runs beside it (SQLite), so that reading two dozen
+   * columns a job does not hold the write lock; not where the read would cost a round trip of its
+   * own. False by default.
    */
   default boolean readsLeasedAfterCommit() {
     return false;

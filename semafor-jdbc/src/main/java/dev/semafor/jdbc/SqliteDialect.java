@@ -207,29 +207,34 @@ final class SqliteDialect implements Dialect {
   }
 
   /**
-   * Completes the leases of a batch that share one result in one statement: row ids and tokens are
-   * two JSON arrays ({@link #sameResult}). One statement instead of one per job: the work of
-   * binding, stepping and resetting a statement is paid once per batch.
+   * Completes the leases of a batch that share one result in one statement: the row ids are one
+   * JSON array, each token with its job id (joined by a tab, which no token holds) another ({@link
+   * #sameResult}). One statement instead of one per job: the work of binding, stepping and
+   * resetting a statement is paid once per batch. It returns nothing (its update count is the
+   * check): a {@code RETURNING} clause makes SQLite load every column of each old row, a third of
+   * the statement's work.
    */
   private static final String COMPLETE_SAME =
       "UPDATE "
           + JobRows.TABLE
           + " SET state = 'SUCCEEDED', result = ?, finished_at = ?, lease_expires_at = NULL,"
           + " lease_token = NULL, progress = 1.0, started = 1"
-          + " WHERE rid IN (SELECT value FROM json_each(?))"
-          + " AND lease_token IN (SELECT value FROM json_each(?)) AND state = 'RUNNING'"
-          + " RETURNING rid, id";
+          + " WHERE rid IN (SELECT value FROM json_each(?)) AND state = 'RUNNING'"
+          + " AND lease_token || char(9) || id IN (SELECT value FROM json_each(?))";
 
   @Override
   public String completeSame() {
     return COMPLETE_SAME;
   }
 
-  /** The row ids and tokens of {@link #COMPLETE_SAME}, as JSON built by the caller's thread. */
+  /**
+   * The row ids and the token–job id pairs of {@link #COMPLETE_SAME}, as JSON built by the caller's
+   * thread.
+   */
   @Override
-  public Binding sameResult(long[] rids, String[] tokens) {
+  public Binding sameResult(long[] rids, String[] tokens, String[] jobIds) {
     StringBuilder ids = new StringBuilder(rids.length * 8).append('[');
-    StringBuilder texts = new StringBuilder(tokens.length * 24).append('[');
+    StringBuilder texts = new StringBuilder(tokens.length * 52).append('[');
     for (int i = 0; i < rids.length; i++) {
       if (i > 0) {
         ids.append(',');
@@ -238,6 +243,8 @@ final class SqliteDialect implements Dialect {
       ids.append(rids[i]);
       texts.append('"');
       JSON_STRINGS.quoteAsString(tokens[i], texts);
+      texts.append("\\t"); // the tab of COMPLETE_SAME's char(9), escaped in JSON
+      JSON_STRINGS.quoteAsString(jobIds[i], texts);
       texts.append('"');
     }
     String ridList = ids.append(']').toString();

@@ -101,8 +101,8 @@ final class FaultyDialect implements Dialect {
   }
 
   @Override
-  public Binding sameResult(long[] rids, String[] tokens) {
-    return real.sameResult(rids, tokens);
+  public Binding sameResult(long[] rids, String[] tokens, String[] ids) {
+    return real.sameResult(rids, tokens, ids);
   }
 
   @Override

@@ -298,6 +298,28 @@ class SqliteBrokerTest {
   }
 
   @Test
+  void aTokenWithATabCannotPassForAnotherTokenAndJobIdInABatchThatSharesAResult() {
+    // Completions that share a result are matched on "token<TAB>job id" in one statement; a token
+    // of the caller's own with a tab in it could otherwise pair with the tail of a job id.
+    broker.enqueue(List.of(Jobs.queued("t", clock).id("x.1\tb").build()));
+    broker.enqueue(Jobs.queued("t", 4, clock));
+    List<Lease> leases = lease(5, "default");
+    assertThat(ids(leases).getLast()).isEqualTo("x.1\tb"); // last in id order
+    assertThat(Leasing.rowOf(leases.getLast().ref())).isEqualTo(1);
+    List<Completion> completions = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      LeaseRef ref = leases.get(i).ref();
+      if (i == 4) {
+        ref = new LeaseRef("b", ref.token() + "\tx.1"); // names row 1, and pairs as its lease
+      }
+      completions.add(new Completion(ref, "null"));
+    }
+
+    assertThat(broker.complete(completions)).containsExactly(true, true, true, true, false);
+    assertThat(broker.get("x.1\tb").orElseThrow().state()).isEqualTo(JobState.RUNNING);
+  }
+
+  @Test
   void leasedRecordsReadAfterTheCommitComeInLeaseOrderAndLeaveOutRowsUnderAnotherToken()
       throws Exception {
     broker.enqueue(Jobs.queued("t", 3, clock));
