@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +56,9 @@ final class Completer implements OutcomeSink {
     final Outcome outcome;
     Done below;
 
+    /** How many outcomes the stack held with this one on top (it counts itself). */
+    int depth;
+
     Done(Assignment assignment, Outcome outcome) {
       this.assignment = assignment;
       this.outcome = outcome;
@@ -91,8 +95,29 @@ final class Completer implements OutcomeSink {
    */
   private final AtomicReference<Done> handedIn = new AtomicReference<>();
 
-  /** Taken from {@link #handedIn} but beyond a batch's size: the next batch starts with them. */
+  /**
+   * Taken from {@link #handedIn} but beyond a batch's size: the next batch starts with them.
+   * Guarded by {@link #writing}.
+   */
   private final ArrayDeque<Done> carried = new ArrayDeque<>();
+
+  /**
+   * Held by whoever takes and writes outcomes: the completer's thread or, with caller-runs writes,
+   * a pool member ({@link #writeHere}).
+   */
+  private final ReentrantLock writing = new ReentrantLock();
+
+  /** True if pool members may write gathered outcomes themselves (a cheap broker). */
+  private final boolean callerRuns;
+
+  /**
+   * False after a member's write failed, until the completer's thread wrote again: it retries with
+   * its back-off, and members leave the writes to it meanwhile.
+   */
+  private volatile boolean membersWrite = true;
+
+  /** True while outcomes a member failed to write wait in {@link #carried} for the thread. */
+  private volatile boolean handedBack;
 
   /**
    * True while the completer's thread parks for want of outcomes; the hand-off that wakes it clears
@@ -110,7 +135,7 @@ final class Completer implements OutcomeSink {
     }
   }
 
-  /** The attempts of the batch being written that were reported (the completer's thread only). */
+  /** The attempts of the batch being written that were reported. Guarded by {@link #writing}. */
   private final List<Assignment> reported = new ArrayList<>(MAX_BATCH);
 
   private final Thread thread;
@@ -148,6 +173,7 @@ final class Completer implements OutcomeSink {
     this.random = random;
     this.recorded = recorded;
     this.thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this::loop);
+    this.callerRuns = broker.inProcess();
   }
 
   void start() {
@@ -161,6 +187,7 @@ final class Completer implements OutcomeSink {
     do {
       top = handedIn.get();
       done.below = top;
+      done.depth = top == null ? 1 : top.depth + 1;
     } while (!handedIn.compareAndSet(top, done));
     if (idle && IDLE.compareAndSet(this, true, false)) { // the first hand-off wakes it, no other
       LockSupport.unpark(thread);
@@ -172,11 +199,19 @@ final class Completer implements OutcomeSink {
    * up to {@code nanos} for the first if there is none (not at all for 0); returns how many.
    */
   private int takeInto(List<Done> batch, int max, long nanos) {
-    if (carried.isEmpty() && handedIn.get() == null && nanos > 0) {
+    if (nanos > 0 && handedIn.get() == null && nothingCarried()) {
       long until = System.nanoTime() + nanos;
-      idle = true; // then look again: an accept either sees it and unparks, or is seen here
       try {
-        while (handedIn.get() == null && !stopping && !Thread.currentThread().isInterrupted()) {
+        while (true) {
+          // Set before each look, again after each wake-up: a member may have taken and written
+          // what woke it (writeHere), and the next hand-off must wake it again.
+          idle = true; // then look again: an accept either sees it and unparks, or is seen here
+          if (handedIn.get() != null
+              || handedBack
+              || stopping
+              || Thread.currentThread().isInterrupted()) {
+            break;
+          }
           long left = until - System.nanoTime();
           if (left <= 0) {
             break;
@@ -187,6 +222,26 @@ final class Completer implements OutcomeSink {
         idle = false;
       }
     }
+    writing.lock();
+    try {
+      return moveInto(batch, max);
+    } finally {
+      writing.unlock();
+    }
+  }
+
+  private boolean nothingCarried() {
+    writing.lock();
+    try {
+      return carried.isEmpty();
+    } finally {
+      writing.unlock();
+    }
+  }
+
+  /** Moves up to {@code max} outcomes handed in into {@code batch}; under {@link #writing}. */
+  private int moveInto(List<Done> batch, int max) {
+    handedBack = false;
     takeAll();
     int n = 0;
     Done d;
@@ -195,6 +250,51 @@ final class Completer implements OutcomeSink {
       n++;
     }
     return n;
+  }
+
+  /**
+   * Caller-runs writes: a pool member that has just handed in an outcome writes what has gathered
+   * on its own thread once there are {@link #GATHER} or more, instead of leaving it to the
+   * completer's thread — for a broker whose calls cost no more than the hand-off ({@link
+   * Broker#inProcess}). Returns at once if another thread writes now. A failed write goes back to
+   * the completer's thread, which retries it with its back-off. The completer's thread still writes
+   * whatever a member leaves (a last few outcomes, a stream too thin to gather).
+   */
+  void writeHere() {
+    if (!callerRuns || !membersWrite || stopping) {
+      return;
+    }
+    Done top = handedIn.get();
+    if (top == null || top.depth < GATHER || !writing.tryLock()) {
+      return;
+    }
+    List<Done> batch = new ArrayList<>(Math.min(MAX_BATCH, top.depth));
+    try {
+      while (moveInto(batch, MAX_BATCH) > 0) {
+        try {
+          write(batch);
+        } finally {
+          batchRecorded();
+        }
+        batch.clear();
+      }
+    } catch (RuntimeException e) {
+      // Back to the head of the line, in order, for the completer's thread to try again.
+      for (int i = batch.size() - 1; i >= 0; i--) {
+        carried.addFirst(batch.get(i));
+      }
+      membersWrite = false;
+      handedBack = true;
+      LockSupport.unpark(thread);
+    } finally {
+      writing.unlock();
+    }
+  }
+
+  /** True when called on the completer's own thread (not on a member writing for itself). */
+  @SuppressWarnings("ReferenceEquality") // is this the completer's thread itself?
+  boolean onOwnThread() {
+    return Thread.currentThread() == thread;
   }
 
   /** Moves everything handed in to {@link #carried}, oldest first. */
@@ -227,10 +327,15 @@ final class Completer implements OutcomeSink {
     return idle;
   }
 
-  /** How many outcomes wait to be taken (the completer's thread only). */
+  /** How many outcomes wait to be taken. */
   private int pendingCount() {
-    takeAll();
-    return carried.size();
+    writing.lock();
+    try {
+      takeAll();
+      return carried.size();
+    } finally {
+      writing.unlock();
+    }
   }
 
   /**
@@ -282,15 +387,21 @@ final class Completer implements OutcomeSink {
           // Let a stream of short jobs gather into one write instead of one wake-up per job.
           LockSupport.parkNanos(GATHER_NANOS);
         }
-        if (batch.size() < MAX_BATCH) {
-          takeInto(batch, MAX_BATCH - batch.size(), 0);
-        }
+        writing.lock();
         try {
-          write(batch);
+          if (batch.size() < MAX_BATCH) {
+            moveInto(batch, MAX_BATCH - batch.size());
+          }
+          try {
+            write(batch);
+          } finally {
+            batchRecorded();
+          }
         } finally {
-          batchRecorded();
+          writing.unlock();
         }
         retries.succeeded();
+        membersWrite = true;
         batch.clear();
       } catch (Throwable t) { // stop()'s interrupt is no exception here: it keeps going until empty
         if (stopping && !clock.instant().isBefore(giveUpAt)) {

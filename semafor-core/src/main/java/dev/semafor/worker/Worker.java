@@ -85,6 +85,12 @@ public final class Worker implements AutoCloseable {
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final Fetcher fetcher;
 
+  /**
+   * True if pool members write outcomes and lease for themselves ({@link Broker#inProcess}): see
+   * {@link #finished}.
+   */
+  private final boolean callerRuns;
+
   private final LongAdder succeeded = new LongAdder();
   private final LongAdder retried = new LongAdder();
   private final LongAdder dead = new LongAdder();
@@ -124,6 +130,7 @@ public final class Worker implements AutoCloseable {
     this.clock = time.clock();
     this.listener = GuardedListener.wrap(Objects.requireNonNull(listener, "listener"));
     this.pool = Pools.create(config, new JobExecutor(registry, json));
+    this.callerRuns = broker.inProcess();
     this.inbox = new Inbox(new InboxGate());
     LogShipper logs = new LogShipper(broker, clock);
     this.completer =
@@ -381,6 +388,12 @@ public final class Worker implements AutoCloseable {
     if (a.markFinished()) {
       record(a, outcome);
     } // else recorded already, as timed out at its deadline or as stopped with the worker
+    if (callerRuns) {
+      // On a cheap broker the member that ended the job writes gathered outcomes and leases the
+      // next batch itself: no hand-off to the completer and fetcher threads, no wake-up.
+      completer.writeHere();
+      fetcher.fillHere();
+    }
   }
 
   private void record(Assignment a, Outcome outcome) {
@@ -421,7 +434,9 @@ public final class Worker implements AutoCloseable {
       // The fetcher may be backing off on empty queues; let it see now that it can stop.
       fetcher.unpark();
     }
-    fetcher.wake();
+    if (completer.onOwnThread()) {
+      fetcher.wake();
+    } // else a member wrote the batch, and looks for room to fill next (finished)
   }
 
   private void leaseLost(Assignment a, LeaseStatus status) {
