@@ -15,7 +15,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
@@ -49,6 +49,12 @@ final class Completer implements OutcomeSink {
   private static final long GATHER_NANOS = 200_000;
   private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final long STOPPING_PAUSE_NANOS = 50_000_000;
+
+  /** How many stacks outcomes are handed in on (a power of two); see {@link #handedIn}. */
+  private static final int STRIPES = 4;
+
+  /** Slots between two stacks' heads: 16 references fill a 64-byte line even when compressed. */
+  private static final int SPACING = 16;
 
   /** One outcome handed in; {@code below} links it to the one handed in before it. */
   private static final class Done {
@@ -89,11 +95,13 @@ final class Completer implements OutcomeSink {
   private final LogShipper logs;
 
   /**
-   * The outcomes handed in and not yet taken, newest first: a lock-free stack through the outcomes
-   * themselves. A hand-off is one compare-and-set and no node of its own; the completer takes
-   * everything at once ({@link #takeAll}) and wakes only if it sleeps ({@link #idle}).
+   * The outcomes handed in and not yet taken: lock-free stacks, newest first, one per stripe of the
+   * threads that hand them in. A hand-off is one compare-and-set on the stack of the caller's
+   * stripe, so two pool members handing in at once do not fight over one cache line; the completer
+   * takes everything at once ({@link #takeAll}) and wakes only if it sleeps ({@link #idle}). The
+   * stacks' heads sit {@link #SPACING} slots apart: each on a cache line of its own.
    */
-  private final AtomicReference<Done> handedIn = new AtomicReference<>();
+  private final AtomicReferenceArray<Done> handedIn = new AtomicReferenceArray<>(STRIPES * SPACING);
 
   /**
    * Taken from {@link #handedIn} but beyond a batch's size: the next batch starts with them.
@@ -183,15 +191,31 @@ final class Completer implements OutcomeSink {
   @Override
   public void accept(Assignment assignment, Outcome outcome) {
     Done done = new Done(assignment, outcome);
+    int stripe = stripe();
     Done top;
     do {
-      top = handedIn.get();
+      top = handedIn.get(stripe);
       done.below = top;
       done.depth = top == null ? 1 : top.depth + 1;
-    } while (!handedIn.compareAndSet(top, done));
+    } while (!handedIn.compareAndSet(stripe, top, done));
     if (idle && IDLE.compareAndSet(this, true, false)) { // the first hand-off wakes it, no other
       LockSupport.unpark(thread);
     }
+  }
+
+  /** The slot of the calling thread's stack in {@link #handedIn}. */
+  private static int stripe() {
+    return ((int) Thread.currentThread().threadId() & (STRIPES - 1)) * SPACING;
+  }
+
+  /** True if no outcome waits in any stack. */
+  private boolean nothingHandedIn() {
+    for (int i = 0; i < STRIPES * SPACING; i += SPACING) {
+      if (handedIn.get(i) != null) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -199,14 +223,14 @@ final class Completer implements OutcomeSink {
    * up to {@code nanos} for the first if there is none (not at all for 0); returns how many.
    */
   private int takeInto(List<Done> batch, int max, long nanos) {
-    if (nanos > 0 && handedIn.get() == null && nothingCarried()) {
+    if (nanos > 0 && nothingHandedIn() && nothingCarried()) {
       long until = System.nanoTime() + nanos;
       try {
         while (true) {
           // Set before each look, again after each wake-up: a member may have taken and written
           // what woke it (writeHere), and the next hand-off must wake it again.
           idle = true; // then look again: an accept either sees it and unparks, or is seen here
-          if (handedIn.get() != null
+          if (!nothingHandedIn()
               || handedBack
               || stopping
               || Thread.currentThread().isInterrupted()) {
@@ -264,7 +288,7 @@ final class Completer implements OutcomeSink {
     if (!callerRuns || !membersWrite || stopping) {
       return;
     }
-    Done top = handedIn.get();
+    Done top = handedIn.get(stripe());
     if (top == null || top.depth < GATHER || !writing.tryLock()) {
       return;
     }
@@ -297,27 +321,28 @@ final class Completer implements OutcomeSink {
     return Thread.currentThread() == thread;
   }
 
-  /** Moves everything handed in to {@link #carried}, oldest first. */
+  /**
+   * Moves everything handed in to {@link #carried}: stack by stack, each in the order it came
+   * (outcomes of different stacks came from different threads, whose order is not kept anyway).
+   */
   private void takeAll() {
-    Done top = handedIn.getAndSet(null);
-    if (top == null) {
-      return;
-    }
-    int before = carried.size();
-    for (Done d = top; d != null; ) {
-      Done below = d.below;
-      d.below = null;
-      carried.add(d);
-      d = below;
-    }
-    // The stack gave them newest first: reverse the new part into arrival order.
-    if (carried.size() - before > 1) {
-      Done[] fresh = new Done[carried.size() - before];
-      for (int i = fresh.length - 1; i >= 0; i--) {
-        fresh[i] = carried.pollLast();
+    for (int i = 0; i < STRIPES * SPACING; i += SPACING) {
+      if (handedIn.get(i) == null) {
+        continue;
       }
-      for (int i = fresh.length - 1; i >= 0; i--) {
-        carried.addLast(fresh[i]);
+      // The stack gives them newest first: turn its links around, then append oldest first.
+      Done oldest = null;
+      for (Done d = handedIn.getAndSet(i, null); d != null; ) {
+        Done below = d.below;
+        d.below = oldest;
+        oldest = d;
+        d = below;
+      }
+      for (Done d = oldest; d != null; ) {
+        Done newer = d.below;
+        d.below = null;
+        carried.addLast(d);
+        d = newer;
       }
     }
   }
