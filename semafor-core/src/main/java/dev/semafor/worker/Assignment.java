@@ -322,7 +322,7 @@ public final class Assignment {
    */
   public java.time.Duration timeLimit() {
     java.time.Duration limit = timeLimit;
-    return limit != null ? limit : lease.job().timeout();
+    return limit != null ? limit : lease.timeout();
   }
 
   WorkerTime.Cancellable timeoutTimer() {
@@ -341,24 +341,24 @@ public final class Assignment {
   }
 
   public String jobId() {
-    return lease.job().id();
+    return lease.jobId();
   }
 
   public String task() {
-    return lease.job().task();
+    return lease.task();
   }
 
   public String queue() {
-    return lease.job().queue();
+    return lease.queue();
   }
 
   /** Which attempt this is, from 1. */
   public int attempt() {
-    return lease.job().attempts();
+    return lease.attempts();
   }
 
   public int maxAttempts() {
-    return lease.job().maxAttempts();
+    return lease.maxAttempts();
   }
 
   public boolean isCancelled() {

@@ -466,7 +466,7 @@ final class Completer implements OutcomeSink {
         case Outcome.Succeeded s -> {
           List<JobRecord> then;
           try {
-            then = nextSteps(d.assignment.lease().job(), s.resultJson(), now);
+            then = nextSteps(d.assignment.lease().next(), s.resultJson(), now);
           } catch (RuntimeException e) {
             failures.add(Failure.dead(d.assignment.ref(), JobError.of(e)));
             failed.add(d);
@@ -531,9 +531,12 @@ final class Completer implements OutcomeSink {
     }
   }
 
-  /** The next step of {@code job}'s chain, created now with {@code result} as its input. */
-  static List<JobRecord> nextSteps(JobRecord job, String result, Instant now) {
-    List<JobTemplate> steps = JobTemplate.listFromJson(job.next());
+  /**
+   * The next step of a job's chain ({@code chain}: the rest of it, {@link JobRecord#next()}),
+   * created now with {@code result} as its input.
+   */
+  static List<JobRecord> nextSteps(String chain, String result, Instant now) {
+    List<JobTemplate> steps = JobTemplate.listFromJson(chain);
     if (steps.isEmpty()) {
       return List.of();
     }

@@ -389,7 +389,7 @@ final class Fetcher {
       Assignment a = new Assignment(lease, progressSink, now);
       a.leased(sentMillis, validUntil);
       all.add(a);
-      String task = lease.job().task();
+      String task = lease.task();
       if (!task.equals(lastTask)) {
         lastTask = task;
         lastDefinition = tasks.contains(task) ? registry.find(task).orElse(null) : null;

@@ -9,7 +9,6 @@ import dev.semafor.client.Client;
 import dev.semafor.schedule.Schedule;
 import dev.semafor.schedule.Scheduler;
 import dev.semafor.spi.Broker;
-import dev.semafor.spi.JobRecord;
 import dev.semafor.spi.LeaseRef;
 import dev.semafor.spi.LeaseStatus;
 import dev.semafor.spi.WorkerInfo;
@@ -360,15 +359,15 @@ public final class Worker implements AutoCloseable {
 
   /** The job's own time limit, else its task's default; null for none. */
   private Duration timeLimit(Assignment a) {
-    JobRecord job = a.lease().job();
-    if (job.timeout() != null) {
-      return job.timeout();
+    Duration own = a.lease().timeout();
+    if (own != null) {
+      return own;
     }
     TaskDefinition<?, ?> definition = a.definition(); // the fetcher looked it up
     if (definition != null) {
       return definition.options().timeout();
     }
-    return registry.find(job.task()).map(d -> d.options().timeout()).orElse(null);
+    return registry.find(a.task()).map(d -> d.options().timeout()).orElse(null);
   }
 
   /**
