@@ -254,7 +254,6 @@ final class Fetcher {
         retries.succeeded();
         if (got) {
           idleNanos = 0;
-          membersLease = callerRuns;
           continue;
         }
         if (config.burst() && held.isEmpty()) {
@@ -406,6 +405,10 @@ final class Fetcher {
     }
     held.addAll(all);
     host.leased(leases);
+    if (callerRuns && !batch.isEmpty() && host.isRunning()) {
+      // Before the members see these jobs: the member that ends one may lease the next batch.
+      membersLease = true;
+    }
     inbox.addAll(batch);
     if (!unknown.isEmpty()) {
       for (Assignment a : unknown) {

@@ -37,6 +37,9 @@ import org.slf4j.LoggerFactory;
  *       for how prefetch adapts to job length).
  *   <li>The <b>pool</b>'s members take from the local queue and run jobs.
  *   <li>One <b>completer</b> writes outcomes in batches and decides retries ({@link Completer}).
+ *   <li>On a broker that answers in this process ({@link Broker#inProcess}), the member that ends a
+ *       job writes gathered outcomes and leases the next batch itself (caller-runs), and the
+ *       fetcher and completer threads do the rest: first lease, back-off, idle polling, stragglers.
  *   <li>One <b>heartbeater</b> extends the leases of every job the worker holds, writes progress,
  *       passes on cancellations within about a second, and reaps leases other workers left to
  *       expire ({@link Heartbeater}).
