@@ -436,9 +436,14 @@ public final class Worker implements AutoCloseable {
       // The fetcher may be backing off on empty queues; let it see now that it can stop.
       fetcher.unpark();
     }
-    if (completer.onOwnThread()) {
+    if (!completer.onOwnThread()) {
+      return; // a member wrote the batch, and looks for room to fill next (finished)
+    }
+    if (callerRuns) {
+      fetcher.fillHere(); // leases on this thread too, rather than waking the fetcher's
+    } else {
       fetcher.wake();
-    } // else a member wrote the batch, and looks for room to fill next (finished)
+    }
   }
 
   private void leaseLost(Assignment a, LeaseStatus status) {
