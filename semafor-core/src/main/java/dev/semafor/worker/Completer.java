@@ -14,6 +14,7 @@ import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
@@ -65,25 +66,6 @@ final class Completer implements OutcomeSink {
   /** Slots between two stacks' heads: 16 references fill a 64-byte line even when compressed. */
   private static final int SPACING = 16;
 
-  /** One outcome handed in; {@code below} links it to the one handed in before it. */
-  private static final class Done {
-    final Assignment assignment;
-    final Outcome outcome;
-    Done below;
-
-    /** How many outcomes the stack held with this one on top (it counts itself). */
-    int depth;
-
-    Done(Assignment assignment, Outcome outcome) {
-      this.assignment = assignment;
-      this.outcome = outcome;
-    }
-
-    Assignment assignment() {
-      return assignment;
-    }
-  }
-
   /** Called for each attempt once the broker has recorded it (or rejected it). */
   interface Recorded {
     void recorded(Assignment a, Outcome outcome, boolean applied, Fate fate);
@@ -110,13 +92,14 @@ final class Completer implements OutcomeSink {
    * takes everything at once ({@link #takeAll}) and wakes only if it sleeps ({@link #idle}). The
    * stacks' heads sit {@link #SPACING} slots apart: each on a cache line of its own.
    */
-  private final AtomicReferenceArray<Done> handedIn = new AtomicReferenceArray<>(STRIPES * SPACING);
+  private final AtomicReferenceArray<Assignment> handedIn =
+      new AtomicReferenceArray<>(STRIPES * SPACING);
 
   /**
    * Taken from {@link #handedIn} but beyond a batch's size: the next batch starts with them.
    * Guarded by {@link #writing}.
    */
-  private final ArrayDeque<Done> carried = new ArrayDeque<>();
+  private final ArrayDeque<Assignment> carried = new ArrayDeque<>();
 
   /**
    * Held by whoever takes and writes outcomes: the completer's thread or, with caller-runs writes,
@@ -199,14 +182,18 @@ final class Completer implements OutcomeSink {
 
   @Override
   public void accept(Assignment assignment, Outcome outcome) {
-    Done done = new Done(assignment, outcome);
+    // The attempt itself is the stack's node: no object per hand-off (Assignment#handedOutcome).
+    if (assignment.handedOutcome != null) {
+      throw new IllegalStateException("handed in twice: " + assignment);
+    }
+    assignment.handedOutcome = Objects.requireNonNull(outcome, "outcome");
     int stripe = stripe();
-    Done top;
+    Assignment top;
     do {
       top = handedIn.get(stripe);
-      done.below = top;
-      done.depth = top == null ? 1 : top.depth + 1;
-    } while (!handedIn.compareAndSet(stripe, top, done));
+      assignment.handedBelow = top;
+      assignment.handedDepth = top == null ? 1 : top.handedDepth + 1;
+    } while (!handedIn.compareAndSet(stripe, top, assignment));
     if (idle && IDLE.compareAndSet(this, true, false)) { // the first hand-off wakes it, no other
       LockSupport.unpark(thread);
     }
@@ -231,7 +218,7 @@ final class Completer implements OutcomeSink {
    * Moves up to {@code max} outcomes handed in into {@code batch}, in the order they came, waiting
    * up to {@code nanos} for the first if there is none (not at all for 0); returns how many.
    */
-  private int takeInto(List<Done> batch, int max, long nanos) {
+  private int takeInto(List<Assignment> batch, int max, long nanos) {
     if (nanos > 0 && nothingHandedIn() && nothingCarried()) {
       long until = System.nanoTime() + nanos;
       try {
@@ -273,11 +260,11 @@ final class Completer implements OutcomeSink {
   }
 
   /** Moves up to {@code max} outcomes handed in into {@code batch}; under {@link #writing}. */
-  private int moveInto(List<Done> batch, int max) {
+  private int moveInto(List<Assignment> batch, int max) {
     handedBack = false;
     takeAll();
     int n = 0;
-    Done d;
+    Assignment d;
     while (n < max && (d = carried.pollFirst()) != null) {
       batch.add(d);
       n++;
@@ -297,11 +284,11 @@ final class Completer implements OutcomeSink {
     if (!callerRuns || !membersWrite || stopping) {
       return;
     }
-    Done top = handedIn.get(stripe());
-    if (top == null || top.depth < GATHER || !writing.tryLock()) {
+    Assignment top = handedIn.get(stripe());
+    if (top == null || top.handedDepth < GATHER || !writing.tryLock()) {
       return;
     }
-    List<Done> batch = new ArrayList<>(Math.min(MAX_BATCH, top.depth));
+    List<Assignment> batch = new ArrayList<>(Math.min(MAX_BATCH, top.handedDepth));
     try {
       while (moveInto(batch, MAX_BATCH) > 0) {
         try {
@@ -340,16 +327,16 @@ final class Completer implements OutcomeSink {
         continue;
       }
       // The stack gives them newest first: turn its links around, then append oldest first.
-      Done oldest = null;
-      for (Done d = handedIn.getAndSet(i, null); d != null; ) {
-        Done below = d.below;
-        d.below = oldest;
+      Assignment oldest = null;
+      for (Assignment d = handedIn.getAndSet(i, null); d != null; ) {
+        Assignment below = d.handedBelow;
+        d.handedBelow = oldest;
         oldest = d;
         d = below;
       }
-      for (Done d = oldest; d != null; ) {
-        Done newer = d.below;
-        d.below = null;
+      for (Assignment d = oldest; d != null; ) {
+        Assignment newer = d.handedBelow;
+        d.handedBelow = null;
         carried.addLast(d);
         d = newer;
       }
@@ -405,7 +392,7 @@ final class Completer implements OutcomeSink {
   }
 
   private void run() {
-    List<Done> batch = new ArrayList<>(MAX_BATCH);
+    List<Assignment> batch = new ArrayList<>(MAX_BATCH);
     while (true) {
       try {
         if (batch.isEmpty()) {
@@ -460,43 +447,42 @@ final class Completer implements OutcomeSink {
     }
   }
 
-  private void write(List<Done> batch) {
+  private void write(List<Assignment> batch) {
     if (logs.holdsAny()) { // the batch's lines first: their leases end below
-      logs.ship(batch.stream().map(Done::assignment).toList());
+      logs.ship(List.copyOf(batch));
     }
     Instant now = clock.instant();
     List<Completion> completions = new ArrayList<>(batch.size());
-    List<Done> succeeded = new ArrayList<>(batch.size());
+    List<Assignment> succeeded = new ArrayList<>(batch.size());
     List<Failure> failures = new ArrayList<>();
-    List<Done> failed = new ArrayList<>();
+    List<Assignment> failed = new ArrayList<>();
     List<Fate> failedKinds = new ArrayList<>();
-    for (Done d : batch) {
-      switch (d.outcome) {
+    for (Assignment d : batch) {
+      switch (d.handedOutcome) {
         case Outcome.Succeeded s -> {
           List<JobRecord> then;
           try {
-            then = nextSteps(d.assignment.lease().next(), s.resultJson(), now);
+            then = nextSteps(d.lease().next(), s.resultJson(), now);
           } catch (RuntimeException e) {
-            failures.add(Failure.dead(d.assignment.ref(), JobError.of(e)));
+            failures.add(Failure.dead(d.ref(), JobError.of(e)));
             failed.add(d);
             failedKinds.add(Fate.DEAD);
             continue;
           }
-          completions.add(new Completion(d.assignment.ref(), s.resultJson(), then));
+          completions.add(new Completion(d.ref(), s.resultJson(), then));
           succeeded.add(d);
         }
         case Outcome.Failed f -> {
-          JobRecord job = d.assignment.lease().job();
+          JobRecord job = d.lease().job();
           boolean retry = f.retryable() && job.attempts() < job.maxAttempts();
           Instant at = retry ? now.plus(job.backoff().delay(job.attempts(), random)) : null;
-          failures.add(new Failure(d.assignment.ref(), f.error(), at));
+          failures.add(new Failure(d.ref(), f.error(), at));
           failed.add(d);
           failedKinds.add(retry ? Fate.RETRIED : Fate.DEAD);
         }
         case Outcome.Cancelled c -> {
           failures.add(
-              Failure.cancelled(
-                  d.assignment.ref(), JobError.of("dev.semafor.Cancelled", c.reason())));
+              Failure.cancelled(d.ref(), JobError.of("dev.semafor.Cancelled", c.reason())));
           failed.add(d);
           failedKinds.add(Fate.CANCELLED);
         }
@@ -505,7 +491,7 @@ final class Completer implements OutcomeSink {
     if (!completions.isEmpty()) {
       List<Boolean> applied = broker.complete(completions);
       for (int i = 0; i < succeeded.size(); i++) {
-        Done d = succeeded.get(i);
+        Assignment d = succeeded.get(i);
         report(d, applied.get(i), Fate.SUCCEEDED);
       }
       // Written: if the failures below throw, only they are tried again.
@@ -515,7 +501,7 @@ final class Completer implements OutcomeSink {
     if (!failures.isEmpty()) {
       List<Boolean> applied = broker.fail(failures);
       for (int i = 0; i < failed.size(); i++) {
-        Done d = failed.get(i);
+        Assignment d = failed.get(i);
         report(d, applied.get(i), failedKinds.get(i));
       }
     }
@@ -531,12 +517,12 @@ final class Completer implements OutcomeSink {
     }
   }
 
-  private void report(Done d, boolean applied, Fate fate) {
-    reported.add(d.assignment);
+  private void report(Assignment d, boolean applied, Fate fate) {
+    reported.add(d);
     try {
-      recorded.recorded(d.assignment, d.outcome, applied, fate);
+      recorded.recorded(d, d.handedOutcome, applied, fate);
     } catch (RuntimeException e) {
-      log.warn("after recording job {}: {}", d.assignment.jobId(), e.toString());
+      log.warn("after recording job {}: {}", d.jobId(), e.toString());
     }
   }
 
