@@ -12,9 +12,10 @@ import picocli.CommandLine.Command;
 /**
  * {@code semafor train} (hidden): the training run from which the launcher makes the JVM's
  * ahead-of-time cache ({@code -XX:AOTCacheOutput}, JDK 25+). It runs the commands people run most —
- * enqueue, status, job, a burst worker, bench — in this JVM against a throw-away SQLite file, with
- * their output discarded, so the classes they load and link are in the cache and every later
- * command starts faster. Not for users: {@code bin/semafor} calls it once per build.
+ * enqueue, status, job, a burst worker, bench (on SQLite and on the memory broker) — in this JVM
+ * against a throw-away SQLite file, with their output discarded, so the classes they load and link
+ * are in the cache and every later command starts faster. Not for users: {@code bin/semafor} calls
+ * it once per build.
  */
 @Command(name = "train", hidden = true, description = "Training run for the start-up cache.")
 final class TrainCommand implements Callable<Integer> {
@@ -31,6 +32,19 @@ final class TrainCommand implements Callable<Integer> {
       Main.run(quiet, "status", "--broker", url);
       Main.run(quiet, "status", "--broker", url, "--json");
       Main.run(quiet, "bench", "--broker", url, "--jobs", "2000", "--model", "virtual");
+      // The in-process worker's hot path as the memory bench drives it (threads, two members):
+      // long enough for the JIT's profiles of lease, run and complete to be in the cache.
+      Main.run(
+          quiet,
+          "bench",
+          "--broker",
+          "memory:",
+          "--jobs",
+          "300000",
+          "--model",
+          "threads",
+          "--concurrency",
+          "2");
       Main.run(quiet, "job", "--broker", url, "no-such-job");
       Main.run(quiet, "--help");
       return 0;

@@ -152,7 +152,9 @@ public final class MemoryBroker implements Broker {
             Slot slot = candidates[i];
             candidates[i] = null;
             String task = slot.fixed().task();
-            if (task != admitted) {
+            // Equal names are often other strings (one per enqueued record): compare before the
+            // request's set is probed, which hashes each new string.
+            if (task != admitted && !task.equals(admitted)) {
               if (!request.admits(task)) {
                 // Another worker's task: back in its place once this queue is done.
                 (notOurs == null ? notOurs = new ArrayList<>() : notOurs).add(slot);
@@ -504,6 +506,12 @@ public final class MemoryBroker implements Broker {
   @Override
   public String describe() {
     return "memory:";
+  }
+
+  /** Every call is a short section under one lock in this process. */
+  @Override
+  public boolean inProcess() {
+    return true;
   }
 
   @Override

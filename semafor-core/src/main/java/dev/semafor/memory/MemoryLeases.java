@@ -148,7 +148,8 @@ final class MemoryLeases {
     batch.add(slot);
     leased.add(slot);
     limits.started(slot.fixed(), now);
-    return new Lease(slot.view(), batch.token, expires);
+    // The record as it waited and what the lease changed: no copy of it per job (Lease#leased).
+    return Lease.leased(slot.fixed(), slot.attempts(), now, workerId, batch.token, expires);
   }
 
   /** The job whose live lease {@code ref} names, or null if that lease is stale or unknown. */

@@ -87,7 +87,7 @@ final class Slot {
     return record;
   }
 
-  /** The whole record as it stands, without keeping it (for a copy handed out on the hot path). */
+  /** The whole record as it stands, without keeping it. */
   JobRecord view() {
     return overlay == WRITTEN ? record : build();
   }

@@ -62,6 +62,17 @@ public interface Broker
   /** A short description for logs, such as the URL without credentials. */
   String describe();
 
+  /**
+   * True if this broker answers in this process, without I/O or waits beyond a short lock (the
+   * memory broker): a call costs about what handing it to another thread would, so a worker makes
+   * its lease and complete calls on the pool member that needs them rather than on its fetcher and
+   * completer threads. False (the default) for a broker behind a network or a file, whose calls are
+   * better overlapped with running jobs.
+   */
+  default boolean inProcess() {
+    return false;
+  }
+
   @Override
   void close();
 }

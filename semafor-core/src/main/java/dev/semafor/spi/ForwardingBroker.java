@@ -8,7 +8,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A broker that forwards every call to another: subclass it to change a few calls and keep the rest
- * (a decorator that counts or refuses some calls, a test that drives {@link #awaitWork}).
+ * (a decorator that counts or refuses some calls, a test that drives {@link #awaitWork}). It does
+ * not pass on {@link #inProcess()}: a decorator may add I/O or waits of its own, so it says it is
+ * in-process only if it overrides that.
  */
 public abstract class ForwardingBroker implements Broker {
   private final Broker delegate;

@@ -107,6 +107,47 @@ public record JobRecord(
     return state == JobState.RUNNING && !started;
   }
 
+  /**
+   * This job leased: running as attempt {@code attempts}, leased at {@code at} (its start not yet
+   * reported), held by {@code workerId} until {@code expires}, no cancellation requested; the rest
+   * as it is. One constructor call, not a builder's copy and then the record's.
+   */
+  public JobRecord leased(int attempts, Instant at, Instant expires, String workerId) {
+    return new JobRecord(
+        id,
+        task,
+        queue,
+        JobState.RUNNING,
+        priority,
+        input,
+        result,
+        error,
+        runAt,
+        enqueuedAt,
+        at,
+        false,
+        expires,
+        workerId,
+        finishedAt,
+        attempts,
+        maxAttempts,
+        backoff,
+        timeout,
+        uniqueKey,
+        uniquePolicy,
+        concurrencyKey,
+        concurrencyLimit,
+        rateKey,
+        ratePermits,
+        ratePeriod,
+        next,
+        groupId,
+        groupIndex,
+        progress,
+        progressMessage,
+        false);
+  }
+
   /** True if the job has attempts left after the current one. */
   public boolean hasAttemptsLeft() {
     return attempts < maxAttempts;

@@ -106,6 +106,17 @@ public final class Assignment {
   /** How long the attempt ran, in nanoseconds, once it has ended (for the prefetch's mean). */
   private long ranNanos;
 
+  // The attempt as a node of the completer's stacks of outcomes handed in (Completer#accept), so
+  // that a hand-off allocates nothing: its outcome, the node below it and the stack's depth with
+  // it on top. Written by the one thread that hands the attempt in, before the compare-and-set
+  // that publishes it; then only by the completer, under its lock.
+
+  /** The outcome handed to the completer; null until then (an attempt is handed in once). */
+  Outcome handedOutcome;
+
+  Assignment handedBelow;
+  int handedDepth;
+
   /**
    * Receives a task's progress reports and log lines (the worker throttles and writes them). One
    * that only takes progress ignores log lines.
@@ -322,7 +333,7 @@ public final class Assignment {
    */
   public java.time.Duration timeLimit() {
     java.time.Duration limit = timeLimit;
-    return limit != null ? limit : lease.job().timeout();
+    return limit != null ? limit : lease.timeout();
   }
 
   WorkerTime.Cancellable timeoutTimer() {
@@ -341,24 +352,24 @@ public final class Assignment {
   }
 
   public String jobId() {
-    return lease.job().id();
+    return lease.jobId();
   }
 
   public String task() {
-    return lease.job().task();
+    return lease.task();
   }
 
   public String queue() {
-    return lease.job().queue();
+    return lease.queue();
   }
 
   /** Which attempt this is, from 1. */
   public int attempt() {
-    return lease.job().attempts();
+    return lease.attempts();
   }
 
   public int maxAttempts() {
-    return lease.job().maxAttempts();
+    return lease.maxAttempts();
   }
 
   public boolean isCancelled() {

@@ -14,9 +14,11 @@ import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,24 +48,23 @@ final class Completer implements OutcomeSink {
   private static final int MAX_BATCH = 512;
   private static final int GATHER = 64;
   private static final long GATHER_NANOS = 200_000;
+
+  /**
+   * How long the completer's thread lets outcomes gather when members write for themselves ({@link
+   * #writeHere}): longer, since a member writes each gather as it fills and the thread only picks
+   * up what is left (outcomes behind a long job, the end of a stream), and each of its rounds costs
+   * a wake-up and a turn at the lock the members write under.
+   */
+  private static final long MEMBERS_GATHER_NANOS = 1_000_000;
+
   private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final long STOPPING_PAUSE_NANOS = 50_000_000;
 
-  /** One outcome handed in; {@code below} links it to the one handed in before it. */
-  private static final class Done {
-    final Assignment assignment;
-    final Outcome outcome;
-    Done below;
+  /** How many stacks outcomes are handed in on (a power of two); see {@link #handedIn}. */
+  private static final int STRIPES = 4;
 
-    Done(Assignment assignment, Outcome outcome) {
-      this.assignment = assignment;
-      this.outcome = outcome;
-    }
-
-    Assignment assignment() {
-      return assignment;
-    }
-  }
+  /** Slots between two stacks' heads: 16 references fill a 64-byte line even when compressed. */
+  private static final int SPACING = 16;
 
   /** Called for each attempt once the broker has recorded it (or rejected it). */
   interface Recorded {
@@ -85,14 +86,38 @@ final class Completer implements OutcomeSink {
   private final LogShipper logs;
 
   /**
-   * The outcomes handed in and not yet taken, newest first: a lock-free stack through the outcomes
-   * themselves. A hand-off is one compare-and-set and no node of its own; the completer takes
-   * everything at once ({@link #takeAll}) and wakes only if it sleeps ({@link #idle}).
+   * The outcomes handed in and not yet taken: lock-free stacks, newest first, one per stripe of the
+   * threads that hand them in. A hand-off is one compare-and-set on the stack of the caller's
+   * stripe, so two pool members handing in at once do not fight over one cache line; the completer
+   * takes everything at once ({@link #takeAll}) and wakes only if it sleeps ({@link #idle}). The
+   * stacks' heads sit {@link #SPACING} slots apart: each on a cache line of its own.
    */
-  private final AtomicReference<Done> handedIn = new AtomicReference<>();
+  private final AtomicReferenceArray<Assignment> handedIn =
+      new AtomicReferenceArray<>(STRIPES * SPACING);
 
-  /** Taken from {@link #handedIn} but beyond a batch's size: the next batch starts with them. */
-  private final ArrayDeque<Done> carried = new ArrayDeque<>();
+  /**
+   * Taken from {@link #handedIn} but beyond a batch's size: the next batch starts with them.
+   * Guarded by {@link #writing}.
+   */
+  private final ArrayDeque<Assignment> carried = new ArrayDeque<>();
+
+  /**
+   * Held by whoever takes and writes outcomes: the completer's thread or, with caller-runs writes,
+   * a pool member ({@link #writeHere}).
+   */
+  private final ReentrantLock writing = new ReentrantLock();
+
+  /** True if pool members may write gathered outcomes themselves (a cheap broker). */
+  private final boolean callerRuns;
+
+  /**
+   * False after a member's write failed, until the completer's thread wrote again: it retries with
+   * its back-off, and members leave the writes to it meanwhile.
+   */
+  private volatile boolean membersWrite = true;
+
+  /** True while outcomes a member failed to write wait in {@link #carried} for the thread. */
+  private volatile boolean handedBack;
 
   /**
    * True while the completer's thread parks for want of outcomes; the hand-off that wakes it clears
@@ -110,7 +135,7 @@ final class Completer implements OutcomeSink {
     }
   }
 
-  /** The attempts of the batch being written that were reported (the completer's thread only). */
+  /** The attempts of the batch being written that were reported. Guarded by {@link #writing}. */
   private final List<Assignment> reported = new ArrayList<>(MAX_BATCH);
 
   private final Thread thread;
@@ -148,6 +173,7 @@ final class Completer implements OutcomeSink {
     this.random = random;
     this.recorded = recorded;
     this.thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this::loop);
+    this.callerRuns = broker.inProcess();
   }
 
   void start() {
@@ -156,27 +182,56 @@ final class Completer implements OutcomeSink {
 
   @Override
   public void accept(Assignment assignment, Outcome outcome) {
-    Done done = new Done(assignment, outcome);
-    Done top;
+    // The attempt itself is the stack's node: no object per hand-off (Assignment#handedOutcome).
+    if (assignment.handedOutcome != null) {
+      throw new IllegalStateException("handed in twice: " + assignment);
+    }
+    assignment.handedOutcome = Objects.requireNonNull(outcome, "outcome");
+    int stripe = stripe();
+    Assignment top;
     do {
-      top = handedIn.get();
-      done.below = top;
-    } while (!handedIn.compareAndSet(top, done));
+      top = handedIn.get(stripe);
+      assignment.handedBelow = top;
+      assignment.handedDepth = top == null ? 1 : top.handedDepth + 1;
+    } while (!handedIn.compareAndSet(stripe, top, assignment));
     if (idle && IDLE.compareAndSet(this, true, false)) { // the first hand-off wakes it, no other
       LockSupport.unpark(thread);
     }
+  }
+
+  /** The slot of the calling thread's stack in {@link #handedIn}. */
+  private static int stripe() {
+    return ((int) Thread.currentThread().threadId() & (STRIPES - 1)) * SPACING;
+  }
+
+  /** True if no outcome waits in any stack. */
+  private boolean nothingHandedIn() {
+    for (int i = 0; i < STRIPES * SPACING; i += SPACING) {
+      if (handedIn.get(i) != null) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
    * Moves up to {@code max} outcomes handed in into {@code batch}, in the order they came, waiting
    * up to {@code nanos} for the first if there is none (not at all for 0); returns how many.
    */
-  private int takeInto(List<Done> batch, int max, long nanos) {
-    if (carried.isEmpty() && handedIn.get() == null && nanos > 0) {
+  private int takeInto(List<Assignment> batch, int max, long nanos) {
+    if (nanos > 0 && nothingHandedIn() && nothingCarried()) {
       long until = System.nanoTime() + nanos;
-      idle = true; // then look again: an accept either sees it and unparks, or is seen here
       try {
-        while (handedIn.get() == null && !stopping && !Thread.currentThread().isInterrupted()) {
+        while (true) {
+          // Set before each look, again after each wake-up: a member may have taken and written
+          // what woke it (writeHere), and the next hand-off must wake it again.
+          idle = true; // then look again: an accept either sees it and unparks, or is seen here
+          if (!nothingHandedIn()
+              || handedBack
+              || stopping
+              || Thread.currentThread().isInterrupted()) {
+            break;
+          }
           long left = until - System.nanoTime();
           if (left <= 0) {
             break;
@@ -187,9 +242,29 @@ final class Completer implements OutcomeSink {
         idle = false;
       }
     }
+    writing.lock();
+    try {
+      return moveInto(batch, max);
+    } finally {
+      writing.unlock();
+    }
+  }
+
+  private boolean nothingCarried() {
+    writing.lock();
+    try {
+      return carried.isEmpty();
+    } finally {
+      writing.unlock();
+    }
+  }
+
+  /** Moves up to {@code max} outcomes handed in into {@code batch}; under {@link #writing}. */
+  private int moveInto(List<Assignment> batch, int max) {
+    handedBack = false;
     takeAll();
     int n = 0;
-    Done d;
+    Assignment d;
     while (n < max && (d = carried.pollFirst()) != null) {
       batch.add(d);
       n++;
@@ -197,27 +272,73 @@ final class Completer implements OutcomeSink {
     return n;
   }
 
-  /** Moves everything handed in to {@link #carried}, oldest first. */
-  private void takeAll() {
-    Done top = handedIn.getAndSet(null);
-    if (top == null) {
+  /**
+   * Caller-runs writes: a pool member that has just handed in an outcome writes what has gathered
+   * on its own thread once there are {@link #GATHER} or more, instead of leaving it to the
+   * completer's thread — for a broker whose calls cost no more than the hand-off ({@link
+   * Broker#inProcess}). Returns at once if another thread writes now. A failed write goes back to
+   * the completer's thread, which retries it with its back-off. The completer's thread still writes
+   * whatever a member leaves (a last few outcomes, a stream too thin to gather).
+   */
+  void writeHere() {
+    if (!callerRuns || !membersWrite || stopping) {
       return;
     }
-    int before = carried.size();
-    for (Done d = top; d != null; ) {
-      Done below = d.below;
-      d.below = null;
-      carried.add(d);
-      d = below;
+    Assignment top = handedIn.get(stripe());
+    if (top == null || top.handedDepth < GATHER || !writing.tryLock()) {
+      return;
     }
-    // The stack gave them newest first: reverse the new part into arrival order.
-    if (carried.size() - before > 1) {
-      Done[] fresh = new Done[carried.size() - before];
-      for (int i = fresh.length - 1; i >= 0; i--) {
-        fresh[i] = carried.pollLast();
+    List<Assignment> batch = new ArrayList<>(Math.min(MAX_BATCH, top.handedDepth));
+    try {
+      while (moveInto(batch, MAX_BATCH) > 0) {
+        try {
+          write(batch);
+        } finally {
+          batchRecorded();
+        }
+        batch.clear();
       }
-      for (int i = fresh.length - 1; i >= 0; i--) {
-        carried.addLast(fresh[i]);
+    } catch (RuntimeException e) {
+      // Back to the head of the line, in order, for the completer's thread to try again.
+      for (int i = batch.size() - 1; i >= 0; i--) {
+        carried.addFirst(batch.get(i));
+      }
+      membersWrite = false;
+      handedBack = true;
+      LockSupport.unpark(thread);
+    } finally {
+      writing.unlock();
+    }
+  }
+
+  /** True when called on the completer's own thread (not on a member writing for itself). */
+  @SuppressWarnings("ReferenceEquality") // is this the completer's thread itself?
+  boolean onOwnThread() {
+    return Thread.currentThread() == thread;
+  }
+
+  /**
+   * Moves everything handed in to {@link #carried}: stack by stack, each in the order it came
+   * (outcomes of different stacks came from different threads, whose order is not kept anyway).
+   */
+  private void takeAll() {
+    for (int i = 0; i < STRIPES * SPACING; i += SPACING) {
+      if (handedIn.get(i) == null) {
+        continue;
+      }
+      // The stack gives them newest first: turn its links around, then append oldest first.
+      Assignment oldest = null;
+      for (Assignment d = handedIn.getAndSet(i, null); d != null; ) {
+        Assignment below = d.handedBelow;
+        d.handedBelow = oldest;
+        oldest = d;
+        d = below;
+      }
+      for (Assignment d = oldest; d != null; ) {
+        Assignment newer = d.handedBelow;
+        d.handedBelow = null;
+        carried.addLast(d);
+        d = newer;
       }
     }
   }
@@ -227,10 +348,15 @@ final class Completer implements OutcomeSink {
     return idle;
   }
 
-  /** How many outcomes wait to be taken (the completer's thread only). */
+  /** How many outcomes wait to be taken. */
   private int pendingCount() {
-    takeAll();
-    return carried.size();
+    writing.lock();
+    try {
+      takeAll();
+      return carried.size();
+    } finally {
+      writing.unlock();
+    }
   }
 
   /**
@@ -266,7 +392,7 @@ final class Completer implements OutcomeSink {
   }
 
   private void run() {
-    List<Done> batch = new ArrayList<>(MAX_BATCH);
+    List<Assignment> batch = new ArrayList<>(MAX_BATCH);
     while (true) {
       try {
         if (batch.isEmpty()) {
@@ -280,17 +406,23 @@ final class Completer implements OutcomeSink {
         }
         if (!stopping && batch.size() < GATHER && pendingCount() + batch.size() < GATHER) {
           // Let a stream of short jobs gather into one write instead of one wake-up per job.
-          LockSupport.parkNanos(GATHER_NANOS);
+          LockSupport.parkNanos(callerRuns ? MEMBERS_GATHER_NANOS : GATHER_NANOS);
         }
-        if (batch.size() < MAX_BATCH) {
-          takeInto(batch, MAX_BATCH - batch.size(), 0);
-        }
+        writing.lock();
         try {
-          write(batch);
+          if (batch.size() < MAX_BATCH) {
+            moveInto(batch, MAX_BATCH - batch.size());
+          }
+          try {
+            write(batch);
+          } finally {
+            batchRecorded();
+          }
         } finally {
-          batchRecorded();
+          writing.unlock();
         }
         retries.succeeded();
+        membersWrite = true;
         batch.clear();
       } catch (Throwable t) { // stop()'s interrupt is no exception here: it keeps going until empty
         if (stopping && !clock.instant().isBefore(giveUpAt)) {
@@ -315,43 +447,42 @@ final class Completer implements OutcomeSink {
     }
   }
 
-  private void write(List<Done> batch) {
+  private void write(List<Assignment> batch) {
     if (logs.holdsAny()) { // the batch's lines first: their leases end below
-      logs.ship(batch.stream().map(Done::assignment).toList());
+      logs.ship(List.copyOf(batch));
     }
     Instant now = clock.instant();
     List<Completion> completions = new ArrayList<>(batch.size());
-    List<Done> succeeded = new ArrayList<>(batch.size());
+    List<Assignment> succeeded = new ArrayList<>(batch.size());
     List<Failure> failures = new ArrayList<>();
-    List<Done> failed = new ArrayList<>();
+    List<Assignment> failed = new ArrayList<>();
     List<Fate> failedKinds = new ArrayList<>();
-    for (Done d : batch) {
-      switch (d.outcome) {
+    for (Assignment d : batch) {
+      switch (d.handedOutcome) {
         case Outcome.Succeeded s -> {
           List<JobRecord> then;
           try {
-            then = nextSteps(d.assignment.lease().job(), s.resultJson(), now);
+            then = nextSteps(d.lease().next(), s.resultJson(), now);
           } catch (RuntimeException e) {
-            failures.add(Failure.dead(d.assignment.ref(), JobError.of(e)));
+            failures.add(Failure.dead(d.ref(), JobError.of(e)));
             failed.add(d);
             failedKinds.add(Fate.DEAD);
             continue;
           }
-          completions.add(new Completion(d.assignment.ref(), s.resultJson(), then));
+          completions.add(new Completion(d.ref(), s.resultJson(), then));
           succeeded.add(d);
         }
         case Outcome.Failed f -> {
-          JobRecord job = d.assignment.lease().job();
+          JobRecord job = d.lease().job();
           boolean retry = f.retryable() && job.attempts() < job.maxAttempts();
           Instant at = retry ? now.plus(job.backoff().delay(job.attempts(), random)) : null;
-          failures.add(new Failure(d.assignment.ref(), f.error(), at));
+          failures.add(new Failure(d.ref(), f.error(), at));
           failed.add(d);
           failedKinds.add(retry ? Fate.RETRIED : Fate.DEAD);
         }
         case Outcome.Cancelled c -> {
           failures.add(
-              Failure.cancelled(
-                  d.assignment.ref(), JobError.of("dev.semafor.Cancelled", c.reason())));
+              Failure.cancelled(d.ref(), JobError.of("dev.semafor.Cancelled", c.reason())));
           failed.add(d);
           failedKinds.add(Fate.CANCELLED);
         }
@@ -360,7 +491,7 @@ final class Completer implements OutcomeSink {
     if (!completions.isEmpty()) {
       List<Boolean> applied = broker.complete(completions);
       for (int i = 0; i < succeeded.size(); i++) {
-        Done d = succeeded.get(i);
+        Assignment d = succeeded.get(i);
         report(d, applied.get(i), Fate.SUCCEEDED);
       }
       // Written: if the failures below throw, only they are tried again.
@@ -370,7 +501,7 @@ final class Completer implements OutcomeSink {
     if (!failures.isEmpty()) {
       List<Boolean> applied = broker.fail(failures);
       for (int i = 0; i < failed.size(); i++) {
-        Done d = failed.get(i);
+        Assignment d = failed.get(i);
         report(d, applied.get(i), failedKinds.get(i));
       }
     }
@@ -386,18 +517,21 @@ final class Completer implements OutcomeSink {
     }
   }
 
-  private void report(Done d, boolean applied, Fate fate) {
-    reported.add(d.assignment);
+  private void report(Assignment d, boolean applied, Fate fate) {
+    reported.add(d);
     try {
-      recorded.recorded(d.assignment, d.outcome, applied, fate);
+      recorded.recorded(d, d.handedOutcome, applied, fate);
     } catch (RuntimeException e) {
-      log.warn("after recording job {}: {}", d.assignment.jobId(), e.toString());
+      log.warn("after recording job {}: {}", d.jobId(), e.toString());
     }
   }
 
-  /** The next step of {@code job}'s chain, created now with {@code result} as its input. */
-  static List<JobRecord> nextSteps(JobRecord job, String result, Instant now) {
-    List<JobTemplate> steps = JobTemplate.listFromJson(job.next());
+  /**
+   * The next step of a job's chain ({@code chain}: the rest of it, {@link JobRecord#next()}),
+   * created now with {@code result} as its input.
+   */
+  static List<JobRecord> nextSteps(String chain, String result, Instant now) {
+    List<JobTemplate> steps = JobTemplate.listFromJson(chain);
     if (steps.isEmpty()) {
       return List.of();
     }

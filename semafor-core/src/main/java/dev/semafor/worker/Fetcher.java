@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +61,10 @@ final class Fetcher {
   // The worker's logger, so these lines read as the worker's, as they always have.
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
   private static final int MAX_LEASE_BATCH = 512;
+
+  /** The smallest room a pool member leases for ({@link #fillHere}). */
+  private static final int MEMBER_BATCH = 64;
+
   private static final long TARGET_WAIT_NANOS = WorkerConfig.DEFAULT_PREFETCH_WAIT.toNanos();
   static final Duration MAX_RETRY_WAIT = Duration.ofSeconds(5);
 
@@ -112,6 +117,18 @@ final class Fetcher {
   private final Set<String> warnedTasks = ConcurrentHashMap.newKeySet();
   private volatile boolean waiting;
 
+  /** Held by whoever leases: the fetcher thread or, with caller-runs leasing, a pool member. */
+  private final ReentrantLock leasing = new ReentrantLock();
+
+  /** True if the broker's calls are cheap enough for pool members to lease ({@link #fillHere}). */
+  private final boolean callerRuns;
+
+  /**
+   * True while pool members lease for themselves: set by the fetcher thread when it leased jobs
+   * (and the broker allows it), cleared when a member's lease came back empty or failed.
+   */
+  private volatile boolean membersLease;
+
   /** The tasks the worker can run, fixed when it starts. Only the fetcher thread reads it. */
   private Set<String> tasks = Set.of();
 
@@ -162,6 +179,7 @@ final class Fetcher {
             MAX_RETRY_WAIT,
             time::nanoTime);
     this.thread = Thread.ofPlatform().name("semafor-fetcher").daemon(true).unstarted(this::fetch);
+    this.callerRuns = broker.inProcess();
   }
 
   void start() {
@@ -183,6 +201,10 @@ final class Fetcher {
     if (Thread.currentThread() != thread && thread.getState() != Thread.State.NEW) {
       thread.join();
     }
+    // A member's lease in flight ends before this returns; later ones see the worker stopped.
+    membersLease = false;
+    leasing.lock();
+    leasing.unlock();
     timer.close();
   }
 
@@ -218,19 +240,19 @@ final class Fetcher {
           waitForRoom();
           continue;
         }
-        long sentMillis = clock.millis();
-        List<Lease> leases =
-            tasks.isEmpty()
-                ? List.of()
-                : broker.lease(
-                    new LeaseRequest(
-                        config.queues(),
-                        Math.min(want, MAX_LEASE_BATCH),
-                        config.workerId(),
-                        config.leaseDuration(),
-                        tasks));
+        boolean got;
+        leasing.lock();
+        try {
+          // Members may have filled meanwhile: what to lease is decided under the lock.
+          if (!roomToFill() || !host.isRunning()) {
+            continue;
+          }
+          got = leaseBatch(wanted());
+        } finally {
+          leasing.unlock();
+        }
         retries.succeeded();
-        if (!leases.isEmpty() && accept(leases, sentMillis)) {
+        if (got) {
           idleNanos = 0;
           continue;
         }
@@ -252,6 +274,63 @@ final class Fetcher {
           return;
         }
         timer.park(this, Duration.ofNanos(retries.failed(t)));
+      }
+    }
+  }
+
+  /**
+   * One lease call for up to {@code want} jobs, its jobs put in the inbox; true if it got any the
+   * worker can run. Called with {@link #leasing} held, by the fetcher thread or a pool member.
+   */
+  private boolean leaseBatch(int want) {
+    long sentMillis = clock.millis();
+    List<Lease> leases =
+        tasks.isEmpty()
+            ? List.of()
+            : broker.lease(
+                new LeaseRequest(
+                    config.queues(),
+                    Math.min(want, MAX_LEASE_BATCH),
+                    config.workerId(),
+                    config.leaseDuration(),
+                    tasks));
+    return !leases.isEmpty() && accept(leases, sentMillis);
+  }
+
+  /**
+   * Caller-runs leasing: a pool member that has just ended a job (and maybe written outcomes, which
+   * frees room) leases the next batch itself when there is room to fill, instead of waking the
+   * fetcher thread — for a broker whose calls cost no more than that hand-off ({@link
+   * Broker#inProcess}). Returns at once if another thread leases now: that one looks for room again
+   * after it lets go, so no room is left unfilled. An empty lease or a failure hands the work back
+   * to the fetcher thread (which backs off, polls and logs) until it leases jobs again.
+   */
+  void fillHere() {
+    if (!membersLease) {
+      wake();
+      return;
+    }
+    while (roomForMember() && leasing.tryLock()) {
+      boolean got;
+      try {
+        if (!host.isRunning()) {
+          return;
+        }
+        int want = wanted();
+        got = want > 0 && leaseBatch(want);
+        if (!got && want > 0) {
+          membersLease = false;
+          LockSupport.unpark(thread);
+        }
+      } catch (RuntimeException e) {
+        membersLease = false;
+        LockSupport.unpark(thread); // it leases again, backing off and logging as it does
+        return;
+      } finally {
+        leasing.unlock();
+      }
+      if (!got) {
+        return;
       }
     }
   }
@@ -309,7 +388,7 @@ final class Fetcher {
       Assignment a = new Assignment(lease, progressSink, now);
       a.leased(sentMillis, validUntil);
       all.add(a);
-      String task = lease.job().task();
+      String task = lease.task();
       if (!task.equals(lastTask)) {
         lastTask = task;
         lastDefinition = tasks.contains(task) ? registry.find(task).orElse(null) : null;
@@ -326,6 +405,10 @@ final class Fetcher {
     }
     held.addAll(all);
     host.leased(leases);
+    if (callerRuns && !batch.isEmpty() && host.isRunning()) {
+      // Before the members see these jobs: the member that ends one may lease the next batch.
+      membersLease = true;
+    }
     inbox.addAll(batch);
     if (!unknown.isEmpty()) {
       for (Assignment a : unknown) {
@@ -419,6 +502,17 @@ final class Fetcher {
     } catch (RuntimeException e) {
       log.debug("worker {}: could not report started jobs: {}", config.workerId(), e.toString());
     }
+  }
+
+  /**
+   * Room for a member to fill: as for the fetcher thread, but from {@link #MEMBER_BATCH} free slots
+   * on (if the prefetch is larger). A member's lease costs no wake-up, and small batches leased
+   * early keep the inbox from running dry under the other members while one leases.
+   */
+  private boolean roomForMember() {
+    int want = wanted();
+    return want >= Math.min(MEMBER_BATCH, refillBatch())
+        || (want > 0 && held.size() < config.concurrency());
   }
 
   private boolean roomToFill() {

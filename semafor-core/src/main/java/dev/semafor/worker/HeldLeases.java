@@ -63,7 +63,13 @@ final class HeldLeases {
     if (assignments.isEmpty()) {
       return;
     }
-    Batch batch = new Batch(assignments.toArray(new Assignment[0]));
+    // Copied by hand: ArrayList.toArray(T[]) is shared by every caller in the JVM, and a type
+    // check its profile did not see deoptimizes the leasing code that inlined it.
+    Assignment[] jobs = new Assignment[assignments.size()];
+    for (int i = 0; i < jobs.length; i++) {
+      jobs[i] = assignments.get(i);
+    }
+    Batch batch = new Batch(jobs);
     for (int i = 0; i < batch.jobs.length; i++) {
       if (!batch.jobs[i].hold(batch, i)) {
         throw new IllegalArgumentException("already held: " + batch.jobs[i]);

@@ -58,8 +58,8 @@ final class Pools {
       TaskDefinition<?, ?> definition = a.definition();
       Outcome outcome =
           definition != null
-              ? executor.execute(definition, a.lease().job().input(), a.context())
-              : executor.execute(a.task(), a.lease().job().input(), a.context());
+              ? executor.execute(definition, a.lease().input(), a.context())
+              : executor.execute(a.task(), a.lease().input(), a.context());
       return a.isTimedOut() ? timedOut(a) : outcome;
     } catch (RuntimeException | Error e) {
       return a.isTimedOut() ? timedOut(a) : new Outcome.Failed(JobError.of(e), true);

@@ -9,7 +9,6 @@ import dev.semafor.client.Client;
 import dev.semafor.schedule.Schedule;
 import dev.semafor.schedule.Scheduler;
 import dev.semafor.spi.Broker;
-import dev.semafor.spi.JobRecord;
 import dev.semafor.spi.LeaseRef;
 import dev.semafor.spi.LeaseStatus;
 import dev.semafor.spi.WorkerInfo;
@@ -38,6 +37,9 @@ import org.slf4j.LoggerFactory;
  *       for how prefetch adapts to job length).
  *   <li>The <b>pool</b>'s members take from the local queue and run jobs.
  *   <li>One <b>completer</b> writes outcomes in batches and decides retries ({@link Completer}).
+ *   <li>On a broker that answers in this process ({@link Broker#inProcess}), the member that ends a
+ *       job writes gathered outcomes and leases the next batch itself (caller-runs), and the
+ *       fetcher and completer threads do the rest: first lease, back-off, idle polling, stragglers.
  *   <li>One <b>heartbeater</b> extends the leases of every job the worker holds, writes progress,
  *       passes on cancellations within about a second, and reaps leases other workers left to
  *       expire ({@link Heartbeater}).
@@ -85,6 +87,12 @@ public final class Worker implements AutoCloseable {
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final Fetcher fetcher;
 
+  /**
+   * True if pool members write outcomes and lease for themselves ({@link Broker#inProcess}): see
+   * {@link #finished}.
+   */
+  private final boolean callerRuns;
+
   private final LongAdder succeeded = new LongAdder();
   private final LongAdder retried = new LongAdder();
   private final LongAdder dead = new LongAdder();
@@ -124,6 +132,7 @@ public final class Worker implements AutoCloseable {
     this.clock = time.clock();
     this.listener = GuardedListener.wrap(Objects.requireNonNull(listener, "listener"));
     this.pool = Pools.create(config, new JobExecutor(registry, json));
+    this.callerRuns = broker.inProcess();
     this.inbox = new Inbox(new InboxGate());
     LogShipper logs = new LogShipper(broker, clock);
     this.completer =
@@ -353,15 +362,15 @@ public final class Worker implements AutoCloseable {
 
   /** The job's own time limit, else its task's default; null for none. */
   private Duration timeLimit(Assignment a) {
-    JobRecord job = a.lease().job();
-    if (job.timeout() != null) {
-      return job.timeout();
+    Duration own = a.lease().timeout();
+    if (own != null) {
+      return own;
     }
     TaskDefinition<?, ?> definition = a.definition(); // the fetcher looked it up
     if (definition != null) {
       return definition.options().timeout();
     }
-    return registry.find(job.task()).map(d -> d.options().timeout()).orElse(null);
+    return registry.find(a.task()).map(d -> d.options().timeout()).orElse(null);
   }
 
   /**
@@ -381,6 +390,12 @@ public final class Worker implements AutoCloseable {
     if (a.markFinished()) {
       record(a, outcome);
     } // else recorded already, as timed out at its deadline or as stopped with the worker
+    if (callerRuns) {
+      // On a cheap broker the member that ended the job writes gathered outcomes and leases the
+      // next batch itself: no hand-off to the completer and fetcher threads, no wake-up.
+      completer.writeHere();
+      fetcher.fillHere();
+    }
   }
 
   private void record(Assignment a, Outcome outcome) {
@@ -421,7 +436,14 @@ public final class Worker implements AutoCloseable {
       // The fetcher may be backing off on empty queues; let it see now that it can stop.
       fetcher.unpark();
     }
-    fetcher.wake();
+    if (!completer.onOwnThread()) {
+      return; // a member wrote the batch, and looks for room to fill next (finished)
+    }
+    if (callerRuns) {
+      fetcher.fillHere(); // leases on this thread too, rather than waking the fetcher's
+    } else {
+      fetcher.wake();
+    }
   }
 
   private void leaseLost(Assignment a, LeaseStatus status) {

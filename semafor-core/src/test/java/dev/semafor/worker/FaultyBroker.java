@@ -33,6 +33,9 @@ final class FaultyBroker extends ForwardingBroker {
   final AtomicInteger heartbeats = new AtomicInteger();
   final AtomicInteger leaseCalls = new AtomicInteger();
 
+  /** What {@link #inProcess()} says: false, as for any decorator, unless a test sets it. */
+  volatile boolean inProcess;
+
   FaultyBroker() {
     this(new MemoryBroker());
   }
@@ -85,5 +88,10 @@ final class FaultyBroker extends ForwardingBroker {
   @Override
   public String describe() {
     return "faulty " + memory.describe();
+  }
+
+  @Override
+  public boolean inProcess() {
+    return inProcess;
   }
 }
