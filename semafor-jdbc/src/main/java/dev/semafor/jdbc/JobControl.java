@@ -63,6 +63,16 @@ final class JobControl {
           + " RETURNING remaining, failed, callback";
   static final String RESULTS =
       "SELECT result FROM " + TABLE + " WHERE group_id = ? ORDER BY group_index";
+
+  /**
+   * Whether any group member has a row id in a range: one probe of {@code semafor_jobs_member},
+   * which holds the group members only, so a batch of completions with no member among them costs
+   * one look instead of one table lookup per job.
+   */
+  static final String ANY_MEMBER_BETWEEN =
+      "SELECT 1 FROM " + TABLE + " WHERE group_id IS NOT NULL AND rid BETWEEN ? AND ? LIMIT 1";
+
+  private static final String MEMBERS_AMONG = " AND group_id IS NOT NULL ORDER BY rid";
   private static final String CLAIM =
       "INSERT INTO "
           + SCHEDULES
@@ -234,17 +244,12 @@ final class JobControl {
         }
       }
     }
-    if (n == 0) {
-      return;
+    if (n == 0 || !anyMemberAmong(s, rids, n)) {
+      return; // most completions are of no group
     }
-    // One look for the group members among them: most completions are of no group.
     PreparedStatement members =
         s.prepare(
-            "SELECT group_id FROM "
-                + TABLE
-                + " WHERE "
-                + dialect.inIds("rid")
-                + " AND group_id IS NOT NULL ORDER BY rid");
+            "SELECT group_id FROM " + TABLE + " WHERE " + dialect.inIds("rid") + MEMBERS_AMONG);
     dialect.bindIds(members, 1, java.util.Arrays.copyOf(rids, n));
     List<String> groups = new ArrayList<>();
     try (ResultSet rs = members.executeQuery()) {
@@ -254,6 +259,26 @@ final class JobControl {
     }
     for (String groupId : groups) {
       countDown(s, groupId, now);
+    }
+  }
+
+  /**
+   * False if no group member has a row id between the lowest and the highest of {@code rids}: then
+   * none of them is a member. The index is kept by the database, so this holds whoever stored or
+   * completed the jobs.
+   */
+  private static boolean anyMemberAmong(Session s, long[] rids, int n) throws SQLException {
+    long low = rids[0];
+    long high = rids[0];
+    for (int i = 1; i < n; i++) {
+      low = Math.min(low, rids[i]);
+      high = Math.max(high, rids[i]);
+    }
+    PreparedStatement ps = s.prepare(ANY_MEMBER_BETWEEN);
+    ps.setLong(1, low);
+    ps.setLong(2, high);
+    try (ResultSet rs = ps.executeQuery()) {
+      return rs.next();
     }
   }
 

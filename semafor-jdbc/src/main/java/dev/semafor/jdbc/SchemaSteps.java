@@ -31,6 +31,8 @@ import java.util.List;
  *   <li>{@code semafor_jobs_unique}: the holder of a unique key, and the key unique among waiting
  *       and running jobs ({@link JobCommands#HOLDER_OF_KEY}).
  *   <li>{@code semafor_jobs_group}: a group's members ({@link JobControl}).
+ *   <li>{@code semafor_jobs_member}: whether a batch of completions holds a group member ({@link
+ *       JobControl#ANY_MEMBER_BETWEEN}).
  *   <li>{@code semafor_jobs_cancel}: the running jobs of a worker whose cancellation was asked
  *       ({@link JobControl#cancelRequested}, polled by every worker).
  * </ul>
@@ -53,7 +55,15 @@ final class SchemaSteps {
   /** Every step, for a dialect with these column types. */
   static List<List<String>> all(Types t) {
     return List.of(
-        tables(t), HOT_INDEXES, workers(t), jobControl(t), UNIQUE_KEYS, starts(t), paused(t), LOGS);
+        tables(t),
+        HOT_INDEXES,
+        workers(t),
+        jobControl(t),
+        UNIQUE_KEYS,
+        starts(t),
+        paused(t),
+        LOGS,
+        GROUP_MEMBERS);
   }
 
   /** Version 1: the tables. */
@@ -193,6 +203,15 @@ final class SchemaSteps {
    * one column, so they go with the job. Existing jobs have none.
    */
   private static final List<String> LOGS = List.of("ALTER TABLE " + JOBS + " ADD COLUMN logs TEXT");
+
+  /**
+   * Version 9: the group members by row id, so that a batch of completions learns with one probe
+   * that none of its jobs is a member ({@link JobControl#ANY_MEMBER_BETWEEN}) instead of looking
+   * each row up. Only members are in it, and no lease or completion changes a column it depends on,
+   * so it costs the drain nothing. An existing database gets it built from its rows.
+   */
+  private static final List<String> GROUP_MEMBERS =
+      List.of("CREATE INDEX semafor_jobs_member ON " + JOBS + " (rid) WHERE group_id IS NOT NULL");
 
   /**
    * Version 7: paused queues ({@link dev.semafor.spi.Broker#pauseQueue}), one row per queue. An

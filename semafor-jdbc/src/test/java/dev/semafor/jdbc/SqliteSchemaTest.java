@@ -2,10 +2,16 @@ package dev.semafor.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.semafor.JobIds;
+import dev.semafor.JobOptions;
 import dev.semafor.JobState;
 import dev.semafor.spi.Broker;
 import dev.semafor.spi.Brokers;
+import dev.semafor.spi.Completion;
+import dev.semafor.spi.GroupRecord;
+import dev.semafor.spi.JobQuery;
 import dev.semafor.spi.JobRecord;
+import dev.semafor.spi.JobTemplate;
 import dev.semafor.spi.Lease;
 import dev.semafor.spi.LeaseRequest;
 import java.nio.file.Path;
@@ -16,7 +22,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -166,6 +174,58 @@ class SqliteSchemaTest {
     assertThat(meta(file, "schema_version")).isEqualTo(CURRENT);
   }
 
+  @Test
+  void aVersion8FileGetsTheMemberIndexAndAGroupCompletedAmongOtherJobsStillCountsDown()
+      throws Exception {
+    Path file = dir.resolve("v8.db");
+    JobRecord before = Jobs.queued("plain", clock).build();
+    String groupId = JobIds.next(clock.instant());
+    List<JobRecord> members = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      members.add(Jobs.queued("member", clock).groupId(groupId).groupIndex(i).build());
+    }
+    JobTemplate callback =
+        JobTemplate.of(
+            JobIds.next(clock.instant()), "callback", JobOptions.defaults(), clock.instant());
+    JobRecord after = Jobs.queued("plain", clock).build();
+    try (Broker broker = Brokers.open("sqlite:" + file, clock)) {
+      broker.enqueue(List.of(before));
+      broker.enqueueGroup(GroupRecord.of(groupId, 2, callback), members);
+      broker.enqueue(List.of(after));
+    }
+    // Version 9 only added the index: without it and with version 8 recorded, this is a v8 file.
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        var st = c.createStatement()) {
+      st.execute("DROP INDEX semafor_jobs_member");
+      st.execute("UPDATE semafor_meta SET value = '8' WHERE key = 'schema_version'");
+    }
+
+    try (Broker broker = Brokers.open("sqlite:" + file, clock)) {
+      assertThat(indexes(file)).contains("semafor_jobs_member");
+      Map<String, Lease> leases = new HashMap<>();
+      for (Lease l :
+          broker.lease(new LeaseRequest(List.of("default"), 10, "w", Duration.ofSeconds(30)))) {
+        leases.put(l.job().id(), l);
+      }
+      assertThat(leases).hasSize(4);
+      // The first member sits between two plain jobs in one batch: the batch's lowest and highest
+      // row ids are plain jobs'.
+      assertThat(
+              broker.complete(
+                  List.of(
+                      new Completion(leases.get(before.id()).ref(), "1"),
+                      new Completion(leases.get(members.get(0).id()).ref(), "\"a\""),
+                      new Completion(leases.get(after.id()).ref(), "2"))))
+          .containsExactly(true, true, true);
+      assertThat(broker.query(JobQuery.all().task("callback"))).isEmpty();
+      broker.complete(List.of(new Completion(leases.get(members.get(1).id()).ref(), "\"b\"")));
+      assertThat(broker.query(JobQuery.all().task("callback")))
+          .singleElement()
+          .satisfies(j -> assertThat(j.input()).isEqualTo("[\"a\",\"b\"]"));
+    }
+    assertThat(meta(file, "schema_version")).isEqualTo(CURRENT);
+  }
+
   /**
    * Lease cost stays flat as finished jobs pile up only if no hot statement reads the whole table:
    * each must search an index, and the waiting-job paths a partial one.
@@ -201,6 +261,8 @@ class SqliteSchemaTest {
     assertThat(plan(file, JobControl.ACTIVE_WITH_KEY, "u"))
         .anyMatch(p -> p.contains("semafor_jobs_unique"));
     assertThat(plan(file, JobControl.RESULTS, "g")).anyMatch(p -> p.contains("semafor_jobs_group"));
+    assertThat(plan(file, JobControl.ANY_MEMBER_BETWEEN, 1L, 9L))
+        .containsExactly("SEARCH semafor_jobs USING INDEX semafor_jobs_member (rid>? AND rid<?)");
     String byRow = "SEARCH semafor_jobs USING INTEGER PRIMARY KEY (rowid=?)";
     assertThat(plan(file, leasing.take, 1L, 2L, "w", "t.", "[1,2]")).contains(byRow);
     assertThat(plan(file, Attempts.COMPLETE, "null", 1L, 1L, "id", "t.1")).containsExactly(byRow);
