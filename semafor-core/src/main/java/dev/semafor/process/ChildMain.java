@@ -64,7 +64,8 @@ import org.jspecify.annotations.Nullable;
  *       was SIGKILLed, so a child never outlives it;
  *   <li>0 at once (halt) when its parent process is gone, checked from its first moment every
  *       {@link ParentWatch#EVERY} ({@link ParentWatch}): a child still starting or warming up,
- *       which reads no frames yet, does not outlive a killed worker either;
+ *       which reads no frames yet, does not outlive a killed worker either (once it serves, and
+ *       stdin's end says so at once, only every {@link ParentWatch#EVERY_WHILE_SERVING});
  *   <li>{@value #EXIT_PROTOCOL} after a malformed frame, which is reported back as {@link
  *       Frame.Rejected} and on stderr;
  *   <li>{@value #EXIT_STARTUP} if the task modules cannot be loaded.
@@ -157,7 +158,7 @@ public final class ChildMain {
         new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16);
     System.setOut(System.err);
     System.setIn(InputStream.nullInputStream());
-    ParentWatch.start(System.getenv(PARENT_PID_ENV));
+    ParentWatch watch = ParentWatch.start(System.getenv(PARENT_PID_ENV));
 
     Json json = Json.defaults();
     TaskRegistry registry;
@@ -181,6 +182,7 @@ public final class ChildMain {
         codec,
         System.getenv(WARM_UP_ENV));
     ChildMain child = new ChildMain(codec, executor, protocolOut);
+    watch.serving(); // from now on a thread always reads stdin, whose end is the parent's death
     System.exit(child.serve(protocolIn));
   }
 
