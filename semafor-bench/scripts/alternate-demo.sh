@@ -7,6 +7,9 @@
 # on memory: back to back and prints: the jar, both wall times (s) and their ratio. At the end, the
 # median of each column per jar, and the load average. SEMAFOR_DEMO_JAVA_OPTS adds JVM options to
 # every run (e.g. -Dsemafor.child.aotCache=FILE, which the launcher sets; older builds ignore it).
+# Without such an option, each jar's children use the cache beside it (semafor-child.aot, where
+# bin/semafor trains it), if there is one: a cache fits only the jar it was trained with, so one
+# file for both jars would leave one build's children without a cache.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/../.." && pwd)"
 source "$here/bin/lib/jdk.sh"
@@ -16,8 +19,12 @@ runs="$1"
 shift
 out=$(mktemp)
 wall() {
+  local cache=()
+  if [[ "${SEMAFOR_DEMO_JAVA_OPTS:-}" != *semafor.child.aotCache* && -f "$(dirname "$1")/semafor-child.aot" ]]; then
+    cache=("-Dsemafor.child.aotCache=$(dirname "$1")/semafor-child.aot")
+  fi
   # shellcheck disable=SC2086 # a list of options on purpose
-  "$java_bin" -XX:+UseParallelGC ${SEMAFOR_DEMO_JAVA_OPTS:-} -jar "$1" demo --broker memory: --json "${@:2}" 2>/dev/null |
+  "$java_bin" -XX:+UseParallelGC "${cache[@]}" ${SEMAFOR_DEMO_JAVA_OPTS:-} -jar "$1" demo --broker memory: --json "${@:2}" 2>/dev/null |
     sed -E 's/.*"wall_seconds":([0-9.]+).*/\1/'
 }
 for _ in $(seq "$runs"); do

@@ -31,6 +31,7 @@ final class TrainCommand implements Callable<Integer> {
       Main.run(quiet, "worker", "--broker", url, "--burst", "--model", "threads");
       Main.run(quiet, "status", "--broker", url);
       Main.run(quiet, "status", "--broker", url, "--json");
+<<<<<<< HEAD
       // The SQLite bench's drain (virtual threads, 64 at once), long enough for the JIT's profiles
       // of the JDBC lease, read and complete to be in the cache: +8 % on the 200,000-job drain.
       Main.run(
@@ -57,6 +58,12 @@ final class TrainCommand implements Callable<Integer> {
           "threads",
           "--concurrency",
           "2");
+=======
+      Main.run(quiet, "bench", "--broker", url, "--jobs", "2000", "--model", "virtual");
+      // The in-memory broker too (the demo's broker when SQLite is not built in, bench's floor):
+      // its lease and complete paths would otherwise load and link on the clock of the first jobs.
+      Main.run(quiet, "bench", "--broker", "memory:", "--jobs", "2000", "--model", "threads");
+>>>>>>> proc
       Main.run(quiet, "job", "--broker", url, "no-such-job");
       Main.run(quiet, "--help");
       return 0;

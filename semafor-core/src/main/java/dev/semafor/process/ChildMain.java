@@ -53,7 +53,11 @@ import org.jspecify.annotations.Nullable;
  * itself, then the jobs queued behind it, then waits for its next turn to read. So a job goes from
  * the pipe to its task on the thread that read it, with no queue and no thread wake-up in between;
  * the other thread's wake-up, to read on, happens while the job runs. A Run read while a job runs
- * is queued for the running thread.
+ * is queued for the running thread. A thread gives up the turn to run before it writes the outcome
+ * of its last job, holding the stream meanwhile: the parent sends the next job as soon as it reads
+ * that outcome, often waking on the very core of the writer and taking it for a while, and the next
+ * job then starts on the thread that reads it rather than waiting for the writer to get its core
+ * back; what the next job writes still comes after the outcome.
  *
  * <h2>Exit</h2>
  *
@@ -64,7 +68,8 @@ import org.jspecify.annotations.Nullable;
  *       was SIGKILLed, so a child never outlives it;
  *   <li>0 at once (halt) when its parent process is gone, checked from its first moment every
  *       {@link ParentWatch#EVERY} ({@link ParentWatch}): a child still starting or warming up,
- *       which reads no frames yet, does not outlive a killed worker either;
+ *       which reads no frames yet, does not outlive a killed worker either (once it serves, and
+ *       stdin's end says so at once, only every {@link ParentWatch#EVERY_WHILE_SERVING});
  *   <li>{@value #EXIT_PROTOCOL} after a malformed frame, which is reported back as {@link
  *       Frame.Rejected} and on stderr;
  *   <li>{@value #EXIT_STARTUP} if the task modules cannot be loaded.
@@ -157,7 +162,7 @@ public final class ChildMain {
         new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16);
     System.setOut(System.err);
     System.setIn(InputStream.nullInputStream());
-    ParentWatch.start(System.getenv(PARENT_PID_ENV));
+    ParentWatch watch = ParentWatch.start(System.getenv(PARENT_PID_ENV));
 
     Json json = Json.defaults();
     TaskRegistry registry;
@@ -181,6 +186,7 @@ public final class ChildMain {
         codec,
         System.getenv(WARM_UP_ENV));
     ChildMain child = new ChildMain(codec, executor, protocolOut);
+    watch.serving(); // from now on a thread always reads stdin, whose end is the parent's death
     System.exit(child.serve(protocolIn));
   }
 
@@ -193,6 +199,7 @@ public final class ChildMain {
     for (int i = 0; i < 2; i++) {
       Thread.ofPlatform().daemon().name("semafor-child-" + i).start(() -> work(in));
     }
+    int code;
     synchronized (lock) {
       while (status < 0) {
         try {
@@ -202,7 +209,12 @@ public final class ChildMain {
           return 0;
         }
       }
-      return status;
+      code = status;
+    }
+    synchronized (out) {
+      // The last outcome may still be on its way out: its thread holds the stream until it is
+      // written (see work), and the process must not exit before.
+      return code;
     }
   }
 
@@ -224,19 +236,28 @@ public final class ChildMain {
       }
       Frame.Run run = readUntilARunToRun(in);
       while (run != null) {
-        runJob(run);
-        synchronized (lock) {
-          if (status >= 0) {
-            return; // halted (in a test: in production a halt does not return)
-          }
-          run = queue.poll();
-          if (run == null) {
-            running = false;
-            if (stopped) {
-              finish(0);
+        byte[] done = doneFrame(run, execute(run));
+        Frame.Run next;
+        // The turn to run is given up before the outcome goes out, so that the next job, which the
+        // parent sends on reading it, starts at once on the thread that reads it, even if this one
+        // loses its CPU on waking the parent. The stream is held from before, so that whatever
+        // that next job writes comes after this outcome.
+        synchronized (out) {
+          synchronized (lock) {
+            if (status >= 0) {
+              return; // halted (in a test: in production a halt does not return)
+            }
+            next = queue.poll();
+            if (next == null) {
+              running = false;
+              if (stopped) {
+                finish(0); // serve() returns once this outcome is written (it takes the stream)
+              }
             }
           }
+          send(done);
         }
+        run = next;
       }
       synchronized (lock) {
         if (status >= 0) {
@@ -313,10 +334,18 @@ public final class ChildMain {
   }
 
   /**
-   * Runs one job and sends its outcome; returns the outcome. The warm-up jobs take this path too
-   * ({@link ChildWarmUp#runJobs}).
+   * Runs one job and sends its outcome; returns the outcome. The warm-up jobs take this path
+   * ({@link ChildWarmUp#runJobs}); the jobs the parent sends take its two parts ({@link #execute},
+   * {@link #doneFrame}) with the hand-over of the turn to run between them (see {@link #work}).
    */
   Outcome runJob(Frame.Run run) {
+    Outcome outcome = execute(run);
+    send(doneFrame(run, outcome));
+    return outcome;
+  }
+
+  /** Runs one job (or answers it cancelled before it started) and flushes its progress. */
+  private Outcome execute(Frame.Run run) {
     Context context = new Context(run, Thread.currentThread());
     boolean cancelledBeforeStart;
     synchronized (lock) {
@@ -337,6 +366,11 @@ public final class ChildMain {
       }
       context.flushProgress();
     }
+    return outcome;
+  }
+
+  /** The encoded Done frame of {@code run}; a result too large to send is a failure instead. */
+  private byte[] doneFrame(Frame.Run run, Outcome outcome) {
     byte[] done;
     try {
       done = codec.encode(new Frame.Done(run.jobId(), outcome));
@@ -348,8 +382,7 @@ public final class ChildMain {
           codec.encode(
               new Frame.Done(run.jobId(), new Outcome.Failed(JobError.of(tooLarge), false)));
     }
-    send(done);
-    return outcome;
+    return done;
   }
 
   private void cancel(String jobId) {

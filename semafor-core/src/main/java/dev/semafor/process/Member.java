@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +52,13 @@ final class Member implements Runnable {
   private final ProcessPool pool;
   private final int slot;
   private final Flight flight;
+
+  /**
+   * What a cancellation of one of this slot's jobs does ({@link Flight#cancel}): made once, here,
+   * so the first job does not link the method reference (a class spun while it waits).
+   */
+  private final Consumer<Assignment> cancelInFlight;
+
   final CountDownLatch exited = new CountDownLatch(1);
 
   private final Object lock = new Object();
@@ -81,6 +89,7 @@ final class Member implements Runnable {
     this.pool = pool;
     this.slot = slot;
     this.flight = new Flight(pool.flightWatchdog(), pool.codec(), pool.cancelGrace());
+    this.cancelInFlight = flight::cancel;
     this.child = first;
     watch(first);
   }
@@ -224,7 +233,7 @@ final class Member implements Runnable {
     c.countJob();
     pool.runningCount().incrementAndGet();
     flight.add(assignment, c);
-    assignment.onCancel(flight::cancel);
+    assignment.onCancel(cancelInFlight);
   }
 
   private static void trySend(ChildProcess c, byte[] frame) {
@@ -262,34 +271,33 @@ final class Member implements Runnable {
       } catch (IOException e) {
         frame = null;
       }
-      switch (frame) {
-        case null -> {
-          endFlight(c, Outcomes.ofEnd(head, c, c.awaitExit(EXIT_WAIT), pool.cancelGrace()));
-          return;
-        }
-        case Frame.Progress p when p.jobId().equals(head.jobId()) -> progress(head, p);
-        case Frame.Log l when l.jobId().equals(head.jobId()) -> head.log(l.line());
-        case Frame.Done d when d.jobId().equals(head.jobId()) -> {
-          long ran = flight.finishHead();
-          pool.runningCount().decrementAndGet();
-          observe(ran);
-          report(head, d.outcome());
-          return;
-        }
-        case Frame.Rejected r -> {
-          c.kill(KillReason.PROTOCOL_ERROR);
-          c.awaitExit(EXIT_WAIT);
-          endFlight(
-              c, failed(ProtocolException.class, c + " rejected a frame: " + r.message(), false));
-          return;
-        }
-        default -> {
-          c.kill(KillReason.PROTOCOL_ERROR);
-          c.awaitExit(EXIT_WAIT);
-          String message = c + " sent an unexpected " + FrameCodec.kind(frame) + " frame";
-          endFlight(c, failed(ProtocolException.class, message + " and was killed", true));
-          return;
-        }
+      // A chain of instanceof, not a pattern switch: a switch on types is linked on its first run
+      // (a class spun and loaded), which would be on the clock of the pool's first job.
+      if (frame == null) {
+        endFlight(c, Outcomes.ofEnd(head, c, c.awaitExit(EXIT_WAIT), pool.cancelGrace()));
+        return;
+      } else if (frame instanceof Frame.Done d && d.jobId().equals(head.jobId())) {
+        long ran = flight.finishHead();
+        pool.runningCount().decrementAndGet();
+        observe(ran);
+        report(head, d.outcome());
+        return;
+      } else if (frame instanceof Frame.Progress p && p.jobId().equals(head.jobId())) {
+        progress(head, p);
+      } else if (frame instanceof Frame.Log l && l.jobId().equals(head.jobId())) {
+        head.log(l.line());
+      } else if (frame instanceof Frame.Rejected r) {
+        c.kill(KillReason.PROTOCOL_ERROR);
+        c.awaitExit(EXIT_WAIT);
+        endFlight(
+            c, failed(ProtocolException.class, c + " rejected a frame: " + r.message(), false));
+        return;
+      } else {
+        c.kill(KillReason.PROTOCOL_ERROR);
+        c.awaitExit(EXIT_WAIT);
+        String message = c + " sent an unexpected " + FrameCodec.kind(frame) + " frame";
+        endFlight(c, failed(ProtocolException.class, message + " and was killed", true));
+        return;
       }
     }
   }

@@ -4,7 +4,6 @@ import dev.semafor.spi.Lease;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,45 +31,72 @@ final class GuardedListener implements WorkerListener {
   /** The hooks that threw already: each is logged as a warning once, then at debug level. */
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
-  private void call(String hook, Consumer<WorkerListener> call) {
-    try {
-      call.accept(listener);
-    } catch (RuntimeException e) {
-      if (warned.add(hook)) {
-        log.warn("worker listener {} threw (ignored, logged once): {}", hook, e.toString());
-      } else {
-        log.debug("worker listener {} threw again: {}", hook, e.toString());
-      }
+  /**
+   * Logs what the hook {@code hook} threw: the first time as a warning, later at debug level.
+   *
+   * <p>Each hook calls the listener itself in a try block rather than through a lambda: the hooks
+   * run for every job, on the worker's threads, and a lambda would cost an allocation per call and
+   * a class spun on each hook's first call, while the worker's first jobs run.
+   */
+  private void threw(String hook, RuntimeException e) {
+    if (warned.add(hook)) {
+      log.warn("worker listener {} threw (ignored, logged once): {}", hook, e.toString());
+    } else {
+      log.debug("worker listener {} threw again: {}", hook, e.toString());
     }
   }
 
   @Override
   public void onLeased(List<Lease> leases) {
-    call("onLeased", l -> l.onLeased(leases));
+    try {
+      listener.onLeased(leases);
+    } catch (RuntimeException e) {
+      threw("onLeased", e);
+    }
   }
 
   @Override
   public void onStarted(Assignment assignment) {
-    call("onStarted", l -> l.onStarted(assignment));
+    try {
+      listener.onStarted(assignment);
+    } catch (RuntimeException e) {
+      threw("onStarted", e);
+    }
   }
 
   @Override
   public void onFinished(Assignment assignment, Outcome outcome, long runNanos) {
-    call("onFinished", l -> l.onFinished(assignment, outcome, runNanos));
+    try {
+      listener.onFinished(assignment, outcome, runNanos);
+    } catch (RuntimeException e) {
+      threw("onFinished", e);
+    }
   }
 
   @Override
   public void onRecorded(Assignment assignment, Outcome outcome, Fate fate) {
-    call("onRecorded", l -> l.onRecorded(assignment, outcome, fate));
+    try {
+      listener.onRecorded(assignment, outcome, fate);
+    } catch (RuntimeException e) {
+      threw("onRecorded", e);
+    }
   }
 
   @Override
   public void onLeasesReaped(int count) {
-    call("onLeasesReaped", l -> l.onLeasesReaped(count));
+    try {
+      listener.onLeasesReaped(count);
+    } catch (RuntimeException e) {
+      threw("onLeasesReaped", e);
+    }
   }
 
   @Override
   public void onLeaseLost(Assignment assignment) {
-    call("onLeaseLost", l -> l.onLeaseLost(assignment));
+    try {
+      listener.onLeaseLost(assignment);
+    } catch (RuntimeException e) {
+      threw("onLeaseLost", e);
+    }
   }
 }

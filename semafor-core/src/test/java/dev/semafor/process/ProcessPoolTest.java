@@ -74,6 +74,20 @@ class ProcessPoolTest {
     }
   }
 
+  /**
+   * A serving child learns of its parent's death from stdin's end, so its watch of the parent slows
+   * down: its checks would take CPU from the jobs.
+   */
+  @Test
+  void aServingChildChecksItsParentOnlyOnceASecond() throws Exception {
+    PoolFixture f = shared.get();
+    Outcome outcome = f.outcome(f.submit(ProcessTestTasks.WATCH_EVERY, "null"));
+
+    assertThat(outcome)
+        .isEqualTo(
+            new Outcome.Succeeded(Long.toString(ParentWatch.EVERY_WHILE_SERVING.toMillis())));
+  }
+
   @Test
   void taskPrintingToStdoutDoesNotCorruptTheProtocol() throws Exception {
     PoolFixture f = shared.get();

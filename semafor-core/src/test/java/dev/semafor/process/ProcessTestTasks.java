@@ -21,6 +21,10 @@ public final class ProcessTestTasks implements TaskModule {
   static final String HALT = "process-test.halt";
   static final String OOM = "process-test.oom";
   static final String PID = "process-test.pid";
+
+  /** How often the child's {@link ParentWatch} checks its parent now, in ms (-1: no watch). */
+  static final String WATCH_EVERY = "process-test.watch-every";
+
   static final String BLOCK = "process-test.block";
   static final String STEPS = "process-test.steps";
   static final String AWAIT_CANCEL = "process-test.await-cancel";
@@ -60,6 +64,13 @@ public final class ProcessTestTasks implements TaskModule {
         });
     registry.register(OOM, JsonNode.class, (input, ctx) -> exhaustMemory());
     registry.register(PID, JsonNode.class, (input, ctx) -> ProcessHandle.current().pid());
+    registry.register(
+        WATCH_EVERY,
+        JsonNode.class,
+        (input, ctx) -> {
+          ParentWatch watch = ParentWatch.started();
+          return watch == null ? -1 : watch.every().toMillis();
+        });
     registry.register(COUNT, JsonNode.class, (input, ctx) -> COUNTER.incrementAndGet());
     registry.register(
         LOG,
