@@ -31,7 +31,6 @@ final class TrainCommand implements Callable<Integer> {
       Main.run(quiet, "worker", "--broker", url, "--burst", "--model", "threads");
       Main.run(quiet, "status", "--broker", url);
       Main.run(quiet, "status", "--broker", url, "--json");
-<<<<<<< HEAD
       // The SQLite bench's drain (virtual threads, 64 at once), long enough for the JIT's profiles
       // of the JDBC lease, read and complete to be in the cache: +8 % on the 200,000-job drain.
       Main.run(
@@ -45,8 +44,9 @@ final class TrainCommand implements Callable<Integer> {
           "virtual",
           "--concurrency",
           "64");
-      // The in-process worker's hot path as the memory bench drives it (threads, two members):
-      // long enough for the JIT's profiles of lease, run and complete to be in the cache.
+      // The in-process worker's hot path as the memory bench drives it (threads, two members; the
+      // demo's broker too when SQLite is not built in): long enough for the JIT's profiles of
+      // lease, run and complete to be in the cache, and nothing of it loaded on a later clock.
       Main.run(
           quiet,
           "bench",
@@ -58,12 +58,6 @@ final class TrainCommand implements Callable<Integer> {
           "threads",
           "--concurrency",
           "2");
-=======
-      Main.run(quiet, "bench", "--broker", url, "--jobs", "2000", "--model", "virtual");
-      // The in-memory broker too (the demo's broker when SQLite is not built in, bench's floor):
-      // its lease and complete paths would otherwise load and link on the clock of the first jobs.
-      Main.run(quiet, "bench", "--broker", "memory:", "--jobs", "2000", "--model", "threads");
->>>>>>> proc
       Main.run(quiet, "job", "--broker", url, "no-such-job");
       Main.run(quiet, "--help");
       return 0;
