@@ -9,7 +9,11 @@
 # every run (e.g. -Dsemafor.child.aotCache=FILE, which the launcher sets; older builds ignore it).
 # Without such an option, each jar's children use the cache beside it (semafor-child.aot, where
 # bin/semafor trains it), if there is one: a cache fits only the jar it was trained with, so one
-# file for both jars would leave one build's children without a cache.
+# file for both jars would leave one build's children without a cache. Likewise each jar's parent
+# JVM starts from JAR.aot beside it when there is one (alternate-aot.sh trains it from the jar's
+# own path: give the jars as absolute paths, since a cache fits only the path it was trained
+# from). SEMAFOR_DEMO_BROKER picks the broker (default memory:; "default" for the demo's own
+# SQLite file, made in a fresh folder for each run).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/../.." && pwd)"
 source "$here/bin/lib/jdk.sh"
@@ -23,9 +27,18 @@ wall() {
   if [[ "${SEMAFOR_DEMO_JAVA_OPTS:-}" != *semafor.child.aotCache* && -f "$(dirname "$1")/semafor-child.aot" ]]; then
     cache=("-Dsemafor.child.aotCache=$(dirname "$1")/semafor-child.aot")
   fi
+  if [[ -f "$1.aot" ]]; then
+    cache+=("-XX:AOTCache=$1.aot" -Xlog:aot=off -Xlog:cds=off)
+  fi
+  local broker=(--broker "${SEMAFOR_DEMO_BROKER:-memory:}")
+  [[ "${SEMAFOR_DEMO_BROKER:-}" == default ]] && broker=()
+  local dir
+  dir=$(mktemp -d)
   # shellcheck disable=SC2086 # a list of options on purpose
-  "$java_bin" -XX:+UseParallelGC "${cache[@]}" ${SEMAFOR_DEMO_JAVA_OPTS:-} -jar "$1" demo --broker memory: --json "${@:2}" 2>/dev/null |
+  (cd "$dir" && "$java_bin" -XX:+UseParallelGC "${cache[@]}" ${SEMAFOR_DEMO_JAVA_OPTS:-} \
+    -jar "$(readlink -f "$1")" demo "${broker[@]}" --json "${@:2}" 2>/dev/null) |
     sed -E 's/.*"wall_seconds":([0-9.]+).*/\1/'
+  rm -rf "$dir"
 }
 for _ in $(seq "$runs"); do
   for jar in "$@"; do
