@@ -129,7 +129,10 @@ final class Fetcher {
    */
   private volatile boolean membersLease;
 
-  /** The tasks the worker can run, fixed when it starts. Only the fetcher thread reads it. */
+  /**
+   * The tasks the worker can run, written once by {@link #start} before any lease and read by
+   * whoever leases (the fetcher thread, or a member that saw {@link #membersLease} set after it).
+   */
   private Set<String> tasks = Set.of();
 
   /** True after a hand-back of jobs that waited too long, until a job ends: no prefetch. */
