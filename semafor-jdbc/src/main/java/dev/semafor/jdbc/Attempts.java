@@ -13,11 +13,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -149,45 +151,79 @@ final class Attempts {
       return new Completing(
           completions, rids, dialect.completions(rids, ids, tokens, results), List.of());
     }
-    if (dialect.completeSame() == null || !distinct(rids)) {
+    if (dialect.completeSame() == null) {
       return new Completing(completions, rids, null, List.of());
     }
-    Map<String, List<Integer>> byResult = new LinkedHashMap<>();
-    for (int i = 0; i < n; i++) {
-      String token = completions.get(i).lease().token();
-      if (token == null || token.indexOf('\t') >= 0) {
-        continue; // not one this broker issued (a token and its job id are paired with a tab)
+    return new Completing(completions, rids, null, sameResults(dialect, completions, rids));
+  }
+
+  /**
+   * The completions of a batch grouped by the result they share, for {@link Dialect#completeSame}:
+   * those of a result that {@link #SAME_AT_LEAST} share, leaving out tokens this broker did not
+   * issue (a token and its job id are paired with a tab). A row listed twice is not looked for
+   * here: its statement then completes fewer rows than it was given, and the batch is completed one
+   * by one ({@link #completeSame}), as it would have been.
+   */
+  private static List<Same> sameResults(
+      Dialect dialect, List<Completion> completions, long[] rids) {
+    int n = completions.size();
+    String first = completions.get(0).result();
+    int i = 1;
+    while (i < n && Objects.equals(first, completions.get(i).result())) {
+      i++;
+    }
+    if (i == n) { // the usual batch: every job returned the same result (or none)
+      int[] at = new int[n];
+      int k = 0;
+      for (int j = 0; j < n; j++) {
+        if (pairable(completions.get(j))) {
+          at[k++] = j;
+        }
       }
-      String result = completions.get(i).result();
-      byResult.computeIfAbsent(result, r -> new ArrayList<>()).add(i); // null: no result
+      return k < SAME_AT_LEAST
+          ? List.of()
+          : List.of(same(dialect, first, Arrays.copyOf(at, k), completions, rids));
+    }
+    Map<String, List<Integer>> byResult = new LinkedHashMap<>();
+    for (int j = 0; j < n; j++) {
+      if (pairable(completions.get(j))) {
+        String result = completions.get(j).result(); // null: no result
+        byResult.computeIfAbsent(result, r -> new ArrayList<>()).add(j);
+      }
     }
     List<Same> same = new ArrayList<>();
     for (Map.Entry<String, List<Integer>> e : byResult.entrySet()) {
       List<Integer> at = e.getValue();
-      if (at.size() < SAME_AT_LEAST) {
-        continue;
+      if (at.size() >= SAME_AT_LEAST) {
+        int[] indexes = new int[at.size()];
+        for (int k = 0; k < indexes.length; k++) {
+          indexes[k] = at.get(k);
+        }
+        same.add(same(dialect, e.getKey(), indexes, completions, rids));
       }
-      long[] sameRids = new long[at.size()];
-      String[] tokens = new String[at.size()];
-      String[] ids = new String[at.size()];
-      for (int k = 0; k < at.size(); k++) {
-        sameRids[k] = rids[at.get(k)];
-        tokens[k] = completions.get(at.get(k)).lease().token();
-        ids[k] = completions.get(at.get(k)).lease().jobId();
-      }
-      same.add(new Same(e.getKey(), at, dialect.sameResult(sameRids, tokens, ids)));
     }
-    return new Completing(completions, rids, null, same);
+    return same;
   }
 
-  private static boolean distinct(long[] rids) {
-    Set<Long> seen = HashSet.newHashSet(rids.length);
-    for (long rid : rids) {
-      if (!seen.add(rid)) {
-        return false;
-      }
+  /** True if {@code c}'s token may be paired with its job id: one this broker could have issued. */
+  private static boolean pairable(Completion c) {
+    String token = c.lease().token();
+    return token != null && token.indexOf('\t') < 0;
+  }
+
+  /** The completions at {@code at}, which share {@code result}, bound for one statement. */
+  private static Same same(
+      Dialect dialect, String result, int[] at, List<Completion> completions, long[] rids) {
+    long[] sameRids = new long[at.length];
+    String[] tokens = new String[at.length];
+    String[] ids = new String[at.length];
+    for (int k = 0; k < at.length; k++) {
+      LeaseRef lease = completions.get(at[k]).lease();
+      sameRids[k] = rids[at[k]];
+      tokens[k] = lease.token();
+      ids[k] = lease.jobId();
     }
-    return true;
+    return new Same(result, at, dialect.sameResult(sameRids, tokens, ids));
   }
 
   /**
@@ -198,7 +234,7 @@ final class Attempts {
       List<Completion> completions, long[] rids, Dialect.Binding rows, List<Same> same) {}
 
   /** Completions that share {@code result}, at {@code at} in the batch, and their bound leases. */
-  record Same(String result, List<Integer> at, Dialect.Binding leases) {}
+  record Same(String result, int[] at, Dialect.Binding leases) {}
 
   /** Completes a batch made by {@link #completing}; one applied flag per completion, in order. */
   static List<Boolean> complete(Session s, Dialect dialect, Completing batch, Instant now)
@@ -244,7 +280,7 @@ final class Attempts {
       ps.setString(1, same.result());
       ps.setLong(2, millis(now));
       same.leases().bind(ps, 3);
-      if (ps.executeUpdate() != same.at().size()) {
+      if (ps.executeUpdate() != same.at().length) {
         mismatch = true;
         break;
       }

@@ -298,6 +298,22 @@ class SqliteBrokerTest {
   }
 
   @Test
+  void aLeaseListedTwiceInABatchThatSharesAResultIsCompletedOnce() {
+    broker.enqueue(Jobs.queued("t", 5, clock));
+    List<Lease> leases = lease(5, "default");
+    List<Completion> completions = new ArrayList<>();
+    for (Lease lease : leases) {
+      completions.add(new Completion(lease.ref(), "null"));
+    }
+    completions.add(new Completion(leases.get(2).ref(), "null"));
+
+    assertThat(broker.complete(completions)).containsExactly(true, true, true, true, true, false);
+    for (Lease lease : leases) {
+      assertThat(broker.get(lease.job().id()).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
+    }
+  }
+
+  @Test
   void aTokenWithATabCannotPassForAnotherTokenAndJobIdInABatchThatSharesAResult() {
     // Completions that share a result are matched on "token<TAB>job id" in one statement; a token
     // of the caller's own with a tab in it could otherwise pair with the tail of a job id.
