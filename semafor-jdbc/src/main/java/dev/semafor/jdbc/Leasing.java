@@ -46,7 +46,8 @@ import java.util.Map;
  *
  * <p>Before all that, the broker asks {@link #anyDue} on its reader connection whether there is
  * anything to lease at all: idle workers polling an empty queue then never take the write lock,
- * which matters when several processes share one SQLite file.
+ * which matters when several processes share one SQLite file. Right after a lease that took all it
+ * was asked for, it does not ask: the queues are likely to hold more.
  */
 final class Leasing {
   private static final int SKIP_PAGE = 256;
@@ -348,6 +349,11 @@ final class Leasing {
     /** True when the leases are still to be read ({@link #records}). */
     boolean unread() {
       return rids != null && rids.length > 0;
+    }
+
+    /** How many jobs were taken. */
+    int count() {
+      return rids != null ? rids.length : leases.size();
     }
   }
 

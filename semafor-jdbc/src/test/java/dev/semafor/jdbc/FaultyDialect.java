@@ -14,7 +14,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * chosen calls. Everything else goes to the real dialect and the real connections.
  */
 final class FaultyDialect implements Dialect {
-  /** Decides, before a call on a connection of {@code role} reaches it, whether it fails. */
+  /**
+   * Decides, before a call on a connection of {@code role} reaches it, whether it fails; also sees
+   * the calls on the statements the connection made, as {@code "PreparedStatement.executeQuery"}.
+   */
   @FunctionalInterface
   interface Fault {
     /** An exception to throw instead of (or, for {@code close}, after) the call; null for none. */
@@ -51,7 +54,28 @@ final class FaultyDialect implements Dialect {
               if (injected != null) {
                 throw injected; // a close that fails after it closed
               }
-              return result;
+              return result instanceof PreparedStatement statement
+                  ? statement(role, statement)
+                  : result;
+            });
+  }
+
+  /** {@code statement}, its calls seen by the fault first (which may fail them). */
+  private PreparedStatement statement(Role role, PreparedStatement statement) {
+    return (PreparedStatement)
+        Proxy.newProxyInstance(
+            PreparedStatement.class.getClassLoader(),
+            new Class<?>[] {PreparedStatement.class},
+            (proxy, method, args) -> {
+              SQLException injected = fault.before(role, "PreparedStatement." + method.getName());
+              if (injected != null) {
+                throw injected;
+              }
+              try {
+                return method.invoke(statement, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
             });
   }
 

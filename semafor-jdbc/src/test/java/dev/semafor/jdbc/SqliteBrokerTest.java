@@ -22,6 +22,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -394,6 +395,43 @@ class SqliteBrokerTest {
       clock.advance(Duration.ofSeconds(31));
       assertThat(faulty.reapExpiredLeases()).isEqualTo(1);
       assertThat(ids(faulty.lease(request))).containsExactly(job.id());
+    }
+  }
+
+  @Test
+  void aLeaseOfTheQueuesOfOneThatTookAllItAskedForSkipsTheLookAndOneAfterFewerLooksAgain() {
+    AtomicInteger reads = new AtomicInteger();
+    AtomicInteger writes = new AtomicInteger();
+    FaultyDialect dialect =
+        new FaultyDialect(
+            new SqliteDialect(SqliteLocation.parse(dir + "/hint.db")),
+            (role, method) -> {
+              if (method.equals("PreparedStatement.executeQuery") && role == Dialect.Role.READER) {
+                reads.incrementAndGet();
+              } else if (method.startsWith("PreparedStatement.execute")
+                  && role == Dialect.Role.WRITER) {
+                writes.incrementAndGet();
+              }
+              return null;
+            });
+    LeaseRequest two = new LeaseRequest(List.of("default"), 2, "w", Duration.ofSeconds(30));
+    try (JdbcBroker hinted = JdbcBroker.open(dialect, clock)) {
+      hinted.enqueue(Jobs.queued("t", 3, clock));
+      reads.set(0);
+      assertThat(hinted.lease(two)).as("all it asked for").hasSize(2);
+      assertThat(reads.getAndSet(0)).as("due? queued? then the records").isEqualTo(3);
+
+      LeaseRequest other = new LeaseRequest(List.of("other"), 2, "w", Duration.ofSeconds(30));
+      assertThat(hinted.lease(other)).isEmpty();
+      assertThat(reads.getAndSet(0)).as("another queue: a look").isEqualTo(2);
+
+      assertThat(hinted.lease(two)).as("the one left").hasSize(1);
+      assertThat(reads.getAndSet(0)).as("no look after a lease that took all it asked for").isOne();
+
+      writes.set(0);
+      assertThat(hinted.lease(two)).isEmpty();
+      assertThat(reads.get()).as("a look after a lease that took fewer").isEqualTo(2);
+      assertThat(writes.get()).as("which found nothing: no write transaction").isZero();
     }
   }
 
