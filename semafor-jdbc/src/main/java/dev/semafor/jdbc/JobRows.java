@@ -80,7 +80,7 @@ final class JobRows {
    */
   static String leasedPacked(Dialect dialect) {
     return "id, task, queue, priority, input, attempts, max_attempts, backoff_base_ms,"
-        + " backoff_max_ms, backoff_jitter, run_at, enqueued_at, rid, lease_token, progress,"
+        + " backoff_max_ms, backoff_jitter, run_at, enqueued_at, rid, progress,"
         + " CASE WHEN error_type IS NULL AND timeout_ms IS NULL AND unique_key IS NULL"
         + " AND concurrency_key IS NULL AND concurrency_limit = 0"
         + " AND progress_message IS NULL AND unique_policy IS NULL AND rate_key IS NULL"
@@ -92,19 +92,23 @@ final class JobRows {
         + " rate_permits, rate_period_ms, next_steps, group_id, group_index) END";
   }
 
-  /** Position of {@code rid} in {@link #leasedPacked}; the token follows it. */
+  /** Position of {@code rid} in {@link #leasedPacked}. */
   static final int PACKED_RID = 13;
 
-  private static final int PACKED_REST = 16;
+  private static final int PACKED_REST = 15;
 
-  /** Reads a job just leased (selected with {@link #leasedPacked}) as it now stands. */
-  static JobRecord readPacked(ResultSet rs, String workerId, Instant now, Instant expires)
-      throws SQLException {
+  /**
+   * Reads a job just leased (selected with {@link #leasedPacked}) as it now stands; its queue and
+   * task where {@code taken} does not know them.
+   */
+  static JobRecord readPacked(ResultSet rs, Leasing.Taken taken) throws SQLException {
+    String task = taken.task();
+    String queue = taken.queue();
     JobRecord.Builder b =
         JobRecord.builder()
             .id(rs.getString(1))
-            .task(rs.getString(2))
-            .queue(rs.getString(3))
+            .task(task != null ? task : rs.getString(2))
+            .queue(queue != null ? queue : rs.getString(3))
             .state(JobState.RUNNING)
             .priority(rs.getInt(4))
             .input(rs.getString(5))
@@ -117,10 +121,10 @@ final class JobRows {
                     rs.getDouble(10)))
             .runAt(Instant.ofEpochMilli(rs.getLong(11)))
             .enqueuedAt(Instant.ofEpochMilli(rs.getLong(12)))
-            .startedAt(now)
-            .leaseExpiresAt(expires)
-            .workerId(workerId)
-            .progress(rs.getDouble(15)); // exactly: not through JSON
+            .startedAt(taken.started())
+            .leaseExpiresAt(taken.expires())
+            .workerId(taken.workerId())
+            .progress(rs.getDouble(PACKED_RID + 1)); // exactly: not through JSON
     String rest = rs.getString(PACKED_REST);
     if (rest == null) {
       return b.build();

@@ -85,8 +85,9 @@ final class Leasing {
   final String take;
 
   /**
-   * The records of rows just leased, with their tokens, read after the lease's commit ({@link
-   * Dialect#readsLeasedAfterCommit}).
+   * The records of rows just leased under a token prefix, read after the lease's commit ({@link
+   * Dialect#readsLeasedAfterCommit}): the rows still under their token of this lease only (the
+   * token compared by the database, not read).
    */
   final String leased;
 
@@ -151,7 +152,8 @@ final class Leasing {
             + " FROM "
             + TABLE
             + " WHERE "
-            + dialect.inIds("rid");
+            + dialect.inIds("rid")
+            + " AND lease_token = ? || CAST(rid AS TEXT)";
     boolean together = dialect.runsStatementsTogether();
     this.promoteThenCandidates = together ? promote + "; " + candidates : null;
     this.promoteThenCandidatesOfTasks = together ? promote + "; " + candidatesOfTasks : null;
@@ -311,7 +313,15 @@ final class Leasing {
       // taken; should one not be, the read after the commit finds it without this call's token
       // and leaves it out (records).
       ps.executeUpdate();
-      return new Taken(List.of(), rids, request.workerId(), tokenPrefix, started, expires);
+      return new Taken(
+          List.of(),
+          rids,
+          request.workerId(),
+          tokenPrefix,
+          started,
+          expires,
+          request.queues().size() == 1 ? request.queues().getFirst() : null,
+          request.tasks().size() == 1 ? request.tasks().iterator().next() : null);
     }
     Map<Long, Lease> byRid = HashMap.newHashMap(rids.length);
     try (ResultSet rs = ps.executeQuery()) {
@@ -334,7 +344,8 @@ final class Leasing {
   /**
    * What a lease's write transaction took: the leases themselves, or, where the dialect {@link
    * Dialect#readsLeasedAfterCommit reads them after the commit}, the rows taken, in lease order,
-   * and what {@link #records} needs to build their leases.
+   * and what {@link #records} needs to build their leases: among it the queue and the task of every
+   * job taken where the request named only one (else null), which are then not read.
    */
   record Taken(
       List<Lease> leases,
@@ -342,9 +353,11 @@ final class Leasing {
       String workerId,
       String tokenPrefix,
       Instant started,
-      Instant expires) {
+      Instant expires,
+      String queue,
+      String task) {
     static Taken read(List<Lease> leases) {
-      return new Taken(leases, null, null, null, null, null);
+      return new Taken(leases, null, null, null, null, null, null, null);
     }
 
     /** True when the leases are still to be read ({@link #records}). */
@@ -361,23 +374,21 @@ final class Leasing {
   /**
    * The leases of rows {@code taken} committed, in lease order, read on a reader after the commit.
    * A leased row's record does not change while its lease is live but for what the lease holder
-   * writes itself (and progress and a cancel request, read as they now stand); a row found under
-   * another token (its lease expired and was reaped meanwhile) is left out, as a lease already
-   * lost.
+   * writes itself (and progress and a cancel request, read as they now stand); a row under another
+   * token (its lease expired and was reaped meanwhile) is left out by the query, as a lease already
+   * lost. A queue or task the request named alone is not read: each column read is a native call or
+   * two, a text one also a buffer and a copy.
    */
   List<Lease> records(Session s, Taken taken) throws SQLException {
     PreparedStatement ps = s.prepare(leased);
     dialect.bindIds(ps, 1, taken.rids());
+    ps.setString(2, taken.tokenPrefix());
     Map<Long, Lease> byRid = HashMap.newHashMap(taken.rids().length);
     try (ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         long rid = rs.getLong(JobRows.PACKED_RID);
-        String token = taken.tokenPrefix() + rid;
-        if (token.equals(rs.getString(JobRows.PACKED_RID + 1))) {
-          JobRecord job =
-              JobRows.readPacked(rs, taken.workerId(), taken.started(), taken.expires());
-          byRid.put(rid, new Lease(job, token, taken.expires()));
-        }
+        JobRecord job = JobRows.readPacked(rs, taken);
+        byRid.put(rid, new Lease(job, taken.tokenPrefix() + rid, taken.expires()));
       }
     }
     List<Lease> leases = new ArrayList<>(byRid.size());

@@ -356,12 +356,20 @@ class SqliteBrokerTest {
 
       List<Lease> read =
           leasing.records(
-              reader, new Leasing.Taken(List.of(), reversed, "w", prefix, started, expires));
+              reader,
+              new Leasing.Taken(List.of(), reversed, "w", prefix, started, expires, null, null));
+      List<Lease> known =
+          leasing.records(
+              reader,
+              new Leasing.Taken(
+                  List.of(), reversed, "w", prefix, started, expires, "default", "t"));
       List<Lease> foreign =
           leasing.records(
-              reader, new Leasing.Taken(List.of(), reversed, "w", "other.", started, expires));
+              reader,
+              new Leasing.Taken(List.of(), reversed, "w", "other.", started, expires, null, null));
 
       assertThat(read).containsExactly(leases.get(2), leases.get(1), leases.get(0));
+      assertThat(known).as("the queue and task given, not read").isEqualTo(read);
       assertThat(foreign).isEmpty();
     } finally {
       dialect.close();
