@@ -250,7 +250,7 @@ public final class JdbcBroker implements Broker {
             s -> {
               Instant now = clock.instant();
               List<Boolean> done = Attempts.complete(s, dialect, batch, now);
-              JobControl.afterSuccess(s, dialect, completions, done, now);
+              JobControl.afterSuccess(s, dialect, completions, batch.rids(), done, now);
               return done;
             });
     if (completions.stream().anyMatch(c -> !c.then().isEmpty())) {

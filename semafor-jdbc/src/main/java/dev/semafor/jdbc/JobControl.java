@@ -223,19 +223,25 @@ final class JobControl {
   /**
    * What follows the applied completions, in their transaction: each one's {@code then} jobs
    * (skipped if their id exists), and for each group member its group's count-down, the last one
-   * storing the chord's callback.
+   * storing the chord's callback. {@code rids} are the completions' row ids ({@link
+   * Leasing#rowOf}), in order.
    */
   static void afterSuccess(
-      Session s, Dialect dialect, List<Completion> completions, List<Boolean> applied, Instant now)
+      Session s,
+      Dialect dialect,
+      List<Completion> completions,
+      long[] rids,
+      List<Boolean> applied,
+      Instant now)
       throws SQLException {
-    long[] rids = new long[completions.size()];
+    long[] done = new long[completions.size()];
     int n = 0;
     for (int i = 0; i < completions.size(); i++) {
       if (!applied.get(i)) {
         continue;
       }
       Completion c = completions.get(i);
-      rids[n++] = Leasing.rowOf(c.lease());
+      done[n++] = rids[i];
       if (!c.then().isEmpty()) {
         PreparedStatement then = s.prepare(JobRows.INSERT_IF_ABSENT);
         for (JobRecord next : c.then()) {
@@ -244,13 +250,13 @@ final class JobControl {
         }
       }
     }
-    if (n == 0 || !anyMemberAmong(s, rids, n)) {
+    if (n == 0 || !anyMemberAmong(s, done, n)) {
       return; // most completions are of no group
     }
     PreparedStatement members =
         s.prepare(
             "SELECT group_id FROM " + TABLE + " WHERE " + dialect.inIds("rid") + MEMBERS_AMONG);
-    dialect.bindIds(members, 1, java.util.Arrays.copyOf(rids, n));
+    dialect.bindIds(members, 1, java.util.Arrays.copyOf(done, n));
     List<String> groups = new ArrayList<>();
     try (ResultSet rs = members.executeQuery()) {
       while (rs.next()) {
