@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -227,10 +228,18 @@ public final class MemoryBroker implements Broker {
     lock.lock();
     try {
       Instant now = clock.instant();
-      List<Boolean> out = new ArrayList<>(completions.size());
+      int n = completions.size();
+      // Null while every completion so far applied: then the answer is n times true, no list.
+      List<Boolean> out = null;
+      int at = -1;
       for (Completion c : completions) {
+        at++;
         Slot slot = leases.current(c.lease());
         if (slot == null) {
+          if (out == null) {
+            out = new ArrayList<>(n);
+            out.addAll(Collections.nCopies(at, Boolean.TRUE));
+          }
           out.add(Boolean.FALSE);
           continue;
         }
@@ -249,9 +258,11 @@ public final class MemoryBroker implements Broker {
             jobs.insert(callback, now);
           }
         }
-        out.add(Boolean.TRUE);
+        if (out != null) {
+          out.add(Boolean.TRUE);
+        }
       }
-      return out;
+      return out != null ? out : Collections.nCopies(n, Boolean.TRUE);
     } finally {
       lock.unlock();
     }

@@ -135,6 +135,12 @@ final class Completer implements OutcomeSink {
     }
   }
 
+  /**
+   * The batch a member writes ({@link #writeHere}), empty between writes: one list for every write
+   * rather than one each. Guarded by {@link #writing}.
+   */
+  private final List<Assignment> memberBatch = new ArrayList<>(MAX_BATCH);
+
   /** The attempts of the batch being written that were reported. Guarded by {@link #writing}. */
   private final List<Assignment> reported = new ArrayList<>(MAX_BATCH);
 
@@ -285,10 +291,13 @@ final class Completer implements OutcomeSink {
       return;
     }
     Assignment top = handedIn.get(stripe());
-    if (top == null || top.handedDepth < GATHER || !writing.tryLock()) {
+    if (top == null
+        || top.handedDepth < GATHER
+        || writing.isHeldByCurrentThread() // a callback of this thread's write: one write at a time
+        || !writing.tryLock()) {
       return;
     }
-    List<Assignment> batch = new ArrayList<>(Math.min(MAX_BATCH, top.handedDepth));
+    List<Assignment> batch = memberBatch;
     try {
       while (moveInto(batch, MAX_BATCH) > 0) {
         try {
@@ -307,6 +316,7 @@ final class Completer implements OutcomeSink {
       handedBack = true;
       LockSupport.unpark(thread);
     } finally {
+      batch.clear();
       writing.unlock();
     }
   }
@@ -452,27 +462,35 @@ final class Completer implements OutcomeSink {
       logs.ship(List.copyOf(batch));
     }
     Instant now = clock.instant();
-    List<Completion> completions = new ArrayList<>(batch.size());
-    List<Assignment> succeeded = new ArrayList<>(batch.size());
+    int n = batch.size();
+    List<Completion> completions = new ArrayList<>(n);
+    // The attempts of the completions, in their order: null while every attempt so far succeeded,
+    // when they are the batch's first completions.size() (the usual case: no second list).
+    List<Assignment> succeeded = null;
     List<Failure> failures = new ArrayList<>();
     List<Assignment> failed = new ArrayList<>();
     List<Fate> failedKinds = new ArrayList<>();
-    for (Assignment d : batch) {
+    for (int i = 0; i < n; i++) { // no iterator: the batch is an ArrayList
+      Assignment d = batch.get(i);
       switch (d.handedOutcome) {
         case Outcome.Succeeded s -> {
           List<JobRecord> then;
           try {
             then = nextSteps(d.lease().next(), s.resultJson(), now);
           } catch (RuntimeException e) {
+            succeeded = succeeded != null ? succeeded : new ArrayList<>(batch.subList(0, i));
             failures.add(Failure.dead(d.ref(), JobError.of(e)));
             failed.add(d);
             failedKinds.add(Fate.DEAD);
             continue;
           }
           completions.add(new Completion(d.ref(), s.resultJson(), then));
-          succeeded.add(d);
+          if (succeeded != null) {
+            succeeded.add(d);
+          }
         }
         case Outcome.Failed f -> {
+          succeeded = succeeded != null ? succeeded : new ArrayList<>(batch.subList(0, i));
           JobRecord job = d.lease().job();
           boolean retry = f.retryable() && job.attempts() < job.maxAttempts();
           Instant at = retry ? now.plus(job.backoff().delay(job.attempts(), random)) : null;
@@ -481,6 +499,7 @@ final class Completer implements OutcomeSink {
           failedKinds.add(retry ? Fate.RETRIED : Fate.DEAD);
         }
         case Outcome.Cancelled c -> {
+          succeeded = succeeded != null ? succeeded : new ArrayList<>(batch.subList(0, i));
           failures.add(
               Failure.cancelled(d.ref(), JobError.of("dev.semafor.Cancelled", c.reason())));
           failed.add(d);
@@ -490,8 +509,9 @@ final class Completer implements OutcomeSink {
     }
     if (!completions.isEmpty()) {
       List<Boolean> applied = broker.complete(completions);
-      for (int i = 0; i < succeeded.size(); i++) {
-        Assignment d = succeeded.get(i);
+      List<Assignment> done = succeeded != null ? succeeded : batch;
+      for (int i = 0; i < completions.size(); i++) {
+        Assignment d = done.get(i);
         report(d, applied.get(i), Fate.SUCCEEDED);
       }
       // Written: if the failures below throw, only they are tried again.

@@ -11,6 +11,7 @@ import dev.semafor.spi.LeaseRequest;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -381,16 +382,18 @@ final class Fetcher {
   private boolean accept(List<Lease> leases, long sentMillis) {
     long now = time.nanoTime();
     long validUntil = sentMillis + config.leaseDuration().toMillis();
-    List<Assignment> all = new ArrayList<>(leases.size());
-    List<Assignment> batch = new ArrayList<>(leases.size());
+    // The batch as an array the inbox takes a view of: no list to grow (a job of a task the worker
+    // does not have is rare; only then is a second list made).
+    Assignment[] all = new Assignment[leases.size()];
     List<Assignment> unknown = List.of();
     // Each job's task is looked up once, here; a batch is mostly of one task, and the same string.
     String lastTask = null;
     TaskDefinition<?, ?> lastDefinition = null;
-    for (Lease lease : leases) {
+    for (int i = 0; i < all.length; i++) {
+      Lease lease = leases.get(i);
       Assignment a = new Assignment(lease, progressSink, now);
       a.leased(sentMillis, validUntil);
-      all.add(a);
+      all[i] = a;
       String task = lease.task();
       if (!task.equals(lastTask)) {
         lastTask = task;
@@ -398,7 +401,6 @@ final class Fetcher {
       }
       if (lastDefinition != null) {
         a.definition(lastDefinition);
-        batch.add(a);
       } else {
         if (unknown.isEmpty()) {
           unknown = new ArrayList<>();
@@ -407,6 +409,15 @@ final class Fetcher {
       }
     }
     held.addAll(all);
+    List<Assignment> batch = Arrays.asList(all);
+    if (!unknown.isEmpty()) {
+      batch = new ArrayList<>(all.length - unknown.size());
+      for (Assignment a : all) {
+        if (a.definition() != null) {
+          batch.add(a);
+        }
+      }
+    }
     host.leased(leases);
     if (callerRuns && !batch.isEmpty() && host.isRunning()) {
       // Before the members see these jobs: the member that ends one may lease the next batch.
