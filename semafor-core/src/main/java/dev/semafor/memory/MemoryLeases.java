@@ -92,16 +92,19 @@ final class MemoryLeases {
     private int hint;
 
     /**
-     * The live slot of job {@code id} if it follows the last one found or is near the cursor (the
-     * usual cases: completions in lease order, or in the order of each pool member's jobs); null if
-     * it is not there.
+     * The live slot of job {@code id} if it is a little after the last one found or near the cursor
+     * (the usual cases: completions in lease order, or each pool member's jobs in turn, which with
+     * N members are every Nth of the batch); null if it is not there.
      */
     private Slot near(String id) {
-      if (hint < size && slots[hint] != null && id.equals(ids[hint])) {
-        return slots[hint++];
-      }
-      int end = Math.min(size, cursor + WINDOW);
-      for (int i = cursor; i < end; i++) {
+      Slot slot = within(id, hint);
+      return slot != null ? slot : within(id, cursor);
+    }
+
+    /** The live slot of job {@code id} among the {@link #WINDOW} from {@code from}, or null. */
+    private Slot within(String id, int from) {
+      int end = Math.min(size, from + WINDOW);
+      for (int i = from; i < end; i++) {
         if (slots[i] != null && id.equals(ids[i])) {
           hint = i + 1;
           return slots[i];

@@ -145,8 +145,14 @@ final class Fetcher {
   /** When starts were last reported, in {@link WorkerTime#nanoTime()}; fetcher thread only. */
   private long lastStartReportNanos;
 
-  /** Exponentially weighted mean run time of recent jobs, in nanoseconds; racy by design. */
+  /**
+   * Exponentially weighted mean run time of recent jobs, in nanoseconds; written by whoever records
+   * a batch ({@link #ran}), racy by design.
+   */
   private volatile double meanRunNanos = -1;
+
+  /** The prefetch for {@link #meanRunNanos}, computed when it changes; racy by design. */
+  private volatile int prefetch;
 
   /**
    * @param registry the tasks it leases (read when it starts)
@@ -184,6 +190,7 @@ final class Fetcher {
             time::nanoTime);
     this.thread = Thread.ofPlatform().name("semafor-fetcher").daemon(true).unstarted(this::fetch);
     this.callerRuns = broker.inProcess();
+    this.prefetch = prefetchFor(-1);
   }
 
   void start() {
@@ -224,13 +231,25 @@ final class Fetcher {
     LockSupport.unpark(thread);
   }
 
-  /** Folds the run time of a finished job into the mean that sizes the prefetch. */
-  void ran(long nanos) {
+  /**
+   * Folds the run times of a batch of recorded attempts into the mean that sizes the prefetch: one
+   * write of the mean and the prefetch for the batch, not a shared write per job that every
+   * member's look for room ({@link #fillHere}) then reads from the other core.
+   */
+  void ran(List<Assignment> recorded) {
+    if (recorded.isEmpty()) {
+      return;
+    }
     if (holdBackPrefetch) {
       holdBackPrefetch = false;
     }
     double mean = meanRunNanos;
-    meanRunNanos = mean < 0 ? nanos : mean + (nanos - mean) * 0.05;
+    for (int i = 0; i < recorded.size(); i++) {
+      long nanos = recorded.get(i).ranNanos();
+      mean = mean < 0 ? nanos : mean + (nanos - mean) * 0.05;
+    }
+    meanRunNanos = mean;
+    prefetch = prefetchFor(mean);
   }
 
   private void fetch() {
@@ -367,7 +386,10 @@ final class Fetcher {
   }
 
   private int prefetch() {
-    double mean = meanRunNanos;
+    return prefetch;
+  }
+
+  private int prefetchFor(double mean) {
     if (mean <= 0) {
       return config.prefetch();
     }
