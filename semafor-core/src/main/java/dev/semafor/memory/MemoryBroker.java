@@ -345,7 +345,7 @@ public final class MemoryBroker implements Broker {
           for (LogLines l : logs) {
             Slot slot = leases.current(l.lease());
             if (slot != null) {
-              slot.logs = LogLine.keepLast(slot.logs, l.lines());
+              jobs.appendLogs(slot, l.lines());
             }
             out.add(slot != null);
           }
@@ -358,7 +358,7 @@ public final class MemoryBroker implements Broker {
     return locked(
         () -> {
           Slot slot = jobs.slot(jobId);
-          return slot == null ? List.of() : slot.logs;
+          return slot == null ? List.of() : jobs.logs(slot);
         });
   }
 

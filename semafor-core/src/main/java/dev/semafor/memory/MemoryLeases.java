@@ -14,10 +14,12 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The memory broker's live leases, from {@link #start} to their end: the leased jobs (a {@link
- * LeasedList} through their slots), their tokens, heartbeats and progress, release, expiry, and the
- * cancellations their workers poll for. A lease ends through {@link #finish}, which frees its
- * concurrency slot.
+ * The memory broker's live leases, from {@link #start} to their end: the leased jobs (each in the
+ * {@link Batch} of its lease call, kept while it has a live lease), their tokens, heartbeats and
+ * progress, release, expiry, and the cancellations their workers poll for. A lease ends through
+ * {@link #finish}, which frees its concurrency slot. A job is leased exactly while its slot names a
+ * batch; only reaping and cancellation checks walk the live batches, so a lease and its end write
+ * no links into other jobs' slots.
  *
  * <h2>Tokens by lease call</h2>
  *
@@ -40,7 +42,6 @@ final class MemoryLeases {
 
   private final MemoryJobs jobs;
   private final MemoryLimits limits;
-  private final LeasedList leased = new LeasedList();
 
   /** The lease calls with a live lease, by token. */
   private final Map<String, Batch> batches = new HashMap<>();
@@ -149,7 +150,6 @@ final class MemoryLeases {
   Lease start(Batch batch, Slot slot, String workerId, Instant now, Instant expires) {
     jobs.lease(slot, workerId, now, expires);
     batch.add(slot);
-    leased.add(slot);
     limits.started(slot.fixed(), now);
     // The record as it waited and what the lease changed: no copy of it per job (Lease#leased).
     return Lease.leased(slot.fixed(), slot.attempts(), now, workerId, batch.token, expires);
@@ -176,12 +176,26 @@ final class MemoryLeases {
   /** Ends the current lease of a running job: forgets its token and frees its slot. */
   void finish(Slot slot) {
     Batch batch = slot.batch;
-    if (batch != null && batch.remove(slot)) {
+    if (batch == null) {
+      return; // not leased
+    }
+    if (batch.remove(slot)) {
       batches.remove(batch.token);
     }
-    if (leased.remove(slot)) {
-      limits.finished(slot.fixed());
+    limits.finished(slot.fixed());
+  }
+
+  /** The slots with a live lease, in no order (a copy: the caller may end their leases). */
+  private List<Slot> leased() {
+    List<Slot> out = new ArrayList<>();
+    for (Batch batch : batches.values()) {
+      for (int i = batch.cursor; i < batch.size; i++) {
+        if (batch.slots[i] != null) {
+          out.add(batch.slots[i]);
+        }
+      }
     }
+    return out;
   }
 
   /** See {@link Broker#heartbeat}. */
@@ -244,7 +258,7 @@ final class MemoryLeases {
   /** See {@link Broker#reapExpiredLeases}. */
   int reap(Instant now) {
     List<Slot> expired = new ArrayList<>();
-    for (Slot slot = leased.first(); slot != null; slot = slot.nextLeased) {
+    for (Slot slot : leased()) {
       Instant at = slot.leaseExpiresAt();
       if (at != null && !at.isAfter(now)) {
         expired.add(slot);
@@ -273,7 +287,7 @@ final class MemoryLeases {
   /** See {@link Broker#cancelRequested}. */
   List<String> cancelRequested(String workerId) {
     List<String> ids = new ArrayList<>();
-    for (Slot slot = leased.first(); slot != null; slot = slot.nextLeased) {
+    for (Slot slot : leased()) {
       if (slot.cancelRequested() && workerId.equals(slot.workerId())) {
         ids.add(slot.fixed().id());
       }
