@@ -48,6 +48,9 @@ final class MemoryLeases {
 
   private long tokens;
 
+  /** The batch {@link #current} found last, while it has a live lease; else null. */
+  private Batch lastFound;
+
   /** The jobs one lease call leased, under its one token. */
   static final class Batch {
     /** How far {@link #find} looks past the cursor before it falls back to the lookup by id. */
@@ -156,10 +159,16 @@ final class MemoryLeases {
   }
 
   /** The job whose live lease {@code ref} names, or null if that lease is stale or unknown. */
+  @SuppressWarnings("StringEquality") // the batch's own token string: the map finds the others
   Slot current(LeaseRef ref) {
-    Batch batch = batches.get(ref.token());
-    if (batch == null) {
-      return null;
+    Batch batch = lastFound;
+    // A batch's completions come together, under the very token string it issued: no lookup.
+    if (batch == null || batch.token != ref.token()) {
+      batch = batches.get(ref.token());
+      if (batch == null) {
+        return null;
+      }
+      lastFound = batch;
     }
     Slot slot = batch.near(ref.jobId());
     if (slot != null) {
@@ -181,6 +190,9 @@ final class MemoryLeases {
     }
     if (batch.remove(slot)) {
       batches.remove(batch.token);
+      if (lastFound == batch) {
+        lastFound = null;
+      }
     }
     limits.finished(slot.fixed());
   }
