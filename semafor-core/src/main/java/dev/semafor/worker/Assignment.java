@@ -46,8 +46,6 @@ public final class Assignment {
     }
   }
 
-  private final LeaseRef ref;
-
   /** What the task sees; null for the poison pill. */
   private final JobContext context;
 
@@ -131,7 +129,6 @@ public final class Assignment {
 
   public Assignment(Lease lease, ProgressSink progressSink, long leasedAtNanos) {
     this.lease = Objects.requireNonNull(lease, "lease");
-    this.ref = lease.ref();
     this.progressSink = Objects.requireNonNull(progressSink, "progressSink");
     this.leasedAtNanos = leasedAtNanos;
     this.context = new TaskContext();
@@ -140,7 +137,6 @@ public final class Assignment {
 
   private Assignment() {
     this.lease = null;
-    this.ref = null;
     this.progressSink = null;
     this.leasedAtNanos = 0;
     this.context = null;
@@ -159,8 +155,12 @@ public final class Assignment {
     return lease;
   }
 
+  /**
+   * The reference to its lease (a new one each call, equal to the last: an assignment is made per
+   * job, and most need it once, when their outcome is written); null for the poison pill.
+   */
   public LeaseRef ref() {
-    return ref;
+    return lease == null ? null : lease.ref();
   }
 
   public long leasedAtNanos() {
