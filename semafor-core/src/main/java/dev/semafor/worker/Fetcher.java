@@ -401,6 +401,7 @@ final class Fetcher {
    * Puts leased jobs in the inbox; hands back at once those of a task the worker does not have.
    * Returns false if there were only such jobs (the caller then backs off as on empty queues).
    */
+  @SuppressWarnings("StringEquality") // the same string usually; equals() decides the others
   private boolean accept(List<Lease> leases, long sentMillis) {
     long now = time.nanoTime();
     long validUntil = sentMillis + config.leaseDuration().toMillis();
@@ -411,15 +412,16 @@ final class Fetcher {
     // Each job's task is looked up once, here; a batch is mostly of one task, and the same string.
     String lastTask = null;
     TaskDefinition<?, ?> lastDefinition = null;
+    // What the batch's jobs share: one object, not three fields in each.
+    Assignment.Leased shared = new Assignment.Leased(progressSink, now, sentMillis);
     for (int i = 0; i < all.length; i++) {
       Lease lease = leases.get(i);
-      Assignment a = new Assignment(lease, progressSink, now);
-      a.leased(sentMillis, validUntil);
+      Assignment a = new Assignment(lease, shared, validUntil);
       all[i] = a;
       String task = lease.task();
-      if (!task.equals(lastTask)) {
+      if (task != lastTask) { // the same string, usually: then no compare and no lookup
+        lastDefinition = definitionOf(task, lastTask, lastDefinition);
         lastTask = task;
-        lastDefinition = tasks.contains(task) ? registry.find(task).orElse(null) : null;
       }
       if (lastDefinition != null) {
         a.definition(lastDefinition);
@@ -461,6 +463,19 @@ final class Fetcher {
       host.handBack(unknown, "of a task this worker does not have");
     }
     return !batch.isEmpty();
+  }
+
+  /**
+   * The definition of {@code task}, which follows a job of {@code lastTask} (defined by {@code
+   * lastDefinition}) in a batch; null if the worker does not have it. Apart from {@link #accept}'s
+   * loop: only a batch's first job and a change of task get here.
+   */
+  private TaskDefinition<?, ?> definitionOf(
+      String task, String lastTask, TaskDefinition<?, ?> lastDefinition) {
+    if (task.equals(lastTask)) {
+      return lastDefinition;
+    }
+    return tasks.contains(task) ? registry.find(task).orElse(null) : null;
   }
 
   /**
