@@ -124,7 +124,6 @@ public final class MemoryBroker implements Broker {
   }
 
   @Override
-  @SuppressWarnings("StringEquality") // the same task string as the last job's: admitted already
   public List<Lease> lease(LeaseRequest request) {
     checkOpen();
     lock.lock();
@@ -135,48 +134,13 @@ public final class MemoryBroker implements Broker {
       limits.unpark(now, slot -> jobs.pushReady(jobs.queue(slot.record().queue()), slot));
       List<Lease> leased = new ArrayList<>(Math.min(request.max(), 256));
       batch = leases.begin(Math.min(request.max(), 256));
-      List<Slot> notOurs = null;
-      // The last task admitted: a batch is mostly of one or a few tasks, and the same string.
-      String admitted = null;
       for (String name : request.queues()) {
         MemoryQueue q = jobs.queueIfAny(name);
         if (q == null || (!paused.isEmpty() && paused.contains(name))) {
           continue;
         }
         jobs.promoteDue(q, now);
-        while (leased.size() < request.max()) {
-          int n = takeReady(q, request.max() - leased.size());
-          if (n == 0) {
-            break;
-          }
-          for (int i = 0; i < n; i++) {
-            Slot slot = candidates[i];
-            candidates[i] = null;
-            String task = slot.fixed().task();
-            // Equal names are often other strings (one per enqueued record): compare before the
-            // request's set is probed, which hashes each new string.
-            if (task != admitted && !task.equals(admitted)) {
-              if (!request.admits(task)) {
-                // Another worker's task: back in its place once this queue is done.
-                (notOurs == null ? notOurs = new ArrayList<>() : notOurs).add(slot);
-                continue;
-              }
-              admitted = task;
-            }
-            MemoryLimits.Block blocked = limits.check(slot.fixed(), now);
-            if (blocked != null) {
-              limits.park(slot, blocked);
-              continue;
-            }
-            leased.add(leases.start(batch, slot, request.workerId(), now, expires));
-          }
-        }
-        if (notOurs != null) {
-          for (Slot slot : notOurs) {
-            jobs.pushReady(q, slot);
-          }
-          notOurs.clear();
-        }
+        leaseFrom(q, request, batch, leased, now, expires);
         if (leased.size() >= request.max()) {
           break;
         }
@@ -188,6 +152,66 @@ public final class MemoryBroker implements Broker {
       }
       lock.unlock();
     }
+  }
+
+  /**
+   * Leases the ready jobs of {@code q} the request admits into {@code leased} (in {@code batch})
+   * until it has the request's max or {@code q} has no more; those of other workers' tasks keep
+   * their places. The loops apart from {@link #lease}, and each job's lease apart from them ({@link
+   * #leaseOne}): small methods that the JIT compiles early, by their own counts of calls.
+   */
+  @SuppressWarnings("StringEquality") // the same task string as the last job's: admitted already
+  private void leaseFrom(
+      MemoryQueue q,
+      LeaseRequest request,
+      MemoryLeases.Batch batch,
+      List<Lease> leased,
+      Instant now,
+      Instant expires) {
+    List<Slot> notOurs = null;
+    // The last task admitted: a batch is mostly of one or a few tasks, and the same string.
+    String admitted = null;
+    while (leased.size() < request.max()) {
+      int n = takeReady(q, request.max() - leased.size());
+      if (n == 0) {
+        break;
+      }
+      for (int i = 0; i < n; i++) {
+        Slot slot = candidates[i];
+        candidates[i] = null;
+        String task = slot.fixed().task();
+        // Equal names are often other strings (one per enqueued record): compare before the
+        // request's set is probed, which hashes each new string.
+        if (task != admitted && !task.equals(admitted)) {
+          if (!request.admits(task)) {
+            // Another worker's task: back in its place once this queue is done.
+            (notOurs == null ? notOurs = new ArrayList<>() : notOurs).add(slot);
+            continue;
+          }
+          admitted = task;
+        }
+        Lease lease = leaseOne(batch, slot, request.workerId(), now, expires);
+        if (lease != null) {
+          leased.add(lease);
+        }
+      }
+    }
+    if (notOurs != null) {
+      for (Slot slot : notOurs) {
+        jobs.pushReady(q, slot);
+      }
+    }
+  }
+
+  /** Leases one admitted job in {@code batch}; null if a limit parks it instead. */
+  private Lease leaseOne(
+      MemoryLeases.Batch batch, Slot slot, String workerId, Instant now, Instant expires) {
+    MemoryLimits.Block blocked = limits.check(slot.fixed(), now);
+    if (blocked != null) {
+      limits.park(slot, blocked);
+      return null;
+    }
+    return leases.start(batch, slot, workerId, now, expires);
   }
 
   /**

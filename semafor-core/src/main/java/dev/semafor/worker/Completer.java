@@ -472,39 +472,25 @@ final class Completer implements OutcomeSink {
     List<Fate> failedKinds = new ArrayList<>();
     for (int i = 0; i < n; i++) { // no iterator: the batch is an ArrayList
       Assignment d = batch.get(i);
-      switch (d.handedOutcome) {
-        case Outcome.Succeeded s -> {
-          List<JobRecord> then;
-          try {
-            then = nextSteps(d.lease().next(), s.resultJson(), now);
-          } catch (RuntimeException e) {
-            succeeded = succeeded != null ? succeeded : new ArrayList<>(batch.subList(0, i));
-            failures.add(Failure.dead(d.ref(), JobError.of(e)));
-            failed.add(d);
-            failedKinds.add(Fate.DEAD);
-            continue;
-          }
-          completions.add(new Completion(d.ref(), s.resultJson(), then));
-          if (succeeded != null) {
-            succeeded.add(d);
-          }
+      // The usual case in a method of its own, compiled early by its own count of calls: the loop
+      // stays small, and what fails goes to failure() below.
+      Completion c;
+      RuntimeException chainError = null;
+      try {
+        c = completion(d, now);
+      } catch (RuntimeException e) { // its chain cannot be read
+        c = null;
+        chainError = e;
+      }
+      if (c != null) {
+        completions.add(c);
+        if (succeeded != null) {
+          succeeded.add(d);
         }
-        case Outcome.Failed f -> {
-          succeeded = succeeded != null ? succeeded : new ArrayList<>(batch.subList(0, i));
-          JobRecord job = d.lease().job();
-          boolean retry = f.retryable() && job.attempts() < job.maxAttempts();
-          Instant at = retry ? now.plus(job.backoff().delay(job.attempts(), random)) : null;
-          failures.add(new Failure(d.ref(), f.error(), at));
-          failed.add(d);
-          failedKinds.add(retry ? Fate.RETRIED : Fate.DEAD);
-        }
-        case Outcome.Cancelled c -> {
-          succeeded = succeeded != null ? succeeded : new ArrayList<>(batch.subList(0, i));
-          failures.add(
-              Failure.cancelled(d.ref(), JobError.of("dev.semafor.Cancelled", c.reason())));
-          failed.add(d);
-          failedKinds.add(Fate.CANCELLED);
-        }
+      } else {
+        succeeded = succeeded != null ? succeeded : new ArrayList<>(batch.subList(0, i));
+        failures.add(failure(d, chainError, now, failedKinds));
+        failed.add(d);
       }
     }
     if (!completions.isEmpty()) {
@@ -523,6 +509,45 @@ final class Completer implements OutcomeSink {
       for (int i = 0; i < failed.size(); i++) {
         Assignment d = failed.get(i);
         report(d, applied.get(i), failedKinds.get(i));
+      }
+    }
+  }
+
+  /**
+   * The completion of a succeeded attempt; null if it failed or was cancelled (then {@link
+   * #failure} makes its failure). Throws if its chain's next step cannot be read.
+   */
+  private static Completion completion(Assignment d, Instant now) {
+    if (!(d.handedOutcome instanceof Outcome.Succeeded s)) {
+      return null;
+    }
+    String next = d.lease().next();
+    List<JobRecord> then = next == null ? List.of() : nextSteps(next, s.resultJson(), now);
+    return new Completion(d.ref(), s.resultJson(), then);
+  }
+
+  /**
+   * The failure to write for an attempt that {@link #completion} did not complete ({@code
+   * chainError}: why a success's chain could not be read, else null); adds its fate to {@code
+   * kinds}.
+   */
+  private Failure failure(
+      Assignment d, RuntimeException chainError, Instant now, List<Fate> kinds) {
+    switch (d.handedOutcome) {
+      case Outcome.Succeeded s -> { // its chain cannot be read: dead, with that error
+        kinds.add(Fate.DEAD);
+        return Failure.dead(d.ref(), JobError.of(Objects.requireNonNull(chainError, "chainError")));
+      }
+      case Outcome.Failed f -> {
+        JobRecord job = d.lease().job();
+        boolean retry = f.retryable() && job.attempts() < job.maxAttempts();
+        Instant at = retry ? now.plus(job.backoff().delay(job.attempts(), random)) : null;
+        kinds.add(retry ? Fate.RETRIED : Fate.DEAD);
+        return new Failure(d.ref(), f.error(), at);
+      }
+      case Outcome.Cancelled c -> {
+        kinds.add(Fate.CANCELLED);
+        return Failure.cancelled(d.ref(), JobError.of("dev.semafor.Cancelled", c.reason()));
       }
     }
   }
