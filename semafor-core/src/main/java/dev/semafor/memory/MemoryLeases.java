@@ -57,6 +57,10 @@ final class MemoryLeases {
     private static final int WINDOW = 8;
 
     final String token;
+
+    /** What its leases share (Lease.Terms), made by its first lease; null until then. */
+    private Lease.Terms terms;
+
     private Slot[] slots;
 
     /** The jobs' ids, beside {@link #slots}: compared without reading each slot's record. */
@@ -78,6 +82,20 @@ final class MemoryLeases {
 
     int size() {
       return size;
+    }
+
+    /** Its leases' terms: made once for a lease call, whose leases all pass the same values. */
+    @SuppressWarnings("ReferenceEquality") // the call's own values: anything else makes new terms
+    Lease.Terms terms(String workerId, Instant now, Instant expires) {
+      Lease.Terms t = terms;
+      if (t == null
+          || t.workerId() != workerId
+          || t.leasedAt() != now
+          || t.expiresAt() != expires) {
+        t = new Lease.Terms(now, workerId, token, expires);
+        terms = t;
+      }
+      return t;
     }
 
     private void add(Slot slot) {
@@ -154,8 +172,9 @@ final class MemoryLeases {
     jobs.lease(slot, workerId, now, expires);
     batch.add(slot);
     limits.started(slot.fixed(), now);
-    // The record as it waited and what the lease changed: no copy of it per job (Lease#leased).
-    return Lease.leased(slot.fixed(), slot.attempts(), now, workerId, batch.token, expires);
+    // The record as it waited and what the lease changed: no copy of it per job (Lease#leased),
+    // and the call's terms shared by its leases.
+    return Lease.leased(slot.fixed(), slot.attempts(), batch.terms(workerId, now, expires));
   }
 
   /** The job whose live lease {@code ref} names, or null if that lease is stale or unknown. */
