@@ -258,38 +258,49 @@ public final class MemoryBroker implements Broker {
       int at = -1;
       for (Completion c : completions) {
         at++;
-        Slot slot = leases.current(c.lease());
-        if (slot == null) {
+        if (completeOne(c, now)) {
+          if (out != null) {
+            out.add(Boolean.TRUE);
+          }
+        } else {
           if (out == null) {
             out = new ArrayList<>(n);
             out.addAll(Collections.nCopies(at, Boolean.TRUE));
           }
           out.add(Boolean.FALSE);
-          continue;
-        }
-        leases.finish(slot);
-        jobs.succeed(slot, c.result(), now);
-        List<JobRecord> then = c.then();
-        for (int i = 0; i < then.size(); i++) { // no iterator for the usual empty list
-          JobRecord next = then.get(i);
-          if (!jobs.contains(next.id())) {
-            jobs.insert(next, now);
-          }
-        }
-        if (slot.fixed().groupId() != null) {
-          JobRecord callback = groups.succeeded(slot.record(), c.result(), now);
-          if (callback != null && !jobs.contains(callback.id())) {
-            jobs.insert(callback, now);
-          }
-        }
-        if (out != null) {
-          out.add(Boolean.TRUE);
         }
       }
       return out != null ? out : Collections.nCopies(n, Boolean.TRUE);
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Applies one completion; false if its lease is stale. Apart from {@link #complete}'s loop: a
+   * small method the JIT compiles early, by its own count of calls.
+   */
+  private boolean completeOne(Completion c, Instant now) {
+    Slot slot = leases.current(c.lease());
+    if (slot == null) {
+      return false;
+    }
+    leases.finish(slot);
+    jobs.succeed(slot, c.result(), now);
+    List<JobRecord> then = c.then();
+    for (int i = 0; i < then.size(); i++) { // no iterator for the usual empty list
+      JobRecord next = then.get(i);
+      if (!jobs.contains(next.id())) {
+        jobs.insert(next, now);
+      }
+    }
+    if (slot.fixed().groupId() != null) {
+      JobRecord callback = groups.succeeded(slot.record(), c.result(), now);
+      if (callback != null && !jobs.contains(callback.id())) {
+        jobs.insert(callback, now);
+      }
+    }
+    return true;
   }
 
   @Override

@@ -464,16 +464,42 @@ final class Completer implements OutcomeSink {
     Instant now = clock.instant();
     int n = batch.size();
     List<Completion> completions = new ArrayList<>(n);
-    // The attempts of the completions, in their order: null while every attempt so far succeeded,
-    // when they are the batch's first completions.size() (the usual case: no second list).
-    List<Assignment> succeeded = null;
     List<Failure> failures = new ArrayList<>();
     List<Assignment> failed = new ArrayList<>();
     List<Fate> failedKinds = new ArrayList<>();
+    // The attempts of the completions, in their order: null when every attempt succeeded, when
+    // they are the batch itself (the usual case: no second list).
+    List<Assignment> succeeded = sort(batch, now, completions, failures, failed, failedKinds);
+    if (!completions.isEmpty()) {
+      List<Boolean> applied = broker.complete(completions);
+      reportAll(succeeded != null ? succeeded : batch, completions.size(), applied, null);
+      // Written: if the failures below throw, only they are tried again.
+      batch.clear();
+      batch.addAll(failed);
+    }
+    if (!failures.isEmpty()) {
+      List<Boolean> applied = broker.fail(failures);
+      reportAll(failed, failed.size(), applied, failedKinds);
+    }
+  }
+
+  /**
+   * Sorts a batch's attempts into {@code completions} and {@code failures} (with their attempts and
+   * fates); returns the attempts of the completions in their order, or null if every attempt
+   * succeeded (they are the batch). The loop apart from {@link #write}, and each job's part apart
+   * from the loop ({@link #completion}): small methods the JIT compiles early, by their own counts.
+   */
+  private List<Assignment> sort(
+      List<Assignment> batch,
+      Instant now,
+      List<Completion> completions,
+      List<Failure> failures,
+      List<Assignment> failed,
+      List<Fate> failedKinds) {
+    List<Assignment> succeeded = null;
+    int n = batch.size();
     for (int i = 0; i < n; i++) { // no iterator: the batch is an ArrayList
       Assignment d = batch.get(i);
-      // The usual case in a method of its own, compiled early by its own count of calls: the loop
-      // stays small, and what fails goes to failure() below.
       Completion c;
       RuntimeException chainError = null;
       try {
@@ -493,23 +519,17 @@ final class Completer implements OutcomeSink {
         failed.add(d);
       }
     }
-    if (!completions.isEmpty()) {
-      List<Boolean> applied = broker.complete(completions);
-      List<Assignment> done = succeeded != null ? succeeded : batch;
-      for (int i = 0; i < completions.size(); i++) {
-        Assignment d = done.get(i);
-        report(d, applied.get(i), Fate.SUCCEEDED);
-      }
-      // Written: if the failures below throw, only they are tried again.
-      batch.clear();
-      batch.addAll(failed);
-    }
-    if (!failures.isEmpty()) {
-      List<Boolean> applied = broker.fail(failures);
-      for (int i = 0; i < failed.size(); i++) {
-        Assignment d = failed.get(i);
-        report(d, applied.get(i), failedKinds.get(i));
-      }
+    return succeeded;
+  }
+
+  /**
+   * Reports the first {@code count} of {@code attempts} as the broker answered ({@code applied}),
+   * each as succeeded or, with {@code fates}, as its fate.
+   */
+  private void reportAll(
+      List<Assignment> attempts, int count, List<Boolean> applied, List<Fate> fates) {
+    for (int i = 0; i < count; i++) {
+      report(attempts.get(i), applied.get(i), fates == null ? Fate.SUCCEEDED : fates.get(i));
     }
   }
 
