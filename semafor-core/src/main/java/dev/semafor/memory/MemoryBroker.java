@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -123,7 +124,6 @@ public final class MemoryBroker implements Broker {
   }
 
   @Override
-  @SuppressWarnings("StringEquality") // the same task string as the last job's: admitted already
   public List<Lease> lease(LeaseRequest request) {
     checkOpen();
     lock.lock();
@@ -134,48 +134,13 @@ public final class MemoryBroker implements Broker {
       limits.unpark(now, slot -> jobs.pushReady(jobs.queue(slot.record().queue()), slot));
       List<Lease> leased = new ArrayList<>(Math.min(request.max(), 256));
       batch = leases.begin(Math.min(request.max(), 256));
-      List<Slot> notOurs = null;
-      // The last task admitted: a batch is mostly of one or a few tasks, and the same string.
-      String admitted = null;
       for (String name : request.queues()) {
         MemoryQueue q = jobs.queueIfAny(name);
         if (q == null || (!paused.isEmpty() && paused.contains(name))) {
           continue;
         }
         jobs.promoteDue(q, now);
-        while (leased.size() < request.max()) {
-          int n = takeReady(q, request.max() - leased.size());
-          if (n == 0) {
-            break;
-          }
-          for (int i = 0; i < n; i++) {
-            Slot slot = candidates[i];
-            candidates[i] = null;
-            String task = slot.fixed().task();
-            // Equal names are often other strings (one per enqueued record): compare before the
-            // request's set is probed, which hashes each new string.
-            if (task != admitted && !task.equals(admitted)) {
-              if (!request.admits(task)) {
-                // Another worker's task: back in its place once this queue is done.
-                (notOurs == null ? notOurs = new ArrayList<>() : notOurs).add(slot);
-                continue;
-              }
-              admitted = task;
-            }
-            MemoryLimits.Block blocked = limits.check(slot.fixed(), now);
-            if (blocked != null) {
-              limits.park(slot, blocked);
-              continue;
-            }
-            leased.add(leases.start(batch, slot, request.workerId(), now, expires));
-          }
-        }
-        if (notOurs != null) {
-          for (Slot slot : notOurs) {
-            jobs.pushReady(q, slot);
-          }
-          notOurs.clear();
-        }
+        leaseFrom(q, request, batch, leased, now, expires);
         if (leased.size() >= request.max()) {
           break;
         }
@@ -187,6 +152,66 @@ public final class MemoryBroker implements Broker {
       }
       lock.unlock();
     }
+  }
+
+  /**
+   * Leases the ready jobs of {@code q} the request admits into {@code leased} (in {@code batch})
+   * until it has the request's max or {@code q} has no more; those of other workers' tasks keep
+   * their places. The loops apart from {@link #lease}, and each job's lease apart from them ({@link
+   * #leaseOne}): small methods that the JIT compiles early, by their own counts of calls.
+   */
+  @SuppressWarnings("StringEquality") // the same task string as the last job's: admitted already
+  private void leaseFrom(
+      MemoryQueue q,
+      LeaseRequest request,
+      MemoryLeases.Batch batch,
+      List<Lease> leased,
+      Instant now,
+      Instant expires) {
+    List<Slot> notOurs = null;
+    // The last task admitted: a batch is mostly of one or a few tasks, and the same string.
+    String admitted = null;
+    while (leased.size() < request.max()) {
+      int n = takeReady(q, request.max() - leased.size());
+      if (n == 0) {
+        break;
+      }
+      for (int i = 0; i < n; i++) {
+        Slot slot = candidates[i];
+        candidates[i] = null;
+        String task = slot.fixed().task();
+        // Equal names are often other strings (one per enqueued record): compare before the
+        // request's set is probed, which hashes each new string.
+        if (task != admitted && !task.equals(admitted)) {
+          if (!request.admits(task)) {
+            // Another worker's task: back in its place once this queue is done.
+            (notOurs == null ? notOurs = new ArrayList<>() : notOurs).add(slot);
+            continue;
+          }
+          admitted = task;
+        }
+        Lease lease = leaseOne(batch, slot, request.workerId(), now, expires);
+        if (lease != null) {
+          leased.add(lease);
+        }
+      }
+    }
+    if (notOurs != null) {
+      for (Slot slot : notOurs) {
+        jobs.pushReady(q, slot);
+      }
+    }
+  }
+
+  /** Leases one admitted job in {@code batch}; null if a limit parks it instead. */
+  private Lease leaseOne(
+      MemoryLeases.Batch batch, Slot slot, String workerId, Instant now, Instant expires) {
+    MemoryLimits.Block blocked = limits.check(slot.fixed(), now);
+    if (blocked != null) {
+      limits.park(slot, blocked);
+      return null;
+    }
+    return leases.start(batch, slot, workerId, now, expires);
   }
 
   /**
@@ -227,34 +252,55 @@ public final class MemoryBroker implements Broker {
     lock.lock();
     try {
       Instant now = clock.instant();
-      List<Boolean> out = new ArrayList<>(completions.size());
+      int n = completions.size();
+      // Null while every completion so far applied: then the answer is n times true, no list.
+      List<Boolean> out = null;
+      int at = -1;
       for (Completion c : completions) {
-        Slot slot = leases.current(c.lease());
-        if (slot == null) {
+        at++;
+        if (completeOne(c, now)) {
+          if (out != null) {
+            out.add(Boolean.TRUE);
+          }
+        } else {
+          if (out == null) {
+            out = new ArrayList<>(n);
+            out.addAll(Collections.nCopies(at, Boolean.TRUE));
+          }
           out.add(Boolean.FALSE);
-          continue;
         }
-        leases.finish(slot);
-        jobs.succeed(slot, c.result(), now);
-        List<JobRecord> then = c.then();
-        for (int i = 0; i < then.size(); i++) { // no iterator for the usual empty list
-          JobRecord next = then.get(i);
-          if (!jobs.contains(next.id())) {
-            jobs.insert(next, now);
-          }
-        }
-        if (slot.fixed().groupId() != null) {
-          JobRecord callback = groups.succeeded(slot.record(), c.result(), now);
-          if (callback != null && !jobs.contains(callback.id())) {
-            jobs.insert(callback, now);
-          }
-        }
-        out.add(Boolean.TRUE);
       }
-      return out;
+      return out != null ? out : Collections.nCopies(n, Boolean.TRUE);
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Applies one completion; false if its lease is stale. Apart from {@link #complete}'s loop: a
+   * small method the JIT compiles early, by its own count of calls.
+   */
+  private boolean completeOne(Completion c, Instant now) {
+    Slot slot = leases.current(c.lease());
+    if (slot == null) {
+      return false;
+    }
+    leases.finish(slot);
+    jobs.succeed(slot, c.result(), now);
+    List<JobRecord> then = c.then();
+    for (int i = 0; i < then.size(); i++) { // no iterator for the usual empty list
+      JobRecord next = then.get(i);
+      if (!jobs.contains(next.id())) {
+        jobs.insert(next, now);
+      }
+    }
+    if (slot.fixed().groupId() != null) {
+      JobRecord callback = groups.succeeded(slot.record(), c.result(), now);
+      if (callback != null && !jobs.contains(callback.id())) {
+        jobs.insert(callback, now);
+      }
+    }
+    return true;
   }
 
   @Override
@@ -334,7 +380,7 @@ public final class MemoryBroker implements Broker {
           for (LogLines l : logs) {
             Slot slot = leases.current(l.lease());
             if (slot != null) {
-              slot.logs = LogLine.keepLast(slot.logs, l.lines());
+              jobs.appendLogs(slot, l.lines());
             }
             out.add(slot != null);
           }
@@ -347,7 +393,7 @@ public final class MemoryBroker implements Broker {
     return locked(
         () -> {
           Slot slot = jobs.slot(jobId);
-          return slot == null ? List.of() : slot.logs;
+          return slot == null ? List.of() : jobs.logs(slot);
         });
   }
 

@@ -5,9 +5,9 @@ import dev.semafor.JobState;
 import dev.semafor.UniquePolicy;
 import dev.semafor.spi.GroupRecord;
 import dev.semafor.spi.JobRecord;
+import dev.semafor.spi.LogLine;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -31,7 +31,13 @@ import java.util.TreeMap;
  */
 final class MemoryJobs {
   /** All jobs by id. */
-  private final Map<String, Slot> byId = new HashMap<>();
+  private final SlotIndex byId = new SlotIndex();
+
+  /**
+   * The log lines of the jobs that have any ({@link dev.semafor.spi.Broker#appendLogs}), oldest
+   * first: few jobs log, so no slot carries a field for them.
+   */
+  private final Map<Slot, List<LogLine>> logs = new HashMap<>();
 
   private final Map<String, MemoryQueue> queues = new HashMap<>();
 
@@ -57,12 +63,24 @@ final class MemoryJobs {
   }
 
   boolean contains(String id) {
-    return byId.containsKey(id);
+    return byId.contains(id);
   }
 
-  /** Every stored job, in no order. */
-  Collection<Slot> all() {
-    return byId.values();
+  /** Every stored job, in no order (not to be changed while it is walked). */
+  Iterable<Slot> all() {
+    return byId;
+  }
+
+  /** The job's log lines, oldest first. */
+  List<LogLine> logs(Slot slot) {
+    return logs.getOrDefault(slot, List.of());
+  }
+
+  /**
+   * Appends {@code lines} to the job's log lines, keeping the last ones ({@link LogLine#keepLast}).
+   */
+  void appendLogs(Slot slot, List<LogLine> lines) {
+    logs.put(slot, LogLine.keepLast(logs(slot), lines));
   }
 
   /** The waiting or running job that holds {@code uniqueKey}, or null. */
@@ -87,7 +105,8 @@ final class MemoryJobs {
 
   /** Forgets a finished job (pruned or deleted). */
   void remove(Slot slot) {
-    byId.remove(slot.fixed().id());
+    byId.remove(slot);
+    logs.remove(slot);
     slot.counts[slot.state().ordinal()]--;
   }
 
@@ -95,7 +114,7 @@ final class MemoryJobs {
   void checkNew(List<JobRecord> batch) {
     Set<String> ids = new HashSet<>();
     for (JobRecord job : batch) {
-      if (byId.containsKey(job.id()) || !ids.add(job.id())) {
+      if (byId.contains(job.id()) || !ids.add(job.id())) {
         throw new IllegalArgumentException("a job with id " + job.id() + " already exists");
       }
       if (!job.state().isWaiting()) {
@@ -152,7 +171,7 @@ final class MemoryJobs {
     }
     MemoryQueue q = queue(job.queue());
     Slot slot = new Slot(sequence++, job, q.counts);
-    byId.put(job.id(), slot);
+    byId.put(slot);
     q.counts[job.state().ordinal()]++;
     if (job.uniqueKey() != null) {
       uniqueActive.put(job.uniqueKey(), slot);

@@ -14,10 +14,12 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The memory broker's live leases, from {@link #start} to their end: the leased jobs (a {@link
- * LeasedList} through their slots), their tokens, heartbeats and progress, release, expiry, and the
- * cancellations their workers poll for. A lease ends through {@link #finish}, which frees its
- * concurrency slot.
+ * The memory broker's live leases, from {@link #start} to their end: the leased jobs (each in the
+ * {@link Batch} of its lease call, kept while it has a live lease), their tokens, heartbeats and
+ * progress, release, expiry, and the cancellations their workers poll for. A lease ends through
+ * {@link #finish}, which frees its concurrency slot. A job is leased exactly while its slot names a
+ * batch; only reaping and cancellation checks walk the live batches, so a lease and its end write
+ * no links into other jobs' slots.
  *
  * <h2>Tokens by lease call</h2>
  *
@@ -40,12 +42,14 @@ final class MemoryLeases {
 
   private final MemoryJobs jobs;
   private final MemoryLimits limits;
-  private final LeasedList leased = new LeasedList();
 
   /** The lease calls with a live lease, by token. */
   private final Map<String, Batch> batches = new HashMap<>();
 
   private long tokens;
+
+  /** The batch {@link #current} found last, while it has a live lease; else null. */
+  private Batch lastFound;
 
   /** The jobs one lease call leased, under its one token. */
   static final class Batch {
@@ -53,6 +57,10 @@ final class MemoryLeases {
     private static final int WINDOW = 8;
 
     final String token;
+
+    /** What its leases share (Lease.Terms), made by its first lease; null until then. */
+    private Lease.Terms terms;
+
     private Slot[] slots;
 
     /** The jobs' ids, beside {@link #slots}: compared without reading each slot's record. */
@@ -76,6 +84,20 @@ final class MemoryLeases {
       return size;
     }
 
+    /** Its leases' terms: made once for a lease call, whose leases all pass the same values. */
+    @SuppressWarnings("ReferenceEquality") // the call's own values: anything else makes new terms
+    Lease.Terms terms(String workerId, Instant now, Instant expires) {
+      Lease.Terms t = terms;
+      if (t == null
+          || t.workerId() != workerId
+          || t.leasedAt() != now
+          || t.expiresAt() != expires) {
+        t = new Lease.Terms(now, workerId, token, expires);
+        terms = t;
+      }
+      return t;
+    }
+
     private void add(Slot slot) {
       if (size == slots.length) {
         slots = java.util.Arrays.copyOf(slots, 2 * size);
@@ -92,16 +114,19 @@ final class MemoryLeases {
     private int hint;
 
     /**
-     * The live slot of job {@code id} if it follows the last one found or is near the cursor (the
-     * usual cases: completions in lease order, or in the order of each pool member's jobs); null if
-     * it is not there.
+     * The live slot of job {@code id} if it is a little after the last one found or near the cursor
+     * (the usual cases: completions in lease order, or each pool member's jobs in turn, which with
+     * N members are every Nth of the batch); null if it is not there.
      */
     private Slot near(String id) {
-      if (hint < size && slots[hint] != null && id.equals(ids[hint])) {
-        return slots[hint++];
-      }
-      int end = Math.min(size, cursor + WINDOW);
-      for (int i = cursor; i < end; i++) {
+      Slot slot = within(id, hint);
+      return slot != null ? slot : within(id, cursor);
+    }
+
+    /** The live slot of job {@code id} among the {@link #WINDOW} from {@code from}, or null. */
+    private Slot within(String id, int from) {
+      int end = Math.min(size, from + WINDOW);
+      for (int i = from; i < end; i++) {
         if (slots[i] != null && id.equals(ids[i])) {
           hint = i + 1;
           return slots[i];
@@ -146,17 +171,23 @@ final class MemoryLeases {
   Lease start(Batch batch, Slot slot, String workerId, Instant now, Instant expires) {
     jobs.lease(slot, workerId, now, expires);
     batch.add(slot);
-    leased.add(slot);
     limits.started(slot.fixed(), now);
-    // The record as it waited and what the lease changed: no copy of it per job (Lease#leased).
-    return Lease.leased(slot.fixed(), slot.attempts(), now, workerId, batch.token, expires);
+    // The record as it waited and what the lease changed: no copy of it per job (Lease#leased),
+    // and the call's terms shared by its leases.
+    return Lease.leased(slot.fixed(), slot.attempts(), batch.terms(workerId, now, expires));
   }
 
   /** The job whose live lease {@code ref} names, or null if that lease is stale or unknown. */
+  @SuppressWarnings("StringEquality") // the batch's own token string: the map finds the others
   Slot current(LeaseRef ref) {
-    Batch batch = batches.get(ref.token());
-    if (batch == null) {
-      return null;
+    Batch batch = lastFound;
+    // A batch's completions come together, under the very token string it issued: no lookup.
+    if (batch == null || batch.token != ref.token()) {
+      batch = batches.get(ref.token());
+      if (batch == null) {
+        return null;
+      }
+      lastFound = batch;
     }
     Slot slot = batch.near(ref.jobId());
     if (slot != null) {
@@ -173,12 +204,29 @@ final class MemoryLeases {
   /** Ends the current lease of a running job: forgets its token and frees its slot. */
   void finish(Slot slot) {
     Batch batch = slot.batch;
-    if (batch != null && batch.remove(slot)) {
+    if (batch == null) {
+      return; // not leased
+    }
+    if (batch.remove(slot)) {
       batches.remove(batch.token);
+      if (lastFound == batch) {
+        lastFound = null;
+      }
     }
-    if (leased.remove(slot)) {
-      limits.finished(slot.fixed());
+    limits.finished(slot.fixed());
+  }
+
+  /** The slots with a live lease, in no order (a copy: the caller may end their leases). */
+  private List<Slot> leased() {
+    List<Slot> out = new ArrayList<>();
+    for (Batch batch : batches.values()) {
+      for (int i = batch.cursor; i < batch.size; i++) {
+        if (batch.slots[i] != null) {
+          out.add(batch.slots[i]);
+        }
+      }
     }
+    return out;
   }
 
   /** See {@link Broker#heartbeat}. */
@@ -241,7 +289,7 @@ final class MemoryLeases {
   /** See {@link Broker#reapExpiredLeases}. */
   int reap(Instant now) {
     List<Slot> expired = new ArrayList<>();
-    for (Slot slot = leased.first(); slot != null; slot = slot.nextLeased) {
+    for (Slot slot : leased()) {
       Instant at = slot.leaseExpiresAt();
       if (at != null && !at.isAfter(now)) {
         expired.add(slot);
@@ -270,7 +318,7 @@ final class MemoryLeases {
   /** See {@link Broker#cancelRequested}. */
   List<String> cancelRequested(String workerId) {
     List<String> ids = new ArrayList<>();
-    for (Slot slot = leased.first(); slot != null; slot = slot.nextLeased) {
+    for (Slot slot : leased()) {
       if (slot.cancelRequested() && workerId.equals(slot.workerId())) {
         ids.add(slot.fixed().id());
       }

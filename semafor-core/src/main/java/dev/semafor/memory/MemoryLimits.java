@@ -112,6 +112,9 @@ final class MemoryLimits {
 
   private static void unpark(
       Map<String, ArrayDeque<Slot>> parked, Room room, Consumer<Slot> toReady) {
+    if (parked.isEmpty()) { // the usual case, on every lease call: no iterator
+      return;
+    }
     Iterator<ArrayDeque<Slot>> keys = parked.values().iterator();
     while (keys.hasNext()) {
       ArrayDeque<Slot> line = keys.next();

@@ -25,6 +25,12 @@ final class ReadyQueue<T> {
   private final TreeMap<Integer, Level<T>> levels = new TreeMap<>(Comparator.reverseOrder());
   private int size;
 
+  /**
+   * The first of {@link #levels} (the highest priority), or null until looked up again: the take of
+   * every job reads it, and {@link TreeMap#firstEntry} makes an entry object each time.
+   */
+  private Level<T> first;
+
   ReadyQueue(Sequenced<T> seqOf) {
     this.seqOf = seqOf;
   }
@@ -49,13 +55,21 @@ final class ReadyQueue<T> {
 
   /** Takes the next element in lease order, or null. */
   T poll() {
-    while (!levels.isEmpty()) {
-      Map.Entry<Integer, Level<T>> first = levels.firstEntry();
-      Level<T> level = first.getValue();
+    while (true) {
+      Level<T> level = first;
+      if (level == null) {
+        Map.Entry<Integer, Level<T>> entry = levels.firstEntry();
+        if (entry == null) {
+          return null;
+        }
+        level = entry.getValue();
+        first = level;
+      }
       T a = level.fresh.peekFirst();
       T b = level.returning.peek();
       if (a == null && b == null) {
         levels.pollFirstEntry();
+        first = null;
         continue;
       }
       size--;
@@ -64,7 +78,6 @@ final class ReadyQueue<T> {
       }
       return level.returning.poll();
     }
-    return null;
   }
 
   int size() {
@@ -72,7 +85,13 @@ final class ReadyQueue<T> {
   }
 
   private Level<T> level(int priority) {
-    return levels.computeIfAbsent(priority, p -> new Level<>(seqOf));
+    Level<T> level = levels.get(priority);
+    if (level == null) {
+      level = new Level<>(seqOf);
+      levels.put(priority, level);
+      first = null; // it may come first now
+    }
+    return level;
   }
 
   private static final class Level<T> {

@@ -2,7 +2,6 @@ package dev.semafor.memory;
 
 import dev.semafor.JobState;
 import dev.semafor.spi.JobRecord;
-import dev.semafor.spi.LogLine;
 import java.time.Instant;
 
 /**
@@ -53,17 +52,11 @@ final class Slot {
   /** True while the slot sits in its queue's ready structure. */
   boolean inReady;
 
-  /** The job's log lines ({@link Broker#appendLogs}), oldest first; gone with the slot. */
-  java.util.List<LogLine> logs = java.util.List.of();
+  /** The next slot in its chain of the index by id ({@link SlotIndex}). */
+  Slot nextById;
 
-  /**
-   * Links in the broker's list of leased slots: in it while a lease is live (both null otherwise,
-   * but for the list's ends). An intrusive list takes a job in and out with no lookup or allocation
-   * on every lease and completion; only reaping and cancellation checks walk it.
-   */
-  Slot prevLeased;
-
-  Slot nextLeased;
+  /** Its job id's hash as the index by id spreads it ({@link SlotIndex}). */
+  int idHash;
 
   Slot(long seq, JobRecord record, long[] counts) {
     this.seq = seq;

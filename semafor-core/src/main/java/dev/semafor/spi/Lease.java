@@ -19,15 +19,26 @@ import org.jspecify.annotations.Nullable;
  * without building anything. A broker that keeps its jobs in memory so hands out a lease without a
  * copy of each record, which matters when a lease call takes hundreds of microsecond jobs. Both
  * kinds are equal when their records, tokens and expiries are.
+ *
+ * <p>The leases of one lease call share their {@link Terms} (when, to whom, under which token and
+ * until when): a view keeps them in one object for the call rather than four fields in each.
  */
 public final class Lease {
+  /**
+   * What the leases of one lease call have in common: leased at {@code leasedAt} to {@code
+   * workerId}, under {@code token}, until {@code expiresAt}. A broker makes one per call and hands
+   * it to each of the call's views ({@link #leased(JobRecord, int, Terms)}).
+   */
+  public record Terms(Instant leasedAt, String workerId, String token, Instant expiresAt) {}
+
   /** The record before the lease, for a leased view; null when {@link #job} was given. */
   private final @Nullable JobRecord before;
 
   private final int attempts;
-  private final @Nullable Instant leasedAt;
-  private final @Nullable String workerId;
-  private final String token;
+
+  /** The token of a lease of a given record; the {@link Terms} of a leased view. */
+  private final @Nullable Object tokenOrTerms;
+
   private final Instant expiresAt;
 
   /**
@@ -42,25 +53,15 @@ public final class Lease {
     this.job = job;
     this.before = null;
     this.attempts = job == null ? 0 : job.attempts();
-    this.leasedAt = null;
-    this.workerId = null;
-    this.token = token;
+    this.tokenOrTerms = token;
     this.expiresAt = expiresAt;
   }
 
-  private Lease(
-      JobRecord before,
-      int attempts,
-      Instant leasedAt,
-      String workerId,
-      String token,
-      Instant expiresAt) {
+  private Lease(JobRecord before, int attempts, Terms terms) {
     this.before = Objects.requireNonNull(before, "before");
     this.attempts = attempts;
-    this.leasedAt = leasedAt;
-    this.workerId = workerId;
-    this.token = token;
-    this.expiresAt = expiresAt;
+    this.tokenOrTerms = Objects.requireNonNull(terms, "terms");
+    this.expiresAt = terms.expiresAt();
   }
 
   /**
@@ -76,21 +77,31 @@ public final class Lease {
       String workerId,
       String token,
       Instant expiresAt) {
-    return new Lease(before, attempts, leasedAt, workerId, token, expiresAt);
+    return new Lease(before, attempts, new Terms(leasedAt, workerId, token, expiresAt));
+  }
+
+  /**
+   * A lease of {@code before} as its attempt number {@code attempts}, on the {@code terms} of its
+   * lease call (shared by the call's leases), as {@link #leased(JobRecord, int, Instant, String,
+   * String, Instant)} makes it.
+   */
+  public static Lease leased(JobRecord before, int attempts, Terms terms) {
+    return new Lease(before, attempts, terms);
   }
 
   /** The leased job, running. */
   public JobRecord job() {
     JobRecord j = job;
     if (j == null) {
-      j = before.leased(attempts, leasedAt, expiresAt, workerId);
+      Terms terms = (Terms) tokenOrTerms;
+      j = before.leased(attempts, terms.leasedAt(), expiresAt, terms.workerId());
       job = j;
     }
     return j;
   }
 
   public String token() {
-    return token;
+    return tokenOrTerms instanceof Terms terms ? terms.token() : (String) tokenOrTerms;
   }
 
   public Instant expiresAt() {
@@ -98,7 +109,7 @@ public final class Lease {
   }
 
   public LeaseRef ref() {
-    return new LeaseRef(jobId(), token);
+    return new LeaseRef(jobId(), token());
   }
 
   /** The record the fields that a lease does not change are read from. */
@@ -150,17 +161,17 @@ public final class Lease {
   public boolean equals(Object o) {
     return o instanceof Lease l
         && Objects.equals(job(), l.job())
-        && Objects.equals(token, l.token)
+        && Objects.equals(token(), l.token())
         && Objects.equals(expiresAt, l.expiresAt);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(job(), token, expiresAt);
+    return Objects.hash(job(), token(), expiresAt);
   }
 
   @Override
   public String toString() {
-    return "Lease[job=" + job() + ", token=" + token + ", expiresAt=" + expiresAt + "]";
+    return "Lease[job=" + job() + ", token=" + token() + ", expiresAt=" + expiresAt + "]";
   }
 }

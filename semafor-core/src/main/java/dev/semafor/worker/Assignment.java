@@ -24,13 +24,18 @@ public final class Assignment {
   public static final Assignment POISON = new Assignment();
 
   private final Lease lease;
-  private final ProgressSink progressSink;
+
+  /**
+   * What it shares with the other jobs of its lease call: its progress sink, when it was leased.
+   */
+  private final Leased leased;
+
   private static final VarHandle CANCELLED;
   private static final VarHandle TIMED_OUT;
   private static final VarHandle FINISHED;
   private static final VarHandle HELD;
-  private static final VarHandle LEASED_AT;
   private static final VarHandle VALID_UNTIL;
+  private static final VarHandle EXTRAS;
 
   static {
     try {
@@ -39,14 +44,12 @@ public final class Assignment {
       TIMED_OUT = lookup.findVarHandle(Assignment.class, "timedOut", boolean.class);
       FINISHED = lookup.findVarHandle(Assignment.class, "finished", boolean.class);
       HELD = lookup.findVarHandle(Assignment.class, "held", boolean.class);
-      LEASED_AT = lookup.findVarHandle(Assignment.class, "leasedAtMillis", long.class);
+      EXTRAS = lookup.findVarHandle(Assignment.class, "extras", Extras.class);
       VALID_UNTIL = lookup.findVarHandle(Assignment.class, "leaseValidUntilMillis", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
-
-  private final LeaseRef ref;
 
   /** What the task sees; null for the poison pill. */
   private final JobContext context;
@@ -55,9 +58,9 @@ public final class Assignment {
   // per job, so two fields are cheaper than two AtomicBoolean objects.
   private volatile boolean cancelled;
   private volatile boolean timedOut;
-  private volatile WorkerTime.Cancellable timeoutTimer;
-  private volatile java.time.Duration timeLimit;
-  private final long leasedAtNanos;
+
+  /** What few attempts set (a time limit and its timer, a cancel action); null until one does. */
+  private volatile Extras extras;
 
   /**
    * When the lease expires as this worker knows it, in its clock's milliseconds: when it sent the
@@ -65,9 +68,6 @@ public final class Assignment {
    * the broker's expiry, whatever the clocks' skew). Long.MAX_VALUE until the worker sets it.
    */
   private volatile long leaseValidUntilMillis;
-
-  /** When the worker leased it, in its clock's milliseconds (for how long it has waited). */
-  private volatile long leasedAtMillis;
 
   /** True once the worker has told the broker this attempt started (only its fetcher writes). */
   private volatile boolean startReported;
@@ -82,8 +82,6 @@ public final class Assignment {
    * under the same lock, so none can land on a thread that has moved on to its next job.
    */
   private volatile Thread runner;
-
-  private volatile Consumer<Assignment> onCancel;
 
   /** True while the worker holds this lease ({@link HeldLeases}); set and cleared once each. */
   private volatile boolean held;
@@ -129,21 +127,63 @@ public final class Assignment {
     default void log(Assignment assignment, String line) {}
   }
 
+  /**
+   * What the jobs of one lease call share, kept once for all of them rather than in each: the sink
+   * of their progress and log lines, and when the worker leased them. Written before the batch's
+   * assignments are handed to other threads (and {@link #atMillis} by {@link Assignment#leased}
+   * only for an assignment made on its own).
+   */
+  static final class Leased {
+    final ProgressSink progressSink;
+    final long atNanos;
+    volatile long atMillis;
+
+    Leased(ProgressSink progressSink, long atNanos, long atMillis) {
+      this.progressSink = Objects.requireNonNull(progressSink, "progressSink");
+      this.atNanos = atNanos;
+      this.atMillis = atMillis;
+    }
+  }
+
+  /** The fields few attempts set, apart: one object less to carry on every job. */
+  private static final class Extras {
+    volatile WorkerTime.Cancellable timeoutTimer;
+    volatile java.time.Duration timeLimit;
+    volatile Consumer<Assignment> onCancel;
+  }
+
   public Assignment(Lease lease, ProgressSink progressSink, long leasedAtNanos) {
+    this(lease, new Leased(progressSink, leasedAtNanos, 0), Long.MAX_VALUE);
+  }
+
+  /**
+   * An assignment of one of the jobs of a lease call, which share {@code leased}; its lease holds,
+   * as the worker knows it, until {@code validUntilMillis} on its clock.
+   */
+  Assignment(Lease lease, Leased leased, long validUntilMillis) {
     this.lease = Objects.requireNonNull(lease, "lease");
-    this.ref = lease.ref();
-    this.progressSink = Objects.requireNonNull(progressSink, "progressSink");
-    this.leasedAtNanos = leasedAtNanos;
+    this.leased = Objects.requireNonNull(leased, "leased");
     this.context = new TaskContext();
-    VALID_UNTIL.setRelease(this, Long.MAX_VALUE);
+    VALID_UNTIL.setRelease(this, validUntilMillis);
   }
 
   private Assignment() {
     this.lease = null;
-    this.ref = null;
-    this.progressSink = null;
-    this.leasedAtNanos = 0;
+    this.leased = null;
     this.context = null;
+  }
+
+  /** Its {@link Extras}, made by the first caller that needs them. */
+  private Extras extras() {
+    Extras e = extras;
+    if (e == null) {
+      Extras made = new Extras();
+      e = (Extras) EXTRAS.compareAndExchange(this, null, made);
+      if (e == null) {
+        e = made;
+      }
+    }
+    return e;
   }
 
   /** The context the task runs with: its job, its cancellation, its progress and log. */
@@ -159,12 +199,16 @@ public final class Assignment {
     return lease;
   }
 
+  /**
+   * The reference to its lease (a new one each call, equal to the last: an assignment is made per
+   * job, and most need it once, when their outcome is written); null for the poison pill.
+   */
   public LeaseRef ref() {
-    return ref;
+    return lease == null ? null : lease.ref();
   }
 
   public long leasedAtNanos() {
-    return leasedAtNanos;
+    return leased == null ? 0 : leased.atNanos;
   }
 
   /**
@@ -217,14 +261,19 @@ public final class Assignment {
     return ranNanos;
   }
 
-  /** Stamps when the worker leased it and until when, on its clock, the lease holds. */
+  /**
+   * Stamps when the worker leased it and until when, on its clock, the lease holds. For an
+   * assignment made on its own ({@link #Assignment(Lease, ProgressSink, long)}): the jobs of a
+   * lease call share when they were leased ({@link Leased}).
+   */
   void leased(long atMillis, long validUntilMillis) {
-    LEASED_AT.setRelease(this, atMillis);
+    leased.atMillis = atMillis;
     VALID_UNTIL.setRelease(this, validUntilMillis);
   }
 
+  /** When the worker leased it, in its clock's milliseconds (for how long it has waited). */
   long leasedAtMillis() {
-    return leasedAtMillis;
+    return leased.atMillis;
   }
 
   /** A heartbeat sent at {@code sentMillis} extended the lease by {@code leaseMillis}. */
@@ -297,7 +346,7 @@ public final class Assignment {
    * here). Runs at once if already cancelled.
    */
   public void onCancel(Consumer<Assignment> action) {
-    this.onCancel = action;
+    extras().onCancel = action;
     if (cancelled) {
       action.accept(this);
     }
@@ -320,11 +369,11 @@ public final class Assignment {
   }
 
   void timeoutTimer(WorkerTime.Cancellable timer) {
-    this.timeoutTimer = timer;
+    extras().timeoutTimer = timer;
   }
 
   void timeLimit(java.time.Duration limit) {
-    this.timeLimit = limit;
+    extras().timeLimit = limit;
   }
 
   /**
@@ -332,19 +381,22 @@ public final class Assignment {
    * null if none. In-process pools have the worker enforce it; the process pool kills the child.
    */
   public java.time.Duration timeLimit() {
-    java.time.Duration limit = timeLimit;
+    Extras e = extras;
+    java.time.Duration limit = e == null ? null : e.timeLimit;
     return limit != null ? limit : lease.timeout();
   }
 
   WorkerTime.Cancellable timeoutTimer() {
-    return timeoutTimer;
+    Extras e = extras;
+    return e == null ? null : e.timeoutTimer;
   }
 
   /** Marks the job cancelled, interrupts its thread and runs the cancel action. Idempotent. */
   public void cancel() {
     if (CANCELLED.compareAndSet(this, false, true)) {
       interruptRunner();
-      Consumer<Assignment> action = onCancel;
+      Extras e = extras;
+      Consumer<Assignment> action = e == null ? null : e.onCancel;
       if (action != null) {
         action.accept(this);
       }
@@ -378,12 +430,12 @@ public final class Assignment {
 
   /** A progress report of the task (or of its child, for the process pool). */
   public void progress(double fraction, String message) {
-    progressSink.report(this, fraction, message);
+    leased.progressSink.report(this, fraction, message);
   }
 
   /** A line the task wrote (or its child, for the process pool). */
   public void log(String line) {
-    progressSink.log(this, line);
+    leased.progressSink.log(this, line);
   }
 
   /**

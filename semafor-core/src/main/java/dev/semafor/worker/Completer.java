@@ -135,6 +135,12 @@ final class Completer implements OutcomeSink {
     }
   }
 
+  /**
+   * The batch a member writes ({@link #writeHere}), empty between writes: one list for every write
+   * rather than one each. Guarded by {@link #writing}.
+   */
+  private final List<Assignment> memberBatch = new ArrayList<>(MAX_BATCH);
+
   /** The attempts of the batch being written that were reported. Guarded by {@link #writing}. */
   private final List<Assignment> reported = new ArrayList<>(MAX_BATCH);
 
@@ -285,10 +291,13 @@ final class Completer implements OutcomeSink {
       return;
     }
     Assignment top = handedIn.get(stripe());
-    if (top == null || top.handedDepth < GATHER || !writing.tryLock()) {
+    if (top == null
+        || top.handedDepth < GATHER
+        || writing.isHeldByCurrentThread() // a callback of this thread's write: one write at a time
+        || !writing.tryLock()) {
       return;
     }
-    List<Assignment> batch = new ArrayList<>(Math.min(MAX_BATCH, top.handedDepth));
+    List<Assignment> batch = memberBatch;
     try {
       while (moveInto(batch, MAX_BATCH) > 0) {
         try {
@@ -307,6 +316,7 @@ final class Completer implements OutcomeSink {
       handedBack = true;
       LockSupport.unpark(thread);
     } finally {
+      batch.clear();
       writing.unlock();
     }
   }
@@ -452,57 +462,112 @@ final class Completer implements OutcomeSink {
       logs.ship(List.copyOf(batch));
     }
     Instant now = clock.instant();
-    List<Completion> completions = new ArrayList<>(batch.size());
-    List<Assignment> succeeded = new ArrayList<>(batch.size());
+    int n = batch.size();
+    List<Completion> completions = new ArrayList<>(n);
     List<Failure> failures = new ArrayList<>();
     List<Assignment> failed = new ArrayList<>();
     List<Fate> failedKinds = new ArrayList<>();
-    for (Assignment d : batch) {
-      switch (d.handedOutcome) {
-        case Outcome.Succeeded s -> {
-          List<JobRecord> then;
-          try {
-            then = nextSteps(d.lease().next(), s.resultJson(), now);
-          } catch (RuntimeException e) {
-            failures.add(Failure.dead(d.ref(), JobError.of(e)));
-            failed.add(d);
-            failedKinds.add(Fate.DEAD);
-            continue;
-          }
-          completions.add(new Completion(d.ref(), s.resultJson(), then));
-          succeeded.add(d);
-        }
-        case Outcome.Failed f -> {
-          JobRecord job = d.lease().job();
-          boolean retry = f.retryable() && job.attempts() < job.maxAttempts();
-          Instant at = retry ? now.plus(job.backoff().delay(job.attempts(), random)) : null;
-          failures.add(new Failure(d.ref(), f.error(), at));
-          failed.add(d);
-          failedKinds.add(retry ? Fate.RETRIED : Fate.DEAD);
-        }
-        case Outcome.Cancelled c -> {
-          failures.add(
-              Failure.cancelled(d.ref(), JobError.of("dev.semafor.Cancelled", c.reason())));
-          failed.add(d);
-          failedKinds.add(Fate.CANCELLED);
-        }
-      }
-    }
+    // The attempts of the completions, in their order: null when every attempt succeeded, when
+    // they are the batch itself (the usual case: no second list).
+    List<Assignment> succeeded = sort(batch, now, completions, failures, failed, failedKinds);
     if (!completions.isEmpty()) {
       List<Boolean> applied = broker.complete(completions);
-      for (int i = 0; i < succeeded.size(); i++) {
-        Assignment d = succeeded.get(i);
-        report(d, applied.get(i), Fate.SUCCEEDED);
-      }
+      reportAll(succeeded != null ? succeeded : batch, completions.size(), applied, null);
       // Written: if the failures below throw, only they are tried again.
       batch.clear();
       batch.addAll(failed);
     }
     if (!failures.isEmpty()) {
       List<Boolean> applied = broker.fail(failures);
-      for (int i = 0; i < failed.size(); i++) {
-        Assignment d = failed.get(i);
-        report(d, applied.get(i), failedKinds.get(i));
+      reportAll(failed, failed.size(), applied, failedKinds);
+    }
+  }
+
+  /**
+   * Sorts a batch's attempts into {@code completions} and {@code failures} (with their attempts and
+   * fates); returns the attempts of the completions in their order, or null if every attempt
+   * succeeded (they are the batch). The loop apart from {@link #write}, and each job's part apart
+   * from the loop ({@link #completion}): small methods the JIT compiles early, by their own counts.
+   */
+  private List<Assignment> sort(
+      List<Assignment> batch,
+      Instant now,
+      List<Completion> completions,
+      List<Failure> failures,
+      List<Assignment> failed,
+      List<Fate> failedKinds) {
+    List<Assignment> succeeded = null;
+    int n = batch.size();
+    for (int i = 0; i < n; i++) { // no iterator: the batch is an ArrayList
+      Assignment d = batch.get(i);
+      Completion c;
+      RuntimeException chainError = null;
+      try {
+        c = completion(d, now);
+      } catch (RuntimeException e) { // its chain cannot be read
+        c = null;
+        chainError = e;
+      }
+      if (c != null) {
+        completions.add(c);
+        if (succeeded != null) {
+          succeeded.add(d);
+        }
+      } else {
+        succeeded = succeeded != null ? succeeded : new ArrayList<>(batch.subList(0, i));
+        failures.add(failure(d, chainError, now, failedKinds));
+        failed.add(d);
+      }
+    }
+    return succeeded;
+  }
+
+  /**
+   * Reports the first {@code count} of {@code attempts} as the broker answered ({@code applied}),
+   * each as succeeded or, with {@code fates}, as its fate.
+   */
+  private void reportAll(
+      List<Assignment> attempts, int count, List<Boolean> applied, List<Fate> fates) {
+    for (int i = 0; i < count; i++) {
+      report(attempts.get(i), applied.get(i), fates == null ? Fate.SUCCEEDED : fates.get(i));
+    }
+  }
+
+  /**
+   * The completion of a succeeded attempt; null if it failed or was cancelled (then {@link
+   * #failure} makes its failure). Throws if its chain's next step cannot be read.
+   */
+  private static Completion completion(Assignment d, Instant now) {
+    if (!(d.handedOutcome instanceof Outcome.Succeeded s)) {
+      return null;
+    }
+    String next = d.lease().next();
+    List<JobRecord> then = next == null ? List.of() : nextSteps(next, s.resultJson(), now);
+    return new Completion(d.ref(), s.resultJson(), then);
+  }
+
+  /**
+   * The failure to write for an attempt that {@link #completion} did not complete ({@code
+   * chainError}: why a success's chain could not be read, else null); adds its fate to {@code
+   * kinds}.
+   */
+  private Failure failure(
+      Assignment d, RuntimeException chainError, Instant now, List<Fate> kinds) {
+    switch (d.handedOutcome) {
+      case Outcome.Succeeded s -> { // its chain cannot be read: dead, with that error
+        kinds.add(Fate.DEAD);
+        return Failure.dead(d.ref(), JobError.of(Objects.requireNonNull(chainError, "chainError")));
+      }
+      case Outcome.Failed f -> {
+        JobRecord job = d.lease().job();
+        boolean retry = f.retryable() && job.attempts() < job.maxAttempts();
+        Instant at = retry ? now.plus(job.backoff().delay(job.attempts(), random)) : null;
+        kinds.add(retry ? Fate.RETRIED : Fate.DEAD);
+        return new Failure(d.ref(), f.error(), at);
+      }
+      case Outcome.Cancelled c -> {
+        kinds.add(Fate.CANCELLED);
+        return Failure.cancelled(d.ref(), JobError.of("dev.semafor.Cancelled", c.reason()));
       }
     }
   }

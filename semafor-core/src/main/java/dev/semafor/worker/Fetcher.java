@@ -11,6 +11,7 @@ import dev.semafor.spi.LeaseRequest;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -144,8 +145,14 @@ final class Fetcher {
   /** When starts were last reported, in {@link WorkerTime#nanoTime()}; fetcher thread only. */
   private long lastStartReportNanos;
 
-  /** Exponentially weighted mean run time of recent jobs, in nanoseconds; racy by design. */
+  /**
+   * Exponentially weighted mean run time of recent jobs, in nanoseconds; written by whoever records
+   * a batch ({@link #ran}), racy by design.
+   */
   private volatile double meanRunNanos = -1;
+
+  /** The prefetch for {@link #meanRunNanos}, computed when it changes; racy by design. */
+  private volatile int prefetch;
 
   /**
    * @param registry the tasks it leases (read when it starts)
@@ -183,6 +190,7 @@ final class Fetcher {
             time::nanoTime);
     this.thread = Thread.ofPlatform().name("semafor-fetcher").daemon(true).unstarted(this::fetch);
     this.callerRuns = broker.inProcess();
+    this.prefetch = prefetchFor(-1);
   }
 
   void start() {
@@ -223,13 +231,25 @@ final class Fetcher {
     LockSupport.unpark(thread);
   }
 
-  /** Folds the run time of a finished job into the mean that sizes the prefetch. */
-  void ran(long nanos) {
+  /**
+   * Folds the run times of a batch of recorded attempts into the mean that sizes the prefetch: one
+   * write of the mean and the prefetch for the batch, not a shared write per job that every
+   * member's look for room ({@link #fillHere}) then reads from the other core.
+   */
+  void ran(List<Assignment> recorded) {
+    if (recorded.isEmpty()) {
+      return;
+    }
     if (holdBackPrefetch) {
       holdBackPrefetch = false;
     }
     double mean = meanRunNanos;
-    meanRunNanos = mean < 0 ? nanos : mean + (nanos - mean) * 0.05;
+    for (int i = 0; i < recorded.size(); i++) {
+      long nanos = recorded.get(i).ranNanos();
+      mean = mean < 0 ? nanos : mean + (nanos - mean) * 0.05;
+    }
+    meanRunNanos = mean;
+    prefetch = prefetchFor(mean);
   }
 
   private void fetch() {
@@ -366,7 +386,10 @@ final class Fetcher {
   }
 
   private int prefetch() {
-    double mean = meanRunNanos;
+    return prefetch;
+  }
+
+  private int prefetchFor(double mean) {
     if (mean <= 0) {
       return config.prefetch();
     }
@@ -381,32 +404,22 @@ final class Fetcher {
   private boolean accept(List<Lease> leases, long sentMillis) {
     long now = time.nanoTime();
     long validUntil = sentMillis + config.leaseDuration().toMillis();
-    List<Assignment> all = new ArrayList<>(leases.size());
-    List<Assignment> batch = new ArrayList<>(leases.size());
-    List<Assignment> unknown = List.of();
-    // Each job's task is looked up once, here; a batch is mostly of one task, and the same string.
-    String lastTask = null;
-    TaskDefinition<?, ?> lastDefinition = null;
-    for (Lease lease : leases) {
-      Assignment a = new Assignment(lease, progressSink, now);
-      a.leased(sentMillis, validUntil);
-      all.add(a);
-      String task = lease.task();
-      if (!task.equals(lastTask)) {
-        lastTask = task;
-        lastDefinition = tasks.contains(task) ? registry.find(task).orElse(null) : null;
-      }
-      if (lastDefinition != null) {
-        a.definition(lastDefinition);
-        batch.add(a);
-      } else {
-        if (unknown.isEmpty()) {
-          unknown = new ArrayList<>();
+    // The batch as an array the inbox takes a view of: no list to grow (a job of a task the worker
+    // does not have is rare; only then is a second list made).
+    Assignment[] all = new Assignment[leases.size()];
+    // What the batch's jobs share: one object, not three fields in each.
+    List<Assignment> unknown =
+        assign(leases, all, new Assignment.Leased(progressSink, now, sentMillis), validUntil);
+    held.addAll(all);
+    List<Assignment> batch = Arrays.asList(all);
+    if (!unknown.isEmpty()) {
+      batch = new ArrayList<>(all.length - unknown.size());
+      for (Assignment a : all) {
+        if (a.definition() != null) {
+          batch.add(a);
         }
-        unknown.add(a);
       }
     }
-    held.addAll(all);
     host.leased(leases);
     if (callerRuns && !batch.isEmpty() && host.isRunning()) {
       // Before the members see these jobs: the member that ends one may lease the next batch.
@@ -428,6 +441,52 @@ final class Fetcher {
       host.handBack(unknown, "of a task this worker does not have");
     }
     return !batch.isEmpty();
+  }
+
+  /**
+   * Makes the assignments of {@code leases} into {@code all}, sharing {@code shared}, each valid
+   * until {@code validUntil}, with its task's definition; returns those of a task the worker does
+   * not have. The loop apart from {@link #accept}: a small method the JIT compiles early.
+   */
+  @SuppressWarnings("StringEquality") // the same string usually; equals() decides the others
+  private List<Assignment> assign(
+      List<Lease> leases, Assignment[] all, Assignment.Leased shared, long validUntil) {
+    List<Assignment> unknown = List.of();
+    // Each job's task is looked up once, here; a batch is mostly of one task, and the same string.
+    String lastTask = null;
+    TaskDefinition<?, ?> lastDefinition = null;
+    for (int i = 0; i < all.length; i++) {
+      Lease lease = leases.get(i);
+      Assignment a = new Assignment(lease, shared, validUntil);
+      all[i] = a;
+      String task = lease.task();
+      if (task != lastTask) { // the same string, usually: then no compare and no lookup
+        lastDefinition = definitionOf(task, lastTask, lastDefinition);
+        lastTask = task;
+      }
+      if (lastDefinition != null) {
+        a.definition(lastDefinition);
+      } else {
+        if (unknown.isEmpty()) {
+          unknown = new ArrayList<>();
+        }
+        unknown.add(a);
+      }
+    }
+    return unknown;
+  }
+
+  /**
+   * The definition of {@code task}, which follows a job of {@code lastTask} (defined by {@code
+   * lastDefinition}) in a batch; null if the worker does not have it. Apart from {@link #accept}'s
+   * loop: only a batch's first job and a change of task get here.
+   */
+  private TaskDefinition<?, ?> definitionOf(
+      String task, String lastTask, TaskDefinition<?, ?> lastDefinition) {
+    if (task.equals(lastTask)) {
+      return lastDefinition;
+    }
+    return tasks.contains(task) ? registry.find(task).orElse(null) : null;
   }
 
   /**

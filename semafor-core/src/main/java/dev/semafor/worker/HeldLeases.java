@@ -60,23 +60,36 @@ final class HeldLeases {
 
   /** Holds every one of {@code assignments} (none held yet), as one batch. */
   void addAll(List<Assignment> assignments) {
-    if (assignments.isEmpty()) {
-      return;
-    }
     // Copied by hand: ArrayList.toArray(T[]) is shared by every caller in the JVM, and a type
     // check its profile did not see deoptimizes the leasing code that inlined it.
     Assignment[] jobs = new Assignment[assignments.size()];
     for (int i = 0; i < jobs.length; i++) {
       jobs[i] = assignments.get(i);
     }
+    hold(jobs);
+  }
+
+  /**
+   * Holds every one of {@code assignments} (none held yet), as one batch: a copy of the array,
+   * since the batch clears its entries as their jobs are let go while the caller may still read it.
+   */
+  void addAll(Assignment[] assignments) {
+    hold(assignments.clone());
+  }
+
+  /** Holds every one of {@code jobs} as one batch that owns the array. */
+  private void hold(Assignment[] jobs) {
+    if (jobs.length == 0) {
+      return;
+    }
     Batch batch = new Batch(jobs);
-    for (int i = 0; i < batch.jobs.length; i++) {
-      if (!batch.jobs[i].hold(batch, i)) {
-        throw new IllegalArgumentException("already held: " + batch.jobs[i]);
+    for (int i = 0; i < jobs.length; i++) {
+      if (!jobs[i].hold(batch, i)) {
+        throw new IllegalArgumentException("already held: " + jobs[i]);
       }
     }
-    size.addAndGet(batch.jobs.length);
-    leased.addAndGet(batch.jobs.length);
+    size.addAndGet(jobs.length);
+    leased.addAndGet(jobs.length);
     batches.add(batch);
   }
 

@@ -405,13 +405,12 @@ public final class Worker implements AutoCloseable {
     }
     long started = a.startedAtNanos();
     long ran = started == 0 ? 0 : System.nanoTime() - started;
-    a.ranNanos(ran); // folded into the prefetch's mean by the completer's thread, not each member
+    a.ranNanos(ran); // folded into the prefetch's mean with its batch (recordedBatch), not per job
     listener.onFinished(a, outcome, ran);
     completer.accept(a, outcome);
   }
 
   private void recorded(Assignment a, Outcome outcome, boolean applied, Fate fate) {
-    fetcher.ran(a.ranNanos());
     if (!applied) {
       lost.increment();
       listener.onLeaseLost(a);
@@ -431,6 +430,7 @@ public final class Worker implements AutoCloseable {
    * per batch), and there may be room for the fetcher to fill now.
    */
   private void recordedBatch(List<Assignment> reported) {
+    fetcher.ran(reported); // the batch's run times, into the mean that sizes the prefetch
     held.removeEach(reported);
     if (config.burst() && held.isEmpty()) {
       // The fetcher may be backing off on empty queues; let it see now that it can stop.

@@ -188,6 +188,82 @@ class MemoryBrokerTest {
     assertThat(broker.lease(request(10))).extracting(l -> l.job().id()).containsExactly(other.id());
   }
 
+  @Test
+  void completionsOfTwoLeaseCallsInAnyOrderEachApplyOnceAndStaleOnesAreRefused() {
+    List<JobRecord> jobs = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      jobs.add(job("t"));
+    }
+    broker.enqueue(jobs);
+    List<Lease> first = broker.lease(request(20));
+    List<Lease> second = broker.lease(request(20));
+    // As two pool members hand them in: every other job of a call, the calls interleaved, and a
+    // stale lease (released) in the middle.
+    broker.release(List.of(first.get(5).ref()));
+    String stale = first.get(5).job().id();
+    List<Completion> completions = new ArrayList<>();
+    List<Boolean> expected = new ArrayList<>();
+    for (int start = 0; start < 2; start++) {
+      for (int i = start; i < 20; i += 2) {
+        for (Lease l : List.of(first.get(i), second.get(19 - i))) {
+          completions.add(new Completion(l.ref(), "1"));
+          expected.add(!l.job().id().equals(stale));
+        }
+      }
+    }
+
+    assertThat(broker.complete(completions)).containsExactlyElementsOf(expected);
+    assertThat(broker.complete(completions))
+        .as("each lease ends once: the second time all are stale")
+        .containsOnly(false)
+        .hasSize(40);
+    assertThat(
+            broker.complete(
+                List.of(new Completion(new LeaseRef(first.get(0).job().id(), "x"), "1"))))
+        .containsExactly(false);
+    for (Lease l : first) {
+      JobState state = broker.get(l.job().id()).orElseThrow().state();
+      assertThat(state)
+          .isEqualTo(l.job().id().equals(stale) ? JobState.QUEUED : JobState.SUCCEEDED);
+    }
+    assertThat(second)
+        .allSatisfy(
+            l ->
+                assertThat(broker.get(l.job().id()).orElseThrow().state())
+                    .isEqualTo(JobState.SUCCEEDED));
+  }
+
+  @Test
+  void anAllAppliedAnswerIsOneTruePerCompletion() {
+    broker.enqueue(List.of(job("t"), job("t"), job("t")));
+    List<Completion> completions = new ArrayList<>();
+    for (Lease l : broker.lease(request(3))) {
+      completions.add(new Completion(l.ref(), null));
+    }
+
+    assertThat(broker.complete(completions)).containsExactly(true, true, true);
+    assertThat(broker.complete(List.of())).isEmpty();
+  }
+
+  @Test
+  void expiredLeasesOfSeveralCallsAreReapedAndTheirJobsLeasedAgain() {
+    List<JobRecord> jobs = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      jobs.add(job("t"));
+    }
+    broker.enqueue(jobs);
+    List<Lease> first = broker.lease(request(3));
+    List<Lease> second = broker.lease(request(3));
+    broker.complete(List.of(new Completion(first.get(1).ref(), "1")));
+
+    now.set(START.plusSeconds(31));
+    assertThat(broker.reapExpiredLeases()).isEqualTo(5);
+    assertThat(broker.reapExpiredLeases()).isZero();
+    assertThat(broker.complete(List.of(new Completion(second.get(0).ref(), "1"))))
+        .containsExactly(false);
+    assertThat(broker.lease(request(10))).hasSize(5);
+  }
+
   private JobRecord job(String task) {
     Instant at = now.get();
     return JobRecord.builder().id(JobIds.next(at)).task(task).runAt(at).enqueuedAt(at).build();

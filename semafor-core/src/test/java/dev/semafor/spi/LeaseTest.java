@@ -66,4 +66,22 @@ class LeaseTest {
       assertThat(l.expiresAt()).isEqualTo(EXPIRES);
     }
   }
+
+  @Test
+  void leasesOnSharedTermsEachReadTheirOwnJobAndTheCallsTerms() {
+    Lease.Terms terms = new Lease.Terms(LEASED, "w1", "tok", EXPIRES);
+    JobRecord other = waiting.toBuilder().id("j2").attempts(0).build();
+    Lease first = Lease.leased(waiting, 2, terms);
+    Lease second = Lease.leased(other, 1, terms);
+
+    assertThat(first).isEqualTo(Lease.leased(waiting, 2, LEASED, "w1", "tok", EXPIRES));
+    assertThat(first.ref()).isEqualTo(new LeaseRef("j1", "tok"));
+    assertThat(second.ref()).isEqualTo(new LeaseRef("j2", "tok"));
+    assertThat(second.attempts()).isEqualTo(1);
+    assertThat(second.expiresAt()).isEqualTo(EXPIRES);
+    assertThat(second.job().workerId()).isEqualTo("w1");
+    assertThat(second.job().startedAt()).isEqualTo(LEASED);
+    assertThat(second.job().leaseExpiresAt()).isEqualTo(EXPIRES);
+    assertThat(second.job().attempts()).isEqualTo(1);
+  }
 }

@@ -130,6 +130,45 @@ class CompleterTest {
   }
 
   @Test
+  void aBatchOfSuccessesAroundFailuresReportsEachAttemptWithItsOwnFateAndAnswer() {
+    List<Assignment> jobs = leaseNoops(5);
+    broker.release(List.of(jobs.get(3).ref())); // its result comes back stale: not applied
+    Map<String, Boolean> answers = new ConcurrentHashMap<>();
+    completer(
+        (a, outcome, ok, fate) -> {
+          fates.put(a.jobId(), fate);
+          answers.put(a.jobId(), ok);
+        });
+    JobError boom = JobError.of("boom", "boom");
+    // Handed in before the thread starts: one batch, successes before and after a failure.
+    completer.accept(jobs.get(0), new Outcome.Succeeded("null"));
+    completer.accept(jobs.get(1), new Outcome.Failed(boom, false));
+    completer.accept(jobs.get(2), new Outcome.Succeeded("null"));
+    completer.accept(jobs.get(3), new Outcome.Succeeded("null"));
+    completer.accept(jobs.get(4), new Outcome.Cancelled("asked to"));
+    completer.start();
+
+    await().until(() -> fates.size() == 5);
+    assertThat(fates)
+        .containsEntry(jobs.get(0).jobId(), Fate.SUCCEEDED)
+        .containsEntry(jobs.get(1).jobId(), Fate.DEAD)
+        .containsEntry(jobs.get(2).jobId(), Fate.SUCCEEDED)
+        .containsEntry(jobs.get(3).jobId(), Fate.SUCCEEDED)
+        .containsEntry(jobs.get(4).jobId(), Fate.CANCELLED);
+    assertThat(answers)
+        .containsEntry(jobs.get(0).jobId(), true)
+        .containsEntry(jobs.get(1).jobId(), true)
+        .containsEntry(jobs.get(2).jobId(), true)
+        .containsEntry(jobs.get(3).jobId(), false)
+        .containsEntry(jobs.get(4).jobId(), true);
+    assertThat(stored(jobs.get(0)).state()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(stored(jobs.get(1)).state()).isEqualTo(JobState.DEAD);
+    assertThat(stored(jobs.get(2)).state()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(stored(jobs.get(3)).state()).isEqualTo(JobState.QUEUED);
+    assertThat(stored(jobs.get(4)).state()).isEqualTo(JobState.CANCELLED);
+  }
+
+  @Test
   void aResultTheBrokerRefusesIsReportedNotApplied() {
     Assignment a = leaseNoops(1).get(0);
     broker.release(List.of(a.ref())); // the lease is gone: the result is stale
