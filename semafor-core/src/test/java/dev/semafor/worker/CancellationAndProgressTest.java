@@ -71,7 +71,8 @@ class CancellationAndProgressTest {
     assertThat(done.state()).isEqualTo(JobState.CANCELLED);
     assertThat(done.error().type()).isEqualTo("dev.semafor.Cancelled");
     assertThat(done.attempts()).isEqualTo(1);
-    assertThat(worker.stats().cancelled()).isEqualTo(1);
+    // counted by the completer's callback, just after the broker has the outcome
+    await().untilAsserted(() -> assertThat(worker.stats().cancelled()).isEqualTo(1));
   }
 
   @Test

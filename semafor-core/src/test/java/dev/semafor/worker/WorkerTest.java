@@ -203,7 +203,8 @@ class WorkerTest {
 
     JobRecord r = slow.await(Duration.ofSeconds(10));
     assertThat(r.state()).isEqualTo(JobState.CANCELLED);
-    assertThat(worker.stats().cancelled()).isEqualTo(1);
+    // counted by the completer's callback, just after the broker has the outcome
+    await().untilAsserted(() -> assertThat(worker.stats().cancelled()).isEqualTo(1));
   }
 
   @ParameterizedTest
