@@ -218,11 +218,20 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /**
-   * The worker's config: burst mode on {@code queue}; with {@code --model processes}, the children
-   * run {@link #WARM_UPS} (then any {@code --child-warm-up}) before they take work.
+   * The worker's config: burst mode on {@code queue}, leasing the demo's jobs in one call (a
+   * prefetch of {@link #NUMBERS}' size); with {@code --model processes}, the children run {@link
+   * #WARM_UPS} (then any {@code --child-warm-up}) before they take work.
+   *
+   * <p>The prefetch matters on SQLite when the jobs keep every core busy (as with {@code --model
+   * processes}): with the default, which jobs this long keep at its floor, the worker leases a job
+   * or two each time outcomes are recorded, a write transaction on the clock each, and a member
+   * whose next job is not leased yet waits for the record and the lease. Leased together, the jobs
+   * still start in queue order, one per free member. Jobs that wait in the worker over a second (a
+   * loaded machine) are handed back and leased again as members free up, as in any worker.
    */
   static WorkerConfig config(WorkerOptions worker, String queue) {
-    WorkerConfig.Builder builder = worker.builder().queues(List.of(queue)).burst(true);
+    WorkerConfig.Builder builder =
+        worker.builder().queues(List.of(queue)).burst(true).prefetch(NUMBERS.size());
     if (worker.model == ExecutionModel.PROCESSES) {
       List<WarmUpJob> warmUps = new ArrayList<>();
       warmUps.addAll(WARM_UPS);

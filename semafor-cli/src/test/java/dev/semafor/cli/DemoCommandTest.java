@@ -17,6 +17,7 @@ import dev.semafor.spi.JobQuery;
 import dev.semafor.spi.JobRecord;
 import dev.semafor.task.BuiltinTasks;
 import dev.semafor.worker.WarmUpJob;
+import dev.semafor.worker.WorkerConfig;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -114,6 +115,18 @@ class DemoCommandTest {
     options.model = ExecutionModel.THREADS;
     options.childWarmUps = List.of();
     assertThat(DemoCommand.config(options, "q").childWarmUps()).isEmpty();
+  }
+
+  /** Every model's worker leases the demo's jobs in one call: room for all of them at once. */
+  @Test
+  void theWorkerLeasesEveryNumberAtOnce() {
+    for (ExecutionModel model : ExecutionModel.values()) {
+      WorkerOptions options = new WorkerOptions();
+      options.model = model;
+      WorkerConfig config = DemoCommand.config(options, DemoCommand.QUEUE);
+      assertThat(config.prefetch()).as("%s", model).isEqualTo(DemoCommand.NUMBERS.size());
+      assertThat(config.maxPrefetch()).isGreaterThanOrEqualTo(DemoCommand.NUMBERS.size());
+    }
   }
 
   /** The broker's warm-up takes its job through lease and complete, then leaves no trace. */
