@@ -4,14 +4,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.semafor.ExecutionModel;
+import dev.semafor.JobOptions;
+import dev.semafor.JobState;
 import dev.semafor.Json;
+import dev.semafor.TaskRegistry;
 import dev.semafor.cli.CliRun.Result;
+import dev.semafor.client.Client;
+import dev.semafor.client.JobHandle;
+import dev.semafor.spi.Broker;
+import dev.semafor.spi.Brokers;
+import dev.semafor.spi.JobQuery;
+import dev.semafor.spi.JobRecord;
+import dev.semafor.task.BuiltinTasks;
 import dev.semafor.worker.WarmUpJob;
+import dev.semafor.worker.WorkerConfig;
 import java.math.BigInteger;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DemoCommandTest {
   /** An oracle independent of the task's own trial division. */
@@ -102,6 +115,57 @@ class DemoCommandTest {
     options.model = ExecutionModel.THREADS;
     options.childWarmUps = List.of();
     assertThat(DemoCommand.config(options, "q").childWarmUps()).isEmpty();
+  }
+
+  /** Every model's worker leases the demo's jobs in one call: room for all of them at once. */
+  @Test
+  void theWorkerLeasesEveryNumberAtOnce() {
+    for (ExecutionModel model : ExecutionModel.values()) {
+      WorkerOptions options = new WorkerOptions();
+      options.model = model;
+      WorkerConfig config = DemoCommand.config(options, DemoCommand.QUEUE);
+      assertThat(config.prefetch()).as("%s", model).isEqualTo(DemoCommand.NUMBERS.size());
+      assertThat(config.maxPrefetch()).isGreaterThanOrEqualTo(DemoCommand.NUMBERS.size());
+    }
+  }
+
+  /** The broker's warm-up takes its job through lease and complete, then leaves no trace. */
+  @Test
+  void theBrokersWarmUpLeavesNoJobBehind(@TempDir Path dir) {
+    try (Broker broker = Brokers.open("sqlite:" + dir.resolve("demo.db"))) {
+      DemoCommand.warmUpBroker(
+          broker, DemoCommand.config(new WorkerOptions(), DemoCommand.QUEUE), registry());
+
+      assertThat(broker.query(JobQuery.all())).isEmpty();
+    }
+  }
+
+  /**
+   * A job a killed demo left behind, leased by the warm-up in its place, goes back untouched for
+   * the demo's worker; the warm-up's own job is removed all the same.
+   */
+  @Test
+  void theBrokersWarmUpHandsBackAJobThatIsNotItsOwn() {
+    try (Broker broker = Brokers.open("memory:")) {
+      JobHandle left =
+          new Client(broker)
+              .enqueue(
+                  BuiltinTasks.PRIMES,
+                  new BuiltinTasks.PrimesInput(7),
+                  JobOptions.defaults().queue(DemoCommand.QUEUE));
+
+      DemoCommand.warmUpBroker(
+          broker, DemoCommand.config(new WorkerOptions(), DemoCommand.QUEUE), registry());
+
+      List<JobRecord> jobs = broker.query(JobQuery.all());
+      assertThat(jobs).extracting(JobRecord::id).containsExactly(left.id());
+      assertThat(jobs.get(0).state()).isEqualTo(JobState.QUEUED);
+      assertThat(jobs.get(0).attempts()).isZero();
+    }
+  }
+
+  private static TaskRegistry registry() {
+    return TaskRegistry.withBuiltins();
   }
 
   @Test

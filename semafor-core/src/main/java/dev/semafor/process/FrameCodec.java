@@ -2,7 +2,9 @@ package dev.semafor.process;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.semafor.JobError;
@@ -16,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes and reads {@link Frame}s: a 4-byte big-endian length, then that many bytes of UTF-8 JSON
@@ -134,6 +137,70 @@ final class FrameCodec {
 
   /** Decodes one frame's JSON (without the length prefix). */
   Frame decode(byte[] payload) {
+    Frame frame = decodeAsWritten(payload);
+    return frame != null ? frame : decodeTree(payload);
+  }
+
+  /**
+   * The frames sent once per job — Run, and Done of a success — read token by token in the order
+   * {@link #encode} writes their fields, with the shared factory's parser (so its checks apply): no
+   * tree of nodes, no field map. Returns null for anything else, which {@link #decodeTree} then
+   * reads or refuses with its message: another frame type, the fields in another order, one more or
+   * less, a value of another type, input that is not JSON. Whatever this returns, the tree reading
+   * would return too.
+   */
+  private @Nullable Frame decodeAsWritten(byte[] payload) {
+    try (JsonParser p = factory.createParser(payload)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      String type = textField(p, "type");
+      Frame frame = null;
+      if ("succeeded".equals(type)) {
+        String id = textField(p, "id");
+        String result = id == null ? null : textField(p, "result");
+        if (result != null) {
+          frame = new Frame.Done(id, new Outcome.Succeeded(result));
+        }
+      } else if ("run".equals(type)) {
+        frame = runAsWritten(p);
+      }
+      return frame != null && p.nextToken() == JsonToken.END_OBJECT && p.nextToken() == null
+          ? frame
+          : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static Frame.@Nullable Run runAsWritten(JsonParser p) throws IOException {
+    String id = textField(p, "id");
+    String task = id == null ? null : textField(p, "task");
+    String queue = task == null ? null : textField(p, "queue");
+    Integer attempt = queue == null ? null : intField(p, "attempt");
+    Integer maxAttempts = attempt == null ? null : intField(p, "maxAttempts");
+    String input = maxAttempts == null ? null : textField(p, "input");
+    return input == null ? null : new Frame.Run(id, task, queue, attempt, maxAttempts, input);
+  }
+
+  /** The next field's text if it is {@code name} with a text value, else null. */
+  private static @Nullable String textField(JsonParser p, String name) throws IOException {
+    return name.equals(p.nextFieldName()) && p.nextToken() == JsonToken.VALUE_STRING
+        ? p.getText()
+        : null;
+  }
+
+  /** The next field's value if it is {@code name} with a value that fits an int, else null. */
+  private static @Nullable Integer intField(JsonParser p, String name) throws IOException {
+    return name.equals(p.nextFieldName())
+            && p.nextToken() == JsonToken.VALUE_NUMBER_INT
+            && p.getNumberType() == JsonParser.NumberType.INT
+        ? p.getIntValue()
+        : null;
+  }
+
+  /** Decodes one frame's JSON through a tree, strictly: each fault is named. */
+  Frame decodeTree(byte[] payload) {
     JsonNode node;
     try {
       node = mapper.readTree(payload);

@@ -9,9 +9,11 @@ import dev.semafor.worker.Assignment;
 import dev.semafor.worker.Outcome;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +32,17 @@ import org.slf4j.LoggerFactory;
  * ProcessPoolBuilder#pipelineBudget} worth of work by the slot's recent mean), and the child runs
  * them in order. The {@link Flight} tracks them; only the oldest is running. Long jobs are never
  * pipelined, so none waits behind another while a slot is free.
+ *
+ * <h2>The next job before the report</h2>
+ *
+ * When a job's Done frame comes in and a job waits in the inbox, the member sends that one to the
+ * child before it reports the outcome ({@link #sendNextFirst}). A report wakes the worker's
+ * completer (and may wake its fetcher), which write to the broker: on a machine whose cores the
+ * children keep busy, those threads take the core the member runs on, and the child would sit idle
+ * until the member got it back. Sent first, the next job runs while they write. Only a job that can
+ * go at once goes first: if the child is gone, due for recycling, or the pool is stopping, the
+ * report comes first as before, and a job whose send fails is sent, after the report, the way any
+ * job for a dead child is (to its replacement).
  *
  * <h2>Who kills a child</h2>
  *
@@ -85,6 +98,12 @@ final class Member implements Runnable {
   /** A poison pill was taken while jobs were in flight. Member thread only. */
   private boolean stopping;
 
+  /**
+   * A job taken to go before a report whose send failed (its child had just died); dispatched next,
+   * to a replacement child. Member thread only.
+   */
+  private @Nullable Assignment unsent;
+
   Member(ProcessPool pool, int slot, ChildProcess first) {
     this.pool = pool;
     this.slot = slot;
@@ -107,7 +126,10 @@ final class Member implements Runnable {
       while (!pool.isClosed()) {
         try {
           if (flight.isEmpty()) {
-            Assignment next = stopping ? Assignment.POISON : takeNext();
+            Assignment next = takeUnsent();
+            if (next == null) {
+              next = stopping ? Assignment.POISON : takeNext();
+            }
             if (next.isPoison()) {
               stopChild();
               return;
@@ -132,8 +154,12 @@ final class Member implements Runnable {
       if (c != null && c.isAlive()) {
         c.kill(KillReason.CLOSED);
       }
-      List<Assignment> left = flight.drain();
+      List<Assignment> left = new ArrayList<>(flight.drain());
       pool.runningCount().addAndGet(-left.size());
+      Assignment notSent = takeUnsent();
+      if (notSent != null) {
+        left.add(notSent);
+      }
       failUnstarted(left, "the process pool closed before the job finished");
       exited.countDown();
     }
@@ -188,6 +214,50 @@ final class Member implements Runnable {
     return (int) Math.max(1, Math.min(MAX_IN_FLIGHT, byTime));
   }
 
+  private @Nullable Assignment takeUnsent() {
+    Assignment a = unsent;
+    unsent = null;
+    return a;
+  }
+
+  /**
+   * Right after a Done frame, with nothing else in flight: sends the job waiting at the head of the
+   * inbox, if there is one and the child can take it now, before the outcome is reported (see the
+   * class comment). Does nothing if the child is gone or killed, has run its quota (the usual path
+   * replaces it after the report), or the pool is stopping; a poison pill taken here stops the slot
+   * once the flight is empty, as one taken while pipelining does.
+   */
+  private void sendNextFirst() {
+    ChildProcess c = child;
+    if (stopping
+        || !flight.isEmpty()
+        || c == null
+        || !c.isAlive()
+        || c.killReason() != null
+        || !underQuota(c)) {
+      return;
+    }
+    Assignment next = pool.inbox().poll();
+    if (next == null) {
+      return;
+    }
+    if (next.isPoison()) {
+      stopping = true;
+      return;
+    }
+    byte[] frame = runFrameOf(next);
+    if (frame == null) {
+      return; // reported already
+    }
+    try {
+      c.send(frame);
+    } catch (IOException e) {
+      unsent = next; // the child died just now: after the report, to its replacement
+      return;
+    }
+    sent(next, c);
+  }
+
   private boolean underQuota(ChildProcess c) {
     return c != null && (pool.maxJobsPerChild() == 0 || c.jobs() < pool.maxJobsPerChild());
   }
@@ -203,20 +273,8 @@ final class Member implements Runnable {
 
   /** Sends one job to the child (a fresh one if the flight is empty and the child is gone). */
   private void dispatch(Assignment assignment) throws InterruptedException {
-    if (assignment.isCancelled()) {
-      report(assignment, new Outcome.Cancelled("cancelled before it started"));
-      return;
-    }
-    byte[] frame;
-    try {
-      frame = pool.codec().encode(runFrame(assignment.lease().job()));
-    } catch (ProtocolException e) {
-      report(
-          assignment,
-          failed(
-              ProtocolException.class,
-              "cannot send the job to a worker process: " + e.getMessage(),
-              false));
+    byte[] frame = runFrameOf(assignment);
+    if (frame == null) {
       return;
     }
     ChildProcess c = flight.isEmpty() ? readyChild() : child;
@@ -230,6 +288,33 @@ final class Member implements Runnable {
         trySend(c, frame);
       } // else it died with jobs in flight: awaitOne sees the end and sends this one on
     }
+    sent(assignment, c);
+  }
+
+  /**
+   * The encoded Run frame of {@code assignment}, or null if it is not to be sent: cancelled before
+   * it started, or too large for a frame (either is reported here).
+   */
+  private byte @Nullable [] runFrameOf(Assignment assignment) {
+    if (assignment.isCancelled()) {
+      report(assignment, new Outcome.Cancelled("cancelled before it started"));
+      return null;
+    }
+    try {
+      return pool.codec().encode(runFrame(assignment.lease().job()));
+    } catch (ProtocolException e) {
+      report(
+          assignment,
+          failed(
+              ProtocolException.class,
+              "cannot send the job to a worker process: " + e.getMessage(),
+              false));
+      return null;
+    }
+  }
+
+  /** {@code assignment} went to {@code c}: counted, and in the flight. */
+  private void sent(Assignment assignment, ChildProcess c) {
     c.countJob();
     pool.runningCount().incrementAndGet();
     flight.add(assignment, c);
@@ -280,7 +365,11 @@ final class Member implements Runnable {
         long ran = flight.finishHead();
         pool.runningCount().decrementAndGet();
         observe(ran);
-        report(head, d.outcome());
+        try {
+          sendNextFirst();
+        } finally {
+          report(head, d.outcome());
+        }
         return;
       } else if (frame instanceof Frame.Progress p && p.jobId().equals(head.jobId())) {
         progress(head, p);

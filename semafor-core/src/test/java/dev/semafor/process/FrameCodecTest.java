@@ -140,6 +140,72 @@ class FrameCodecTest {
         .hasMessage("failed frame lacks the object field 'error'");
   }
 
+  /**
+   * Run and succeeded Done frames, read token by token in the order the codec writes them, come out
+   * as the tree reading gives them, escapes and all.
+   */
+  @Test
+  void framesReadAsWrittenEqualTheTreeReading() {
+    List<Frame> frames =
+        List.of(
+            new Frame.Run("01J", "semafor.echo", "q", 2, 5, "{\"text\":\"h\u00e9\\\"llo\\n\"}"),
+            new Frame.Run("1", "t", "default", Integer.MAX_VALUE, 1, "null"),
+            new Frame.Done("01J", new Outcome.Succeeded("{\"n\":2,\"prime\":true}")),
+            new Frame.Done("\u4e2d", new Outcome.Succeeded("\"\\u0000 \\\"\"")));
+    for (Frame frame : frames) {
+      byte[] encoded = codec.encode(frame);
+      byte[] payload = Arrays.copyOfRange(encoded, 4, encoded.length);
+      assertThat(codec.decode(payload)).isEqualTo(frame);
+      assertThat(codec.decodeTree(payload)).isEqualTo(frame);
+    }
+  }
+
+  /** Fields in another order, or with spaces between them, read as they always did. */
+  @Test
+  void framesWrittenOtherwiseStillRead() throws IOException {
+    assertThat(read(frame("{\"id\":\"1\",\"result\":\"2\",\"type\":\"succeeded\"}")))
+        .isEqualTo(new Frame.Done("1", new Outcome.Succeeded("2")));
+    assertThat(
+            read(
+                frame(
+                    " { \"type\" : \"run\", \"input\":\"null\", \"id\":\"1\", \"task\":\"t\","
+                        + " \"queue\":\"q\", \"maxAttempts\":3, \"attempt\":1 } ")))
+        .isEqualTo(new Frame.Run("1", "t", "q", 1, 3, "null"));
+  }
+
+  /**
+   * What the token-by-token reading does not take falls to the tree reading, which refuses it as
+   * before: a value of another type, a number too large for an int, a field more, a duplicate, text
+   * after the object.
+   */
+  @Test
+  void framesInTheWrittenOrderButMalformedAreRefusedAsBefore() {
+    assertThatThrownBy(() -> read(frame("{\"type\":\"succeeded\",\"id\":\"1\",\"result\":5}")))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessage("succeeded frame lacks the text field 'result'");
+    assertThatThrownBy(
+            () ->
+                read(
+                    frame(
+                        "{\"type\":\"run\",\"id\":\"1\",\"task\":\"t\",\"queue\":\"q\","
+                            + "\"attempt\":4294967296,\"maxAttempts\":3,\"input\":\"null\"}")))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessage("run frame lacks the integer field 'attempt'");
+    assertThatThrownBy(
+            () ->
+                read(frame("{\"type\":\"succeeded\",\"id\":\"1\",\"result\":\"2\",\"id\":\"3\"}")))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageStartingWith("frame is not valid JSON: Duplicate field 'id'");
+    assertThatThrownBy(
+            () -> read(frame("{\"type\":\"succeeded\",\"id\":\"1\",\"result\":\"2\"} {}")))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageStartingWith("frame is not valid JSON: ");
+    assertThatThrownBy(
+            () -> read(frame("{\"type\":\"succeeded\",\"id\":\"\\ud800\",\"result\":\"2\"}")))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageStartingWith("frame is not valid JSON: ");
+  }
+
   @Test
   void refusesToEncodeAFrameOverTheLimit() {
     FrameCodec small = new FrameCodec(Json.defaults(), 64);

@@ -76,6 +76,26 @@ final class PoolFixture implements AutoCloseable {
   }
 
   Assignment submit(String task, String input, UnaryOperator<JobRecord.Builder> options) {
+    Assignment assignment =
+        assignment(
+            task,
+            input,
+            options,
+            (a, fraction, message) -> progress.add(a.jobId() + " " + fraction + " " + message));
+    inbox.add(assignment);
+    return assignment;
+  }
+
+  /** A job of {@code task} under a lease, as a worker hands it to a pool; in no inbox yet. */
+  static Assignment assignment(String task, String input) {
+    return assignment(task, input, b -> b, (a, fraction, message) -> {});
+  }
+
+  private static Assignment assignment(
+      String task,
+      String input,
+      UnaryOperator<JobRecord.Builder> options,
+      Assignment.ProgressSink progress) {
     Instant now = Instant.now();
     JobRecord job =
         options
@@ -88,13 +108,8 @@ final class PoolFixture implements AutoCloseable {
                     .runAt(now)
                     .enqueuedAt(now))
             .build();
-    Assignment assignment =
-        new Assignment(
-            new Lease(job, "token", now.plusSeconds(60)),
-            (a, fraction, message) -> progress.add(a.jobId() + " " + fraction + " " + message),
-            System.nanoTime());
-    inbox.add(assignment);
-    return assignment;
+    return new Assignment(
+        new Lease(job, "token", now.plusSeconds(60)), progress, System.nanoTime());
   }
 
   Outcome outcome(Assignment assignment) throws Exception {

@@ -11,6 +11,10 @@ import dev.semafor.worker.Assignment;
 import dev.semafor.worker.Outcome;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -184,6 +188,68 @@ class ProcessPoolTest {
                 "cancelled; worker process " + pid + " did not stop within 500 ms and was killed"));
     assertThat(PoolFixture.alive(pid)).isFalse();
     f.awaitFullWithout(1, pid);
+  }
+
+  /**
+   * When a job ends and another waits, the member sends that one to the child before it reports the
+   * outcome: here the report of the first job waits until the second job's task has printed, which
+   * it can only do if it was sent first.
+   */
+  @Test
+  void theNextJobGoesToTheChildBeforeTheOutcomeOfTheLastIsReported() throws Exception {
+    Assignment first = PoolFixture.assignment(BuiltinTasks.ECHO, "1");
+    Assignment second = PoolFixture.assignment(ProcessTestTasks.PRINT, "2");
+    String printed = "hello from " + second.jobId();
+    LinkedBlockingQueue<Assignment> inbox = new LinkedBlockingQueue<>(List.of(first, second));
+    List<String> output = new CopyOnWriteArrayList<>();
+    Map<String, Outcome> outcomes = new ConcurrentHashMap<>();
+    List<String> seenWhenFirstReported = new CopyOnWriteArrayList<>();
+    ProcessPool pool = PoolFixture.builder().size(1).childOutput(output::add).build();
+    try {
+      pool.start(
+          inbox,
+          (a, outcome) -> {
+            if (a == first) {
+              await()
+                  .atMost(PoolFixture.WAIT)
+                  .until(() -> output.stream().anyMatch(l -> l.endsWith(printed)));
+              seenWhenFirstReported.add(printed);
+            }
+            outcomes.put(a.jobId(), outcome);
+          });
+      await().atMost(PoolFixture.WAIT).until(() -> outcomes.size() == 2);
+
+      assertThat(seenWhenFirstReported).containsExactly(printed);
+      assertThat(outcomes)
+          .containsEntry(first.jobId(), new Outcome.Succeeded("1"))
+          .containsEntry(second.jobId(), new Outcome.Succeeded("2"));
+    } finally {
+      pool.close();
+    }
+  }
+
+  /**
+   * A poison pill met where the next job would be sent before a report ends the slot once that
+   * report is made, as a pill met while pipelining does: the outcome is reported, the child stops.
+   */
+  @Test
+  void aPoisonPillBehindAFinishedJobStopsTheSlotAfterItsReport() throws Exception {
+    Assignment job = PoolFixture.assignment(BuiltinTasks.ECHO, "\"last\"");
+    LinkedBlockingQueue<Assignment> inbox =
+        new LinkedBlockingQueue<>(List.of(job, Assignment.POISON));
+    Map<String, Outcome> outcomes = new ConcurrentHashMap<>();
+    ProcessPool pool = PoolFixture.builder().size(1).build();
+    try {
+      pool.start(inbox, (a, outcome) -> outcomes.put(a.jobId(), outcome));
+
+      await().atMost(PoolFixture.WAIT).until(() -> pool.pids().isEmpty());
+      assertThat(pool.stop(Duration.ofSeconds(30))).as("the slot has ended").isTrue();
+      assertThat(outcomes)
+          .containsExactly(Map.entry(job.jobId(), new Outcome.Succeeded("\"last\"")));
+      assertThat(pool.running()).isZero();
+    } finally {
+      pool.close();
+    }
   }
 
   @Test
