@@ -213,8 +213,7 @@ class ProcessWorkerTest {
     // callback): the count follows a moment later.
     await()
         .atMost(WAIT)
-        .untilAsserted(
-            () -> assertThat(worker.stats().cancelled() - cancelledBefore).isEqualTo(1));
+        .untilAsserted(() -> assertThat(worker.stats().cancelled() - cancelledBefore).isEqualTo(1));
     assertThat(pool(worker).pids()).as("its child was not killed").contains(pid);
   }
 }
