@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -309,6 +310,7 @@ final class Attempts {
     Boolean[] applied = new Boolean[n];
     s.execute("SAVEPOINT semafor_complete");
     boolean mismatch = false;
+    int covered = 0;
     PreparedStatement ps = s.prepare(dialect.completeSame());
     for (Same same : batch.same()) {
       ps.setString(1, same.result());
@@ -319,6 +321,7 @@ final class Attempts {
         break;
       }
       markApplied(applied, same.at());
+      covered += same.at().length;
     }
     if (mismatch) {
       s.execute("ROLLBACK TO semafor_complete");
@@ -326,6 +329,9 @@ final class Attempts {
       return null;
     }
     s.execute("RELEASE semafor_complete");
+    if (covered == n) { // the usual batch: one statement completed every lease
+      return new ArrayList<>(Collections.nCopies(n, Boolean.TRUE));
+    }
     List<Completion> rest = notApplied(completions, applied);
     List<Boolean> restApplied = rest.isEmpty() ? List.of() : completeEach(s, rest, now);
     return merged(applied, restApplied);
