@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -130,31 +131,46 @@ final class Attempts {
    * share ({@link Dialect#completeSame}) and one each for the rest.
    */
   static Completing completing(Dialect dialect, List<Completion> completions) {
-    int n = completions.size();
-    long[] rids = new long[n];
-    for (int i = 0; i < n; i++) {
-      rids[i] = Leasing.rowOf(completions.get(i).lease());
-    }
-    if (n < 2) {
+    long[] rids = rowsOf(completions);
+    if (rids.length < 2) {
       return new Completing(completions, rids, null, List.of());
     }
     if (dialect.completeAll() != null) {
-      String[] ids = new String[n];
-      String[] tokens = new String[n];
-      String[] results = new String[n];
-      for (int i = 0; i < n; i++) {
-        Completion c = completions.get(i);
-        ids[i] = c.lease().jobId();
-        tokens[i] = c.lease().token();
-        results[i] = c.result();
-      }
-      return new Completing(
-          completions, rids, dialect.completions(rids, ids, tokens, results), List.of());
+      return new Completing(completions, rids, allRows(dialect, completions, rids), List.of());
     }
     if (dialect.completeSame() == null) {
       return new Completing(completions, rids, null, List.of());
     }
     return new Completing(completions, rids, null, sameResults(dialect, completions, rids));
+  }
+
+  /**
+   * The row ids of the completions' leases, in order. The batch's loops are methods of their own,
+   * here and below, so that an on-stack compile of a loop is of the loop, not of the whole method.
+   */
+  private static long[] rowsOf(List<Completion> completions) {
+    int n = completions.size();
+    long[] rids = new long[n];
+    for (int i = 0; i < n; i++) {
+      rids[i] = Leasing.rowOf(completions.get(i).lease());
+    }
+    return rids;
+  }
+
+  /** The completions bound for {@link Dialect#completeAll}. */
+  private static Dialect.Binding allRows(
+      Dialect dialect, List<Completion> completions, long[] rids) {
+    int n = rids.length;
+    String[] ids = new String[n];
+    String[] tokens = new String[n];
+    String[] results = new String[n];
+    for (int i = 0; i < n; i++) {
+      Completion c = completions.get(i);
+      ids[i] = c.lease().jobId();
+      tokens[i] = c.lease().token();
+      results[i] = c.result();
+    }
+    return dialect.completions(rids, ids, tokens, results);
   }
 
   /**
@@ -166,24 +182,43 @@ final class Attempts {
    */
   private static List<Same> sameResults(
       Dialect dialect, List<Completion> completions, long[] rids) {
-    int n = completions.size();
     String first = completions.get(0).result();
-    int i = 1;
-    while (i < n && Objects.equals(first, completions.get(i).result())) {
-      i++;
-    }
-    if (i == n) { // the usual batch: every job returned the same result (or none)
-      int[] at = new int[n];
-      int k = 0;
-      for (int j = 0; j < n; j++) {
-        if (pairable(completions.get(j))) {
-          at[k++] = j;
-        }
-      }
-      return k < SAME_AT_LEAST
+    if (allShare(first, completions)) { // the usual batch: every job returned the same result
+      int[] at = pairableAt(completions);
+      return at.length < SAME_AT_LEAST
           ? List.of()
-          : List.of(same(dialect, first, Arrays.copyOf(at, k), completions, rids));
+          : List.of(same(dialect, first, at, completions, rids));
     }
+    return byResult(dialect, completions, rids);
+  }
+
+  /** True if every completion's result is {@code first} (or every one has none). */
+  private static boolean allShare(String first, List<Completion> completions) {
+    int n = completions.size();
+    for (int i = 1; i < n; i++) {
+      if (!Objects.equals(first, completions.get(i).result())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The positions of the {@link #pairable} completions, in order. */
+  private static int[] pairableAt(List<Completion> completions) {
+    int n = completions.size();
+    int[] at = new int[n];
+    int k = 0;
+    for (int j = 0; j < n; j++) {
+      if (pairable(completions.get(j))) {
+        at[k++] = j;
+      }
+    }
+    return k == n ? at : Arrays.copyOf(at, k);
+  }
+
+  /** {@link #sameResults} of a batch whose results differ: one group per shared result. */
+  private static List<Same> byResult(Dialect dialect, List<Completion> completions, long[] rids) {
+    int n = completions.size();
     Map<String, List<Integer>> byResult = new LinkedHashMap<>();
     for (int j = 0; j < n; j++) {
       if (pairable(completions.get(j))) {
@@ -275,6 +310,7 @@ final class Attempts {
     Boolean[] applied = new Boolean[n];
     s.execute("SAVEPOINT semafor_complete");
     boolean mismatch = false;
+    int covered = 0;
     PreparedStatement ps = s.prepare(dialect.completeSame());
     for (Same same : batch.same()) {
       ps.setString(1, same.result());
@@ -284,9 +320,8 @@ final class Attempts {
         mismatch = true;
         break;
       }
-      for (int i : same.at()) {
-        applied[i] = true;
-      }
+      markApplied(applied, same.at());
+      covered += same.at().length;
     }
     if (mismatch) {
       s.execute("ROLLBACK TO semafor_complete");
@@ -294,17 +329,38 @@ final class Attempts {
       return null;
     }
     s.execute("RELEASE semafor_complete");
+    if (covered == n) { // the usual batch: one statement completed every lease
+      return new ArrayList<>(Collections.nCopies(n, Boolean.TRUE));
+    }
+    List<Completion> rest = notApplied(completions, applied);
+    List<Boolean> restApplied = rest.isEmpty() ? List.of() : completeEach(s, rest, now);
+    return merged(applied, restApplied);
+  }
+
+  /** Marks the completions at {@code at} applied. */
+  private static void markApplied(Boolean[] applied, int[] at) {
+    for (int i : at) {
+      applied[i] = true;
+    }
+  }
+
+  /** The completions not yet applied (null in {@code applied}), in order. */
+  private static List<Completion> notApplied(List<Completion> completions, Boolean[] applied) {
     List<Completion> rest = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < applied.length; i++) {
       if (applied[i] == null) {
         rest.add(completions.get(i));
       }
     }
-    List<Boolean> restApplied = rest.isEmpty() ? List.of() : completeEach(s, rest, now);
-    List<Boolean> out = new ArrayList<>(n);
+    return rest;
+  }
+
+  /** {@code applied}, its nulls filled in order from {@code restApplied}. */
+  private static List<Boolean> merged(Boolean[] applied, List<Boolean> restApplied) {
+    List<Boolean> out = new ArrayList<>(applied.length);
     int next = 0;
-    for (int i = 0; i < n; i++) {
-      out.add(applied[i] != null ? applied[i] : restApplied.get(next++));
+    for (Boolean a : applied) {
+      out.add(a != null ? a : restApplied.get(next++));
     }
     return out;
   }

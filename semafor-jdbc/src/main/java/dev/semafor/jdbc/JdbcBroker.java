@@ -253,10 +253,20 @@ public final class JdbcBroker implements Broker {
               JobControl.afterSuccess(s, dialect, completions, batch.rids(), done, now);
               return done;
             });
-    if (completions.stream().anyMatch(c -> !c.then().isEmpty())) {
+    if (anyThen(completions)) {
       signal.added(); // a chain's next step is ready (a chord's callback is found by polling)
     }
     return applied;
+  }
+
+  /** True if any of {@code completions} carries a chain's next step. */
+  private static boolean anyThen(List<Completion> completions) {
+    for (Completion c : completions) {
+      if (!c.then().isEmpty()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

@@ -235,24 +235,51 @@ final class JobControl {
       Instant now)
       throws SQLException {
     long[] done = new long[completions.size()];
-    int n = 0;
-    for (int i = 0; i < completions.size(); i++) {
-      if (!applied.get(i)) {
-        continue;
-      }
-      Completion c = completions.get(i);
-      done[n++] = rids[i];
-      if (!c.then().isEmpty()) {
-        PreparedStatement then = s.prepare(JobRows.INSERT_IF_ABSENT);
-        for (JobRecord next : c.then()) {
-          JobRows.bindInsert(then, JobRows.normalize(next, now));
-          then.executeUpdate();
-        }
-      }
-    }
+    int n = appliedRows(s, completions, rids, applied, now, done);
     if (n == 0 || !anyMemberAmong(s, done, n)) {
       return; // most completions are of no group
     }
+    countDownGroups(s, dialect, done, n, now);
+  }
+
+  /**
+   * Puts the row ids of the applied completions in {@code done}, in order, and stores the next
+   * steps of their chains; returns how many. The batch's loop is a method of its own, so that an
+   * on-stack compile of it is of the loop, not of the whole of {@link #afterSuccess}.
+   */
+  private static int appliedRows(
+      Session s,
+      List<Completion> completions,
+      long[] rids,
+      List<Boolean> applied,
+      Instant now,
+      long[] done)
+      throws SQLException {
+    int n = 0;
+    for (int i = 0; i < rids.length; i++) {
+      if (applied.get(i)) {
+        done[n++] = rids[i];
+        List<JobRecord> then = completions.get(i).then();
+        if (!then.isEmpty()) {
+          storeThen(s, then, now);
+        }
+      }
+    }
+    return n;
+  }
+
+  /** Stores a chain's next steps (each once: a step already there is left as it is). */
+  private static void storeThen(Session s, List<JobRecord> then, Instant now) throws SQLException {
+    PreparedStatement insert = s.prepare(JobRows.INSERT_IF_ABSENT);
+    for (JobRecord next : then) {
+      JobRows.bindInsert(insert, JobRows.normalize(next, now));
+      insert.executeUpdate();
+    }
+  }
+
+  /** Counts down the groups that the first {@code n} rows of {@code done} are members of. */
+  private static void countDownGroups(Session s, Dialect dialect, long[] done, int n, Instant now)
+      throws SQLException {
     PreparedStatement members =
         s.prepare(
             "SELECT group_id FROM " + TABLE + " WHERE " + dialect.inIds("rid") + MEMBERS_AMONG);
@@ -274,18 +301,30 @@ final class JobControl {
    * completed the jobs.
    */
   private static boolean anyMemberAmong(Session s, long[] rids, int n) throws SQLException {
-    long low = rids[0];
-    long high = rids[0];
-    for (int i = 1; i < n; i++) {
-      low = Math.min(low, rids[i]);
-      high = Math.max(high, rids[i]);
-    }
     PreparedStatement ps = s.prepare(ANY_MEMBER_BETWEEN);
-    ps.setLong(1, low);
-    ps.setLong(2, high);
+    ps.setLong(1, lowest(rids, n));
+    ps.setLong(2, highest(rids, n));
     try (ResultSet rs = ps.executeQuery()) {
       return rs.next();
     }
+  }
+
+  /** The lowest of the first {@code n} (at least one) of {@code rids}. */
+  private static long lowest(long[] rids, int n) {
+    long low = rids[0];
+    for (int i = 1; i < n; i++) {
+      low = Math.min(low, rids[i]);
+    }
+    return low;
+  }
+
+  /** The highest of the first {@code n} (at least one) of {@code rids}. */
+  private static long highest(long[] rids, int n) {
+    long high = rids[0];
+    for (int i = 1; i < n; i++) {
+      high = Math.max(high, rids[i]);
+    }
+    return high;
   }
 
   private static void countDown(Session s, String groupId, Instant now) throws SQLException {

@@ -126,9 +126,14 @@ final class JobRows {
             .workerId(taken.workerId())
             .progress(rs.getDouble(PACKED_RID + 1)); // exactly: not through JSON
     String rest = rs.getString(PACKED_REST);
-    if (rest == null) {
-      return b.build();
-    }
+    return rest == null ? b.build() : withRest(b, rest);
+  }
+
+  /**
+   * {@link #readPacked}'s job with the columns packed as {@code rest} (JSON), which the usual job
+   * does not have: apart, so that the method read for every leased job stays small.
+   */
+  private static JobRecord withRest(JobRecord.Builder b, String rest) {
     JsonNode a = Json.defaults().tree(rest);
     String errorType = a.get(0).textValue();
     JsonNode timeout = a.get(3);

@@ -222,63 +222,111 @@ final class Leasing {
   private Taken leaseStepByStep(Session s, LeaseRequest request, Instant now, String tokenPrefix)
       throws SQLException {
     boolean promoted = promoteThenCandidates == null && promote(s, now);
-    long[] chosen = new long[Math.min(request.max(), 1024)];
-    int count = 0;
+    Chosen chosen = new Chosen(Math.min(request.max(), 1024));
     LeaseLimits limits = new LeaseLimits(s, dialect, now);
     for (String queue : request.queues()) {
-      int offset = 0;
-      while (count < request.max()) {
-        int want = request.max() - count;
-        int page = offset == 0 ? want : Math.max(want, SKIP_PAGE);
-        boolean all = request.tasks().isEmpty();
-        PreparedStatement ps;
-        int at = 1;
-        if (promoted) {
-          ps = s.prepare(all ? candidates : candidatesOfTasks);
-        } else {
-          ps = s.prepare(all ? promoteThenCandidates : promoteThenCandidatesOfTasks);
-          ps.setLong(at++, millis(now));
-        }
-        ps.setString(at++, queue);
-        if (!all) {
-          dialect.bindNames(ps, at++, request.tasks());
-        }
-        ps.setInt(at, page);
-        ps.setInt(at + 1, offset);
-        int seen = 0;
-        try (ResultSet rs = promoted ? ps.executeQuery() : afterPromote(ps)) {
-          promoted = true;
-          while (count < request.max() && rs.next()) {
-            seen++;
-            long rid = rs.getLong(1);
-            if (rs.getBoolean(2)
-                && !limits.tryTake(
-                    rs.getString(3), rs.getInt(4), rs.getString(5), rs.getInt(6), rs.getLong(7))) {
-              continue;
-            }
-            if (count == chosen.length) {
-              chosen = Arrays.copyOf(chosen, chosen.length * 2);
-            }
-            chosen[count++] = rid;
-          }
-        }
-        if (seen < page) {
-          break; // this queue has no more candidates
-        }
-        offset += seen;
-      }
-      if (count >= request.max()) {
+      promoted = chooseFrom(s, queue, request, now, promoted, limits, chosen);
+      if (chosen.count >= request.max()) {
         break;
       }
     }
     if (!promoted) {
       promote(s, now); // no queue was looked at
     }
-    if (count == 0) {
+    if (chosen.count == 0) {
       return Taken.read(List.of());
     }
     limits.record();
-    return take(s, Arrays.copyOf(chosen, count), request, now, tokenPrefix);
+    return take(s, Arrays.copyOf(chosen.rids, chosen.count), request, now, tokenPrefix);
+  }
+
+  /**
+   * Chooses candidates of {@code queue}, page by page, until the request has all it asked for or
+   * the queue has no more; returns true (a look for candidates promotes due jobs first where it was
+   * not done yet, {@link #promoteThenCandidates}), or {@code promoted} if it did not look.
+   */
+  private boolean chooseFrom(
+      Session s,
+      String queue,
+      LeaseRequest request,
+      Instant now,
+      boolean promoted,
+      LeaseLimits limits,
+      Chosen chosen)
+      throws SQLException {
+    int max = request.max();
+    boolean all = request.tasks().isEmpty();
+    int offset = 0;
+    while (chosen.count < max) {
+      int want = max - chosen.count;
+      int page = offset == 0 ? want : Math.max(want, SKIP_PAGE);
+      PreparedStatement ps;
+      int at = 1;
+      if (promoted) {
+        ps = s.prepare(all ? candidates : candidatesOfTasks);
+      } else {
+        ps = s.prepare(all ? promoteThenCandidates : promoteThenCandidatesOfTasks);
+        ps.setLong(at++, millis(now));
+      }
+      ps.setString(at++, queue);
+      if (!all) {
+        dialect.bindNames(ps, at++, request.tasks());
+      }
+      ps.setInt(at, page);
+      ps.setInt(at + 1, offset);
+      int seen;
+      try (ResultSet rs = promoted ? ps.executeQuery() : afterPromote(ps)) {
+        promoted = true;
+        seen = choose(rs, limits, chosen, max);
+      }
+      if (seen < page) {
+        break; // this queue has no more candidates
+      }
+      offset += seen;
+    }
+    return promoted;
+  }
+
+  /**
+   * Chooses from a page of candidates while the request wants more; returns how many were seen. A
+   * page's loop is a method of its own, so that an on-stack compile of it is of the loop only.
+   */
+  private static int choose(ResultSet rs, LeaseLimits limits, Chosen chosen, int max)
+      throws SQLException {
+    int seen = 0;
+    while (chosen.count < max && rs.next()) {
+      seen++;
+      chooseRow(rs, limits, chosen);
+    }
+    return seen;
+  }
+
+  /** Chooses the candidate at {@code rs} unless a concurrency or rate limit stands in the way. */
+  private static void chooseRow(ResultSet rs, LeaseLimits limits, Chosen chosen)
+      throws SQLException {
+    long rid = rs.getLong(1);
+    if (!rs.getBoolean(2)
+        || limits.tryTake(
+            rs.getString(3), rs.getInt(4), rs.getString(5), rs.getInt(6), rs.getLong(7))) {
+      chosen.add(rid);
+    }
+  }
+
+  /** The row ids chosen so far by one lease, in lease order. */
+  private static final class Chosen {
+    long[] rids;
+    int count;
+
+    Chosen(int capacity) {
+      rids = new long[capacity];
+    }
+
+    void add(long rid) {
+      if (count == rids.length) {
+        rids = Arrays.copyOf(rids, rids.length * 2);
+      }
+      rids[count++] = rid;
+    }
   }
 
   /** Due scheduled jobs become queued. Returns true. */
@@ -331,14 +379,7 @@ final class Leasing {
         byRid.put(rid, new Lease(job, tokenPrefix + rid, expires));
       }
     }
-    List<Lease> leases = new ArrayList<>(byRid.size());
-    for (long rid : rids) {
-      Lease lease = byRid.get(rid);
-      if (lease != null) {
-        leases.add(lease);
-      }
-    }
-    return Taken.read(leases);
+    return Taken.read(inLeaseOrder(byRid, rids));
   }
 
   /**
@@ -383,16 +424,36 @@ final class Leasing {
     PreparedStatement ps = s.prepare(leased);
     dialect.bindIds(ps, 1, taken.rids());
     ps.setString(2, taken.tokenPrefix());
-    Map<Long, Lease> byRid = HashMap.newHashMap(taken.rids().length);
+    Map<Long, Lease> byRid;
     try (ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        long rid = rs.getLong(JobRows.PACKED_RID);
-        JobRecord job = JobRows.readPacked(rs, taken);
-        byRid.put(rid, new Lease(job, taken.tokenPrefix() + rid, taken.expires()));
-      }
+      byRid = readLeases(rs, taken);
     }
+    return inLeaseOrder(byRid, taken.rids());
+  }
+
+  /**
+   * The leases of a {@link #leased} query's rows, by row id. The loops of a batch are methods of
+   * their own, each row's read one too, so that an on-stack compile is of a loop, not of the whole
+   * of {@link #records}.
+   */
+  private static Map<Long, Lease> readLeases(ResultSet rs, Taken taken) throws SQLException {
+    Map<Long, Lease> byRid = HashMap.newHashMap(taken.rids().length);
+    while (rs.next()) {
+      long rid = rs.getLong(JobRows.PACKED_RID);
+      byRid.put(rid, readLease(rs, rid, taken));
+    }
+    return byRid;
+  }
+
+  /** The lease of the {@link #leased} row at {@code rs}, row {@code rid}. */
+  private static Lease readLease(ResultSet rs, long rid, Taken taken) throws SQLException {
+    return new Lease(JobRows.readPacked(rs, taken), taken.tokenPrefix() + rid, taken.expires());
+  }
+
+  /** The leases of {@code rids} found in {@code byRid}, in the order of {@code rids}. */
+  private static List<Lease> inLeaseOrder(Map<Long, Lease> byRid, long[] rids) {
     List<Lease> leases = new ArrayList<>(byRid.size());
-    for (long rid : taken.rids()) {
+    for (long rid : rids) {
       Lease lease = byRid.get(rid);
       if (lease != null) {
         leases.add(lease);

@@ -241,11 +241,7 @@ final class SqliteDialect implements Dialect {
         texts.append(',');
       }
       ids.append(rids[i]);
-      texts.append('"');
-      JSON_STRINGS.quoteAsString(tokens[i], texts);
-      texts.append("\\t"); // the tab of COMPLETE_SAME's char(9), escaped in JSON
-      JSON_STRINGS.quoteAsString(jobIds[i], texts);
-      texts.append('"');
+      appendPair(texts, tokens[i], jobIds[i]);
     }
     String ridList = ids.append(']').toString();
     String tokenList = texts.append(']').toString();
@@ -253,6 +249,17 @@ final class SqliteDialect implements Dialect {
       statement.setString(index, ridList);
       statement.setString(index + 1, tokenList);
     };
+  }
+
+  /**
+   * Appends a token and its job id as one JSON string, paired by a tab ({@link #COMPLETE_SAME}).
+   */
+  private static void appendPair(StringBuilder texts, String token, String jobId) {
+    texts.append('"');
+    JSON_STRINGS.quoteAsString(token, texts);
+    texts.append("\\t"); // the tab of COMPLETE_SAME's char(9), escaped in JSON
+    JSON_STRINGS.quoteAsString(jobId, texts);
+    texts.append('"');
   }
 
   private static final JsonStringEncoder JSON_STRINGS = JsonStringEncoder.getInstance();

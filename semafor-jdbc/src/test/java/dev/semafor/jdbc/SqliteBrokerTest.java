@@ -315,6 +315,47 @@ class SqliteBrokerTest {
   }
 
   @Test
+  void aBatchWhoseResultsDifferCompletesEachSharedResultTogetherAndTheRestOneByOne() {
+    // Two results of four leases each (one statement each), two more results alone (one
+    // statement each), and a lease already completed: every outcome in its place, in order.
+    broker.enqueue(Jobs.queued("t", 11, clock));
+    List<Lease> leases = lease(11, "default");
+    String[] results = {"1", "2", "1", "2", "1", "3", "2", "1", "2", "4", "\"five\""};
+    broker.complete(List.of(new Completion(leases.get(10).ref(), results[10])));
+    List<Completion> completions = new ArrayList<>();
+    for (int i = 0; i < 11; i++) {
+      completions.add(new Completion(leases.get(i).ref(), results[i]));
+    }
+
+    assertThat(broker.complete(completions))
+        .containsExactly(true, true, true, true, true, true, true, true, true, true, false);
+    for (int i = 0; i < 11; i++) {
+      JobRecord job = broker.get(leases.get(i).job().id()).orElseThrow();
+      assertThat(job.state()).isEqualTo(JobState.SUCCEEDED);
+      assertThat(job.result()).as("job %d", i).isEqualTo(results[i]);
+    }
+  }
+
+  @Test
+  void aBatchOfTwoSharedResultsIsCompletedWholeInOrder() {
+    broker.enqueue(Jobs.queued("t", 8, clock));
+    List<Lease> leases = lease(8, "default");
+    List<Completion> completions = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      completions.add(new Completion(leases.get(i).ref(), i % 2 == 0 ? "\"a\"" : "\"b\""));
+    }
+
+    List<Boolean> applied = broker.complete(completions);
+
+    assertThat(applied).hasSize(8).containsOnly(true);
+    applied.set(0, false); // the caller's own list, as before
+    for (int i = 0; i < 8; i++) {
+      assertThat(broker.get(leases.get(i).job().id()).orElseThrow().result())
+          .isEqualTo(i % 2 == 0 ? "\"a\"" : "\"b\"");
+    }
+  }
+
+  @Test
   void aTokenWithATabCannotPassForAnotherTokenAndJobIdInABatchThatSharesAResult() {
     // Completions that share a result are matched on "token<TAB>job id" in one statement; a token
     // of the caller's own with a tab in it could otherwise pair with the tail of a job id.
