@@ -50,9 +50,9 @@ public final class Lease {
 
   /** A lease of {@code job}, the running record as the broker stored it. */
   public Lease(JobRecord job, String token, Instant expiresAt) {
-    this.job = job;
+    this.job = Objects.requireNonNull(job, "job");
     this.before = null;
-    this.attempts = job == null ? 0 : job.attempts();
+    this.attempts = job.attempts();
     this.tokenOrTerms = token;
     this.expiresAt = expiresAt;
   }

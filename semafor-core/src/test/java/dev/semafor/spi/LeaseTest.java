@@ -1,6 +1,7 @@
 package dev.semafor.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
 import dev.semafor.JobState;
 import java.time.Duration;
@@ -83,5 +84,12 @@ class LeaseTest {
     assertThat(second.job().startedAt()).isEqualTo(LEASED);
     assertThat(second.job().leaseExpiresAt()).isEqualTo(EXPIRES);
     assertThat(second.job().attempts()).isEqualTo(1);
+  }
+
+  @Test
+  void aLeaseOfNoRecordIsRefusedWhenMadeNotWhenRead() {
+    assertThatNullPointerException()
+        .isThrownBy(() -> new Lease(null, "tok", EXPIRES))
+        .withMessage("job");
   }
 }
