@@ -54,7 +54,14 @@ public record WorkerConfig(
   public static final Duration DEFAULT_POLL = Duration.ofMillis(200);
   public static final Duration DEFAULT_GRACE = Duration.ofSeconds(30);
   public static final Duration DEFAULT_PREFETCH_WAIT = Duration.ofMillis(20);
-  public static final int DEFAULT_MAX_PREFETCH = 512;
+
+  /**
+   * The default cap on the prefetch: two of the fetcher's largest lease calls (512 jobs each). A
+   * refill waits until half the prefetch is free, so under this cap each refill is one full call,
+   * and one batch can be leased while the last one runs and is recorded. Jobs this short are what
+   * the cap is for: 64 members running 10 µs jobs would be allowed 128,000 by the wait target.
+   */
+  public static final int DEFAULT_MAX_PREFETCH = 1024;
 
   /** How often progress reports are written and cancellation requests are looked for. */
   public static final Duration DEFAULT_PROGRESS = Duration.ofSeconds(1);

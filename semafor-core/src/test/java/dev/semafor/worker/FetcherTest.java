@@ -12,6 +12,7 @@ import dev.semafor.client.Client;
 import dev.semafor.spi.Lease;
 import dev.semafor.task.BuiltinTasks;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -127,6 +128,36 @@ class FetcherTest {
 
     await().until(() -> inbox.size() == 2);
     assertThat(host.leased).hasValue(4);
+  }
+
+  @Test
+  void thePrefetchHoldsWhatTheMembersRunInTheWaitTargetUpToItsCap() {
+    enqueueNoops(3_000);
+    start(WorkerConfig.builder().concurrency(64));
+    await().until(() -> inbox.size() == 68); // the members and the floor, min(64, 4)
+
+    // Jobs of 10 µs: 64 members would run 128,000 in the 20 ms target; the cap holds it to 1,024,
+    // leased as two full batches of 512 (a refill waits until half the prefetch is free).
+    runEverythingWaiting(Duration.ofNanos(10_000));
+    await().until(() -> held.size() == 1_024);
+    assertThat(WorkerConfig.DEFAULT_MAX_PREFETCH).isEqualTo(1_024);
+
+    // Jobs of 5 ms: 64 members run 256 in 20 ms, so it holds the members' 64 and those 256.
+    runEverythingWaiting(Duration.ofMillis(5));
+    await().until(() -> held.size() == 320);
+    assertThat(inbox.size()).isEqualTo(320);
+  }
+
+  /** Takes every job from the inbox as members would, each run for {@code ran}, and records it. */
+  private void runEverythingWaiting(Duration ran) {
+    List<Assignment> taken = new ArrayList<>();
+    inbox.drainTo(taken);
+    for (Assignment a : taken) {
+      a.ranNanos(ran.toNanos());
+    }
+    fetcher.ran(taken); // the mean first, as the completer records a batch
+    held.removeEach(taken);
+    fetcher.wake();
   }
 
   @Test
