@@ -15,7 +15,6 @@ import dev.semafor.worker.WorkerConfig;
 import dev.semafor.worker.WorkerListener;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
@@ -36,12 +35,13 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The execution models on CPU-bound work, as {@code semafor demo} runs it: the demo's 20 primality
- * checks (largest first) through a running worker on the memory broker, timed from the enqueue to
- * the last outcome. The worker — and with {@code PROCESSES} its two child JVMs, warmed with the
- * demo's warm-up jobs — is started once per trial, as a long-lived worker would be, so a round
- * measures the pool and not its start-up. The ratio of {@code SEQUENTIAL} to {@code PROCESSES} is
- * the demo's speed-up (target ≥ 1.85×); {@code THREADS} × 2 in one JVM is the control: what the two
- * cores allow without any process boundary. {@link #noops} measures each model's cost per job.
+ * checks (longest check first, as the demo enqueues them) through a running worker on the memory
+ * broker, timed from the enqueue to the last outcome. The worker — and with {@code PROCESSES} its
+ * two child JVMs, warmed with the demo's warm-up jobs — is started once per trial, as a long-lived
+ * worker would be, so a round measures the pool and not its start-up. The ratio of {@code
+ * SEQUENTIAL} to {@code PROCESSES} is the demo's speed-up (target ≥ 1.85×); {@code THREADS} × 2 in
+ * one JVM is the control: what the two cores allow without any process boundary. {@link #noops}
+ * measures each model's cost per job.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -51,7 +51,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class ProcessPoolBenchmark {
   private static final List<Long> NUMBERS =
-      BuiltinTasks.DEMO_NUMBERS.stream().sorted(Comparator.reverseOrder()).toList();
+      BuiltinTasks.longestCheckFirst(BuiltinTasks.DEMO_NUMBERS);
   private static final int NOOPS = 20_000;
 
   /** The demo's warm-ups: every way out of the check, so no measured job deoptimizes it. */

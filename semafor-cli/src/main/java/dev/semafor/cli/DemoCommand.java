@@ -28,7 +28,6 @@ import dev.semafor.worker.WorkerConfig;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -63,9 +62,10 @@ import picocli.CommandLine.ParentCommand;
  *
  * <h2>Order</h2>
  *
- * The numbers are enqueued largest first: trial division costs up to about the square root of n, so
- * this is the longest-processing-time-first order of list scheduling, which lets several workers
- * taking jobs in queue order finish close together. The report lists them by n.
+ * The numbers are enqueued longest check first ({@link BuiltinTasks#longestCheckFirst}: trial
+ * division runs up to n's smallest factor, or up to √n for a prime), the
+ * longest-processing-time-first order of list scheduling, which lets several workers taking jobs in
+ * queue order finish close together. The report lists them by n.
  */
 @Command(
     name = "demo",
@@ -75,9 +75,8 @@ final class DemoCommand implements Callable<Integer> {
   /** The numbers of the classic experiment, in the order the report lists them (ascending). */
   static final List<Long> NUMBERS = dev.semafor.task.BuiltinTasks.DEMO_NUMBERS;
 
-  /** The order they are enqueued in: largest first (see the class comment). */
-  static final List<Long> ENQUEUE_ORDER =
-      NUMBERS.stream().sorted(Comparator.reverseOrder()).toList();
+  /** The order they are enqueued in: longest check first (see the class comment). */
+  static final List<Long> ENQUEUE_ORDER = BuiltinTasks.longestCheckFirst(NUMBERS);
 
   /**
    * The warm-up jobs run in this JVM and, with {@code --model processes}, in each child: {@link

@@ -63,7 +63,7 @@ class DemoCommandTest {
   }
 
   @Test
-  void numbersAreEnqueuedLargestFirstAndListedSmallestFirst() throws Exception {
+  void numbersAreEnqueuedLongestCheckFirstAndListedSmallestFirst() throws Exception {
     Result r = CliRun.run("demo", "--broker", "memory:", "--model", "sequential", "--json");
     assertThat(r.code()).as(r.err()).isZero();
     JsonNode results = Json.defaults().mapper().readTree(r.out()).get("results");
@@ -74,8 +74,12 @@ class DemoCommandTest {
       ids.add(row.get("job_id").asText());
     }
     assertThat(listed).isSorted();
-    // job ids grow in the order jobs are created: the largest n was enqueued first
-    assertThat(ids.reversed()).isSorted();
+    // job ids grow in the order jobs are created: sorted by id, the numbers are in enqueue order
+    List<String> byId = ids.stream().sorted().toList();
+    List<Long> enqueued = byId.stream().map(id -> listed.get(ids.indexOf(id))).toList();
+    assertThat(enqueued)
+        .isEqualTo(BuiltinTasks.longestCheckFirst(BuiltinTasks.DEMO_NUMBERS))
+        .isNotEqualTo(listed.reversed()); // not simply largest first
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.semafor.SemaforException;
 import dev.semafor.TaskModule;
 import dev.semafor.TaskRegistry;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -124,6 +125,43 @@ public final class BuiltinTasks implements TaskModule {
     String message =
         input == null || input.message() == null ? "failed on purpose" : input.message();
     throw new SemaforException(message);
+  }
+
+  /** How far {@link #divisionsToCheck} looks for a small factor. */
+  private static final long SMALL_FACTOR_BOUND = 1_000;
+
+  /**
+   * About how many trial divisions {@link #isPrime} makes on {@code n}: up to its smallest odd
+   * factor when that is below {@value #SMALL_FACTOR_BOUND} (found here by as many divisions), else
+   * up to √n, as for a prime (a composite whose factors are all large costs about as much). Even
+   * numbers and those under 4 cost none.
+   */
+  public static long divisionsToCheck(long n) {
+    if (n < 4 || n % 2 == 0) {
+      return 0;
+    }
+    for (long i = 3; i < SMALL_FACTOR_BOUND && i * i <= n; i += 2) {
+      if (n % i == 0) {
+        return i / 2;
+      }
+    }
+    return (long) Math.sqrt((double) n) / 2;
+  }
+
+  /**
+   * {@code numbers} with the longest checks first ({@link #divisionsToCheck}; the larger number
+   * first between equal estimates): the longest-processing-time-first order of list scheduling, in
+   * which workers that take jobs in queue order finish close together. Ordering by size alone is
+   * not that: a large number with a small factor, such as 10^16 − 1 (divisible by 3), is checked at
+   * once, and taken early it leaves a long job for the end.
+   */
+  public static List<Long> longestCheckFirst(List<Long> numbers) {
+    return numbers.stream()
+        .sorted(
+            Comparator.comparingLong(BuiltinTasks::divisionsToCheck)
+                .thenComparing(Comparator.<Long>naturalOrder())
+                .reversed())
+        .toList();
   }
 
   /** Odd candidates tried between two looks at a job's cancellation flag (about 0.2 ms). */

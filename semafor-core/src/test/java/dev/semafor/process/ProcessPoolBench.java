@@ -22,7 +22,6 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -45,19 +44,20 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * and the same two end to end, through a burst-mode {@link Worker} on the memory broker ({@code
  * worker-primes}: {@code --model sequential} vs {@code --model processes --concurrency 2}, the
- * children warmed with the demo's warm-up job; {@code worker-noop}). The primes go largest first,
- * as the demo enqueues them. Each figure is measured three times; the median is reported.
+ * children warmed with the demo's warm-up job; {@code worker-noop}). The primes go longest check
+ * first, as the demo enqueues them. Each figure is measured three times; the median is reported.
  * Arguments: {@code primes}, {@code noop}, {@code worker-primes}, {@code worker-noop} or {@code
  * all} (the default), then optional JVM options for the children.
  */
 public final class ProcessPoolBench {
   /**
-   * The demo's numbers in the order {@code semafor demo} enqueues them: largest first (longest
-   * processing time first), so that two members taking jobs in order finish close together.
+   * The demo's numbers in the order {@code semafor demo} enqueues them: longest check first
+   * (longest processing time first), so that two members taking jobs in order finish close
+   * together.
    */
   static final long[] DEMO_NUMBERS =
-      dev.semafor.task.BuiltinTasks.DEMO_NUMBERS.stream()
-          .sorted(Comparator.reverseOrder())
+      dev.semafor.task.BuiltinTasks.longestCheckFirst(dev.semafor.task.BuiltinTasks.DEMO_NUMBERS)
+          .stream()
           .mapToLong(Long::longValue)
           .toArray();
 

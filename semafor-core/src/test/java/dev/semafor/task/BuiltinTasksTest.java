@@ -68,4 +68,37 @@ class BuiltinTasksTest {
 
     assertThat(disagreements).isEmpty();
   }
+
+  @Test
+  void divisionsToCheckRunToTheSmallestFactorOrToTheRoot() {
+    assertThat(BuiltinTasks.divisionsToCheck(2)).isZero();
+    assertThat(BuiltinTasks.divisionsToCheck(6_666_666_666_666_666L)).isZero(); // even
+    assertThat(BuiltinTasks.divisionsToCheck(9_999_999_999_999_999L)).isEqualTo(1); // 3: one
+    assertThat(BuiltinTasks.divisionsToCheck(7_777_777_777_777_777L)).isEqualTo(3); // 3, 5, 7
+    assertThat(BuiltinTasks.divisionsToCheck(997L * 1_000_003L)).isEqualTo(498); // below the bound
+    // A prime, and a composite whose smallest factor is past the look for a small one: up to √n.
+    assertThat(BuiltinTasks.divisionsToCheck(9_999_999_999_999_917L)).isEqualTo(49_999_999L);
+    assertThat(BuiltinTasks.divisionsToCheck(1_009L * 1_000_003L))
+        .isEqualTo((long) Math.sqrt(1_009.0 * 1_000_003.0) / 2);
+  }
+
+  @Test
+  void theDemoNumbersGoLongestCheckFirstWithTheCheapCompositesLast() {
+    List<Long> order = BuiltinTasks.longestCheckFirst(BuiltinTasks.DEMO_NUMBERS);
+
+    assertThat(order).containsExactlyInAnyOrderElementsOf(BuiltinTasks.DEMO_NUMBERS);
+    assertThat(order.subList(0, 3))
+        .containsExactly(9_999_999_999_999_917L, 7_777_777_777_777_753L, 7_777_777_536_340_681L);
+    // The two smallest primes end the long checks; the seven with a factor under ten come last.
+    assertThat(order.subList(11, 13)).containsExactly(299_593_572_317_531L, 142_702_110_479_723L);
+    assertThat(order.subList(13, 20))
+        .containsExactly(
+            7_777_777_777_777_777L, // 7
+            5_555_555_555_555_555L, // 5
+            9_999_999_999_999_999L, // 3, and the larger
+            3_333_333_333_333_333L, // 3
+            6_666_666_666_666_666L, // even
+            4_444_444_444_444_444L, // even
+            2L);
+  }
 }
