@@ -139,13 +139,13 @@ class FetcherTest {
     // Jobs of 10 µs: 64 members would run 128,000 in the 20 ms target; the cap holds it to 1,024,
     // leased as two full batches of 512 (a refill waits until half the prefetch is free).
     runEverythingWaiting(Duration.ofNanos(10_000));
-    await().until(() -> held.size() == 1_024);
+    // A batch is held before it reaches the inbox: wait for both, so that the next step takes all.
+    await().until(() -> held.size() == 1_024 && inbox.size() == 1_024);
     assertThat(WorkerConfig.DEFAULT_MAX_PREFETCH).isEqualTo(1_024);
 
     // Jobs of 5 ms: 64 members run 256 in 20 ms, so it holds the members' 64 and those 256.
     runEverythingWaiting(Duration.ofMillis(5));
-    await().until(() -> held.size() == 320);
-    assertThat(inbox.size()).isEqualTo(320);
+    await().until(() -> held.size() == 320 && inbox.size() == 320);
   }
 
   /** Takes every job from the inbox as members would, each run for {@code ran}, and records it. */
