@@ -194,16 +194,25 @@ final class Member implements Runnable {
         && flight.size() < window()
         && pool.idleMembers().get() == 0
         && underQuota(child)) {
-      Assignment next = pool.inbox().poll();
+      Assignment next = pollJob();
       if (next == null) {
-        return;
-      }
-      if (next.isPoison()) {
-        stopping = true;
         return;
       }
       dispatch(next);
     }
+  }
+
+  /**
+   * The job at the head of the inbox, without waiting; null if there is none, or if it is a poison
+   * pill, which stops this slot once its flight is empty.
+   */
+  private @Nullable Assignment pollJob() {
+    Assignment next = pool.inbox().poll();
+    if (next != null && next.isPoison()) {
+      stopping = true;
+      return null;
+    }
+    return next;
   }
 
   private int window() {
@@ -237,12 +246,8 @@ final class Member implements Runnable {
         || !underQuota(c)) {
       return;
     }
-    Assignment next = pool.inbox().poll();
+    Assignment next = pollJob();
     if (next == null) {
-      return;
-    }
-    if (next.isPoison()) {
-      stopping = true;
       return;
     }
     byte[] frame = runFrameOf(next);
