@@ -25,15 +25,21 @@ final class SlotIndexTest {
     return new Slot(seq++, r, counts);
   }
 
-  @Test
-  void findsEverySlotByIdThroughResizesAndWalksEachOnce() {
-    SlotIndex index = new SlotIndex();
+  /** Puts {@code n} slots of ids {@code prefix + i} into {@code index}; returns them in order. */
+  private List<Slot> putSlots(SlotIndex index, int n, String prefix) {
     List<Slot> slots = new ArrayList<>();
-    for (int i = 0; i < 10_000; i++) {
-      Slot s = slot("job-" + i);
+    for (int i = 0; i < n; i++) {
+      Slot s = slot(prefix + i);
       slots.add(s);
       index.put(s);
     }
+    return slots;
+  }
+
+  @Test
+  void findsEverySlotByIdThroughResizesAndWalksEachOnce() {
+    SlotIndex index = new SlotIndex();
+    List<Slot> slots = putSlots(index, 10_000, "job-");
     assertThat(index.size()).isEqualTo(10_000);
     for (Slot s : slots) {
       assertThat(index.get(s.fixed().id())).isSameAs(s);
@@ -55,12 +61,7 @@ final class SlotIndexTest {
   @Test
   void removesOnlyWhatIsStoredAndKeepsTheRestOfItsChain() {
     SlotIndex index = new SlotIndex();
-    List<Slot> slots = new ArrayList<>();
-    for (int i = 0; i < 100; i++) {
-      Slot s = slot("j" + i);
-      slots.add(s);
-      index.put(s);
-    }
+    List<Slot> slots = putSlots(index, 100, "j");
     for (int i = 0; i < 100; i += 2) {
       assertThat(index.remove(slots.get(i))).isTrue();
       assertThat(index.remove(slots.get(i))).as("gone already").isFalse();
