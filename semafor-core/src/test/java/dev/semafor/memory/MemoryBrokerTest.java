@@ -119,10 +119,7 @@ class MemoryBrokerTest {
 
   @Test
   void theJobsOfOneLeaseCallShareATokenAndCompleteInAnyOrder() {
-    List<JobRecord> jobs = new ArrayList<>();
-    for (int i = 0; i < 40; i++) {
-      jobs.add(job("t"));
-    }
+    List<JobRecord> jobs = jobs(40, "t");
     broker.enqueue(jobs);
     List<Lease> leases = broker.lease(request(40));
     assertThat(leases).extracting(Lease::token).containsOnly(leases.get(0).token());
@@ -190,10 +187,7 @@ class MemoryBrokerTest {
 
   @Test
   void completionsOfTwoLeaseCallsInAnyOrderEachApplyOnceAndStaleOnesAreRefused() {
-    List<JobRecord> jobs = new ArrayList<>();
-    for (int i = 0; i < 40; i++) {
-      jobs.add(job("t"));
-    }
+    List<JobRecord> jobs = jobs(40, "t");
     broker.enqueue(jobs);
     List<Lease> first = broker.lease(request(20));
     List<Lease> second = broker.lease(request(20));
@@ -247,10 +241,7 @@ class MemoryBrokerTest {
 
   @Test
   void expiredLeasesOfSeveralCallsAreReapedAndTheirJobsLeasedAgain() {
-    List<JobRecord> jobs = new ArrayList<>();
-    for (int i = 0; i < 6; i++) {
-      jobs.add(job("t"));
-    }
+    List<JobRecord> jobs = jobs(6, "t");
     broker.enqueue(jobs);
     List<Lease> first = broker.lease(request(3));
     List<Lease> second = broker.lease(request(3));
@@ -262,6 +253,15 @@ class MemoryBrokerTest {
     assertThat(broker.complete(List.of(new Completion(second.get(0).ref(), "1"))))
         .containsExactly(false);
     assertThat(broker.lease(request(10))).hasSize(5);
+  }
+
+  /** {@code n} jobs of {@code task}, due now. */
+  private List<JobRecord> jobs(int n, String task) {
+    List<JobRecord> jobs = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      jobs.add(job(task));
+    }
+    return jobs;
   }
 
   private JobRecord job(String task) {
